@@ -1,0 +1,171 @@
+"""The app starts from nothing, migrates, keeps its secret, speaks Swedish and English."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from walkapp import create_app
+from walkapp.db import connect, init
+from walkapp.db.migrations import MIGRATIONS, migrate
+
+
+def test_fresh_instance_creates_secret_key_database_and_serves_start_page(tmp_path):
+    instance = tmp_path / "fresh"
+    app = create_app({"INSTANCE": str(instance)})
+    key_file = instance / "secret_key"
+    assert key_file.exists() and len(key_file.read_text()) >= 40
+    assert app.secret_key == key_file.read_text().strip()
+    assert (instance / "walkapp.db").exists()
+    response = app.test_client().get("/")
+    assert response.status_code == 200
+    assert "Sergels torg / Plattan" in response.get_data(as_text=True)
+    # A second start keeps the same key (sessions survive restarts).
+    assert create_app({"INSTANCE": str(instance)}).secret_key == app.secret_key
+
+
+def test_secret_key_from_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("WALKAPP_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("WALKAPP_INSTANCE", str(tmp_path / "env"))
+    app = create_app()
+    assert app.secret_key == "from-the-environment"
+    assert app.config["WALKAPP_INSTANCE"] == str((tmp_path / "env").resolve())
+
+
+def test_database_uses_wal_foreign_keys_and_busy_timeout(db):
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert db.execute("pragma foreign_keys").fetchone()[0] == 1
+    assert db.execute("pragma busy_timeout").fetchone()[0] >= 5000
+
+
+def test_init_db_twice_changes_nothing(app, runner, db):
+    first = runner.invoke(args=["init-db"])
+    assert first.exit_code == 0, first.output
+    schema = db.execute("select sql from sqlite_master order by name").fetchall()
+    places = db.execute("select count(*) from places").fetchone()[0]
+    second = runner.invoke(args=["init-db"])
+    assert second.exit_code == 0
+    assert db.execute("select sql from sqlite_master order by name").fetchall() == schema
+    assert db.execute("select count(*) from places").fetchone()[0] == places == 15
+    assert init(tmp_db := app.config["WALKAPP_INSTANCE"] + "/walkapp.db") == []
+    assert tmp_db
+
+
+def test_database_at_an_older_migration_is_upgraded(tmp_path):
+    path = tmp_path / "old.db"
+    db = connect(path)
+    names = [name for name, _ in sorted(MIGRATIONS)]
+    migrate(db, upto=names[0])
+    db.execute("delete from _migrations where name != ?", [names[0]])
+    applied = {r[0] for r in db.execute("select name from _migrations")}
+    assert applied == {names[0]}
+    db.close()
+    # Pretend a newer migration exists and check it runs once on the next start.
+    from walkapp.db import migrations
+
+    calls = []
+
+    @migrations.migration("9999_test_upgrade")
+    def add_column(database):
+        calls.append(1)
+        database.execute("alter table walks add column test_upgrade text")
+
+    try:
+        ran = init(path)
+        assert "9999_test_upgrade" in ran
+        assert init(path) == []
+        assert calls == [1]
+        columns = [r[1] for r in sqlite3.connect(path).execute("pragma table_info(walks)")]
+        assert "test_upgrade" in columns
+    finally:
+        migrations.MIGRATIONS.remove(("9999_test_upgrade", add_column))
+
+
+def test_swedish_by_default_and_english_on_request(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'lang="sv"' in page and "Prioriterade platser" in page
+    switched = client.get("/lang/en?next=/")
+    assert switched.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert 'lang="en"' in page and "Priority places" in page
+
+
+def test_language_switch_refuses_foreign_redirects(client):
+    response = client.get("/lang/en?next=//evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_assign_command_prints_json(runner):
+    result = runner.invoke(args=["assign", "18.0649", "59.3326"])
+    assert json.loads(result.output) == {
+        "place": {"id": 1, "name": "Sergels torg / Plattan"},
+        "relation": "inside",
+        "distance_m": 0.0,
+    }
+    outside = json.loads(runner.invoke(args=["assign", "17.6389", "59.8586"]).output)
+    assert outside == {"place": None, "relation": "outside_area", "distance_m": None}
+    bad = runner.invoke(args=["assign", "200", "59"])
+    assert bad.exit_code == 2 and "longitude must be a number between -180 and 180" in bad.output
+
+
+def test_create_user_reads_password_from_stdin_and_login_works(app, runner):
+    result = runner.invoke(
+        args=["create-user", "anna", "--role", "admin"], input="a long password\n"
+    )
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    assert (
+        client.post("/login", data={"username": "anna", "password": "wrong password"}).status_code
+        == 400
+    )
+    ok = client.post("/login", data={"username": "anna", "password": "a long password"})
+    assert ok.status_code == 302
+    assert "anna" in client.get("/").get_data(as_text=True)
+
+
+def test_create_walk_prints_id_code_and_join_url(runner):
+    result = runner.invoke(
+        args=[
+            "create-walk",
+            "--title",
+            "Kvällsvandring",
+            "--starts-at",
+            "2026-12-03T18:00",
+            "--place",
+            "Hötorget",
+        ]
+    )
+    walk = json.loads(result.output)
+    assert len(walk["code"]) == 6 and not set(walk["code"]) & set("01OIL")
+    assert walk["join_url"].endswith("/j/" + walk["code"])
+    bad = runner.invoke(args=["create-walk", "--title", "x", "--starts-at", "igår"])
+    assert bad.exit_code == 1 and "not an ISO date" in bad.output
+
+
+def test_demo_is_realistic_and_runs_once(runner, db):
+    first = json.loads(runner.invoke(args=["demo"]).output)
+    again = json.loads(runner.invoke(args=["demo"]).output)
+    assert first["id"] == again["id"]
+    rows = db.execute("select relation, count(*) from observations group by relation").fetchall()
+    counts = dict(rows)
+    assert sum(counts.values()) == 12 and counts["inside"] >= 8
+
+
+def test_sign_in_without_csrf_token_is_refused(tmp_path):
+    app = create_app({"INSTANCE": str(tmp_path / "csrf")})
+    response = app.test_client().post("/login", data={"username": "a", "password": "b"})
+    assert response.status_code == 400
+    assert "säkerhetstoken" in response.get_data(as_text=True)
+
+
+def test_translations_are_compiled_from_the_po_file():
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    from walkapp.config import ROOT
+
+    folder = ROOT / "walkapp" / "translations" / "en" / "LC_MESSAGES"
+    with open(folder / "messages.po", "rb") as po, open(folder / "messages.mo", "rb") as mo:
+        source = {m.id: m.string for m in read_po(po) if m.id and m.string and not m.fuzzy}
+        compiled = {m.id: m.string for m in read_mo(mo) if m.id}
+    assert source == compiled, "run: pybabel compile -d walkapp/translations"

@@ -1,0 +1,92 @@
+"""walkapp: the field tool for trygghetsvandringar (safety walks) in LPO Norrmalm."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as settings_module
+from . import db
+from .extensions import babel, csrf, limiter, select_locale
+from .security import set_headers
+
+
+def _load_geodata_once(app: Flask) -> None:
+    """A fresh database gets the shipped area and places, so the app is usable at once."""
+    from .assigning import load_shipped_geodata
+
+    database = db.connect(db.database_path(app))
+    try:
+        load_shipped_geodata(
+            database, Path(app.config["WALKAPP_GEODATA_DIR"]), app.config["WALKAPP_NEAR_DISTANCE_M"]
+        )
+    finally:
+        database.close()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides settings (names as in config.DEFAULTS) and Flask keys."""
+    settings = settings_module.from_environment()
+    flask_overrides = {}
+    for key, value in (config or {}).items():
+        name = key.removeprefix("WALKAPP_")
+        if name in settings_module.DEFAULTS:
+            settings[name] = value
+        else:
+            flask_overrides[key] = value
+
+    instance = Path(str(settings["INSTANCE"])).resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    (instance / "photos").mkdir(exist_ok=True)
+
+    root = settings_module.ROOT
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+    )
+    for key, value in settings.items():
+        app.config[f"WALKAPP_{key}"] = value
+    app.config["WALKAPP_INSTANCE"] = str(instance)
+    app.config.update(
+        SECRET_KEY=settings["SECRET_KEY"] or settings_module.instance_secret_key(instance),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(settings["SECURE_COOKIES"]),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=int(settings["SESSION_HOURS"])),
+        MAX_CONTENT_LENGTH=int(settings["MAX_PHOTO_BYTES"]) + 256 * 1024,
+        BABEL_DEFAULT_LOCALE="sv",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        RATELIMIT_STORAGE_URI=settings["RATELIMIT_STORAGE_URI"],
+        RATELIMIT_ENABLED=bool(settings["RATELIMIT_ENABLED"]),
+        RATELIMIT_HEADERS_ENABLED=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.config.update(flask_overrides)
+
+    if int(settings["PROXY_FIX"]):
+        hops = int(settings["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    db.init(db.database_path(app))
+    _load_geodata_once(app)
+    app.teardown_appcontext(db.close_db)
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    set_headers(app)
+
+    from .views import register_views
+
+    register_views(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

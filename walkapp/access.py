@@ -1,0 +1,120 @@
+"""Who may use which route. Every view declares its role with @requires(...).
+
+Roles, weakest first: public < walker < coordinator < admin. A walker is someone
+holding a token for one walk; the view receives that walk's id in the URL and
+the token must be for that walk. Coordinators and admins sign in; admin can do
+all a coordinator can.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from .db import get_db
+from .db import users as users_db
+
+PUBLIC, WALKER, COORDINATOR, ADMIN = "public", "walker", "coordinator", "admin"
+STAFF_ROLES = {COORDINATOR: (COORDINATOR, ADMIN), ADMIN: (ADMIN,)}
+WALKER_COOKIE = "walker"
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="walker-token")
+
+
+def make_walker_token(walk_id: str, walker_id: str) -> str:
+    return _serializer().dumps({"walk": walk_id, "walker": walker_id})
+
+
+def read_walker_token(token: str | None) -> dict | None:
+    if not token:
+        return None
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not {"walk", "walker"} <= data.keys():
+        return None
+    return data
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
+def walker_tokens_from_cookie() -> dict[str, str]:
+    """walk id -> token, for every walk this browser has joined."""
+    tokens = {}
+    raw = request.cookies.get(WALKER_COOKIE) or ""
+    for token in raw.split(" "):
+        data = read_walker_token(token)
+        if data:
+            tokens[data["walk"]] = token
+    return tokens
+
+
+def current_walker(walk_id: str | None) -> dict | None:
+    """The walker (token data) for walk_id, from a Bearer token or the cookie."""
+    data = read_walker_token(bearer_token())
+    if data is None and walk_id is not None:
+        data = read_walker_token(walker_tokens_from_cookie().get(walk_id))
+    if data is None or (walk_id is not None and data["walk"] != walk_id):
+        return None
+    return data
+
+
+def current_user() -> dict | None:
+    if "user" not in g:
+        user_id = session.get("user_id")
+        g.user = users_db.get_user(get_db(), user_id) if user_id else None
+    return g.user
+
+
+def wants_json() -> bool:
+    return request.path.startswith(("/api/", "/export/", "/open311/")) or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _deny(status: int, message: str):
+    if wants_json():
+        response = jsonify({"error": message})
+        response.status_code = status
+        abort(response)
+    if status == 401:
+        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
+    abort(status, description=message)
+
+
+def requires(role: str) -> Callable:
+    """Declare and enforce the weakest role that may use a view."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if role == WALKER:
+                walk_id = kwargs.get("walk_id")
+                walker = current_walker(walk_id)
+                if walker is None:
+                    _deny(403, _("Du har inte tillgång till den här vandringen."))
+                g.walker = walker
+            elif role in STAFF_ROLES:
+                user = current_user()
+                if user is None:
+                    _deny(401, _("Logga in för att fortsätta."))
+                if user["role"] not in STAFF_ROLES[role]:
+                    _deny(403, _("Du saknar behörighet för den här sidan."))
+            return view(*args, **kwargs)
+
+        wrapped.required_role = role
+        return wrapped
+
+    return decorate

@@ -1,0 +1,92 @@
+"""Glue between stored places and the geometry: the cached index and re-assignment."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+from shapely.geometry import shape
+
+from .db import observations as obs_db
+from .db import places as places_db
+from .db import transaction
+from .place_import import parse_places
+from .places import RELATIONS, Place, PlaceIndex, area_from_features
+
+_lock = threading.Lock()
+_cache: dict[tuple, PlaceIndex] = {}
+
+
+def build_index(db: sqlite_utils.Database, near_m: float) -> PlaceIndex:
+    places = [
+        Place(row["id"], row["name"], row["priority"], shape(row["geometry"]))
+        for row in places_db.list_places(db)
+    ]
+    districts = places_db.list_districts(db)
+    area = area_from_features(
+        [{"geometry": d["geometry"], "properties": {"included": d["included"]}} for d in districts]
+    )
+    return PlaceIndex(places, area, near_m=near_m)
+
+
+def current_index(db: sqlite_utils.Database, near_m: float) -> PlaceIndex:
+    """The index for the database's current places, rebuilt only when they changed.
+
+    Keyed by the database file and its places_version, so every worker notices an import.
+    """
+    key = (db.execute("pragma database_list").fetchone()[2], places_db.places_version(db), near_m)
+    with _lock:
+        index = _cache.get(key)
+        if index is None:
+            index = build_index(db, near_m)
+            for old in [k for k in _cache if k[0] == key[0]]:
+                del _cache[old]
+            _cache[key] = index
+    return index
+
+
+def reassign_all(db: sqlite_utils.Database, index: PlaceIndex) -> int:
+    """Re-assign every stored observation. Inside the caller's transaction."""
+    ids, lons, lats = obs_db.positions(db)
+    if not ids:
+        return 0
+    place_idx, relation, distance = index.assign_many(lons, lats)
+    place_ids = index.place_ids(place_idx)
+    rows = [
+        (
+            place_ids[i],
+            RELATIONS[relation[i]],
+            None if np.isnan(distance[i]) else round(float(distance[i]), 1),
+            ids[i],
+        )
+        for i in range(len(ids))
+    ]
+    obs_db.save_assignments(db, rows)
+    return len(rows)
+
+
+def import_places(
+    db: sqlite_utils.Database, places: list[dict], replace: bool, near_m: float
+) -> dict:
+    """Store validated places and re-assign every observation, all in one transaction."""
+    with transaction(db):
+        counts = places_db.save_places(db, places, replace=replace)
+        places_db.ensure_partners(db, sorted({p for place in places for p in place["partners"]}))
+        counts["reassigned"] = reassign_all(db, build_index(db, near_m))
+    return counts
+
+
+def load_shipped_geodata(db: sqlite_utils.Database, geodata_dir: Path, near_m: float) -> dict:
+    """Load geodata/area.geojson and places.geojson into a database that has neither."""
+    loaded: dict = {}
+    if not places_db.list_districts(db):
+        area = json.loads((geodata_dir / "area.geojson").read_text(encoding="utf-8"))
+        places_db.save_districts(db, area["features"])
+        loaded["districts"] = len(area["features"])
+    if places_db.count_places(db) == 0:
+        places = parse_places((geodata_dir / "places.geojson").read_bytes())
+        loaded["places"] = import_places(db, places, replace=False, near_m=near_m)
+    return loaded

@@ -1,0 +1,89 @@
+"""Observations and their place assignment."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from . import now
+
+COLUMNS = (
+    "id",
+    "walk_id",
+    "walker_id",
+    "category",
+    "rating",
+    "note",
+    "lon",
+    "lat",
+    "accuracy_m",
+    "recorded_at",
+    "late",
+    "place_id",
+    "relation",
+    "distance_m",
+)
+
+
+def get_observation(db: sqlite_utils.Database, observation_id: str) -> dict | None:
+    rows = list(db.query("select * from observations where id = ?", [observation_id]))
+    return rows[0] if rows else None
+
+
+def insert_observation(db: sqlite_utils.Database, record: dict) -> bool:
+    """Store an observation and its 'new' measure, once per id.
+
+    Returns True when stored now, False when the id was already there (a retry).
+    Runs inside the caller's transaction.
+    """
+    stamp = now()
+    values = [record.get(column) for column in COLUMNS]
+    cursor = db.execute(
+        f"insert or ignore into observations ({', '.join(COLUMNS)}, received_at, updated_at)"
+        f" values ({', '.join('?' * len(COLUMNS))}, ?, ?)",
+        [*values, stamp, stamp],
+    )
+    if cursor.rowcount == 0:
+        return False
+    db.execute(
+        "insert into measures (observation_id, status, updated_at) values (?, 'new', ?)",
+        [record["id"], stamp],
+    )
+    return True
+
+
+def positions(db: sqlite_utils.Database) -> tuple[list[str], list[float], list[float]]:
+    ids, lons, lats = [], [], []
+    for row in db.execute("select id, lon, lat from observations"):
+        ids.append(row[0])
+        lons.append(row[1])
+        lats.append(row[2])
+    return ids, lons, lats
+
+
+def save_assignments(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """rows: (place_id, relation, distance_m, observation id). Inside the caller's transaction."""
+    db.conn.executemany(
+        "update observations set place_id = ?, relation = ?, distance_m = ? where id = ?", rows
+    )
+
+
+def count_observations(db: sqlite_utils.Database, walk_id: str | None = None) -> int:
+    if walk_id is None:
+        return db.execute("select count(*) from observations").fetchone()[0]
+    return db.execute("select count(*) from observations where walk_id = ?", [walk_id]).fetchone()[
+        0
+    ]
+
+
+def list_for_walk(
+    db: sqlite_utils.Database, walk_id: str, walker_id: str | None = None
+) -> list[dict]:
+    sql = (
+        "select o.*, p.name as place_name from observations o"
+        " left join places p on p.id = o.place_id where o.walk_id = ?"
+    )
+    params: list = [walk_id]
+    if walker_id is not None:
+        sql += " and o.walker_id = ?"
+        params.append(walker_id)
+    return list(db.query(sql + " order by o.recorded_at", params))

@@ -1,0 +1,149 @@
+"""Places, districts (the area) and partners."""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from . import now, transaction
+
+
+def places_version(db: sqlite_utils.Database) -> int:
+    row = db.execute("select value from meta where key = 'places_version'").fetchone()
+    return int(row[0])
+
+
+def _bump_version(db: sqlite_utils.Database) -> None:
+    db.execute("update meta set value = cast(value as integer) + 1 where key = 'places_version'")
+
+
+def _place_row(row: dict) -> dict:
+    row = dict(row)
+    row["partners"] = json.loads(row["partners"])
+    row["geometry"] = json.loads(row["geometry"])
+    row["approximate"] = bool(row["approximate"])
+    row["active"] = bool(row["active"])
+    return row
+
+
+def list_places(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
+    sql = "select * from places"
+    if active_only:
+        sql += " where active = 1"
+    sql += " order by priority, name"
+    return [_place_row(row) for row in db.query(sql)]
+
+
+def get_place(db: sqlite_utils.Database, place_id: int) -> dict | None:
+    rows = list(db.query("select * from places where id = ?", [place_id]))
+    return _place_row(rows[0]) if rows else None
+
+
+def count_places(db: sqlite_utils.Database) -> int:
+    return db.execute("select count(*) from places").fetchone()[0]
+
+
+def save_places(db: sqlite_utils.Database, places: list[dict], replace: bool) -> dict:
+    """Upsert places by name; with replace, places not in the list are deactivated.
+
+    Deactivated rather than deleted: their observations keep their history.
+    Runs inside the caller's transaction. Returns counts.
+    """
+    stamp = now()
+    existing = {row["name"]: row["id"] for row in db.query("select id, name from places")}
+    created = updated = 0
+    for place in places:
+        values = [
+            place.get("priority", 3),
+            place.get("description", "") or "",
+            json.dumps(place.get("partners", []), ensure_ascii=False),
+            int(bool(place.get("approximate", False))),
+            json.dumps(place["geometry"]),
+            stamp,
+        ]
+        if place["name"] in existing:
+            db.execute(
+                "update places set priority = ?, description = ?, partners = ?, approximate = ?,"
+                " geometry = ?, updated_at = ?, active = 1 where id = ?",
+                values + [existing[place["name"]]],
+            )
+            updated += 1
+        else:
+            db.execute(
+                "insert into places (priority, description, partners, approximate, geometry,"
+                " updated_at, name) values (?, ?, ?, ?, ?, ?, ?)",
+                values + [place["name"]],
+            )
+            created += 1
+    deactivated = 0
+    if replace:
+        names = [place["name"] for place in places]
+        marks = ",".join("?" * len(names))
+        deactivated = db.execute(
+            f"update places set active = 0, updated_at = ? where active = 1 and name not in ({marks})",
+            [stamp, *names],
+        ).rowcount
+    _bump_version(db)
+    return {"created": created, "updated": updated, "deactivated": deactivated}
+
+
+def update_place(db: sqlite_utils.Database, place_id: int, **fields) -> None:
+    allowed = {"name", "priority", "description", "partners", "active"}
+    sets, values = [], []
+    for key, value in fields.items():
+        if key not in allowed:
+            raise ValueError(f"cannot update {key}")
+        if key == "partners":
+            value = json.dumps(value, ensure_ascii=False)
+        sets.append(f"{key} = ?")
+        values.append(value)
+    with transaction(db):
+        db.execute(
+            f"update places set {', '.join(sets)}, updated_at = ? where id = ?",
+            [*values, now(), place_id],
+        )
+        _bump_version(db)
+
+
+def list_districts(db: sqlite_utils.Database) -> list[dict]:
+    rows = db.query("select * from districts order by name")
+    return [
+        {**row, "geometry": json.loads(row["geometry"]), "included": bool(row["included"])}
+        for row in rows
+    ]
+
+
+def save_districts(db: sqlite_utils.Database, features: list[dict]) -> None:
+    with transaction(db):
+        db.execute("delete from districts")
+        for feature in features:
+            props = feature.get("properties") or {}
+            db.execute(
+                "insert into districts (name, municipality, included, approximate, geometry)"
+                " values (?, ?, ?, ?, ?)",
+                [
+                    props["name"],
+                    props.get("municipality"),
+                    int(bool(props.get("included", True))),
+                    int(bool(props.get("approximate", False))),
+                    json.dumps(feature["geometry"]),
+                ],
+            )
+        _bump_version(db)
+
+
+def set_district_included(db: sqlite_utils.Database, district_id: int, included: bool) -> None:
+    with transaction(db):
+        db.execute("update districts set included = ? where id = ?", [int(included), district_id])
+        _bump_version(db)
+
+
+def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
+    sql = "select * from partners" + (" where active = 1" if active_only else "") + " order by name"
+    return list(db.query(sql))
+
+
+def ensure_partners(db: sqlite_utils.Database, names: list[str]) -> None:
+    for name in names:
+        db.execute("insert or ignore into partners (name) values (?)", [name])

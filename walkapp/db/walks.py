@@ -1,0 +1,113 @@
+"""Walks, their places and walkers."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+import sqlite_utils
+
+from . import now, transaction
+
+# No look-alikes: 0/O, 1/I/L are left out.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """What a person typed, as a code: upper case, spaces and dashes dropped."""
+    return "".join(ch for ch in (raw or "").upper() if ch not in " -\t")
+
+
+def create_walk(
+    db: sqlite_utils.Database, *, title: str, starts_at: str, place_ids=(), **fields
+) -> dict:
+    allowed = {
+        "light",
+        "meeting_point",
+        "route_notes",
+        "pre_meeting_at",
+        "follow_up_at",
+        "leader",
+        "state",
+        "public",
+        "created_by",
+    }
+    extra = {key: value for key, value in fields.items() if key in allowed and value is not None}
+    walk_id = str(uuid.uuid4())
+    with transaction(db):
+        for _ in range(20):
+            code = new_code()
+            if not db.execute("select 1 from walks where code = ?", [code]).fetchone():
+                break
+        columns = ["id", "title", "code", "starts_at", "created_at", *extra]
+        values = [walk_id, title, code, starts_at, now(), *extra.values()]
+        db.execute(
+            f"insert into walks ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+            values,
+        )
+        for position, place_id in enumerate(place_ids):
+            db.execute(
+                "insert into walk_places (walk_id, place_id, position) values (?, ?, ?)",
+                [walk_id, place_id, position],
+            )
+    return get_walk(db, walk_id)
+
+
+def get_walk(db: sqlite_utils.Database, walk_id: str) -> dict | None:
+    rows = list(db.query("select * from walks where id = ?", [walk_id]))
+    return rows[0] if rows else None
+
+
+def get_walk_by_code(db: sqlite_utils.Database, code: str) -> dict | None:
+    rows = list(db.query("select * from walks where code = ?", [normalise_code(code)]))
+    return rows[0] if rows else None
+
+
+def find_walk_by_title(db: sqlite_utils.Database, title: str) -> dict | None:
+    rows = list(
+        db.query("select * from walks where title = ? order by created_at limit 1", [title])
+    )
+    return rows[0] if rows else None
+
+
+def walk_place_ids(db: sqlite_utils.Database, walk_id: str) -> list[int]:
+    return [
+        row[0]
+        for row in db.execute(
+            "select place_id from walk_places where walk_id = ? order by position", [walk_id]
+        )
+    ]
+
+
+def list_walks(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("select * from walks order by starts_at desc"))
+
+
+def set_state(db: sqlite_utils.Database, walk_id: str, state: str) -> None:
+    column = {"ongoing": "opened_at", "closed": "closed_at"}.get(state)
+    sql = "update walks set state = ?" + (f", {column} = ?" if column else "") + " where id = ?"
+    params = [state, now(), walk_id] if column else [state, walk_id]
+    db.execute(sql, params)
+
+
+def add_walker(db: sqlite_utils.Database, walk_id: str, display_name: str = "") -> str:
+    walker_id = str(uuid.uuid4())
+    db.execute(
+        "insert into walkers (id, walk_id, display_name, joined_at) values (?, ?, ?, ?)",
+        [walker_id, walk_id, display_name.strip()[:80], now()],
+    )
+    return walker_id
+
+
+def get_walker(db: sqlite_utils.Database, walker_id: str) -> dict | None:
+    rows = list(db.query("select * from walkers where id = ?", [walker_id]))
+    return rows[0] if rows else None
+
+
+def count_walkers(db: sqlite_utils.Database, walk_id: str) -> int:
+    return db.execute("select count(*) from walkers where walk_id = ?", [walk_id]).fetchone()[0]
