@@ -8,7 +8,7 @@ submodules (places, walks, observations, users, ...) and take the Database first
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
