@@ -165,7 +165,8 @@ def test_translations_are_compiled_from_the_po_file():
     from walkapp.config import ROOT
 
     folder = ROOT / "walkapp" / "translations" / "en" / "LC_MESSAGES"
-    with open(folder / "messages.po", "rb") as po, open(folder / "messages.mo", "rb") as mo:
-        source = {m.id: m.string for m in read_po(po) if m.id and m.string and not m.fuzzy}
-        compiled = {m.id: m.string for m in read_mo(mo) if m.id}
-    assert source == compiled, "run: pybabel compile -d walkapp/translations"
+    for po_path in folder.glob("*.po"):
+        with open(po_path, "rb") as po, open(po_path.with_suffix(".mo"), "rb") as mo:
+            source = {m.id: m.string for m in read_po(po) if m.id and m.string and not m.fuzzy}
+            compiled = {m.id: m.string for m in read_mo(mo) if m.id}
+        assert source == compiled, f"run: pybabel compile -D {po_path.stem} -d walkapp/translations"

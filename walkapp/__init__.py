@@ -27,6 +27,19 @@ def _load_geodata_once(app: Flask) -> None:
         database.close()
 
 
+def _translation_domains() -> dict[str, str]:
+    """One gettext domain per feature (translations/en/LC_MESSAGES/<domain>.po), all merged.
+
+    Flask-Babel pairs directories with domains by position, so the folder repeats.
+    """
+    folder = Path(__file__).parent / "translations"
+    domains = sorted({mo.stem for mo in folder.glob("*/LC_MESSAGES/*.mo")}) or ["messages"]
+    return {
+        "BABEL_TRANSLATION_DIRECTORIES": ";".join([str(folder)] * len(domains)),
+        "BABEL_DOMAIN": ";".join(domains),
+    }
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides settings (names as in config.DEFAULTS) and Flask keys."""
     settings = settings_module.from_environment()
@@ -60,7 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=int(settings["SESSION_HOURS"])),
         MAX_CONTENT_LENGTH=int(settings["MAX_PHOTO_BYTES"]) + 256 * 1024,
         BABEL_DEFAULT_LOCALE="sv",
-        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        **_translation_domains(),
         RATELIMIT_STORAGE_URI=settings["RATELIMIT_STORAGE_URI"],
         RATELIMIT_ENABLED=bool(settings["RATELIMIT_ENABLED"]),
         RATELIMIT_HEADERS_ENABLED=True,

@@ -207,5 +207,14 @@ COMMANDS = (
 
 
 def register_commands(app: Flask) -> None:
-    for command in COMMANDS:
+    """Core commands, plus every `COMMANDS` tuple in walkapp/commands/*.py."""
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    extra = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        extra.extend(getattr(importlib.import_module(f"{commands.__name__}.{info.name}"), "COMMANDS", ()))
+    for command in (*COMMANDS, *extra):
         app.cli.add_command(command)

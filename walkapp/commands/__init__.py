@@ -1,0 +1,1 @@
+"""Feature commands: each module may define COMMANDS, a tuple of click commands."""
