@@ -16,7 +16,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .db import get_db
+from .db import observations as observations_db
 from .db import users as users_db
+from .db import walks as walks_db
 
 PUBLIC, WALKER, COORDINATOR, ADMIN = "public", "walker", "coordinator", "admin"
 STAFF_ROLES = {COORDINATOR: (COORDINATOR, ADMIN), ADMIN: (ADMIN,)}
@@ -94,6 +96,20 @@ def _deny(status: int, message: str):
     abort(status, description=message)
 
 
+def _walk_of(view_args: dict) -> str | None:
+    """The walk a walker route is about: from walk_id, a join code, or an observation id."""
+    if "walk_id" in view_args:
+        return view_args["walk_id"]
+    db = get_db()
+    if "code" in view_args:
+        walk = walks_db.get_walk_by_code(db, view_args["code"])
+        return walk["id"] if walk else "-"
+    if "observation_id" in view_args:
+        observation = observations_db.get_observation(db, view_args["observation_id"])
+        return observation["walk_id"] if observation else "-"
+    raise RuntimeError("a WALKER route needs walk_id, code or observation_id in its URL")
+
+
 def requires(role: str) -> Callable:
     """Declare and enforce the weakest role that may use a view."""
 
@@ -101,7 +117,7 @@ def requires(role: str) -> Callable:
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
             if role == WALKER:
-                walk_id = kwargs.get("walk_id")
+                walk_id = _walk_of(kwargs)
                 walker = current_walker(walk_id)
                 if walker is None:
                     _deny(403, _("Du har inte tillgång till den här vandringen."))

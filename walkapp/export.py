@@ -1,0 +1,39 @@
+"""Serialisation of findings for other tools (CSV for Swedish Excel, ...). No Flask, no SQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+BOM = "\ufeff"
+
+
+def _excel_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Swedish Excel reads a decimal comma.
+        return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+    return str(value)
+
+
+def excel_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """CSV that opens correctly in Swedish Excel: UTF-8 with BOM, ';', dates as YYYY-MM-DD.
+
+    Yields one chunk per line so a response can stream it.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    yield BOM + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([_excel_value(value) for value in row])
+        yield buffer.getvalue()

@@ -1,0 +1,96 @@
+"""The product's words with their Swedish labels (PRODUCT.md): categories, ratings, statuses.
+
+Labels are Swedish source strings marked for translation; call `label(...)` at render time.
+No Flask here beyond lazy translation markers.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# key -> (Swedish label, short English description for docs)
+CATEGORIES: dict[str, object] = {
+    "lighting": _l("Belysning"),
+    "vegetation": _l("Vegetation / buskage"),
+    "sightlines": _l("Skymd sikt / gömställen"),
+    "litter": _l("Nedskräpning"),
+    "graffiti": _l("Klotter"),
+    "vandalism": _l("Skadegörelse"),
+    "path": _l("Gångväg / framkomlighet"),
+    "underpass": _l("Gångtunnel"),
+    "traffic": _l("Trafik / övergångsställe"),
+    "wayfinding": _l("Orienterbarhet / skyltning"),
+    "people": _l("Folkliv / öde plats"),
+    "gathering": _l("Samlingsplats / narkotika"),
+    "incident": _l("Händelse"),
+    "feeling": _l("Upplevd trygghet"),
+    "other": _l("Övrigt"),
+}
+
+# The Swedish labels as plain strings, for exports that must not depend on the UI language.
+CATEGORY_LABELS_SV: dict[str, str] = {
+    "lighting": "Belysning",
+    "vegetation": "Vegetation / buskage",
+    "sightlines": "Skymd sikt / gömställen",
+    "litter": "Nedskräpning",
+    "graffiti": "Klotter",
+    "vandalism": "Skadegörelse",
+    "path": "Gångväg / framkomlighet",
+    "underpass": "Gångtunnel",
+    "traffic": "Trafik / övergångsställe",
+    "wayfinding": "Orienterbarhet / skyltning",
+    "people": "Folkliv / öde plats",
+    "gathering": "Samlingsplats / narkotika",
+    "incident": "Händelse",
+    "feeling": "Upplevd trygghet",
+    "other": "Övrigt",
+}
+
+RATINGS: dict[str, object] = {
+    "red": _l("Åtgärda"),
+    "yellow": _l("Bevaka"),
+    "green": _l("Bra"),
+}
+RATING_LABELS_SV = {"red": "Åtgärda", "yellow": "Bevaka", "green": "Bra"}
+RATING_COLOURS = {"red": "#c1121f", "yellow": "#e0a100", "green": "#2d6a4f"}
+
+MEASURE_STATUSES: dict[str, object] = {
+    "new": _l("Ny"),
+    "assigned": _l("Tilldelad"),
+    "planned": _l("Planerad"),
+    "done": _l("Åtgärdad"),
+    "verified": _l("Verifierad"),
+    "not_possible": _l("Går inte att åtgärda"),
+    "duplicate": _l("Dubblett"),
+}
+STATUS_LABELS_SV = {
+    "new": "Ny",
+    "assigned": "Tilldelad",
+    "planned": "Planerad",
+    "done": "Åtgärdad",
+    "verified": "Verifierad",
+    "not_possible": "Går inte att åtgärda",
+    "duplicate": "Dubblett",
+}
+# Open = still to be dealt with; closed = done, verified, impossible or a duplicate.
+OPEN_STATUSES = ("new", "assigned", "planned")
+CLOSED_STATUSES = ("done", "verified", "not_possible", "duplicate")
+
+LIGHT_CONDITIONS: dict[str, object] = {
+    "dark": _l("Mörker"),
+    "dusk": _l("Skymning"),
+    "daylight": _l("Dagsljus"),
+}
+
+WALK_STATES: dict[str, object] = {
+    "planned": _l("Planerad"),
+    "ongoing": _l("Pågår"),
+    "closed": _l("Avslutad"),
+}
+
+RELATIONS: dict[str, object] = {
+    "inside": _l("på platsen"),
+    "near": _l("nära"),
+    "none": _l("utanför prioriterade platser"),
+    "outside_area": _l("utanför lokalpolisområdet"),
+}
