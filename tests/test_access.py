@@ -41,3 +41,18 @@ def test_unknown_page_is_swedish_404(client):
     response = client.get("/finns-inte")
     assert response.status_code == 404
     assert "Sidan finns inte." in response.get_data(as_text=True)
+
+
+def test_repeated_failed_sign_ins_get_429_with_retry_after_in_swedish(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    statuses = [
+        client.post("/login", data={"username": "x", "password": "y"}).status_code for _ in range(11)
+    ]
+    assert statuses[:10] == [400] * 10
+    response = client.post("/login", data={"username": "x", "password": "y"})
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "För många försök" in response.get_data(as_text=True)
