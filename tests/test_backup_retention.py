@@ -1,0 +1,113 @@
+"""walkapp backup / restore / retention on a real instance folder."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from tests.conftest import make_app
+from walkapp.db import connect, database_path, transaction
+from walkapp.db import observations as obs_db
+from walkapp.db import walks as walks_db
+from walkapp.demo import create_demo
+
+
+def add_photo(app, db, observation_id, created_at):
+    photo_id = str(uuid.uuid4())
+    folder = database_path(app).parent / "photos"
+    for name in (f"{photo_id}.jpg", f"{photo_id}.thumb.jpg"):
+        (folder / name).write_bytes(b"\xff\xd8jpeg-bytes")
+    db["photos"].insert(
+        {
+            "id": photo_id,
+            "observation_id": observation_id,
+            "filename": f"{photo_id}.jpg",
+            "thumb_filename": f"{photo_id}.thumb.jpg",
+            "bytes": 12,
+            "width": 1,
+            "height": 1,
+            "created_at": created_at,
+        }
+    )
+    return photo_id
+
+
+def test_backup_while_writing_then_restore_into_a_fresh_instance(app, runner, db, tmp_path):
+    walk = create_demo(db, 50.0)
+    observation = obs_db.list_for_walk(db, walk["id"])[0]
+    add_photo(app, db, observation["id"], datetime.now(UTC).isoformat())
+
+    # Keep writing from another connection while the backup runs.
+    stop = threading.Event()
+
+    def writer():
+        other = connect(database_path(app))
+        while not stop.is_set():
+            with transaction(other):
+                walks_db.add_walker(other, walk["id"], "skrivare")
+        other.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        result = runner.invoke(args=["backup", str(tmp_path / "backups")])
+    finally:
+        stop.set()
+        thread.join()
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "backups" / result.output.strip().split("/")[-1]
+    copy = sqlite3.connect(folder / "walkapp.db")
+    assert copy.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("select count(*) from observations").fetchone()[0] == 12
+    copy.close()
+    assert len(list((folder / "photos").glob("*.jpg"))) == 2
+
+    fresh = tmp_path / "fresh-instance"
+    restored = runner.invoke(args=["restore", str(folder)], env={"WALKAPP_INSTANCE": str(fresh)})
+    assert restored.exit_code == 0, restored.output
+    again = runner.invoke(args=["restore", str(folder)], env={"WALKAPP_INSTANCE": str(fresh)})
+    assert again.exit_code == 1 and "--force" in again.output
+    restored_app = make_app(tmp_path, INSTANCE=str(fresh))
+    check = connect(database_path(restored_app))
+    assert check.execute("select count(*) from observations").fetchone()[0] == 12
+    assert check.execute("select count(*) from photos").fetchone()[0] == 1
+    assert check.execute("select title from walks").fetchone()[0] == walk["title"]
+    check.close()
+    assert len(list((fresh / "photos").glob("*.jpg"))) == 2
+
+
+def test_retention_is_a_dry_run_by_default_then_deletes_old_photos_and_names(app, runner, db):
+    walk = create_demo(db, 50.0)
+    observations = obs_db.list_for_walk(db, walk["id"])
+    old = (datetime.now(UTC) - timedelta(days=800)).isoformat()
+    old_photo = add_photo(app, db, observations[0]["id"], old)
+    new_photo = add_photo(app, db, observations[1]["id"], datetime.now(UTC).isoformat())
+    db.execute("update walkers set joined_at = ?", [old])
+    with transaction(db):
+        recent_walker = walks_db.add_walker(db, walk["id"], "Ny deltagare")
+
+    dry = runner.invoke(args=["retention"])
+    assert dry.exit_code == 0
+    summary = json.loads(dry.output.strip().splitlines()[-1])
+    assert summary == {
+        "photos": 1,
+        "names": 1,
+        "applied": False,
+        "photos_days": 730,
+        "names_days": 90,
+    }
+    assert old_photo in dry.output
+    assert db.execute("select count(*) from photos").fetchone()[0] == 2
+
+    applied = runner.invoke(args=["retention", "--apply"])
+    assert json.loads(applied.output.strip().splitlines()[-1])["applied"] is True
+    assert [r[0] for r in db.execute("select id from photos")] == [new_photo]
+    photos = database_path(app).parent / "photos"
+    assert not (photos / f"{old_photo}.jpg").exists() and (photos / f"{new_photo}.jpg").exists()
+    names = dict(db.execute("select id, display_name from walkers").fetchall())
+    assert names[recent_walker] == "Ny deltagare"
+    assert "Demodeltagare" not in names.values()
+    assert db.execute("select action from audit_log").fetchone()[0] == "retention"

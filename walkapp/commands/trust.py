@@ -1,0 +1,88 @@
+"""Backups, restores and retention."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .. import backup as backup_module
+from ..db import audit, get_db, transaction
+from ..db import retention as retention_db
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(dest: Path):
+    """Copy the database (online backup API) and the photos into a new folder under DEST."""
+    target = backup_module.backup(Path(current_app.config["WALKAPP_INSTANCE"]), dest)
+    click.echo(str(target))
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="replace an existing database")
+def restore_command(src: Path, force: bool):
+    """Restore a backup folder into the instance folder (stop the server first)."""
+    from ..config import from_environment
+
+    instance = Path(str(from_environment()["INSTANCE"])).resolve()
+    try:
+        backup_module.restore(src, instance, force=force)
+    except (FileExistsError, FileNotFoundError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Restored {src} into {instance}")
+
+
+@click.command("retention")
+@click.option("--apply", "apply_", is_flag=True, help="delete for real (default: a dry run)")
+@click.option("--photos-days", type=int, default=None, help="keep photos this many days")
+@click.option(
+    "--names-days", type=int, default=None, help="keep walkers' display names this many days"
+)
+@with_appcontext
+def retention_command(apply_: bool, photos_days: int | None, names_days: int | None):
+    """List (or with --apply delete) photos and walker names older than their keeping period."""
+    config = current_app.config
+    photos_days = config["WALKAPP_RETAIN_PHOTOS_DAYS"] if photos_days is None else photos_days
+    names_days = config["WALKAPP_RETAIN_NAMES_DAYS"] if names_days is None else names_days
+    now = datetime.now(UTC)
+    db = get_db()
+    photos = retention_db.photos_older_than(db, (now - timedelta(days=photos_days)).isoformat())
+    walkers = retention_db.named_walkers_older_than(
+        db, (now - timedelta(days=names_days)).isoformat()
+    )
+    for photo in photos:
+        click.echo(f"photo {photo['id']} of {photo['created_at'][:10]} (walk {photo['walk_id']})")
+    for walker in walkers:
+        click.echo(f"name of walker {walker['id']} who joined {walker['joined_at'][:10]}")
+    summary = {
+        "photos": len(photos),
+        "names": len(walkers),
+        "applied": apply_,
+        "photos_days": photos_days,
+        "names_days": names_days,
+    }
+    if apply_:
+        folder = Path(config["WALKAPP_INSTANCE"]) / "photos"
+        with transaction(db):
+            retention_db.delete_photos(db, [p["id"] for p in photos])
+            retention_db.forget_walker_names(db, [w["id"] for w in walkers])
+            audit.record(db, None, "retention", "instance", None, summary)
+        # Files go after the rows are gone: a crash in between leaves files, never dangling rows.
+        for photo in photos:
+            for name in (photo["filename"], photo["thumb_filename"]):
+                (folder / name).unlink(missing_ok=True)
+    else:
+        click.echo("Dry run: nothing was deleted. Add --apply to delete.")
+    click.echo(json.dumps(summary))
+
+
+COMMANDS = (backup_command, restore_command, retention_command)

@@ -1,0 +1,38 @@
+"""Retention: photos and walker display names past their keeping period."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def photos_older_than(db: sqlite_utils.Database, cutoff: str) -> list[dict]:
+    return list(
+        db.query(
+            "select p.id, p.filename, p.thumb_filename, p.created_at, o.walk_id from photos p"
+            " join observations o on o.id = p.observation_id where p.created_at < ?"
+            " order by p.created_at",
+            [cutoff],
+        )
+    )
+
+
+def delete_photos(db: sqlite_utils.Database, photo_ids: list[str]) -> None:
+    """Inside the caller's transaction."""
+    db.conn.executemany("delete from photos where id = ?", [(i,) for i in photo_ids])
+
+
+def named_walkers_older_than(db: sqlite_utils.Database, cutoff: str) -> list[dict]:
+    return list(
+        db.query(
+            "select w.id, w.display_name, w.joined_at, w.walk_id from walkers w"
+            " where w.display_name != '' and w.joined_at < ? order by w.joined_at",
+            [cutoff],
+        )
+    )
+
+
+def forget_walker_names(db: sqlite_utils.Database, walker_ids: list[str]) -> None:
+    """Inside the caller's transaction."""
+    db.conn.executemany(
+        "update walkers set display_name = '' where id = ?", [(i,) for i in walker_ids]
+    )
