@@ -56,3 +56,16 @@ def test_repeated_failed_sign_ins_get_429_with_retry_after_in_swedish(tmp_path):
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
     assert "För många försök" in response.get_data(as_text=True)
+
+
+def test_behind_a_proxy_https_gives_hsts_and_secure_cookies(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path, PROXY_FIX=1, SECURE_COOKIES=True)
+    client = app.test_client()
+    response = client.get("/lang/en", headers={"X-Forwarded-Proto": "https"})
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/login", headers={"X-Forwarded-Proto": "https"})
+    cookie = page.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
