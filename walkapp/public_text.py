@@ -108,7 +108,9 @@ def status_counts(statuses: dict[str, int]) -> str:
     if statuses.get("assigned"):
         parts.append(
             ngettext(
-                "%(num)d lämnad till ansvarig", "%(num)d lämnade till ansvarig", statuses["assigned"]
+                "%(num)d lämnad till ansvarig",
+                "%(num)d lämnade till ansvarig",
+                statuses["assigned"],
             )
         )
     if statuses.get("new"):
@@ -118,7 +120,9 @@ def status_counts(statuses: dict[str, int]) -> str:
     if statuses.get("not_possible"):
         parts.append(
             ngettext(
-                "%(num)d går inte att åtgärda", "%(num)d går inte att åtgärda", statuses["not_possible"]
+                "%(num)d går inte att åtgärda",
+                "%(num)d går inte att åtgärda",
+                statuses["not_possible"],
             )
         )
     return ", ".join(parts)

@@ -156,9 +156,7 @@ def create_promise(
                 " where promise_id = ? order by position, id",
                 [promise_id, copy_from],
             )
-        record(
-            db, user_id, "create", "promise", promise_id, {"year": year, "copy_from": copy_from}
-        )
+        record(db, user_id, "create", "promise", promise_id, {"year": year, "copy_from": copy_from})
     return promise_id
 
 
@@ -174,7 +172,14 @@ def update_promise(
                 " where id = ? and promise_id = ?",
                 [item["heading"], item["text"], item["target"], item["id"], promise_id],
             )
-        record(db, user_id, "update", "promise", promise_id, {"title": title, "commitments": commitments})
+        record(
+            db,
+            user_id,
+            "update",
+            "promise",
+            promise_id,
+            {"title": title, "commitments": commitments},
+        )
 
 
 def add_commitment(
@@ -196,9 +201,7 @@ def add_commitment(
             " values (?, ?, ?, ?, ?, ?)",
             [promise_id, position, heading, text, target, counting],
         ).lastrowid
-        record(
-            db, user_id, "create", "commitment", commitment_id, {"promise_id": promise_id}
-        )
+        record(db, user_id, "create", "commitment", commitment_id, {"promise_id": promise_id})
     return commitment_id
 
 

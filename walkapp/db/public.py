@@ -98,8 +98,13 @@ def findings_by_place(db: sqlite_utils.Database, year: int) -> list[dict]:
     ):
         place = places.setdefault(
             row["place_id"],
-            {"place_id": row["place_id"], "place": row["place"], "total": 0, "fixed": 0,
-             "categories": {}},
+            {
+                "place_id": row["place_id"],
+                "place": row["place"],
+                "total": 0,
+                "fixed": 0,
+                "categories": {},
+            },
         )
         category = place["categories"].setdefault(
             row["category"], {"category": row["category"], "total": 0, "good": 0, "statuses": {}}
@@ -109,7 +114,9 @@ def findings_by_place(db: sqlite_utils.Database, year: int) -> list[dict]:
         if row["good"]:
             category["good"] += row["n"]
         else:
-            category["statuses"][row["status"]] = category["statuses"].get(row["status"], 0) + row["n"]
+            category["statuses"][row["status"]] = (
+                category["statuses"].get(row["status"], 0) + row["n"]
+            )
             if row["status"] in FIXED_STATUSES:
                 place["fixed"] += row["n"]
     result = []
