@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 
 
 class LoginForm(FlaskForm):
@@ -16,3 +27,128 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         _l("Lösenord"), validators=[DataRequired(_l("Skriv ditt lösenord.")), Length(max=200)]
     )
+
+
+# --- Citizen promise (the public feature): activities and the admin's promise editor ---
+
+
+class _OwnParseMessage:
+    """Input that cannot be read gets our translatable message, and no further messages."""
+
+    parse_message = ""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.parse_message)) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class WholeNumberField(_OwnParseMessage, IntegerField):
+    parse_message = _l("Skriv ett heltal, till exempel 8.")
+
+
+class DayField(_OwnParseMessage, DateField):
+    parse_message = _l("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-12.")
+
+
+class ActivityForm(FlaskForm):
+    """A coordinator logs one activity that counts towards a commitment."""
+
+    commitment_id = SelectField(
+        _l("Åtagande"),
+        coerce=int,
+        validators=[DataRequired(_l("Välj vilket åtagande insatsen hör till."))],
+    )
+    happened_on = DayField(
+        _l("Datum"),
+        validators=[DataRequired(_l("Skriv datumet då insatsen gjordes (ÅÅÅÅ-MM-DD)."))],
+    )
+    description = TextAreaField(
+        _l("Kort beskrivning (visas för alla)"),
+        validators=[
+            DataRequired(_l("Skriv en kort beskrivning av insatsen.")),
+            Length(max=200, message=_l("Högst 200 tecken.")),
+        ],
+    )
+    place_id = SelectField(_l("Plats (frivilligt)"), coerce=int, default=0)
+
+
+class CommitmentEntry(Form):
+    """One commitment's editable texts and target, inside PromiseEditForm."""
+
+    commitment_id = HiddenField()
+    heading = StringField(_l("Rubrik"), validators=[Length(max=80, message=_l("Högst 80 tecken."))])
+    text = TextAreaField(
+        _l("Åtagande"),
+        validators=[
+            DataRequired(_l("Skriv vad polisen lovar.")),
+            Length(max=400, message=_l("Högst 400 tecken.")),
+        ],
+    )
+    target = WholeNumberField(
+        _l("Mål (antal)"),
+        validators=[
+            InputRequired(_l("Skriv målet som ett heltal.")),
+            NumberRange(min=1, max=1000, message=_l("Målet ska vara mellan 1 och 1000.")),
+        ],
+    )
+
+
+class PromiseEditForm(FlaskForm):
+    title = StringField(
+        _l("Rubrik"),
+        validators=[
+            DataRequired(_l("Skriv en rubrik.")),
+            Length(max=120, message=_l("Högst 120 tecken.")),
+        ],
+    )
+    commitments = FieldList(FormField(CommitmentEntry))
+
+
+class NewCommitmentForm(FlaskForm):
+    heading = StringField(_l("Rubrik"), validators=[Length(max=80, message=_l("Högst 80 tecken."))])
+    text = TextAreaField(
+        _l("Åtagande"),
+        validators=[
+            DataRequired(_l("Skriv vad polisen lovar.")),
+            Length(max=400, message=_l("Högst 400 tecken.")),
+        ],
+    )
+    target = WholeNumberField(
+        _l("Mål (antal)"),
+        validators=[
+            InputRequired(_l("Skriv målet som ett heltal.")),
+            NumberRange(min=1, max=1000, message=_l("Målet ska vara mellan 1 och 1000.")),
+        ],
+    )
+    counting = SelectField(
+        _l("Räknas från"),
+        choices=[
+            ("activities", _l("Loggade insatser")),
+            ("walks", _l("Genomförda trygghetsvandringar")),
+        ],
+        default="activities",
+    )
+
+
+class PromiseCreateForm(FlaskForm):
+    year = WholeNumberField(
+        _l("År"),
+        validators=[
+            InputRequired(_l("Skriv året, till exempel 2026.")),
+            NumberRange(min=2000, max=2100, message=_l("Året ska vara mellan 2000 och 2100.")),
+        ],
+    )
+    title = StringField(
+        _l("Rubrik"),
+        validators=[
+            DataRequired(_l("Skriv en rubrik.")),
+            Length(max=120, message=_l("Högst 120 tecken.")),
+        ],
+    )
+    copy_from = SelectField(_l("Börja med åtagandena från"), coerce=int, default=0)
