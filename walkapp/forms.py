@@ -16,6 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 
 
@@ -129,8 +130,8 @@ class NewCommitmentForm(FlaskForm):
     counting = SelectField(
         _l("Räknas från"),
         choices=[
-            ("activities", _l("Loggade insatser")),
-            ("walks", _l("Genomförda trygghetsvandringar")),
+            SelectChoice("activities", _l("Loggade insatser")),
+            SelectChoice("walks", _l("Genomförda trygghetsvandringar")),
         ],
         default="activities",
     )

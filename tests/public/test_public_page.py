@@ -31,8 +31,9 @@ FORBIDDEN = [
     MARKER_NAME,
     MARKER_PHOTO,
     "/photos/",
-    "Händelse",
-    "incident",
+    "Händelse",  # the incident category, in Swedish,
+    "Incident",  # in English
+    '"incident"',  # and as a key in the data
     f"{MARKER_LON:.4f}"[:7],  # 18.0648: any finer digit of the position
     f"{MARKER_LAT:.4f}"[:7],
     "18.0649",

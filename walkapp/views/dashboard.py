@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from .. import public_text
 from ..access import COORDINATOR, current_user, requires
@@ -56,7 +57,7 @@ def index():
     )
 
 
-def _activity_choices(today: date) -> list[tuple[int, str]]:
+def _activity_choices(today: date) -> list[SelectChoice]:
     """Activity-counted commitments of this year's and last year's promise (late logging)."""
     db = get_db()
     choices = []
@@ -66,7 +67,8 @@ def _activity_choices(today: date) -> list[tuple[int, str]]:
             continue
         for item in promises_db.list_commitments(db, promise["id"]):
             if item["counting"] == "activities":
-                choices.append((item["id"], f"{year} · {item['heading'] or item['text'][:60]}"))
+                label = f"{year} · {item['heading'] or item['text'][:60]}"
+                choices.append(SelectChoice(item["id"], label))
     return choices
 
 
@@ -77,8 +79,8 @@ def activities():
     today = public_text.today()
     form = ActivityForm()
     form.commitment_id.choices = _activity_choices(today)
-    form.place_id.choices = [(0, _("Ingen särskild plats"))] + [
-        (place["id"], place["name"]) for place in places_db.list_places(db)
+    form.place_id.choices = [SelectChoice(0, _("Ingen särskild plats"))] + [
+        SelectChoice(place["id"], place["name"]) for place in places_db.list_places(db)
     ]
     if form.validate_on_submit():
         commitment = promises_db.get_commitment(db, form.commitment_id.data)

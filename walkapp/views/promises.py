@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from .. import public_text
 from ..access import ADMIN, current_user, requires
@@ -25,8 +26,8 @@ def _create_form() -> PromiseCreateForm:
         title=TITLE_PATTERN.format(year=next_year),
         copy_from=promises[0]["id"] if promises else 0,
     )
-    form.copy_from.choices = [(0, _("Inga – börja tomt"))] + [
-        (p["id"], f"{p['year']} · {p['title']}") for p in promises
+    form.copy_from.choices = [SelectChoice(0, _("Inga – börja tomt"))] + [
+        SelectChoice(p["id"], f"{p['year']} · {p['title']}") for p in promises
     ]
     return form
 
