@@ -15,7 +15,7 @@ from ..db import places as places_db
 from ..db import promises as promises_db
 from ..db import public as public_db
 from ..promises import pace, percent
-from ..vocabulary import CATEGORIES, LIGHT_CONDITIONS
+from ..vocabulary import CATEGORIES
 
 bp = Blueprint("public", __name__)
 
@@ -95,7 +95,6 @@ def _page(year: int, front: bool):
         has_public_map=_has_public_map(),
         text=public_text,
         categories=CATEGORIES,
-        light_labels=LIGHT_CONDITIONS,
     )
 
 
