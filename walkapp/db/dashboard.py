@@ -14,8 +14,8 @@ def planned_walks(db: sqlite_utils.Database, year: int, from_iso: str) -> list[d
             "select w.id, w.title, w.code, w.starts_at, w.state, w.public, w.meeting_point,"
             " (select count(*) from walk_places wp where wp.walk_id = w.id) as places"
             " from walks w where w.state in ('planned', 'ongoing')"
-            " and substr(w.starts_at, 1, 4) = ? and w.starts_at >= ? order by w.starts_at",
-            [f"{year:04d}", from_iso],
+            " and w.starts_at >= max(?, ?) and w.starts_at < ? order by w.starts_at",
+            [f"{year:04d}", from_iso, f"{year + 1:04d}"],
         )
     )
 

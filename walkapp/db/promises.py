@@ -51,8 +51,8 @@ def get_commitment(db: sqlite_utils.Database, commitment_id: int) -> dict | None
 def closed_walks_in_year(db: sqlite_utils.Database, year: int) -> int:
     """Safety walks held: closed walks whose date (as planned, local time) is in `year`."""
     return db.execute(
-        "select count(*) from walks where state = 'closed' and substr(starts_at, 1, 4) = ?",
-        [f"{year:04d}"],
+        "select count(*) from walks where state = 'closed' and starts_at >= ? and starts_at < ?",
+        [f"{year:04d}", f"{year + 1:04d}"],
     ).fetchone()[0]
 
 
@@ -60,8 +60,8 @@ def planned_walks_left(db: sqlite_utils.Database, year: int, from_iso: str) -> i
     """Walks still planned in `year` on or after `from_iso` (a date or date-time)."""
     return db.execute(
         "select count(*) from walks where state in ('planned', 'ongoing')"
-        " and substr(starts_at, 1, 4) = ? and starts_at >= ?",
-        [f"{year:04d}", from_iso],
+        " and starts_at >= max(?, ?) and starts_at < ?",
+        [f"{year:04d}", from_iso, f"{year + 1:04d}"],
     ).fetchone()[0]
 
 

@@ -18,14 +18,20 @@ from .audit import record
 FIXED_STATUSES = ("done", "verified")
 
 # Findings the public may count: not incidents, not duplicates, from walks held (closed) that year.
+# Driven from the walks (a range on walks_starts_at), then each walk's observations by index.
 _PUBLIC_FINDINGS = """
     select o.walk_id, o.place_id, o.category, o.rating, m.status
-    from observations o
+    from walks w
+    cross join observations o on o.walk_id = w.id
     join measures m on m.observation_id = o.id
-    join walks w on w.id = o.walk_id
-    where w.state = 'closed' and substr(w.starts_at, 1, 4) = :year
+    where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end
       and o.category != 'incident' and m.status != 'duplicate'
 """
+
+
+def _year(year: int) -> dict:
+    """Bounds of a year for `starts_at` (ISO text): '2022' <= starts_at < '2023'."""
+    return {"start": f"{year:04d}", "end": f"{year + 1:04d}"}
 
 
 def _place_names(db: sqlite_utils.Database, walk_ids: list[str]) -> dict[str, list[str]]:
@@ -50,13 +56,14 @@ def walks_held(db: sqlite_utils.Database, year: int) -> list[dict]:
             " select w.id, w.starts_at, w.light, count(f.walk_id) as findings,"
             " coalesce(sum(f.status in ('done', 'verified')), 0) as fixed"
             " from walks w left join findings f on f.walk_id = w.id"
-            " where w.state = 'closed' and substr(w.starts_at, 1, 4) = :year"
+            " where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end"
             " group by w.id order by w.starts_at desc",
-            {"year": f"{year:04d}"},
+            _year(year),
         )
     )
     planned_places = _place_names(db, [row["id"] for row in rows])
-    found_places = _found_place_names(db, year)
+    unplanned = any(row["id"] not in planned_places for row in rows)
+    found_places = _found_place_names(db, year) if unplanned else {}
     return [
         {
             "starts_at": row["starts_at"],
@@ -76,7 +83,7 @@ def _found_place_names(db: sqlite_utils.Database, year: int) -> dict[str, list[s
         "with findings as (" + _PUBLIC_FINDINGS + ")"
         " select distinct f.walk_id, p.name from findings f join places p on p.id = f.place_id"
         " order by f.walk_id, p.name",
-        {"year": f"{year:04d}"},
+        _year(year),
     ):
         names[row["walk_id"]].append(row["name"])
     return names
@@ -94,7 +101,7 @@ def findings_by_place(db: sqlite_utils.Database, year: int) -> list[dict]:
         " select f.place_id, p.name as place, f.category, f.rating = 'green' as good, f.status,"
         " count(*) as n from findings f left join places p on p.id = f.place_id"
         " group by f.place_id, f.category, good, f.status",
-        {"year": f"{year:04d}"},
+        _year(year),
     ):
         place = places.setdefault(
             row["place_id"],
