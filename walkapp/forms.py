@@ -79,10 +79,9 @@ class ActivityForm(FlaskForm):
     place_id = SelectField(_l("Plats (frivilligt)"), coerce=int, default=0)
 
 
-class CommitmentEntry(Form):
-    """One commitment's editable texts and target, inside PromiseEditForm."""
+class _CommitmentFields:
+    """A commitment's heading, text and target (WTForms collects fields from mixins too)."""
 
-    commitment_id = HiddenField()
     heading = StringField(_l("Rubrik"), validators=[Length(max=80, message=_l("Högst 80 tecken."))])
     text = TextAreaField(
         _l("Åtagande"),
@@ -98,6 +97,12 @@ class CommitmentEntry(Form):
             NumberRange(min=1, max=1000, message=_l("Målet ska vara mellan 1 och 1000.")),
         ],
     )
+
+
+class CommitmentEntry(_CommitmentFields, Form):
+    """One commitment's editable texts and target, inside PromiseEditForm."""
+
+    commitment_id = HiddenField()
 
 
 class PromiseEditForm(FlaskForm):
@@ -111,22 +116,7 @@ class PromiseEditForm(FlaskForm):
     commitments = FieldList(FormField(CommitmentEntry))
 
 
-class NewCommitmentForm(FlaskForm):
-    heading = StringField(_l("Rubrik"), validators=[Length(max=80, message=_l("Högst 80 tecken."))])
-    text = TextAreaField(
-        _l("Åtagande"),
-        validators=[
-            DataRequired(_l("Skriv vad polisen lovar.")),
-            Length(max=400, message=_l("Högst 400 tecken.")),
-        ],
-    )
-    target = WholeNumberField(
-        _l("Mål (antal)"),
-        validators=[
-            InputRequired(_l("Skriv målet som ett heltal.")),
-            NumberRange(min=1, max=1000, message=_l("Målet ska vara mellan 1 och 1000.")),
-        ],
-    )
+class NewCommitmentForm(_CommitmentFields, FlaskForm):
     counting = SelectField(
         _l("Räknas från"),
         choices=[

@@ -111,6 +111,10 @@ def test_a_coordinator_logs_an_activity_through_the_form(db, client, users):
     assert ("create", "activity") in audit
     public = client.get("/").get_data(as_text=True)
     assert "Gemensam insats med Tullverket" in public and "1 av 4" in public
+    # A mistake can be taken back; the count follows.
+    activity = promises_db.list_activities(db, promise_id)[0]
+    assert client.post(f"/dashboard/insatser/{activity['id']}/ta-bort").status_code == 302
+    assert _done(db, this_year)["Kriminella nätverk"] == 0
 
 
 def test_pace_says_whether_the_target_will_be_reached():
