@@ -39,6 +39,9 @@ class _OwnParseMessage:
     parse_message = ""
 
     def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None  # empty: left to DataRequired/InputRequired and their message
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError:
