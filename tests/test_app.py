@@ -168,5 +168,12 @@ def test_translations_are_compiled_from_the_po_file():
     for po_path in folder.glob("*.po"):
         with open(po_path, "rb") as po, open(po_path.with_suffix(".mo"), "rb") as mo:
             source = {m.id: m.string for m in read_po(po) if m.id and m.string and not m.fuzzy}
-            compiled = {m.id: m.string for m in read_mo(mo) if m.id}
+            # read_mo gives plural forms as lists, read_po as tuples.
+            compiled = {
+                tuple(m.id) if isinstance(m.id, list) else m.id: tuple(m.string)
+                if isinstance(m.string, list)
+                else m.string
+                for m in read_mo(mo)
+                if m.id
+            }
         assert source == compiled, f"run: pybabel compile -D {po_path.stem} -d walkapp/translations"

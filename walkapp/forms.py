@@ -6,11 +6,23 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 
 
-class Form(FlaskForm):
+class BaseForm(FlaskForm):
     """Base of every form: a JSON body is not form data (Flask-WTF would crash on `[]` or `true`)."""
 
     class Meta:
@@ -20,7 +32,7 @@ class Form(FlaskForm):
             return super().wrap_formdata(form, formdata)
 
 
-class LoginForm(Form):
+class LoginForm(BaseForm):
     username = StringField(
         _l("Användarnamn"),
         validators=[DataRequired(_l("Skriv ditt användarnamn.")), Length(max=80)],
@@ -28,3 +40,121 @@ class LoginForm(Form):
     password = PasswordField(
         _l("Lösenord"), validators=[DataRequired(_l("Skriv ditt lösenord.")), Length(max=200)]
     )
+
+
+# --- Citizen promise (the public feature): activities and the admin's promise editor ---
+
+
+class _OwnParseMessage:
+    """Input that cannot be read gets our translatable message, and no further messages."""
+
+    parse_message = ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None  # empty: left to DataRequired/InputRequired and their message
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.parse_message)) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class WholeNumberField(_OwnParseMessage, IntegerField):
+    parse_message = _l("Skriv ett heltal, till exempel 8.")
+
+
+class DayField(_OwnParseMessage, DateField):
+    parse_message = _l("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-12.")
+
+
+class ActivityForm(BaseForm):
+    """A coordinator logs one activity that counts towards a commitment."""
+
+    commitment_id = SelectField(
+        _l("Åtagande"),
+        coerce=int,
+        validators=[DataRequired(_l("Välj vilket åtagande insatsen hör till."))],
+    )
+    happened_on = DayField(
+        _l("Datum"),
+        validators=[DataRequired(_l("Skriv datumet då insatsen gjordes (ÅÅÅÅ-MM-DD)."))],
+    )
+    description = TextAreaField(
+        _l("Kort beskrivning (visas för alla)"),
+        validators=[
+            DataRequired(_l("Skriv en kort beskrivning av insatsen.")),
+            Length(max=200, message=_l("Högst 200 tecken.")),
+        ],
+    )
+    place_id = SelectField(_l("Plats (frivilligt)"), coerce=int, default=0)
+
+
+class _CommitmentFields:
+    """A commitment's heading, text and target (WTForms collects fields from mixins too)."""
+
+    heading = StringField(_l("Rubrik"), validators=[Length(max=80, message=_l("Högst 80 tecken."))])
+    text = TextAreaField(
+        _l("Åtagande"),
+        validators=[
+            DataRequired(_l("Skriv vad polisen lovar.")),
+            Length(max=400, message=_l("Högst 400 tecken.")),
+        ],
+    )
+    target = WholeNumberField(
+        _l("Mål (antal)"),
+        validators=[
+            InputRequired(_l("Skriv målet som ett heltal.")),
+            NumberRange(min=1, max=1000, message=_l("Målet ska vara mellan 1 och 1000.")),
+        ],
+    )
+
+
+class CommitmentEntry(_CommitmentFields, Form):
+    """One commitment's editable texts and target, inside PromiseEditForm."""
+
+    commitment_id = HiddenField()
+
+
+class PromiseEditForm(BaseForm):
+    title = StringField(
+        _l("Rubrik"),
+        validators=[
+            DataRequired(_l("Skriv en rubrik.")),
+            Length(max=120, message=_l("Högst 120 tecken.")),
+        ],
+    )
+    commitments = FieldList(FormField(CommitmentEntry))
+
+
+class NewCommitmentForm(_CommitmentFields, BaseForm):
+    counting = SelectField(
+        _l("Räknas från"),
+        choices=[
+            SelectChoice("activities", _l("Loggade insatser")),
+            SelectChoice("walks", _l("Genomförda trygghetsvandringar")),
+        ],
+        default="activities",
+    )
+
+
+class PromiseCreateForm(BaseForm):
+    year = WholeNumberField(
+        _l("År"),
+        validators=[
+            InputRequired(_l("Skriv året, till exempel 2026.")),
+            NumberRange(min=2000, max=2100, message=_l("Året ska vara mellan 2000 och 2100.")),
+        ],
+    )
+    title = StringField(
+        _l("Rubrik"),
+        validators=[
+            DataRequired(_l("Skriv en rubrik.")),
+            Length(max=120, message=_l("Högst 120 tecken.")),
+        ],
+    )
+    copy_from = SelectField(_l("Börja med åtagandena från"), coerce=int, default=0)

@@ -259,3 +259,65 @@ def core_schema(db: sqlite_utils.Database) -> None:
         create index audit_log_at on audit_log (at);
         """,
     )
+
+
+@migration("0002_public_commitment_heading")
+def public_commitment_heading(db: sqlite_utils.Database) -> None:
+    """A short public heading per commitment ("Ungdomar"), shown above its text."""
+    db.execute("alter table commitments add column heading text not null default ''")
+
+
+# The 2022 citizen promise of LPO Norrmalm (reference/medborgarlofte-norrmalm-2022.txt).
+PROMISE_2022 = {
+    "year": 2022,
+    "area": "Lokalpolisområde Norrmalm",
+    "title": "Medborgarlöfte 2022 för Stockholm, Norrmalm",
+    "commitments": [
+        (
+            "Ungdomar",
+            "Minst sex polisinsatser med särskilt fokus på personrån, våldsbrott och"
+            " narkotikabrott bland ungdomar.",
+            6,
+            "activities",
+        ),
+        (
+            "Särskilt utsatta brottsoffer",
+            "Minst sex brottsförebyggande informationsinsatser som riktar sig mot särskilt"
+            " utsatta brottsoffer, till exempel äldre och utsatta i parrelation.",
+            6,
+            "activities",
+        ),
+        (
+            "Otrygga och brottsutsatta platser",
+            "Minst åtta trygghetsvandringar på otrygga och brottsutsatta platser under året.",
+            8,
+            "walks",
+        ),
+        (
+            "Kriminella nätverk",
+            "Minst fyra insatser med fokus på organiserad brottslighet och brottsvinster,"
+            " i samverkan med andra myndigheter.",
+            4,
+            "activities",
+        ),
+    ],
+}
+
+
+@migration("0002_public_seed_promise_2022")
+def public_seed_promise_2022(db: sqlite_utils.Database) -> None:
+    promise = PROMISE_2022
+    if db.execute(
+        "select 1 from promises where year = ? and area = ?", [promise["year"], promise["area"]]
+    ).fetchone():
+        return
+    cursor = db.execute(
+        "insert into promises (year, area, title) values (?, ?, ?)",
+        [promise["year"], promise["area"], promise["title"]],
+    )
+    for position, (heading, text, target, counting) in enumerate(promise["commitments"]):
+        db.execute(
+            "insert into commitments (promise_id, position, heading, text, target, counting)"
+            " values (?, ?, ?, ?, ?, ?)",
+            [cursor.lastrowid, position, heading, text, target, counting],
+        )

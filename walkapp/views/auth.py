@@ -18,7 +18,7 @@ bp = Blueprint("auth", __name__)
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("main.index")
+    return url_for("public.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,4 +44,4 @@ def login():
 def logout():
     session.clear()
     flash(_("Du är utloggad."))
-    return redirect(url_for("main.index"))
+    return redirect(url_for("public.index"))

@@ -1,0 +1,99 @@
+"""The public page in a real browser at phone size: works without JavaScript, passes axe-core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from public.seeding import HOTORGET, PLATTAN, add_finding, seed_walk
+
+from walkapp.db import connect, database_path
+from walkapp.db import places as places_db
+from walkapp.db import promises as promises_db
+from walkapp.db import public as public_db
+from walkapp.public_text import today
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
+HEADINGS = (
+    "Ungdomar",
+    "Särskilt utsatta brottsoffer",
+    "Otrygga och brottsutsatta platser",
+    "Kriminella nätverk",
+)
+
+
+@pytest.fixture
+def public_site(live_server):
+    """This year's promise (copied from 2022) with two walks held, findings and an activity."""
+    db = connect(database_path(live_server.app))
+    year = today().year
+    promise_id = promises_db.create_promise(
+        db, year, "Lokalpolisområde Norrmalm", f"Medborgarlöfte {year}", None, copy_from=1
+    )
+    youth = promises_db.list_commitments(db, promise_id)[0]
+    promises_db.add_activity(
+        db, youth["id"], f"{year}-01-02", "Uppsökande arbete vid Sergels torg", None, None
+    )
+    places_db.ensure_partners(db, ["Trafikkontoret"])
+    for day, places in (("01-01", (PLATTAN,)), ("01-02", (PLATTAN, HOTORGET))):
+        walk = seed_walk(db, f"{year}-{day}T18:00", places=places)
+        first = add_finding(db, walk["id"], None, category="lighting")
+        add_finding(db, walk["id"], None, category="feeling", rating="green", place=HOTORGET)
+        public_db.set_measure_status(db, first, "done", None, 1)
+    seed_walk(
+        db,
+        f"{year + 1}-01-20T18:30",
+        state="planned",
+        public=True,
+        meeting_point="Vid glasobelisken på Sergels torg",
+    )
+    db.close()
+    return live_server
+
+
+def test_public_page_without_javascript_at_phone_size_shows_every_commitment(
+    browser, browser_context_args, public_site
+):
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(public_site.url + "/")
+    assert page.viewport_size["width"] == 390
+    for heading in HEADINGS:
+        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+    bars = page.get_by_role("progressbar")
+    assert bars.count() == 4
+    assert [bars.nth(i).get_attribute("value") for i in range(4)] == ["1", "0", "2", "0"]
+    assert page.get_by_role("progressbar", name="Otrygga och brottsutsatta platser").is_visible()
+    for text in ("1 av 6", "0 av 6", "2 av 8", "0 av 4"):
+        assert page.get_by_text(text, exact=True).first.is_visible()
+    # "Ni sa, vi gjorde" and the walks held are there too, and nothing overflows sideways.
+    assert page.get_by_role("table").get_by_role("rowheader", name=PLATTAN).is_visible()
+    assert page.get_by_text("Vid glasobelisken på Sergels torg").is_visible()
+    details = page.get_by_text("Vad vi har gjort (1 insats)")
+    details.click()  # <details> opens without JavaScript
+    assert page.get_by_text("Uppsökande arbete vid Sergels torg").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_public_page_has_no_serious_accessibility_violations(
+    browser, browser_context_args, public_site, scheme
+):
+    # axe is injected as a script: the page's CSP (rightly) forbids that, so bypass it here.
+    context = browser.new_context(**browser_context_args, bypass_csp=True, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(public_site.url + "/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document)).violations.map(v => ({
+            id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
+    )
+    artifacts = Path("test-artifacts")
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / f"public-{scheme}.png"), full_page=True)
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+    context.close()

@@ -1,0 +1,219 @@
+"""Citizen promises (medborgarlöften), their commitments, logged activities and progress.
+
+Progress is counted from the data, never typed in: a 'walks' commitment counts the closed walks
+whose date falls in the promise's year; an 'activities' commitment counts its logged activities.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from . import now, transaction
+from .audit import record
+
+DEFAULT_AREA = "Lokalpolisområde Norrmalm"
+
+
+def _one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
+    rows = list(db.query(sql, params))
+    return rows[0] if rows else None
+
+
+def list_promises(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("select * from promises order by year desc, area"))
+
+
+def promise_years(db: sqlite_utils.Database) -> list[int]:
+    return [row[0] for row in db.execute("select distinct year from promises order by year desc")]
+
+
+def get_promise(db: sqlite_utils.Database, promise_id: int) -> dict | None:
+    return _one(db, "select * from promises where id = ?", [promise_id])
+
+
+def promise_for_year(db: sqlite_utils.Database, year: int) -> dict | None:
+    """The year's promise (the first by area, should there be several areas one day)."""
+    return _one(db, "select * from promises where year = ? order by area limit 1", [year])
+
+
+def list_commitments(db: sqlite_utils.Database, promise_id: int) -> list[dict]:
+    return list(
+        db.query(
+            "select * from commitments where promise_id = ? order by position, id", [promise_id]
+        )
+    )
+
+
+def get_commitment(db: sqlite_utils.Database, commitment_id: int) -> dict | None:
+    return _one(db, "select * from commitments where id = ?", [commitment_id])
+
+
+def closed_walks_in_year(db: sqlite_utils.Database, year: int) -> int:
+    """Safety walks held: closed walks whose date (as planned, local time) is in `year`."""
+    return db.execute(
+        "select count(*) from walks where state = 'closed' and starts_at >= ? and starts_at < ?",
+        [f"{year:04d}", f"{year + 1:04d}"],
+    ).fetchone()[0]
+
+
+def planned_walks_left(db: sqlite_utils.Database, year: int, from_iso: str) -> int:
+    """Walks still planned in `year` on or after `from_iso` (a date or date-time)."""
+    return db.execute(
+        "select count(*) from walks where state in ('planned', 'ongoing')"
+        " and starts_at >= max(?, ?) and starts_at < ?",
+        [f"{year:04d}", from_iso, f"{year + 1:04d}"],
+    ).fetchone()[0]
+
+
+def progress(db: sqlite_utils.Database, promise: dict) -> list[dict]:
+    """The promise's commitments, each with `done` counted from the data."""
+    walks_done = closed_walks_in_year(db, promise["year"])
+    activity_counts = dict(
+        db.execute(
+            "select c.id, count(a.id) from commitments c"
+            " left join activities a on a.commitment_id = c.id"
+            " where c.promise_id = ? group by c.id",
+            [promise["id"]],
+        ).fetchall()
+    )
+    return [
+        {
+            **commitment,
+            "done": walks_done
+            if commitment["counting"] == "walks"
+            else activity_counts.get(commitment["id"], 0),
+        }
+        for commitment in list_commitments(db, promise["id"])
+    ]
+
+
+def list_activities(db: sqlite_utils.Database, promise_id: int) -> list[dict]:
+    """Logged activities of a promise, newest first, with their place's name."""
+    return list(
+        db.query(
+            "select a.id, a.commitment_id, a.happened_on, a.description, a.place_id,"
+            " p.name as place_name, a.created_at from activities a"
+            " join commitments c on c.id = a.commitment_id"
+            " left join places p on p.id = a.place_id"
+            " where c.promise_id = ? order by a.happened_on desc, a.id desc",
+            [promise_id],
+        )
+    )
+
+
+def add_activity(
+    db: sqlite_utils.Database,
+    commitment_id: int,
+    happened_on: str,
+    description: str,
+    place_id: int | None,
+    user_id: int | None,
+) -> int:
+    with transaction(db):
+        cursor = db.execute(
+            "insert into activities (commitment_id, happened_on, description, place_id,"
+            " created_by, created_at) values (?, ?, ?, ?, ?, ?)",
+            [commitment_id, happened_on, description.strip(), place_id, user_id, now()],
+        )
+        record(
+            db,
+            user_id,
+            "create",
+            "activity",
+            cursor.lastrowid,
+            {"commitment_id": commitment_id, "happened_on": happened_on},
+        )
+    return cursor.lastrowid
+
+
+def delete_activity(db: sqlite_utils.Database, activity_id: int, user_id: int | None) -> bool:
+    with transaction(db):
+        row = _one(db, "select * from activities where id = ?", [activity_id])
+        if row is None:
+            return False
+        db.execute("delete from activities where id = ?", [activity_id])
+        record(db, user_id, "delete", "activity", activity_id, row)
+    return True
+
+
+def create_promise(
+    db: sqlite_utils.Database,
+    year: int,
+    area: str,
+    title: str,
+    user_id: int | None,
+    copy_from: int | None = None,
+) -> int:
+    """A new promise; with `copy_from`, that promise's commitments are copied as a start."""
+    with transaction(db):
+        promise_id = db.execute(
+            "insert into promises (year, area, title) values (?, ?, ?)", [year, area, title]
+        ).lastrowid
+        if copy_from is not None:
+            db.execute(
+                "insert into commitments (promise_id, position, heading, text, target, counting)"
+                " select ?, position, heading, text, target, counting from commitments"
+                " where promise_id = ? order by position, id",
+                [promise_id, copy_from],
+            )
+        record(db, user_id, "create", "promise", promise_id, {"year": year, "copy_from": copy_from})
+    return promise_id
+
+
+def update_promise(
+    db: sqlite_utils.Database, promise_id: int, title: str, commitments: list[dict], user_id
+) -> None:
+    """Save the title and each commitment's heading, text and target (by commitment id)."""
+    with transaction(db):
+        db.execute("update promises set title = ? where id = ?", [title, promise_id])
+        for item in commitments:
+            db.execute(
+                "update commitments set heading = ?, text = ?, target = ?"
+                " where id = ? and promise_id = ?",
+                [item["heading"], item["text"], item["target"], item["id"], promise_id],
+            )
+        record(
+            db,
+            user_id,
+            "update",
+            "promise",
+            promise_id,
+            {"title": title, "commitments": commitments},
+        )
+
+
+def add_commitment(
+    db: sqlite_utils.Database,
+    promise_id: int,
+    heading: str,
+    text: str,
+    target: int,
+    counting: str,
+    user_id: int | None,
+) -> int:
+    with transaction(db):
+        position = db.execute(
+            "select coalesce(max(position), -1) + 1 from commitments where promise_id = ?",
+            [promise_id],
+        ).fetchone()[0]
+        commitment_id = db.execute(
+            "insert into commitments (promise_id, position, heading, text, target, counting)"
+            " values (?, ?, ?, ?, ?, ?)",
+            [promise_id, position, heading, text, target, counting],
+        ).lastrowid
+        record(db, user_id, "create", "commitment", commitment_id, {"promise_id": promise_id})
+    return commitment_id
+
+
+def delete_commitment(db: sqlite_utils.Database, commitment_id: int, user_id: int | None) -> bool:
+    """Remove a commitment that has no logged activities (those are kept, never cascaded away)."""
+    with transaction(db):
+        row = get_commitment(db, commitment_id)
+        used = db.execute(
+            "select count(*) from activities where commitment_id = ?", [commitment_id]
+        ).fetchone()[0]
+        if row is None or used:
+            return False
+        db.execute("delete from commitments where id = ?", [commitment_id])
+        record(db, user_id, "delete", "commitment", commitment_id, row)
+    return True

@@ -1,0 +1,206 @@
+"""What the public and the walkers may see of the walks.
+
+The public gets counts per walk and per place, category and measure status: never a note, a
+walker's name, a photo, an incident observation or a position finer than the place. Those rules
+are in the SQL here, so nothing personal ever reaches a view. A walker's follow-up shows their
+own notes and, of the others' findings, only category, rating, place and status.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlite_utils
+
+from . import now, transaction
+from .audit import record
+
+FIXED_STATUSES = ("done", "verified")
+
+# Findings the public may count: not incidents, not duplicates, from walks held (closed) that year.
+# Driven from the walks (a range on walks_starts_at), then each walk's observations by index.
+_PUBLIC_FINDINGS = """
+    select o.walk_id, o.place_id, o.category, o.rating, m.status
+    from walks w
+    cross join observations o on o.walk_id = w.id
+    join measures m on m.observation_id = o.id
+    where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end
+      and o.category != 'incident' and m.status != 'duplicate'
+"""
+
+
+def _year(year: int) -> dict:
+    """Bounds of a year for `starts_at` (ISO text): '2022' <= starts_at < '2023'."""
+    return {"start": f"{year:04d}", "end": f"{year + 1:04d}"}
+
+
+def _place_names(db: sqlite_utils.Database, walk_ids: list[str]) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = defaultdict(list)
+    if not walk_ids:
+        return names
+    marks = ", ".join("?" * len(walk_ids))
+    for walk_id, name in db.execute(
+        "select wp.walk_id, p.name from walk_places wp join places p on p.id = wp.place_id"
+        f" where wp.walk_id in ({marks}) order by wp.walk_id, wp.position",
+        walk_ids,
+    ):
+        names[walk_id].append(name)
+    return names
+
+
+def walks_held(db: sqlite_utils.Database, year: int) -> list[dict]:
+    """Closed walks of `year`, newest first: date, light, place names, findings and fixed."""
+    rows = list(
+        db.query(
+            "with findings as (" + _PUBLIC_FINDINGS + ")"
+            " select w.id, w.starts_at, w.light, count(f.walk_id) as findings,"
+            " coalesce(sum(f.status in ('done', 'verified')), 0) as fixed"
+            " from walks w left join findings f on f.walk_id = w.id"
+            " where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end"
+            " group by w.id order by w.starts_at desc",
+            _year(year),
+        )
+    )
+    planned_places = _place_names(db, [row["id"] for row in rows])
+    unplanned = any(row["id"] not in planned_places for row in rows)
+    found_places = _found_place_names(db, year) if unplanned else {}
+    return [
+        {
+            "starts_at": row["starts_at"],
+            "light": row["light"],
+            "places": planned_places.get(row["id"]) or found_places.get(row["id"], []),
+            "findings": row["findings"],
+            "fixed": row["fixed"],
+        }
+        for row in rows
+    ]
+
+
+def _found_place_names(db: sqlite_utils.Database, year: int) -> dict[str, list[str]]:
+    """Places a walk's public findings fell in, for walks planned without places."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for row in db.query(
+        "with findings as (" + _PUBLIC_FINDINGS + ")"
+        " select distinct f.walk_id, p.name from findings f join places p on p.id = f.place_id"
+        " order by f.walk_id, p.name",
+        _year(year),
+    ):
+        names[row["walk_id"]].append(row["name"])
+    return names
+
+
+def findings_by_place(db: sqlite_utils.Database, year: int) -> list[dict]:
+    """'Ni sa, vi gjorde': per place, per category, how many findings and their statuses.
+
+    Returns [{place_id, place, total, fixed, categories: [{category, total, good, statuses:
+    {status: n}}]}], places with the most findings first; place None = outside every place.
+    """
+    places: dict = {}
+    for row in db.query(
+        "with findings as (" + _PUBLIC_FINDINGS + ")"
+        " select f.place_id, p.name as place, f.category, f.rating = 'green' as good, f.status,"
+        " count(*) as n from findings f left join places p on p.id = f.place_id"
+        " group by f.place_id, f.category, good, f.status",
+        _year(year),
+    ):
+        place = places.setdefault(
+            row["place_id"],
+            {
+                "place_id": row["place_id"],
+                "place": row["place"],
+                "total": 0,
+                "fixed": 0,
+                "categories": {},
+            },
+        )
+        category = place["categories"].setdefault(
+            row["category"], {"category": row["category"], "total": 0, "good": 0, "statuses": {}}
+        )
+        place["total"] += row["n"]
+        category["total"] += row["n"]
+        if row["good"]:
+            category["good"] += row["n"]
+        else:
+            category["statuses"][row["status"]] = (
+                category["statuses"].get(row["status"], 0) + row["n"]
+            )
+            if row["status"] in FIXED_STATUSES:
+                place["fixed"] += row["n"]
+    result = []
+    for place in places.values():
+        place["categories"] = sorted(
+            place["categories"].values(), key=lambda c: (-c["total"], c["category"])
+        )
+        result.append(place)
+    return sorted(result, key=lambda p: (p["place"] is None, -p["total"], p["place"] or ""))
+
+
+def next_public_walk(db: sqlite_utils.Database, from_iso: str) -> dict | None:
+    """The next planned walk the coordinator made public: when, where to meet, which places."""
+    rows = list(
+        db.query(
+            "select id, title, starts_at, light, meeting_point from walks"
+            " where state = 'planned' and public = 1 and starts_at >= ?"
+            " order by starts_at limit 1",
+            [from_iso],
+        )
+    )
+    if not rows:
+        return None
+    walk = rows[0]
+    places = _place_names(db, [walk.pop("id")])
+    return {**walk, "places": next(iter(places.values()), [])}
+
+
+def walk_follow_up(db: sqlite_utils.Database, walk_id: str, walker_id: str) -> list[dict]:
+    """A walk's findings as one walker may see them after the walk.
+
+    Their own findings with notes; the others' without note or name, and without incidents.
+    """
+    return list(
+        db.query(
+            "select o.id, o.category, o.rating, o.recorded_at, o.relation, p.name as place,"
+            " o.walker_id = :walker as mine,"
+            " case when o.walker_id = :walker then o.note else '' end as note,"
+            " m.status, m.deadline, m.reason, m.updated_at, pa.name as partner,"
+            " (select max(h.changed_at) from measure_history h where h.observation_id = o.id)"
+            " as history_at"
+            " from observations o join measures m on m.observation_id = o.id"
+            " left join places p on p.id = o.place_id"
+            " left join partners pa on pa.id = m.partner_id"
+            " where o.walk_id = :walk and (o.walker_id = :walker or o.category != 'incident')"
+            " order by p.name is null, p.name, o.recorded_at",
+            {"walk": walk_id, "walker": walker_id},
+        )
+    )
+
+
+def set_measure_status(
+    db: sqlite_utils.Database,
+    observation_id: str,
+    status: str,
+    user_id: int | None,
+    partner_id: int | None = None,
+    deadline: str | None = None,
+    reason: str = "",
+) -> None:
+    """Change a measure and keep the history (a small stand-in for the triage screens' own)."""
+    stamp = now()
+    with transaction(db):
+        old = list(db.query("select * from measures where observation_id = ?", [observation_id]))[0]
+        new = {"status": status, "partner_id": partner_id, "deadline": deadline, "reason": reason}
+        for field, value in new.items():
+            if value is None or old[field] == value:
+                continue
+            db.execute(
+                "insert into measure_history (observation_id, changed_at, changed_by, field,"
+                " old_value, new_value) values (?, ?, ?, ?, ?, ?)",
+                [observation_id, stamp, user_id, field, old[field], value],
+            )
+        db.execute(
+            "update measures set status = ?, partner_id = coalesce(?, partner_id),"
+            " deadline = coalesce(?, deadline), reason = ?, updated_at = ?, updated_by = ?"
+            " where observation_id = ?",
+            [status, partner_id, deadline, reason, stamp, user_id, observation_id],
+        )
+        record(db, user_id, "update", "measure", observation_id, new)

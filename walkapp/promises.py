@@ -1,0 +1,57 @@
+"""Citizen-promise progress: how far a commitment has come and whether the pace will do.
+
+Pure functions over plain numbers and dates; no Flask, no SQL.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+# reached: target met; on_track: not behind the even pace, or the planned walks will reach it;
+# behind: below the even pace this year; missed: the year is over short of the target;
+# not_started: the year has not begun.
+PACE_STATES = ("reached", "on_track", "behind", "missed", "not_started")
+
+
+@dataclass(frozen=True)
+class Pace:
+    state: str
+    expected_by_now: int  # what an even pace over the year would have reached by today
+    projected: int  # at the pace so far, what the year ends with (planned walks included)
+
+
+def year_fraction(year: int, today: date) -> float:
+    """How much of `year` has passed by the end of `today` (0 before it, 1 after it)."""
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    if today < start:
+        return 0.0
+    if today >= end:
+        return 1.0
+    return ((today - start).days + 1) / (end - start).days
+
+
+def pace(done: int, target: int, year: int, today: date, planned: int = 0) -> Pace:
+    """The pace of one commitment. `planned` counts walks still planned for the year."""
+    fraction = year_fraction(year, today)
+    expected = math.floor(target * fraction)
+    projected = max(round(done / fraction) if fraction else 0, done + planned)
+    if done >= target:
+        state = "reached"
+    elif fraction == 0:
+        state = "not_started"
+    elif fraction == 1:
+        state = "missed"
+    elif done >= expected or projected >= target:
+        state = "on_track"
+    else:
+        state = "behind"
+    return Pace(state, expected, projected)
+
+
+def percent(done: int, target: int) -> int:
+    """Share of the target reached, 0..100 (a bar never overflows)."""
+    if target <= 0:
+        return 100
+    return min(100, round(100 * done / target))

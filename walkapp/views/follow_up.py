@@ -1,0 +1,74 @@
+"""The walkers' follow-up: what their walk found and what has happened since (no account).
+
+Opened with the same walk token as the capture screen. The walker sees their own notes; of the
+others' findings only category, rating, place and status (walkapp.db.public.walk_follow_up).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, make_response, render_template, url_for
+
+from .. import public_text
+from ..access import WALKER, requires
+from ..db import get_db
+from ..db import public as public_db
+from ..db import walks as walks_db
+from ..vocabulary import CATEGORIES, RATINGS
+
+bp = Blueprint("follow_up", __name__)
+
+
+def follow_up_url(code: str, external: bool = False) -> str:
+    """Where a walker follows up their walk; the capture screen links here after the walk."""
+    return url_for("follow_up.page", code=code, _external=external)
+
+
+def _walk_and_findings() -> tuple[dict, list[dict]]:
+    db = get_db()
+    walk = walks_db.get_walk(db, g.walker["walk"])
+    return walk, public_db.walk_follow_up(db, walk["id"], g.walker["walker"])
+
+
+def _private(response):
+    # A walker's own notes: never kept by a shared cache.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/j/<code>/uppfoljning")
+@requires(WALKER)
+def page(code: str):
+    walk, findings = _walk_and_findings()
+    for finding in findings:
+        finding["sentence"] = public_text.status_sentence(finding)
+    body = render_template(
+        "follow_up/page.html",
+        walk=walk,
+        findings=findings,
+        mine=[f for f in findings if f["mine"]],
+        others=[f for f in findings if not f["mine"]],
+        fixed=sum(f["status"] in public_db.FIXED_STATUSES for f in findings),
+        categories=CATEGORIES,
+        ratings=RATINGS,
+        text=public_text,
+    )
+    return _private(make_response(body))
+
+
+@bp.get("/api/follow-up/<code>")
+@requires(WALKER)
+def summary(code: str):
+    """A small summary for the capture screen: the link, and how far the walk's findings got."""
+    walk, findings = _walk_and_findings()
+    return _private(
+        jsonify(
+            {
+                "url": follow_up_url(walk["code"]),
+                "state": walk["state"],
+                "findings": len(findings),
+                "mine": sum(1 for f in findings if f["mine"]),
+                "fixed": sum(f["status"] in public_db.FIXED_STATUSES for f in findings),
+                "last_change": max((public_text.last_change(f) for f in findings), default=None),
+            }
+        )
+    )

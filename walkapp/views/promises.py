@@ -1,0 +1,147 @@
+"""Admins keep the citizen promises: next year's starts as a copy of the last, then is edited."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from .. import public_text
+from ..access import ADMIN, current_user, requires
+from ..db import get_db
+from ..db import promises as promises_db
+from ..forms import NewCommitmentForm, PromiseCreateForm, PromiseEditForm
+
+bp = Blueprint("promises", __name__, url_prefix="/admin/medborgarloften")
+
+TITLE_PATTERN = "Medborgarlöfte {year} för Stockholm, Norrmalm"
+
+
+def _create_form() -> PromiseCreateForm:
+    db = get_db()
+    promises = promises_db.list_promises(db)
+    next_year = max([p["year"] for p in promises] + [public_text.today().year - 1]) + 1
+    form = PromiseCreateForm(
+        year=next_year,
+        title=TITLE_PATTERN.format(year=next_year),
+        copy_from=promises[0]["id"] if promises else 0,
+    )
+    form.copy_from.choices = [SelectChoice(0, _("Inga – börja tomt"))] + [
+        SelectChoice(p["id"], f"{p['year']} · {p['title']}") for p in promises
+    ]
+    return form
+
+
+def _render_index(form: PromiseCreateForm):
+    return render_template(
+        "promises/index.html", promises=promises_db.list_promises(get_db()), form=form
+    )
+
+
+@bp.get("")
+@requires(ADMIN)
+def index():
+    return _render_index(_create_form())
+
+
+@bp.post("")
+@requires(ADMIN)
+def create():
+    db = get_db()
+    form = _create_form()
+    if form.validate_on_submit():
+        if promises_db.promise_for_year(db, form.year.data):
+            form.year.errors.append(
+                _("Det finns redan ett löfte för %(year)s.", year=form.year.data)
+            )
+        else:
+            promise_id = promises_db.create_promise(
+                db,
+                form.year.data,
+                promises_db.DEFAULT_AREA,
+                form.title.data.strip(),
+                current_user()["id"],
+                copy_from=form.copy_from.data or None,
+            )
+            flash(_("Löftet är skapat. Se över åtagandena och målen."))
+            return redirect(url_for("promises.edit", promise_id=promise_id))
+    return _render_index(form), 400
+
+
+def _promise_or_404(promise_id: int) -> dict:
+    promise = promises_db.get_promise(get_db(), promise_id)
+    if promise is None:
+        abort(404)
+    return promise
+
+
+@bp.route("/<int:promise_id>", methods=["GET", "POST"])
+@requires(ADMIN)
+def edit(promise_id: int):
+    db = get_db()
+    promise = _promise_or_404(promise_id)
+    commitments = promises_db.list_commitments(db, promise_id)
+    form = PromiseEditForm(
+        data={
+            "title": promise["title"],
+            "commitments": [{**c, "commitment_id": c["id"]} for c in commitments],
+        }
+    )
+    if form.validate_on_submit():
+        known = {c["id"] for c in commitments}
+        entries = [
+            {
+                "id": int(entry.commitment_id.data),
+                "heading": entry.heading.data.strip(),
+                "text": entry.text.data.strip(),
+                "target": entry.target.data,
+            }
+            for entry in form.commitments
+            if (entry.commitment_id.data or "").isdigit() and int(entry.commitment_id.data) in known
+        ]
+        promises_db.update_promise(
+            db, promise_id, form.title.data.strip(), entries, current_user()["id"]
+        )
+        flash(_("Ändringarna är sparade."))
+        return redirect(url_for("promises.edit", promise_id=promise_id))
+    return render_template(
+        "promises/edit.html",
+        promise=promise,
+        form=form,
+        counting={c["id"]: c["counting"] for c in commitments},
+        new_form=NewCommitmentForm(),
+    ), (400 if form.is_submitted() else 200)
+
+
+@bp.post("/<int:promise_id>/ataganden")
+@requires(ADMIN)
+def add_commitment(promise_id: int):
+    _promise_or_404(promise_id)
+    form = NewCommitmentForm()
+    if form.validate_on_submit():
+        promises_db.add_commitment(
+            get_db(),
+            promise_id,
+            form.heading.data.strip(),
+            form.text.data.strip(),
+            form.target.data,
+            form.counting.data,
+            current_user()["id"],
+        )
+        flash(_("Åtagandet är tillagt."))
+    else:
+        flash(_("Åtagandet lades inte till: fyll i text och mål (ett heltal mellan 1 och 1000)."))
+    return redirect(url_for("promises.edit", promise_id=promise_id))
+
+
+@bp.post("/<int:promise_id>/ataganden/<int:commitment_id>/ta-bort")
+@requires(ADMIN)
+def delete_commitment(promise_id: int, commitment_id: int):
+    commitment = promises_db.get_commitment(get_db(), commitment_id)
+    if commitment is None or commitment["promise_id"] != promise_id:
+        abort(404)
+    if promises_db.delete_commitment(get_db(), commitment_id, current_user()["id"]):
+        flash(_("Åtagandet är borttaget."))
+    else:
+        flash(_("Åtagandet har loggade insatser och kan inte tas bort. Ändra texten i stället."))
+    return redirect(url_for("promises.edit", promise_id=promise_id))

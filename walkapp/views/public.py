@@ -1,0 +1,126 @@
+"""The public page: "Följ med i hur det går" — the citizen promise's progress, for everyone.
+
+No sign-in, no JavaScript. Only counts per walk and per place, categories and measure statuses:
+the SQL in walkapp.db.public never hands a note, name, photo, incident or position to this view.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, render_template
+
+from .. import public_text
+from ..access import PUBLIC, requires
+from ..db import get_db
+from ..db import places as places_db
+from ..db import promises as promises_db
+from ..db import public as public_db
+from ..promises import pace, percent
+from ..vocabulary import CATEGORIES
+
+bp = Blueprint("public", __name__)
+
+PUBLIC_MAP_PATH = "/maps/public"
+
+
+def _has_public_map() -> bool:
+    """The maps feature's public map, when it is installed (the page works without it)."""
+    return any(rule.rule == PUBLIC_MAP_PATH for rule in current_app.url_map.iter_rules())
+
+
+def overview(year: int) -> dict:
+    """Everything the public page shows for `year`, as plain data (also served as JSON)."""
+    db = get_db()
+    today = public_text.today()
+    promise = promises_db.promise_for_year(db, year)
+    commitments = []
+    if promise:
+        activities = promises_db.list_activities(db, promise["id"])
+        planned = promises_db.planned_walks_left(db, year, today.isoformat())
+        for item in promises_db.progress(db, promise):
+            item_pace = pace(
+                item["done"],
+                item["target"],
+                year,
+                today,
+                planned if item["counting"] == "walks" else 0,
+            )
+            commitments.append(
+                {
+                    "id": item["id"],
+                    "heading": item["heading"],
+                    "text": item["text"],
+                    "counting": item["counting"],
+                    "target": item["target"],
+                    "done": item["done"],
+                    "percent": percent(item["done"], item["target"]),
+                    "pace": item_pace.state,
+                    "activities": [
+                        {
+                            "date": activity["happened_on"],
+                            "description": activity["description"],
+                            "place": activity["place_name"],
+                        }
+                        for activity in activities
+                        if activity["commitment_id"] == item["id"]
+                    ],
+                }
+            )
+    walks = public_db.walks_held(db, year)
+    return {
+        "year": year,
+        "promise": {"title": promise["title"], "area": promise["area"]} if promise else None,
+        "commitments": commitments,
+        "walks": walks,
+        "places": public_db.findings_by_place(db, year),
+        "totals": {
+            "walks": len(walks),
+            "findings": sum(walk["findings"] for walk in walks),
+            "fixed": sum(walk["fixed"] for walk in walks),
+        },
+        "next_walk": public_db.next_public_walk(db, today.isoformat())
+        if year == today.year
+        else None,
+    }
+
+
+def _page(year: int, front: bool):
+    data = overview(year)
+    other_years = sorted(set(promises_db.promise_years(get_db())) - {year}, reverse=True)
+    return render_template(
+        "public/index.html",
+        data=data,
+        front=front,
+        other_years=other_years,
+        priority_places=places_db.list_places(get_db()),
+        has_public_map=_has_public_map(),
+        text=public_text,
+        categories=CATEGORIES,
+    )
+
+
+@bp.get("/")
+@requires(PUBLIC)
+def index():
+    return _page(public_text.today().year, front=True)
+
+
+def _known_year(year: int) -> None:
+    if year != public_text.today().year and promises_db.promise_for_year(get_db(), year) is None:
+        abort(404)
+
+
+@bp.get("/medborgarloftet/<int:year>")
+@requires(PUBLIC)
+def year_page(year: int):
+    _known_year(year)
+    return _page(year, front=False)
+
+
+@bp.get("/medborgarloftet/<int:year>/data.json")
+@requires(PUBLIC)
+def year_data(year: int):
+    """The page's figures as open data (the same aggregated, non-personal content)."""
+    _known_year(year)
+    response = jsonify(overview(year))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
