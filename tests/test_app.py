@@ -146,9 +146,23 @@ def test_demo_is_realistic_and_runs_once(runner, db):
     first = json.loads(runner.invoke(args=["demo"]).output)
     again = json.loads(runner.invoke(args=["demo"]).output)
     assert first["id"] == again["id"]
-    rows = db.execute("select relation, count(*) from observations group by relation").fetchall()
+    rows = db.execute(
+        "select relation, count(*) from observations where walk_id = ? group by relation",
+        [first["id"]],
+    ).fetchall()
     counts = dict(rows)
     assert sum(counts.values()) == 12 and counts["inside"] >= 8
+    # An earlier closed walk whose findings were followed up, and this year's promise.
+    states = dict(db.execute("select title, state from walks").fetchall())
+    assert list(states.values()).count("closed") == 1
+    statuses = {r[0] for r in db.execute("select status from measures")}
+    assert {"new", "assigned", "planned", "done", "verified"} <= statuses
+    assert (
+        db.execute(
+            "select count(*) from promises where year = cast(strftime('%Y') as int)"
+        ).fetchone()[0]
+        == 1
+    )
 
 
 def test_sign_in_without_csrf_token_is_refused(tmp_path):

@@ -61,7 +61,7 @@ def test_backup_while_writing_then_restore_into_a_fresh_instance(app, runner, db
     folder = tmp_path / "backups" / result.output.strip().split("/")[-1]
     copy = sqlite3.connect(folder / "walkapp.db")
     assert copy.execute("pragma integrity_check").fetchone()[0] == "ok"
-    assert copy.execute("select count(*) from observations").fetchone()[0] == 12
+    assert copy.execute("select count(*) from observations").fetchone()[0] == 18
     copy.close()
     assert len(list((folder / "photos").glob("*.jpg"))) == 2
 
@@ -72,7 +72,7 @@ def test_backup_while_writing_then_restore_into_a_fresh_instance(app, runner, db
     assert again.exit_code == 1 and "--force" in again.output
     restored_app = make_app(tmp_path, INSTANCE=str(fresh))
     check = connect(database_path(restored_app))
-    assert check.execute("select count(*) from observations").fetchone()[0] == 12
+    assert check.execute("select count(*) from observations").fetchone()[0] == 18
     assert check.execute("select count(*) from photos").fetchone()[0] == 1
     assert check.execute("select title from walks").fetchone()[0] == walk["title"]
     check.close()

@@ -17,44 +17,38 @@ from .places import RELATIONS
 DEMO_TITLE = "Demovandring Sergels torg / Plattan"
 
 # (lon, lat, category, rating, note)
+# fmt: off
 DEMO_OBSERVATIONS = [
     (18.06470, 59.33250, "lighting", "red", "Två armaturer släckta vid trappan ner mot Plattan."),
-    (
-        18.06395,
-        59.33270,
-        "gathering",
-        "red",
-        "Samlingsplats vid pelarna, upplevs stökigt efter 21.",
-    ),
+    (18.06395, 59.33270, "gathering", "red", "Samlingsplats vid pelarna, upplevs stökigt efter 21."),
     (18.06560, 59.33225, "litter", "yellow", "Överfulla papperskorgar vid glasobelisken."),
-    (
-        18.06330,
-        59.33310,
-        "sightlines",
-        "yellow",
-        "Skymd sikt bakom byggstaket vid Klarabergsgatan.",
-    ),
+    (18.06330, 59.33310, "sightlines", "yellow", "Skymd sikt bakom byggstaket vid Klarabergsgatan."),
     (18.06620, 59.33290, "feeling", "green", "Mycket folk och god belysning vid Kulturhuset."),
-    (
-        18.06500,
-        59.33205,
-        "underpass",
-        "red",
-        "Gångtunneln mot tunnelbanan är mörk och luktar urin.",
-    ),
+    (18.06500, 59.33205, "underpass", "red", "Gångtunneln mot tunnelbanan är mörk och luktar urin."),
     (18.06700, 59.33330, "graffiti", "yellow", "Klotter på elskåp vid Drottninggatan."),
     (18.06250, 59.33240, "path", "yellow", "Trasiga plattor, snubbelrisk i mörker."),
     (18.06455, 59.33345, "vandalism", "red", "Krossad glasruta i busskur."),
-    (
-        18.06890,
-        59.33290,
-        "lighting",
-        "red",
-        "Belysningen på Brunkebergstorg bländar men lämnar skuggor.",
-    ),
+    (18.06890, 59.33290, "lighting", "red", "Belysningen på Brunkebergstorg bländar men lämnar skuggor."),
     (18.06180, 59.33460, "wayfinding", "green", "Tydlig skyltning mot Centralstationen."),
     (18.06520, 59.33280, "people", "yellow", "Öde efter att butikerna stängt."),
 ]
+# fmt: on
+
+
+# An earlier, closed walk at Odenplan/Vasaparken, with what became of its findings:
+# (lon, lat, category, rating, note, status, partner)
+EARLIER_TITLE = "Kvällsvandring Odenplan och Vasaparken"
+SDF = "Norra innerstadens stadsdelsförvaltning"
+# fmt: off
+EARLIER_OBSERVATIONS = [
+    (18.04930, 59.34290, "lighting", "red", "Trasig gatlykta vid busshållplatsen.", "done", "Trafikkontoret"),
+    (18.04560, 59.33990, "vegetation", "red", "Buskar skymmer gångvägen genom parken.", "planned", SDF),
+    (18.04700, 59.34100, "litter", "yellow", "Mycket skräp kring lekplatsen.", "assigned", SDF),
+    (18.04990, 59.34320, "gathering", "red", "Langning vid uppgången, kvällstid.", "assigned", "Polisen LPO Norrmalm"),
+    (18.05170, 59.34210, "feeling", "green", "Tryggt och upplyst kring Stadsbiblioteket.", "new", None),
+    (18.04620, 59.34040, "path", "yellow", "Isigt och ojämnt på trappan.", "verified", "Trafikkontoret"),
+]
+# fmt: on
 
 
 def walk_summary(walk: dict, base_url: str = "http://127.0.0.1:8000") -> dict:
@@ -91,26 +85,91 @@ def create_demo(
     with transaction(db):
         walker_id = walks_db.add_walker(db, walk["id"], "Demodeltagare")
         for minute, (lon, lat, category, rating, note) in enumerate(DEMO_OBSERVATIONS):
-            place_idx, relation, distance = index.assign_many([lon], [lat])
-            obs_db.insert_observation(
-                db,
-                {
-                    "id": str(uuid.uuid4()),
-                    "walk_id": walk["id"],
-                    "walker_id": walker_id,
-                    "category": category,
-                    "rating": rating,
-                    "note": note,
-                    "lon": lon,
-                    "lat": lat,
-                    "accuracy_m": 8.0,
-                    "recorded_at": (start + timedelta(minutes=3 * minute)).isoformat(),
-                    "late": 0,
-                    "place_id": index.place_ids(place_idx)[0],
-                    "relation": RELATIONS[relation[0]],
-                    "distance_m": None
-                    if distance[0] != distance[0]
-                    else round(float(distance[0]), 1),
-                },
-            )
+            when = start + timedelta(minutes=3 * minute)
+            _store(db, index, walk["id"], walker_id, when, lon, lat, category, rating, note)
+    _create_earlier_walk(db, index, start)
+    _ensure_promise_this_year(db, start.year)
     return walk_summary(walks_db.get_walk(db, walk["id"]), base_url)
+
+
+def _store(db, index, walk_id, walker_id, when, lon, lat, category, rating, note) -> str:
+    place_idx, relation, distance = index.assign_many([lon], [lat])
+    observation_id = str(uuid.uuid4())
+    obs_db.insert_observation(
+        db,
+        {
+            "id": observation_id,
+            "walk_id": walk_id,
+            "walker_id": walker_id,
+            "category": category,
+            "rating": rating,
+            "note": note,
+            "lon": lon,
+            "lat": lat,
+            "accuracy_m": 8.0,
+            "recorded_at": when.isoformat(),
+            "late": 0,
+            "place_id": index.place_ids(place_idx)[0],
+            "relation": RELATIONS[relation[0]],
+            "distance_m": None if distance[0] != distance[0] else round(float(distance[0]), 1),
+        },
+    )
+    return observation_id
+
+
+def _create_earlier_walk(db, index, now: datetime) -> None:
+    """A walk two months back, closed, its findings followed up to various statuses."""
+    from .db import public as public_db
+
+    by_name = {place["name"]: place["id"] for place in places_db.list_places(db)}
+    start = (now - timedelta(days=60)).replace(hour=18, minute=30)
+    if start.year != now.year:
+        start = now.replace(month=1, day=15, hour=18, minute=30)
+    walk = walks_db.create_walk(
+        db,
+        title=EARLIER_TITLE,
+        starts_at=start.isoformat(),
+        light="dark",
+        leader="Demo",
+        meeting_point="Odenplans tunnelbaneuppgång",
+        place_ids=[by_name[n] for n in ("Odenplan", "Vasaparken") if n in by_name],
+    )
+    partners = {p["name"]: p["id"] for p in places_db.list_partners(db)}
+    stored = []
+    with transaction(db):
+        walker_id = walks_db.add_walker(db, walk["id"], "")
+        for minute, (lon, lat, category, rating, note, status, partner) in enumerate(
+            EARLIER_OBSERVATIONS
+        ):
+            when = start + timedelta(minutes=4 * minute)
+            stored.append(
+                (
+                    _store(
+                        db, index, walk["id"], walker_id, when, lon, lat, category, rating, note
+                    ),
+                    status,
+                    partner,
+                )
+            )
+        walks_db.set_state(db, walk["id"], "closed")
+    for observation_id, status, partner in stored:
+        if status != "new":
+            public_db.set_measure_status(
+                db, observation_id, status, None, partner_id=partners.get(partner)
+            )
+
+
+def _ensure_promise_this_year(db, year: int) -> None:
+    """This year's promise, copied from the latest one, so the public page has commitments."""
+    from .db import promises as promises_db
+
+    if promises_db.promise_for_year(db, year) is None:
+        latest = promises_db.list_promises(db)
+        promises_db.create_promise(
+            db,
+            year,
+            promises_db.DEFAULT_AREA,
+            f"Medborgarlöfte {year}",
+            None,
+            copy_from=latest[0]["id"] if latest else None,
+        )
