@@ -19,6 +19,7 @@ from .db import get_db
 from .db import observations as observations_db
 from .db import users as users_db
 from .db import walks as walks_db
+from .extensions import csrf
 
 PUBLIC, WALKER, COORDINATOR, ADMIN = "public", "walker", "coordinator", "admin"
 STAFF_ROLES = {COORDINATOR: (COORDINATOR, ADMIN), ADMIN: (ADMIN,)}
@@ -61,6 +62,28 @@ def walker_tokens_from_cookie() -> dict[str, str]:
         if data:
             tokens[data["walk"]] = token
     return tokens
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def via_bearer() -> bool:
+    return read_walker_token(bearer_token()) is not None
+
+
+def _check_csrf() -> None:
+    """A write authorised by a cookie needs the CSRF token (the JSON API is exempt from the
+    global check because Bearer-token calls cannot be forged by another site)."""
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+
+
+def rate_limit_key() -> str:
+    """Per walker token where there is one, else per address (Flask-Limiter key function)."""
+    data = read_walker_token(bearer_token())
+    if data:
+        return "walker:" + data["walker"]
+    return "ip:" + (request.remote_addr or "-")
 
 
 def current_walker(walk_id: str | None) -> dict | None:
@@ -119,9 +142,13 @@ def requires(role: str) -> Callable:
             if role == WALKER:
                 walk_id = _walk_of(kwargs)
                 walker = current_walker(walk_id)
-                if walker is None:
+                staff = current_user() if walker is None else None
+                if walker is None and staff is None:
                     _deny(403, _("Du har inte tillgång till den här vandringen."))
+                # A coordinator may open any walk's walker screens (g.walker is then None).
                 g.walker = walker
+                if not via_bearer() and request.method not in SAFE_METHODS:
+                    _check_csrf()
             elif role in STAFF_ROLES:
                 user = current_user()
                 if user is None:

@@ -215,6 +215,8 @@ def register_commands(app: Flask) -> None:
 
     extra = []
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        extra.extend(getattr(importlib.import_module(f"{commands.__name__}.{info.name}"), "COMMANDS", ()))
+        extra.extend(
+            getattr(importlib.import_module(f"{commands.__name__}.{info.name}"), "COMMANDS", ())
+        )
     for command in (*COMMANDS, *extra):
         app.cli.add_command(command)

@@ -20,8 +20,14 @@ def record(
     """Append one entry. Call it inside the transaction that makes the change."""
     db.execute(
         "insert into audit_log (at, user_id, action, entity, entity_id, detail) values (?, ?, ?, ?, ?, ?)",
-        [now(), user_id, action, entity, None if entity_id is None else str(entity_id),
-         json.dumps(detail or {}, ensure_ascii=False, default=str)],
+        [
+            now(),
+            user_id,
+            action,
+            entity,
+            None if entity_id is None else str(entity_id),
+            json.dumps(detail or {}, ensure_ascii=False, default=str),
+        ],
     )
 
 

@@ -87,3 +87,55 @@ def list_for_walk(
         sql += " and o.walker_id = ?"
         params.append(walker_id)
     return list(db.query(sql + " order by o.recorded_at", params))
+
+
+def update_observation(db: sqlite_utils.Database, observation_id: str, fields: dict) -> None:
+    """Change the given columns of one observation. Inside the caller's transaction."""
+    allowed = [key for key in fields if key in COLUMNS and key not in ("id", "walk_id")]
+    if not allowed:
+        return
+    assignments = ", ".join(f"{key} = ?" for key in allowed)
+    db.execute(
+        f"update observations set {assignments}, updated_at = ? where id = ?",
+        [*(fields[key] for key in allowed), now(), observation_id],
+    )
+
+
+def delete_observation(db: sqlite_utils.Database, observation_id: str) -> list[str]:
+    """Delete an observation with its measure, history and photo rows; return the photo files
+    to remove once the transaction has committed. Inside the caller's transaction."""
+    files = [
+        name
+        for row in db.execute(
+            "select filename, thumb_filename from photos where observation_id = ?",
+            [observation_id],
+        )
+        for name in row
+    ]
+    db.execute("delete from observations where id = ?", [observation_id])
+    return files
+
+
+def list_for_walker(db: sqlite_utils.Database, walk_id: str, walker_id: str) -> list[dict]:
+    """A walker's own observations with their place name and photo ids, newest first."""
+    rows = list(
+        db.query(
+            "select o.id, o.category, o.rating, o.note, o.lon, o.lat, o.accuracy_m,"
+            " o.recorded_at, o.late, o.place_id, o.relation, o.distance_m,"
+            " p.name as place_name,"
+            " (select group_concat(ph.id) from photos ph where ph.observation_id = o.id) as photos"
+            " from observations o left join places p on p.id = o.place_id"
+            " where o.walk_id = ? and o.walker_id = ? order by o.recorded_at desc",
+            [walk_id, walker_id],
+        )
+    )
+    for row in rows:
+        row["photos"] = row["photos"].split(",") if row["photos"] else []
+    return rows
+
+
+def place_name(db: sqlite_utils.Database, place_id: int | None) -> str | None:
+    if place_id is None:
+        return None
+    row = db.execute("select name from places where id = ?", [place_id]).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,123 @@
+// Sends the outbox: observations first, then edits, photos and deletes. Every request is
+// idempotent on the server (ids made on the phone), so a retry after a lost answer is safe.
+
+import { allForWalk, get, write } from "./outbox.js";
+
+const ORDER = { create: 0, edit: 1, photo: 2, delete: 3 };
+const MAX_BACKOFF_MS = 60_000;
+
+export class Sync {
+  constructor({ walkId, token, api, onChange }) {
+    this.walkId = walkId;
+    this.token = token;
+    this.api = api;
+    this.onChange = onChange;
+    this.running = null;
+    this.timer = null;
+    this.failures = 0;
+  }
+
+  headers(json) {
+    const headers = { Authorization: `Bearer ${this.token}`, Accept: "application/json" };
+    if (json) headers["Content-Type"] = "application/json";
+    return headers;
+  }
+
+  async pending() {
+    return allForWalk("outbox", this.walkId);
+  }
+
+  // Start a run unless one is going; resolves when the outbox has been tried once.
+  flush() {
+    if (!this.running) {
+      this.running = this.run().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  schedule() {
+    clearTimeout(this.timer);
+    const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(this.failures, 6));
+    // Jitter, so a room full of phones coming back online does not send in lockstep.
+    this.timer = setTimeout(() => this.flush(), delay * (0.75 + Math.random() * 0.5));
+  }
+
+  async run() {
+    const items = (await this.pending()).filter((item) => !item.failed);
+    items.sort((a, b) => ORDER[a.type] - ORDER[b.type] || a.queued_at - b.queued_at);
+    let retry = false;
+    for (const item of items) {
+      let outcome;
+      try {
+        outcome = await this.send(item);
+      } catch (error) {
+        outcome = "retry"; // offline, or the server went away mid-request
+      }
+      if (outcome === "retry") {
+        retry = true;
+        break; // keep the order: nothing later goes before this one
+      }
+      await this.onChange?.();
+    }
+    if (retry) {
+      this.failures += 1;
+      this.schedule();
+    } else {
+      this.failures = 0;
+    }
+    await this.onChange?.();
+  }
+
+  async send(item) {
+    const id = item.observation_id;
+    let response;
+    if (item.type === "create") {
+      response = await fetch(this.api.observations, {
+        method: "POST", headers: this.headers(true), body: JSON.stringify(item.body),
+      });
+    } else if (item.type === "edit") {
+      response = await fetch(`${this.api.observations}/${id}`, {
+        method: "PATCH", headers: this.headers(true), body: JSON.stringify(item.body),
+      });
+    } else if (item.type === "delete") {
+      response = await fetch(`${this.api.observations}/${id}`, {
+        method: "DELETE", headers: this.headers(false),
+      });
+    } else {
+      const form = new FormData();
+      form.append("id", item.photo_id);
+      form.append("photo", item.blob, "photo.jpg");
+      response = await fetch(this.api.photos.replace("{id}", id), {
+        method: "POST", headers: this.headers(false), body: form,
+      });
+    }
+    if (response.status === 429 || response.status >= 500) return "retry";
+    if (item.type === "photo" && response.status === 404) return "retry"; // its observation first
+    const body = response.status === 204 ? {} : await response.json().catch(() => ({}));
+    if (response.ok) {
+      await this.settle(item, body);
+      return "sent";
+    }
+    // Refused for good (the server said why): keep it, visible, never silently dropped.
+    const messages = body.errors ? Object.values(body.errors).join(" ") : body.error || "";
+    await write({ put: [["outbox", { ...item, failed: messages || String(response.status) }]] });
+    return "failed";
+  }
+
+  async settle(item, body) {
+    const put = [];
+    const remove = [["outbox", item.key]];
+    if (item.type === "create" || item.type === "edit") {
+      const local = await get("observations", item.observation_id);
+      if (local) put.push(["observations", { ...local, landing: body, sent: true }]);
+      this.lastLanding = { id: item.observation_id, body };
+    }
+    if (item.type === "photo") {
+      const local = await get("observations", item.observation_id);
+      if (local) put.push(["observations", { ...local, photo_sent: true }]);
+    }
+    await write({ put, remove });
+  }
+}

@@ -1,0 +1,148 @@
+"""What a walker's phone sends: checked field by field into a clean observation record.
+
+No Flask here: messages are marked for translation and rendered by the caller.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from .vocabulary import CATEGORIES, RATINGS
+
+MAX_NOTE = 2000
+# A phone clock a little ahead is normal; a day ahead is a broken clock or junk.
+CLOCK_SKEW = timedelta(hours=1)
+EDITABLE = ("category", "rating", "note", "lon", "lat", "accuracy_m")
+
+
+class Invalid(Exception):
+    """Field-level errors: {field: message}."""
+
+    def __init__(self, errors: dict):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def parse_uuid(raw) -> str | None:
+    if not isinstance(raw, str) or len(raw) > 64:
+        return None
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        return None
+
+
+def _number(raw, low: float, high: float) -> float | None:
+    # bool is an int in Python; true is not a coordinate.
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    value = float(raw)
+    if not math.isfinite(value) or not low <= value <= high:
+        return None
+    return value
+
+
+def _timestamp(raw, now: datetime) -> str | None:
+    if not isinstance(raw, str) or len(raw) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    moment = moment.astimezone(UTC)
+    if moment > now + CLOCK_SKEW or moment.year < 2000:
+        return None
+    return moment.isoformat(timespec="seconds")
+
+
+def _check_fields(payload: dict, fields, errors: dict) -> dict:
+    record: dict = {}
+    if "category" in fields:
+        category = payload.get("category")
+        if not isinstance(category, str) or category not in CATEGORIES:
+            errors["category"] = _l("Välj en kategori.")
+        else:
+            record["category"] = category
+    if "rating" in fields:
+        rating = payload.get("rating")
+        if not isinstance(rating, str) or rating not in RATINGS:
+            errors["rating"] = _l("Välj Åtgärda, Bevaka eller Bra.")
+        else:
+            record["rating"] = rating
+    if "note" in fields:
+        note = payload.get("note")
+        if note is None:
+            record["note"] = ""
+        elif not isinstance(note, str):
+            errors["note"] = _l("Anteckningen ska vara text.")
+        elif len(note) > MAX_NOTE:
+            errors["note"] = _l("Anteckningen får vara högst %(n)s tecken.", n=MAX_NOTE)
+        elif "\x00" in note:
+            errors["note"] = _l("Anteckningen innehåller otillåtna tecken.")
+        else:
+            record["note"] = note.strip()
+    if "lon" in fields:
+        lon = _number(payload.get("lon"), -180, 180)
+        if lon is None:
+            errors["lon"] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
+        else:
+            record["lon"] = round(lon, 7)
+    if "lat" in fields:
+        lat = _number(payload.get("lat"), -90, 90)
+        if lat is None:
+            errors["lat"] = _l("Latitud saknas eller är ogiltig (−90 till 90).")
+        else:
+            record["lat"] = round(lat, 7)
+    if "accuracy_m" in fields:
+        raw = payload.get("accuracy_m")
+        if raw is None:
+            record["accuracy_m"] = None
+        else:
+            accuracy = _number(raw, 0, 100_000)
+            if accuracy is None:
+                errors["accuracy_m"] = _l("Noggrannheten ska vara ett antal meter.")
+            else:
+                record["accuracy_m"] = round(accuracy, 1)
+    return record
+
+
+def check_new(payload, now: datetime | None = None) -> dict:
+    """A new observation: every field checked; raises Invalid with all errors at once."""
+    now = now or datetime.now(UTC)
+    if not isinstance(payload, dict):
+        raise Invalid({"_": _l("Skicka observationen som ett JSON-objekt.")})
+    errors: dict = {}
+    record = _check_fields(payload, EDITABLE, errors)
+    observation_id = parse_uuid(payload.get("id"))
+    if observation_id is None:
+        errors["id"] = _l("id ska vara ett UUID som telefonen har skapat.")
+    recorded_at = _timestamp(payload.get("recorded_at"), now)
+    if recorded_at is None:
+        errors["recorded_at"] = _l(
+            "Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden."
+        )
+    if errors:
+        raise Invalid(errors)
+    return {**record, "id": observation_id, "recorded_at": recorded_at}
+
+
+def check_edit(payload) -> dict:
+    """An edit: only the fields sent are checked and changed."""
+    if not isinstance(payload, dict):
+        raise Invalid({"_": _l("Skicka ändringen som ett JSON-objekt.")})
+    fields = [field for field in EDITABLE if field in payload]
+    if ("lon" in payload) != ("lat" in payload):
+        raise Invalid({"lon": _l("Skicka både longitud och latitud.")})
+    if not fields:
+        raise Invalid({"_": _l("Inget att ändra.")})
+    errors: dict = {}
+    record = _check_fields(payload, fields, errors)
+    if errors:
+        raise Invalid(errors)
+    return record

@@ -1,0 +1,125 @@
+"""Photo uploads: checked, re-encoded to JPEG without any metadata, written atomically.
+
+No Flask here. A photo is opened with Pillow, refused if it is not a JPEG/PNG/WebP (HEIC when
+pillow-heif is installed), too many pixels (a decompression bomb) or truncated; otherwise it is
+re-encoded, which drops EXIF (GPS, device, time) and every other metadata block.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+try:  # HEIC from iPhones, only if the optional plugin is installed
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
+except ImportError:  # pragma: no cover - depends on the machine
+    ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+MAX_PIXELS = 40_000_000  # a 40 MP camera; a bomb claims far more
+LONG_SIDE = 1600
+THUMB_SIDE = 320
+JPEG_QUALITY = 82
+
+
+class PhotoRefused(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class StoredPhoto:
+    filename: str
+    thumb_filename: str
+    bytes: int
+    width: int
+    height: int
+
+
+def _open(data: bytes, max_bytes: int) -> Image.Image:
+    if not data:
+        raise PhotoRefused(_l("Filen är tom."))
+    if len(data) > max_bytes:
+        raise PhotoRefused(
+            _l("Bilden är för stor (högst %(mb)s MB).", mb=round(max_bytes / 1_048_576))
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ACCEPTED_FORMATS:
+                raise PhotoRefused(_l("Bara JPEG-, PNG- eller WebP-bilder tas emot."))
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise PhotoRefused(_l("Bilden har för många bildpunkter."))
+            image.load()  # a truncated file fails here, not later
+    except PhotoRefused:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRefused(_l("Filen är ingen bild som går att läsa.")) from None
+    except (OSError, SyntaxError, ValueError):
+        raise PhotoRefused(_l("Bilden är trasig eller ofullständig.")) from None
+    return image
+
+
+def _jpeg(image: Image.Image, side: int) -> bytes:
+    copy = image.copy()
+    copy.thumbnail((side, side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    # No exif=, no icc_profile=: the new file carries pixels only.
+    copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def _write_atomically(folder: Path, name: str, data: bytes) -> None:
+    temporary = folder / f".{name}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, folder / name)
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def store_photo(data: bytes, folder: Path, max_bytes: int) -> StoredPhoto:
+    """Check and store a photo and its thumbnail under random names; nothing partial stays."""
+    image = _open(data, max_bytes)
+    # Turn the pixels the way the camera meant before its orientation tag is dropped.
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    full = _jpeg(image, LONG_SIDE)
+    thumb = _jpeg(image, THUMB_SIDE)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = secrets.token_urlsafe(18)
+    names = (f"{stem}.jpg", f"{stem}-thumb.jpg")
+    try:
+        _write_atomically(folder, names[0], full)
+        _write_atomically(folder, names[1], thumb)
+        _sync_folder(folder)
+    except BaseException:
+        remove_files(folder, names)
+        raise
+    width, height = Image.open(io.BytesIO(full)).size
+    return StoredPhoto(names[0], names[1], len(full), width, height)
+
+
+def remove_files(folder: Path, names) -> None:
+    for name in names:
+        for path in (folder / name, folder / f".{name}.tmp"):
+            path.unlink(missing_ok=True)
