@@ -49,7 +49,8 @@ def test_repeated_failed_sign_ins_get_429_with_retry_after_in_swedish(tmp_path):
     app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     client = app.test_client()
     statuses = [
-        client.post("/login", data={"username": "x", "password": "y"}).status_code for _ in range(11)
+        client.post("/login", data={"username": "x", "password": "y"}).status_code
+        for _ in range(11)
     ]
     assert statuses[:10] == [400] * 10
     response = client.post("/login", data={"username": "x", "password": "y"})

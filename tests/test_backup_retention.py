@@ -110,4 +110,6 @@ def test_retention_is_a_dry_run_by_default_then_deletes_old_photos_and_names(app
     names = dict(db.execute("select id, display_name from walkers").fetchall())
     assert names[recent_walker] == "Ny deltagare"
     assert "Demodeltagare" not in names.values()
-    assert db.execute("select count(*) from audit_log where action = 'retention'").fetchone()[0] == 1
+    assert (
+        db.execute("select count(*) from audit_log where action = 'retention'").fetchone()[0] == 1
+    )

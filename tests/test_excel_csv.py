@@ -8,7 +8,9 @@ from walkapp.export import BOM, excel_csv
 
 
 def test_excel_csv_round_trips_with_swedish_letters():
-    rows = [["Östermalmstorg", date(2026, 3, 12), datetime(2026, 3, 12, 18, 5), 59.5, None, 'a;"b"']]
+    rows = [
+        ["Östermalmstorg", date(2026, 3, 12), datetime(2026, 3, 12, 18, 5), 59.5, None, 'a;"b"']
+    ]
     text = "".join(excel_csv(["plats", "datum", "tid", "lat", "tom", "not"], rows))
     assert text.startswith(BOM)
     parsed = list(csv.reader(io.StringIO(text.removeprefix(BOM)), delimiter=";"))
