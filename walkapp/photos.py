@@ -65,7 +65,9 @@ def _open(data: bytes, max_bytes: int) -> Image.Image:
             image.load()  # a truncated file fails here, not later
     except PhotoRefused:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRefused(_l("Bilden har för många bildpunkter.")) from None
+    except UnidentifiedImageError:
         raise PhotoRefused(_l("Filen är ingen bild som går att läsa.")) from None
     except (OSError, SyntaxError, ValueError):
         raise PhotoRefused(_l("Bilden är trasig eller ofullständig.")) from None

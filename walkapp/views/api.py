@@ -69,7 +69,7 @@ def _walker_id() -> str | None:
 
 @bp.post("/join")
 @requires(PUBLIC)
-@limiter.limit(JOIN_LIMIT, deduct_when=_failed)
+@limiter.shared_limit(JOIN_LIMIT, scope="join", deduct_when=_failed)
 def join():
     payload = json_body()
     if not isinstance(payload, dict) or not isinstance(payload.get("code"), str):

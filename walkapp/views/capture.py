@@ -69,7 +69,7 @@ def _latest_open_walk(tokens: dict[str, str]) -> str | None:
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @requires(PUBLIC)
-@limiter.limit(JOIN_LIMIT, deduct_when=_failed)
+@limiter.shared_limit(JOIN_LIMIT, scope="join", deduct_when=_failed)
 def join(code: str):
     db = get_db()
     walk = walks_db.get_walk_by_code(db, code)
