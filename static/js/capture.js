@@ -54,7 +54,14 @@ const placesLayer = L.geoJSON(null, {
   onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name),
 }).addTo(map);
 const mineLayer = L.layerGroup().addTo(map);
-const pin = L.marker(map.getCenter(), { draggable: true, keyboard: true, title: "Position" }).addTo(map);
+// A drawn pin (no bitmap: sharp on every screen, visible on dark tiles).
+const pinIcon = L.divIcon({
+  className: "walker-pin",
+  html: '<svg viewBox="0 0 36 48" width="36" height="48" aria-hidden="true"><path d="M18 1C8.6 1 1 8.6 1 18c0 12.4 17 29 17 29s17-16.6 17-29C35 8.6 27.4 1 18 1z" fill="#d62828" stroke="#fff" stroke-width="2"/><circle cx="18" cy="18" r="6.5" fill="#fff"/></svg>',
+  iconSize: [36, 48],
+  iconAnchor: [18, 47],
+});
+const pin = L.marker(map.getCenter(), { draggable: true, keyboard: true, title: "Position", icon: pinIcon }).addTo(map);
 const accuracyCircle = L.circle(map.getCenter(), { radius: 0, weight: 1, fillOpacity: 0.1 }).addTo(map);
 
 const position = { lon: null, lat: null, accuracy: null, manual: false, fromGps: false };
@@ -80,6 +87,7 @@ map.on("click", (event) => manualPin(event.latlng));
 useGps.addEventListener("click", () => {
   position.manual = false;
   useGps.hidden = true;
+  startGps();
   if (position.gps) onPosition(position.gps);
 });
 
@@ -101,12 +109,32 @@ function onPosition(reading) {
   gpsStatus.classList.toggle("warn", poor);
 }
 
-gpsStatus.textContent = text.gps_wait;
-if ("geolocation" in navigator) {
+let watching = false;
+function startGps() {
+  if (watching || !("geolocation" in navigator)) return;
+  watching = true;
+  gpsStatus.textContent = text.gps_wait;
   navigator.geolocation.watchPosition(onPosition, () => {
     if (!position.fromGps && !position.manual) gpsStatus.textContent = text.gps_denied;
   }, { enableHighAccuracy: true, maximumAge: 10_000, timeout: 30_000 });
 }
+
+// Ask for the position on a tap, not on load (a prompt out of nowhere gets refused);
+// once allowed, later starts follow the walker straight away.
+async function initGps() {
+  let granted = false;
+  try {
+    granted = (await navigator.permissions.query({ name: "geolocation" })).state === "granted";
+  } catch (error) {
+    granted = false;
+  }
+  if (granted) startGps();
+  else {
+    gpsStatus.textContent = text.gps_start;
+    useGps.hidden = false;
+  }
+}
+initGps();
 
 async function loadPlaces() {
   try {

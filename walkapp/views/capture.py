@@ -123,6 +123,7 @@ def capture_texts() -> dict[str, str]:
         "all_sent": _("Allt är skickat"),
         "failed": _("%(n)s kunde inte tas emot – se listan"),
         "gps_wait": _("Väntar på GPS … tryck på kartan för att sätta nålen."),
+        "gps_start": _("Tryck på ”Använd GPS” eller på kartan där du står."),
         "gps_ok": _("GPS ±%(m)s m"),
         "gps_poor": _("Osäker position (±%(m)s m) – kontrollera nålen."),
         "gps_manual": _("Nålen är flyttad för hand."),
@@ -188,9 +189,6 @@ SHELL_FILES = (
     "js/sync.js",
     "vendor/leaflet/leaflet.js",
     "vendor/leaflet/leaflet.css",
-    "vendor/leaflet/images/marker-icon.png",
-    "vendor/leaflet/images/marker-icon-2x.png",
-    "vendor/leaflet/images/marker-shadow.png",
     "icons/icon.svg",
     "icons/icon-192.png",
 )
