@@ -1,6 +1,6 @@
 """Sustained observation ingest: gunicorn on the embedded SQLite, driven by wrk from a second process.
 
-Usage: python benchmarks/ingest.py [--seconds 60] [--connections 16] [--workers 3]
+Usage: python benchmarks/ingest.py [--seconds 60] [--connections 8] [--workers 3]
 Needs wrk (apt-get install wrk). Prints observations/s and latency percentiles; last line JSON.
 For comparison it measures, in the same run and with the same load, the app under Flask's own
 threaded development server (`flask run`, what a small team might put on a server), for
@@ -63,7 +63,7 @@ def run_wrk(url: str, walk: dict, token: str, seconds: int, connections: int) ->
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--dev-seconds", type=int, default=20)

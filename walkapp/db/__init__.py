@@ -7,7 +7,10 @@ submodules (places, walks, observations, users, ...) and take the Database first
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -66,14 +69,74 @@ def transaction(db: sqlite_utils.Database):
     return _Transaction(db)
 
 
+class _WriteLock:
+    """One writer at a time across threads and processes, queued by the kernel (flock).
+
+    SQLite's own busy handler polls with sleeps of up to 100 ms, which shows as tail latency when
+    a dozen gunicorn threads write at once; waiting on flock wakes the next writer at once.
+    The SQLite lock (BEGIN IMMEDIATE + busy timeout) stays the real guarantee.
+    """
+
+    def __init__(self, database_file: str):
+        self.path = database_file + ".writelock"
+        self.thread_lock = threading.Lock()
+        self.fd: int | None = None
+        self.pid = 0
+
+    def acquire(self) -> None:
+        self.thread_lock.acquire()
+        try:
+            # A forked worker must not share its parent's open file: flock would not exclude.
+            if self.fd is None or self.pid != os.getpid():
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                self.pid = os.getpid()
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except BaseException:
+            self.thread_lock.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            self.thread_lock.release()
+
+
+_write_locks: dict[str, _WriteLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _write_lock(db: sqlite_utils.Database) -> _WriteLock | None:
+    database_file = db.execute("pragma database_list").fetchone()[2]
+    if not database_file:  # in-memory database: nothing to share
+        return None
+    with _write_locks_guard:
+        if database_file not in _write_locks:
+            _write_locks[database_file] = _WriteLock(database_file)
+        return _write_locks[database_file]
+
+
 class _Transaction:
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
+        self.lock = None
 
     def __enter__(self):
-        self.db.execute("begin immediate")
+        self.lock = _write_lock(self.db)
+        if self.lock:
+            self.lock.acquire()
+        try:
+            self.db.execute("begin immediate")
+        except BaseException:
+            if self.lock:
+                self.lock.release()
+            raise
         return self.db
 
     def __exit__(self, exc_type, exc, tb):
-        self.db.execute("rollback" if exc_type else "commit")
+        try:
+            self.db.execute("rollback" if exc_type else "commit")
+        finally:
+            if self.lock:
+                self.lock.release()
         return False
