@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import (
     DateField,
+    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -15,11 +16,20 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 
 class BaseForm(FlaskForm):
@@ -177,4 +187,98 @@ class JoinForm(BaseForm):
     name = StringField(
         _l("Ditt namn (frivilligt)"),
         validators=[Length(max=80, message=_l("Högst 80 tecken."))],
+    )
+
+
+# --- Coordinators: walks, triage, partners ---
+
+
+class MomentField(_OwnParseMessage, DateTimeLocalField):
+    parse_message = _l("Skriv datum och tid som ÅÅÅÅ-MM-DD TT:MM.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+        super().__init__(*args, **kwargs)
+
+
+class WalkForm(BaseForm):
+    title = StringField(
+        _l("Rubrik"),
+        validators=[
+            DataRequired(_l("Skriv en rubrik för vandringen.")),
+            Length(max=120, message=_l("Högst 120 tecken.")),
+        ],
+    )
+    starts_at = MomentField(
+        _l("Start"), validators=[DataRequired(_l("Skriv när vandringen börjar."))]
+    )
+    light = SelectField(
+        _l("Ljusförhållande"),
+        validators=[DataRequired(_l("Välj ljusförhållande."))],
+    )
+    meeting_point = StringField(
+        _l("Samlingsplats"), validators=[Length(max=200, message=_l("Högst 200 tecken."))]
+    )
+    place_ids = SelectMultipleField(_l("Platser som vandringen går förbi"), coerce=int)
+    route_notes = TextAreaField(
+        _l("Anteckningar om rutten"),
+        validators=[Length(max=2000, message=_l("Högst 2000 tecken."))],
+    )
+    pre_meeting_at = MomentField(_l("Förmöte (frivilligt)"), validators=[Optional()])
+    follow_up_at = MomentField(_l("Uppföljningsmöte (frivilligt)"), validators=[Optional()])
+    leader = StringField(
+        _l("Vandringsledare"), validators=[Length(max=120, message=_l("Högst 120 tecken."))]
+    )
+
+    def validate_place_ids(self, field):
+        valid = {value for value, _label in field.choices}
+        if any(value not in valid for value in field.data or []):
+            raise ValidationError(_l("Välj platser ur listan."))
+
+
+class TriageForm(BaseForm):
+    status = SelectField(_l("Status"), validators=[DataRequired(_l("Välj en status."))])
+    partner_id = SelectField(_l("Ansvarig"), coerce=int, default=0)
+    deadline = DayField(_l("Sista dag (frivilligt)"), validators=[Optional()])
+    reason = TextAreaField(
+        _l("Skäl (krävs för ”Går inte att åtgärda”)"),
+        validators=[Length(max=1000, message=_l("Högst 1000 tecken."))],
+    )
+    duplicate_of = StringField(
+        _l("Dubblett av observation (id)"),
+        validators=[Length(max=64, message=_l("Ett observations-id har 36 tecken."))],
+    )
+    comment = TextAreaField(
+        _l("Kommentar"), validators=[Length(max=1000, message=_l("Högst 1000 tecken."))]
+    )
+
+
+class StatusForm(BaseForm):
+    """The quick status change on the meeting's place view."""
+
+    status = SelectField(_l("Status"), validators=[DataRequired(_l("Välj en status."))])
+    reason = StringField(
+        _l("Skäl"), validators=[Length(max=1000, message=_l("Högst 1000 tecken."))]
+    )
+
+
+class PartnerForm(BaseForm):
+    name = StringField(
+        _l("Namn"),
+        validators=[
+            DataRequired(_l("Skriv partnerns namn.")),
+            Length(max=120, message=_l("Högst 120 tecken.")),
+        ],
+    )
+    kind = SelectField(
+        _l("Slag"),
+        choices=[
+            ("city", _l("Stad / kommun")),
+            ("traffic", _l("Trafik")),
+            ("police", _l("Polis")),
+            ("transit", _l("Kollektivtrafik")),
+            ("property", _l("Fastighetsägare")),
+            ("other", _l("Annan")),
+        ],
+        default="other",
     )

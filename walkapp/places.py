@@ -229,3 +229,15 @@ class _CandidateGrid:
         inside = (ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny)
         flat = np.where(inside, iy * self.nx + ix, 0).astype(np.int64)
         return inside & self.mask[flat]
+
+
+def metres_between(
+    origin: tuple[float, float], points: Sequence[tuple[float, float]]
+) -> np.ndarray:
+    """Distances in metres (SWEREF 99 TM) from one lon/lat to each of several."""
+    if not len(points):
+        return np.zeros(0)
+    lons = np.array([origin[0], *(p[0] for p in points)], dtype=float)
+    lats = np.array([origin[1], *(p[1] for p in points)], dtype=float)
+    x, y = _TO_METRIC.transform(lons, lats)
+    return np.hypot(x[1:] - x[0], y[1:] - y[0])

@@ -12,8 +12,7 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from . import now, transaction
-from .audit import record
+from .measures import update_measure
 
 FIXED_STATUSES = ("done", "verified")
 
@@ -184,23 +183,10 @@ def set_measure_status(
     deadline: str | None = None,
     reason: str = "",
 ) -> None:
-    """Change a measure and keep the history (a small stand-in for the triage screens' own)."""
-    stamp = now()
-    with transaction(db):
-        old = list(db.query("select * from measures where observation_id = ?", [observation_id]))[0]
-        new = {"status": status, "partner_id": partner_id, "deadline": deadline, "reason": reason}
-        for field, value in new.items():
-            if value is None or old[field] == value:
-                continue
-            db.execute(
-                "insert into measure_history (observation_id, changed_at, changed_by, field,"
-                " old_value, new_value) values (?, ?, ?, ?, ?, ?)",
-                [observation_id, stamp, user_id, field, old[field], value],
-            )
-        db.execute(
-            "update measures set status = ?, partner_id = coalesce(?, partner_id),"
-            " deadline = coalesce(?, deadline), reason = ?, updated_at = ?, updated_by = ?"
-            " where observation_id = ?",
-            [status, partner_id, deadline, reason, stamp, user_id, observation_id],
-        )
-        record(db, user_id, "update", "measure", observation_id, new)
+    """Change a measure's status (and partner/deadline when given), with history."""
+    changes = {"status": status, "reason": reason}
+    if partner_id is not None:
+        changes["partner_id"] = partner_id
+    if deadline is not None:
+        changes["deadline"] = deadline
+    update_measure(db, observation_id, user_id, changes)

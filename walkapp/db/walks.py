@@ -111,3 +111,58 @@ def get_walker(db: sqlite_utils.Database, walker_id: str) -> dict | None:
 
 def count_walkers(db: sqlite_utils.Database, walk_id: str) -> int:
     return db.execute("select count(*) from walkers where walk_id = ?", [walk_id]).fetchone()[0]
+
+
+WALK_FIELDS = (
+    "title",
+    "starts_at",
+    "light",
+    "meeting_point",
+    "route_notes",
+    "pre_meeting_at",
+    "follow_up_at",
+    "leader",
+)
+
+
+def update_walk(db: sqlite_utils.Database, walk_id: str, fields: dict, place_ids=None) -> None:
+    """Change a walk's facts (and, when given, its places). Inside the caller's transaction."""
+    changed = {key: value for key, value in fields.items() if key in WALK_FIELDS}
+    if changed:
+        db.execute(
+            f"update walks set {', '.join(f'{key} = ?' for key in changed)} where id = ?",
+            [*changed.values(), walk_id],
+        )
+    if place_ids is not None:
+        db.execute("delete from walk_places where walk_id = ?", [walk_id])
+        for position, place_id in enumerate(place_ids):
+            db.execute(
+                "insert into walk_places (walk_id, place_id, position) values (?, ?, ?)",
+                [walk_id, place_id, position],
+            )
+
+
+def walks_with_counts(db: sqlite_utils.Database) -> list[dict]:
+    return list(
+        db.query(
+            "select w.*, (select count(*) from observations o where o.walk_id = w.id) as observations,"
+            " (select count(*) from walkers k where k.walk_id = w.id) as walkers"
+            " from walks w order by w.starts_at desc"
+        )
+    )
+
+
+def walks_for_place(db: sqlite_utils.Database, place_id: int) -> list[dict]:
+    """Walks that passed a place or found something there, oldest first, with their counts."""
+    return list(
+        db.query(
+            "select w.id, w.title, w.starts_at, w.state, w.follow_up_at,"
+            " (select count(*) from observations o where o.walk_id = w.id and o.place_id = :place)"
+            " as observations"
+            " from walks w where exists (select 1 from walk_places wp where wp.walk_id = w.id"
+            " and wp.place_id = :place) or exists (select 1 from observations o"
+            " where o.walk_id = w.id and o.place_id = :place)"
+            " order by w.starts_at",
+            {"place": place_id},
+        )
+    )

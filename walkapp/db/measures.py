@@ -1,0 +1,221 @@
+"""Measures (one per observation): triage changes with their history, and the lists the
+coordinators, the platssamverkan meeting and the partners work from."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from . import now, transaction
+from .audit import record
+
+OPEN = ("new", "assigned", "planned")
+FIELDS = ("status", "partner_id", "deadline", "reason", "duplicate_of", "comment")
+
+# One observation with everything a triage or protocol line shows.
+_LINE = """
+    select o.id, o.walk_id, o.walker_id, o.category, o.rating, o.note, o.lon, o.lat,
+           o.recorded_at, o.late, o.place_id, o.relation, o.distance_m,
+           p.name as place_name, w.title as walk_title, w.starts_at as walk_starts_at,
+           m.status, m.partner_id, pa.name as partner_name, m.deadline, m.comment, m.reason,
+           m.duplicate_of, m.updated_at as measure_updated_at,
+           (select group_concat(ph.id) from photos ph where ph.observation_id = o.id) as photo_ids
+    from observations o
+    join measures m on m.observation_id = o.id
+    join walks w on w.id = o.walk_id
+    left join places p on p.id = o.place_id
+    left join partners pa on pa.id = m.partner_id
+"""
+
+
+def _lines(db: sqlite_utils.Database, where: str, params) -> list[dict]:
+    rows = list(db.query(_LINE + where, params))
+    for row in rows:
+        row["photo_ids"] = row["photo_ids"].split(",") if row["photo_ids"] else []
+    return rows
+
+
+def get_line(db: sqlite_utils.Database, observation_id: str) -> dict | None:
+    rows = _lines(db, " where o.id = ?", [observation_id])
+    return rows[0] if rows else None
+
+
+def lines_for_walk(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
+    return _lines(db, " where o.walk_id = ? order by o.recorded_at", [walk_id])
+
+
+def lines_for_place(db: sqlite_utils.Database, place_id: int) -> list[dict]:
+    return _lines(db, " where o.place_id = ? order by o.recorded_at", [place_id])
+
+
+def filtered_lines(
+    db: sqlite_utils.Database,
+    partner_id: int | None = None,
+    statuses: tuple[str, ...] = (),
+    place_id: int | None = None,
+    overdue_on: str | None = None,
+) -> list[dict]:
+    """Measures for the partners' view; overdue_on (a date) keeps open ones past their deadline."""
+    clauses, params = [], []
+    if partner_id is not None:
+        clauses.append("m.partner_id = ?")
+        params.append(partner_id)
+    if statuses:
+        clauses.append(f"m.status in ({', '.join('?' * len(statuses))})")
+        params.extend(statuses)
+    if place_id is not None:
+        clauses.append("o.place_id = ?")
+        params.append(place_id)
+    if overdue_on is not None:
+        clauses.append(
+            f"m.status in ({', '.join('?' * len(OPEN))}) and m.deadline is not null"
+            " and m.deadline < ?"
+        )
+        params.extend([*OPEN, overdue_on])
+    where = (" where " + " and ".join(clauses)) if clauses else ""
+    return _lines(
+        db, where + " order by pa.name is null, pa.name, m.deadline is null, m.deadline", params
+    )
+
+
+def update_measure(
+    db: sqlite_utils.Database, observation_id: str, user_id: int | None, changes: dict
+) -> list[dict]:
+    """Apply triage changes in one transaction: one history row per changed field (who, when,
+    from, to, the comment) and an audit entry. Returns the changes made."""
+    stamp = now()
+    changes = {key: value for key, value in changes.items() if key in FIELDS}
+    with transaction(db):
+        old = db.execute(
+            f"select {', '.join(FIELDS)} from measures where observation_id = ?", [observation_id]
+        ).fetchone()
+        if old is None:
+            raise KeyError(observation_id)
+        old = dict(zip(FIELDS, old))
+        comment = changes.get("comment", "") or ""
+        made = []
+        for field, value in changes.items():
+            if field == "comment" or old[field] == value:
+                continue
+            made.append({"field": field, "old": old[field], "new": value})
+            db.execute(
+                "insert into measure_history (observation_id, changed_at, changed_by, field,"
+                " old_value, new_value, comment) values (?, ?, ?, ?, ?, ?, ?)",
+                [observation_id, stamp, user_id, field, old[field], value, comment],
+            )
+        if comment and not made:
+            # A comment on its own is history too.
+            made.append({"field": "comment", "old": None, "new": comment})
+            db.execute(
+                "insert into measure_history (observation_id, changed_at, changed_by, field,"
+                " old_value, new_value, comment) values (?, ?, ?, 'comment', null, ?, ?)",
+                [observation_id, stamp, user_id, comment, comment],
+            )
+        if made:
+            assignments = ", ".join(f"{field} = ?" for field in changes)
+            db.execute(
+                f"update measures set {assignments}, updated_at = ?, updated_by = ?"
+                " where observation_id = ?",
+                [*changes.values(), stamp, user_id, observation_id],
+            )
+            record(
+                db,
+                user_id,
+                "update",
+                "measure",
+                observation_id,
+                {c["field"]: c["new"] for c in made},
+            )
+    return made
+
+
+def history(db: sqlite_utils.Database, observation_id: str) -> list[dict]:
+    return list(
+        db.query(
+            "select h.*, u.username from measure_history h left join users u on u.id = h.changed_by"
+            " where h.observation_id = ? order by h.changed_at desc, h.id desc",
+            [observation_id],
+        )
+    )
+
+
+def same_category_candidates(
+    db: sqlite_utils.Database, observation: dict, degrees: float = 0.001
+) -> list[dict]:
+    """Open observations of the same category in a small box around one (any walk); the caller
+    measures the real distance."""
+    return list(
+        db.query(
+            "select o.id, o.lon, o.lat, o.recorded_at, o.note, w.title as walk_title, m.status"
+            " from observations o join measures m on m.observation_id = o.id"
+            " join walks w on w.id = o.walk_id"
+            f" where o.category = ? and o.id != ? and m.status in ({', '.join('?' * len(OPEN))})"
+            " and o.lon between ? and ? and o.lat between ? and ?",
+            [
+                observation["category"],
+                observation["id"],
+                *OPEN,
+                observation["lon"] - 2 * degrees,
+                observation["lon"] + 2 * degrees,
+                observation["lat"] - degrees,
+                observation["lat"] + degrees,
+            ],
+        )
+    )
+
+
+def observation_exists(db: sqlite_utils.Database, observation_id: str) -> bool:
+    return (
+        db.execute("select 1 from observations where id = ?", [observation_id]).fetchone()
+        is not None
+    )
+
+
+def status_changes_since(db: sqlite_utils.Database, place_id: int, since: str) -> list[dict]:
+    """Measures of a place that became done or verified on or after `since` (a date)."""
+    return _lines(
+        db,
+        " where o.place_id = ? and m.status in ('done', 'verified') and exists ("
+        " select 1 from measure_history h where h.observation_id = o.id and h.field = 'status'"
+        " and h.new_value in ('done', 'verified') and h.changed_at >= ?)"
+        " order by m.updated_at desc",
+        [place_id, since],
+    )
+
+
+# --- partners (the admin keeps the list) ---
+
+
+def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
+    sql = "select * from partners" + (" where active = 1" if active_only else "") + " order by name"
+    return list(db.query(sql))
+
+
+def partner_counts(db: sqlite_utils.Database, today: str) -> list[dict]:
+    return list(
+        db.query(
+            "select pa.id, pa.name, pa.active,"
+            f" coalesce(sum(m.status in ({', '.join('?' * len(OPEN))})), 0) as open,"
+            f" coalesce(sum(m.status in ({', '.join('?' * len(OPEN))})"
+            " and m.deadline is not null and m.deadline < ?), 0) as overdue,"
+            " coalesce(sum(m.status in ('done', 'verified')), 0) as done"
+            " from partners pa left join measures m on m.partner_id = pa.id"
+            " group by pa.id order by pa.name",
+            [*OPEN, *OPEN, today],
+        )
+    )
+
+
+def add_partner(db: sqlite_utils.Database, name: str, kind: str, user_id: int | None) -> bool:
+    with transaction(db):
+        cursor = db.execute(
+            "insert or ignore into partners (name, kind) values (?, ?)", [name, kind]
+        )
+        if cursor.rowcount:
+            record(db, user_id, "create", "partner", cursor.lastrowid, {"name": name, "kind": kind})
+    return bool(cursor.rowcount)
+
+
+def set_partner_active(db: sqlite_utils.Database, partner_id: int, active: bool, user_id) -> None:
+    with transaction(db):
+        db.execute("update partners set active = ? where id = ?", [int(active), partner_id])
+        record(db, user_id, "update", "partner", partner_id, {"active": active})

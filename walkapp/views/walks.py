@@ -1,0 +1,298 @@
+"""Coordinators plan and run walks: list, plan/edit, the walk page with join code and QR code,
+state changes, the live list of arriving observations, and the walk protocol (page and CSV)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ..access import COORDINATOR, current_user, requires
+from ..db import audit, get_db, transaction
+from ..db import measures as measures_db
+from ..db import places as places_db
+from ..db import walks as walks_db
+from ..export import excel_csv
+from ..forms import WalkForm
+from ..vocabulary import (
+    CATEGORIES,
+    CATEGORY_LABELS_SV,
+    LIGHT_CONDITIONS,
+    MEASURE_STATUSES,
+    RATING_LABELS_SV,
+    RATINGS,
+    STATUS_LABELS_SV,
+)
+
+bp = Blueprint("walks", __name__)
+
+NEXT_STATE = {"planned": "ongoing", "ongoing": "closed", "closed": "ongoing"}
+
+
+def _walk_or_404(walk_id: str) -> dict:
+    walk = walks_db.get_walk(get_db(), walk_id)
+    if walk is None:
+        abort(404)
+    return walk
+
+
+def join_url(walk: dict) -> str:
+    base = current_app.config.get("WALKAPP_PUBLIC_URL") or request.url_root
+    return base.rstrip("/") + url_for("capture.join", code=walk["code"])
+
+
+def _form(walk: dict | None = None) -> WalkForm:
+    form = WalkForm()
+    form.light.choices = [(key, str(label)) for key, label in LIGHT_CONDITIONS.items()]
+    form.place_ids.choices = [(p["id"], p["name"]) for p in places_db.list_places(get_db())]
+    if walk is not None and request.method == "GET":
+        for key in walks_db.WALK_FIELDS:
+            value = walk[key]
+            if key.endswith("_at") and value:
+                value = datetime.fromisoformat(value).replace(tzinfo=None)
+            getattr(form, key).data = value
+        form.place_ids.data = walks_db.walk_place_ids(get_db(), walk["id"])
+    return form
+
+
+def _fields(form: WalkForm) -> dict:
+    def moment(value):
+        return value.isoformat(timespec="minutes") if value else None
+
+    return {
+        "title": form.title.data.strip(),
+        "starts_at": moment(form.starts_at.data),
+        "light": form.light.data,
+        "meeting_point": (form.meeting_point.data or "").strip(),
+        "route_notes": (form.route_notes.data or "").strip(),
+        "pre_meeting_at": moment(form.pre_meeting_at.data),
+        "follow_up_at": moment(form.follow_up_at.data),
+        "leader": (form.leader.data or "").strip(),
+    }
+
+
+@bp.get("/walks")
+@requires(COORDINATOR)
+def index():
+    return render_template("walks/index.html", walks=walks_db.walks_with_counts(get_db()))
+
+
+@bp.route("/walks/new", methods=["GET", "POST"])
+@requires(COORDINATOR)
+def new():
+    form = _form()
+    if form.validate_on_submit():
+        db = get_db()
+        fields = _fields(form)
+        walk = walks_db.create_walk(
+            db,
+            title=fields.pop("title"),
+            starts_at=fields.pop("starts_at"),
+            place_ids=form.place_ids.data or [],
+            created_by=current_user()["id"],
+            **fields,
+        )
+        with transaction(db):
+            audit.record(
+                db, current_user()["id"], "create", "walk", walk["id"], {"title": walk["title"]}
+            )
+        flash(_("Vandringen är planerad."))
+        return redirect(url_for("walks.show", walk_id=walk["id"]))
+    status = 400 if request.method == "POST" else 200
+    return render_template("walks/form.html", form=form, walk=None), status
+
+
+@bp.route("/walks/<walk_id>/edit", methods=["GET", "POST"])
+@requires(COORDINATOR)
+def edit(walk_id: str):
+    walk = _walk_or_404(walk_id)
+    form = _form(walk)
+    if form.validate_on_submit():
+        db = get_db()
+        fields = _fields(form)
+        with transaction(db):
+            walks_db.update_walk(db, walk_id, fields, place_ids=form.place_ids.data or [])
+            audit.record(db, current_user()["id"], "update", "walk", walk_id, fields)
+        flash(_("Ändringarna är sparade."))
+        return redirect(url_for("walks.show", walk_id=walk_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("walks/form.html", form=form, walk=walk), status
+
+
+@bp.get("/walks/<walk_id>")
+@requires(COORDINATOR)
+def show(walk_id: str):
+    walk = _walk_or_404(walk_id)
+    db = get_db()
+    url = join_url(walk)
+    qr = segno.make(url, error="m")
+    places = [places_db.get_place(db, pid) for pid in walks_db.walk_place_ids(db, walk_id)]
+    return render_template(
+        "walks/show.html",
+        walk=walk,
+        join_url=url,
+        # segno writes the SVG from the URL alone: no user text in it.
+        qr_svg=Markup(qr.svg_inline(scale=10, border=2, title=_("QR-kod för att gå med"))),
+        places=[p for p in places if p],
+        walkers=walks_db.count_walkers(db, walk_id),
+        lines=measures_db.lines_for_walk(db, walk_id),
+        next_state=NEXT_STATE[walk["state"]],
+        categories=CATEGORIES,
+        ratings=RATINGS,
+        statuses=MEASURE_STATUSES,
+        lights=LIGHT_CONDITIONS,
+    )
+
+
+@bp.post("/walks/<walk_id>/state")
+@requires(COORDINATOR)
+def change_state(walk_id: str):
+    walk = _walk_or_404(walk_id)
+    target = request.form.get("state", "")
+    if target not in ("planned", "ongoing", "closed") or target == walk["state"]:
+        flash(_("Den statusändringen går inte att göra."))
+        return redirect(url_for("walks.show", walk_id=walk_id)), 303
+    db = get_db()
+    with transaction(db):
+        walks_db.set_state(db, walk_id, target)
+        audit.record(
+            db,
+            current_user()["id"],
+            "state",
+            "walk",
+            walk_id,
+            {"from": walk["state"], "to": target},
+        )
+    return redirect(url_for("walks.show", walk_id=walk_id))
+
+
+@bp.get("/walks/<walk_id>/observations.json")
+@requires(COORDINATOR)
+def live(walk_id: str):
+    """What the walk page polls while the walk is on (no full reload)."""
+    _walk_or_404(walk_id)
+    db = get_db()
+    rows = measures_db.lines_for_walk(db, walk_id)
+    return jsonify(
+        {
+            "walkers": walks_db.count_walkers(db, walk_id),
+            "observations": [
+                {
+                    "id": row["id"],
+                    "category": str(CATEGORIES.get(row["category"], row["category"])),
+                    "rating": row["rating"],
+                    "rating_label": str(RATINGS[row["rating"]]),
+                    "note": row["note"],
+                    "lon": row["lon"],
+                    "lat": row["lat"],
+                    "recorded_at": row["recorded_at"],
+                    "place": row["place_name"],
+                    "status": str(MEASURE_STATUSES[row["status"]]),
+                    "partner": row["partner_name"],
+                    "triage_url": url_for("triage.edit", observation_id=row["id"]),
+                }
+                for row in rows
+            ],
+        }
+    )
+
+
+def protocol_groups(lines: list[dict]) -> list[dict]:
+    """Findings grouped by place, then by responsible partner (unassigned last)."""
+    places: dict = {}
+    for line in lines:
+        place = places.setdefault(line["place_name"] or "", {})
+        place.setdefault(line["partner_name"] or "", []).append(line)
+    return [
+        {
+            "place": place,
+            "partners": [
+                {"partner": partner, "lines": place_lines}
+                for partner, place_lines in sorted(
+                    by_partner.items(), key=lambda kv: (kv[0] == "", kv[0])
+                )
+            ],
+        }
+        for place, by_partner in sorted(places.items(), key=lambda kv: (kv[0] == "", kv[0]))
+    ]
+
+
+@bp.get("/walks/<walk_id>/protocol")
+@requires(COORDINATOR)
+def protocol(walk_id: str):
+    walk = _walk_or_404(walk_id)
+    db = get_db()
+    lines = measures_db.lines_for_walk(db, walk_id)
+    return render_template(
+        "walks/protocol.html",
+        walk=walk,
+        groups=protocol_groups(lines),
+        total=len(lines),
+        walkers=walks_db.count_walkers(db, walk_id),
+        places=[
+            places_db.get_place(db, pid)["name"] for pid in walks_db.walk_place_ids(db, walk_id)
+        ],
+        categories=CATEGORIES,
+        ratings=RATINGS,
+        statuses=MEASURE_STATUSES,
+        lights=LIGHT_CONDITIONS,
+    )
+
+
+PROTOCOL_COLUMNS = [
+    "Plats",
+    "Ansvarig",
+    "Kategori",
+    "Bedömning",
+    "Anteckning",
+    "Status",
+    "Sista dag",
+    "Registrerad",
+    "Foto",
+    "Kommentar",
+    "Observation",
+]
+
+
+@bp.get("/walks/<walk_id>/protocol.csv")
+@requires(COORDINATOR)
+def protocol_csv(walk_id: str):
+    walk = _walk_or_404(walk_id)
+    rows = [
+        [
+            line["place_name"] or "utanför prioriterade platser",
+            line["partner_name"] or "",
+            CATEGORY_LABELS_SV.get(line["category"], line["category"]),
+            RATING_LABELS_SV[line["rating"]],
+            line["note"],
+            STATUS_LABELS_SV[line["status"]],
+            line["deadline"] or "",
+            line["recorded_at"][:10],
+            "ja" if line["photo_ids"] else "nej",
+            line["comment"],
+            line["id"],
+        ]
+        for group in protocol_groups(measures_db.lines_for_walk(get_db(), walk_id))
+        for partner in group["partners"]
+        for line in partner["lines"]
+    ]
+    filename = f"protokoll-{walk['starts_at'][:10]}-{walk['code']}.csv"
+    return Response(
+        excel_csv(PROTOCOL_COLUMNS, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
