@@ -6,7 +6,7 @@ others' findings only category, rating, place and status (walkapp.db.public.walk
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, make_response, render_template, url_for
+from flask import Blueprint, abort, g, jsonify, make_response, render_template, url_for
 
 from .. import public_text
 from ..access import WALKER, requires
@@ -23,8 +23,14 @@ def follow_up_url(code: str, external: bool = False) -> str:
     return url_for("follow_up.page", code=code, _external=external)
 
 
-def _walk_and_findings() -> tuple[dict, list[dict]]:
+def _walk_and_findings(code: str) -> tuple[dict, list[dict]]:
     db = get_db()
+    if g.walker is None:
+        # A signed-in coordinator sees the walkers' view of the walk (no notes of their own).
+        walk = walks_db.get_walk_by_code(db, code)
+        if walk is None:
+            abort(404)
+        return walk, public_db.walk_follow_up(db, walk["id"], "")
     walk = walks_db.get_walk(db, g.walker["walk"])
     return walk, public_db.walk_follow_up(db, walk["id"], g.walker["walker"])
 
@@ -38,7 +44,7 @@ def _private(response):
 @bp.get("/j/<code>/uppfoljning")
 @requires(WALKER)
 def page(code: str):
-    walk, findings = _walk_and_findings()
+    walk, findings = _walk_and_findings(code)
     for finding in findings:
         finding["sentence"] = public_text.status_sentence(finding)
     body = render_template(
@@ -59,7 +65,7 @@ def page(code: str):
 @requires(WALKER)
 def summary(code: str):
     """A small summary for the capture screen: the link, and how far the walk's findings got."""
-    walk, findings = _walk_and_findings()
+    walk, findings = _walk_and_findings(code)
     return _private(
         jsonify(
             {

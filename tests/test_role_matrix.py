@@ -1,0 +1,149 @@
+"""Who may use which route, generated from the app's URL map: anonymous, a walker's token, a
+coordinator and an admin each get through, a redirect to sign-in (401 for JSON), or 403 — as
+the view's declared role says. A new route with a URL argument this test has no sample for fails
+here, so nobody adds a route without deciding who may use it."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from PIL import Image
+
+from tests.conftest import make_app
+from walkapp.access import ADMIN, COORDINATOR, PUBLIC, WALKER, WALKER_COOKIE
+from walkapp.db import connect, database_path
+from walkapp.db import users as users_db
+from walkapp.db import walks as walks_db
+from walkapp.demo import create_demo
+from walkapp.passwords import hash_password
+
+RANK = {PUBLIC: 0, WALKER: 1, COORDINATOR: 2, ADMIN: 3}
+JSON_PREFIXES = ("/api/", "/export/", "/open311/")
+# Walker routes where, beyond the role, only the observation's own walker may act: a coordinator
+# changes a finding through triage, never by rewriting what the walker recorded.
+OWNER_ONLY = {"api.edit_observation", "api.delete_observation"}
+
+
+@pytest.fixture
+def world(tmp_path):
+    # Fresh per role: the walker's run deletes its own observation at the end.
+    app = make_app(tmp_path)
+    db = connect(database_path(app))
+    ids = {
+        role: users_db.create_user(db, role, hash_password("x" * 12), role)
+        for role in ("coordinator", "admin")
+    }
+    walk = walks_db.create_walk(db, title="Matris", starts_at="2026-11-24T18:00", state="ongoing")
+    create_demo(db, 50.0)  # partners, a promise with commitments, earlier walks
+    promise_id, commitment_id = db.execute(
+        "select promise_id, id from commitments order by id limit 1"
+    ).fetchone()
+    db.close()
+    client = app.test_client()
+    joined = client.post("/api/join", json={"code": walk["code"]}).json
+    bearer = {"Authorization": "Bearer " + joined["token"]}
+    observation_id = str(uuid.uuid4())
+    client.post(
+        f"/api/walks/{walk['id']}/observations",
+        json={
+            "id": observation_id,
+            "category": "lighting",
+            "rating": "red",
+            "lon": 18.0649,
+            "lat": 59.3326,
+            "recorded_at": "2026-11-24T18:10:00+01:00",
+        },
+        headers=bearer,
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(buffer, "JPEG")
+    photo = client.post(
+        f"/api/observations/{observation_id}/photos",
+        data={"id": str(uuid.uuid4()), "photo": (io.BytesIO(buffer.getvalue()), "p.jpg")},
+        headers=bearer,
+        content_type="multipart/form-data",
+    )
+    assert photo.status_code == 201, photo.json
+    photo = photo.json
+    samples = {
+        "walk_id": walk["id"],
+        "code": walk["code"],
+        "observation_id": observation_id,
+        "photo_id": photo["id"],
+        "place_id": 1,
+        "partner_id": 1,
+        "promise_id": promise_id,
+        "commitment_id": commitment_id,
+        "activity_id": 1,
+        "year": 2026,
+    }
+    return {"app": app, "samples": samples, "token": joined["token"], "users": ids}
+
+
+def _requests(app, samples):
+    """(rule, method, path) for every route; deletes last, since they remove the sample."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        missing = rule.arguments - samples.keys() - set(rule.defaults or {})
+        assert not missing, f"{rule.rule}: add a sample value for {missing} to this test"
+        values = {key: samples[key] for key in rule.arguments if key in samples}
+        path = rule.build({**values, **(rule.defaults or {})}, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule, method, path))
+    return sorted(found, key=lambda item: item[1] == "DELETE")
+
+
+def _client(world, who: str):
+    client = world["app"].test_client()
+    if who == "walker":
+        client.set_cookie(WALKER_COOKIE, world["token"])
+    elif who in ("coordinator", "admin"):
+        with client.session_transaction() as session:
+            session["user_id"] = world["users"][who]
+    return client
+
+
+def _expected(required: str, who: str) -> str:
+    level = {"anonymous": 0, "walker": 1, "coordinator": 2, "admin": 3}[who]
+    if required == WALKER and who == "anonymous":
+        return "forbidden"
+    if RANK[required] <= level or (required == WALKER and level >= 2):
+        return "allowed"
+    if required in (COORDINATOR, ADMIN) and level < 2:
+        return "sign-in"
+    return "forbidden"
+
+
+def _outcome(response, path: str) -> str:
+    location = response.headers.get("Location", "")
+    if response.status_code == 401 or (response.status_code in (302, 303) and "/login" in location):
+        return "sign-in"
+    if response.status_code == 403:
+        return "forbidden"
+    return "allowed"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "walker", "coordinator", "admin"])
+def test_route_by_role_matrix(world, who):
+    app = world["app"]
+    wrong = []
+    for rule, method, path in _requests(app, world["samples"]):
+        view = app.view_functions[rule.endpoint]
+        required = getattr(view, "required_role", None)
+        assert required in RANK, f"{rule.rule} declares no role"
+        client = _client(world, who)
+        response = client.open(path, method=method, data={} if method != "GET" else None)
+        expected, got = _expected(required, who), _outcome(response, path)
+        if rule.endpoint in OWNER_ONLY and who in ("coordinator", "admin"):
+            expected = "forbidden"
+        if got != expected or response.status_code >= 500:
+            wrong.append(f"{method} {path} ({required}): {who} got {response.status_code}")
+        elif expected == "allowed" and method == "GET":
+            # With valid sample data a page the role may see must really be there.
+            if response.status_code not in (200, 302, 303):
+                wrong.append(f"GET {path}: {who} got {response.status_code}")
+    assert wrong == []
