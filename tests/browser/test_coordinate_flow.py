@@ -1,0 +1,82 @@
+"""A coordinator and a walker in two real browser contexts: plan a walk, join it by the code
+read from the page, record on the phone, watch it arrive without reloading, triage it, and find
+it open in the place view."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_capture import SERGELS_TORG, join, record
+from tests.conftest import PASSWORD, LiveServer, make_app
+from walkapp.db import connect, database_path
+from walkapp.db import places as places_db
+from walkapp.db import users as users_db
+from walkapp.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(tmp_path):
+    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
+    db = connect(database_path(server.app))
+    users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
+    places_db.ensure_partners(db, ["Trafikkontoret"])
+    db.close()
+    yield server
+    server.stop()
+
+
+def test_plan_join_record_watch_triage(browser, server):
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    desk = staff.new_page()
+    errors = []
+    desk.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    desk.goto(server.url + "/login")
+    desk.get_by_label("Användarnamn").fill("kim")
+    desk.get_by_label("Lösenord").fill(PASSWORD)
+    desk.get_by_role("button", name="Logga in").click()
+    desk.get_by_role("link", name="Vandringar", exact=True).click()
+    desk.get_by_role("link", name="Planera en vandring").click()
+    desk.get_by_label("Rubrik").fill("Kvällsvandring Plattan")
+    desk.get_by_label("Start").fill("2026-11-24T18:00")
+    desk.get_by_label("Platser som vandringen går förbi").select_option(label="Sergels torg / Plattan")
+    desk.get_by_role("button", name="Spara").click()
+    desk.get_by_role("button", name="Starta vandringen").click()
+    code = desk.locator("#join-code").inner_text().strip()
+    assert len(code) == 6
+    expect(desk.locator("#observation-rows tr")).to_have_count(0)
+
+    phone_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="sv-SE"
+    )
+    phone_context.grant_permissions(["geolocation"], origin=server.url)
+    phone_context.set_geolocation(SERGELS_TORG)
+    phone = phone_context.new_page()
+    join(phone, server, {"code": code}, name="Anna")
+    record(phone, "Belysning", "Åtgärda", note="Lampan vid trappan är trasig")
+    phone.get_by_text("Allt är skickat").wait_for()
+
+    # Appears on the coordinator's open page, no reload.
+    row = desk.locator("#observation-rows tr", has_text="Lampan vid trappan är trasig")
+    row.wait_for(timeout=10_000)
+    expect(desk.locator("#walker-count")).to_have_text("1")
+    row.get_by_role("link").click()
+    desk.get_by_label("Status").select_option("assigned")
+    desk.get_by_label("Ansvarig").select_option(label="Trafikkontoret")
+    deadline = (date.today() + timedelta(days=14)).isoformat()
+    desk.get_by_label("Sista dag (frivilligt)").fill(deadline)
+    desk.get_by_role("button", name="Spara åtgärden").click()
+    desk.get_by_text("Åtgärden är sparad.").wait_for()
+
+    desk.get_by_role("link", name="Sergels torg / Plattan").first.click()
+    open_section = desk.locator("section", has=desk.get_by_role("heading", name="Öppna åtgärder (1)"))
+    expect(open_section).to_contain_text("Lampan vid trappan är trasig")
+    expect(open_section).to_contain_text("Trafikkontoret")
+    expect(open_section).to_contain_text(deadline)
+    assert errors == []
+    staff.close()
+    phone_context.close()
