@@ -15,6 +15,7 @@ from flask import abort, current_app, g, jsonify, redirect, request, session, ur
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from .db import api_tokens as api_tokens_db
 from .db import get_db
 from .db import observations as observations_db
 from .db import users as users_db
@@ -96,11 +97,31 @@ def current_walker(walk_id: str | None) -> dict | None:
     return data
 
 
+TOOL_PATHS = ("/export/", "/open311/")
+
+
+def _api_token() -> str | None:
+    """A read-only API token, for tools reading the exports (QGIS, a city system)."""
+    if not request.path.startswith(TOOL_PATHS) or request.method not in SAFE_METHODS:
+        return None
+    token = bearer_token() or request.args.get("token")
+    return token if token and token.startswith(api_tokens_db.PREFIX) else None
+
+
 def current_user() -> dict | None:
     if "user" not in g:
         user_id = session.get("user_id")
         g.user = users_db.get_user(get_db(), user_id) if user_id else None
+        if g.user is None and (token := _api_token()):
+            g.user = api_tokens_db.user_for_token(get_db(), token)
     return g.user
+
+
+def open311_error(status: int, message: str):
+    """GeoReport v2 errors are a list of {code, description}."""
+    response = jsonify([{"code": status, "description": message}])
+    response.status_code = status
+    return response
 
 
 def wants_json() -> bool:
@@ -110,6 +131,8 @@ def wants_json() -> bool:
 
 
 def _deny(status: int, message: str):
+    if request.path.startswith("/open311/"):
+        abort(open311_error(status, message))
     if wants_json():
         response = jsonify({"error": message})
         response.status_code = status

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import (
     DateField,
@@ -281,4 +282,53 @@ class PartnerForm(BaseForm):
             ("other", _l("Annan")),
         ],
         default="other",
+    )
+
+
+class TokenForm(BaseForm):
+    label = StringField(
+        _l("Vad nyckeln är till (t.ex. QGIS på stadsbyggnadskontoret)"),
+        validators=[
+            DataRequired(_l("Skriv vad nyckeln ska användas till.")),
+            Length(max=80, message=_l("Högst 80 tecken.")),
+        ],
+    )
+
+
+class PlacesUploadForm(BaseForm):
+    file = FileField(
+        _l("GeoJSON-fil med platser"),
+        validators=[FileRequired(_l("Välj en GeoJSON-fil."))],
+    )
+    mode = SelectField(
+        _l("Hur filen ska läsas in"),
+        choices=[
+            ("upsert", _l("Lägg till och uppdatera (platser som inte finns i filen behålls)")),
+            ("replace", _l("Ersätt (platser som inte finns i filen inaktiveras)")),
+        ],
+        default="upsert",
+    )
+
+
+class PlaceForm(BaseForm):
+    name = StringField(
+        _l("Namn"),
+        validators=[
+            DataRequired(_l("Skriv platsens namn.")),
+            Length(max=120, message=_l("Högst 120 tecken.")),
+        ],
+    )
+    priority = WholeNumberField(
+        _l("Prioritet (1 = högst)"),
+        validators=[
+            InputRequired(_l("Skriv en prioritet, 1 eller mer.")),
+            NumberRange(min=1, max=99, message=_l("Prioriteten ska vara mellan 1 och 99.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Beskrivning"), validators=[Length(max=2000, message=_l("Högst 2000 tecken."))]
+    )
+    partners = StringField(
+        _l("Partner (kommaseparerade)"),
+        validators=[Length(max=1000, message=_l("Högst 1000 tecken."))],
     )

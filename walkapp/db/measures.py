@@ -3,6 +3,8 @@ coordinators, the platssamverkan meeting and the partners work from."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import sqlite_utils
 
 from . import now, transaction
@@ -219,3 +221,17 @@ def set_partner_active(db: sqlite_utils.Database, partner_id: int, active: bool,
     with transaction(db):
         db.execute("update partners set active = ? where id = ?", [int(active), partner_id])
         record(db, user_id, "update", "partner", partner_id, {"active": active})
+
+
+def iter_lines(db: sqlite_utils.Database, where: str, params) -> Iterator[dict]:
+    """Like the lists above, one row at a time from the cursor (for streamed exports)."""
+    cursor = db.execute(_LINE + where, params)
+    columns = [column[0] for column in cursor.description]
+    while True:
+        rows = cursor.fetchmany(500)
+        if not rows:
+            return
+        for values in rows:
+            row = dict(zip(columns, values))
+            row["photo_ids"] = row["photo_ids"].split(",") if row["photo_ids"] else []
+            yield row

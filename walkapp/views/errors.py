@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..access import wants_json
+from ..access import open311_error, wants_json
 
 
 def _messages() -> dict[int, str]:
@@ -24,6 +24,8 @@ def _messages() -> dict[int, str]:
 
 
 def _render(status: int, message: str):
+    if request.path.startswith("/open311/"):
+        return open311_error(status, message)
     if wants_json():
         return jsonify({"error": message}), status
     return render_template("error.html", status=status, message=message), status

@@ -1,0 +1,72 @@
+"""Read-only API tokens for tools such as QGIS: shown once, stored as a SHA-256 hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlite_utils
+
+from . import now, transaction
+from .audit import record
+
+PREFIX = "wk_"
+
+
+def hash_token(token: str) -> str:
+    # The token is 256 random bits: a plain hash is enough (no password stretching needed).
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(db: sqlite_utils.Database, user_id: int, label: str) -> tuple[int, str]:
+    token = PREFIX + secrets.token_urlsafe(32)
+    with transaction(db):
+        cursor = db.execute(
+            "insert into api_tokens (user_id, label, token_hash, created_at) values (?, ?, ?, ?)",
+            [user_id, label.strip()[:80], hash_token(token), now()],
+        )
+        record(db, user_id, "create", "api_token", cursor.lastrowid, {"label": label[:80]})
+    return cursor.lastrowid, token
+
+
+def user_for_token(db: sqlite_utils.Database, token: str) -> dict | None:
+    """The active user a live token belongs to (and note its use), or None."""
+    rows = list(
+        db.query(
+            "select t.id as token_id, u.* from api_tokens t join users u on u.id = t.user_id"
+            " where t.token_hash = ? and t.revoked_at is null and u.active = 1",
+            [hash_token(token)],
+        )
+    )
+    if not rows:
+        return None
+    with transaction(db):
+        db.execute(
+            "update api_tokens set last_used_at = ? where id = ?", [now(), rows[0]["token_id"]]
+        )
+    return rows[0]
+
+
+def list_tokens(db: sqlite_utils.Database, user_id: int | None = None) -> list[dict]:
+    sql = (
+        "select t.id, t.label, t.created_at, t.last_used_at, t.revoked_at, u.username"
+        " from api_tokens t join users u on u.id = t.user_id"
+    )
+    params: list = []
+    if user_id is not None:
+        sql += " where t.user_id = ?"
+        params.append(user_id)
+    return list(db.query(sql + " order by t.created_at desc, t.id desc", params))
+
+
+def revoke_token(db: sqlite_utils.Database, token_id: int, user_id: int, by_admin: bool) -> bool:
+    with transaction(db):
+        sql = "update api_tokens set revoked_at = ? where id = ? and revoked_at is null"
+        params: list = [now(), token_id]
+        if not by_admin:
+            sql += " and user_id = ?"
+            params.append(user_id)
+        changed = db.execute(sql, params).rowcount
+        if changed:
+            record(db, user_id, "revoke", "api_token", token_id)
+    return bool(changed)
