@@ -92,7 +92,7 @@ class GunicornServer:
             try:
                 if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or busy starting
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not answer in time")
 

@@ -77,6 +77,7 @@ def world(tmp_path):
         "promise_id": promise_id,
         "commitment_id": commitment_id,
         "activity_id": 1,
+        "token_id": 1,
         "year": 2026,
     }
     return {"app": app, "samples": samples, "token": joined["token"], "users": ids}

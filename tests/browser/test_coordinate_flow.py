@@ -43,7 +43,9 @@ def test_plan_join_record_watch_triage(browser, server):
     desk.get_by_role("link", name="Planera en vandring").click()
     desk.get_by_label("Rubrik").fill("Kvällsvandring Plattan")
     desk.get_by_label("Start").fill("2026-11-24T18:00")
-    desk.get_by_label("Platser som vandringen går förbi").select_option(label="Sergels torg / Plattan")
+    desk.get_by_label("Platser som vandringen går förbi").select_option(
+        label="Sergels torg / Plattan"
+    )
     desk.get_by_role("button", name="Spara").click()
     desk.get_by_role("button", name="Starta vandringen").click()
     code = desk.locator("#join-code").inner_text().strip()
@@ -73,7 +75,9 @@ def test_plan_join_record_watch_triage(browser, server):
     desk.get_by_text("Åtgärden är sparad.").wait_for()
 
     desk.get_by_role("link", name="Sergels torg / Plattan").first.click()
-    open_section = desk.locator("section", has=desk.get_by_role("heading", name="Öppna åtgärder (1)"))
+    open_section = desk.locator(
+        "section", has=desk.get_by_role("heading", name="Öppna åtgärder (1)")
+    )
     expect(open_section).to_contain_text("Lampan vid trappan är trasig")
     expect(open_section).to_contain_text("Trafikkontoret")
     expect(open_section).to_contain_text(deadline)

@@ -72,6 +72,8 @@ def upload():
 @requires(ADMIN)
 def preview():
     upload_id = request.args.get("upload", "")
+    if not upload_id:
+        return redirect(url_for("admin_places.index"))
     places = parse_places(_pending_path(upload_id).read_bytes())
     existing = {p["name"] for p in places_db.list_places(get_db(), active_only=False)}
     mode = "replace" if request.args.get("mode") == "replace" else "upsert"

@@ -1,0 +1,496 @@
+"""Data out: the GeoJSON/CSV exports, Open311 GeoReport v2, API tokens and the admin's place upload."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tracemalloc
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jsonschema
+import pytest
+from shapely.geometry import shape
+
+from tests.conftest import login
+from tests.test_coordinate import SERGEL, add_observation, partner_id
+from walkapp.db import measures as measures_db
+from walkapp.db import places as places_db
+from walkapp.db import transaction
+from walkapp.db import walks as walks_db
+from walkapp.db.api_tokens import hash_token
+
+SCHEMA = json.loads(
+    (Path(__file__).parent / "vendor" / "geojson-schema" / "FeatureCollection.json").read_text()
+)
+
+
+@pytest.fixture
+def staff(client, users):
+    login(client, "coordinator")
+    return client
+
+
+@pytest.fixture
+def data(db):
+    """Two walks, findings inside, near and outside places, in several statuses."""
+    spring = walks_db.create_walk(db, title="Våren", starts_at="2026-04-01T20:00")
+    autumn = walks_db.create_walk(db, title="Hösten", starts_at="2026-11-01T18:00")
+    ids = {
+        "lamp": add_observation(
+            db, spring["id"], *SERGEL, note="Lampa <b>åäö</b>", when="2026-04-01T20:10:00+00:00"
+        ),
+        "litter": add_observation(
+            db,
+            spring["id"],
+            18.0700,
+            59.3330,
+            category="litter",
+            rating="yellow",
+            when="2026-04-01T20:20:00+00:00",
+        ),
+        "far": add_observation(
+            db,
+            autumn["id"],
+            18.20,
+            59.40,
+            category="graffiti",
+            rating="green",
+            when="2026-11-01T18:10:00+00:00",
+        ),
+        "bush": add_observation(
+            db, autumn["id"], *SERGEL, category="vegetation", when="2026-11-01T18:20:00+00:00"
+        ),
+    }
+    measures_db.update_measure(
+        db, ids["lamp"], None, {"status": "done", "partner_id": partner_id(db, "Trafikkontoret")}
+    )
+    measures_db.update_measure(
+        db,
+        ids["litter"],
+        None,
+        {
+            "status": "assigned",
+            "partner_id": partner_id(db, "Trafikkontoret"),
+            "deadline": "2026-12-31",
+        },
+    )
+    return {"ids": ids, "spring": spring, "autumn": autumn}
+
+
+def export(client, query=""):
+    response = client.get("/export/observations.geojson" + query)
+    assert response.status_code == 200, response.data[:300]
+    return json.loads(response.data)
+
+
+def test_geojson_is_valid_rfc7946_and_round_trips(staff, data):
+    collection = export(staff)
+    jsonschema.validate(collection, SCHEMA)
+    assert "crs" not in collection and len(collection["features"]) == 4
+    lamp = next(f for f in collection["features"] if f["id"] == data["ids"]["lamp"])
+    lon, lat = lamp["geometry"]["coordinates"]
+    assert 18.0 < lon < 18.1 and 59.3 < lat < 59.4  # longitude first, not swapped
+    assert shape(lamp["geometry"]).x == pytest.approx(SERGEL[0], abs=1e-6)
+    props = lamp["properties"]
+    assert props["category"] == "lighting" and props["category_label"] == "Belysning"
+    assert props["place"]["name"] == "Sergels torg / Plattan" and props["relation"] == "inside"
+    assert props["walk"]["title"] == "Våren" and props["status"] == "done"
+    assert props["partner"] == "Trafikkontoret" and props["note"] == "Lampa <b>åäö</b>"
+    assert datetime.fromisoformat(props["recorded_at"]).utcoffset() == timedelta(0)
+    for feature in collection["features"]:
+        for value in feature["geometry"]["coordinates"]:
+            assert round(value, 6) == value
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("?from=2026-06-01", {"far", "bush"}),
+        ("?to=2026-04-01", {"lamp", "litter"}),
+        ("?from=2026-04-01&to=2026-04-01", {"lamp", "litter"}),
+        ("?place=1", {"lamp", "bush"}),
+        ("?category=lighting&category=graffiti", {"lamp", "far"}),
+        ("?rating=yellow", {"litter"}),
+        ("?status=open", {"litter", "far", "bush"}),
+        ("?status=closed", {"lamp"}),
+        ("?status=assigned", {"litter"}),
+    ],
+)
+def test_each_filter_narrows(staff, data, query, expected):
+    names = {v: k for k, v in data["ids"].items()}
+    assert {names[f["id"]] for f in export(staff, query)["features"]} == expected
+
+
+def test_walk_filter(staff, data):
+    got = {f["id"] for f in export(staff, f"?walk={data['autumn']['id']}")["features"]}
+    assert got == {data["ids"]["far"], data["ids"]["bush"]}
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("?from=yesterday", "from"),
+        ("?to=2026-13-01", "to"),
+        ("?place=abc", "place"),
+        ("?category=ufo", "category"),
+        ("?rating=blue", "rating"),
+        ("?status=maybe", "status"),
+        ("?from=2026-05-01&to=2026-04-01", "to"),
+    ],
+)
+def test_bad_filters_are_400_naming_the_parameter(staff, data, query, parameter):
+    response = staff.get("/export/observations.geojson" + query)
+    assert response.status_code == 400 and parameter in response.json["errors"]
+    assert staff.get("/export/observations.csv" + query).status_code == 400
+
+
+def test_csv_has_the_same_filters_and_opens_in_swedish_excel(staff, data):
+    response = staff.get("/export/observations.csv?place=1")
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert {row["id"] for row in rows} == {data["ids"]["lamp"], data["ids"]["bush"]}
+    lamp = next(row for row in rows if row["id"] == data["ids"]["lamp"])
+    assert lamp["registrerad"] == "2026-04-01" and lamp["anteckning"] == "Lampa <b>åäö</b>"
+    assert lamp["longitud"].startswith("18,06")
+
+
+def test_without_a_session_or_token_401_and_places_are_public(client, data):
+    response = client.get("/export/observations.geojson")
+    assert response.status_code == 401 and response.json["error"]
+    assert client.get("/export/observations.csv").status_code == 401
+    places = client.get("/export/places.geojson")
+    assert places.status_code == 200 and places.json["features"][0]["properties"]["name"]
+    assert "note" not in places.text
+
+
+def test_streaming_export_of_20000_observations_keeps_memory_flat(staff, db):
+    walk = walks_db.create_walk(db, title="Många", starts_at="2026-10-01T18:00")
+    stamp = "2026-10-01T18:00:00+00:00"
+    rows = [
+        (
+            str(uuid.uuid4()),
+            walk["id"],
+            "lighting",
+            "red",
+            "anteckning " * 5,
+            18.0 + i * 1e-6,
+            59.33,
+            stamp,
+            stamp,
+            stamp,
+            "none",
+        )
+        for i in range(20_000)
+    ]
+    with transaction(db):
+        db.conn.executemany(
+            "insert into observations (id, walk_id, category, rating, note, lon, lat, recorded_at,"
+            " received_at, updated_at, relation) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.conn.executemany(
+            "insert into measures (observation_id, status, updated_at) values (?, 'new', ?)",
+            [(row[0], stamp) for row in rows],
+        )
+    tracemalloc.start()
+    response = staff.get("/export/observations.geojson", buffered=False)
+    size = 0
+    features = 0
+    for chunk in response.response:
+        size += len(chunk)
+        features += (
+            chunk.count('"type":"Feature"')
+            if isinstance(chunk, str)
+            else chunk.count(b'"type":"Feature"')
+        )
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    response.close()
+    assert features == 20_000
+    assert size > 8_000_000
+    assert peak < size / 5, f"peak {peak} bytes for a {size}-byte response"
+
+
+# --- Open311 ---
+
+
+def test_open311_discovery_and_services(client):
+    discovery = client.get("/open311/v2/discovery.json").json
+    assert discovery["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    services = client.get("/open311/v2/services.json").json
+    assert len(services) == 15 and len({s["service_code"] for s in services}) == 15
+    lighting = next(s for s in services if s["service_code"] == "lighting")
+    assert lighting == {
+        **lighting,
+        "service_name": "Belysning",
+        "type": "realtime",
+        "metadata": False,
+    }
+
+
+def _requests(client, query=""):
+    response = client.get("/open311/v2/requests.json" + query)
+    assert response.status_code == 200, response.data
+    return response.json
+
+
+def test_open311_requests_fields_and_filters(staff, data, db):
+    # Relative to today: three findings from last week, one from 200 days ago.
+    now = datetime.now(UTC)
+    recent = (now - timedelta(days=3)).isoformat(timespec="seconds")
+    long_ago = (now - timedelta(days=200)).replace(microsecond=0)
+    ids = data["ids"]
+    with transaction(db):
+        db.execute("update observations set recorded_at = ? where id != ?", [recent, ids["far"]])
+        db.execute(
+            "update observations set recorded_at = ? where id = ?",
+            [long_ago.isoformat(), ids["far"]],
+        )
+    everything = _requests(staff)  # the default: the last 90 days
+    assert {r["service_request_id"] for r in everything} == {
+        ids["lamp"],
+        ids["litter"],
+        ids["bush"],
+    }
+    lamp = next(r for r in everything if r["service_request_id"] == ids["lamp"])
+    assert set(lamp) >= {
+        "service_request_id",
+        "status",
+        "status_notes",
+        "service_name",
+        "service_code",
+        "description",
+        "agency_responsible",
+        "service_notice",
+        "requested_datetime",
+        "updated_datetime",
+        "expected_datetime",
+        "address",
+        "address_id",
+        "zipcode",
+        "lat",
+        "long",
+        "media_url",
+    }
+    assert lamp["status"] == "closed" and lamp["status_notes"] == "Åtgärdad"
+    assert lamp["agency_responsible"] == "Trafikkontoret" and lamp["lat"] == pytest.approx(
+        SERGEL[1]
+    )
+    litter = next(r for r in everything if r["service_request_id"] == ids["litter"])
+    assert litter["status"] == "open" and litter["expected_datetime"].startswith("2026-12-31")
+    assert {r["service_request_id"] for r in _requests(staff, "?status=closed")} == {ids["lamp"]}
+    assert {r["service_code"] for r in _requests(staff, "?service_code=litter")} == {"litter"}
+    window = f"?start_date={(long_ago - timedelta(days=1)).isoformat()}&end_date={(long_ago + timedelta(days=1)).isoformat()}"
+    old = _requests(staff, window.replace("+", "%2B"))
+    assert {r["service_request_id"] for r in old} == {ids["far"]}
+    both = _requests(staff, f"?service_request_id={ids['far']},{ids['lamp']}")
+    assert {r["service_request_id"] for r in both} == {ids["far"], ids["lamp"]}
+    one = staff.get(f"/open311/v2/requests/{ids['lamp']}.json").json
+    assert one[0]["service_request_id"] == ids["lamp"]
+
+
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        ("/open311/v2/requests.json?status=maybe", 400),
+        ("/open311/v2/requests.json?start_date=soon", 400),
+        ("/open311/v2/requests.json?service_code=ufo", 400),
+        (f"/open311/v2/requests/{uuid.uuid4()}.json", 404),
+    ],
+)
+def test_open311_error_format(staff, url, code):
+    response = staff.get(url)
+    assert response.status_code == code
+    assert response.json[0]["code"] == code and response.json[0]["description"]
+
+
+def test_open311_requests_need_a_token_or_session(client):
+    response = client.get("/open311/v2/requests.json")
+    assert response.status_code == 401 and response.json[0]["code"] == 401
+
+
+# --- API tokens ---
+
+
+def test_token_created_used_revoked_and_stored_hashed(staff, data, db, runner):
+    page = staff.post("/tokens", data={"label": "QGIS planering"})
+    token = re.search(r'id="new-token">(wk_[^<]+)<', page.text).group(1)
+    stored = db.execute("select token_hash from api_tokens").fetchone()[0]
+    assert stored == hash_token(token) and token not in stored
+    tool = staff.application.test_client()
+    assert tool.get("/export/observations.geojson?token=" + token).status_code == 200
+    assert (
+        tool.get(
+            "/open311/v2/requests.json", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        == 200
+    )
+    # Read-only: a token opens no screen and changes nothing.
+    assert tool.get("/walks?token=" + token).status_code == 302
+    token_id = db.execute("select id from api_tokens").fetchone()[0]
+    staff.post(f"/tokens/{token_id}/revoke")
+    assert tool.get("/export/observations.geojson?token=" + token).status_code == 401
+    assert tool.get("/export/observations.geojson?token=wk_guess").status_code == 401
+
+    printed = runner.invoke(
+        args=["create-token", "--user", "coordinator", "--label", "Stadens system"]
+    )
+    assert printed.exit_code == 0 and printed.output.startswith("wk_")
+    assert (
+        tool.get("/export/observations.geojson?token=" + printed.output.strip()).status_code == 200
+    )
+    assert runner.invoke(args=["create-token", "--user", "nobody"]).exit_code == 1
+
+
+# --- admin place upload ---
+
+
+def upload(client, body: bytes | str, mode="upsert"):
+    if isinstance(body, str):
+        body = body.encode()
+    return client.post(
+        "/admin/places/upload",
+        data={"file": (io.BytesIO(body), "platser.geojson"), "mode": mode},
+        content_type="multipart/form-data",
+    )
+
+
+def square(name, lon, lat, size=0.002, **props):
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {
+        "type": "Feature",
+        "properties": {"name": name, **props},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("not json", "not JSON"),
+        ('{"type": "Feature"}', "not a GeoJSON FeatureCollection"),
+        ('{"type": "FeatureCollection", "features": []}', "has no features"),
+        (
+            json.dumps({"type": "FeatureCollection", "features": [square("", 18.0, 59.3)]}),
+            "has no name",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [square("A", 18.0, 59.3), square("A", 18.1, 59.3)],
+                }
+            ),
+            "used twice",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [square("SWEREF", 674000, 6580000, size=200)],
+                }
+            ),
+            "not WGS84",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [square("Bad prio", 18.0, 59.3, priority=0)],
+                }
+            ),
+            "priority",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "properties": {"name": "Line"},
+                            "geometry": {
+                                "type": "LineString",
+                                "coordinates": [[18, 59], [18.1, 59]],
+                            },
+                        }
+                    ],
+                }
+            ),
+            "Polygon or MultiPolygon",
+        ),
+    ],
+)
+def test_admin_upload_refusals_change_nothing(client, users, db, body, message):
+    login(client, "admin")
+    before = places_db.list_places(db, active_only=False)
+    version = places_db.places_version(db)
+    response = upload(client, body)
+    assert response.status_code == 400 and message in response.text
+    assert places_db.list_places(db, active_only=False) == before
+    assert places_db.places_version(db) == version
+
+
+def test_admin_upload_previews_then_reassigns(client, users, db, data):
+    login(client, "admin")
+    far = data["ids"]["far"]
+    assert (
+        db.execute("select relation from observations where id = ?", [far]).fetchone()[0]
+        != "inside"
+    )
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            square("Lidingöbron norr", 18.199, 59.399, priority=1, partners=["Lidingö stad"])
+        ],
+    }
+    response = upload(client, json.dumps(collection))
+    assert response.status_code == 302
+    preview = client.get(response.location)
+    assert preview.status_code == 200 and "Lidingöbron norr" in preview.text
+    assert places_db.count_places(db) and "Lidingöbron norr" not in {
+        p["name"] for p in places_db.list_places(db)
+    }
+    upload_id = re.search(r'name="upload" value="([^"]+)"', preview.text).group(1)
+    assert (
+        client.post(
+            "/admin/places/confirm", data={"upload": upload_id, "mode": "upsert"}
+        ).status_code
+        == 303
+    )
+    row = db.execute(
+        "select p.name, o.relation from observations o join places p on p.id = o.place_id where o.id = ?",
+        [far],
+    ).fetchone()
+    assert row == ("Lidingöbron norr", "inside")
+
+
+def test_admin_edits_and_deactivates_a_place(client, users, db):
+    login(client, "admin")
+    refused = client.post("/admin/places/1/edit", data={"name": "", "priority": "0"})
+    assert refused.status_code == 400 and "Skriv platsens namn" in refused.text
+    ok = client.post(
+        "/admin/places/1/edit",
+        data={
+            "name": "Plattan",
+            "priority": "1",
+            "description": "Torget",
+            "partners": "Trafikkontoret, SL",
+        },
+    )
+    assert ok.status_code == 302
+    place = places_db.get_place(db, 1)
+    assert place["name"] == "Plattan" and place["partners"] == ["Trafikkontoret", "SL"]
+    client.post("/admin/places/1/active", data={"active": "0"})
+    assert 1 not in {p["id"] for p in places_db.list_places(db)}
+    download = client.get("/export/places.geojson?all=1").json
+    assert any(
+        f["properties"]["name"] == "Plattan" and not f["properties"]["active"]
+        for f in download["features"]
+    )
