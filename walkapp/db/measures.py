@@ -235,3 +235,15 @@ def iter_lines(db: sqlite_utils.Database, where: str, params) -> Iterator[dict]:
             row = dict(zip(columns, values))
             row["photo_ids"] = row["photo_ids"].split(",") if row["photo_ids"] else []
             yield row
+
+
+def open_counts_by_place(db: sqlite_utils.Database) -> dict[int, int]:
+    return {
+        place_id: count
+        for place_id, count in db.execute(
+            "select o.place_id, count(*) from observations o join measures m"
+            f" on m.observation_id = o.id where m.status in ({', '.join('?' * len(OPEN))})"
+            " and o.place_id is not null group by o.place_id",
+            list(OPEN),
+        )
+    }

@@ -1,0 +1,132 @@
+"""Follow-up maps (walkapp/maps.py makes them): one walk, one place, the overview, and the public
+map of counts per place. `?download=1` gives one self-contained HTML file.
+
+CSP: folium writes its map as inline scripts, so these pages get every <script> tagged with the
+request's nonce (still no 'unsafe-inline'); the public map may be framed by walkapp's own pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+
+from .. import geojson_export as gx
+from .. import maps
+from ..access import COORDINATOR, PUBLIC, requires
+from ..config import ROOT
+from ..db import export as export_db
+from ..db import get_db
+from ..db import measures as measures_db
+from ..db import places as places_db
+from ..db import public as public_db
+from ..db import walks as walks_db
+from ..security import content_security_policy, csp_nonce
+
+bp = Blueprint("maps", __name__, url_prefix="/maps")
+
+
+def _asset_url(path: str) -> str:
+    return url_for("static", filename=path)
+
+
+def _tiles() -> dict:
+    return {
+        "tile_url": current_app.config["WALKAPP_TILE_URL"],
+        "tile_attribution": current_app.config["WALKAPP_TILE_ATTRIBUTION"],
+    }
+
+
+def _filters(**fixed) -> gx.Filters:
+    try:
+        filters = gx.parse_filters(request.args)
+    except gx.BadFilter as bad:
+        errors = {name: str(message) for name, message in bad.errors.items()}
+        response = jsonify({"error": " ".join(errors.values()), "errors": errors})
+        response.status_code = 400
+        abort(response)
+    for key, value in fixed.items():
+        setattr(filters, key, value)
+    return filters
+
+
+def _page(fmap, stem: str, framable: bool = False):
+    if request.args.get("download") == "1":
+        html = maps.inline_assets(maps.render(fmap), Path(ROOT) / "static")
+        response = current_app.response_class(html, mimetype="text/html")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="walkapp-karta-{stem}-{date.today().isoformat()}.html"'
+        )
+        return response
+    nonce = csp_nonce()
+    response = current_app.response_class(maps.render(fmap, nonce), mimetype="text/html")
+    policy = content_security_policy(current_app, nonce)
+    if framable:
+        policy = policy.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Content-Security-Policy"] = policy
+    return response
+
+
+def _map(rows, places, title: str, open_counts=None):
+    return maps.follow_up_map(
+        rows,
+        places,
+        asset_url=_asset_url,
+        open_counts=open_counts,
+        title=title,
+        **_tiles(),
+    )
+
+
+@bp.get("/overview")
+@requires(COORDINATOR)
+def overview():
+    db = get_db()
+    rows = export_db.iter_filtered(db, _filters())
+    fmap = _map(
+        rows,
+        places_db.list_places(db),
+        "Alla platser och observationer",
+        open_counts=measures_db.open_counts_by_place(db),
+    )
+    return _page(fmap, "oversikt")
+
+
+@bp.get("/walk/<walk_id>")
+@requires(COORDINATOR)
+def walk(walk_id: str):
+    db = get_db()
+    found = walks_db.get_walk(db, walk_id)
+    if found is None:
+        abort(404)
+    place_ids = set(walks_db.walk_place_ids(db, walk_id))
+    places = [p for p in places_db.list_places(db) if p["id"] in place_ids]
+    rows = export_db.iter_filtered(db, _filters(walk=walk_id))
+    return _page(_map(rows, places, found["title"]), f"vandring-{found['code']}")
+
+
+@bp.get("/place/<int:place_id>")
+@requires(COORDINATOR)
+def place(place_id: int):
+    db = get_db()
+    found = places_db.get_place(db, place_id)
+    if found is None:
+        abort(404)
+    rows = export_db.iter_filtered(db, _filters(place=place_id))
+    return _page(_map(rows, [found], found["name"]), f"plats-{place_id}")
+
+
+@bp.get("/public")
+@requires(PUBLIC)
+def public():
+    db = get_db()
+    year = request.args.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+    fmap = maps.public_map(
+        public_db.findings_by_place(db, year),
+        places_db.list_places(db),
+        asset_url=_asset_url,
+        **_tiles(),
+    )
+    return _page(fmap, f"publik-{year}", framable=True)
