@@ -80,7 +80,9 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path):
-    server = LiveServer(make_app(tmp_path))
+    # No map tiles: the machines running tests have no internet, and a failed tile is a
+    # console error the browser tests would (rightly) count.
+    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
     yield server
     server.stop()
 

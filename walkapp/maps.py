@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import folium
 from branca.element import Element, MacroElement
@@ -174,6 +175,13 @@ def _use_own_assets(element, asset_url: Callable[[str], str]) -> None:
     element.default_css = [(name, asset_url(path)) for name, path in CSS_ASSETS]
 
 
+def _tile_layer(tile_url: str, attribution: str) -> folium.TileLayer:
+    # folium refuses a custom tile URL without attribution; name the host rather than fail.
+    return folium.TileLayer(
+        tiles=tile_url, attr=attribution or urlsplit(tile_url).netloc, name="Karta", max_zoom=19
+    )
+
+
 def _titled(fmap: folium.Map, title: str) -> None:
     fmap.get_root().header.add_child(Element(f"<title>{escape(title)}</title>"), name="title")
 
@@ -191,12 +199,10 @@ def follow_up_map(
 ) -> folium.Map:
     """A map of observations over places; with open_counts, places are shaded by them."""
     compact, place_names, partner_names, bounds = points(rows)
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_control=True)
+    fmap = folium.Map(tiles=None, control_scale=False, zoom_control=True)  # metric scale in JS
     _use_own_assets(fmap, asset_url)
     if tile_url and tile_url != "none":
-        folium.TileLayer(tiles=tile_url, attr=tile_attribution, name="Karta", max_zoom=19).add_to(
-            fmap
-        )
+        _tile_layer(tile_url, tile_attribution).add_to(fmap)
     places_layer = None
     if places:
         layer = folium.GeoJson(
@@ -259,9 +265,7 @@ def public_map(
     fmap = folium.Map(tiles=None, control_scale=True)
     _use_own_assets(fmap, asset_url)
     if tile_url and tile_url != "none":
-        folium.TileLayer(tiles=tile_url, attr=tile_attribution, name="Karta", max_zoom=19).add_to(
-            fmap
-        )
+        _tile_layer(tile_url, tile_attribution).add_to(fmap)
     features = []
     for place in places:
         row = by_place.get(place["id"], {"total": 0, "fixed": 0})

@@ -190,7 +190,19 @@ function walkappFollowUp(map, data, placesLayer) {
       button.type = "button";
       button.title = T.fullscreen;
       button.setAttribute("aria-label", T.fullscreen);
-      button.textContent = "⛶";
+      // Four corner marks, drawn: a glyph may be missing from the projector laptop's fonts.
+      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("viewBox", "0 0 20 20");
+      svg.setAttribute("width", "18");
+      svg.setAttribute("height", "18");
+      svg.setAttribute("aria-hidden", "true");
+      var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("d", "M2 7V2h5M13 2h5v5M18 13v5h-5M7 18H2v-5");
+      path.setAttribute("fill", "none");
+      path.setAttribute("stroke", "#222");
+      path.setAttribute("stroke-width", "2.2");
+      svg.append(path);
+      button.append(svg);
       L.DomEvent.on(button, "click", function (event) {
         L.DomEvent.stop(event);
         var container = map.getContainer();
@@ -202,6 +214,7 @@ function walkappFollowUp(map, data, placesLayer) {
     },
   });
 
+  L.control.scale({ imperial: false, maxWidth: 160 }).addTo(map);
   map.addControl(new Filters());
   map.addControl(new Legend());
   map.addControl(new Fullscreen());

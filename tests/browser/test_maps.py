@@ -1,0 +1,126 @@
+"""Follow-up maps in a real browser with every request to another host blocked."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_capture import ARTIFACTS
+from tests.conftest import PASSWORD, LiveServer, make_app
+from tests.test_coordinate import add_observation
+from walkapp.db import connect, database_path
+from walkapp.db import users as users_db
+from walkapp.db import walks as walks_db
+from walkapp.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(tmp_path):
+    # A tile URL on another host: the test proves the page needs nothing from it.
+    server = LiveServer(
+        make_app(tmp_path, TILE_URL="https://tiles.example.invalid/{z}/{x}/{y}.png")
+    )
+    db = connect(database_path(server.app))
+    users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
+    walk = walks_db.create_walk(db, title="Karta", starts_at="2026-11-24T18:00")
+    for i in range(60):  # a crowd at Plattan that clusters
+        add_observation(
+            db,
+            walk["id"],
+            18.0640 + (i % 10) * 0.0001,
+            59.3322 + (i // 10) * 0.0001,
+            category=["lighting", "litter", "graffiti"][i % 3],
+        )
+    add_observation(
+        db,
+        walk["id"],
+        18.0800,
+        59.3400,
+        category="lighting",
+        note="<script>alert(1)</script> Ensam lampa",
+    )
+    db.close()
+    yield server
+    server.stop()
+
+
+def signed_in_page(browser, server, blocked):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="sv-SE")
+
+    def only_our_server(route):
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_our_server)
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    page.get_by_label("Användarnamn").fill("kim")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    return context, page
+
+
+def visible_categories(page) -> list[str]:
+    return page.evaluate("window.walkappFollowUpState.visible()")
+
+
+def test_overview_map_offline_clusters_popup_and_layer_toggle(browser, server, tmp_path):
+    blocked = []
+    context, page = signed_in_page(browser, server, blocked)
+    errors = []
+    # Tiles are the one thing allowed to fail (blocked here); nothing else may.
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and "tiles.example.invalid" not in (m.location or {}).get("url", "")
+            and errors.append(m.text)
+        ),
+    )
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server.url + "/maps/overview")
+    page.wait_for_selector("html[data-map-ready=true]")
+    expect(page.locator(".wm-cluster").first).to_be_visible()
+    assert len(visible_categories(page)) == 61
+
+    # The lone lamp is its own marker: its popup shows the note as text.
+    page.locator(".wm-icon").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("<script>alert(1)</script> Ensam lampa")
+    assert page.locator(".leaflet-popup-content script").count() == 0
+
+    page.get_by_label("Belysning (21)").uncheck()
+    remaining = visible_categories(page)
+    assert "lighting" not in remaining and len(remaining) == 40
+    page.get_by_label("Belysning (21)").check()
+    assert len(visible_categories(page)) == 61
+    assert {url.split("/")[2] for url in blocked} <= {"tiles.example.invalid"}
+    assert errors == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map-overview.png"))
+
+    with page.expect_download() as download:
+        page.evaluate(
+            "() => { const a = document.createElement('a'); a.href = '/maps/overview?download=1';"
+            " a.download = ''; document.body.append(a); a.click(); }"
+        )
+    saved = tmp_path / "karta.html"
+    download.value.save_as(saved)
+    context.close()
+
+    offline = browser.new_context()
+    offline.set_offline(True)
+    disk = offline.new_page()
+    disk_errors = []
+    disk.on("pageerror", lambda e: disk_errors.append(str(e)))
+    disk.goto(saved.as_uri())
+    disk.wait_for_selector("html[data-map-ready=true]")
+    expect(disk.locator(".wm-cluster").first).to_be_visible()
+    assert len(visible_categories(disk)) == 61
+    assert disk_errors == []
+    offline.close()

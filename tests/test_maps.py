@@ -1,0 +1,129 @@
+"""Follow-up maps as generated HTML: every observation once, colours by rating, notes escaped,
+nothing loaded from any host but walkapp's and the tile server, the public map without details."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import login
+from tests.test_coordinate import SERGEL, add_observation
+from walkapp import maps
+from walkapp.db import walks as walks_db
+from walkapp.vocabulary import RATING_COLOURS
+
+TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def rows(n: int) -> list[dict]:
+    ratings = ["red", "yellow", "green"]
+    return [
+        {
+            "id": str(uuid.uuid4()),
+            "lon": 18.03 + (i % 100) * 0.0003,
+            "lat": 59.32 + (i // 100) * 0.0003,
+            "category": ["lighting", "litter", "graffiti", "incident"][i % 4],
+            "rating": ratings[i % 3],
+            "status": "new",
+            "recorded_at": "2026-11-01T18:00:00+00:00",
+            "place_name": "Plattan" if i % 2 else None,
+            "partner_name": "Trafikkontoret" if i % 5 == 0 else None,
+            "note": "<script>alert('x')</script>" if i == 7 else f"anteckning {i}",
+            "photo_ids": [],
+        }
+        for i in range(n)
+    ]
+
+
+def map_data(html: str) -> dict:
+    """The observations' array as the page hands it to followup_map.js."""
+    match = re.search(r"walkappFollowUp\(\w+, (\{.*?\}),\s*(?:\w+|null)\);", html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_thousand_observations_each_once_coloured_and_escaped():
+    source = rows(1000)
+    fmap = maps.follow_up_map(
+        source, [], asset_url=lambda p: "/static/" + p, tile_url=TILES, tile_attribution="© OSM"
+    )
+    html = maps.render(fmap)
+    data = map_data(html)
+    assert len(data["points"]) == 1000
+    positions = {(p[0], p[1]) for p in data["points"]}
+    assert positions == {(round(r["lon"], 5), round(r["lat"], 5)) for r in source}
+    colours = {key: colour for key, _label, colour in data["ratings"]}
+    assert colours == RATING_COLOURS
+    for row, point in zip(source, data["points"]):
+        assert data["ratings"][point[3]][0] == row["rating"]
+        assert data["categories"][point[2]][0] == row["category"]
+    # The note travels as data, never as markup.
+    assert "<script>alert" not in html
+    assert data["points"][7][8] == "<script>alert('x')</script>"
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href") and value:
+                self.urls.append(value)
+
+
+def external_hosts(html: str) -> set[str]:
+    parser = Links()
+    parser.feed(html)
+    hosts = {urlsplit(url).netloc for url in parser.urls if urlsplit(url).netloc}
+    # URLs inside the page's scripts (folium's own defaults would appear here).
+    hosts |= {urlsplit(u).netloc for u in re.findall(r"https?://[^\s\"'<>]+", html)}
+    return hosts
+
+
+@pytest.mark.parametrize("path", ["/maps/overview", "/maps/place/1", "WALK"])
+def test_map_pages_reference_no_host_but_the_tiles(client, users, db, path):
+    walk = walks_db.create_walk(db, title="Karta", starts_at="2026-11-24T18:00")
+    add_observation(db, walk["id"], *SERGEL, note="Lampa")
+    login(client, "coordinator")
+    url = f"/maps/walk/{walk['id']}" if path == "WALK" else path
+    response = client.get(url)
+    assert response.status_code == 200
+    hosts = external_hosts(response.text)
+    assert hosts <= {
+        "tile.openstreetmap.org",
+        "openstreetmap.org",
+        "www.openstreetmap.org",
+        "leafletjs.com",
+    }, hosts
+    assert "tile.openstreetmap.org" in hosts
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    assert all(f'nonce="{nonce}"' in tag for tag in re.findall(r"<script[^>]*>", response.text))
+    download = client.get(url + "?download=1")
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert "/static/" not in download.text and "walkappFollowUp" in download.text
+
+
+def test_tiles_none_means_no_tile_layer(client, users, app):
+    app.config["WALKAPP_TILE_URL"] = "none"
+    login(client, "coordinator")
+    html = client.get("/maps/overview").text
+    assert "tileLayer" not in html and "tile.openstreetmap.org" not in html
+
+
+def test_public_map_has_counts_only(client, db):
+    walk = walks_db.create_walk(db, title="Publik", starts_at="2026-03-01T18:00", state="closed")
+    add_observation(
+        db, walk["id"], *SERGEL, note="Hemlig anteckning", when="2026-03-01T18:30:00+00:00"
+    )
+    response = client.get("/maps/public?year=2026")
+    assert response.status_code == 200
+    assert "Hemlig anteckning" not in response.text and "walkappFollowUp" not in response.text
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert '"total": 1' in response.text or '"total":1' in response.text
