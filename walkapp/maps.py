@@ -199,7 +199,7 @@ def follow_up_map(
 ) -> folium.Map:
     """A map of observations over places; with open_counts, places are shaded by them."""
     compact, place_names, partner_names, bounds = points(rows)
-    fmap = folium.Map(tiles=None, control_scale=False, zoom_control=True)  # metric scale in JS
+    fmap = folium.Map(tiles=None, control_scale=False, zoom_control=True)
     _use_own_assets(fmap, asset_url)
     if tile_url and tile_url != "none":
         _tile_layer(tile_url, tile_attribution).add_to(fmap)

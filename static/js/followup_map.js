@@ -5,6 +5,8 @@
 function walkappFollowUp(map, data, placesLayer) {
   "use strict";
   var T = data.text;
+  // MarkerCluster needs a maximum zoom, which a map without tiles does not have.
+  if (!map.options.maxZoom) map.setMaxZoom(19);
   var shownCategories = data.categories.map(function () { return true; });
   var shownStatuses = data.statuses.map(function () { return true; });
   var icons = {};
@@ -224,5 +226,6 @@ function walkappFollowUp(map, data, placesLayer) {
     visible: function () { return visible().map(function (m) { return data.categories[m.walkapp[2]][0]; }); },
     total: markers.length,
   };
+  window.walkappReadyAt = performance.now();
   document.documentElement.dataset.mapReady = "true";
 }
