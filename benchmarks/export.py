@@ -25,11 +25,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.gunicorn_server import GunicornServer  # noqa: E402
 from walkapp import create_app  # noqa: E402
-from walkapp.db import connect, database_path  # noqa: E402
+from walkapp.db import connect, database_path, transaction  # noqa: E402
 from walkapp.db import export as export_db  # noqa: E402
 from walkapp.db import users as users_db  # noqa: E402
 from walkapp.db import walks as walks_db  # noqa: E402
 from walkapp.db.api_tokens import create_token  # noqa: E402
+from walkapp.db.observations import insert_many  # noqa: E402
 from walkapp.geojson_export import Filters, observation_feature  # noqa: E402
 from walkapp.passwords import hash_password  # noqa: E402
 
@@ -40,35 +41,22 @@ def prepare(instance: Path, count: int) -> str:
     db = connect(database_path(app))
     user = users_db.create_user(db, "bench", hash_password("benchmark-password"), "coordinator")
     walk = walks_db.create_walk(db, title="Benchmark", starts_at="2026-10-01T18:00")
-    stamp = "2026-10-01T18:00:00+00:00"
-    categories = ["lighting", "vegetation", "litter", "graffiti", "path"]
-    ratings = ["red", "yellow", "green"]
-    rows = [
-        (
-            str(uuid.uuid4()),
-            walk["id"],
-            categories[i % 5],
-            ratings[i % 3],
-            f"Anteckning nummer {i} om platsen",
-            18.03 + (i % 1000) * 0.00006,
-            59.32 + (i // 1000) * 0.0003,
-            stamp,
-            stamp,
-            stamp,
-            "none",
-        )
+    records = [
+        {
+            "id": str(uuid.uuid4()),
+            "walk_id": walk["id"],
+            "category": ("lighting", "vegetation", "litter", "graffiti", "path")[i % 5],
+            "rating": ("red", "yellow", "green")[i % 3],
+            "note": f"Anteckning nummer {i} om platsen",
+            "lon": 18.03 + (i % 1000) * 0.00006,
+            "lat": 59.32 + (i // 1000) * 0.0003,
+            "recorded_at": "2026-10-01T18:00:00+00:00",
+            "relation": "none",
+        }
         for i in range(count)
     ]
-    db.conn.executemany(
-        "insert into observations (id, walk_id, category, rating, note, lon, lat, recorded_at,"
-        " received_at, updated_at, relation) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
-    db.conn.executemany(
-        "insert into measures (observation_id, status, updated_at) values (?, 'new', ?)",
-        [(row[0], stamp) for row in rows],
-    )
-    db.conn.commit()
+    with transaction(db):
+        insert_many(db, records)
     _token_id, token = create_token(db, user, "benchmark")
     db.close()
     return token

@@ -65,6 +65,13 @@ def login(client, username: str, password: str = PASSWORD):
     return client.post("/login", data={"username": username, "password": password})
 
 
+@pytest.fixture
+def staff(client, users):
+    """The test client signed in as the coordinator."""
+    login(client, "coordinator")
+    return client
+
+
 class LiveServer:
     def __init__(self, app):
         self.app = app

@@ -47,12 +47,6 @@ def add_observation(db, walk_id, lon, lat, category="lighting", rating="red", no
 
 
 @pytest.fixture
-def staff(client, users):
-    login(client, "coordinator")
-    return client
-
-
-@pytest.fixture
 def walk(db):
     return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
 

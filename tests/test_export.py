@@ -18,6 +18,7 @@ from shapely.geometry import shape
 from tests.conftest import login
 from tests.test_coordinate import SERGEL, add_observation, partner_id
 from walkapp.db import measures as measures_db
+from walkapp.db import observations as obs_db
 from walkapp.db import places as places_db
 from walkapp.db import transaction
 from walkapp.db import walks as walks_db
@@ -26,12 +27,6 @@ from walkapp.db.api_tokens import hash_token
 SCHEMA = json.loads(
     (Path(__file__).parent / "vendor" / "geojson-schema" / "FeatureCollection.json").read_text()
 )
-
-
-@pytest.fixture
-def staff(client, users):
-    login(client, "coordinator")
-    return client
 
 
 @pytest.fixture
@@ -171,33 +166,22 @@ def test_without_a_session_or_token_401_and_places_are_public(client, data):
 
 def test_streaming_export_of_20000_observations_keeps_memory_flat(staff, db):
     walk = walks_db.create_walk(db, title="Många", starts_at="2026-10-01T18:00")
-    stamp = "2026-10-01T18:00:00+00:00"
-    rows = [
-        (
-            str(uuid.uuid4()),
-            walk["id"],
-            "lighting",
-            "red",
-            "anteckning " * 5,
-            18.0 + i * 1e-6,
-            59.33,
-            stamp,
-            stamp,
-            stamp,
-            "none",
-        )
+    records = [
+        {
+            "id": str(uuid.uuid4()),
+            "walk_id": walk["id"],
+            "category": "lighting",
+            "rating": "red",
+            "note": "anteckning " * 5,
+            "lon": 18.0 + i * 1e-6,
+            "lat": 59.33,
+            "recorded_at": "2026-10-01T18:00:00+00:00",
+            "relation": "none",
+        }
         for i in range(20_000)
     ]
     with transaction(db):
-        db.conn.executemany(
-            "insert into observations (id, walk_id, category, rating, note, lon, lat, recorded_at,"
-            " received_at, updated_at, relation) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        db.conn.executemany(
-            "insert into measures (observation_id, status, updated_at) values (?, 'new', ?)",
-            [(row[0], stamp) for row in rows],
-        )
+        obs_db.insert_many(db, records)
     tracemalloc.start()
     response = staff.get("/export/observations.geojson", buffered=False)
     size = 0

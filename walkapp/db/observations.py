@@ -139,3 +139,22 @@ def place_name(db: sqlite_utils.Database, place_id: int | None) -> str | None:
         return None
     row = db.execute("select name from places where id = ?", [place_id]).fetchone()
     return row[0] if row else None
+
+
+def insert_many(db: sqlite_utils.Database, records: list[dict]) -> None:
+    """Store many new observations with their 'new' measures in one go (bulk loads, benchmarks).
+    Inside the caller's transaction."""
+    stamp = now()
+    db.conn.executemany(
+        f"insert into observations ({', '.join(COLUMNS)}, received_at, updated_at)"
+        f" values ({', '.join('?' * len(COLUMNS))}, ?, ?)",
+        [
+            [record.get(column, 0 if column == "late" else None) for column in COLUMNS]
+            + [stamp, stamp]
+            for record in records
+        ],
+    )
+    db.conn.executemany(
+        "insert into measures (observation_id, status, updated_at) values (?, 'new', ?)",
+        [(record["id"], stamp) for record in records],
+    )

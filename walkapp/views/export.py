@@ -36,14 +36,18 @@ bp = Blueprint("export", __name__)
 GEOJSON = "application/geo+json"
 
 
-def _filters_or_400():
+def filters_or_400(**fixed) -> gx.Filters:
+    """The request's export filters (with `fixed` ones set), or a 400 naming each bad one."""
     try:
-        return gx.parse_filters(request.args)
+        filters = gx.parse_filters(request.args)
     except gx.BadFilter as bad:
         errors = {name: str(message) for name, message in bad.errors.items()}
         response = jsonify({"error": " ".join(errors.values()), "errors": errors})
         response.status_code = 400
         abort(response)
+    for key, value in fixed.items():
+        setattr(filters, key, value)
+    return filters
 
 
 def _photo_url(row: dict, host: str) -> str | None:
@@ -69,7 +73,7 @@ def _download_name(stem: str, extension: str) -> str:
 @bp.get("/export/observations.geojson")
 @requires(COORDINATOR)
 def observations_geojson():
-    filters = _filters_or_400()
+    filters = filters_or_400()
     app = current_app._get_current_object()
     host = request.host_url
 
@@ -107,7 +111,7 @@ CSV_COLUMNS = [
 @bp.get("/export/observations.csv")
 @requires(COORDINATOR)
 def observations_csv():
-    filters = _filters_or_400()
+    filters = filters_or_400()
     app = current_app._get_current_object()
     rows = (
         [

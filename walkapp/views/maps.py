@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 
-from .. import geojson_export as gx
 from .. import maps
 from ..access import COORDINATOR, PUBLIC, requires
 from ..config import ROOT
@@ -22,6 +21,7 @@ from ..db import places as places_db
 from ..db import public as public_db
 from ..db import walks as walks_db
 from ..security import content_security_policy, csp_nonce
+from .export import filters_or_400
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")
 
@@ -35,19 +35,6 @@ def _tiles() -> dict:
         "tile_url": current_app.config["WALKAPP_TILE_URL"],
         "tile_attribution": current_app.config["WALKAPP_TILE_ATTRIBUTION"],
     }
-
-
-def _filters(**fixed) -> gx.Filters:
-    try:
-        filters = gx.parse_filters(request.args)
-    except gx.BadFilter as bad:
-        errors = {name: str(message) for name, message in bad.errors.items()}
-        response = jsonify({"error": " ".join(errors.values()), "errors": errors})
-        response.status_code = 400
-        abort(response)
-    for key, value in fixed.items():
-        setattr(filters, key, value)
-    return filters
 
 
 def _page(fmap, stem: str, framable: bool = False):
@@ -83,7 +70,7 @@ def _map(rows, places, title: str, open_counts=None):
 @requires(COORDINATOR)
 def overview():
     db = get_db()
-    rows = export_db.iter_filtered(db, _filters())
+    rows = export_db.iter_filtered(db, filters_or_400())
     fmap = _map(
         rows,
         places_db.list_places(db),
@@ -102,7 +89,7 @@ def walk(walk_id: str):
         abort(404)
     place_ids = set(walks_db.walk_place_ids(db, walk_id))
     places = [p for p in places_db.list_places(db) if p["id"] in place_ids]
-    rows = export_db.iter_filtered(db, _filters(walk=walk_id))
+    rows = export_db.iter_filtered(db, filters_or_400(walk=walk_id))
     return _page(_map(rows, places, found["title"]), f"vandring-{found['code']}")
 
 
@@ -113,7 +100,7 @@ def place(place_id: int):
     found = places_db.get_place(db, place_id)
     if found is None:
         abort(404)
-    rows = export_db.iter_filtered(db, _filters(place=place_id))
+    rows = export_db.iter_filtered(db, filters_or_400(place=place_id))
     return _page(_map(rows, [found], found["name"]), f"plats-{place_id}")
 
 
