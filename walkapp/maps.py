@@ -86,6 +86,7 @@ TEXT = {
     "photo": "Foto",
     "all": "Alla",
     "none": "Inga",
+    "download": "Ladda ner kartan (en fil, fungerar utan nät)",
 }
 
 

@@ -173,6 +173,7 @@ document.querySelectorAll(".category").forEach((button) =>
   button.addEventListener("click", () => {
     state.category = button.dataset.category;
     press(".category", "category", state.category);
+    $("#incident-note").hidden = state.category !== "incident";
     formError.textContent = "";
   })
 );
@@ -227,6 +228,7 @@ function resetForm() {
   state.editing = null;
   press(".category", "category", null);
   press(".rating", "rating", null);
+  $("#incident-note").hidden = true;
   $("#note").value = "";
   clearPhoto();
   $("#cancel-edit").hidden = true;

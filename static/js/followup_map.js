@@ -137,6 +137,16 @@ function walkappFollowUp(map, data, placesLayer) {
         checkbox(layers, T.places, true, function (on) { if (on) placesLayer.addTo(map); else map.removeLayer(placesLayer); });
       }
       checkbox(layers, T.heat, false, function (on) { if (on) heat.addTo(map); else map.removeLayer(heat); });
+      if (/^https?:$/.test(location.protocol)) {
+        // "Ladda ner": this map as one file that opens from disk without the network.
+        var download = document.createElement("a");
+        var url = new URL(location.href);
+        url.searchParams.set("download", "1");
+        download.href = url.pathname + url.search;
+        download.textContent = T.download;
+        download.className = "wm-download";
+        layers.append(download);
+      }
       var categories = group(box, T.categories);
       data.categories.forEach(function (c, i) {
         if (!categoryCounts[i]) return;

@@ -120,6 +120,27 @@ def test_join_record_three_with_photo(phone, server, walk, tmp_path):
     db.close()
     assert max(width, height) <= 1600
 
+    # Edit one's rating and delete another, on the phone, while the walk is open.
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator(".mine-item", has_text="Klotter").get_by_role("button", name="Ändra").click()
+    page.get_by_role("button", name="Åtgärda", exact=True).click()
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.locator(".mine-item", has_text="Klotter · Åtgärda")).to_be_visible()
+    page.locator(".mine-item", has_text="Nedskräpning").get_by_role(
+        "button", name="Ta bort"
+    ).click()
+    expect(page.locator("#mine-list .mine-item")).to_have_count(2)
+
+    def synced():
+        rows = {row["category"]: row for row in stored(server, walk["id"])}
+        return set(rows) == {"lighting", "graffiti"} and rows["graffiti"]["rating"] == "red"
+
+    for _ in range(100):  # the phone sends in the background; give it up to 10 s
+        if synced():
+            break
+        page.wait_for_timeout(100)
+    assert synced()
+
 
 def test_offline_records_survive_reload_and_are_sent_once(phone, server, walk):
     page = phone.new_page()

@@ -105,10 +105,7 @@ def test_overview_map_offline_clusters_popup_and_layer_toggle(browser, server, t
     page.screenshot(path=str(ARTIFACTS / "map-overview.png"))
 
     with page.expect_download() as download:
-        page.evaluate(
-            "() => { const a = document.createElement('a'); a.href = '/maps/overview?download=1';"
-            " a.download = ''; document.body.append(a); a.click(); }"
-        )
+        page.get_by_role("link", name="Ladda ner kartan").click()
     saved = tmp_path / "karta.html"
     download.value.save_as(saved)
     context.close()
