@@ -200,7 +200,7 @@ def live(walk_id: str):
                     "lon": row["lon"],
                     "lat": row["lat"],
                     "recorded_at": row["recorded_at"],
-                    "place": row["place_name"],
+                    "place": row["place_name"] or _("utanför prioriterade platser"),
                     "status": str(MEASURE_STATUSES[row["status"]]),
                     "partner": row["partner_name"],
                     "triage_url": url_for("triage.edit", observation_id=row["id"]),

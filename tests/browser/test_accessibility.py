@@ -1,0 +1,79 @@
+"""axe-core on the coordinators' and the walker's screens (with the demo data): no serious or
+critical violations, light and dark. Screenshots go to test-artifacts/ for a look."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_capture import ARTIFACTS
+from tests.browser.test_public_page import AXE
+from tests.conftest import PASSWORD, LiveServer, make_app
+from walkapp.db import connect, database_path
+from walkapp.db import users as users_db
+from walkapp.demo import create_demo
+from walkapp.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    server = LiveServer(make_app(tmp_path_factory.mktemp("a11y"), TILE_URL="none"))
+    db = connect(database_path(server.app))
+    users_db.create_user(db, "kim", hash_password(PASSWORD), "admin")
+    walk = create_demo(db, 50.0)
+    observation = db.execute(
+        "select id from observations where walk_id = ? limit 1", [walk["id"]]
+    ).fetchone()[0]
+    db.close()
+    yield server, walk, observation
+    server.stop()
+
+
+def violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document)).violations.map(v => ({
+            id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
+    )
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_staff_screens_pass_axe(browser, demo_site, scheme):
+    server, walk, observation = demo_site
+    # axe is injected as a script: the pages' CSP (rightly) forbids that, so bypass it here.
+    context = browser.new_context(
+        bypass_csp=True, color_scheme=scheme, viewport={"width": 1280, "height": 900}, locale="sv-SE"
+    )
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    page.get_by_label("Användarnamn").fill("kim")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    pages = {
+        "walks": "/walks",
+        "walk": f"/walks/{walk['id']}",
+        "plan": "/walks/new",
+        "triage": f"/observations/{observation}/triage",
+        "protocol": f"/walks/{walk['id']}/protocol",
+        "places": "/places",
+        "place": "/places/1",
+        "measures": "/measures?status=open",
+        "partners": "/partners",
+        "tokens": "/tokens",
+        "admin-places": "/admin/places",
+        "capture": f"/walks/{walk['id']}/capture",
+    }
+    problems = {}
+    for name, path in pages.items():
+        page.goto(server.url + path)
+        if name == "capture":
+            page.wait_for_selector("body[data-ready=true]")
+        found = violations(page)
+        if found:
+            problems[name] = found
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"staff-{name}-{scheme}.png"), full_page=True)
+    context.close()
+    assert problems == {}
