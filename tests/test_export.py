@@ -161,7 +161,9 @@ def test_without_a_session_or_token_401_and_places_are_public(client, data):
     assert client.get("/export/observations.csv").status_code == 401
     places = client.get("/export/places.geojson")
     assert places.status_code == 200 and places.json["features"][0]["properties"]["name"]
-    assert "note" not in places.text
+    assert "note" not in places.text and "Lampa" not in places.text
+    props = places.json["features"][0]["properties"]
+    assert {"findings", "fixed", "year"} <= props.keys()  # counts, as the public page shows
 
 
 def test_streaming_export_of_20000_observations_keeps_memory_flat(staff, db):

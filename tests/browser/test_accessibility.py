@@ -44,7 +44,10 @@ def test_staff_screens_pass_axe(browser, demo_site, scheme):
     server, walk, observation = demo_site
     # axe is injected as a script: the pages' CSP (rightly) forbids that, so bypass it here.
     context = browser.new_context(
-        bypass_csp=True, color_scheme=scheme, viewport={"width": 1280, "height": 900}, locale="sv-SE"
+        bypass_csp=True,
+        color_scheme=scheme,
+        viewport={"width": 1280, "height": 900},
+        locale="sv-SE",
     )
     page = context.new_page()
     page.goto(server.url + "/login")

@@ -26,6 +26,7 @@ from ..db import api_tokens as api_tokens_db
 from ..db import connect, database_path, get_db
 from ..db import export as export_db
 from ..db import places as places_db
+from ..db import public as public_db
 from ..export import excel_csv
 from ..forms import TokenForm
 from ..place_import import places_to_geojson
@@ -144,10 +145,19 @@ def observations_csv():
 @bp.get("/export/places.geojson")
 @requires(PUBLIC)
 def places_geojson():
-    """The prioritised places: public data (names, outlines, partners), no findings."""
+    """The prioritised places (public data) with what the public page shows of them: this year's
+    findings and how many are fixed, as counts. `?all=1` adds inactive places for staff."""
+    db = get_db()
     everything = request.args.get("all") == "1" and current_user() is not None
-    places = places_db.list_places(get_db(), active_only=not everything)
-    response = jsonify(places_to_geojson(places))
+    collection = places_to_geojson(places_db.list_places(db, active_only=not everything))
+    year = date.today().year
+    counts = {row["place_id"]: row for row in public_db.findings_by_place(db, year)}
+    for feature in collection["features"]:
+        row = counts.get(feature["id"], {"total": 0, "fixed": 0})
+        feature["properties"].update(
+            {"year": year, "findings": row["total"], "fixed": row["fixed"]}
+        )
+    response = jsonify(collection)
     response.mimetype = GEOJSON
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{_download_name("platser", "geojson")}"'

@@ -2,7 +2,7 @@
 map of counts per place. `?download=1` gives one self-contained HTML file.
 
 CSP: folium writes its map as inline scripts, so these pages get every <script> tagged with the
-request's nonce (still no 'unsafe-inline'); the public map may be framed by walkapp's own pages."""
+request's nonce (still no 'unsafe-inline'); map pages may be framed by walkapp's own pages."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def _tiles() -> dict:
     }
 
 
-def _page(fmap, stem: str, framable: bool = False):
+def _page(fmap, stem: str):
     if request.args.get("download") == "1":
         html = maps.inline_assets(maps.render(fmap), Path(ROOT) / "static")
         response = current_app.response_class(html, mimetype="text/html")
@@ -47,11 +47,12 @@ def _page(fmap, stem: str, framable: bool = False):
         return response
     nonce = csp_nonce()
     response = current_app.response_class(maps.render(fmap, nonce), mimetype="text/html")
+    # Framed by walkapp's own pages (the place view, the public page), never by another site.
     policy = content_security_policy(current_app, nonce)
-    if framable:
-        policy = policy.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
-        response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    response.headers["Content-Security-Policy"] = policy
+    response.headers["Content-Security-Policy"] = policy.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'"
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
@@ -116,4 +117,4 @@ def public():
         asset_url=_asset_url,
         **_tiles(),
     )
-    return _page(fmap, f"publik-{year}", framable=True)
+    return _page(fmap, f"publik-{year}")
