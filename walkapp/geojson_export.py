@@ -70,6 +70,8 @@ def parse_filters(args) -> Filters:
         ("rating", RATINGS, filters.ratings),
     ):
         for value in args.getlist(name):
+            if not value:  # "all", from a form's empty choice
+                continue
             if value not in allowed:
                 errors[name] = _l(
                     "Okänt värde för %(name)s: %(value)s", name=name, value=value[:40]
@@ -77,6 +79,8 @@ def parse_filters(args) -> Filters:
             else:
                 target.append(value)
     for value in args.getlist("status"):
+        if not value:
+            continue
         if value == "open":
             filters.statuses.extend(OPEN_STATUSES)
         elif value == "closed":

@@ -27,10 +27,18 @@ from ..db import connect, database_path, get_db
 from ..db import export as export_db
 from ..db import places as places_db
 from ..db import public as public_db
+from ..db import walks as walks_db
 from ..export import excel_csv
 from ..forms import TokenForm
 from ..place_import import places_to_geojson
-from ..vocabulary import CATEGORIES, CATEGORY_LABELS_SV, RATING_LABELS_SV, STATUS_LABELS_SV
+from ..vocabulary import (
+    CATEGORIES,
+    CATEGORY_LABELS_SV,
+    MEASURE_STATUSES,
+    RATING_LABELS_SV,
+    RATINGS,
+    STATUS_LABELS_SV,
+)
 
 bp = Blueprint("export", __name__)
 
@@ -241,6 +249,11 @@ def tokens():
         created=created,
         tokens=listed,
         base=request.host_url.rstrip("/"),
+        places=places_db.list_places(db),
+        walks=walks_db.list_walks(db),
+        categories=CATEGORIES,
+        ratings=RATINGS,
+        statuses=MEASURE_STATUSES,
     ), status
 
 
