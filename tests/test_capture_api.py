@@ -369,3 +369,21 @@ def test_manifest_and_service_worker(client):
     worker = client.get("/sw.js")
     assert worker.status_code == 200 and worker.headers["Service-Worker-Allowed"] == "/"
     assert "__VERSION__" not in worker.text and "/static/js/capture.js" in worker.text
+
+
+def test_observation_posts_per_token_are_limited(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, WALKER_WRITES_PER_MINUTE=5)
+    client = app.test_client()
+    from walkapp.db import connect, database_path
+
+    db = connect(database_path(app))
+    walk = walks_db.create_walk(db, title="Gräns", starts_at="2026-11-24T18:00")
+    anna, bo = join(client, walk), join(client, walk, "Bo")
+    statuses = [post(client, walk, anna, observation()).status_code for _ in range(6)]
+    assert statuses == [201] * 5 + [429]
+    limited = post(client, walk, anna, observation())
+    assert limited.headers["Retry-After"] and "För många" in limited.json["error"]
+    # Per token, not per address: another walker on the same network goes on.
+    assert post(client, walk, bo, observation()).status_code == 201
+    assert count(db) == 6
+    db.close()

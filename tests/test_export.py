@@ -122,6 +122,14 @@ def test_each_filter_narrows(staff, data, query, expected):
     assert {names[f["id"]] for f in export(staff, query)["features"]} == expected
 
 
+def test_dates_are_days_in_stockholm(staff, db, data):
+    # 23:30 UTC on 31 March is 01:30 on 1 April in Stockholm (summer time): it belongs to April.
+    late = add_observation(db, data["spring"]["id"], *SERGEL, when="2026-03-31T23:30:00+00:00")
+    april = {f["id"] for f in export(staff, "?from=2026-04-01&to=2026-04-01")["features"]}
+    march = {f["id"] for f in export(staff, "?to=2026-03-31")["features"]}
+    assert late in april and late not in march
+
+
 def test_walk_filter(staff, data):
     got = {f["id"] for f in export(staff, f"?walk={data['autumn']['id']}")["features"]}
     assert got == {data["ids"]["far"], data["ids"]["bush"]}

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
@@ -29,8 +30,8 @@ class BadFilter(ValueError):
 
 @dataclass
 class Filters:
-    start: str | None = None  # ISO date, inclusive
-    end: str | None = None  # ISO date, exclusive (the day after `to`)
+    start: str | None = None  # UTC instant of local midnight starting `from`, inclusive
+    end: str | None = None  # UTC instant of local midnight after `to`, exclusive
     place: int | None = None
     walk: str | None = None
     categories: list[str] = field(default_factory=list)
@@ -46,16 +47,25 @@ def _day(raw: str, name: str, errors: dict) -> date | None:
         return None
 
 
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+
+
+def _local_midnight_utc(day: date) -> str:
+    """A day as people in Stockholm mean it, as the UTC text recorded_at is stored in."""
+    midnight = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TIME)
+    return midnight.astimezone(UTC).isoformat(timespec="seconds")
+
+
 def parse_filters(args) -> Filters:
     """Query parameters (a MultiDict: getlist/get) to Filters; BadFilter names each bad one."""
     errors: dict = {}
     filters = Filters()
     if args.get("from"):
         day = _day(args.get("from"), "from", errors)
-        filters.start = day.isoformat() if day else None
+        filters.start = _local_midnight_utc(day) if day else None
     if args.get("to"):
         day = _day(args.get("to"), "to", errors)
-        filters.end = (day + timedelta(days=1)).isoformat() if day else None
+        filters.end = _local_midnight_utc(day + timedelta(days=1)) if day else None
     if filters.start and filters.end and filters.start >= filters.end:
         errors["to"] = _l("to kan inte ligga före from.")
     if args.get("place"):

@@ -29,7 +29,11 @@ csrf.exempt(bp)
 
 # Wrong codes cost; right ones do not (a whole class joins at once from one school network).
 JOIN_LIMIT = "20 per 10 minutes"
-WRITE_LIMIT = "600 per minute"
+
+
+def walker_write_limit() -> str:
+    """Observation and photo posts per walker token (WALKAPP_WALKER_WRITES_PER_MINUTE)."""
+    return f"{int(current_app.config['WALKAPP_WALKER_WRITES_PER_MINUTE'])} per minute"
 
 
 def _failed(response) -> bool:
@@ -132,7 +136,7 @@ def own_observations(walk_id: str):
 
 @bp.post("/walks/<walk_id>/observations")
 @requires(WALKER)
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
+@limiter.limit(walker_write_limit, key_func=rate_limit_key)
 def create_observation(walk_id: str):
     try:
         clean = check_new(json_body())
@@ -166,7 +170,7 @@ def _own_open_observation(walk_id: str, observation_id: str):
 
 @bp.patch("/walks/<walk_id>/observations/<observation_id>")
 @requires(WALKER)
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
+@limiter.limit(walker_write_limit, key_func=rate_limit_key)
 def edit_observation(walk_id: str, observation_id: str):
     observation, refusal = _own_open_observation(walk_id, observation_id)
     if refusal:
@@ -180,7 +184,7 @@ def edit_observation(walk_id: str, observation_id: str):
 
 @bp.delete("/walks/<walk_id>/observations/<observation_id>")
 @requires(WALKER)
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
+@limiter.limit(walker_write_limit, key_func=rate_limit_key)
 def delete_observation(walk_id: str, observation_id: str):
     db = get_db()
     if obs_db.get_observation(db, observation_id) is None:
@@ -195,7 +199,7 @@ def delete_observation(walk_id: str, observation_id: str):
 
 @bp.post("/observations/<observation_id>/photos")
 @requires(WALKER)
-@limiter.limit(WRITE_LIMIT, key_func=rate_limit_key)
+@limiter.limit(walker_write_limit, key_func=rate_limit_key)
 def upload_photo(observation_id: str):
     photo_id = parse_uuid(request.form.get("id"))
     if photo_id is None:
