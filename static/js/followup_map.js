@@ -167,29 +167,24 @@ function walkappFollowUp(map, data, placesLayer) {
     options: { position: "bottomleft" },
     onAdd: function () {
       var box = L.DomUtil.create("div", "wm-legend");
-      var title = document.createElement("strong");
-      title.textContent = T.legend;
-      box.append(title);
-      data.ratings.forEach(function (r) {
+      function heading(text) {
+        var title = document.createElement("strong");
+        title.textContent = text;
+        box.append(title);
+      }
+      function swatch(colour, label, className) {
         var row = document.createElement("div");
         var mark = document.createElement("span");
-        mark.className = "wm-swatch";
-        mark.style.background = r[2];
-        row.append(mark, document.createTextNode(" " + r[1]));
+        mark.className = className;
+        mark.style.background = colour;
+        row.append(mark, document.createTextNode(" " + label));
         box.append(row);
-      });
+      }
+      heading(T.legend);
+      data.ratings.forEach(function (r) { swatch(r[2], r[1], "wm-swatch"); });
       if (data.shades.length) {
-        var shadesTitle = document.createElement("strong");
-        shadesTitle.textContent = T.open_measures;
-        box.append(shadesTitle);
-        data.shades.forEach(function (s) {
-          var row = document.createElement("div");
-          var mark = document.createElement("span");
-          mark.className = "wm-swatch wm-square";
-          mark.style.background = s[0];
-          row.append(mark, document.createTextNode(" " + s[1]));
-          box.append(row);
-        });
+        heading(T.open_measures);
+        data.shades.forEach(function (s) { swatch(s[0], s[1], "wm-swatch wm-square"); });
       }
       return box;
     },

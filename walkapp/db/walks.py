@@ -13,6 +13,17 @@ from . import now, transaction
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 
+WALK_FIELDS = (
+    "title",
+    "starts_at",
+    "light",
+    "meeting_point",
+    "route_notes",
+    "pre_meeting_at",
+    "follow_up_at",
+    "leader",
+)
+
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -26,17 +37,7 @@ def normalise_code(raw: str) -> str:
 def create_walk(
     db: sqlite_utils.Database, *, title: str, starts_at: str, place_ids=(), **fields
 ) -> dict:
-    allowed = {
-        "light",
-        "meeting_point",
-        "route_notes",
-        "pre_meeting_at",
-        "follow_up_at",
-        "leader",
-        "state",
-        "public",
-        "created_by",
-    }
+    allowed = {*WALK_FIELDS, "state", "public", "created_by"} - {"title", "starts_at"}
     extra = {key: value for key, value in fields.items() if key in allowed and value is not None}
     walk_id = str(uuid.uuid4())
     with transaction(db):
@@ -111,18 +112,6 @@ def get_walker(db: sqlite_utils.Database, walker_id: str) -> dict | None:
 
 def count_walkers(db: sqlite_utils.Database, walk_id: str) -> int:
     return db.execute("select count(*) from walkers where walk_id = ?", [walk_id]).fetchone()[0]
-
-
-WALK_FIELDS = (
-    "title",
-    "starts_at",
-    "light",
-    "meeting_point",
-    "route_notes",
-    "pre_meeting_at",
-    "follow_up_at",
-    "leader",
-)
 
 
 def update_walk(db: sqlite_utils.Database, walk_id: str, fields: dict, place_ids=None) -> None:
