@@ -25,6 +25,7 @@ from ..access import (
     PUBLIC,
     WALKER,
     WALKER_COOKIE,
+    bearer_token,
     current_user,
     make_walker_token,
     requires,
@@ -153,15 +154,13 @@ def capture(walk_id: str):
     walk = walks_db.get_walk(db, walk_id)
     if walk is None:
         abort(404)
-    token = walker_tokens_from_cookie().get(walk_id)
-    response = None
+    # The page hands the walker's token to its script, which sends it as a Bearer token.
+    token = walker_tokens_from_cookie().get(walk_id) or bearer_token()
     if g.walker is None:
         # A signed-in coordinator opening the screen joins as a walker under their own name.
         with transaction(db):
             walker_id = walks_db.add_walker(db, walk_id, current_user()["username"])
         token = make_walker_token(walk_id, walker_id)
-    elif token is None:
-        token = request.headers.get("Authorization", "")[7:].strip()
     response = make_response(
         render_template(
             "capture/capture.html",
