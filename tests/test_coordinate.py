@@ -138,6 +138,7 @@ def test_triage_refusals_each_with_its_message(staff, db, walk):
         ({"status": "assigned"}, "Välj vem som ansvarar"),
         ({"status": "assigned", "partner_id": trafikkontoret, "deadline": yesterday}, "förflutna"),
         ({"status": "assigned", "partner_id": trafikkontoret, "deadline": "snart"}, "ÅÅÅÅ-MM-DD"),
+        ({"status": "planned", "partner_id": trafikkontoret}, "behöver en sista dag"),
         ({"status": "not_possible"}, "Skriv varför"),
         ({"status": "duplicate"}, "Ange vilken observation"),
         ({"status": "duplicate", "duplicate_of": str(uuid.uuid4())}, "Det finns ingen observation"),
@@ -332,7 +333,7 @@ def test_admin_keeps_the_partner_list(client, users, db):
         == 302
     )
     again = client.post(
-        "/admin/partners", data={"name": "Fastighets AB Plattan", "kind": "property"}
+        "/admin/partners", data={"name": "FASTIGHETS AB PLATTAN", "kind": "property"}
     )
     assert again.status_code == 400 and "finns redan" in again.text
     assert client.post("/admin/partners", data={"name": "", "kind": "other"}).status_code == 400

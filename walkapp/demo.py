@@ -154,8 +154,17 @@ def _create_earlier_walk(db, index, now: datetime) -> None:
         walks_db.set_state(db, walk["id"], "closed")
     for observation_id, status, partner in stored:
         if status != "new":
+            # A planned measure has its deadline (PRODUCT.md): four weeks after the walk.
+            deadline = (
+                (start + timedelta(days=28)).date().isoformat() if status == "planned" else None
+            )
             public_db.set_measure_status(
-                db, observation_id, status, None, partner_id=partners.get(partner)
+                db,
+                observation_id,
+                status,
+                None,
+                partner_id=partners.get(partner),
+                deadline=deadline,
             )
 
 

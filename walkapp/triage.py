@@ -32,6 +32,9 @@ def triage_changes(
         errors["reason"] = _l("Skriv varför det inte går att åtgärda.")
     if status in NEEDS_PARTNER and partner_id is None:
         errors["partner_id"] = _l("Välj vem som ansvarar för åtgärden.")
+    # PRODUCT.md: planned means a deadline is set.
+    if status == "planned" and not deadline:
+        errors["deadline"] = _l("En planerad åtgärd behöver en sista dag.")
     if status == "duplicate":
         duplicate_of = parse_uuid(duplicate_raw)
         if not duplicate_raw:

@@ -145,7 +145,11 @@ def admin_partners():
     form = PartnerForm()
     if form.validate_on_submit():
         name = form.name.data.strip()
-        if measures_db.add_partner(db, name, form.kind.data, current_user()["id"]):
+        # Case-blind in Python: SQLite's lower() leaves å, ä and ö alone.
+        taken = {p["name"].casefold() for p in measures_db.list_partners(db, active_only=False)}
+        if name.casefold() not in taken and measures_db.add_partner(
+            db, name, form.kind.data, current_user()["id"]
+        ):
             flash(_("%(name)s är tillagd.", name=name))
             return redirect(url_for("meeting.admin_partners"))
         form.name.errors.append(_("Det finns redan en partner med det namnet."))

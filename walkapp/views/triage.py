@@ -116,6 +116,8 @@ def quick_status(observation_id: str):
             errors["status"] = _("Markera dubbletter i triagen, där du anger vilken observation.")
         elif status in ("assigned", "planned") and not line["partner_id"]:
             errors["status"] = _("Välj först vem som ansvarar (i triagen).")
+        elif status == "planned" and not line["deadline"]:
+            errors["status"] = _("Sätt först en sista dag (i triagen).")
         else:
             measures_db.update_measure(
                 get_db(), observation_id, current_user()["id"], {"status": status, "reason": reason}
