@@ -39,7 +39,7 @@ from walkapp.db import places as places_db  # noqa: E402
 from walkapp.db import promises as promises_db  # noqa: E402
 from walkapp.db import walks as walks_db  # noqa: E402
 from walkapp.db.observations import insert_observation  # noqa: E402
-from walkapp.public_text import today  # noqa: E402
+from walkapp.public import today  # noqa: E402
 from walkapp.vocabulary import CATEGORIES, MEASURE_STATUSES  # noqa: E402
 
 WALKS_PER_YEAR = 40

@@ -176,7 +176,7 @@ def test_translations_are_compiled_from_the_po_file():
     from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
 
-    from walkapp.config import ROOT
+    from walkapp.settings import ROOT
 
     folder = ROOT / "walkapp" / "translations" / "en" / "LC_MESSAGES"
     for po_path in folder.glob("*.po"):

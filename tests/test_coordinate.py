@@ -11,12 +11,12 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import login, make_app
-from walkapp.assigning import current_index
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import measures as measures_db
 from walkapp.db import observations as obs_db
 from walkapp.db import places as places_db
 from walkapp.db import walks as walks_db
+from walkapp.places_index import current_index
 
 SERGEL = (18.0649, 59.3326)
 

@@ -10,7 +10,6 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Polygon, shape
 
-from walkapp.config import ROOT
 from walkapp.places import (
     INSIDE,
     NEAR,
@@ -22,6 +21,7 @@ from walkapp.places import (
     PlaceIndex,
     area_from_features,
 )
+from walkapp.settings import ROOT
 
 GEOD = Geod(ellps="GRS80")
 SERGELS = (18.0649, 59.3326)

@@ -8,15 +8,15 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config as settings_module
 from . import db
+from . import settings as settings_module
 from .extensions import babel, csrf, limiter, select_locale
 from .security import set_headers
 
 
 def _load_geodata_once(app: Flask) -> None:
     """A fresh database gets the shipped area and places, so the app is usable at once."""
-    from .assigning import load_shipped_geodata
+    from .places_index import load_shipped_geodata
 
     database = db.connect(db.database_path(app))
     try:

@@ -12,14 +12,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import assigning, demo
+from . import demo, places_index
 from .db import get_db
 from .db import places as places_db
 from .db import users as users_db
 from .db import walks as walks_db
 from .passwords import hash_password
-from .place_import import PlaceImportError, parse_places, places_to_geojson
 from .places import InvalidCoordinates
+from .places_upload import PlaceImportError, parse_places, places_to_geojson
 
 
 def _create_app(*_args, **_kwargs) -> Flask:
@@ -53,7 +53,7 @@ def init_db_command():
     """Create or upgrade the database; load the shipped places into an empty one."""
     # Migrations already ran in create_app(); this loads the shipped geodata.
     db = get_db()
-    loaded = assigning.load_shipped_geodata(
+    loaded = places_index.load_shipped_geodata(
         db, Path(current_app.config["WALKAPP_GEODATA_DIR"]), _near_m()
     )
     click.echo(f"Database ready: {Path(current_app.config['WALKAPP_INSTANCE']) / 'walkapp.db'}")
@@ -79,7 +79,7 @@ def import_places_command(file: Path, replace: bool):
             click.echo(f"error: {problem}", err=True)
         click.echo("Nothing was changed.", err=True)
         sys.exit(1)
-    counts = assigning.import_places(get_db(), places, replace=replace, near_m=_near_m())
+    counts = places_index.import_places(get_db(), places, replace=replace, near_m=_near_m())
     click.echo(json.dumps(counts))
 
 
@@ -97,7 +97,7 @@ def export_places_command():
 @with_appcontext
 def assign_command(lon: str, lat: str):
     """Print which place LON LAT is assigned to, as JSON."""
-    index = assigning.current_index(get_db(), _near_m())
+    index = places_index.current_index(get_db(), _near_m())
     try:
         result = index.assign(_number(lon, "lon"), _number(lat, "lat"))
     except InvalidCoordinates as error:
@@ -144,7 +144,7 @@ def serve_command(host: str, port: int, workers: int, threads: int):
 def demo_command():
     """Fill the database with a demo walk at Sergels torg/Plattan."""
     db = get_db()
-    assigning.load_shipped_geodata(db, Path(current_app.config["WALKAPP_GEODATA_DIR"]), _near_m())
+    places_index.load_shipped_geodata(db, Path(current_app.config["WALKAPP_GEODATA_DIR"]), _near_m())
     walk = demo.create_demo(db, _near_m(), _base_url())
     click.echo(json.dumps(walk, ensure_ascii=False))
 

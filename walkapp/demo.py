@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from . import assigning
+from . import places_index
 from .db import observations as obs_db
 from .db import places as places_db
 from .db import transaction
@@ -81,7 +81,7 @@ def create_demo(
         leader="Demo",
         state="ongoing",
     )
-    index = assigning.current_index(db, near_m)
+    index = places_index.current_index(db, near_m)
     with transaction(db):
         walker_id = walks_db.add_walker(db, walk["id"], "Demodeltagare")
         for minute, (lon, lat, category, rating, note) in enumerate(DEMO_OBSERVATIONS):

@@ -11,7 +11,7 @@ from walkapp.db import connect, database_path
 from walkapp.db import places as places_db
 from walkapp.db import promises as promises_db
 from walkapp.db import public as public_db
-from walkapp.public_text import today
+from walkapp.public import today
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from conftest import login
 from walkapp.db import places as places_db
 from walkapp.db import promises as promises_db
 from walkapp.db import public as public_db
-from walkapp.public_text import today
+from walkapp.public import today
 
 from .seeding import add_finding, seed_walk
 

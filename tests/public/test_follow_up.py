@@ -10,7 +10,7 @@ from walkapp.access import make_walker_token
 from walkapp.db import places as places_db
 from walkapp.db import public as public_db
 from walkapp.db import walks as walks_db
-from walkapp.public_text import today
+from walkapp.public import today
 
 from .seeding import add_finding, seed_walk
 

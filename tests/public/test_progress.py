@@ -9,7 +9,7 @@ from conftest import login
 from walkapp.db import promises as promises_db
 from walkapp.db import walks as walks_db
 from walkapp.promises import pace, percent
-from walkapp.public_text import today
+from walkapp.public import today
 
 from .seeding import seed_walk
 

@@ -6,7 +6,7 @@ import json
 
 from walkapp.db import places as places_db
 from walkapp.db import public as public_db
-from walkapp.public_text import today
+from walkapp.public import today
 
 from .seeding import (
     HOTORGET,

@@ -30,7 +30,7 @@ def backup_command(dest: Path):
 @click.option("--force", is_flag=True, help="replace an existing database")
 def restore_command(src: Path, force: bool):
     """Restore a backup folder into the instance folder (stop the server first)."""
-    from ..config import from_environment
+    from ..settings import from_environment
 
     instance = Path(str(from_environment()["INSTANCE"])).resolve()
     try:

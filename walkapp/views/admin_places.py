@@ -10,11 +10,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from ..access import ADMIN, current_user, requires
-from ..assigning import import_places
 from ..db import audit, get_db, transaction
 from ..db import places as places_db
 from ..forms import PlaceForm, PlacesUploadForm
-from ..place_import import PlaceImportError, parse_places
+from ..places_index import import_places
+from ..places_upload import PlaceImportError, parse_places
 
 bp = Blueprint("admin_places", __name__)
 

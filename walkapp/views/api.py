@@ -12,17 +12,17 @@ from pathlib import Path
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
-from .. import recording
+from .. import observations
 from ..access import PUBLIC, WALKER, make_walker_token, rate_limit_key, requires
-from ..assigning import current_index
-from ..capture import Invalid, check_edit, check_new, parse_uuid
 from ..db import get_db, transaction
 from ..db import observations as obs_db
 from ..db import photos as photos_db
 from ..db import places as places_db
 from ..db import walks as walks_db
 from ..extensions import csrf, limiter
+from ..observations import Invalid, check_edit, check_new, parse_uuid
 from ..photos import PhotoRefused, store_photo
+from ..places_index import current_index
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -147,10 +147,10 @@ def create_observation(walk_id: str):
     if walk is None:
         return refuse(404, message=_("Vandringen finns inte."))
     try:
-        created, landed = recording.record(db, _index(), walk, _walker_id(), clean)
-    except recording.Conflict:
+        created, stored = observations.record(db, _index(), walk, _walker_id(), clean)
+    except observations.Conflict:
         return refuse(409, {"id": _("Det id:t används redan av en annan observation.")})
-    return jsonify(landed), 201 if created else 200
+    return jsonify(stored), 201 if created else 200
 
 
 def _own_open_observation(walk_id: str, observation_id: str):
@@ -179,7 +179,7 @@ def edit_observation(walk_id: str, observation_id: str):
         changes = check_edit(json_body())
     except Invalid as invalid:
         return refuse(400, invalid.errors)
-    return jsonify(recording.edit(get_db(), _index(), observation, changes))
+    return jsonify(observations.edit(get_db(), _index(), observation, changes))
 
 
 @bp.delete("/walks/<walk_id>/observations/<observation_id>")
@@ -193,7 +193,7 @@ def delete_observation(walk_id: str, observation_id: str):
     _observation, refusal = _own_open_observation(walk_id, observation_id)
     if refusal:
         return refusal
-    recording.delete(db, observation_id, _photo_folder())
+    observations.delete(db, observation_id, _photo_folder())
     return "", 204
 
 
@@ -224,10 +224,10 @@ def upload_photo(observation_id: str):
         except PhotoRefused as refused:
             return refuse(400, {"photo": str(refused.message)})
         try:
-            created, existing = recording.attach_photo(
+            created, existing = observations.attach_photo(
                 db, photo_id, observation_id, stored, _photo_folder()
             )
-        except recording.Conflict:
+        except observations.Conflict:
             return refuse(409, {"id": _("Det id:t används redan av en annan bild.")})
     else:
         created = False

@@ -31,12 +31,12 @@ from ..access import (
     requires,
     walker_tokens_from_cookie,
 )
-from ..config import ROOT
 from ..db import get_db, transaction
 from ..db import photos as photos_db
 from ..db import walks as walks_db
 from ..extensions import limiter
 from ..forms import CodeForm, JoinForm
+from ..settings import ROOT
 from ..vocabulary import CATEGORIES, RATINGS
 from .api import JOIN_LIMIT, _failed
 

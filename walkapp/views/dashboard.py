@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from .. import public_text
+from .. import public
 from ..access import COORDINATOR, current_user, requires
 from ..db import dashboard as dashboard_db
 from ..db import get_db
@@ -44,7 +44,7 @@ def _commitments_with_pace(promise: dict, today: date) -> list[dict]:
 @requires(COORDINATOR)
 def index():
     db = get_db()
-    today = public_text.today()
+    today = public.today()
     promise = promises_db.promise_for_year(db, today.year)
     return render_template(
         "dashboard/index.html",
@@ -53,7 +53,7 @@ def index():
         commitments=_commitments_with_pace(promise, today) if promise else [],
         walks=dashboard_db.planned_walks(db, today.year, today.isoformat()),
         partners=dashboard_db.measures_per_partner(db, today.isoformat()),
-        text=public_text,
+        text=public,
     )
 
 
@@ -76,7 +76,7 @@ def _activity_choices(today: date) -> list[SelectChoice]:
 @requires(COORDINATOR)
 def activities():
     db = get_db()
-    today = public_text.today()
+    today = public.today()
     form = ActivityForm()
     form.commitment_id.choices = _activity_choices(today)
     form.place_id.choices = [SelectChoice(0, _("Ingen särskild plats"))] + [
@@ -114,7 +114,7 @@ def activities():
         commitments={c["id"]: c for c in promises_db.list_commitments(db, promise["id"])}
         if promise
         else {},
-        text=public_text,
+        text=public,
     ), status
 
 

@@ -30,7 +30,7 @@ from ..db import public as public_db
 from ..db import walks as walks_db
 from ..export import excel_csv
 from ..forms import TokenForm
-from ..place_import import places_to_geojson
+from ..places_upload import places_to_geojson
 from ..vocabulary import (
     CATEGORIES,
     CATEGORY_LABELS_SV,

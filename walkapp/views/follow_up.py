@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, make_response, render_template, url_for
 
-from .. import public_text
+from .. import public
 from ..access import WALKER, requires
 from ..db import get_db
 from ..db import public as public_db
@@ -46,7 +46,7 @@ def _private(response):
 def page(code: str):
     walk, findings = _walk_and_findings(code)
     for finding in findings:
-        finding["sentence"] = public_text.status_sentence(finding)
+        finding["sentence"] = public.status_sentence(finding)
     body = render_template(
         "follow_up/page.html",
         walk=walk,
@@ -56,7 +56,7 @@ def page(code: str):
         fixed=sum(f["status"] in public_db.FIXED_STATUSES for f in findings),
         categories=CATEGORIES,
         ratings=RATINGS,
-        text=public_text,
+        text=public,
     )
     return _private(make_response(body))
 
@@ -74,7 +74,7 @@ def summary(code: str):
                 "findings": len(findings),
                 "mine": sum(1 for f in findings if f["mine"]),
                 "fixed": sum(f["status"] in public_db.FIXED_STATUSES for f in findings),
-                "last_change": max((public_text.last_change(f) for f in findings), default=None),
+                "last_change": max((public.last_change(f) for f in findings), default=None),
             }
         )
     )

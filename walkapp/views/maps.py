@@ -13,7 +13,6 @@ from flask import Blueprint, abort, current_app, request, url_for
 
 from .. import maps
 from ..access import COORDINATOR, PUBLIC, requires
-from ..config import ROOT
 from ..db import export as export_db
 from ..db import get_db
 from ..db import measures as measures_db
@@ -21,6 +20,7 @@ from ..db import places as places_db
 from ..db import public as public_db
 from ..db import walks as walks_db
 from ..security import content_security_policy, csp_nonce
+from ..settings import ROOT
 from .export import filters_or_400
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")

@@ -17,13 +17,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import meeting
 from ..access import ADMIN, COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
 from ..db import walks as walks_db
 from ..forms import PartnerForm, StatusForm
+from ..measures import OPEN, compare_latest_walk, counts, default_since, open_measures
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, RATINGS
 
 bp = Blueprint("meeting", __name__)
@@ -55,7 +55,7 @@ def places():
     today = date.today().isoformat()
     rows = []
     for place in places_db.list_places(db):
-        open_rows = measures_db.filtered_lines(db, statuses=meeting.OPEN, place_id=place["id"])
+        open_rows = measures_db.filtered_lines(db, statuses=OPEN, place_id=place["id"])
         overdue = sum(1 for r in open_rows if r["deadline"] and r["deadline"] < today)
         rows.append({**place, "open": len(open_rows), "overdue": overdue})
     return render_template("meeting/places.html", places=rows)
@@ -76,17 +76,17 @@ def place(place_id: int):
         abort(404)
     today = date.today()
     walks = walks_db.walks_for_place(db, place_id)
-    since = _date_arg("since") or meeting.default_since(walks, today)
+    since = _date_arg("since") or default_since(walks, today)
     lines = measures_db.lines_for_place(db, place_id)
     return render_template(
         "meeting/place.html",
         place=place,
         since=since,
-        open_rows=meeting.open_measures(lines, today),
+        open_rows=open_measures(lines, today),
         fixed_rows=measures_db.status_changes_since(db, place_id, since.isoformat()),
-        counts=meeting.counts(lines),
+        counts=counts(lines),
         walks=walks,
-        comparison=meeting.compare_latest_walk(lines, walks),
+        comparison=compare_latest_walk(lines, walks),
         has_map="maps.place" in current_app.view_functions,
         status_form=_status_form(),
         categories=CATEGORIES,
@@ -114,7 +114,7 @@ def measures():
     if unknown:
         abort(400, description=_("Okänd status: %(s)s", s=", ".join(unknown)))
     if "open" in statuses:
-        statuses = tuple(s for s in statuses if s != "open") + meeting.OPEN
+        statuses = tuple(s for s in statuses if s != "open") + OPEN
     partner_id = _int_arg("partner")
     place_id = _int_arg("place")
     overdue = request.args.get("overdue") == "1"

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from .. import public_text
+from .. import public
 from ..access import ADMIN, current_user, requires
 from ..db import get_db
 from ..db import promises as promises_db
@@ -20,7 +20,7 @@ TITLE_PATTERN = "Medborgarlöfte {year} för Stockholm, Norrmalm"
 def _create_form() -> PromiseCreateForm:
     db = get_db()
     promises = promises_db.list_promises(db)
-    next_year = max([p["year"] for p in promises] + [public_text.today().year - 1]) + 1
+    next_year = max([p["year"] for p in promises] + [public.today().year - 1]) + 1
     form = PromiseCreateForm(
         year=next_year,
         title=TITLE_PATTERN.format(year=next_year),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template
 
-from .. import public_text
+from .. import public
 from ..access import PUBLIC, requires
 from ..db import get_db
 from ..db import places as places_db
@@ -30,7 +30,7 @@ def _has_public_map() -> bool:
 def overview(year: int) -> dict:
     """Everything the public page shows for `year`, as plain data (also served as JSON)."""
     db = get_db()
-    today = public_text.today()
+    today = public.today()
     promise = promises_db.promise_for_year(db, year)
     commitments = []
     if promise:
@@ -93,7 +93,7 @@ def _page(year: int, front: bool):
         other_years=other_years,
         priority_places=places_db.list_places(get_db()),
         has_public_map=_has_public_map(),
-        text=public_text,
+        text=public,
         categories=CATEGORIES,
     )
 
@@ -101,11 +101,11 @@ def _page(year: int, front: bool):
 @bp.get("/")
 @requires(PUBLIC)
 def index():
-    return _page(public_text.today().year, front=True)
+    return _page(public.today().year, front=True)
 
 
 def _known_year(year: int) -> None:
-    if year != public_text.today().year and promises_db.promise_for_year(get_db(), year) is None:
+    if year != public.today().year and promises_db.promise_for_year(get_db(), year) is None:
         abort(404)
 
 

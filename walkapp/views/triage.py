@@ -12,8 +12,8 @@ from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
 from ..forms import StatusForm, TriageForm
+from ..measures import triage_changes
 from ..places import metres_between
-from ..triage import triage_changes
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, RATINGS
 
 bp = Blueprint("triage", __name__)

@@ -1,67 +1,10 @@
-"""Numbered schema migrations, applied in order on start and recorded in `_migrations`.
-
-Add a new function at the end with the next number; never edit one that has shipped.
-"""
+"""The first schema and the 2022 promise."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-
 import sqlite_utils
 
-Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: list[tuple[str, Migration]] = []
-
-
-def migration(name: str) -> Callable[[Migration], Migration]:
-    def register(fn: Migration) -> Migration:
-        MIGRATIONS.append((name, fn))
-        return fn
-
-    return register
-
-
-def applied(db: sqlite_utils.Database) -> set[str]:
-    if "_migrations" not in db.table_names():
-        return set()
-    return {row["name"] for row in db.query("select name from _migrations")}
-
-
-def migrate(db: sqlite_utils.Database, upto: str | None = None) -> list[str]:
-    """Apply pending migrations (each in its own transaction); return their names."""
-    db.execute(
-        "create table if not exists _migrations (name text primary key, applied_at text not null)"
-    )
-    ran = []
-    for name, fn in sorted(MIGRATIONS, key=lambda item: item[0]):
-        if upto is not None and name > upto:
-            break
-        # One explicit transaction per migration, DDL included: all of it or none of it.
-        # Checked again under the write lock: several workers may start at once.
-        db.execute("begin immediate")
-        try:
-            if db.execute("select 1 from _migrations where name = ?", [name]).fetchone():
-                db.execute("commit")
-                continue
-            fn(db)
-            db.execute(
-                "insert into _migrations (name, applied_at) values (?, ?)",
-                [name, datetime.now(UTC).isoformat(timespec="seconds")],
-            )
-            db.execute("commit")
-        except BaseException:
-            db.execute("rollback")
-            raise
-        ran.append(name)
-    return ran
-
-
-def run_script(db: sqlite_utils.Database, script: str) -> None:
-    """Run statements one by one (executescript would commit the open transaction)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+from . import migration, run_script
 
 
 @migration("0001_core")

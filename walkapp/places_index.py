@@ -13,8 +13,8 @@ from shapely.geometry import shape
 from .db import observations as obs_db
 from .db import places as places_db
 from .db import transaction
-from .place_import import parse_places
 from .places import RELATIONS, Place, PlaceIndex, area_from_features
+from .places_upload import parse_places
 
 _lock = threading.Lock()
 _cache: dict[tuple, PlaceIndex] = {}
