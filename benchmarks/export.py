@@ -26,12 +26,13 @@ sys.path.insert(0, str(ROOT))
 from tests.gunicorn_server import GunicornServer  # noqa: E402
 from walkapp import create_app  # noqa: E402
 from walkapp.db import connect, database_path, transaction  # noqa: E402
-from walkapp.db import export as export_db  # noqa: E402
+from walkapp.db import exports as exports_db  # noqa: E402
 from walkapp.db import users as users_db  # noqa: E402
 from walkapp.db import walks as walks_db  # noqa: E402
-from walkapp.db.api_tokens import create_token  # noqa: E402
 from walkapp.db.observations import insert_many  # noqa: E402
-from walkapp.geojson_export import Filters, observation_feature  # noqa: E402
+from walkapp.db.tokens import create_token  # noqa: E402
+from walkapp.exports.filters import Filters  # noqa: E402
+from walkapp.exports.geojson import observation_feature  # noqa: E402
 from walkapp.passwords import hash_password  # noqa: E402
 
 
@@ -106,7 +107,7 @@ def naive(instance: Path) -> dict:
     started = time.perf_counter()
     collection = {
         "type": "FeatureCollection",
-        "features": [observation_feature(row) for row in export_db.iter_filtered(db, Filters())],
+        "features": [observation_feature(row) for row in exports_db.iter_filtered(db, Filters())],
     }
     text = json.dumps(collection, ensure_ascii=False)
     seconds = time.perf_counter() - started

@@ -4,7 +4,7 @@ import csv
 import io
 from datetime import date, datetime
 
-from walkapp.export import BOM, excel_csv
+from walkapp.exports.csv import BOM, excel_csv
 
 
 def test_excel_csv_round_trips_with_swedish_letters():

@@ -15,9 +15,9 @@ from flask import abort, current_app, g, jsonify, redirect, request, session, ur
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from .db import api_tokens as api_tokens_db
 from .db import get_db
 from .db import observations as observations_db
+from .db import tokens as tokens_db
 from .db import users as users_db
 from .db import walks as walks_db
 from .extensions import csrf
@@ -105,7 +105,7 @@ def _api_token() -> str | None:
     if not request.path.startswith(TOOL_PATHS) or request.method not in SAFE_METHODS:
         return None
     token = bearer_token() or request.args.get("token")
-    return token if token and token.startswith(api_tokens_db.PREFIX) else None
+    return token if token and token.startswith(tokens_db.PREFIX) else None
 
 
 def current_user() -> dict | None:
@@ -113,7 +113,7 @@ def current_user() -> dict | None:
         user_id = session.get("user_id")
         g.user = users_db.get_user(get_db(), user_id) if user_id else None
         if g.user is None and (token := _api_token()):
-            g.user = api_tokens_db.user_for_token(get_db(), token)
+            g.user = tokens_db.user_for_token(get_db(), token)
     return g.user
 
 

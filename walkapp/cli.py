@@ -144,7 +144,9 @@ def serve_command(host: str, port: int, workers: int, threads: int):
 def demo_command():
     """Fill the database with a demo walk at Sergels torg/Plattan."""
     db = get_db()
-    places_index.load_shipped_geodata(db, Path(current_app.config["WALKAPP_GEODATA_DIR"]), _near_m())
+    places_index.load_shipped_geodata(
+        db, Path(current_app.config["WALKAPP_GEODATA_DIR"]), _near_m()
+    )
     walk = demo.create_demo(db, _near_m(), _base_url())
     click.echo(json.dumps(walk, ensure_ascii=False))
 

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, request, url_for
 
 from .. import maps
 from ..access import COORDINATOR, PUBLIC, requires
-from ..db import export as export_db
+from ..db import exports as exports_db
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
@@ -21,7 +21,7 @@ from ..db import public as public_db
 from ..db import walks as walks_db
 from ..security import content_security_policy, csp_nonce
 from ..settings import ROOT
-from .export import filters_or_400
+from .shared import filters_or_400
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")
 
@@ -71,7 +71,7 @@ def _map(rows, places, title: str, open_counts=None):
 @requires(COORDINATOR)
 def overview():
     db = get_db()
-    rows = export_db.iter_filtered(db, filters_or_400())
+    rows = exports_db.iter_filtered(db, filters_or_400())
     fmap = _map(
         rows,
         places_db.list_places(db),
@@ -90,7 +90,7 @@ def walk(walk_id: str):
         abort(404)
     place_ids = set(walks_db.walk_place_ids(db, walk_id))
     places = [p for p in places_db.list_places(db) if p["id"] in place_ids]
-    rows = export_db.iter_filtered(db, filters_or_400(walk=walk_id))
+    rows = exports_db.iter_filtered(db, filters_or_400(walk=walk_id))
     return _page(_map(rows, places, found["title"]), f"vandring-{found['code']}")
 
 
@@ -101,7 +101,7 @@ def place(place_id: int):
     found = places_db.get_place(db, place_id)
     if found is None:
         abort(404)
-    rows = export_db.iter_filtered(db, filters_or_400(place=place_id))
+    rows = exports_db.iter_filtered(db, filters_or_400(place=place_id))
     return _page(_map(rows, [found], found["name"]), f"plats-{place_id}")
 
 

@@ -26,7 +26,7 @@ from ..db import audit, get_db, transaction
 from ..db import measures as measures_db
 from ..db import places as places_db
 from ..db import walks as walks_db
-from ..export import excel_csv
+from ..exports.csv import excel_csv
 from ..forms import WalkForm
 from ..vocabulary import (
     CATEGORIES,

@@ -68,8 +68,6 @@ def run_script(db: sqlite_utils.Database, script: str) -> None:
             db.execute(statement)
 
 
-
-
 def _load_all() -> None:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         importlib.import_module(f"{__name__}.{info.name}")

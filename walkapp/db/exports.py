@@ -16,7 +16,7 @@ def _in(column: str, values: list, clauses: list, params: list) -> None:
 
 
 def iter_filtered(db: sqlite_utils.Database, filters) -> Iterator[dict]:
-    """Findings matching walkapp.geojson_export.Filters, oldest first."""
+    """Findings matching walkapp.exports.filters.Filters, oldest first."""
     clauses: list[str] = []
     params: list = []
     if filters.start:

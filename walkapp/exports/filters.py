@@ -1,0 +1,90 @@
+"""Filters of the exports and maps: query parameters checked into a Filters value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from ..clock import local_midnight_utc
+from ..vocabulary import (
+    CATEGORIES,
+    CLOSED_STATUSES,
+    MEASURE_STATUSES,
+    OPEN_STATUSES,
+    RATINGS,
+)
+
+
+class BadFilter(ValueError):
+    def __init__(self, errors: dict):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class Filters:
+    start: str | None = None  # UTC instant of local midnight starting `from`, inclusive
+    end: str | None = None  # UTC instant of local midnight after `to`, exclusive
+    place: int | None = None
+    walk: str | None = None
+    categories: list[str] = field(default_factory=list)
+    ratings: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+
+
+def _day(raw: str, name: str, errors: dict) -> date | None:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _l("%(name)s ska vara ett datum som ÅÅÅÅ-MM-DD.", name=name)
+        return None
+
+
+def parse_filters(args) -> Filters:
+    """Query parameters (a MultiDict: getlist/get) to Filters; BadFilter names each bad one."""
+    errors: dict = {}
+    filters = Filters()
+    if args.get("from"):
+        day = _day(args.get("from"), "from", errors)
+        filters.start = local_midnight_utc(day) if day else None
+    if args.get("to"):
+        day = _day(args.get("to"), "to", errors)
+        filters.end = local_midnight_utc(day + timedelta(days=1)) if day else None
+    if filters.start and filters.end and filters.start >= filters.end:
+        errors["to"] = _l("to kan inte ligga före from.")
+    if args.get("place"):
+        if args.get("place").isdigit():
+            filters.place = int(args.get("place"))
+        else:
+            errors["place"] = _l("place ska vara en plats id (ett heltal).")
+    if args.get("walk"):
+        filters.walk = args.get("walk")[:64]
+    for name, allowed, target in (
+        ("category", CATEGORIES, filters.categories),
+        ("rating", RATINGS, filters.ratings),
+    ):
+        for value in args.getlist(name):
+            if not value:  # "all", from a form's empty choice
+                continue
+            if value not in allowed:
+                errors[name] = _l(
+                    "Okänt värde för %(name)s: %(value)s", name=name, value=value[:40]
+                )
+            else:
+                target.append(value)
+    for value in args.getlist("status"):
+        if not value:
+            continue
+        if value == "open":
+            filters.statuses.extend(OPEN_STATUSES)
+        elif value == "closed":
+            filters.statuses.extend(CLOSED_STATUSES)
+        elif value in MEASURE_STATUSES:
+            filters.statuses.append(value)
+        else:
+            errors["status"] = _l("Okänt värde för status: %(value)s", value=value[:40])
+    if errors:
+        raise BadFilter(errors)
+    return filters

@@ -1,0 +1,63 @@
+"""Coordinators' read-only API tokens for tools such as QGIS: made (shown once), listed, revoked."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from ..access import COORDINATOR, current_user, requires
+from ..db import get_db
+from ..db import places as places_db
+from ..db import tokens as tokens_db
+from ..db import walks as walks_db
+from ..forms import TokenForm
+from ..vocabulary import (
+    CATEGORIES,
+    MEASURE_STATUSES,
+    RATINGS,
+)
+
+bp = Blueprint("tokens", __name__)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@requires(COORDINATOR)
+def index():
+    db = get_db()
+    user = current_user()
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        _token_id, created = tokens_db.create_token(db, user["id"], form.label.data or "")
+    status = 400 if request.method == "POST" and created is None else 200
+    listed = tokens_db.list_tokens(db, None if user["role"] == "admin" else user["id"])
+    return render_template(
+        "tokens/index.html",
+        form=form,
+        created=created,
+        tokens=listed,
+        base=request.host_url.rstrip("/"),
+        places=places_db.list_places(db),
+        walks=walks_db.list_walks(db),
+        categories=CATEGORIES,
+        ratings=RATINGS,
+        statuses=MEASURE_STATUSES,
+    ), status
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@requires(COORDINATOR)
+def revoke(token_id: int):
+    user = current_user()
+    if tokens_db.revoke_token(get_db(), token_id, user["id"], user["role"] == "admin"):
+        flash(_("Nyckeln är spärrad."))
+    else:
+        flash(_("Nyckeln fanns inte eller var redan spärrad."))
+    return redirect(url_for("tokens.index"), code=303)
