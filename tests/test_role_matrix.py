@@ -23,7 +23,7 @@ RANK = {PUBLIC: 0, WALKER: 1, COORDINATOR: 2, ADMIN: 3}
 JSON_PREFIXES = ("/api/", "/export/", "/open311/")
 # Walker routes where, beyond the role, only the observation's own walker may act: a coordinator
 # changes a finding through triage, never by rewriting what the walker recorded.
-OWNER_ONLY = {"api.edit_observation", "api.delete_observation"}
+OWNER_ONLY = {"observations_api.edit_observation", "observations_api.delete_observation"}
 
 
 @pytest.fixture

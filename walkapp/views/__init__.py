@@ -1,4 +1,5 @@
-"""Blueprints: every module in this package with a `bp` is registered.
+"""Blueprints: every module in this package with a `bp` (its screens) or an `api` (its JSON API
+under /api, CSRF-exempt: walker calls authenticate by token) is registered.
 
 Each view declares who may use it with walkapp.access.requires.
 """
@@ -18,13 +19,15 @@ from . import errors
 def blueprint_modules():
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "bp"):
+        if hasattr(module, "bp") or hasattr(module, "api"):
             yield module
 
 
 def register_views(app: Flask) -> None:
     for module in blueprint_modules():
-        app.register_blueprint(module.bp)
+        for blueprint in (getattr(module, "bp", None), getattr(module, "api", None)):
+            if blueprint is not None:
+                app.register_blueprint(blueprint)
     errors.register(app)
 
     @app.context_processor

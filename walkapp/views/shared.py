@@ -1,15 +1,21 @@
-"""What several blueprints share: export filters from the query, photo links, streamed rows."""
+"""What several blueprints share: JSON refusals, export filters from the query, photo links and
+the photo folder, streamed rows, the walker of the request."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 from flask import (
     abort,
+    current_app,
+    g,
     jsonify,
     request,
 )
+from flask_babel import gettext as _
 
 from ..db import connect, database_path
 from ..exports.filters import BadFilter, Filters, parse_filters
@@ -49,3 +55,35 @@ def streamed_rows(app, query) -> Iterator[dict]:
 
 def download_name(stem: str, extension: str) -> str:
     return f"walkapp-{stem}-{date.today().isoformat()}.{extension}"
+
+
+def walker_write_limit() -> str:
+    """Observation and photo posts per walker token (WALKAPP_WALKER_WRITES_PER_MINUTE)."""
+    return f"{int(current_app.config['WALKAPP_WALKER_WRITES_PER_MINUTE'])} per minute"
+
+
+def refuse(status: int, errors: dict | None = None, message: str | None = None):
+    body: dict = {"error": message or _("Uppgifterna kunde inte tas emot.")}
+    if errors:
+        body["errors"] = {field: str(text) for field, text in errors.items()}
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def json_body():
+    """The request's JSON, or None when it is not JSON (parsing errors included)."""
+    if not request.is_json:
+        return None
+    try:
+        return json.loads(request.get_data(cache=False) or b"null")
+    except ValueError:
+        return None
+
+
+def photo_folder() -> Path:
+    return Path(current_app.config["WALKAPP_INSTANCE"]) / "photos"
+
+
+def walker_id() -> str | None:
+    return g.walker["walker"] if g.walker else None

@@ -52,7 +52,7 @@ def _walk_or_404(walk_id: str) -> dict:
 
 def join_url(walk: dict) -> str:
     base = current_app.config.get("WALKAPP_PUBLIC_URL") or request.url_root
-    return base.rstrip("/") + url_for("capture.join", code=walk["code"])
+    return base.rstrip("/") + url_for("walkers.join", code=walk["code"])
 
 
 def _form(walk: dict | None = None) -> WalkForm:

@@ -1,0 +1,213 @@
+"""Observations: the capture screen and the walker's JSON API to record, edit and delete.
+
+Documented in the README ("Capture API"). API calls authenticate with the walker's token as
+`Authorization: Bearer`; calls authorised by a cookie must carry the CSRF token instead.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+)
+from flask_babel import gettext as _
+
+from .. import observations
+from ..access import (
+    WALKER,
+    bearer_token,
+    current_user,
+    make_walker_token,
+    rate_limit_key,
+    requires,
+    walker_tokens_from_cookie,
+)
+from ..db import get_db, transaction
+from ..db import observations as obs_db
+from ..db import places as places_db
+from ..db import walks as walks_db
+from ..extensions import csrf, limiter
+from ..observations import Invalid, check_edit, check_new
+from ..places_index import current_index
+from ..vocabulary import CATEGORIES, RATINGS
+from .shared import json_body, photo_folder, refuse, walker_id, walker_write_limit
+from .walkers import set_walker_cookie
+
+bp = Blueprint("observations", __name__)
+api = Blueprint("observations_api", __name__, url_prefix="/api")
+csrf.exempt(api)
+
+
+def _index():
+    return current_index(get_db(), float(current_app.config["WALKAPP_NEAR_DISTANCE_M"]))
+
+
+def capture_texts() -> dict[str, str]:
+    """The capture screen's messages for its JavaScript, in the page's language."""
+    return {
+        "inside": _("%(place)s — på platsen"),
+        "near": _("nära %(place)s, %(m)s m"),
+        "none": _("utanför prioriterade platser"),
+        "queued": _("sparad på telefonen, skickas när nätet är tillbaka"),
+        "waiting_one": _("1 väntar på att skickas"),
+        "waiting": _("%(n)s väntar på att skickas"),
+        "all_sent": _("Allt är skickat"),
+        "failed": _("%(n)s kunde inte tas emot – se listan"),
+        "gps_wait": _("Väntar på GPS … tryck på kartan för att sätta nålen."),
+        "gps_start": _("Tryck på ”Använd GPS” eller på kartan där du står."),
+        "gps_ok": _("GPS ±%(m)s m"),
+        "gps_poor": _("Osäker position (±%(m)s m) – kontrollera nålen."),
+        "gps_manual": _("Nålen är flyttad för hand."),
+        "gps_denied": _("Ingen GPS – tryck på kartan där du står."),
+        "choose_category": _("Välj en kategori."),
+        "choose_rating": _("Välj Åtgärda, Bevaka eller Bra."),
+        "saving": _("Sparar …"),
+        "edit_saved": _("Ändringen är sparad."),
+        "deleted": _("Observationen är borttagen."),
+        "confirm_delete": _("Ta bort observationen?"),
+        "edit": _("Ändra"),
+        "delete": _("Ta bort"),
+        "waiting_mark": _("väntar"),
+        "late": _("sen"),
+        "photo": _("foto"),
+        "no_observations": _("Inga observationer ännu."),
+        "closed": _("Vandringen är avslutad. Det du har sparat på telefonen skickas ändå."),
+        "theme_dark": _("Mörkt tema"),
+        "theme_light": _("Ljust tema"),
+    }
+
+
+@bp.get("/walks/<walk_id>/capture")
+@requires(WALKER)
+def capture(walk_id: str):
+    db = get_db()
+    walk = walks_db.get_walk(db, walk_id)
+    if walk is None:
+        abort(404)
+    # The page hands the walker's token to its script, which sends it as a Bearer token.
+    token = walker_tokens_from_cookie().get(walk_id) or bearer_token()
+    if g.walker is None:
+        # A signed-in coordinator opening the screen joins as a walker under their own name.
+        with transaction(db):
+            walker_id = walks_db.add_walker(db, walk_id, current_user()["username"])
+        token = make_walker_token(walk_id, walker_id)
+    response = make_response(
+        render_template(
+            "observations/capture.html",
+            walk=walk,
+            token=token,
+            categories=CATEGORIES,
+            ratings=RATINGS,
+            texts=capture_texts(),
+            tile_url=current_app.config["WALKAPP_TILE_URL"],
+            tile_attribution=current_app.config["WALKAPP_TILE_ATTRIBUTION"],
+        )
+    )
+    if g.walker is None:
+        set_walker_cookie(response, {**walker_tokens_from_cookie(), walk_id: token})
+    response.headers["Cache-Control"] = "no-store" if g.walker is None else "private, no-cache"
+    return response
+
+
+@api.get("/walks/<walk_id>")
+@requires(WALKER)
+def walk_info(walk_id: str):
+    """The walk and its places (GeoJSON) for the capture map; cached by the service worker."""
+    db = get_db()
+    walk = walks_db.get_walk(db, walk_id)
+    chosen = set(walks_db.walk_place_ids(db, walk_id))
+    features = [
+        {
+            "type": "Feature",
+            "id": place["id"],
+            "geometry": place["geometry"],
+            "properties": {
+                "name": place["name"],
+                "priority": place["priority"],
+                "on_route": place["id"] in chosen,
+            },
+        }
+        for place in places_db.list_places(db)
+    ]
+    return jsonify(
+        {
+            "walk": {key: walk[key] for key in ("id", "title", "state", "starts_at", "code")},
+            "places": {"type": "FeatureCollection", "features": features},
+        }
+    )
+
+
+@api.get("/walks/<walk_id>/observations")
+@requires(WALKER)
+def own_observations(walk_id: str):
+    me = walker_id()
+    rows = obs_db.list_for_walker(get_db(), walk_id, me) if me else []
+    return jsonify({"observations": rows})
+
+
+@api.post("/walks/<walk_id>/observations")
+@requires(WALKER)
+@limiter.limit(walker_write_limit, key_func=rate_limit_key)
+def create_observation(walk_id: str):
+    try:
+        clean = check_new(json_body())
+    except Invalid as invalid:
+        return refuse(400, invalid.errors)
+    db = get_db()
+    walk = walks_db.get_walk(db, walk_id)
+    if walk is None:
+        return refuse(404, message=_("Vandringen finns inte."))
+    try:
+        created, stored = observations.record(db, _index(), walk, walker_id(), clean)
+    except observations.Conflict:
+        return refuse(409, {"id": _("Det id:t används redan av en annan observation.")})
+    return jsonify(stored), 201 if created else 200
+
+
+def _own_open_observation(walk_id: str, observation_id: str):
+    """The walker's own observation in an open walk, or a refusal."""
+    db = get_db()
+    observation = obs_db.get_observation(db, observation_id)
+    if observation is None or observation["walk_id"] != walk_id:
+        return None, refuse(404, message=_("Observationen finns inte."))
+    if g.walker is None or observation["walker_id"] != g.walker["walker"]:
+        return None, refuse(403, message=_("Du kan bara ändra dina egna observationer."))
+    if walks_db.get_walk(db, walk_id)["state"] == "closed":
+        return None, refuse(
+            409, message=_("Vandringen är avslutad; observationer kan inte längre ändras.")
+        )
+    return observation, None
+
+
+@api.patch("/walks/<walk_id>/observations/<observation_id>")
+@requires(WALKER)
+@limiter.limit(walker_write_limit, key_func=rate_limit_key)
+def edit_observation(walk_id: str, observation_id: str):
+    observation, refusal = _own_open_observation(walk_id, observation_id)
+    if refusal:
+        return refusal
+    try:
+        changes = check_edit(json_body())
+    except Invalid as invalid:
+        return refuse(400, invalid.errors)
+    return jsonify(observations.edit(get_db(), _index(), observation, changes))
+
+
+@api.delete("/walks/<walk_id>/observations/<observation_id>")
+@requires(WALKER)
+@limiter.limit(walker_write_limit, key_func=rate_limit_key)
+def delete_observation(walk_id: str, observation_id: str):
+    db = get_db()
+    if obs_db.get_observation(db, observation_id) is None:
+        # Already gone: a retried delete is answered like the first one.
+        return "", 204
+    _observation, refusal = _own_open_observation(walk_id, observation_id)
+    if refusal:
+        return refusal
+    observations.delete(db, observation_id, photo_folder())
+    return "", 204

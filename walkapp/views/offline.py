@@ -1,0 +1,109 @@
+"""The installable offline app: the service worker (versioned by its shell files) and the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from ..access import (
+    PUBLIC,
+    requires,
+)
+from ..settings import ROOT
+
+bp = Blueprint("offline", __name__)
+
+SHELL_FILES = (
+    "css/app.css",
+    "css/capture.css",
+    "js/theme.js",
+    "js/capture.js",
+    "js/outbox.js",
+    "js/sync.js",
+    "vendor/leaflet/leaflet.js",
+    "vendor/leaflet/leaflet.css",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+)
+
+
+def _service_worker_source() -> str:
+    """sw.js with the shell list and a version that changes whenever a shell file does."""
+    cached = current_app.extensions.get("walkapp_sw")
+    if cached is None:
+        static = Path(ROOT) / "static"
+        digest = hashlib.sha256()
+        for name in SHELL_FILES:
+            digest.update((static / name).read_bytes())
+        shell = [f"/static/{name}" for name in SHELL_FILES] + ["/manifest.webmanifest"]
+        source = (static / "js" / "sw.js").read_text(encoding="utf-8")
+        cached = source.replace("__VERSION__", digest.hexdigest()[:12]).replace(
+            "__SHELL__", json.dumps(shell)
+        )
+        if not current_app.debug:
+            current_app.extensions["walkapp_sw"] = cached
+    return cached
+
+
+@bp.get("/sw.js")
+@requires(PUBLIC)
+def service_worker():
+    response = current_app.response_class(_service_worker_source(), mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+@requires(PUBLIC)
+def manifest():
+    icons = [
+        {
+            "src": url_for("static", filename="icons/icon-192.png"),
+            "sizes": "192x192",
+            "type": "image/png",
+        },
+        {
+            "src": url_for("static", filename="icons/icon-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+        },
+        {
+            "src": url_for("static", filename="icons/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {
+            "src": url_for("static", filename="icons/icon.svg"),
+            "sizes": "any",
+            "type": "image/svg+xml",
+        },
+    ]
+    body = {
+        "name": _("Trygghetsvandring – walkapp"),
+        "short_name": _("Trygghetsvandring"),
+        "description": _("Registrera det som gör en plats otrygg, även utan nät."),
+        "lang": "sv",
+        "start_url": url_for("walkers.enter_code"),
+        "scope": "/",
+        "id": "/j",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#0f1720",
+        "theme_color": "#12355b",
+        "icons": icons,
+    }
+    response = current_app.response_class(
+        current_app.json.dumps(body), mimetype="application/manifest+json"
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return response

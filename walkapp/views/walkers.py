@@ -1,0 +1,137 @@
+"""Walkers join a walk without an account: by code or link on the phone, or by the API.
+
+A join sets a signed token for that walk (cookie, or Bearer for the API).
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from ..access import (
+    PUBLIC,
+    WALKER_COOKIE,
+    make_walker_token,
+    requires,
+    walker_tokens_from_cookie,
+)
+from ..db import get_db, transaction
+from ..db import walks as walks_db
+from ..extensions import csrf, limiter
+from ..forms import CodeForm, JoinForm
+from .shared import json_body, refuse
+
+bp = Blueprint("walkers", __name__)
+api = Blueprint("walkers_api", __name__, url_prefix="/api")
+csrf.exempt(api)
+
+# Wrong codes cost; right ones do not (a whole class joins at once from one school network).
+JOIN_LIMIT = "20 per 10 minutes"
+
+WALKER_COOKIE_DAYS = 30
+MAX_WALKS_IN_COOKIE = 8
+
+
+def _failed(response) -> bool:
+    return response.status_code >= 400
+
+
+@bp.route("/j", methods=["GET", "POST"])
+@requires(PUBLIC)
+def enter_code():
+    form = CodeForm()
+    if form.validate_on_submit():
+        return redirect(url_for("walkers.join", code=walks_db.normalise_code(form.code.data)))
+    if request.method == "GET":
+        # The installed app starts here: straight back into a walk this phone has joined.
+        resume = _latest_open_walk(walker_tokens_from_cookie())
+        if resume:
+            return redirect(url_for("observations.capture", walk_id=resume))
+    status = 400 if request.method == "POST" else 200
+    return render_template("walkers/code.html", form=form), status
+
+
+def _latest_open_walk(tokens: dict[str, str]) -> str | None:
+    db = get_db()
+    walks = [walks_db.get_walk(db, walk_id) for walk_id in tokens]
+    open_walks = [walk for walk in walks if walk and walk["state"] != "closed"]
+    return max(open_walks, key=lambda walk: walk["starts_at"])["id"] if open_walks else None
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+@requires(PUBLIC)
+@limiter.shared_limit(JOIN_LIMIT, scope="join", deduct_when=_failed)
+def join(code: str):
+    db = get_db()
+    walk = walks_db.get_walk_by_code(db, code)
+    if walk is None or walk["state"] == "closed":
+        message = (
+            _(
+                "Det finns ingen vandring med koden %(code)s. Kontrollera koden och försök igen.",
+                code=code[:12],
+            )
+            if walk is None
+            else _("Vandringen är avslutad, koden gäller inte längre.")
+        )
+        form = CodeForm(data={"code": ""})
+        return render_template("walkers/code.html", form=form, error=message), 404
+    tokens = walker_tokens_from_cookie()
+    if walk["id"] in tokens and request.method == "GET":
+        return redirect(url_for("observations.capture", walk_id=walk["id"]))
+    form = JoinForm()
+    if form.validate_on_submit():
+        with transaction(db):
+            walker_id = walks_db.add_walker(db, walk["id"], form.name.data or "")
+        tokens[walk["id"]] = make_walker_token(walk["id"], walker_id)
+        response = redirect(url_for("observations.capture", walk_id=walk["id"]))
+        set_walker_cookie(response, tokens)
+        return response
+    status = 400 if request.method == "POST" else 200
+    return render_template("walkers/join.html", form=form, walk=walk), status
+
+
+def set_walker_cookie(response, tokens: dict[str, str]) -> None:
+    kept = list(tokens.values())[-MAX_WALKS_IN_COOKIE:]
+    response.set_cookie(
+        WALKER_COOKIE,
+        " ".join(kept),
+        max_age=WALKER_COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config["WALKAPP_SECURE_COOKIES"]),
+    )
+
+
+@api.post("/join")
+@requires(PUBLIC)
+@limiter.shared_limit(JOIN_LIMIT, scope="join", deduct_when=_failed)
+def join_by_api():
+    payload = json_body()
+    if not isinstance(payload, dict) or not isinstance(payload.get("code"), str):
+        return refuse(400, {"code": _("Skriv vandringens kod, sex tecken.")})
+    name = payload.get("name") or ""
+    if not isinstance(name, str) or len(name) > 80:
+        return refuse(400, {"name": _("Namnet får vara högst 80 tecken.")})
+    db = get_db()
+    walk = walks_db.get_walk_by_code(db, payload["code"])
+    if walk is None:
+        return refuse(404, {"code": _("Det finns ingen vandring med den koden.")})
+    if walk["state"] == "closed":
+        return refuse(410, {"code": _("Vandringen är avslutad, koden gäller inte längre.")})
+    with transaction(db):
+        walker_id = walks_db.add_walker(db, walk["id"], name)
+    return jsonify(
+        {
+            "walk_id": walk["id"],
+            "walker_id": walker_id,
+            "token": make_walker_token(walk["id"], walker_id),
+        }
+    ), 201
