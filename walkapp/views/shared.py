@@ -87,3 +87,22 @@ def photo_folder() -> Path:
 
 def walker_id() -> str | None:
     return g.walker["walker"] if g.walker else None
+
+
+def date_arg(name: str) -> date | None:
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=_("%(name)s ska vara ett datum som ÅÅÅÅ-MM-DD.", name=name))
+
+
+def int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        abort(400, description=_("%(name)s ska vara ett heltal.", name=name))
+    return int(raw)

@@ -203,7 +203,7 @@ def live(walk_id: str):
                     "place": row["place_name"] or _("utanför prioriterade platser"),
                     "status": str(MEASURE_STATUSES[row["status"]]),
                     "partner": row["partner_name"],
-                    "triage_url": url_for("triage.edit", observation_id=row["id"]),
+                    "triage_url": url_for("measures.triage", observation_id=row["id"]),
                 }
                 for row in rows
             ],

@@ -1,22 +1,44 @@
-"""Triage: a coordinator turns an observation into a measure (partner, deadline, status,
-comment), with history, possible duplicates, and the quick status change used in meetings."""
+"""Measures: triage (a coordinator turns an observation into a measure: partner, deadline,
+status, comment, with history and possible duplicates), the quick status change used in
+meetings, and the list of measures by partner, status and place."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
+from ..db import places as places_db
 from ..forms import StatusForm, TriageForm
-from ..measures import triage_changes
+from ..measures import (
+    OPEN,
+    triage_changes,
+)
 from ..places import metres_between
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, RATINGS
+from .shared import int_arg
 
-bp = Blueprint("triage", __name__)
+bp = Blueprint("measures", __name__)
+
+
+def status_form() -> StatusForm:
+    form = StatusForm()
+    form.status.choices = [(key, str(label)) for key, label in MEASURE_STATUSES.items()]
+    return form
+
 
 DUPLICATE_RADIUS_M = 25.0
 
@@ -48,7 +70,7 @@ def _status_choices():
 
 @bp.route("/observations/<observation_id>/triage", methods=["GET", "POST"])
 @requires(COORDINATOR)
-def edit(observation_id: str):
+def triage(observation_id: str):
     line = _line_or_404(observation_id)
     db = get_db()
     form = TriageForm(
@@ -78,10 +100,10 @@ def edit(observation_id: str):
         if not errors:
             made = measures_db.update_measure(db, observation_id, current_user()["id"], changes)
             flash(_("Åtgärden är sparad.") if made else _("Inget ändrades."))
-            return redirect(url_for("triage.edit", observation_id=observation_id))
+            return redirect(url_for("measures.triage", observation_id=observation_id))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "triage/edit.html",
+        "measures/triage.html",
         line=line,
         form=form,
         history=measures_db.history(db, observation_id),
@@ -135,6 +157,40 @@ def quick_status(observation_id: str):
     for message in errors.values():
         flash(message)
     back = _safe_back(
-        request.form.get("next"), url_for("triage.edit", observation_id=observation_id)
+        request.form.get("next"), url_for("measures.triage", observation_id=observation_id)
     )
     return redirect(back, code=303)
+
+
+@bp.get("/measures")
+@requires(COORDINATOR)
+def index():
+    """What each partner has to do: filter by partner, status, place, overdue."""
+    db = get_db()
+    statuses = tuple(s for s in request.args.getlist("status") if s)
+    unknown = [s for s in statuses if s not in MEASURE_STATUSES and s != "open"]
+    if unknown:
+        abort(400, description=_("Okänd status: %(s)s", s=", ".join(unknown)))
+    if "open" in statuses:
+        statuses = tuple(s for s in statuses if s != "open") + OPEN
+    partner_id = int_arg("partner")
+    place_id = int_arg("place")
+    overdue = request.args.get("overdue") == "1"
+    rows = measures_db.filtered_lines(
+        db,
+        partner_id=partner_id,
+        statuses=statuses,
+        place_id=place_id,
+        overdue_on=date.today().isoformat() if overdue else None,
+    )
+    return render_template(
+        "measures/index.html",
+        rows=rows,
+        partners=measures_db.list_partners(db, active_only=False),
+        places=places_db.list_places(db),
+        chosen={"partner": partner_id, "place": place_id, "statuses": statuses, "overdue": overdue},
+        today=date.today().isoformat(),
+        categories=CATEGORIES,
+        ratings=RATINGS,
+        statuses=MEASURE_STATUSES,
+    )

@@ -1,22 +1,82 @@
-"""Admins keep the prioritised places: upload a GeoJSON (checked per feature, previewed on a map,
-then confirmed), edit a place, deactivate it, download them all."""
+"""Places: the platssamverkan meeting's list of places and the place view, and the admin's
+upload (checked per feature, previewed on a map, then confirmed), edit and deactivation."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
-from ..access import ADMIN, current_user, requires
+from ..access import ADMIN, COORDINATOR, current_user, requires
 from ..db import audit, get_db, transaction
+from ..db import measures as measures_db
 from ..db import places as places_db
+from ..db import walks as walks_db
 from ..forms import PlaceForm, PlacesUploadForm
+from ..measures import OPEN, compare_latest_walk, counts, default_since, open_measures
 from ..places_index import import_places
 from ..places_upload import PlaceImportError, parse_places
+from ..vocabulary import CATEGORIES, MEASURE_STATUSES, RATINGS
+from .measures import status_form
+from .shared import date_arg
 
-bp = Blueprint("admin_places", __name__)
+bp = Blueprint("places", __name__)
+
+
+@bp.get("/places")
+@requires(COORDINATOR)
+def index():
+    db = get_db()
+    today = date.today().isoformat()
+    rows = []
+    for place in places_db.list_places(db):
+        open_rows = measures_db.filtered_lines(db, statuses=OPEN, place_id=place["id"])
+        overdue = sum(1 for r in open_rows if r["deadline"] and r["deadline"] < today)
+        rows.append({**place, "open": len(open_rows), "overdue": overdue})
+    return render_template("places/index.html", places=rows)
+
+
+@bp.get("/places/<int:place_id>")
+@requires(COORDINATOR)
+def show(place_id: int):
+    db = get_db()
+    place = places_db.get_place(db, place_id)
+    if place is None:
+        abort(404)
+    today = date.today()
+    walks = walks_db.walks_for_place(db, place_id)
+    since = date_arg("since") or default_since(walks, today)
+    lines = measures_db.lines_for_place(db, place_id)
+    return render_template(
+        "places/show.html",
+        place=place,
+        since=since,
+        open_rows=open_measures(lines, today),
+        fixed_rows=measures_db.status_changes_since(db, place_id, since.isoformat()),
+        counts=counts(lines),
+        walks=walks,
+        comparison=compare_latest_walk(lines, walks),
+        has_map="maps.place" in current_app.view_functions,
+        status_form=status_form(),
+        categories=CATEGORIES,
+        ratings=RATINGS,
+        statuses=MEASURE_STATUSES,
+    )
+
+
+# --- admin: upload, preview, confirm, edit, deactivate ---
 
 
 def _pending_folder() -> Path:
@@ -41,19 +101,19 @@ def _pending_path(upload_id: str) -> Path:
 def _index_page(form, problems=None, status=200):
     places = places_db.list_places(get_db(), active_only=False)
     return render_template(
-        "admin_places/index.html", form=form, places=places, problems=problems or []
+        "places/admin.html", form=form, places=places, problems=problems or []
     ), status
 
 
 @bp.get("/admin/places")
 @requires(ADMIN)
-def index():
+def admin_index():
     return _index_page(PlacesUploadForm())
 
 
 @bp.post("/admin/places/upload")
 @requires(ADMIN)
-def upload():
+def admin_upload():
     form = PlacesUploadForm()
     if not form.validate_on_submit():
         return _index_page(form, status=400)
@@ -65,21 +125,21 @@ def upload():
         return _index_page(form, problems=error.problems, status=400)
     upload_id = secrets.token_urlsafe(12)
     (_pending_folder() / f"{upload_id}.geojson").write_bytes(raw)
-    return redirect(url_for("admin_places.preview", upload=upload_id, mode=form.mode.data))
+    return redirect(url_for("places.admin_preview", upload=upload_id, mode=form.mode.data))
 
 
 @bp.get("/admin/places/preview")
 @requires(ADMIN)
-def preview():
+def admin_preview():
     upload_id = request.args.get("upload", "")
     if not upload_id:
-        return redirect(url_for("admin_places.index"))
+        return redirect(url_for("places.admin_index"))
     places = parse_places(_pending_path(upload_id).read_bytes())
     existing = {p["name"] for p in places_db.list_places(get_db(), active_only=False)}
     mode = "replace" if request.args.get("mode") == "replace" else "upsert"
     incoming = {p["name"] for p in places}
     return render_template(
-        "admin_places/preview.html",
+        "places/preview.html",
         upload_id=upload_id,
         mode=mode,
         places=places,
@@ -98,7 +158,7 @@ def preview():
 
 @bp.post("/admin/places/confirm")
 @requires(ADMIN)
-def confirm():
+def admin_confirm():
     upload_id = request.form.get("upload", "")
     path = _pending_path(upload_id)
     places = parse_places(path.read_bytes())
@@ -118,12 +178,12 @@ def confirm():
             **counts,
         )
     )
-    return redirect(url_for("admin_places.index"), code=303)
+    return redirect(url_for("places.admin_index"), code=303)
 
 
 @bp.route("/admin/places/<int:place_id>/edit", methods=["GET", "POST"])
 @requires(ADMIN)
-def edit(place_id: int):
+def admin_edit(place_id: int):
     db = get_db()
     place = places_db.get_place(db, place_id)
     if place is None:
@@ -153,14 +213,14 @@ def edit(place_id: int):
                 places_db.ensure_partners(db, partners)
                 audit.record(db, current_user()["id"], "update", "place", place_id, changes)
             flash(_("Platsen är sparad."))
-            return redirect(url_for("admin_places.index"))
+            return redirect(url_for("places.admin_index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("admin_places/edit.html", form=form, place=place), status
+    return render_template("places/edit.html", form=form, place=place), status
 
 
 @bp.post("/admin/places/<int:place_id>/active")
 @requires(ADMIN)
-def set_active(place_id: int):
+def admin_set_active(place_id: int):
     db = get_db()
     if places_db.get_place(db, place_id) is None:
         abort(404)
@@ -169,4 +229,4 @@ def set_active(place_id: int):
     places_db.update_place(db, place_id, active=int(active))
     with transaction(db):
         audit.record(db, current_user()["id"], "update", "place", place_id, {"active": active})
-    return redirect(url_for("admin_places.index"), code=303)
+    return redirect(url_for("places.admin_index"), code=303)

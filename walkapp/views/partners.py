@@ -1,0 +1,61 @@
+"""Partners (ansvariga aktörer): open and overdue measures per partner, and the list the admin
+keeps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from ..access import ADMIN, COORDINATOR, current_user, requires
+from ..db import get_db
+from ..db import measures as measures_db
+from ..forms import PartnerForm
+
+bp = Blueprint("partners", __name__)
+
+
+@bp.get("/partners")
+@requires(COORDINATOR)
+def index():
+    return render_template(
+        "partners/index.html",
+        partners=measures_db.partner_counts(get_db(), date.today().isoformat()),
+    )
+
+
+@bp.route("/admin/partners", methods=["GET", "POST"])
+@requires(ADMIN)
+def admin():
+    db = get_db()
+    form = PartnerForm()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        # Case-blind in Python: SQLite's lower() leaves å, ä and ö alone.
+        taken = {p["name"].casefold() for p in measures_db.list_partners(db, active_only=False)}
+        if name.casefold() not in taken and measures_db.add_partner(
+            db, name, form.kind.data, current_user()["id"]
+        ):
+            flash(_("%(name)s är tillagd.", name=name))
+            return redirect(url_for("partners.admin"))
+        form.name.errors.append(_("Det finns redan en partner med det namnet."))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "partners/admin.html", form=form, partners=measures_db.list_partners(db, False)
+    ), status
+
+
+@bp.post("/admin/partners/<int:partner_id>/active")
+@requires(ADMIN)
+def set_active(partner_id: int):
+    active = request.form.get("active") == "1"
+    measures_db.set_partner_active(get_db(), partner_id, active, current_user()["id"])
+    return redirect(url_for("partners.admin"), code=303)
