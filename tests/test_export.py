@@ -16,7 +16,7 @@ import pytest
 from shapely.geometry import shape
 
 from tests.conftest import login
-from tests.test_coordinate import SERGEL, add_observation, partner_id
+from tests.test_coordinators import SERGEL, add_observation, partner_id
 from walkapp.db import measures as measures_db
 from walkapp.db import observations as obs_db
 from walkapp.db import places as places_db

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from . import places_index
 from .db import observations as obs_db
+from .db import partners as partners_db
 from .db import places as places_db
 from .db import transaction
 from .db import walks as walks_db
@@ -134,7 +135,7 @@ def _create_earlier_walk(db, index, now: datetime) -> None:
         meeting_point="Odenplans tunnelbaneuppgång",
         place_ids=[by_name[n] for n in ("Odenplan", "Vasaparken") if n in by_name],
     )
-    partners = {p["name"]: p["id"] for p in places_db.list_partners(db)}
+    partners = {p["name"]: p["id"] for p in partners_db.list_partners(db)}
     stored = []
     with transaction(db):
         walker_id = walks_db.add_walker(db, walk["id"], "")

@@ -11,6 +11,7 @@ import sqlite_utils
 from shapely.geometry import shape
 
 from .db import observations as obs_db
+from .db import partners as partners_db
 from .db import places as places_db
 from .db import transaction
 from .places import RELATIONS, Place, PlaceIndex, area_from_features
@@ -74,7 +75,7 @@ def import_places(
     """Store validated places and re-assign every observation, all in one transaction."""
     with transaction(db):
         counts = places_db.save_places(db, places, replace=replace)
-        places_db.ensure_partners(db, sorted({p for place in places for p in place["partners"]}))
+        partners_db.ensure_partners(db, sorted({p for place in places for p in place["partners"]}))
         counts["reassigned"] = reassign_all(db, build_index(db, near_m))
     return counts
 

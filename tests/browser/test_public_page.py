@@ -8,7 +8,7 @@ import pytest
 from public.seeding import HOTORGET, PLATTAN, add_finding, seed_walk
 
 from walkapp.db import connect, database_path
-from walkapp.db import places as places_db
+from walkapp.db import partners as partners_db
 from walkapp.db import promises as promises_db
 from walkapp.db import public as public_db
 from walkapp.public import today
@@ -36,7 +36,7 @@ def public_site(live_server):
     promises_db.add_activity(
         db, youth["id"], f"{year}-01-02", "Uppsökande arbete vid Sergels torg", None, None
     )
-    places_db.ensure_partners(db, ["Trafikkontoret"])
+    partners_db.ensure_partners(db, ["Trafikkontoret"])
     for day, places in (("01-01", (PLATTAN,)), ("01-02", (PLATTAN, HOTORGET))):
         walk = seed_walk(db, f"{year}-{day}T18:00", places=places)
         first = add_finding(db, walk["id"], None, category="lighting")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import login
 
-from walkapp.db import places as places_db
+from walkapp.db import partners as partners_db
 from walkapp.db import promises as promises_db
 from walkapp.db import public as public_db
 from walkapp.public import today
@@ -18,7 +18,7 @@ def test_dashboard_shows_pace_planned_walks_and_measures_per_partner(db, client,
     held = seed_walk(db, f"{year}-01-01T00:00")
     seed_walk(db, f"{year}-12-31T18:00", state="planned", title="Nyårsvandring Odenplan")
     seed_walk(db, f"{year + 1}-01-15T18:00", state="planned", title="Nästa års vandring")
-    places_db.ensure_partners(db, ["Trafikkontoret", "Lidingö stad"])
+    partners_db.ensure_partners(db, ["Trafikkontoret", "Lidingö stad"])
     partners = dict(db.execute("select name, id from partners").fetchall())
     late, open_, _ = (add_finding(db, held["id"], None) for _ in range(3))
     public_db.set_measure_status(

@@ -7,7 +7,7 @@ import json
 from babel.dates import format_date
 
 from walkapp.access import make_walker_token
-from walkapp.db import places as places_db
+from walkapp.db import partners as partners_db
 from walkapp.db import public as public_db
 from walkapp.db import walks as walks_db
 from walkapp.public import today
@@ -36,7 +36,7 @@ def test_follow_up_shows_the_coordinators_change_and_own_note_but_not_the_others
     app, db, client, users
 ):
     walk, token, mine, theirs = _walk_with_two_walkers(app, db)
-    places_db.ensure_partners(db, ["Trafikkontoret"])
+    partners_db.ensure_partners(db, ["Trafikkontoret"])
     partner = db.execute("select id from partners where name = 'Trafikkontoret'").fetchone()[0]
     url = f"/j/{walk['code']}/uppfoljning"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from walkapp.db import places as places_db
+from walkapp.db import partners as partners_db
 from walkapp.db import public as public_db
 from walkapp.public import today
 
@@ -48,7 +48,7 @@ def test_public_page_and_its_data_hold_no_notes_names_photos_incidents_or_positi
 ):
     year = today().year
     seeded = seed_privacy_markers(db, year)
-    places_db.ensure_partners(db, ["Trafikkontoret"])
+    partners_db.ensure_partners(db, ["Trafikkontoret"])
     partner = db.execute("select id from partners where name = 'Trafikkontoret'").fetchone()[0]
     public_db.set_measure_status(db, seeded["fixed"], "done", users["coordinator"], partner)
     public_db.set_measure_status(db, seeded["incident"], "done", users["coordinator"], partner)

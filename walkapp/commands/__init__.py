@@ -1,1 +1,1 @@
-"""Feature commands: each module may define COMMANDS, a tuple of click commands."""
+"""The `walkapp` commands, one module per product word; each defines COMMANDS, a tuple of click commands."""

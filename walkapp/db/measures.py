@@ -184,45 +184,6 @@ def status_changes_since(db: sqlite_utils.Database, place_id: int, since: str) -
     )
 
 
-# --- partners (the admin keeps the list) ---
-
-
-def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
-    sql = "select * from partners" + (" where active = 1" if active_only else "") + " order by name"
-    return list(db.query(sql))
-
-
-def partner_counts(db: sqlite_utils.Database, today: str) -> list[dict]:
-    return list(
-        db.query(
-            "select pa.id, pa.name, pa.active,"
-            f" coalesce(sum(m.status in ({', '.join('?' * len(OPEN))})), 0) as open,"
-            f" coalesce(sum(m.status in ({', '.join('?' * len(OPEN))})"
-            " and m.deadline is not null and m.deadline < ?), 0) as overdue,"
-            " coalesce(sum(m.status in ('done', 'verified')), 0) as done"
-            " from partners pa left join measures m on m.partner_id = pa.id"
-            " group by pa.id order by pa.name",
-            [*OPEN, *OPEN, today],
-        )
-    )
-
-
-def add_partner(db: sqlite_utils.Database, name: str, kind: str, user_id: int | None) -> bool:
-    with transaction(db):
-        cursor = db.execute(
-            "insert or ignore into partners (name, kind) values (?, ?)", [name, kind]
-        )
-        if cursor.rowcount:
-            record(db, user_id, "create", "partner", cursor.lastrowid, {"name": name, "kind": kind})
-    return bool(cursor.rowcount)
-
-
-def set_partner_active(db: sqlite_utils.Database, partner_id: int, active: bool, user_id) -> None:
-    with transaction(db):
-        db.execute("update partners set active = ? where id = ?", [int(active), partner_id])
-        record(db, user_id, "update", "partner", partner_id, {"active": active})
-
-
 def iter_lines(db: sqlite_utils.Database, where: str, params) -> Iterator[dict]:
     """Like the lists above, one row at a time from the cursor (for streamed exports)."""
     cursor = db.execute(_LINE + where, params)

@@ -137,13 +137,3 @@ def set_district_included(db: sqlite_utils.Database, district_id: int, included:
     with transaction(db):
         db.execute("update districts set included = ? where id = ?", [int(included), district_id])
         _bump_version(db)
-
-
-def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
-    sql = "select * from partners" + (" where active = 1" if active_only else "") + " order by name"
-    return list(db.query(sql))
-
-
-def ensure_partners(db: sqlite_utils.Database, names: list[str]) -> None:
-    for name in names:
-        db.execute("insert or ignore into partners (name) values (?)", [name])

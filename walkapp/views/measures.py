@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
+from ..db import partners as partners_db
 from ..db import places as places_db
 from ..forms import StatusForm, TriageForm
 from ..measures import (
@@ -85,7 +86,7 @@ def triage(observation_id: str):
         }
     )
     form.status.choices = _status_choices()
-    partners = measures_db.list_partners(db)
+    partners = partners_db.list_partners(db)
     form.partner_id.choices = [(0, _("– ingen vald –"))] + [(p["id"], p["name"]) for p in partners]
     if form.validate_on_submit():
         changes, errors = triage_changes(
@@ -186,7 +187,7 @@ def index():
     return render_template(
         "measures/index.html",
         rows=rows,
-        partners=measures_db.list_partners(db, active_only=False),
+        partners=partners_db.list_partners(db, active_only=False),
         places=places_db.list_places(db),
         chosen={"partner": partner_id, "place": place_id, "statuses": statuses, "overdue": overdue},
         today=date.today().isoformat(),

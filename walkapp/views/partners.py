@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..access import ADMIN, COORDINATOR, current_user, requires
 from ..db import get_db
-from ..db import measures as measures_db
+from ..db import partners as partners_db
 from ..forms import PartnerForm
 
 bp = Blueprint("partners", __name__)
@@ -28,7 +28,7 @@ bp = Blueprint("partners", __name__)
 def index():
     return render_template(
         "partners/index.html",
-        partners=measures_db.partner_counts(get_db(), date.today().isoformat()),
+        partners=partners_db.partner_counts(get_db(), date.today().isoformat()),
     )
 
 
@@ -40,8 +40,8 @@ def admin():
     if form.validate_on_submit():
         name = form.name.data.strip()
         # Case-blind in Python: SQLite's lower() leaves å, ä and ö alone.
-        taken = {p["name"].casefold() for p in measures_db.list_partners(db, active_only=False)}
-        if name.casefold() not in taken and measures_db.add_partner(
+        taken = {p["name"].casefold() for p in partners_db.list_partners(db, active_only=False)}
+        if name.casefold() not in taken and partners_db.add_partner(
             db, name, form.kind.data, current_user()["id"]
         ):
             flash(_("%(name)s är tillagd.", name=name))
@@ -49,7 +49,7 @@ def admin():
         form.name.errors.append(_("Det finns redan en partner med det namnet."))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "partners/admin.html", form=form, partners=measures_db.list_partners(db, False)
+        "partners/admin.html", form=form, partners=partners_db.list_partners(db, False)
     ), status
 
 
@@ -57,5 +57,5 @@ def admin():
 @requires(ADMIN)
 def set_active(partner_id: int):
     active = request.form.get("active") == "1"
-    measures_db.set_partner_active(get_db(), partner_id, active, current_user()["id"])
+    partners_db.set_partner_active(get_db(), partner_id, active, current_user()["id"])
     return redirect(url_for("partners.admin"), code=303)

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from ..access import ADMIN, COORDINATOR, current_user, requires
 from ..db import audit, get_db, transaction
 from ..db import measures as measures_db
+from ..db import partners as partners_db
 from ..db import places as places_db
 from ..db import walks as walks_db
 from ..forms import PlaceForm, PlacesUploadForm
@@ -210,7 +211,7 @@ def admin_edit(place_id: int):
             }
             places_db.update_place(db, place_id, **changes)
             with transaction(db):
-                places_db.ensure_partners(db, partners)
+                partners_db.ensure_partners(db, partners)
                 audit.record(db, current_user()["id"], "update", "place", place_id, changes)
             flash(_("Platsen är sparad."))
             return redirect(url_for("places.admin_index"))

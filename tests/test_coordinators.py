@@ -14,7 +14,7 @@ from tests.conftest import login, make_app
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import measures as measures_db
 from walkapp.db import observations as obs_db
-from walkapp.db import places as places_db
+from walkapp.db import partners as partners_db
 from walkapp.db import walks as walks_db
 from walkapp.places_index import current_index
 
@@ -52,8 +52,8 @@ def walk(db):
 
 
 def partner_id(db, name):
-    places_db.ensure_partners(db, [name])
-    return next(p["id"] for p in measures_db.list_partners(db) if p["name"] == name)
+    partners_db.ensure_partners(db, [name])
+    return next(p["id"] for p in partners_db.list_partners(db) if p["name"] == name)
 
 
 def test_plan_a_walk_and_see_its_join_code(staff, db):
@@ -339,4 +339,4 @@ def test_admin_keeps_the_partner_list(client, users, db):
     assert client.post("/admin/partners", data={"name": "", "kind": "other"}).status_code == 400
     pid = partner_id(db, "Fastighets AB Plattan")
     client.post(f"/admin/partners/{pid}/active", data={"active": "0"})
-    assert pid not in {p["id"] for p in measures_db.list_partners(db)}
+    assert pid not in {p["id"] for p in partners_db.list_partners(db)}

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.test_capture import SERGELS_TORG, join, record
 from tests.conftest import PASSWORD, LiveServer, make_app
 from walkapp.db import connect, database_path
-from walkapp.db import places as places_db
+from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db
 from walkapp.passwords import hash_password
 
@@ -24,7 +24,7 @@ def server(tmp_path):
     server = LiveServer(make_app(tmp_path, TILE_URL="none"))
     db = connect(database_path(server.app))
     users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
-    places_db.ensure_partners(db, ["Trafikkontoret"])
+    partners_db.ensure_partners(db, ["Trafikkontoret"])
     db.close()
     yield server
     server.stop()

@@ -1,0 +1,80 @@
+"""`walkapp import-places`, `export-places` and `assign`: the prioritised places from the shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .. import places_index
+from ..db import get_db
+from ..db import places as places_db
+from ..places import InvalidCoordinates
+from ..places_upload import PlaceImportError, parse_places, places_to_geojson
+
+
+def _base_url() -> str:
+    return str(current_app.config["WALKAPP_PUBLIC_URL"] or "http://127.0.0.1:8000")
+
+
+def _near_m() -> float:
+    return float(current_app.config["WALKAPP_NEAR_DISTANCE_M"])
+
+
+@click.command("import-places")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--replace/--upsert",
+    default=True,
+    show_default=True,
+    help="replace: places missing from the file are deactivated; upsert: they stay.",
+)
+@with_appcontext
+def import_places_command(file: Path, replace: bool):
+    """Replace or upsert places from a GeoJSON FeatureCollection (WGS84)."""
+    try:
+        places = parse_places(file.read_bytes())
+    except PlaceImportError as error:
+        for problem in error.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo("Nothing was changed.", err=True)
+        sys.exit(1)
+    counts = places_index.import_places(get_db(), places, replace=replace, near_m=_near_m())
+    click.echo(json.dumps(counts))
+
+
+@click.command("export-places")
+@with_appcontext
+def export_places_command():
+    """Print the places as a GeoJSON FeatureCollection."""
+    places = places_db.list_places(get_db(), active_only=True)
+    click.echo(json.dumps(places_to_geojson(places), ensure_ascii=False))
+
+
+@click.command("assign")
+@click.argument("lon")
+@click.argument("lat")
+@with_appcontext
+def assign_command(lon: str, lat: str):
+    """Print which place LON LAT is assigned to, as JSON."""
+    index = places_index.current_index(get_db(), _near_m())
+    try:
+        result = index.assign(_number(lon, "lon"), _number(lat, "lat"))
+    except InvalidCoordinates as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(result.as_dict(index.names), ensure_ascii=False))
+
+
+def _number(raw: str, field: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise InvalidCoordinates(field, f"{field} must be a number, got {raw!r}") from None
+
+
+COMMANDS = (import_places_command, export_places_command, assign_command)

@@ -1,0 +1,78 @@
+"""`walkapp init-db`, `demo` and `serve`: a database, something to look at, and the server."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .. import demo, places_index
+from ..db import get_db
+
+
+def _base_url() -> str:
+    return str(current_app.config["WALKAPP_PUBLIC_URL"] or "http://127.0.0.1:8000")
+
+
+def _near_m() -> float:
+    return float(current_app.config["WALKAPP_NEAR_DISTANCE_M"])
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create or upgrade the database; load the shipped places into an empty one."""
+    # Migrations already ran in create_app(); this loads the shipped geodata.
+    db = get_db()
+    loaded = places_index.load_shipped_geodata(
+        db, Path(current_app.config["WALKAPP_GEODATA_DIR"]), _near_m()
+    )
+    click.echo(f"Database ready: {Path(current_app.config['WALKAPP_INSTANCE']) / 'walkapp.db'}")
+    if loaded:
+        click.echo(f"Loaded shipped geodata: {json.dumps(loaded, ensure_ascii=False)}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--threads", default=4, show_default=True, type=int)
+def serve_command(host: str, port: int, workers: int, threads: int):
+    """Run walkapp under gunicorn."""
+    click.echo(f"walkapp on http://{host}:{port}/", err=True)
+    sys.stdout.flush()
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-",
+        "walkapp.wsgi:app",
+    ]
+    os.execv(sys.executable, args)
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Fill the database with a demo walk at Sergels torg/Plattan."""
+    db = get_db()
+    places_index.load_shipped_geodata(
+        db, Path(current_app.config["WALKAPP_GEODATA_DIR"]), _near_m()
+    )
+    walk = demo.create_demo(db, _near_m(), _base_url())
+    click.echo(json.dumps(walk, ensure_ascii=False))
+
+
+COMMANDS = (init_db_command, demo_command, serve_command)

@@ -1,0 +1,51 @@
+"""`walkapp create-walk`: plan a walk from the shell; prints it as JSON with its join link."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .. import demo
+from ..db import get_db
+from ..db import places as places_db
+from ..db import walks as walks_db
+
+
+def _base_url() -> str:
+    return str(current_app.config["WALKAPP_PUBLIC_URL"] or "http://127.0.0.1:8000")
+
+
+def _near_m() -> float:
+    return float(current_app.config["WALKAPP_NEAR_DISTANCE_M"])
+
+
+@click.command("create-walk")
+@click.option("--title", required=True)
+@click.option("--starts-at", required=True, help="ISO date and time, e.g. 2026-12-03T18:00")
+@click.option("--place", "place_names", multiple=True, help="a place name; repeat for several")
+@with_appcontext
+def create_walk_command(title: str, starts_at: str, place_names: tuple[str, ...]):
+    """Create a walk and print it as JSON with its id, code and join URL."""
+    try:
+        datetime.fromisoformat(starts_at)
+    except ValueError:
+        click.echo(f"error: --starts-at {starts_at!r} is not an ISO date and time", err=True)
+        sys.exit(1)
+    db = get_db()
+    by_name = {place["name"]: place["id"] for place in places_db.list_places(db)}
+    missing = [name for name in place_names if name not in by_name]
+    if missing:
+        click.echo(f"error: unknown place(s): {', '.join(missing)}", err=True)
+        sys.exit(1)
+    walk = walks_db.create_walk(
+        db, title=title, starts_at=starts_at, place_ids=[by_name[n] for n in place_names]
+    )
+    click.echo(json.dumps(demo.walk_summary(walk, _base_url()), ensure_ascii=False))
+
+
+COMMANDS = (create_walk_command,)
