@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from .observations import parse_uuid
 from .places import metres_between
+from .vocabulary import OPEN_STATUSES
 
 NEEDS_PARTNER = ("assigned", "planned")
 
@@ -59,7 +60,6 @@ def triage_changes(
     return changes, {}
 
 
-OPEN = ("new", "assigned", "planned")
 SAME_FINDING_M = 25.0
 DEFAULT_LOOKBACK_DAYS = 90
 
@@ -78,7 +78,7 @@ def open_measures(lines: list[dict], today: date) -> list[dict]:
     """Open measures, overdue first (oldest deadline first), then by deadline, then undated."""
     rows = []
     for line in lines:
-        if line["status"] not in OPEN:
+        if line["status"] not in OPEN_STATUSES:
             continue
         overdue = bool(line["deadline"]) and date.fromisoformat(line["deadline"]) < today
         rows.append({**line, "overdue": overdue})

@@ -75,6 +75,8 @@ STATUS_LABELS_SV = {
 # Open = still to be dealt with; closed = done, verified, impossible or a duplicate.
 OPEN_STATUSES = ("new", "assigned", "planned")
 CLOSED_STATUSES = ("done", "verified", "not_possible", "duplicate")
+# Fixed = what the public page and the follow-up count as done.
+FIXED_STATUSES = ("done", "verified")
 
 LIGHT_CONDITIONS: dict[str, object] = {
     "dark": _l("Mörker"),

@@ -38,6 +38,21 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def marks(values) -> str:
+    """Placeholders for `in (…)`: marks(["a", "b"]) == "?, ?"."""
+    return ", ".join("?" * len(values))
+
+
+def quoted(values) -> str:
+    """An `in (…)` list of the product's own constants (never user input): "'a', 'b'"."""
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def one(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
+    """The first row of a query as a dict, or None."""
+    return next(iter(db.query(sql, params)), None)
+
+
 def database_path(app=None) -> Path:
     app = app or current_app
     return Path(app.config["WALKAPP_INSTANCE"]) / "walkapp.db"

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
-from . import now, transaction
+from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
+from . import marks, now, transaction
 from .audit import record
 
-OPEN = ("new", "assigned", "planned")
 FIELDS = ("status", "partner_id", "deadline", "reason", "duplicate_of", "comment")
 
 # One observation with everything a triage or protocol line shows.
@@ -62,17 +62,16 @@ def filtered_lines(
         clauses.append("m.partner_id = ?")
         params.append(partner_id)
     if statuses:
-        clauses.append(f"m.status in ({', '.join('?' * len(statuses))})")
+        clauses.append(f"m.status in ({marks(statuses)})")
         params.extend(statuses)
     if place_id is not None:
         clauses.append("o.place_id = ?")
         params.append(place_id)
     if overdue_on is not None:
         clauses.append(
-            f"m.status in ({', '.join('?' * len(OPEN))}) and m.deadline is not null"
-            " and m.deadline < ?"
+            f"m.status in ({marks(OPEN_STATUSES)}) and m.deadline is not null and m.deadline < ?"
         )
-        params.extend([*OPEN, overdue_on])
+        params.extend([*OPEN_STATUSES, overdue_on])
     where = (" where " + " and ".join(clauses)) if clauses else ""
     return _lines(
         db, where + " order by pa.name is null, pa.name, m.deadline is null, m.deadline", params
@@ -150,12 +149,12 @@ def same_category_candidates(
             "select o.id, o.lon, o.lat, o.recorded_at, o.note, w.title as walk_title, m.status"
             " from observations o join measures m on m.observation_id = o.id"
             " join walks w on w.id = o.walk_id"
-            f" where o.category = ? and o.id != ? and m.status in ({', '.join('?' * len(OPEN))})"
+            f" where o.category = ? and o.id != ? and m.status in ({marks(OPEN_STATUSES)})"
             " and o.lon between ? and ? and o.lat between ? and ?",
             [
                 observation["category"],
                 observation["id"],
-                *OPEN,
+                *OPEN_STATUSES,
                 observation["lon"] - 2 * degrees,
                 observation["lon"] + 2 * degrees,
                 observation["lat"] - degrees,
@@ -176,11 +175,11 @@ def status_changes_since(db: sqlite_utils.Database, place_id: int, since: str) -
     """Measures of a place that became done or verified on or after `since` (a date)."""
     return _lines(
         db,
-        " where o.place_id = ? and m.status in ('done', 'verified') and exists ("
+        f" where o.place_id = ? and m.status in ({marks(FIXED_STATUSES)}) and exists ("
         " select 1 from measure_history h where h.observation_id = o.id and h.field = 'status'"
-        " and h.new_value in ('done', 'verified') and h.changed_at >= ?)"
+        f" and h.new_value in ({marks(FIXED_STATUSES)}) and h.changed_at >= ?)"
         " order by m.updated_at desc",
-        [place_id, since],
+        [place_id, *FIXED_STATUSES, *FIXED_STATUSES, since],
     )
 
 
@@ -203,8 +202,8 @@ def open_counts_by_place(db: sqlite_utils.Database) -> dict[int, int]:
         place_id: count
         for place_id, count in db.execute(
             "select o.place_id, count(*) from observations o join measures m"
-            f" on m.observation_id = o.id where m.status in ({', '.join('?' * len(OPEN))})"
+            f" on m.observation_id = o.id where m.status in ({marks(OPEN_STATUSES)})"
             " and o.place_id is not null group by o.place_id",
-            list(OPEN),
+            list(OPEN_STATUSES),
         )
     }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import transaction
+from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
+from . import marks, transaction
 from .audit import record
-from .measures import OPEN
 
 
 def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
@@ -18,13 +18,13 @@ def partner_counts(db: sqlite_utils.Database, today: str) -> list[dict]:
     return list(
         db.query(
             "select pa.id, pa.name, pa.active,"
-            f" coalesce(sum(m.status in ({', '.join('?' * len(OPEN))})), 0) as open,"
-            f" coalesce(sum(m.status in ({', '.join('?' * len(OPEN))})"
+            f" coalesce(sum(m.status in ({marks(OPEN_STATUSES)})), 0) as open,"
+            f" coalesce(sum(m.status in ({marks(OPEN_STATUSES)})"
             " and m.deadline is not null and m.deadline < ?), 0) as overdue,"
-            " coalesce(sum(m.status in ('done', 'verified')), 0) as done"
+            f" coalesce(sum(m.status in ({marks(FIXED_STATUSES)})), 0) as done"
             " from partners pa left join measures m on m.partner_id = pa.id"
             " group by pa.id order by pa.name",
-            [*OPEN, *OPEN, today],
+            [*OPEN_STATUSES, *OPEN_STATUSES, today, *FIXED_STATUSES],
         )
     )
 

@@ -12,9 +12,9 @@ from collections import defaultdict
 
 import sqlite_utils
 
+from ..vocabulary import FIXED_STATUSES
+from . import marks, quoted
 from .measures import update_measure
-
-FIXED_STATUSES = ("done", "verified")
 
 # Findings the public may count: not incidents, not duplicates, from walks held (closed) that year.
 # Driven from the walks (a range on walks_starts_at), then each walk's observations by index.
@@ -37,10 +37,9 @@ def _place_names(db: sqlite_utils.Database, walk_ids: list[str]) -> dict[str, li
     names: dict[str, list[str]] = defaultdict(list)
     if not walk_ids:
         return names
-    marks = ", ".join("?" * len(walk_ids))
     for walk_id, name in db.execute(
         "select wp.walk_id, p.name from walk_places wp join places p on p.id = wp.place_id"
-        f" where wp.walk_id in ({marks}) order by wp.walk_id, wp.position",
+        f" where wp.walk_id in ({marks(walk_ids)}) order by wp.walk_id, wp.position",
         walk_ids,
     ):
         names[walk_id].append(name)
@@ -53,7 +52,7 @@ def walks_held(db: sqlite_utils.Database, year: int) -> list[dict]:
         db.query(
             "with findings as (" + _PUBLIC_FINDINGS + ")"
             " select w.id, w.starts_at, w.light, count(f.walk_id) as findings,"
-            " coalesce(sum(f.status in ('done', 'verified')), 0) as fixed"
+            f" coalesce(sum(f.status in ({quoted(FIXED_STATUSES)})), 0) as fixed"
             " from walks w left join findings f on f.walk_id = w.id"
             " where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end"
             " group by w.id order by w.starts_at desc",

@@ -12,6 +12,7 @@ import pkgutil
 from flask import Flask
 from flask_babel import get_locale
 
+from .. import vocabulary
 from ..access import current_user
 from . import errors
 
@@ -32,4 +33,11 @@ def register_views(app: Flask) -> None:
 
     @app.context_processor
     def template_globals():
-        return {"current_user": current_user(), "current_locale": str(get_locale() or "sv")}
+        return {
+            "current_user": current_user(),
+            "current_locale": str(get_locale() or "sv"),
+            # The product's rules, from their one module: no status list is written in a template.
+            "OPEN_STATUSES": vocabulary.OPEN_STATUSES,
+            "FIXED_STATUSES": vocabulary.FIXED_STATUSES,
+            "RATING_COLOURS": vocabulary.RATING_COLOURS,
+        }

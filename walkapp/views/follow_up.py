@@ -13,7 +13,7 @@ from ..access import WALKER, requires
 from ..db import get_db
 from ..db import public as public_db
 from ..db import walks as walks_db
-from ..vocabulary import CATEGORIES, RATINGS
+from ..vocabulary import CATEGORIES, FIXED_STATUSES, RATINGS
 
 bp = Blueprint("follow_up", __name__)
 
@@ -53,7 +53,7 @@ def page(code: str):
         findings=findings,
         mine=[f for f in findings if f["mine"]],
         others=[f for f in findings if not f["mine"]],
-        fixed=sum(f["status"] in public_db.FIXED_STATUSES for f in findings),
+        fixed=sum(f["status"] in FIXED_STATUSES for f in findings),
         categories=CATEGORIES,
         ratings=RATINGS,
         text=public,
@@ -73,7 +73,7 @@ def summary(code: str):
                 "state": walk["state"],
                 "findings": len(findings),
                 "mine": sum(1 for f in findings if f["mine"]),
-                "fixed": sum(f["status"] in public_db.FIXED_STATUSES for f in findings),
+                "fixed": sum(f["status"] in FIXED_STATUSES for f in findings),
                 "last_change": max((public.last_change(f) for f in findings), default=None),
             }
         )

@@ -25,11 +25,10 @@ from ..db import partners as partners_db
 from ..db import places as places_db
 from ..forms import StatusForm, TriageForm
 from ..measures import (
-    OPEN,
     triage_changes,
 )
 from ..places import metres_between
-from ..vocabulary import CATEGORIES, MEASURE_STATUSES, RATINGS
+from ..vocabulary import CATEGORIES, MEASURE_STATUSES, OPEN_STATUSES, RATINGS
 from .shared import int_arg
 
 bp = Blueprint("measures", __name__)
@@ -173,7 +172,7 @@ def index():
     if unknown:
         abort(400, description=_("Okänd status: %(s)s", s=", ".join(unknown)))
     if "open" in statuses:
-        statuses = tuple(s for s in statuses if s != "open") + OPEN
+        statuses = tuple(s for s in statuses if s != "open") + OPEN_STATUSES
     partner_id = int_arg("partner")
     place_id = int_arg("place")
     overdue = request.args.get("overdue") == "1"

@@ -26,10 +26,10 @@ from ..db import partners as partners_db
 from ..db import places as places_db
 from ..db import walks as walks_db
 from ..forms import PlaceForm, PlacesUploadForm
-from ..measures import OPEN, compare_latest_walk, counts, default_since, open_measures
+from ..measures import compare_latest_walk, counts, default_since, open_measures
 from ..places_index import import_places
 from ..places_upload import PlaceImportError, parse_places
-from ..vocabulary import CATEGORIES, MEASURE_STATUSES, RATINGS
+from ..vocabulary import CATEGORIES, MEASURE_STATUSES, OPEN_STATUSES, RATINGS
 from .measures import status_form
 from .shared import date_arg
 
@@ -43,7 +43,7 @@ def index():
     today = date.today().isoformat()
     rows = []
     for place in places_db.list_places(db):
-        open_rows = measures_db.filtered_lines(db, statuses=OPEN, place_id=place["id"])
+        open_rows = measures_db.filtered_lines(db, statuses=OPEN_STATUSES, place_id=place["id"])
         overdue = sum(1 for r in open_rows if r["deadline"] and r["deadline"] < today)
         rows.append({**place, "open": len(open_rows), "overdue": overdue})
     return render_template("places/index.html", places=rows)
