@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
+from . import marks
 from .measures import iter_lines
 
 
 def _in(column: str, values: list, clauses: list, params: list) -> None:
     if values:
-        clauses.append(f"{column} in ({', '.join('?' * len(values))})")
+        clauses.append(f"{column} in ({marks(values)})")
         params.extend(values)
 
 

@@ -37,8 +37,7 @@ def _lines(db: sqlite_utils.Database, where: str, params) -> list[dict]:
 
 
 def get_line(db: sqlite_utils.Database, observation_id: str) -> dict | None:
-    rows = _lines(db, " where o.id = ?", [observation_id])
-    return rows[0] if rows else None
+    return next(iter(_lines(db, " where o.id = ?", [observation_id])), None)
 
 
 def lines_for_walk(db: sqlite_utils.Database, walk_id: str) -> list[dict]:

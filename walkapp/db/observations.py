@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import now
+from . import marks, now, one
 
 COLUMNS = (
     "id",
@@ -25,8 +25,7 @@ COLUMNS = (
 
 
 def get_observation(db: sqlite_utils.Database, observation_id: str) -> dict | None:
-    rows = list(db.query("select * from observations where id = ?", [observation_id]))
-    return rows[0] if rows else None
+    return one(db, "select * from observations where id = ?", [observation_id])
 
 
 def insert_observation(db: sqlite_utils.Database, record: dict) -> bool:
@@ -39,7 +38,7 @@ def insert_observation(db: sqlite_utils.Database, record: dict) -> bool:
     values = [record.get(column) for column in COLUMNS]
     cursor = db.execute(
         f"insert or ignore into observations ({', '.join(COLUMNS)}, received_at, updated_at)"
-        f" values ({', '.join('?' * len(COLUMNS))}, ?, ?)",
+        f" values ({marks(COLUMNS)}, ?, ?)",
         [*values, stamp, stamp],
     )
     if cursor.rowcount == 0:
@@ -147,7 +146,7 @@ def insert_many(db: sqlite_utils.Database, records: list[dict]) -> None:
     stamp = now()
     db.conn.executemany(
         f"insert into observations ({', '.join(COLUMNS)}, received_at, updated_at)"
-        f" values ({', '.join('?' * len(COLUMNS))}, ?, ?)",
+        f" values ({marks(COLUMNS)}, ?, ?)",
         [
             [record.get(column, 0 if column == "late" else None) for column in COLUMNS]
             + [stamp, stamp]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import now
+from . import now, one
 
 
 def get_photo(db: sqlite_utils.Database, photo_id: str) -> dict | None:
-    rows = list(db.query("select * from photos where id = ?", [photo_id]))
-    return rows[0] if rows else None
+    return one(db, "select * from photos where id = ?", [photo_id])
 
 
 def insert_photo(db: sqlite_utils.Database, photo_id: str, observation_id: str, stored) -> bool:

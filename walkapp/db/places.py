@@ -6,7 +6,7 @@ import json
 
 import sqlite_utils
 
-from . import now, transaction
+from . import marks, now, one, transaction
 
 
 def places_version(db: sqlite_utils.Database) -> int:
@@ -36,8 +36,8 @@ def list_places(db: sqlite_utils.Database, active_only: bool = True) -> list[dic
 
 
 def get_place(db: sqlite_utils.Database, place_id: int) -> dict | None:
-    rows = list(db.query("select * from places where id = ?", [place_id]))
-    return _place_row(rows[0]) if rows else None
+    row = one(db, "select * from places where id = ?", [place_id])
+    return _place_row(row) if row else None
 
 
 def count_places(db: sqlite_utils.Database) -> int:
@@ -79,9 +79,8 @@ def save_places(db: sqlite_utils.Database, places: list[dict], replace: bool) ->
     deactivated = 0
     if replace:
         names = [place["name"] for place in places]
-        marks = ",".join("?" * len(names))
         deactivated = db.execute(
-            f"update places set active = 0, updated_at = ? where active = 1 and name not in ({marks})",
+            f"update places set active = 0, updated_at = ? where active = 1 and name not in ({marks(names)})",
             [stamp, *names],
         ).rowcount
     _bump_version(db)

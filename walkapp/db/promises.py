@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import now, transaction
+from . import now, one, transaction
 from .audit import record
 
 DEFAULT_AREA = "Lokalpolisområde Norrmalm"
 
 
 def _one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
-    rows = list(db.query(sql, params))
-    return rows[0] if rows else None
+    return one(db, sql, params)
 
 
 def list_promises(db: sqlite_utils.Database) -> list[dict]:
@@ -28,12 +27,12 @@ def promise_years(db: sqlite_utils.Database) -> list[int]:
 
 
 def get_promise(db: sqlite_utils.Database, promise_id: int) -> dict | None:
-    return _one(db, "select * from promises where id = ?", [promise_id])
+    return one(db, "select * from promises where id = ?", [promise_id])
 
 
 def promise_for_year(db: sqlite_utils.Database, year: int) -> dict | None:
     """The year's promise (the first by area, should there be several areas one day)."""
-    return _one(db, "select * from promises where year = ? order by area limit 1", [year])
+    return one(db, "select * from promises where year = ? order by area limit 1", [year])
 
 
 def list_commitments(db: sqlite_utils.Database, promise_id: int) -> list[dict]:
@@ -45,7 +44,7 @@ def list_commitments(db: sqlite_utils.Database, promise_id: int) -> list[dict]:
 
 
 def get_commitment(db: sqlite_utils.Database, commitment_id: int) -> dict | None:
-    return _one(db, "select * from commitments where id = ?", [commitment_id])
+    return one(db, "select * from commitments where id = ?", [commitment_id])
 
 
 def closed_walks_in_year(db: sqlite_utils.Database, year: int) -> int:
@@ -128,7 +127,7 @@ def add_activity(
 
 def delete_activity(db: sqlite_utils.Database, activity_id: int, user_id: int | None) -> bool:
     with transaction(db):
-        row = _one(db, "select * from activities where id = ?", [activity_id])
+        row = one(db, "select * from activities where id = ?", [activity_id])
         if row is None:
             return False
         db.execute("delete from activities where id = ?", [activity_id])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import now
+from . import now, one
 
 ROLES = ("coordinator", "admin")
 
@@ -27,10 +27,8 @@ def set_password(db: sqlite_utils.Database, username: str, password_hash: str) -
 
 
 def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
-    rows = list(db.query("select * from users where id = ? and active = 1", [user_id]))
-    return rows[0] if rows else None
+    return one(db, "select * from users where id = ? and active = 1", [user_id])
 
 
 def get_user_by_name(db: sqlite_utils.Database, username: str) -> dict | None:
-    rows = list(db.query("select * from users where username = ? and active = 1", [username]))
-    return rows[0] if rows else None
+    return one(db, "select * from users where username = ? and active = 1", [username])

@@ -7,7 +7,7 @@ import uuid
 
 import sqlite_utils
 
-from . import now, transaction
+from . import marks, now, one, transaction
 
 # No look-alikes: 0/O, 1/I/L are left out.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -48,7 +48,7 @@ def create_walk(
         columns = ["id", "title", "code", "starts_at", "created_at", *extra]
         values = [walk_id, title, code, starts_at, now(), *extra.values()]
         db.execute(
-            f"insert into walks ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+            f"insert into walks ({', '.join(columns)}) values ({marks(columns)})",
             values,
         )
         for position, place_id in enumerate(place_ids):
@@ -60,20 +60,15 @@ def create_walk(
 
 
 def get_walk(db: sqlite_utils.Database, walk_id: str) -> dict | None:
-    rows = list(db.query("select * from walks where id = ?", [walk_id]))
-    return rows[0] if rows else None
+    return one(db, "select * from walks where id = ?", [walk_id])
 
 
 def get_walk_by_code(db: sqlite_utils.Database, code: str) -> dict | None:
-    rows = list(db.query("select * from walks where code = ?", [normalise_code(code)]))
-    return rows[0] if rows else None
+    return one(db, "select * from walks where code = ?", [normalise_code(code)])
 
 
 def find_walk_by_title(db: sqlite_utils.Database, title: str) -> dict | None:
-    rows = list(
-        db.query("select * from walks where title = ? order by created_at limit 1", [title])
-    )
-    return rows[0] if rows else None
+    return one(db, "select * from walks where title = ? order by created_at limit 1", [title])
 
 
 def walk_place_ids(db: sqlite_utils.Database, walk_id: str) -> list[int]:
@@ -106,8 +101,7 @@ def add_walker(db: sqlite_utils.Database, walk_id: str, display_name: str = "") 
 
 
 def get_walker(db: sqlite_utils.Database, walker_id: str) -> dict | None:
-    rows = list(db.query("select * from walkers where id = ?", [walker_id]))
-    return rows[0] if rows else None
+    return one(db, "select * from walkers where id = ?", [walker_id])
 
 
 def count_walkers(db: sqlite_utils.Database, walk_id: str) -> int:
