@@ -152,7 +152,7 @@ def _create_earlier_walk(db, index, now: datetime) -> None:
                     partner,
                 )
             )
-        walks_db.set_state(db, walk["id"], "closed")
+    walks_db.set_state(db, walk["id"], "closed")
     for observation_id, status, partner in stored:
         if status != "new":
             # A planned measure has its deadline (PRODUCT.md): four weeks after the walk.

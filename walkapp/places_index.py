@@ -10,6 +10,7 @@ import numpy as np
 import sqlite_utils
 from shapely.geometry import shape
 
+from .db import audit as audit_db
 from .db import observations as obs_db
 from .db import partners as partners_db
 from .db import places as places_db
@@ -70,13 +71,18 @@ def reassign_all(db: sqlite_utils.Database, index: PlaceIndex) -> int:
 
 
 def import_places(
-    db: sqlite_utils.Database, places: list[dict], replace: bool, near_m: float
+    db: sqlite_utils.Database,
+    places: list[dict],
+    replace: bool,
+    near_m: float,
+    user_id: int | None = None,
 ) -> dict:
-    """Store validated places and re-assign every observation, all in one transaction."""
+    """Store validated places, re-assign every observation and audit it, in one transaction."""
     with transaction(db):
         counts = places_db.save_places(db, places, replace=replace)
         partners_db.ensure_partners(db, sorted({p for place in places for p in place["partners"]}))
         counts["reassigned"] = reassign_all(db, build_index(db, near_m))
+        audit_db.record(db, user_id, "import", "places", None, counts)
     return counts
 
 

@@ -7,6 +7,8 @@ import json
 import sqlite_utils
 
 from . import marks, now, one, transaction
+from .audit import record
+from .partners import ensure_partners
 
 
 def places_version(db: sqlite_utils.Database) -> int:
@@ -87,7 +89,11 @@ def save_places(db: sqlite_utils.Database, places: list[dict], replace: bool) ->
     return {"created": created, "updated": updated, "deactivated": deactivated}
 
 
-def update_place(db: sqlite_utils.Database, place_id: int, **fields) -> None:
+def update_place(
+    db: sqlite_utils.Database, place_id: int, user_id: int | None = None, **fields
+) -> None:
+    """Change a place (new partners are added to the list) with its audit entry, in one
+    transaction."""
     allowed = {"name", "priority", "description", "partners", "active"}
     sets, values = [], []
     for key, value in fields.items():
@@ -102,7 +108,10 @@ def update_place(db: sqlite_utils.Database, place_id: int, **fields) -> None:
             f"update places set {', '.join(sets)}, updated_at = ? where id = ?",
             [*values, now(), place_id],
         )
+        if fields.get("partners"):
+            ensure_partners(db, fields["partners"])
         _bump_version(db)
+        record(db, user_id, "update", "place", place_id, fields)
 
 
 def list_districts(db: sqlite_utils.Database) -> list[dict]:

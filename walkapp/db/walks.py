@@ -8,6 +8,7 @@ import uuid
 import sqlite_utils
 
 from . import marks, now, one, transaction
+from .audit import record
 
 # No look-alikes: 0/O, 1/I/L are left out.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -51,11 +52,8 @@ def create_walk(
             f"insert into walks ({', '.join(columns)}) values ({marks(columns)})",
             values,
         )
-        for position, place_id in enumerate(place_ids):
-            db.execute(
-                "insert into walk_places (walk_id, place_id, position) values (?, ?, ?)",
-                [walk_id, place_id, position],
-            )
+        _set_places(db, walk_id, place_ids)
+        record(db, extra.get("created_by"), "create", "walk", walk_id, {"title": title})
     return get_walk(db, walk_id)
 
 
@@ -84,11 +82,24 @@ def list_walks(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query("select * from walks order by starts_at desc"))
 
 
-def set_state(db: sqlite_utils.Database, walk_id: str, state: str) -> None:
+def set_state(
+    db: sqlite_utils.Database, walk_id: str, state: str, user_id: int | None = None
+) -> None:
+    """Move a walk to `state`, with its audit entry, in one transaction."""
     column = {"ongoing": "opened_at", "closed": "closed_at"}.get(state)
     sql = "update walks set state = ?" + (f", {column} = ?" if column else "") + " where id = ?"
     params = [state, now(), walk_id] if column else [state, walk_id]
-    db.execute(sql, params)
+    with transaction(db):
+        previous = one(db, "select state from walks where id = ?", [walk_id])
+        db.execute(sql, params)
+        record(
+            db,
+            user_id,
+            "state",
+            "walk",
+            walk_id,
+            {"from": previous and previous["state"], "to": state},
+        )
 
 
 def add_walker(db: sqlite_utils.Database, walk_id: str, display_name: str = "") -> str:
@@ -108,21 +119,33 @@ def count_walkers(db: sqlite_utils.Database, walk_id: str) -> int:
     return db.execute("select count(*) from walkers where walk_id = ?", [walk_id]).fetchone()[0]
 
 
-def update_walk(db: sqlite_utils.Database, walk_id: str, fields: dict, place_ids=None) -> None:
-    """Change a walk's facts (and, when given, its places). Inside the caller's transaction."""
+def update_walk(
+    db: sqlite_utils.Database,
+    walk_id: str,
+    fields: dict,
+    place_ids=None,
+    user_id: int | None = None,
+) -> None:
+    """Change a walk's facts (and, when given, its places) with the audit entry, in one transaction."""
     changed = {key: value for key, value in fields.items() if key in WALK_FIELDS}
-    if changed:
-        db.execute(
-            f"update walks set {', '.join(f'{key} = ?' for key in changed)} where id = ?",
-            [*changed.values(), walk_id],
-        )
-    if place_ids is not None:
-        db.execute("delete from walk_places where walk_id = ?", [walk_id])
-        for position, place_id in enumerate(place_ids):
+    with transaction(db):
+        if changed:
             db.execute(
-                "insert into walk_places (walk_id, place_id, position) values (?, ?, ?)",
-                [walk_id, place_id, position],
+                f"update walks set {', '.join(f'{key} = ?' for key in changed)} where id = ?",
+                [*changed.values(), walk_id],
             )
+        if place_ids is not None:
+            db.execute("delete from walk_places where walk_id = ?", [walk_id])
+            _set_places(db, walk_id, place_ids)
+        record(db, user_id, "update", "walk", walk_id, fields)
+
+
+def _set_places(db: sqlite_utils.Database, walk_id: str, place_ids) -> None:
+    for position, place_id in enumerate(place_ids):
+        db.execute(
+            "insert into walk_places (walk_id, place_id, position) values (?, ?, ?)",
+            [walk_id, place_id, position],
+        )
 
 
 def walks_with_counts(db: sqlite_utils.Database) -> list[dict]:

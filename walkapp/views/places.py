@@ -20,9 +20,8 @@ from flask import (
 from flask_babel import gettext as _
 
 from ..access import ADMIN, COORDINATOR, current_user, requires
-from ..db import audit, get_db, transaction
+from ..db import get_db
 from ..db import measures as measures_db
-from ..db import partners as partners_db
 from ..db import places as places_db
 from ..db import walks as walks_db
 from ..forms import PlaceForm, PlacesUploadForm
@@ -169,9 +168,8 @@ def admin_confirm():
         places,
         replace=request.form.get("mode") == "replace",
         near_m=float(current_app.config["WALKAPP_NEAR_DISTANCE_M"]),
+        user_id=current_user()["id"],
     )
-    with transaction(db):
-        audit.record(db, current_user()["id"], "import", "places", None, counts)
     path.unlink(missing_ok=True)
     flash(
         _(
@@ -209,10 +207,7 @@ def admin_edit(place_id: int):
                 "description": (form.description.data or "").strip(),
                 "partners": partners,
             }
-            places_db.update_place(db, place_id, **changes)
-            with transaction(db):
-                partners_db.ensure_partners(db, partners)
-                audit.record(db, current_user()["id"], "update", "place", place_id, changes)
+            places_db.update_place(db, place_id, current_user()["id"], **changes)
             flash(_("Platsen är sparad."))
             return redirect(url_for("places.admin_index"))
     status = 400 if request.method == "POST" else 200
@@ -227,7 +222,5 @@ def admin_set_active(place_id: int):
         abort(404)
     active = request.form.get("active") == "1"
     # Observations keep the place they were assigned; new ones no longer land in it.
-    places_db.update_place(db, place_id, active=int(active))
-    with transaction(db):
-        audit.record(db, current_user()["id"], "update", "place", place_id, {"active": active})
+    places_db.update_place(db, place_id, current_user()["id"], active=int(active))
     return redirect(url_for("places.admin_index"), code=303)

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..access import COORDINATOR, current_user, requires
-from ..db import audit, get_db, transaction
+from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
 from ..db import walks as walks_db
@@ -106,10 +106,6 @@ def new():
             created_by=current_user()["id"],
             **fields,
         )
-        with transaction(db):
-            audit.record(
-                db, current_user()["id"], "create", "walk", walk["id"], {"title": walk["title"]}
-            )
         flash(_("Vandringen är planerad."))
         return redirect(url_for("walks.show", walk_id=walk["id"]))
     status = 400 if request.method == "POST" else 200
@@ -124,9 +120,9 @@ def edit(walk_id: str):
     if form.validate_on_submit():
         db = get_db()
         fields = _fields(form)
-        with transaction(db):
-            walks_db.update_walk(db, walk_id, fields, place_ids=form.place_ids.data or [])
-            audit.record(db, current_user()["id"], "update", "walk", walk_id, fields)
+        walks_db.update_walk(
+            db, walk_id, fields, place_ids=form.place_ids.data or [], user_id=current_user()["id"]
+        )
         flash(_("Ändringarna är sparade."))
         return redirect(url_for("walks.show", walk_id=walk_id))
     status = 400 if request.method == "POST" else 200
@@ -167,16 +163,7 @@ def change_state(walk_id: str):
         flash(_("Den statusändringen går inte att göra."))
         return redirect(url_for("walks.show", walk_id=walk_id)), 303
     db = get_db()
-    with transaction(db):
-        walks_db.set_state(db, walk_id, target)
-        audit.record(
-            db,
-            current_user()["id"],
-            "state",
-            "walk",
-            walk_id,
-            {"from": walk["state"], "to": target},
-        )
+    walks_db.set_state(db, walk_id, target, current_user()["id"])
     return redirect(url_for("walks.show", walk_id=walk_id))
 
 
