@@ -21,7 +21,9 @@ def _load_geodata_once(app: Flask) -> None:
     database = db.connect(db.database_path(app))
     try:
         load_shipped_geodata(
-            database, Path(app.config["WALKAPP_GEODATA_DIR"]), app.config["WALKAPP_NEAR_DISTANCE_M"]
+            database,
+            app.extensions["walkapp_settings"].geodata_dir,
+            app.extensions["walkapp_settings"].near_distance_m,
         )
     finally:
         database.close()
@@ -41,7 +43,7 @@ def _translation_domains() -> dict[str, str]:
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app. `config` overrides settings (names as in config.DEFAULTS) and Flask keys."""
+    """Build the app. `config` overrides settings (names as in settings.DEFAULTS) and Flask keys."""
     settings = settings_module.from_environment()
     flask_overrides = {}
     for key, value in (config or {}).items():
@@ -51,9 +53,10 @@ def create_app(config: dict | None = None) -> Flask:
         else:
             flask_overrides[key] = value
 
-    instance = Path(str(settings["INSTANCE"])).resolve()
+    typed = settings_module.Settings.from_values(settings)
+    instance = typed.instance
     instance.mkdir(parents=True, exist_ok=True)
-    (instance / "photos").mkdir(exist_ok=True)
+    typed.photo_folder.mkdir(exist_ok=True)
 
     root = settings_module.ROOT
     app = Flask(
@@ -65,13 +68,14 @@ def create_app(config: dict | None = None) -> Flask:
     for key, value in settings.items():
         app.config[f"WALKAPP_{key}"] = value
     app.config["WALKAPP_INSTANCE"] = str(instance)
+    app.extensions["walkapp_settings"] = typed
     app.config.update(
         SECRET_KEY=settings["SECRET_KEY"] or settings_module.instance_secret_key(instance),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=bool(settings["SECURE_COOKIES"]),
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=int(settings["SESSION_HOURS"])),
-        MAX_CONTENT_LENGTH=int(settings["MAX_PHOTO_BYTES"]) + 256 * 1024,
+        SESSION_COOKIE_SECURE=typed.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=typed.session_hours),
+        MAX_CONTENT_LENGTH=typed.max_photo_bytes + 256 * 1024,
         BABEL_DEFAULT_LOCALE="sv",
         **_translation_domains(),
         RATELIMIT_STORAGE_URI=settings["RATELIMIT_STORAGE_URI"],
@@ -82,8 +86,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(flask_overrides)
 
-    if int(settings["PROXY_FIX"]):
-        hops = int(settings["PROXY_FIX"])
+    if typed.proxy_fix:
+        hops = typed.proxy_fix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init(db.database_path(app))

@@ -9,10 +9,20 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 # reached: target met; on_track: not behind the even pace, or the planned walks will reach it;
 # behind: below the even pace this year; missed: the year is over short of the target;
 # not_started: the year has not begun.
 PACE_STATES = ("reached", "on_track", "behind", "missed", "not_started")
+# The one wording of each state, for the public page and the coordinators' dashboard alike.
+PACE_LABELS: dict[str, object] = {
+    "reached": _l("Målet är nått."),
+    "on_track": _l("Vi ligger i fas."),
+    "behind": _l("Vi ligger efter just nu."),
+    "missed": _l("Målet nåddes inte."),
+    "not_started": _l("Året har inte börjat."),
+}
 
 
 @dataclass(frozen=True)
@@ -55,3 +65,20 @@ def percent(done: int, target: int) -> int:
     if target <= 0:
         return 100
     return min(100, round(100 * done / target))
+
+
+def with_pace(progress: list[dict], year: int, today: date, planned_walks: int) -> list[dict]:
+    """Each commitment's progress row with its percent, its pace and the walks still planned
+    (walk-counted commitments only: activities are not planned ahead)."""
+    rows = []
+    for item in progress:
+        planned = planned_walks if item["counting"] == "walks" else 0
+        rows.append(
+            {
+                **item,
+                "planned": planned,
+                "percent": percent(item["done"], item["target"]),
+                "pace": pace(item["done"], item["target"], year, today, planned),
+            }
+        )
+    return rows

@@ -25,7 +25,7 @@ def tile_origin(tile_url: str) -> str:
 
 
 def content_security_policy(app: Flask, nonce: str) -> str:
-    tiles = tile_origin(app.config["WALKAPP_TILE_URL"])
+    tiles = tile_origin(app.extensions["walkapp_settings"].tile_url)
     return "; ".join(
         [
             "default-src 'self'",

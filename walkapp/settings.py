@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass, fields
 from pathlib import Path
+
+from flask import current_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,3 +80,76 @@ def instance_secret_key(instance: Path) -> str:
     finally:
         tmp.unlink()
     return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The WALKAPP_* settings, typed, read once by create_app(); `current()` in a request."""
+
+    instance: Path
+    secret_key: str | None
+    near_distance_m: float
+    geodata_dir: Path
+    tile_url: str
+    tile_attribution: str
+    max_photo_bytes: int
+    proxy_fix: int
+    secure_cookies: bool
+    ratelimit_storage_uri: str
+    ratelimit_enabled: bool
+    session_hours: int
+    public_url: str
+    retain_photos_days: int
+    retain_names_days: int
+    walker_writes_per_minute: int
+
+    @classmethod
+    def from_values(cls, values: dict[str, object]) -> Settings:
+        """From DEFAULTS-style keys (upper case, no prefix); unknown keys are kept by Flask only."""
+        known = {f.name for f in fields(cls)}
+        typed = {}
+        for key, value in values.items():
+            name = key.lower()
+            if name not in known:
+                continue
+            if isinstance(value, str) and key in _INT | _FLOAT | _BOOL:
+                value = _parse(key, value)
+            typed[name] = value
+        typed["instance"] = Path(str(typed["instance"])).resolve()
+        typed["geodata_dir"] = Path(str(typed["geodata_dir"]))
+        typed["public_url"] = str(typed["public_url"] or "")
+        for name in (
+            "max_photo_bytes",
+            "proxy_fix",
+            "session_hours",
+            "retain_photos_days",
+            "retain_names_days",
+            "walker_writes_per_minute",
+        ):
+            typed[name] = int(typed[name])
+        typed["near_distance_m"] = float(typed["near_distance_m"])
+        for name in ("secure_cookies", "ratelimit_enabled"):
+            typed[name] = bool(typed[name])
+        return cls(**typed)
+
+    @property
+    def database_file(self) -> Path:
+        return self.instance / "walkapp.db"
+
+    @property
+    def photo_folder(self) -> Path:
+        return self.instance / "photos"
+
+    @property
+    def pending_folder(self) -> Path:
+        """Uploaded place files waiting for the admin's confirmation."""
+        return self.instance / "pending"
+
+    @property
+    def base_url(self) -> str:
+        """Where join links printed by the CLI point (the web pages use the request's address)."""
+        return self.public_url or "http://127.0.0.1:8000"
+
+
+def current() -> Settings:
+    return current_app.extensions["walkapp_settings"]

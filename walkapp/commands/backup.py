@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import backup as backup_module
+from .. import settings
 
 
 @click.command("backup")
@@ -17,7 +17,7 @@ from .. import backup as backup_module
 @with_appcontext
 def backup_command(dest: Path):
     """Copy the database (online backup API) and the photos into a new folder under DEST."""
-    target = backup_module.backup(Path(current_app.config["WALKAPP_INSTANCE"]), dest)
+    target = backup_module.backup(settings.current().instance, dest)
     click.echo(str(target))
 
 

@@ -7,22 +7,13 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import places_index
+from .. import places_index, settings
 from ..db import get_db
 from ..db import places as places_db
 from ..places import InvalidCoordinates
 from ..places_upload import PlaceImportError, parse_places, places_to_geojson
-
-
-def _base_url() -> str:
-    return str(current_app.config["WALKAPP_PUBLIC_URL"] or "http://127.0.0.1:8000")
-
-
-def _near_m() -> float:
-    return float(current_app.config["WALKAPP_NEAR_DISTANCE_M"])
 
 
 @click.command("import-places")
@@ -43,7 +34,9 @@ def import_places_command(file: Path, replace: bool):
             click.echo(f"error: {problem}", err=True)
         click.echo("Nothing was changed.", err=True)
         sys.exit(1)
-    counts = places_index.import_places(get_db(), places, replace=replace, near_m=_near_m())
+    counts = places_index.import_places(
+        get_db(), places, replace=replace, near_m=settings.current().near_distance_m
+    )
     click.echo(json.dumps(counts))
 
 
@@ -61,7 +54,7 @@ def export_places_command():
 @with_appcontext
 def assign_command(lon: str, lat: str):
     """Print which place LON LAT is assigned to, as JSON."""
-    index = places_index.current_index(get_db(), _near_m())
+    index = places_index.current_index(get_db(), settings.current().near_distance_m)
     try:
         result = index.assign(_number(lon, "lon"), _number(lat, "lat"))
     except InvalidCoordinates as error:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
+from .. import settings
 from ..db import audit, get_db, transaction
 from ..db import retention as retention_db
 
@@ -23,9 +22,8 @@ from ..db import retention as retention_db
 @with_appcontext
 def retention_command(apply_: bool, photos_days: int | None, names_days: int | None):
     """List (or with --apply delete) photos and walker names older than their keeping period."""
-    config = current_app.config
-    photos_days = config["WALKAPP_RETAIN_PHOTOS_DAYS"] if photos_days is None else photos_days
-    names_days = config["WALKAPP_RETAIN_NAMES_DAYS"] if names_days is None else names_days
+    photos_days = settings.current().retain_photos_days if photos_days is None else photos_days
+    names_days = settings.current().retain_names_days if names_days is None else names_days
     now = datetime.now(UTC)
     db = get_db()
     photos = retention_db.photos_older_than(db, (now - timedelta(days=photos_days)).isoformat())
@@ -44,7 +42,7 @@ def retention_command(apply_: bool, photos_days: int | None, names_days: int | N
         "names_days": names_days,
     }
     if apply_:
-        folder = Path(config["WALKAPP_INSTANCE"]) / "photos"
+        folder = settings.current().photo_folder
         with transaction(db):
             retention_db.delete_photos(db, [p["id"] for p in photos])
             retention_db.forget_walker_names(db, [w["id"] for w in walkers])

@@ -5,22 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import demo, places_index
+from .. import demo, places_index, settings
 from ..db import get_db
-
-
-def _base_url() -> str:
-    return str(current_app.config["WALKAPP_PUBLIC_URL"] or "http://127.0.0.1:8000")
-
-
-def _near_m() -> float:
-    return float(current_app.config["WALKAPP_NEAR_DISTANCE_M"])
 
 
 @click.command("init-db")
@@ -30,9 +20,9 @@ def init_db_command():
     # Migrations already ran in create_app(); this loads the shipped geodata.
     db = get_db()
     loaded = places_index.load_shipped_geodata(
-        db, Path(current_app.config["WALKAPP_GEODATA_DIR"]), _near_m()
+        db, settings.current().geodata_dir, settings.current().near_distance_m
     )
-    click.echo(f"Database ready: {Path(current_app.config['WALKAPP_INSTANCE']) / 'walkapp.db'}")
+    click.echo(f"Database ready: {settings.current().database_file}")
     if loaded:
         click.echo(f"Loaded shipped geodata: {json.dumps(loaded, ensure_ascii=False)}")
 
@@ -69,9 +59,9 @@ def demo_command():
     """Fill the database with a demo walk at Sergels torg/Plattan."""
     db = get_db()
     places_index.load_shipped_geodata(
-        db, Path(current_app.config["WALKAPP_GEODATA_DIR"]), _near_m()
+        db, settings.current().geodata_dir, settings.current().near_distance_m
     )
-    walk = demo.create_demo(db, _near_m(), _base_url())
+    walk = demo.create_demo(db, settings.current().near_distance_m, settings.current().base_url)
     click.echo(json.dumps(walk, ensure_ascii=False))
 
 

@@ -7,21 +7,12 @@ import sys
 from datetime import datetime
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import demo
+from .. import demo, settings
 from ..db import get_db
 from ..db import places as places_db
 from ..db import walks as walks_db
-
-
-def _base_url() -> str:
-    return str(current_app.config["WALKAPP_PUBLIC_URL"] or "http://127.0.0.1:8000")
-
-
-def _near_m() -> float:
-    return float(current_app.config["WALKAPP_NEAR_DISTANCE_M"])
 
 
 @click.command("create-walk")
@@ -45,7 +36,7 @@ def create_walk_command(title: str, starts_at: str, place_names: tuple[str, ...]
     walk = walks_db.create_walk(
         db, title=title, starts_at=starts_at, place_ids=[by_name[n] for n in place_names]
     )
-    click.echo(json.dumps(demo.walk_summary(walk, _base_url()), ensure_ascii=False))
+    click.echo(json.dumps(demo.walk_summary(walk, settings.current().base_url), ensure_ascii=False))
 
 
 COMMANDS = (create_walk_command,)

@@ -55,7 +55,7 @@ def one(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
 
 def database_path(app=None) -> Path:
     app = app or current_app
-    return Path(app.config["WALKAPP_INSTANCE"]) / "walkapp.db"
+    return app.extensions["walkapp_settings"].database_file
 
 
 def init(path: str | Path) -> list[str]:

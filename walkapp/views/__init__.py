@@ -14,6 +14,7 @@ from flask_babel import get_locale
 
 from .. import vocabulary
 from ..access import current_user
+from ..promises import PACE_LABELS
 from . import errors
 
 
@@ -40,4 +41,5 @@ def register_views(app: Flask) -> None:
             "OPEN_STATUSES": vocabulary.OPEN_STATUSES,
             "FIXED_STATUSES": vocabulary.FIXED_STATUSES,
             "RATING_COLOURS": vocabulary.RATING_COLOURS,
+            "PACE_LABELS": PACE_LABELS,
         }

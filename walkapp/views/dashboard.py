@@ -18,7 +18,7 @@ from ..db import get_db
 from ..db import places as places_db
 from ..db import promises as promises_db
 from ..forms import ActivityForm
-from ..promises import pace, percent
+from ..promises import with_pace
 
 bp = Blueprint("dashboard", __name__)
 
@@ -26,18 +26,7 @@ bp = Blueprint("dashboard", __name__)
 def _commitments_with_pace(promise: dict, today: date) -> list[dict]:
     db = get_db()
     planned = promises_db.planned_walks_left(db, promise["year"], today.isoformat())
-    rows = []
-    for item in promises_db.progress(db, promise):
-        left = planned if item["counting"] == "walks" else 0
-        rows.append(
-            {
-                **item,
-                "planned": left,
-                "percent": percent(item["done"], item["target"]),
-                "pace": pace(item["done"], item["target"], promise["year"], today, left),
-            }
-        )
-    return rows
+    return with_pace(promises_db.progress(db, promise), promise["year"], today, planned)
 
 
 @bp.get("/dashboard")

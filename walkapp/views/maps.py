@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
 
-from .. import maps
+from .. import maps, settings
 from ..access import COORDINATOR, PUBLIC, requires
 from ..db import exports as exports_db
 from ..db import get_db
@@ -32,8 +32,8 @@ def _asset_url(path: str) -> str:
 
 def _tiles() -> dict:
     return {
-        "tile_url": current_app.config["WALKAPP_TILE_URL"],
-        "tile_attribution": current_app.config["WALKAPP_TILE_ATTRIBUTION"],
+        "tile_url": settings.current().tile_url,
+        "tile_attribution": settings.current().tile_attribution,
     }
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     g,
     jsonify,
     make_response,
@@ -17,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import observations
+from .. import observations, settings
 from ..access import (
     WALKER,
     bearer_token,
@@ -44,7 +43,7 @@ csrf.exempt(api)
 
 
 def _index():
-    return current_index(get_db(), float(current_app.config["WALKAPP_NEAR_DISTANCE_M"]))
+    return current_index(get_db(), settings.current().near_distance_m)
 
 
 def capture_texts() -> dict[str, str]:
@@ -104,8 +103,8 @@ def capture(walk_id: str):
             categories=CATEGORIES,
             ratings=RATINGS,
             texts=capture_texts(),
-            tile_url=current_app.config["WALKAPP_TILE_URL"],
-            tile_attribution=current_app.config["WALKAPP_TILE_ATTRIBUTION"],
+            tile_url=settings.current().tile_url,
+            tile_attribution=settings.current().tile_attribution,
         )
     )
     if g.walker is None:

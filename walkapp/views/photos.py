@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     g,
     jsonify,
     request,
@@ -13,7 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import observations
+from .. import observations, settings
 from ..access import (
     WALKER,
     rate_limit_key,
@@ -52,9 +51,9 @@ def upload_photo(observation_id: str):
             return refuse(400, {"photo": _("Välj en bild.")})
         try:
             stored = store_photo(
-                upload.read(int(current_app.config["WALKAPP_MAX_PHOTO_BYTES"]) + 1),
+                upload.read(settings.current().max_photo_bytes + 1),
                 photo_folder(),
-                int(current_app.config["WALKAPP_MAX_PHOTO_BYTES"]),
+                settings.current().max_photo_bytes,
             )
         except PhotoRefused as refused:
             return refuse(400, {"photo": str(refused.message)})

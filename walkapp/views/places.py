@@ -10,7 +10,6 @@ from pathlib import Path
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from .. import settings
 from ..access import ADMIN, COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
@@ -68,7 +68,6 @@ def show(place_id: int):
         counts=counts(lines),
         walks=walks,
         comparison=compare_latest_walk(lines, walks),
-        has_map="maps.place" in current_app.view_functions,
         status_form=status_form(),
         categories=CATEGORIES,
         ratings=RATINGS,
@@ -80,7 +79,7 @@ def show(place_id: int):
 
 
 def _pending_folder() -> Path:
-    folder = Path(current_app.config["WALKAPP_INSTANCE"]) / "pending"
+    folder = settings.current().pending_folder
     folder.mkdir(exist_ok=True)
     return folder
 
@@ -167,7 +166,7 @@ def admin_confirm():
         db,
         places,
         replace=request.form.get("mode") == "replace",
-        near_m=float(current_app.config["WALKAPP_NEAR_DISTANCE_M"]),
+        near_m=settings.current().near_distance_m,
         user_id=current_user()["id"],
     )
     path.unlink(missing_ok=True)

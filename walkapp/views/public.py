@@ -6,7 +6,7 @@ the SQL in walkapp.db.public never hands a note, name, photo, incident or positi
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template
 
 from .. import public
 from ..access import PUBLIC, requires
@@ -14,17 +14,10 @@ from ..db import get_db
 from ..db import places as places_db
 from ..db import promises as promises_db
 from ..db import public as public_db
-from ..promises import pace, percent
+from ..promises import with_pace
 from ..vocabulary import CATEGORIES
 
 bp = Blueprint("public", __name__)
-
-PUBLIC_MAP_PATH = "/maps/public"
-
-
-def _has_public_map() -> bool:
-    """The maps feature's public map, when it is installed (the page works without it)."""
-    return any(rule.rule == PUBLIC_MAP_PATH for rule in current_app.url_map.iter_rules())
 
 
 def overview(year: int) -> dict:
@@ -36,14 +29,7 @@ def overview(year: int) -> dict:
     if promise:
         activities = promises_db.list_activities(db, promise["id"])
         planned = promises_db.planned_walks_left(db, year, today.isoformat())
-        for item in promises_db.progress(db, promise):
-            item_pace = pace(
-                item["done"],
-                item["target"],
-                year,
-                today,
-                planned if item["counting"] == "walks" else 0,
-            )
+        for item in with_pace(promises_db.progress(db, promise), year, today, planned):
             commitments.append(
                 {
                     "id": item["id"],
@@ -52,8 +38,8 @@ def overview(year: int) -> dict:
                     "counting": item["counting"],
                     "target": item["target"],
                     "done": item["done"],
-                    "percent": percent(item["done"], item["target"]),
-                    "pace": item_pace.state,
+                    "percent": item["percent"],
+                    "pace": item["pace"].state,
                     "activities": [
                         {
                             "date": activity["happened_on"],
@@ -92,7 +78,6 @@ def _page(year: int, front: bool):
         front=front,
         other_years=other_years,
         priority_places=places_db.list_places(get_db()),
-        has_public_map=_has_public_map(),
         text=public,
         categories=CATEGORIES,
     )

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from flask import (
     abort,
-    current_app,
     g,
     jsonify,
     request,
 )
 from flask_babel import gettext as _
 
+from .. import settings
 from ..db import connect, database_path
 from ..exports.filters import BadFilter, Filters, parse_filters
 
@@ -59,7 +59,7 @@ def download_name(stem: str, extension: str) -> str:
 
 def walker_write_limit() -> str:
     """Observation and photo posts per walker token (WALKAPP_WALKER_WRITES_PER_MINUTE)."""
-    return f"{int(current_app.config['WALKAPP_WALKER_WRITES_PER_MINUTE'])} per minute"
+    return f"{settings.current().walker_writes_per_minute} per minute"
 
 
 def refuse(status: int, errors: dict | None = None, message: str | None = None):
@@ -82,7 +82,7 @@ def json_body():
 
 
 def photo_folder() -> Path:
-    return Path(current_app.config["WALKAPP_INSTANCE"]) / "photos"
+    return settings.current().photo_folder
 
 
 def walker_id() -> str | None:

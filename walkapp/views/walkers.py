@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -16,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from .. import settings
 from ..access import (
     PUBLIC,
     WALKER_COOKIE,
@@ -106,7 +106,7 @@ def set_walker_cookie(response, tokens: dict[str, str]) -> None:
         max_age=WALKER_COOKIE_DAYS * 24 * 3600,
         httponly=True,
         samesite="Lax",
-        secure=bool(current_app.config["WALKAPP_SECURE_COOKIES"]),
+        secure=settings.current().secure_cookies,
     )
 
 

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -21,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from .. import settings
 from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
@@ -51,7 +51,7 @@ def _walk_or_404(walk_id: str) -> dict:
 
 
 def join_url(walk: dict) -> str:
-    base = current_app.config.get("WALKAPP_PUBLIC_URL") or request.url_root
+    base = settings.current().public_url or request.url_root
     return base.rstrip("/") + url_for("walkers.join", code=walk["code"])
 
 
