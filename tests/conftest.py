@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from walkapp import create_app
+from tests.helpers import PASSWORD, LiveServer, login, make_app
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.passwords import hash_password
-
-PASSWORD = "correct horse battery"
-
-
-def make_app(tmp_path, **overrides):
-    """A test app on a real SQLite file. CSRF and rate limits are off unless asked for;
-    tests of those pass WTF_CSRF_ENABLED=True / RATELIMIT_ENABLED=True."""
-    config = {
-        "INSTANCE": str(tmp_path / "instance"),
-        "TESTING": True,
-        "RATELIMIT_ENABLED": False,
-        "WTF_CSRF_ENABLED": False,
-    }
-    config.update(overrides)
-    return create_app(config)
 
 
 @pytest.fixture
@@ -60,29 +43,11 @@ def users(db):
     }
 
 
-def login(client, username: str, password: str = PASSWORD):
-    """Sign in through the real form (CSRF off in the plain test app)."""
-    return client.post("/login", data={"username": username, "password": password})
-
-
 @pytest.fixture
 def staff(client, users):
     """The test client signed in as the coordinator."""
     login(client, "coordinator")
     return client
-
-
-class LiveServer:
-    def __init__(self, app):
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ def test_unknown_page_is_swedish_404(client):
 
 
 def test_repeated_failed_sign_ins_get_429_with_retry_after_in_swedish(tmp_path):
-    from tests.conftest import make_app
+    from tests.helpers import make_app
 
     app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     client = app.test_client()
@@ -60,7 +60,7 @@ def test_repeated_failed_sign_ins_get_429_with_retry_after_in_swedish(tmp_path):
 
 
 def test_behind_a_proxy_https_gives_hsts_and_secure_cookies(tmp_path):
-    from tests.conftest import make_app
+    from tests.helpers import make_app
 
     app = make_app(tmp_path, PROXY_FIX=1, SECURE_COOKIES=True)
     client = app.test_client()

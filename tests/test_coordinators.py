@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import login, make_app
+from tests.helpers import login, make_app
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import measures as measures_db
 from walkapp.db import observations as obs_db

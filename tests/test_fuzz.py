@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import PASSWORD, make_app
+from tests.helpers import PASSWORD, make_app
 from walkapp.access import make_walker_token
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import observations as obs_db

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import login
+from tests.helpers import login
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import maps
 from walkapp.db import walks as walks_db

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 from walkapp.access import ADMIN, COORDINATOR, PUBLIC, WALKER, WALKER_COOKIE
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db

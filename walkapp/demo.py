@@ -93,29 +93,40 @@ def create_demo(
     return walk_summary(walks_db.get_walk(db, walk["id"]), base_url)
 
 
-def _store(db, index, walk_id, walker_id, when, lon, lat, category, rating, note) -> str:
-    place_idx, relation, distance = index.assign_many([lon], [lat])
-    observation_id = str(uuid.uuid4())
+def store_observation(db, walk_id: str, walker_id: str | None, **fields) -> str:
+    """Insert one observation as a phone would have sent it (demo data and tests)."""
+    observation_id = fields.pop("id", None) or str(uuid.uuid4())
     obs_db.insert_observation(
         db,
         {
             "id": observation_id,
             "walk_id": walk_id,
             "walker_id": walker_id,
-            "category": category,
-            "rating": rating,
-            "note": note,
-            "lon": lon,
-            "lat": lat,
+            "note": "",
             "accuracy_m": 8.0,
-            "recorded_at": when.isoformat(),
             "late": 0,
-            "place_id": index.place_ids(place_idx)[0],
-            "relation": RELATIONS[relation[0]],
-            "distance_m": None if distance[0] != distance[0] else round(float(distance[0]), 1),
+            **fields,
         },
     )
     return observation_id
+
+
+def _store(db, index, walk_id, walker_id, when, lon, lat, category, rating, note) -> str:
+    place_idx, relation, distance = index.assign_many([lon], [lat])
+    return store_observation(
+        db,
+        walk_id,
+        walker_id,
+        category=category,
+        rating=rating,
+        note=note,
+        lon=lon,
+        lat=lat,
+        recorded_at=when.isoformat(),
+        place_id=index.place_ids(place_idx)[0],
+        relation=RELATIONS[relation[0]],
+        distance_m=None if distance[0] != distance[0] else round(float(distance[0]), 1),
+    )
 
 
 def _create_earlier_walk(db, index, now: datetime) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser.test_capture import ARTIFACTS
 from tests.browser.test_public_page import AXE
-from tests.conftest import PASSWORD, LiveServer, make_app
+from tests.helpers import PASSWORD, LiveServer, make_app
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.demo import create_demo

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.conftest import LiveServer, make_app
+from tests.helpers import LiveServer, make_app
 from walkapp.db import connect, database_path
 from walkapp.db import walks as walks_db
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.conftest import PASSWORD, LiveServer, make_app
+from tests.helpers import PASSWORD, LiveServer, make_app
 from tests.test_coordinators import add_observation
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db

@@ -1,4 +1,4 @@
-"""Walks, walkers and findings for the public-page tests, written through walkapp.db functions."""
+"""Walks, walkers and findings for the public-page tests, written the way walkapp.demo writes them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 from walkapp.db import places as places_db
 from walkapp.db import transaction
 from walkapp.db import walks as walks_db
-from walkapp.db.observations import insert_observation
+from walkapp.demo import store_observation
 
 PLATTAN = "Sergels torg / Plattan"
 HOTORGET = "Hötorget"
@@ -56,28 +56,22 @@ def add_finding(
     lon: float = 18.0649,
     lat: float = 59.3326,
 ) -> str:
-    observation_id = str(uuid.uuid4())
     with transaction(db):
-        insert_observation(
+        return store_observation(
             db,
-            {
-                "id": observation_id,
-                "walk_id": walk_id,
-                "walker_id": walker_id,
-                "category": category,
-                "rating": rating,
-                "note": note,
-                "lon": lon,
-                "lat": lat,
-                "accuracy_m": 6.0,
-                "recorded_at": "2022-03-01T19:05:00+01:00",
-                "late": 0,
-                "place_id": place_id(db, place) if place else None,
-                "relation": "inside" if place else "none",
-                "distance_m": 0.0 if place else None,
-            },
+            walk_id,
+            walker_id,
+            category=category,
+            rating=rating,
+            note=note,
+            lon=lon,
+            lat=lat,
+            accuracy_m=6.0,
+            recorded_at="2022-03-01T19:05:00+01:00",
+            place_id=place_id(db, place) if place else None,
+            relation="inside" if place else "none",
+            distance_m=0.0 if place else None,
         )
-    return observation_id
 
 
 def seed_privacy_markers(db, year: int) -> dict:

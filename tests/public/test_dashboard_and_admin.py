@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import login
-
+from tests.helpers import login
 from walkapp.db import partners as partners_db
 from walkapp.db import promises as promises_db
 from walkapp.db import public as public_db

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import login
-
+from tests.helpers import login
 from walkapp.db import promises as promises_db
 from walkapp.db import walks as walks_db
 from walkapp.promises import pace, percent

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from shapely.geometry import shape
 
-from tests.conftest import login
+from tests.helpers import login
 from tests.test_coordinators import SERGEL, add_observation, partner_id
 from walkapp.db import measures as measures_db
 from walkapp.db import observations as obs_db

@@ -8,7 +8,7 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import observations as obs_db
 from walkapp.db import walks as walks_db

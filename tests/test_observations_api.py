@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import login, make_app
+from tests.helpers import login, make_app
 from walkapp.db import transaction
 from walkapp.db import walks as walks_db
 
