@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from dataclasses import replace
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -110,7 +111,7 @@ def test_map_pages_reference_no_host_but_the_tiles(client, users, db, path):
 
 
 def test_tiles_none_means_no_tile_layer(client, users, app):
-    app.config["WALKAPP_TILE_URL"] = "none"
+    app.extensions["walkapp_settings"] = replace(app.extensions["walkapp_settings"], tile_url="none")
     login(client, "coordinator")
     html = client.get("/maps/overview").text
     assert "tileLayer" not in html and "tile.openstreetmap.org" not in html
