@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from walkapp.redirects import safe_path
 
 # What browsers read as another host once they drop tabs/newlines and read \ as /.

@@ -17,8 +17,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from .db import get_db
 from .db import observations as observations_db
+from .db import sessions as sessions_db
 from .db import tokens as tokens_db
-from .db import users as users_db
 from .db import walks as walks_db
 from .extensions import csrf
 
@@ -79,14 +79,6 @@ def _check_csrf() -> None:
         csrf.protect()
 
 
-def rate_limit_key() -> str:
-    """Per walker token where there is one, else per address (Flask-Limiter key function)."""
-    data = read_walker_token(bearer_token())
-    if data:
-        return "walker:" + data["walker"]
-    return "ip:" + (request.remote_addr or "-")
-
-
 def current_walker(walk_id: str | None) -> dict | None:
     """The walker (token data) for walk_id, from a Bearer token or the cookie."""
     data = read_walker_token(bearer_token())
@@ -110,8 +102,10 @@ def _api_token() -> str | None:
 
 def current_user() -> dict | None:
     if "user" not in g:
-        user_id = session.get("user_id")
-        g.user = users_db.get_user(get_db(), user_id) if user_id else None
+        # The cookie names a server-side session; an ended one (logout, new password,
+        # deactivation, "sign out everywhere") is simply gone.
+        session_id = session.get("sid")
+        g.user = sessions_db.user_for(get_db(), session_id) if session_id else None
         if g.user is None and (token := _api_token()):
             g.user = tokens_db.user_for_token(get_db(), token)
     return g.user

@@ -25,7 +25,8 @@ from ..access import (
 )
 from ..db import get_db, transaction
 from ..db import walks as walks_db
-from ..extensions import csrf, limiter
+from .. import rate_limits
+from ..extensions import csrf
 from ..forms import CodeForm, JoinForm
 from .shared import json_body, refuse
 
@@ -33,15 +34,8 @@ bp = Blueprint("walkers", __name__)
 api = Blueprint("walkers_api", __name__, url_prefix="/api")
 csrf.exempt(api)
 
-# Wrong codes cost; right ones do not (a whole class joins at once from one school network).
-JOIN_LIMIT = "20 per 10 minutes"
-
 WALKER_COOKIE_DAYS = 30
 MAX_WALKS_IN_COOKIE = 8
-
-
-def _failed(response) -> bool:
-    return response.status_code >= 400
 
 
 @bp.route("/j", methods=["GET", "POST"])
@@ -68,7 +62,7 @@ def _latest_open_walk(tokens: dict[str, str]) -> str | None:
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @requires(PUBLIC)
-@limiter.shared_limit(JOIN_LIMIT, scope="join", deduct_when=_failed)
+@rate_limits.join
 def join(code: str):
     db = get_db()
     walk = walks_db.get_walk_by_code(db, code)
@@ -112,7 +106,7 @@ def set_walker_cookie(response, tokens: dict[str, str]) -> None:
 
 @api.post("/join")
 @requires(PUBLIC)
-@limiter.shared_limit(JOIN_LIMIT, scope="join", deduct_when=_failed)
+@rate_limits.join
 def join_by_api():
     payload = json_body()
     if not isinstance(payload, dict) or not isinstance(payload.get("code"), str):
