@@ -81,6 +81,7 @@ def world(tmp_path):
         "year": 2026,
         # The coordinator: an admin deactivating or signing out someone else, not itself.
         "user_id": ids["coordinator"],
+        "walker_id": joined["walker_id"],
     }
     return {"app": app, "samples": samples, "token": joined["token"], "users": ids}
 

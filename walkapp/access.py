@@ -15,6 +15,7 @@ from flask import abort, current_app, g, jsonify, redirect, request, session, ur
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from . import walkers
 from .db import get_db
 from .db import observations as observations_db
 from .db import sessions as sessions_db
@@ -79,14 +80,40 @@ def _check_csrf() -> None:
         csrf.protect()
 
 
+def walker_standing(data: dict) -> str:
+    """walkers.OK, REVOKED, EXPIRED or UNKNOWN for a token's walker (once per request)."""
+    cache = g.setdefault("walker_standing", {})
+    if data["walker"] not in cache:
+        db = get_db()
+        cache[data["walker"]] = walkers.standing(
+            walks_db.get_walker(db, data["walker"]),
+            walks_db.get_walk(db, data["walk"]),
+            int(current_app.config["WALKAPP_WALKER_TOKEN_DAYS"]),
+        )
+    return cache[data["walker"]]
+
+
 def current_walker(walk_id: str | None) -> dict | None:
-    """The walker (token data) for walk_id, from a Bearer token or the cookie."""
+    """The walker (token data) for walk_id, from a Bearer token or the cookie, while the token
+    is good (not revoked, not past its lifetime)."""
     data = read_walker_token(bearer_token())
     if data is None and walk_id is not None:
         data = read_walker_token(walker_tokens_from_cookie().get(walk_id))
     if data is None or (walk_id is not None and data["walk"] != walk_id):
         return None
+    if (standing := walker_standing(data)) != walkers.OK:
+        g.walker_refused = standing
+        return None
     return data
+
+
+def _walker_refusal() -> str:
+    reason = g.get("walker_refused")
+    if reason == walkers.REVOKED:
+        return _("Samordnaren har stängt av den här telefonens åtkomst till vandringen.")
+    if reason == walkers.EXPIRED:
+        return _("Din åtkomst till vandringen har gått ut.")
+    return _("Du har inte tillgång till den här vandringen.")
 
 
 TOOL_PATHS = ("/export/", "/open311/")
@@ -161,7 +188,7 @@ def requires(role: str) -> Callable:
                 walker = current_walker(walk_id)
                 staff = current_user() if walker is None else None
                 if walker is None and staff is None:
-                    _deny(403, _("Du har inte tillgång till den här vandringen."))
+                    _deny(403, _walker_refusal())
                 # A coordinator may open any walk's walker screens (g.walker is then None).
                 g.walker = walker
                 if not via_bearer() and request.method not in SAFE_METHODS:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -15,15 +17,20 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import settings
+from .. import settings, walkers
 from ..access import (
+    COORDINATOR,
     PUBLIC,
     WALKER_COOKIE,
+    current_user,
     make_walker_token,
+    read_walker_token,
     requires,
+    walker_standing,
     walker_tokens_from_cookie,
 )
 from ..db import get_db, transaction
+from ..db.audit import record
 from ..db import walks as walks_db
 from .. import rate_limits
 from ..extensions import csrf
@@ -79,7 +86,9 @@ def join(code: str):
         return render_template("walkers/code.html", form=form, error=message), 404
     tokens = walker_tokens_from_cookie()
     if walk["id"] in tokens and request.method == "GET":
-        return redirect(url_for("observations.capture", walk_id=walk["id"]))
+        if walker_standing(read_walker_token(tokens[walk["id"]])) == walkers.OK:
+            return redirect(url_for("observations.capture", walk_id=walk["id"]))
+        del tokens[walk["id"]]  # revoked or expired: join anew
     form = JoinForm()
     if form.validate_on_submit():
         with transaction(db):
@@ -129,3 +138,23 @@ def join_by_api():
             "token": make_walker_token(walk["id"], walker_id),
         }
     ), 201
+
+
+@bp.post("/walks/<walk_id>/walkers/<walker_id>/revoke")
+@requires(COORDINATOR)
+def revoke(walk_id: str, walker_id: str):
+    """A lost phone: its token stops working at once; what it sent stays."""
+    db = get_db()
+    walker = walks_db.get_walker(db, walker_id)
+    if walker is None or walker["walk_id"] != walk_id:
+        abort(404)
+    with transaction(db):
+        if walks_db.revoke_walker(db, walker_id, current_user()["id"]):
+            record(db, current_user()["id"], "revoke", "walker", walker_id)
+    flash(
+        _(
+            "Åtkomsten för %(name)s är avstängd. Det som redan skickats finns kvar.",
+            name=walker["display_name"] or _("deltagaren"),
+        )
+    )
+    return redirect(url_for("walks.show", walk_id=walk_id) + "#walkers", code=303)
