@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from . import now, transaction
+from . import now, one, transaction
 
 
 def _hash(session_id: str) -> str:
@@ -31,14 +31,12 @@ def start(db: sqlite_utils.Database, user_id: int, hours: int) -> str:
 
 def user_for(db: sqlite_utils.Database, session_id: str) -> dict | None:
     """The active user of a live session, or None."""
-    rows = list(
-        db.query(
-            "select u.* from sessions s join users u on u.id = s.user_id"
-            " where s.id_hash = ? and s.expires_at > ? and u.active = 1",
-            [_hash(session_id), now()],
-        )
+    return one(
+        db,
+        "select u.* from sessions s join users u on u.id = s.user_id"
+        " where s.id_hash = ? and s.expires_at > ? and u.active = 1",
+        [_hash(session_id), now()],
     )
-    return rows[0] if rows else None
 
 
 def end(db: sqlite_utils.Database, session_id: str) -> None:

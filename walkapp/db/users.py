@@ -32,8 +32,7 @@ def set_active(db: sqlite_utils.Database, user_id: int, active: bool) -> bool:
 
 def get_any_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
     """Active or not (for the admin)."""
-    rows = list(db.query("select * from users where id = ?", [user_id]))
-    return rows[0] if rows else None
+    return one(db, "select * from users where id = ?", [user_id])
 
 
 def list_users(db: sqlite_utils.Database) -> list[dict]:
