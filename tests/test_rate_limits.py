@@ -71,7 +71,9 @@ def test_fifty_failures_from_one_address_lock_that_address_only(limited):
         "/login", data={"username": "bo", "password": PASSWORD}, **_from("10.0.0.1")
     )
     assert response.status_code == 429 and response.headers["Retry-After"]
-    other = client.post("/login", data={"username": "bo", "password": PASSWORD}, **_from("10.0.0.2"))
+    other = client.post(
+        "/login", data={"username": "bo", "password": PASSWORD}, **_from("10.0.0.2")
+    )
     assert other.status_code == 302
 
 

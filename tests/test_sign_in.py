@@ -106,7 +106,8 @@ def test_change_password_refusals(staff, db, users, current, new, repeat, messag
 
 
 @pytest.mark.parametrize(
-    "password", ["aaaaaaaaaa", "password12", "1234567890", "qwertyuiop", "abcdefghij", "Stockholm123"]
+    "password",
+    ["aaaaaaaaaa", "password12", "1234567890", "qwertyuiop", "abcdefghij", "Stockholm123"],
 )
 def test_common_and_repetitive_passwords_are_refused(app, password):
     with app.test_request_context():
@@ -191,8 +192,12 @@ def test_account_forms_need_csrf(tmp_path):
     db.close()
 
 
-@pytest.mark.parametrize("password, ok", [("aaaaaaaaaa", False), ("password12", False), (NEW_PASSWORD, True)])
+@pytest.mark.parametrize(
+    "password, ok", [("aaaaaaaaaa", False), ("password12", False), (NEW_PASSWORD, True)]
+)
 def test_create_user_refuses_weak_passwords(runner, db, password, ok):
-    result = runner.invoke(args=["create-user", "kim", "--role", "coordinator"], input=password + "\n")
+    result = runner.invoke(
+        args=["create-user", "kim", "--role", "coordinator"], input=password + "\n"
+    )
     assert (result.exit_code == 0) is ok, result.output
     assert (users_db.get_user_by_name(db, "kim") is not None) is ok

@@ -7,12 +7,23 @@ import io
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from PIL import Image
 
-from tests.test_capture_api import join, observation, other_walk, post, walk  # noqa: F401 (fixtures)
+from tests.test_capture_api import join, observation, post
 from walkapp import walkers
 from walkapp.access import WALKER_COOKIE, make_walker_token
 from walkapp.db import walks as walks_db
+
+
+@pytest.fixture
+def walk(db):
+    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
+
+
+@pytest.fixture
+def other_walk(db):
+    return walks_db.create_walk(db, title="Annan vandring", starts_at="2026-11-24T18:00")
 
 
 def _ago(days: float) -> str:
@@ -20,12 +31,14 @@ def _ago(days: float) -> str:
 
 
 def _closed_walk(db, closed_days_ago: float, **fields):
-    walk = walks_db.create_walk(
+    created = walks_db.create_walk(
         db, title="Förr", starts_at=_ago(closed_days_ago + 0.1)[:16], state="ongoing", **fields
     )
-    walks_db.set_state(db, walk["id"], "closed")
-    db.execute("update walks set closed_at = ? where id = ?", [_ago(closed_days_ago), walk["id"]])
-    return walks_db.get_walk(db, walk["id"])
+    walks_db.set_state(db, created["id"], "closed")
+    db.execute(
+        "update walks set closed_at = ? where id = ?", [_ago(closed_days_ago), created["id"]]
+    )
+    return walks_db.get_walk(db, created["id"])
 
 
 def _token(app, walk_id, walker_id) -> str:
@@ -33,9 +46,9 @@ def _token(app, walk_id, walker_id) -> str:
         return make_walker_token(walk_id, walker_id)
 
 
-def _bearer(app, db, walk) -> dict:
-    walker_id = walks_db.add_walker(db, walk["id"], "Anna")
-    return {"Authorization": "Bearer " + _token(app, walk["id"], walker_id)}
+def _bearer(app, db, joined) -> dict:
+    walker_id = walks_db.add_walker(db, joined["id"], "Anna")
+    return {"Authorization": "Bearer " + _token(app, joined["id"], walker_id)}
 
 
 def _jpeg() -> bytes:
@@ -58,28 +71,40 @@ def test_a_token_expires_weeks_after_the_walk(app, client, db):
     response = client.get(f"/api/walks/{old['id']}/observations", headers=_bearer(app, db, old))
     assert response.status_code == 403 and "gått ut" in response.json["error"]
     recent = _closed_walk(db, closed_days_ago=41)
-    assert client.get(
-        f"/api/walks/{recent['id']}/observations", headers=_bearer(app, db, recent)
-    ).status_code == 200
+    assert (
+        client.get(
+            f"/api/walks/{recent['id']}/observations", headers=_bearer(app, db, recent)
+        ).status_code
+        == 200
+    )
 
 
 def test_a_later_follow_up_meeting_keeps_the_token_good(app, client, db):
-    walk = _closed_walk(db, closed_days_ago=50, follow_up_at=_ago(20)[:16])
-    assert client.get(
-        f"/api/walks/{walk['id']}/observations", headers=_bearer(app, db, walk)
-    ).status_code == 200
+    later = _closed_walk(db, closed_days_ago=50, follow_up_at=_ago(20)[:16])
+    response = client.get(f"/api/walks/{later['id']}/observations", headers=_bearer(app, db, later))
+    assert response.status_code == 200
+
+
+def test_an_open_walk_keeps_its_tokens_however_old(app, client, db):
+    old = walks_db.create_walk(db, title="Glömd", starts_at="2020-01-01T18:00", state="ongoing")
+    response = client.get(f"/api/walks/{old['id']}/observations", headers=_bearer(app, db, old))
+    assert response.status_code == 200
 
 
 def test_lifetime_rule():
     walk = {
         "id": "w",
+        "state": "closed",
         "starts_at": "2026-03-01T18:00",
-        "opened_at": "2026-03-01T17:00:00+00:00",
         "closed_at": "2026-03-01T20:00:00+00:00",
         "follow_up_at": None,
     }
     expires = walkers.token_expires_at(walk, 42)
-    assert expires == datetime(2026, 3, 2, 18, 0, tzinfo=walkers.STOCKHOLM) + timedelta(days=42)
+    assert expires == datetime(2026, 3, 1, 20, 0, tzinfo=UTC) + timedelta(days=42)
+    assert walkers.token_expires_at({**walk, "follow_up_at": "2026-05-01T18:00"}, 42) == datetime(
+        2026, 5, 1, 18, 0, tzinfo=walkers.STOCKHOLM
+    ) + timedelta(days=42)
+    assert walkers.token_expires_at({**walk, "state": "ongoing"}, 42) is None
     walker = {"walk_id": "w", "revoked_at": None}
     assert walkers.standing(walker, walk, 42, now=expires - timedelta(seconds=1)) == walkers.OK
     assert walkers.standing(walker, walk, 42, now=expires) == walkers.EXPIRED
@@ -95,9 +120,12 @@ def test_a_photo_for_an_observation_recorded_before_the_close_arrives_after_it(c
     walks_db.set_state(db, walk["id"], "closed")
     response = _photo(client, body["id"], anna)
     assert response.status_code == 201
-    assert db.execute(
-        "select count(*) from photos where observation_id = ?", [body["id"]]
-    ).fetchone()[0] == 1
+    assert (
+        db.execute("select count(*) from photos where observation_id = ?", [body["id"]]).fetchone()[
+            0
+        ]
+        == 1
+    )
 
 
 def test_a_coordinator_revokes_one_walker(app, staff, db, walk):
@@ -105,9 +133,7 @@ def test_a_coordinator_revokes_one_walker(app, staff, db, walk):
     anna, bo = join(client, walk, "Anna"), join(client, walk, "Bo")
     kept = observation()
     assert post(client, walk, anna, kept).status_code == 201
-    anna_id = db.execute(
-        "select id from walkers where display_name = 'Anna'"
-    ).fetchone()[0]
+    anna_id = db.execute("select id from walkers where display_name = 'Anna'").fetchone()[0]
     page = staff.get(f"/walks/{walk['id']}")
     assert "Anna" in page.text and "Stäng av" in page.text
     response = staff.post(f"/walks/{walk['id']}/walkers/{anna_id}/revoke")

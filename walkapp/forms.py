@@ -53,7 +53,6 @@ class LoginForm(BaseForm):
     )
 
 
-
 class _NewPasswordFields:
     new_password = PasswordField(
         _l("Nytt lösenord"),

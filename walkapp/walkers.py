@@ -1,10 +1,10 @@
 """How long a walker's token lasts (PRODUCT.md: "a walker's token lives as long as the walk and
 its follow-up, not forever"). No Flask, no SQL.
 
-A token is good until WALKAPP_WALKER_TOKEN_DAYS (default 42, six weeks) after the last of: the
-walk's start (plus a day), its opening, its closing and its follow-up meeting — long enough to
-send what waited on the phone and to read the follow-up page; a coordinator may revoke one
-walker's token sooner (a lost phone).
+While the walk is open (planned or ongoing) its tokens work. Once it is closed, they work until
+WALKAPP_WALKER_TOKEN_DAYS (default 42, six weeks) after the later of the close and the follow-up
+meeting — long enough to send what waited on the phone and to read the follow-up page. A
+coordinator may revoke one walker's token sooner (a lost phone).
 """
 
 from __future__ import annotations
@@ -27,19 +27,21 @@ def _instant(stored: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM)
 
 
-def token_expires_at(walk: dict, days: int) -> datetime:
-    """When tokens for `walk` stop working."""
-    start = _instant(walk["starts_at"]) or datetime.now(UTC)
-    moments = [start + timedelta(days=1)]
-    for key in ("opened_at", "closed_at", "follow_up_at"):
-        if moment := _instant(walk.get(key)):
-            moments.append(moment)
+def token_expires_at(walk: dict, days: int) -> datetime | None:
+    """When tokens for `walk` stop working; None while the walk is open."""
+    if walk["state"] != "closed":
+        return None
+    closed = _instant(walk.get("closed_at")) or _instant(walk.get("starts_at"))
+    moments = [closed or datetime.now(UTC)]
+    if follow_up := _instant(walk.get("follow_up_at")):
+        moments.append(follow_up)
     return max(moments) + timedelta(days=days)
 
 
-def token_expiry_day(walk: dict, days: int) -> str:
-    """The Stockholm date tokens stop working, for people to read (YYYY-MM-DD)."""
-    return token_expires_at(walk, days).astimezone(STOCKHOLM).date().isoformat()
+def token_expiry_day(walk: dict, days: int) -> str | None:
+    """The Stockholm date tokens stop working, for people to read (YYYY-MM-DD); None while open."""
+    expires = token_expires_at(walk, days)
+    return expires.astimezone(STOCKHOLM).date().isoformat() if expires else None
 
 
 def standing(walker: dict | None, walk: dict | None, days: int, now: datetime | None = None) -> str:
@@ -48,6 +50,7 @@ def standing(walker: dict | None, walk: dict | None, days: int, now: datetime | 
         return UNKNOWN
     if walker.get("revoked_at"):
         return REVOKED
-    if (now or datetime.now(UTC)) >= token_expires_at(walk, days):
+    expires = token_expires_at(walk, days)
+    if expires is not None and (now or datetime.now(UTC)) >= expires:
         return EXPIRED
     return OK

@@ -56,7 +56,12 @@ def reset_password(user_id: int):
                 users_db.set_password(db, user_id, hash_password(form.new_password.data))
                 sessions_db.end_all(db, user_id)
                 record(db, current_user()["id"], "reset_password", "user", user_id)
-            flash(_("Nytt lösenord satt för %(name)s; alla inloggningar avslutades.", name=user["username"]))
+            flash(
+                _(
+                    "Nytt lösenord satt för %(name)s; alla inloggningar avslutades.",
+                    name=user["username"],
+                )
+            )
             return redirect(url_for("users.index"), code=303)
     return _index(form, reset_id=user_id, status=400)
 

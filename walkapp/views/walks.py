@@ -152,6 +152,7 @@ def show(walk_id: str):
             for row in walks_db.list_walkers(db, walk_id)
         ],
         tokens_expire=token_expiry_day(walk, int(current_app.config["WALKAPP_WALKER_TOKEN_DAYS"])),
+        token_days=int(current_app.config["WALKAPP_WALKER_TOKEN_DAYS"]),
         lines=measures_db.lines_for_walk(db, walk_id),
         next_state=NEXT_STATE[walk["state"]],
         categories=CATEGORIES,
