@@ -169,3 +169,15 @@ def test_two_workers_share_exact_counts_through_redis(tmp_path, redis_server):
         assert joins == [201] * 7 + [429] * 2
     finally:
         server.stop()
+
+
+def test_the_cap_reads_no_more_of_a_join_body_than_a_code(limited):
+    # It runs before the view, so a body the view would refuse must not break it either.
+    from walkapp.rate_limits import joined_walk
+
+    app, _db = limited
+    for body in ('{"code": "\\ud83d"}', "[" * 5000, '{"code": "' + "A" * 5000 + '"}', "{]"):
+        with app.test_request_context(
+            "/api/join", method="POST", data=body, content_type="application/json"
+        ):
+            assert joined_walk() == "walk:-"

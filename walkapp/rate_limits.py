@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from .access import bearer_token, read_walker_token
 from .db import get_db
-from .db.walks import get_walk_by_code
+from .db.walks import get_walk_by_code, normalise_code
 from .extensions import limiter
 
 # Sign-in: only failures count, per user name (a guessed account) and, more generously, per
@@ -45,7 +45,10 @@ def _joined_walk_id() -> str | None:
             except (ValueError, RecursionError):
                 body = None
             code = body.get("code") if isinstance(body, dict) else None
-        walk = get_walk_by_code(get_db(), code[:20]) if isinstance(code, str) else None
+        code = normalise_code(code) if isinstance(code, str) else ""
+        # Only what could be a code reaches the database (no surrogates, no megabytes).
+        plausible = code.isascii() and code.isalnum() and len(code) <= 12
+        walk = get_walk_by_code(get_db(), code) if plausible else None
         g.joined_walk_id = walk["id"] if walk else None
     return g.joined_walk_id
 
