@@ -9,8 +9,8 @@ import re
 import pytest
 import requests
 
-from tests.helpers import PASSWORD, login, make_app
 from tests.gunicorn_server import GunicornServer
+from tests.helpers import PASSWORD, login, make_app
 from tests.redis_server import RedisServer
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db

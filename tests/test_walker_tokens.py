@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 
-from tests.test_capture_api import join, observation, post
+from tests.test_observations_api import join, observation, post
 from walkapp import walkers
 from walkapp.access import WALKER_COOKIE, make_walker_token
 from walkapp.db import walks as walks_db

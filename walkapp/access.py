@@ -15,7 +15,7 @@ from flask import abort, current_app, g, jsonify, redirect, request, session, ur
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from . import walkers
+from . import settings, walkers
 from .db import get_db
 from .db import observations as observations_db
 from .db import sessions as sessions_db
@@ -88,7 +88,7 @@ def walker_standing(data: dict) -> str:
         cache[data["walker"]] = walkers.standing(
             walks_db.get_walker(db, data["walker"]),
             walks_db.get_walk(db, data["walk"]),
-            int(current_app.config["WALKAPP_WALKER_TOKEN_DAYS"]),
+            settings.current().walker_token_days,
         )
     return cache[data["walker"]]
 

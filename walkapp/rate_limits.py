@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import gettext as _
 
+from . import settings
 from .access import bearer_token, read_walker_token
 from .db import get_db
 from .db.walks import get_walk_by_code, normalise_code
@@ -71,11 +72,11 @@ def walker_or_address() -> str:
 
 
 def joins_per_walk() -> str:
-    return f"{int(current_app.config['WALKAPP_JOINS_PER_WALK_PER_MINUTE'])} per minute"
+    return f"{settings.current().joins_per_walk_per_minute} per minute"
 
 
 def walker_writes() -> str:
-    return f"{int(current_app.config['WALKAPP_WALKER_WRITES_PER_MINUTE'])} per minute"
+    return f"{settings.current().walker_writes_per_minute} per minute"
 
 
 def _wrong_password(response) -> bool:

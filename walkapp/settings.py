@@ -106,6 +106,8 @@ class Settings:
     retain_photos_days: int
     retain_names_days: int
     walker_writes_per_minute: int
+    joins_per_walk_per_minute: int
+    walker_token_days: int
 
     @classmethod
     def from_values(cls, values: dict[str, object]) -> Settings:
@@ -129,6 +131,8 @@ class Settings:
             "retain_photos_days",
             "retain_names_days",
             "walker_writes_per_minute",
+            "joins_per_walk_per_minute",
+            "walker_token_days",
         ):
             typed[name] = int(typed[name])
         typed["near_distance_m"] = float(typed["near_distance_m"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -18,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import rate_limits
+from .. import rate_limits, settings
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import get_db, transaction
 from ..db import sessions as sessions_db
@@ -34,8 +33,7 @@ def sign_in(user_id: int) -> None:
     """A fresh session (never the one from before sign-in: no fixation)."""
     session.clear()
     session.permanent = True
-    hours = int(current_app.config["WALKAPP_SESSION_HOURS"])
-    session["sid"] = sessions_db.start(get_db(), user_id, hours)
+    session["sid"] = sessions_db.start(get_db(), user_id, settings.current().session_hours)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import observations, settings
+from .. import observations, rate_limits, settings
 from ..access import (
     WALKER,
     bearer_token,
@@ -29,7 +29,6 @@ from ..db import get_db, transaction
 from ..db import observations as obs_db
 from ..db import places as places_db
 from ..db import walks as walks_db
-from .. import rate_limits
 from ..extensions import csrf
 from ..observations import Invalid, check_edit, check_new
 from ..places_index import current_index

@@ -12,7 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import observations, settings
+from .. import observations, rate_limits, settings
 from ..access import (
     WALKER,
     requires,
@@ -20,7 +20,6 @@ from ..access import (
 from ..db import get_db
 from ..db import observations as obs_db
 from ..db import photos as photos_db
-from .. import rate_limits
 from ..extensions import csrf
 from ..observations import parse_uuid
 from ..photos import PhotoRefused, store_photo

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import settings, walkers
+from .. import rate_limits, settings, walkers
 from ..access import (
     COORDINATOR,
     PUBLIC,
@@ -30,9 +30,8 @@ from ..access import (
     walker_tokens_from_cookie,
 )
 from ..db import get_db, transaction
-from ..db.audit import record
 from ..db import walks as walks_db
-from .. import rate_limits
+from ..db.audit import record
 from ..extensions import csrf
 from ..forms import CodeForm, JoinForm
 from .shared import json_body, refuse

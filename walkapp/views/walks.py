@@ -151,8 +151,8 @@ def show(walk_id: str):
             {**row, "joined": local_datetime(row["joined_at"]).strftime("%Y-%m-%d %H:%M")}
             for row in walks_db.list_walkers(db, walk_id)
         ],
-        tokens_expire=token_expiry_day(walk, int(current_app.config["WALKAPP_WALKER_TOKEN_DAYS"])),
-        token_days=int(current_app.config["WALKAPP_WALKER_TOKEN_DAYS"]),
+        tokens_expire=token_expiry_day(walk, settings.current().walker_token_days),
+        token_days=settings.current().walker_token_days,
         lines=measures_db.lines_for_walk(db, walk_id),
         next_state=NEXT_STATE[walk["state"]],
         categories=CATEGORIES,
