@@ -1,6 +1,6 @@
 """Sustained observation ingest: gunicorn on the embedded SQLite, driven by wrk from a second process.
 
-Usage: python benchmarks/ingest.py [--seconds 60] [--connections 8] [--workers 3]
+Usage: python benchmarks/ingest.py [--seconds 60] [--connections 8] [--setups default,workers+redis,earlier]
 Needs wrk (apt-get install wrk). Prints observations/s and latency percentiles; last line JSON.
 For comparison it measures, in the same run and with the same load, the app under Flask's own
 threaded development server (`flask run`, what a small team might put on a server), for
@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.gunicorn_server import GunicornServer  # noqa: E402
+from tests.redis_server import RedisServer  # noqa: E402
 from walkapp import create_app  # noqa: E402
 from walkapp.db import connect, database_path  # noqa: E402
 from walkapp.db import walks as walks_db  # noqa: E402
@@ -60,45 +61,60 @@ def run_wrk(url: str, walk: dict, token: str, seconds: int, connections: int) ->
     return json.loads(line.removeprefix("WRK_JSON "))
 
 
+# What is measured, each beside the other: the shipped default (`walkapp serve`: one worker with
+# threads, limits counted exactly in memory) and several workers sharing Redis for the limits.
+SETUPS = {
+    "default": {"workers": 1, "threads": 8, "limits": "memory"},
+    "workers+redis": {"workers": 3, "threads": 4, "limits": "redis"},
+    # The earlier figure's setup (3 workers, limits off for the run), for comparison.
+    "earlier": {"workers": 3, "threads": 4, "limits": "off"},
+}
+# Rate limits stay on (their cost is part of the figure) but far above the load of one token.
+UNLIMITED = "100000000"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--setups", default="default,workers+redis,earlier")
     parser.add_argument("--dev-seconds", type=int, default=20)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
 
-    ours = measure(args, args.seconds, dev_server=False)
-    dev = measure(args, args.dev_seconds, dev_server=True)
-    for name, result in (("gunicorn", ours), ("flask run", dev)):
+    results = {}
+    for name in args.setups.split(","):
+        results[name] = measure(args, args.seconds, **SETUPS[name])
+    if args.dev_seconds:
+        results["flask run"] = measure(args, args.dev_seconds, 1, 1, "off", dev_server=True)
+    for name, result in results.items():
         print(
-            f"{name}: {result['observations_per_s']:.0f} observations/s "
+            f"{name} ({result['workers']}×{result['threads']}, limits {result['limits']}): "
+            f"{result['observations_per_s']:.0f} observations/s "
             f"({result['requests']} in {result['seconds']:.1f} s, {args.connections} connections); "
             f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; "
             f"errors {result['errors']}; stored {result['stored']}; {result['integrity']}"
         )
-    figures = {
-        "benchmark": "ingest",
-        **{k: v for k, v in ours.items()},
-        "workers": args.workers,
-        "threads": args.threads,
-        "connections": args.connections,
-        "dev_server_observations_per_s": dev["observations_per_s"],
-        "dev_server_p99_ms": dev["p99_ms"],
-        "ratio_vs_dev_server": round(ours["observations_per_s"] / dev["observations_per_s"], 1),
-    }
-    print(json.dumps(figures))
+    print(json.dumps({"benchmark": "ingest", "connections": args.connections, **results}))
 
 
-def measure(args, seconds: int, dev_server: bool) -> dict:
+def measure(
+    args, seconds: int, workers: int, threads: int, limits: str, dev_server: bool = False
+) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp) / "instance"
         walk = prepare(instance)
+        env = {"WALKAPP_RATELIMIT_ENABLED": "false" if limits == "off" else "true"}
+        env["WALKAPP_WALKER_WRITES_PER_MINUTE"] = UNLIMITED
+        env["WALKAPP_JOINS_PER_WALK_PER_MINUTE"] = UNLIMITED
+        redis = None
+        if limits == "redis":
+            (Path(tmp) / "redis").mkdir()
+            redis = RedisServer(Path(tmp) / "redis").start()
+            env["WALKAPP_RATELIMIT_STORAGE_URI"] = redis.uri
         server = GunicornServer(
-            instance, workers=args.workers, threads=args.threads, dev_server=dev_server
+            instance, workers=workers, threads=threads, env=env, dev_server=dev_server
         ).start()
         try:
             joined = requests.post(
@@ -107,6 +123,8 @@ def measure(args, seconds: int, dev_server: bool) -> dict:
             result = run_wrk(server.url, walk, joined.json()["token"], seconds, args.connections)
         finally:
             server.stop()
+            if redis:
+                redis.stop()
         conn = sqlite3.connect(instance / "walkapp.db")
         stored = conn.execute("select count(*) from observations").fetchone()[0]
         integrity = conn.execute("pragma integrity_check").fetchone()[0]
@@ -116,6 +134,9 @@ def measure(args, seconds: int, dev_server: bool) -> dict:
         "observations_per_s": round(result["requests"] / result["seconds"], 1),
         "stored": stored,
         "integrity": integrity,
+        "workers": workers,
+        "threads": threads,
+        "limits": limits,
     }
 
 

@@ -73,6 +73,8 @@ class GunicornServer:
                 str(self.threads),
                 "--graceful-timeout",
                 "2",
+                "--logger-class",
+                "walkapp.access_log.RedactingLogger",
                 "walkapp.wsgi:app",
             ]
         self.process = subprocess.Popen(

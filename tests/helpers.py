@@ -7,6 +7,7 @@ import threading
 from werkzeug.serving import make_server
 
 from walkapp import create_app
+from walkapp.db import sessions as sessions_db
 
 PASSWORD = "correct horse battery"
 
@@ -27,6 +28,15 @@ def make_app(tmp_path, **overrides):
 def login(client, username: str, password: str = PASSWORD):
     """Sign in through the real form (CSRF off in the plain test app)."""
     return client.post("/login", data={"username": username, "password": password})
+
+
+def sign_in_directly(client, db, user_id: int) -> str:
+    """A server-side session for user_id, as the sign-in form would make (no password check);
+    returns the session id."""
+    session_id = sessions_db.start(db, user_id, 12)
+    with client.session_transaction() as session:
+        session["sid"] = session_id
+    return session_id
 
 
 class LiveServer:

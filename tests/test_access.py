@@ -56,7 +56,7 @@ def test_repeated_failed_sign_ins_get_429_with_retry_after_in_swedish(tmp_path):
     response = client.post("/login", data={"username": "x", "password": "y"})
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
-    assert "För många försök" in response.get_data(as_text=True)
+    assert "För många misslyckade inloggningar" in response.get_data(as_text=True)
 
 
 def test_behind_a_proxy_https_gives_hsts_and_secure_cookies(tmp_path):

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.helpers import login, make_app
+from tests.helpers import login, make_app, sign_in_directly
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import measures as measures_db
 from walkapp.db import observations as obs_db
@@ -104,8 +104,7 @@ def test_walk_form_without_csrf_is_refused(tmp_path):
     from walkapp.passwords import hash_password
 
     user = users_db.create_user(db, "kim", hash_password("x" * 12), "coordinator")
-    with client.session_transaction() as session:
-        session["user_id"] = user
+    sign_in_directly(client, db, user)
     response = client.post(
         "/walks/new", data={"title": "X", "starts_at": "2026-12-03T18:00", "light": "dark"}
     )

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.helpers import make_app
+from tests.helpers import make_app, sign_in_directly
 from walkapp.access import ADMIN, COORDINATOR, PUBLIC, WALKER, WALKER_COOKIE
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -79,6 +79,9 @@ def world(tmp_path):
         "activity_id": 1,
         "token_id": 1,
         "year": 2026,
+        # The coordinator: an admin deactivating or signing out someone else, not itself.
+        "user_id": ids["coordinator"],
+        "walker_id": joined["walker_id"],
     }
     return {"app": app, "samples": samples, "token": joined["token"], "users": ids}
 
@@ -103,8 +106,11 @@ def _client(world, who: str):
     if who == "walker":
         client.set_cookie(WALKER_COOKIE, world["token"])
     elif who in ("coordinator", "admin"):
-        with client.session_transaction() as session:
-            session["user_id"] = world["users"][who]
+        # A fresh sign-in per request: the matrix itself posts /logout and "sign out
+        # everywhere", which end the sessions they are sent with.
+        db = connect(database_path(world["app"]))
+        sign_in_directly(client, db, world["users"][who])
+        db.close()
     return client
 
 

@@ -15,10 +15,11 @@ from flask import abort, current_app, g, jsonify, redirect, request, session, ur
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from . import settings, walkers
 from .db import get_db
 from .db import observations as observations_db
+from .db import sessions as sessions_db
 from .db import tokens as tokens_db
-from .db import users as users_db
 from .db import walks as walks_db
 from .extensions import csrf
 
@@ -79,22 +80,40 @@ def _check_csrf() -> None:
         csrf.protect()
 
 
-def rate_limit_key() -> str:
-    """Per walker token where there is one, else per address (Flask-Limiter key function)."""
-    data = read_walker_token(bearer_token())
-    if data:
-        return "walker:" + data["walker"]
-    return "ip:" + (request.remote_addr or "-")
+def walker_standing(data: dict) -> str:
+    """walkers.OK, REVOKED, EXPIRED or UNKNOWN for a token's walker (once per request)."""
+    cache = g.setdefault("walker_standing", {})
+    if data["walker"] not in cache:
+        db = get_db()
+        cache[data["walker"]] = walkers.standing(
+            walks_db.get_walker(db, data["walker"]),
+            walks_db.get_walk(db, data["walk"]),
+            settings.current().walker_token_days,
+        )
+    return cache[data["walker"]]
 
 
 def current_walker(walk_id: str | None) -> dict | None:
-    """The walker (token data) for walk_id, from a Bearer token or the cookie."""
+    """The walker (token data) for walk_id, from a Bearer token or the cookie, while the token
+    is good (not revoked, not past its lifetime)."""
     data = read_walker_token(bearer_token())
     if data is None and walk_id is not None:
         data = read_walker_token(walker_tokens_from_cookie().get(walk_id))
     if data is None or (walk_id is not None and data["walk"] != walk_id):
         return None
+    if (standing := walker_standing(data)) != walkers.OK:
+        g.walker_refused = standing
+        return None
     return data
+
+
+def _walker_refusal() -> str:
+    reason = g.get("walker_refused")
+    if reason == walkers.REVOKED:
+        return _("Samordnaren har stängt av den här telefonens åtkomst till vandringen.")
+    if reason == walkers.EXPIRED:
+        return _("Din åtkomst till vandringen har gått ut.")
+    return _("Du har inte tillgång till den här vandringen.")
 
 
 TOOL_PATHS = ("/export/", "/open311/")
@@ -110,8 +129,10 @@ def _api_token() -> str | None:
 
 def current_user() -> dict | None:
     if "user" not in g:
-        user_id = session.get("user_id")
-        g.user = users_db.get_user(get_db(), user_id) if user_id else None
+        # The cookie names a server-side session; an ended one (logout, new password,
+        # deactivation, "sign out everywhere") is simply gone.
+        session_id = session.get("sid")
+        g.user = sessions_db.user_for(get_db(), session_id) if session_id else None
         if g.user is None and (token := _api_token()):
             g.user = tokens_db.user_for_token(get_db(), token)
     return g.user
@@ -167,7 +188,7 @@ def requires(role: str) -> Callable:
                 walker = current_walker(walk_id)
                 staff = current_user() if walker is None else None
                 if walker is None and staff is None:
-                    _deny(403, _("Du har inte tillgång till den här vandringen."))
+                    _deny(403, _walker_refusal())
                 # A coordinator may open any walk's walker screens (g.walker is then None).
                 g.walker = walker
                 if not via_bearer() and request.method not in SAFE_METHODS:

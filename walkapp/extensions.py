@@ -1,6 +1,6 @@
 """Flask extensions, created here and bound in create_app()."""
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -14,6 +14,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "sv"  # the CLI
     chosen = request.cookies.get("lang") or session.get("lang")
     if chosen in LANGUAGES:
         return chosen

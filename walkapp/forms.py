@@ -53,6 +53,32 @@ class LoginForm(BaseForm):
     )
 
 
+class _NewPasswordFields:
+    new_password = PasswordField(
+        _l("Nytt lösenord"),
+        validators=[DataRequired(_l("Skriv det nya lösenordet.")), Length(max=200)],
+    )
+    repeat = PasswordField(
+        _l("Nytt lösenord igen"),
+        validators=[DataRequired(_l("Skriv det nya lösenordet en gång till.")), Length(max=200)],
+    )
+
+    def validate_repeat(self, field):
+        if field.data != self.new_password.data:
+            raise ValidationError(_l("Lösenorden är inte lika. Skriv samma lösenord två gånger."))
+
+
+class ChangePasswordForm(_NewPasswordFields, BaseForm):
+    current = PasswordField(
+        _l("Nuvarande lösenord"),
+        validators=[DataRequired(_l("Skriv ditt nuvarande lösenord.")), Length(max=200)],
+    )
+
+
+class ResetPasswordForm(_NewPasswordFields, BaseForm):
+    pass
+
+
 # --- Citizen promise (the public feature): activities and the admin's promise editor ---
 
 

@@ -28,6 +28,8 @@ DEFAULTS: dict[str, object] = {
     "RETAIN_PHOTOS_DAYS": 730,
     "RETAIN_NAMES_DAYS": 90,
     "WALKER_WRITES_PER_MINUTE": 600,
+    "JOINS_PER_WALK_PER_MINUTE": 60,
+    "WALKER_TOKEN_DAYS": 42,
 }
 
 _INT = {
@@ -37,6 +39,8 @@ _INT = {
     "RETAIN_PHOTOS_DAYS",
     "RETAIN_NAMES_DAYS",
     "WALKER_WRITES_PER_MINUTE",
+    "JOINS_PER_WALK_PER_MINUTE",
+    "WALKER_TOKEN_DAYS",
 }
 _FLOAT = {"NEAR_DISTANCE_M"}
 _BOOL = {"SECURE_COOKIES", "RATELIMIT_ENABLED"}
@@ -102,6 +106,8 @@ class Settings:
     retain_photos_days: int
     retain_names_days: int
     walker_writes_per_minute: int
+    joins_per_walk_per_minute: int
+    walker_token_days: int
 
     @classmethod
     def from_values(cls, values: dict[str, object]) -> Settings:
@@ -125,6 +131,8 @@ class Settings:
             "retain_photos_days",
             "retain_names_days",
             "walker_writes_per_minute",
+            "joins_per_walk_per_minute",
+            "walker_token_days",
         ):
             typed[name] = int(typed[name])
         typed["near_distance_m"] = float(typed["near_distance_m"])

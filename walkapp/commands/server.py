@@ -30,11 +30,19 @@ def init_db_command():
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
 def serve_command(host: str, port: int, workers: int, threads: int):
-    """Run walkapp under gunicorn."""
+    """Run walkapp under gunicorn (one worker with threads: rate limits count exactly in memory;
+    with more workers set WALKAPP_RATELIMIT_STORAGE_URI to a shared Redis)."""
     click.echo(f"walkapp on http://{host}:{port}/", err=True)
+    storage = str(settings.from_environment()["RATELIMIT_STORAGE_URI"])
+    if workers > 1 and storage.startswith("memory"):
+        click.echo(
+            "warning: several workers with WALKAPP_RATELIMIT_STORAGE_URI=memory:// count rate "
+            "limits per worker; point it at a shared Redis (see README, Security)",
+            err=True,
+        )
     sys.stdout.flush()
     args = [
         sys.executable,
@@ -48,6 +56,8 @@ def serve_command(host: str, port: int, workers: int, threads: int):
         str(threads),
         "--access-logfile",
         "-",
+        "--logger-class",
+        "walkapp.access_log.RedactingLogger",
         "walkapp.wsgi:app",
     ]
     os.execv(sys.executable, args)

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from ..db import get_db
 from ..db import users as users_db
-from ..passwords import hash_password
+from ..passwords import hash_password, password_problem
 
 
 @click.command("create-user")
@@ -22,8 +22,8 @@ def create_user_command(username: str, role: str):
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    if len(password) < 10:
-        click.echo("error: the password must be at least 10 characters", err=True)
+    if problem := password_problem(password, username):
+        click.echo(f"error: {problem}", err=True)
         sys.exit(1)
     db = get_db()
     if users_db.get_user_by_name(db, username):

@@ -19,11 +19,32 @@ def create_user(db: sqlite_utils.Database, username: str, password_hash: str, ro
     return cursor.lastrowid
 
 
-def set_password(db: sqlite_utils.Database, username: str, password_hash: str) -> bool:
-    cursor = db.execute(
-        "update users set password_hash = ? where username = ?", [password_hash, username]
-    )
+def set_password(db: sqlite_utils.Database, user_id: int, password_hash: str) -> bool:
+    """Inside the caller's transaction (which also ends the user's sessions)."""
+    cursor = db.execute("update users set password_hash = ? where id = ?", [password_hash, user_id])
     return cursor.rowcount == 1
+
+
+def set_active(db: sqlite_utils.Database, user_id: int, active: bool) -> bool:
+    cursor = db.execute("update users set active = ? where id = ?", [int(active), user_id])
+    return cursor.rowcount == 1
+
+
+def get_any_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
+    """Active or not (for the admin)."""
+    return one(db, "select * from users where id = ?", [user_id])
+
+
+def list_users(db: sqlite_utils.Database) -> list[dict]:
+    """Every account with its number of live sign-ins, for the admin."""
+    return list(
+        db.query(
+            "select u.id, u.username, u.role, u.active, u.created_at,"
+            " (select count(*) from sessions s where s.user_id = u.id and s.expires_at > ?)"
+            " as sessions from users u order by u.active desc, u.username",
+            [now()],
+        )
+    )
 
 
 def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:

@@ -115,6 +115,27 @@ def get_walker(db: sqlite_utils.Database, walker_id: str) -> dict | None:
     return one(db, "select * from walkers where id = ?", [walker_id])
 
 
+def list_walkers(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
+    """The walk's walkers with how many observations each sent, first joined first."""
+    return list(
+        db.query(
+            "select k.id, k.display_name, k.joined_at, k.revoked_at,"
+            " (select count(*) from observations o where o.walker_id = k.id) as observations"
+            " from walkers k where k.walk_id = ? order by k.joined_at, k.id",
+            [walk_id],
+        )
+    )
+
+
+def revoke_walker(db: sqlite_utils.Database, walker_id: str, user_id: int) -> bool:
+    """Inside the caller's transaction; False when already revoked or not there."""
+    cursor = db.execute(
+        "update walkers set revoked_at = ?, revoked_by = ? where id = ? and revoked_at is null",
+        [now(), user_id, walker_id],
+    )
+    return cursor.rowcount == 1
+
+
 def count_walkers(db: sqlite_utils.Database, walk_id: str) -> int:
     return db.execute("select count(*) from walkers where walk_id = ?", [walk_id]).fetchone()[0]
 

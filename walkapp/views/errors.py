@@ -47,8 +47,12 @@ def register(app: Flask) -> None:
             return error.response
         status = error.code or 500
         message = _messages().get(status) or error.name
-        # A rate limit's own description is its rule ("10 per 1 minute"), not a sentence.
-        if status != 429 and error.description and error.description != type(error).description:
+        # A rate limit's own description is its rule ("10 per 1 minute"), not a sentence,
+        # unless the limit brings its own message (walkapp/rate_limits.py).
+        own_message = getattr(getattr(error, "limit", None), "error_message", None)
+        if status == 429 and own_message:
+            message = error.description
+        elif status != 429 and error.description and error.description != type(error).description:
             message = error.description
         response = make_response(_render(status, message))
         # Keep what the exception itself says in headers (Allow, Retry-After, ...).

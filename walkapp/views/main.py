@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, request, url_for
 from ..access import PUBLIC, requires
 from ..db import get_db
 from ..extensions import LANGUAGES
+from ..redirects import safe_path
 
 bp = Blueprint("main", __name__)
 
@@ -14,10 +15,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/lang/<code>")
 @requires(PUBLIC)
 def set_language(code: str):
-    target = request.args.get("next") or url_for("public.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.index")
-    response = redirect(target)
+    response = redirect(safe_path(request.args.get("next")) or url_for("public.index"))
     if code in LANGUAGES:
         response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

@@ -28,6 +28,7 @@ from ..measures import (
     triage_changes,
 )
 from ..places import metres_between
+from ..redirects import safe_path
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, OPEN_STATUSES, RATINGS
 from .shared import int_arg
 
@@ -114,12 +115,6 @@ def triage(observation_id: str):
     ), status
 
 
-def _safe_back(target: str | None, fallback: str) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return fallback
-
-
 @bp.post("/observations/<observation_id>/status")
 @requires(COORDINATOR)
 def quick_status(observation_id: str):
@@ -156,8 +151,8 @@ def quick_status(observation_id: str):
         )
     for message in errors.values():
         flash(message)
-    back = _safe_back(
-        request.form.get("next"), url_for("measures.triage", observation_id=observation_id)
+    back = safe_path(request.form.get("next")) or url_for(
+        "measures.triage", observation_id=observation_id
     )
     return redirect(back, code=303)
 

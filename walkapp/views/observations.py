@@ -16,13 +16,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import observations, settings
+from .. import observations, rate_limits, settings
 from ..access import (
     WALKER,
     bearer_token,
     current_user,
     make_walker_token,
-    rate_limit_key,
     requires,
     walker_tokens_from_cookie,
 )
@@ -30,11 +29,11 @@ from ..db import get_db, transaction
 from ..db import observations as obs_db
 from ..db import places as places_db
 from ..db import walks as walks_db
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..observations import Invalid, check_edit, check_new
 from ..places_index import current_index
 from ..vocabulary import CATEGORIES, RATINGS
-from .shared import json_body, photo_folder, refuse, walker_id, walker_write_limit
+from .shared import json_body, photo_folder, refuse, walker_id
 from .walkers import set_walker_cookie
 
 bp = Blueprint("observations", __name__)
@@ -151,7 +150,7 @@ def own_observations(walk_id: str):
 
 @api.post("/walks/<walk_id>/observations")
 @requires(WALKER)
-@limiter.limit(walker_write_limit, key_func=rate_limit_key)
+@rate_limits.walker_write
 def create_observation(walk_id: str):
     try:
         clean = check_new(json_body())
@@ -185,7 +184,7 @@ def _own_open_observation(walk_id: str, observation_id: str):
 
 @api.patch("/walks/<walk_id>/observations/<observation_id>")
 @requires(WALKER)
-@limiter.limit(walker_write_limit, key_func=rate_limit_key)
+@rate_limits.walker_write
 def edit_observation(walk_id: str, observation_id: str):
     observation, refusal = _own_open_observation(walk_id, observation_id)
     if refusal:
@@ -199,7 +198,7 @@ def edit_observation(walk_id: str, observation_id: str):
 
 @api.delete("/walks/<walk_id>/observations/<observation_id>")
 @requires(WALKER)
-@limiter.limit(walker_write_limit, key_func=rate_limit_key)
+@rate_limits.walker_write
 def delete_observation(walk_id: str, observation_id: str):
     db = get_db()
     if obs_db.get_observation(db, observation_id) is None:

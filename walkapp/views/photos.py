@@ -12,19 +12,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import observations, settings
+from .. import observations, rate_limits, settings
 from ..access import (
     WALKER,
-    rate_limit_key,
     requires,
 )
 from ..db import get_db
 from ..db import observations as obs_db
 from ..db import photos as photos_db
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..observations import parse_uuid
 from ..photos import PhotoRefused, store_photo
-from .shared import photo_folder, refuse, walker_write_limit
+from .shared import photo_folder, refuse
 
 bp = Blueprint("photos", __name__)
 api = Blueprint("photos_api", __name__, url_prefix="/api")
@@ -33,7 +32,7 @@ csrf.exempt(api)
 
 @api.post("/observations/<observation_id>/photos")
 @requires(WALKER)
-@limiter.limit(walker_write_limit, key_func=rate_limit_key)
+@rate_limits.walker_write
 def upload_photo(observation_id: str):
     photo_id = parse_uuid(request.form.get("id"))
     if photo_id is None:

@@ -57,11 +57,6 @@ def download_name(stem: str, extension: str) -> str:
     return f"walkapp-{stem}-{date.today().isoformat()}.{extension}"
 
 
-def walker_write_limit() -> str:
-    """Observation and photo posts per walker token (WALKAPP_WALKER_WRITES_PER_MINUTE)."""
-    return f"{settings.current().walker_writes_per_minute} per minute"
-
-
 def refuse(status: int, errors: dict | None = None, message: str | None = None):
     body: dict = {"error": message or _("Uppgifterna kunde inte tas emot.")}
     if errors:

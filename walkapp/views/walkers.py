@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -15,17 +17,22 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import settings
+from .. import rate_limits, settings, walkers
 from ..access import (
+    COORDINATOR,
     PUBLIC,
     WALKER_COOKIE,
+    current_user,
     make_walker_token,
+    read_walker_token,
     requires,
+    walker_standing,
     walker_tokens_from_cookie,
 )
 from ..db import get_db, transaction
 from ..db import walks as walks_db
-from ..extensions import csrf, limiter
+from ..db.audit import record
+from ..extensions import csrf
 from ..forms import CodeForm, JoinForm
 from .shared import json_body, refuse
 
@@ -33,15 +40,8 @@ bp = Blueprint("walkers", __name__)
 api = Blueprint("walkers_api", __name__, url_prefix="/api")
 csrf.exempt(api)
 
-# Wrong codes cost; right ones do not (a whole class joins at once from one school network).
-JOIN_LIMIT = "20 per 10 minutes"
-
 WALKER_COOKIE_DAYS = 30
 MAX_WALKS_IN_COOKIE = 8
-
-
-def _failed(response) -> bool:
-    return response.status_code >= 400
 
 
 @bp.route("/j", methods=["GET", "POST"])
@@ -68,7 +68,7 @@ def _latest_open_walk(tokens: dict[str, str]) -> str | None:
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @requires(PUBLIC)
-@limiter.shared_limit(JOIN_LIMIT, scope="join", deduct_when=_failed)
+@rate_limits.join
 def join(code: str):
     db = get_db()
     walk = walks_db.get_walk_by_code(db, code)
@@ -85,7 +85,9 @@ def join(code: str):
         return render_template("walkers/code.html", form=form, error=message), 404
     tokens = walker_tokens_from_cookie()
     if walk["id"] in tokens and request.method == "GET":
-        return redirect(url_for("observations.capture", walk_id=walk["id"]))
+        if walker_standing(read_walker_token(tokens[walk["id"]])) == walkers.OK:
+            return redirect(url_for("observations.capture", walk_id=walk["id"]))
+        del tokens[walk["id"]]  # revoked or expired: join anew
     form = JoinForm()
     if form.validate_on_submit():
         with transaction(db):
@@ -112,7 +114,7 @@ def set_walker_cookie(response, tokens: dict[str, str]) -> None:
 
 @api.post("/join")
 @requires(PUBLIC)
-@limiter.shared_limit(JOIN_LIMIT, scope="join", deduct_when=_failed)
+@rate_limits.join
 def join_by_api():
     payload = json_body()
     if not isinstance(payload, dict) or not isinstance(payload.get("code"), str):
@@ -135,3 +137,23 @@ def join_by_api():
             "token": make_walker_token(walk["id"], walker_id),
         }
     ), 201
+
+
+@bp.post("/walks/<walk_id>/walkers/<walker_id>/revoke")
+@requires(COORDINATOR)
+def revoke(walk_id: str, walker_id: str):
+    """A lost phone: its token stops working at once; what it sent stays."""
+    db = get_db()
+    walker = walks_db.get_walker(db, walker_id)
+    if walker is None or walker["walk_id"] != walk_id:
+        abort(404)
+    with transaction(db):
+        if walks_db.revoke_walker(db, walker_id, current_user()["id"]):
+            record(db, current_user()["id"], "revoke", "walker", walker_id)
+    flash(
+        _(
+            "Åtkomsten för %(name)s är avstängd. Det som redan skickats finns kvar.",
+            name=walker["display_name"] or _("deltagaren"),
+        )
+    )
+    return redirect(url_for("walks.show", walk_id=walk_id) + "#walkers", code=303)

@@ -28,6 +28,7 @@ from ..db import places as places_db
 from ..db import walks as walks_db
 from ..exports.csv import excel_csv
 from ..forms import WalkForm
+from ..public import local_datetime
 from ..vocabulary import (
     CATEGORIES,
     CATEGORY_LABELS_SV,
@@ -37,6 +38,7 @@ from ..vocabulary import (
     RATINGS,
     STATUS_LABELS_SV,
 )
+from ..walkers import token_expiry_day
 
 bp = Blueprint("walks", __name__)
 
@@ -145,6 +147,12 @@ def show(walk_id: str):
         qr_svg=Markup(qr.svg_inline(scale=10, border=2, title=_("QR-kod för att gå med"))),
         places=[p for p in places if p],
         walkers=walks_db.count_walkers(db, walk_id),
+        walker_list=[
+            {**row, "joined": local_datetime(row["joined_at"]).strftime("%Y-%m-%d %H:%M")}
+            for row in walks_db.list_walkers(db, walk_id)
+        ],
+        tokens_expire=token_expiry_day(walk, settings.current().walker_token_days),
+        token_days=settings.current().walker_token_days,
         lines=measures_db.lines_for_walk(db, walk_id),
         next_state=NEXT_STATE[walk["state"]],
         categories=CATEGORIES,

@@ -1,0 +1,203 @@
+"""Sign-in for coordinators and admins: same cost for unknown names, sessions kept on the
+server (logout, a new password, deactivation and "sign out everywhere" end them), the password
+rule, change-password and the admin's reset."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import PASSWORD, login, make_app, sign_in_directly
+from walkapp import passwords
+from walkapp.db import sessions as sessions_db
+from walkapp.db import users as users_db
+
+NEW_PASSWORD = "blå spårvagn klockan sju"
+
+
+@pytest.fixture
+def hash_checks(monkeypatch):
+    """Counts the scrypt checks the sign-in runs."""
+    calls = []
+    real = passwords.check_password_hash
+
+    def counting(stored, password):
+        calls.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(passwords, "check_password_hash", counting)
+    return calls
+
+
+def test_unknown_and_known_names_cost_one_scrypt_check_each(client, users, hash_checks):
+    client.post("/login", data={"username": "coordinator", "password": "wrong password"})
+    client.post("/login", data={"username": "nobody-here", "password": "wrong password"})
+    assert len(hash_checks) == 2
+    assert all(stored.startswith("scrypt:") for stored in hash_checks)
+
+
+def test_deactivated_user_costs_the_same_and_gets_in_nowhere(client, users, db, hash_checks):
+    users_db.set_active(db, users["coordinator"], False)
+    response = login(client, "coordinator")
+    assert response.status_code == 400 and len(hash_checks) == 1
+
+
+def _saved_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_logout_ends_the_session_on_the_server(client, users, app):
+    login(client, "coordinator")
+    saved = _saved_cookie(client)
+    assert client.get("/walks").status_code == 200
+    client.post("/logout")
+    replay = app.test_client()
+    replay.set_cookie("session", saved)
+    response = replay.get("/walks")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_session_id_from_before_sign_in_is_not_kept(client, users):
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["sid"] = "planted-by-someone-else"
+    login(client, "coordinator")
+    with client.session_transaction() as session:
+        assert session["sid"] != "planted-by-someone-else"
+
+
+def test_an_expired_session_lets_nobody_in(client, users, db):
+    sign_in_directly(client, db, users["coordinator"])
+    db.execute("update sessions set expires_at = '2000-01-01T00:00:00+00:00'")
+    assert client.get("/walks").status_code == 302
+
+
+def test_change_password_ends_the_other_sessions_only(app, users, db):
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, "coordinator")
+    login(phone, "coordinator")
+    response = laptop.post(
+        "/konto/losenord",
+        data={"current": PASSWORD, "new_password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
+    )
+    assert response.status_code == 303
+    assert laptop.get("/walks").status_code == 200
+    assert phone.get("/walks").status_code == 302
+    assert login(app.test_client(), "coordinator", NEW_PASSWORD).status_code == 302
+    assert login(app.test_client(), "coordinator", PASSWORD).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "current, new, repeat, message",
+    [
+        ("wrong password!", NEW_PASSWORD, NEW_PASSWORD, "nuvarande lösenordet stämmer inte"),
+        (PASSWORD, "aaaaaaaaaa", "aaaaaaaaaa", "upprepar tecken"),
+        (PASSWORD, "password12", "password12", "för vanligt"),
+        (PASSWORD, "kort", "kort", "minst 10 tecken"),
+        (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "inte lika"),
+    ],
+)
+def test_change_password_refusals(staff, db, users, current, new, repeat, message):
+    before = users_db.get_user(db, users["coordinator"])["password_hash"]
+    response = staff.post(
+        "/konto/losenord", data={"current": current, "new_password": new, "repeat": repeat}
+    )
+    assert response.status_code == 400 and message in response.text
+    assert users_db.get_user(db, users["coordinator"])["password_hash"] == before
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["aaaaaaaaaa", "password12", "1234567890", "qwertyuiop", "abcdefghij", "Stockholm123"],
+)
+def test_common_and_repetitive_passwords_are_refused(app, password):
+    with app.test_request_context():
+        assert passwords.password_problem(password, "kim") is not None
+
+
+@pytest.mark.parametrize("password", [PASSWORD, NEW_PASSWORD, "kaffe-lampa-tåg-97"])
+def test_long_unusual_passwords_are_accepted(app, password):
+    with app.test_request_context():
+        assert passwords.password_problem(password, "kim") is None
+
+
+def _admin(app, users, db):
+    client = app.test_client()
+    sign_in_directly(client, db, users["admin"])
+    return client
+
+
+def test_admin_resets_a_password_and_the_user_is_signed_out(app, users, db):
+    coordinator = app.test_client()
+    login(coordinator, "coordinator")
+    admin = _admin(app, users, db)
+    assert "coordinator" in admin.get("/admin/anvandare").text
+    refused = admin.post(
+        f"/admin/anvandare/{users['coordinator']}/losenord",
+        data={"new_password": "password12", "repeat": "password12"},
+    )
+    assert refused.status_code == 400 and "för vanligt" in refused.text
+    response = admin.post(
+        f"/admin/anvandare/{users['coordinator']}/losenord",
+        data={"new_password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
+    )
+    assert response.status_code == 303
+    assert coordinator.get("/walks").status_code == 302
+    assert login(app.test_client(), "coordinator", NEW_PASSWORD).status_code == 302
+
+
+def test_deactivating_signs_out_and_keeps_out(app, users, db):
+    coordinator = app.test_client()
+    login(coordinator, "coordinator")
+    admin = _admin(app, users, db)
+    admin.post(f"/admin/anvandare/{users['coordinator']}/aktiv", data={"active": "0"})
+    assert coordinator.get("/walks").status_code == 302
+    assert sessions_db.count_live(db, users["coordinator"]) == 0
+    assert login(app.test_client(), "coordinator").status_code == 400
+    admin.post(f"/admin/anvandare/{users['coordinator']}/aktiv", data={"active": "1"})
+    assert login(app.test_client(), "coordinator").status_code == 302
+
+
+def test_admin_cannot_deactivate_themself(app, users, db):
+    admin = _admin(app, users, db)
+    admin.post(f"/admin/anvandare/{users['admin']}/aktiv", data={"active": "0"})
+    assert users_db.get_user(db, users["admin"]) is not None
+    assert admin.get("/admin/anvandare").status_code == 200
+
+
+def test_sign_out_everywhere(app, users, db):
+    devices = [app.test_client() for _ in range(3)]
+    for device in devices:
+        login(device, "coordinator")
+    admin = _admin(app, users, db)
+    response = admin.post(f"/admin/anvandare/{users['coordinator']}/logga-ut")
+    assert response.status_code == 303
+    assert [device.get("/walks").status_code for device in devices] == [302] * 3
+    assert db.execute("select action from audit_log order by id desc limit 1").fetchone()[0] == (
+        "sign_out_everywhere"
+    )
+
+
+def test_account_forms_need_csrf(tmp_path):
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    from walkapp.db import connect, database_path
+    from walkapp.passwords import hash_password
+
+    db = connect(database_path(app))
+    admin_id = users_db.create_user(db, "boss", hash_password(PASSWORD), "admin")
+    client = app.test_client()
+    sign_in_directly(client, db, admin_id)
+    for path in (f"/admin/anvandare/{admin_id}/logga-ut", "/konto/losenord"):
+        assert client.post(path, data={}).status_code == 400
+    assert sessions_db.count_live(db, admin_id) == 1
+    db.close()
+
+
+@pytest.mark.parametrize(
+    "password, ok", [("aaaaaaaaaa", False), ("password12", False), (NEW_PASSWORD, True)]
+)
+def test_create_user_refuses_weak_passwords(runner, db, password, ok):
+    result = runner.invoke(
+        args=["create-user", "kim", "--role", "coordinator"], input=password + "\n"
+    )
+    assert (result.exit_code == 0) is ok, result.output
+    assert (users_db.get_user_by_name(db, "kim") is not None) is ok

@@ -1,0 +1,142 @@
+"""Every rate limit in one place: its number, what it counts and whose it is.
+
+Limits count in Flask-Limiter's storage (`WALKAPP_RATELIMIT_STORAGE_URI`): `memory://` is exact
+for the embedded default of one gunicorn worker with threads; with several workers it must be a
+shared store (Redis), or each worker counts alone. Every refusal is a 429 with Retry-After and a
+Swedish message (views/errors.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import g, request
+from flask_babel import gettext as _
+
+from . import settings
+from .access import bearer_token, read_walker_token
+from .db import get_db
+from .db.walks import get_walk_by_code, normalise_code
+from .extensions import limiter
+
+# Sign-in: only failures count, per user name (a guessed account) and, more generously, per
+# address (one school or office network holds many people, and one of them may mistype).
+SIGN_IN_FAILURES_PER_NAME = "10 per minute"
+SIGN_IN_FAILURES_PER_ADDRESS = "50 per minute"
+# Wrong join codes per address; right codes do not count (a class joins at once).
+JOIN_WRONG_CODES_PER_ADDRESS = "20 per 10 minutes"
+
+
+def address() -> str:
+    return "ip:" + (request.remote_addr or "-")
+
+
+def sign_in_name() -> str:
+    # Case-folded so Admin and admin share one count.
+    return "user:" + (request.form.get("username") or "").strip().casefold()[:80]
+
+
+def _joined_walk_id() -> str | None:
+    """The walk a join names, by its code (from the URL, or the API's JSON body)."""
+    if "joined_walk_id" not in g:
+        code = (request.view_args or {}).get("code")
+        if code is None:
+            try:
+                body = json.loads(request.get_data(cache=True) or b"null")
+            except (ValueError, RecursionError):
+                body = None
+            code = body.get("code") if isinstance(body, dict) else None
+        code = normalise_code(code) if isinstance(code, str) else ""
+        # Only what could be a code reaches the database (no surrogates, no megabytes).
+        plausible = code.isascii() and code.isalnum() and len(code) <= 12
+        walk = get_walk_by_code(get_db(), code) if plausible else None
+        g.joined_walk_id = walk["id"] if walk else None
+    return g.joined_walk_id
+
+
+def joined_walk() -> str:
+    return "walk:" + (_joined_walk_id() or "-")
+
+
+def _no_such_walk() -> bool:
+    # Unknown codes are wrong guesses, counted per address; they fill no walk's count.
+    return _joined_walk_id() is None
+
+
+def walker_or_address() -> str:
+    """Per walker token where there is one, else per address."""
+    data = read_walker_token(bearer_token())
+    if data:
+        return "walker:" + data["walker"]
+    return address()
+
+
+def joins_per_walk() -> str:
+    return f"{settings.current().joins_per_walk_per_minute} per minute"
+
+
+def walker_writes() -> str:
+    return f"{settings.current().walker_writes_per_minute} per minute"
+
+
+def _wrong_password(response) -> bool:
+    return response.status_code == 400
+
+
+def _wrong_code(response) -> bool:
+    # Unknown or closed code; not a refusal by another limit (429), which is no guess.
+    return response.status_code in (404, 410)
+
+
+def _sign_in_message() -> str:
+    return _("För många misslyckade inloggningar. Vänta en minut och försök igen.")
+
+
+def _join_message() -> str:
+    return _("Många går med i vandringen just nu. Vänta en minut och försök igen.")
+
+
+def _wrong_code_message() -> str:
+    return _("För många felaktiga koder. Vänta en stund och försök igen.")
+
+
+def sign_in(view):
+    """Failed sign-ins, per user name and per address."""
+    view = limiter.limit(
+        SIGN_IN_FAILURES_PER_NAME,
+        key_func=sign_in_name,
+        methods=["POST"],
+        deduct_when=_wrong_password,
+        error_message=_sign_in_message,
+    )(view)
+    return limiter.limit(
+        SIGN_IN_FAILURES_PER_ADDRESS,
+        key_func=address,
+        methods=["POST"],
+        deduct_when=_wrong_password,
+        error_message=_sign_in_message,
+    )(view)
+
+
+def join(view):
+    """Wrong codes per address; every new walker per walk (counted before the join, so exact)."""
+    view = limiter.shared_limit(
+        JOIN_WRONG_CODES_PER_ADDRESS,
+        scope="join",
+        key_func=address,
+        deduct_when=_wrong_code,
+        error_message=_wrong_code_message,
+    )(view)
+    return limiter.shared_limit(
+        joins_per_walk,
+        scope="join-walk",
+        key_func=joined_walk,
+        methods=["POST"],
+        exempt_when=_no_such_walk,
+        error_message=_join_message,
+    )(view)
+
+
+def walker_write(view):
+    """Observation and photo posts per walker token."""
+    return limiter.limit(walker_writes, key_func=walker_or_address)(view)

@@ -1,0 +1,56 @@
+"""How long a walker's token lasts (PRODUCT.md: "a walker's token lives as long as the walk and
+its follow-up, not forever"). No Flask, no SQL.
+
+While the walk is open (planned or ongoing) its tokens work. Once it is closed, they work until
+WALKAPP_WALKER_TOKEN_DAYS (default 42, six weeks) after the later of the close and the follow-up
+meeting — long enough to send what waited on the phone and to read the follow-up page. A
+coordinator may revoke one walker's token sooner (a lost phone).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from .clock import STOCKHOLM
+
+OK, REVOKED, EXPIRED, UNKNOWN = "ok", "revoked", "expired", "unknown"
+
+
+def _instant(stored: str | None) -> datetime | None:
+    """Stored text as an instant: with an offset as is, without one as Stockholm time."""
+    if not stored:
+        return None
+    try:
+        moment = datetime.fromisoformat(stored)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM)
+
+
+def token_expires_at(walk: dict, days: int) -> datetime | None:
+    """When tokens for `walk` stop working; None while the walk is open."""
+    if walk["state"] != "closed":
+        return None
+    closed = _instant(walk.get("closed_at")) or _instant(walk.get("starts_at"))
+    moments = [closed or datetime.now(UTC)]
+    if follow_up := _instant(walk.get("follow_up_at")):
+        moments.append(follow_up)
+    return max(moments) + timedelta(days=days)
+
+
+def token_expiry_day(walk: dict, days: int) -> str | None:
+    """The Stockholm date tokens stop working, for people to read (YYYY-MM-DD); None while open."""
+    expires = token_expires_at(walk, days)
+    return expires.astimezone(STOCKHOLM).date().isoformat() if expires else None
+
+
+def standing(walker: dict | None, walk: dict | None, days: int, now: datetime | None = None) -> str:
+    """OK, REVOKED, EXPIRED or UNKNOWN for a walker (row) of a walk (row)."""
+    if walker is None or walk is None or walker["walk_id"] != walk["id"]:
+        return UNKNOWN
+    if walker.get("revoked_at"):
+        return REVOKED
+    expires = token_expires_at(walk, days)
+    if expires is not None and (now or datetime.now(UTC)) >= expires:
+        return EXPIRED
+    return OK
