@@ -135,7 +135,7 @@ def test_join_record_three_with_photo(phone, server, walk, tmp_path):
         rows = {row["category"]: row for row in stored(server, walk["id"])}
         return set(rows) == {"lighting", "graffiti"} and rows["graffiti"]["rating"] == "red"
 
-    for _ in range(100):  # the phone sends in the background; give it up to 10 s
+    for _ in range(300):  # the phone sends in the background; give it up to 30 s
         if synced():
             break
         page.wait_for_timeout(100)
