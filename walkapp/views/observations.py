@@ -162,6 +162,16 @@ def create_observation(walk_id: str):
         return refuse(404, message=_("Vandringen finns inte."))
     try:
         created, stored = observations.record(db, _index(), walk, walker_id(), clean)
+    except observations.DifferentBody:
+        return refuse(
+            409,
+            {
+                "id": _(
+                    "En observation med samma id är redan sparad med annat innehåll. "
+                    "Ändra den i listan i stället för att spara den igen."
+                )
+            },
+        )
     except observations.Conflict:
         return refuse(409, {"id": _("Det id:t används redan av en annan observation.")})
     return jsonify(stored), 201 if created else 200
