@@ -21,7 +21,7 @@ class Unreadable(ValueError):
     """The body is not JSON we can read; `field` names where, when we know."""
 
     def __init__(self, message, field: str = "_"):
-        super().__init__(str(message))
+        super().__init__(field)  # the message stays lazy: it is rendered in the caller's language
         self.message = message
         self.field = field
 

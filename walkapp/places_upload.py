@@ -51,7 +51,9 @@ def parse_places(text: str | bytes) -> list[dict]:
     except NotJson as exc:
         raise PlaceImportError([f"the file is not JSON: {exc.detail}"]) from None
     except Unreadable as exc:
-        raise PlaceImportError([f"the file cannot be read: {exc.message} ({exc.field})"]) from None
+        raise PlaceImportError(
+            [f"the file is nested too deeply or holds invalid Unicode (near {exc.field!r})"]
+        ) from None
     return validate_places(data)
 
 
