@@ -118,6 +118,8 @@ def walk_info(walk_id: str):
     """The walk and its places (GeoJSON) for the capture map; cached by the service worker."""
     db = get_db()
     walk = walks_db.get_walk(db, walk_id)
+    if walk is None:  # staff may ask for any walk id, also one that does not exist
+        return refuse(404, message=_("Vandringen finns inte."))
     chosen = set(walks_db.walk_place_ids(db, walk_id))
     features = [
         {
