@@ -12,7 +12,7 @@ import json
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
@@ -141,7 +141,41 @@ def _dumps(value) -> str:
     return json.dumps(value, allow_nan=True)
 
 
+def _near_valid(observation_id, field: str, value) -> dict:
+    """A body the observation and join routes would take, but for one field."""
+    body = {
+        "id": str(observation_id),
+        "code": "ABCDEF",
+        "name": "Fuzz",
+        "category": "lighting",
+        "rating": "red",
+        "note": "Lampan är trasig",
+        "lon": 18.0649,
+        "lat": 59.3326,
+        "accuracy_m": 8,
+        "recorded_at": "2026-11-24T18:30:00+01:00",
+    }
+    return {"data": _dumps({**body, field: value}), "content_type": "application/json"}
+
+
+# Junk in one field of an otherwise good body reaches the code behind the validation.
+NEAR_VALID = st.builds(
+    _near_valid,
+    st.uuids(),
+    st.sampled_from(["note", "name", "code", "recorded_at", "lon", "accuracy_m", "category"]),
+    JSON_SCALARS,
+)
+# Tried on every write route in every run: what an outside test once got through.
+KNOWN_BAD = [
+    {"data": "[" * 100_000, "content_type": "application/json"},
+    _near_valid(uuid.UUID(int=1), "note", "\ud83d"),
+    _near_valid(uuid.UUID(int=2), "name", "\udc00"),
+    _near_valid(uuid.UUID(int=3), "recorded_at", "0001-01-01T00:00:00+01:00"),
+    _near_valid(uuid.UUID(int=4), "recorded_at", "9999-12-31T23:59:59-01:00"),
+    _near_valid(uuid.UUID(int=5), "accuracy_m", 10**20),
+]
 BODIES = st.one_of(
+    NEAR_VALID,
     NESTED.map(lambda text: {"data": text, "content_type": "application/json"}),
     OBJECTS.map(lambda o: {"data": _dumps(o), "content_type": "application/json"}),
     JSON_VALUES.map(lambda o: {"data": _dumps(o), "content_type": "application/json"}),
@@ -218,6 +252,17 @@ def write_rules(app):
     return sorted(rules, key=lambda r: r.rule)
 
 
+def example_each(bodies, **fixed):
+    """@example for each body, so known bad input is tried on every run, not by luck."""
+
+    def decorate(test):
+        for body in bodies:
+            test = example(body=body, **fixed)(test)
+        return test
+
+    return decorate
+
+
 def signed_in_client(app, who: str):
     client = app.test_client()
     if who == "admin":
@@ -252,6 +297,8 @@ def test_junk_never_gives_500_and_refusals_store_nothing(world, who):
             query=st.dictionaries(FIELD_NAMES, ODD_TEXT, max_size=3),
             id_pick=ID_PICKS,
         )
+        @example_each(KNOWN_BAD, method_pick=0, query={}, id_pick="real")
+        @example_each(KNOWN_BAD, method_pick=1, query={}, id_pick="real")
         def fuzz(body, method_pick, query, id_pick):
             methods = sorted(rule.methods & WRITE_METHODS)
             method = methods[method_pick % len(methods)]
@@ -286,6 +333,15 @@ def test_junk_never_gives_500_and_refusals_store_nothing(world, who):
         fuzz_route(rule)
 
 
+KNOWN_BAD_QUERY = {
+    "from": "0001-01-01",
+    "to": "9999-12-31",
+    "place": "99999999999999999999",
+    "partner": "99999999999999999999",
+    "end_date": "9999-12-31T23:59:59-01:00",
+}
+
+
 def read_rules(app):
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"]
     return sorted(rules, key=lambda r: r.rule)
@@ -310,6 +366,8 @@ def test_every_read_route_takes_junk_ids_and_queries_without_500(world, who):
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         )
         @given(query=st.dictionaries(FIELD_NAMES, ODD_TEXT, max_size=3), id_pick=ID_PICKS)
+        @example(query={}, id_pick="huge")
+        @example(query=KNOWN_BAD_QUERY, id_pick="real")
         def fuzz(query, id_pick):
             path = url_for_rule(rule, ids, id_pick)
             response = client.get(path, headers=headers, query_string=query)
