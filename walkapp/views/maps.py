@@ -19,7 +19,7 @@ from ..db import measures as measures_db
 from ..db import places as places_db
 from ..db import public as public_db
 from ..db import walks as walks_db
-from ..security import content_security_policy, csp_nonce
+from ..security import content_security_policy, csp_nonce, tile_origin
 from ..settings import ROOT
 from .shared import filters_or_400
 
@@ -39,7 +39,11 @@ def _tiles() -> dict:
 
 def _page(fmap, stem: str):
     if request.args.get("download") == "1":
-        html = maps.inline_assets(maps.render(fmap), Path(ROOT) / "static")
+        html = maps.self_contained(
+            maps.render(fmap),
+            Path(ROOT) / "static",
+            tile_origin(current_app.config["WALKAPP_TILE_URL"]),
+        )
         response = current_app.response_class(html, mimetype="text/html")
         response.headers["Content-Disposition"] = (
             f'attachment; filename="walkapp-karta-{stem}-{date.today().isoformat()}.html"'
