@@ -43,7 +43,7 @@ def test_real_numbers_are_not_touched():
 
 
 def test_a_walkers_formula_note_reaches_neither_csv_as_a_formula(staff, db):
-    from tests.test_capture_api import join, observation, post
+    from tests.test_observations_api import join, observation, post
     from walkapp.db import walks as walks_db
 
     walk = walks_db.create_walk(db, title="=1+1", starts_at="2026-11-24T18:00")

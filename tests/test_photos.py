@@ -9,7 +9,7 @@ import io
 import pytest
 from PIL import Image, ImageFile, JpegImagePlugin
 
-from tests.test_capture_api import count, join, observation, photo_files, post, upload
+from tests.test_observations_api import count, join, observation, photo_files, post, upload
 from walkapp import photos
 from walkapp.db import walks as walks_db
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import SERGELS_TORG, join
-from tests.conftest import LiveServer, make_app
+from tests.helpers import LiveServer, make_app
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import walks as walks_db
 

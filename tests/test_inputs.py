@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.test_capture_api import count, join, observation, post
+from tests.test_observations_api import count, join, observation, post
 from walkapp.db import walks as walks_db
 from walkapp.inputs import MAX_ID, parse_id
 

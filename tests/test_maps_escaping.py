@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.conftest import login
+from tests.helpers import login
 from walkapp.db import transaction
 
 EVIL = "<img src=x onerror=window.pwned=1>Plattan"
