@@ -42,7 +42,7 @@ def _page(fmap, stem: str):
         html = maps.self_contained(
             maps.render(fmap),
             Path(ROOT) / "static",
-            tile_origin(current_app.config["WALKAPP_TILE_URL"]),
+            tile_origin(settings.current().tile_url),
         )
         response = current_app.response_class(html, mimetype="text/html")
         response.headers["Content-Disposition"] = (
