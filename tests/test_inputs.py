@@ -154,3 +154,19 @@ def test_same_id_same_body_is_a_retry_another_body_is_409(client, walk, db):
     assert post(client, walk, other_walker, first).status_code == 409
     stored = db.execute("select note from observations where id = ?", [first["id"]]).fetchone()
     assert stored == (first["note"],) and count(db) == 1
+
+
+@pytest.mark.parametrize("raw", ["²", "9" * 5000])
+def test_digits_python_cannot_read_are_not_a_500(client, users, db, raw):
+    """ "²".isdigit() is True and int("²") fails; int() refuses 5000 digits."""
+    from walkapp.demo import create_demo
+
+    create_demo(db, 50.0)
+    promise_id = db.execute("select id from promises order by id limit 1").fetchone()[0]
+    assert client.get(f"/maps/public?year={raw}").status_code == 200
+    client.post("/login", data={"username": "admin", "password": "correct horse battery"})
+    edited = client.post(
+        f"/admin/medborgarloften/{promise_id}",
+        data={"title": "Löftet", "commitments-0-commitment_id": raw, "commitments-0-heading": "x"},
+    )
+    assert edited.status_code < 500

@@ -19,6 +19,7 @@ from ..db import measures as measures_db
 from ..db import places as places_db
 from ..db import public as public_db
 from ..db import walks as walks_db
+from ..inputs import parse_id
 from ..security import content_security_policy, csp_nonce, tile_origin
 from ..settings import ROOT
 from .shared import filters_or_400
@@ -113,8 +114,8 @@ def place(place_id: int):
 @requires(PUBLIC)
 def public():
     db = get_db()
-    year = request.args.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+    year = parse_id(request.args.get("year", "")) or 0  # ASCII digits only: not "²", not 10⁵⁰⁰⁰
+    year = year if 2000 <= year <= 2100 else date.today().year
     fmap = maps.public_map(
         public_db.findings_by_place(db, year),
         places_db.list_places(db),
