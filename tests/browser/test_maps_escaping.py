@@ -1,15 +1,21 @@
 """A place named like an HTML element stays text in every tooltip, in a real browser: on the
-capture screen and in a downloaded public map opened from disk (issue 13, point 4)."""
+capture screen, in the admin's upload preview and in a downloaded public map opened from disk
+(issue 13, point 4)."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import SERGELS_TORG, join
-from tests.helpers import LiveServer, make_app
+from tests.helpers import PASSWORD, LiveServer, make_app
+from walkapp import settings
 from walkapp.db import connect, database_path, transaction
+from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
+from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +82,34 @@ def test_downloaded_public_map_from_disk_keeps_names_as_text(browser, server, tm
     assert_tooltip_is_text(disk)
     assert problems == []  # the file's own CSP lets every one of its scripts run
     offline.close()
+
+
+def test_admin_upload_preview_tooltips_are_text(browser, server):
+    db = connect(database_path(server.app))
+    users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")
+    db.close()
+    ring = [[18.06, 59.33], [18.07, 59.33], [18.07, 59.335], [18.06, 59.335], [18.06, 59.33]]
+    upload = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {"name": EVIL + "Ny plats"},
+            }
+        ],
+    }
+    with server.app.app_context():
+        folder = settings.current().pending_folder
+    folder.mkdir(exist_ok=True)
+    (folder / "evilupload.geojson").write_text(json.dumps(upload))
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    page.get_by_label("Användarnamn").fill("admin")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.goto(server.url + "/admin/places/preview?upload=evilupload&mode=upsert")
+    hover_places(page)
+    assert_tooltip_is_text(page)
+    context.close()
