@@ -11,6 +11,7 @@ fullscreen. Every script and stylesheet is walkapp's own (vendored), never a CDN
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -158,10 +159,16 @@ def _shade(count: int) -> str:
     return colour
 
 
+def tooltip_text(text: str) -> str:
+    """folium's GeoJsonTooltip writes each value with innerHTML: a place named
+    `<img src=x onerror=…>` (admin upload) would run. Escaped, it shows as the text it is."""
+    return str(escape(text))
+
+
 def places_collection(places: list[dict], counts: dict[int, int] | None = None) -> dict:
     features = []
     for place in places:
-        properties = {"name": place["name"]}
+        properties = {"name": tooltip_text(place["name"])}
         if counts is not None:
             properties["open"] = counts.get(place["id"], 0)
         features.append(
@@ -274,7 +281,11 @@ def public_map(
             {
                 "type": "Feature",
                 "geometry": place["geometry"],
-                "properties": {"name": place["name"], "total": row["total"], "fixed": row["fixed"]},
+                "properties": {
+                    "name": tooltip_text(place["name"]),
+                    "total": row["total"],
+                    "fixed": row["fixed"],
+                },
             }
         )
     folium.GeoJson(
@@ -327,6 +338,40 @@ def render(fmap: folium.Map, nonce: str | None = None) -> str:
     if nonce:
         html = html.replace("<script", f'<script nonce="{nonce}"')
     return html
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def download_policy(html: str, tile_origin: str) -> str:
+    """The CSP of a downloaded map: it opens from disk, where no header can protect it, so it
+    carries its own — only its own scripts (by hash), nothing fetched but the tiles."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in dict.fromkeys(_INLINE_SCRIPT.findall(html))
+    )
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {hashes}",
+            "style-src 'unsafe-inline'",
+            f"img-src data: {tile_origin}".strip(),
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+
+
+def self_contained(html: str, static_folder: Path, tile_origin: str) -> str:
+    """The map as one file to keep: assets inlined, and a restrictive CSP of its own as the
+    first thing in <head>, before any script."""
+    html = inline_assets(html, static_folder)
+    meta = (
+        '<meta http-equiv="Content-Security-Policy" content="'
+        + str(escape(download_policy(html, tile_origin)))
+        + '">'
+    )
+    return html.replace("<head>", "<head>\n    " + meta, 1)
 
 
 _SCRIPT_SRC = re.compile(r'<script(?: nonce="[^"]*")? src="(/static/[^"]+)"></script>')

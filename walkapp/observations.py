@@ -63,7 +63,10 @@ def _timestamp(raw, now: datetime) -> str | None:
         return None
     if moment.tzinfo is None:
         return None
-    moment = moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 or 9999-12-31T23:59-01:00
+        return None
     if moment > now + CLOCK_SKEW or moment.year < 2000:
         return None
     return moment.isoformat(timespec="seconds")
@@ -160,6 +163,14 @@ class Conflict(Exception):
     """The id is taken by another walk's observation, or the walk no longer takes changes."""
 
 
+class DifferentBody(Conflict):
+    """The id is stored with another body: a retry sends the same one, so this is not a retry."""
+
+
+# What a retry repeats exactly: the walker's fields as checked (rounded, stripped, in UTC).
+SAME_BODY = (*EDITABLE, "recorded_at")
+
+
 def _assigned(index: PlaceIndex, lon: float, lat: float) -> dict:
     assignment = index.assign(lon, lat)
     distance = assignment.distance_m
@@ -200,6 +211,10 @@ def record(
         row = obs_db.get_observation(db, clean["id"])
     if row["walk_id"] != walk["id"]:
         raise Conflict("id belongs to another walk")
+    if not created and (
+        row["walker_id"] != walker_id or any(row[key] != fields[key] for key in SAME_BODY)
+    ):
+        raise DifferentBody("id stored with another body")
     return created, reply(db, row)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
+
+from .inputs import NotJson, Unreadable, parse_json
 
 
 class PlaceImportError(ValueError):
@@ -46,9 +47,13 @@ def _check_wgs84(geometry: dict) -> str | None:
 def parse_places(text: str | bytes) -> list[dict]:
     """Parse and validate; return places as dicts or raise PlaceImportError."""
     try:
-        data = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise PlaceImportError([f"the file is not JSON: {exc}"]) from None
+        data = parse_json(text)
+    except NotJson as exc:
+        raise PlaceImportError([f"the file is not JSON: {exc.detail}"]) from None
+    except Unreadable as exc:
+        raise PlaceImportError(
+            [f"the file is nested too deeply or holds invalid Unicode (near {exc.field!r})"]
+        ) from None
     return validate_places(data)
 
 

@@ -44,8 +44,21 @@ def content_security_policy(app: Flask, nonce: str) -> str:
     )
 
 
+def is_private(app: Flask) -> bool:
+    """What only the signed-in, a token holder or a walk's walkers may see: any route whose
+    declared role is above public, and any page rendered for a signed-in user or token."""
+    view = app.view_functions.get(request.endpoint or "")
+    role = getattr(view, "required_role", "public")
+    return role != "public" or g.get("user") is not None
+
+
 def set_headers(app: Flask):
     def after_request(response):
+        # Private answers are never kept: not by a shared proxy, not on the laptop's disk
+        # (a protocol, a new API token, a walker's own findings). A view may say otherwise
+        # for its own reasons (photos for the walk; the capture screen's offline start).
+        if is_private(app):
+            response.headers.setdefault("Cache-Control", "no-store")
         # A view may set its own, narrower or wider, policy (folium map pages do).
         if "Content-Security-Policy" not in response.headers:
             response.headers["Content-Security-Policy"] = content_security_policy(app, csp_nonce())

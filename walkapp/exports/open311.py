@@ -60,7 +60,10 @@ def _moment(raw: str, name: str) -> str:
         raise BadFilter({name: f"{name} must be an ISO 8601 date and time"}) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    try:
+        return moment.astimezone(UTC).isoformat(timespec="seconds")
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the calendar starts in UTC
+        raise BadFilter({name: f"{name} is outside the supported calendar range"}) from None
 
 
 def parse_open311(args, now: datetime | None = None) -> dict:
@@ -80,7 +83,10 @@ def parse_open311(args, now: datetime | None = None) -> dict:
     start = _moment(args["start_date"], "start_date") if args.get("start_date") else None
     if start is None:
         anchor = datetime.fromisoformat(end) if end else now
-        start = (anchor - timedelta(days=OPEN311_DEFAULT_DAYS)).isoformat(timespec="seconds")
+        try:
+            start = (anchor - timedelta(days=OPEN311_DEFAULT_DAYS)).isoformat(timespec="seconds")
+        except OverflowError:  # end_date in year 1: its 90 days before do not exist
+            start = datetime.min.replace(tzinfo=UTC).isoformat(timespec="seconds")
     if end and start > end:
         raise BadFilter({"end_date": "end_date is before start_date"})
     query["start"], query["end"] = start, end

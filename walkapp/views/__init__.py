@@ -11,11 +11,23 @@ import pkgutil
 
 from flask import Flask
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from .. import vocabulary
 from ..access import current_user
+from ..inputs import MAX_ID
 from ..promises import PACE_LABELS
 from . import errors
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in our URLs: a positive id SQLite can hold; anything longer is a 404, not the
+    OverflowError (a 500) of binding 99999999999999999999."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def blueprint_modules():
@@ -26,6 +38,7 @@ def blueprint_modules():
 
 
 def register_views(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     for module in blueprint_modules():
         for blueprint in (getattr(module, "bp", None), getattr(module, "api", None)):
             if blueprint is not None:

@@ -6,7 +6,7 @@ others' findings only category, rating, place and status (walkapp.db.public.walk
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, make_response, render_template, url_for
+from flask import Blueprint, abort, g, jsonify, render_template, url_for
 
 from .. import public
 from ..access import WALKER, requires
@@ -35,12 +35,6 @@ def _walk_and_findings(code: str) -> tuple[dict, list[dict]]:
     return walk, public_db.walk_follow_up(db, walk["id"], g.walker["walker"])
 
 
-def _private(response):
-    # A walker's own notes: never kept by a shared cache.
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
-
-
 @bp.get("/j/<code>/uppfoljning")
 @requires(WALKER)
 def page(code: str):
@@ -58,7 +52,8 @@ def page(code: str):
         ratings=RATINGS,
         text=public,
     )
-    return _private(make_response(body))
+    # A walker's own notes: no-store, as every private answer (walkapp.security).
+    return body
 
 
 @bp.get("/api/follow-up/<code>")
@@ -66,15 +61,13 @@ def page(code: str):
 def summary(code: str):
     """A small summary for the capture screen: the link, and how far the walk's findings got."""
     walk, findings = _walk_and_findings(code)
-    return _private(
-        jsonify(
-            {
-                "url": follow_up_url(walk["code"]),
-                "state": walk["state"],
-                "findings": len(findings),
-                "mine": sum(1 for f in findings if f["mine"]),
-                "fixed": sum(f["status"] in FIXED_STATUSES for f in findings),
-                "last_change": max((public.last_change(f) for f in findings), default=None),
-            }
-        )
+    return jsonify(
+        {
+            "url": follow_up_url(walk["code"]),
+            "state": walk["state"],
+            "findings": len(findings),
+            "mine": sum(1 for f in findings if f["mine"]),
+            "fixed": sum(f["status"] in FIXED_STATUSES for f in findings),
+            "last_change": max((public.last_change(f) for f in findings), default=None),
+        }
     )

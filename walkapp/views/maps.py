@@ -19,7 +19,8 @@ from ..db import measures as measures_db
 from ..db import places as places_db
 from ..db import public as public_db
 from ..db import walks as walks_db
-from ..security import content_security_policy, csp_nonce
+from ..inputs import parse_id
+from ..security import content_security_policy, csp_nonce, tile_origin
 from ..settings import ROOT
 from .shared import filters_or_400
 
@@ -39,7 +40,11 @@ def _tiles() -> dict:
 
 def _page(fmap, stem: str):
     if request.args.get("download") == "1":
-        html = maps.inline_assets(maps.render(fmap), Path(ROOT) / "static")
+        html = maps.self_contained(
+            maps.render(fmap),
+            Path(ROOT) / "static",
+            tile_origin(settings.current().tile_url),
+        )
         response = current_app.response_class(html, mimetype="text/html")
         response.headers["Content-Disposition"] = (
             f'attachment; filename="walkapp-karta-{stem}-{date.today().isoformat()}.html"'
@@ -109,8 +114,8 @@ def place(place_id: int):
 @requires(PUBLIC)
 def public():
     db = get_db()
-    year = request.args.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+    year = parse_id(request.args.get("year", "")) or 0  # ASCII digits only: not "²", not 10⁵⁰⁰⁰
+    year = year if 2000 <= year <= 2100 else date.today().year
     fmap = maps.public_map(
         public_db.findings_by_place(db, year),
         places_db.list_places(db),

@@ -118,6 +118,8 @@ def walk_info(walk_id: str):
     """The walk and its places (GeoJSON) for the capture map; cached by the service worker."""
     db = get_db()
     walk = walks_db.get_walk(db, walk_id)
+    if walk is None:  # staff may ask for any walk id, also one that does not exist
+        return refuse(404, message=_("Vandringen finns inte."))
     chosen = set(walks_db.walk_place_ids(db, walk_id))
     features = [
         {
@@ -162,6 +164,16 @@ def create_observation(walk_id: str):
         return refuse(404, message=_("Vandringen finns inte."))
     try:
         created, stored = observations.record(db, _index(), walk, walker_id(), clean)
+    except observations.DifferentBody:
+        return refuse(
+            409,
+            {
+                "id": _(
+                    "En observation med samma id är redan sparad med annat innehåll. "
+                    "Ändra den i listan i stället för att spara den igen."
+                )
+            },
+        )
     except observations.Conflict:
         return refuse(409, {"id": _("Det id:t används redan av en annan observation.")})
     return jsonify(stored), 201 if created else 200

@@ -11,6 +11,7 @@ from ..access import ADMIN, current_user, requires
 from ..db import get_db
 from ..db import promises as promises_db
 from ..forms import NewCommitmentForm, PromiseCreateForm, PromiseEditForm
+from ..inputs import parse_id
 
 bp = Blueprint("promises", __name__, url_prefix="/admin/medborgarloften")
 
@@ -97,7 +98,7 @@ def edit(promise_id: int):
                 "target": entry.target.data,
             }
             for entry in form.commitments
-            if (entry.commitment_id.data or "").isdigit() and int(entry.commitment_id.data) in known
+            if parse_id(entry.commitment_id.data or "") in known
         ]
         promises_db.update_promise(
             db, promise_id, form.title.data.strip(), entries, current_user()["id"]

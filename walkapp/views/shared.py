@@ -3,7 +3,6 @@ the photo folder, streamed rows, the walker of the request."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,7 @@ from flask_babel import gettext as _
 from .. import settings
 from ..db import connect, database_path
 from ..exports.filters import BadFilter, Filters, parse_filters
+from ..inputs import NotJson, Unreadable, parse_id, parse_json
 
 GEOJSON = "application/geo+json"
 
@@ -67,13 +67,16 @@ def refuse(status: int, errors: dict | None = None, message: str | None = None):
 
 
 def json_body():
-    """The request's JSON, or None when it is not JSON (parsing errors included)."""
+    """The request's JSON; None when it is not JSON; a 400 naming the field for JSON nested too
+    deep or holding text that cannot be stored (walkapp.inputs)."""
     if not request.is_json:
         return None
     try:
-        return json.loads(request.get_data(cache=False) or b"null")
-    except ValueError:
+        return parse_json(request.get_data(cache=False))
+    except NotJson:
         return None
+    except Unreadable as unreadable:
+        abort(refuse(400, {unreadable.field: str(unreadable.message)}))
 
 
 def photo_folder() -> Path:
@@ -98,6 +101,7 @@ def int_arg(name: str) -> int | None:
     raw = request.args.get(name, "")
     if not raw:
         return None
-    if not raw.isdigit():
-        abort(400, description=_("%(name)s ska vara ett heltal.", name=name))
-    return int(raw)
+    value = parse_id(raw)
+    if value is None:
+        abort(400, description=_("%(name)s ska vara ett id (ett positivt heltal).", name=name))
+    return value

@@ -1,0 +1,115 @@
+"""A place named like an HTML element stays text in every tooltip, in a real browser: on the
+capture screen, in the admin's upload preview and in a downloaded public map opened from disk
+(issue 13, point 4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_capture import SERGELS_TORG, join
+from tests.helpers import PASSWORD, LiveServer, make_app
+from walkapp import settings
+from walkapp.db import connect, database_path, transaction
+from walkapp.db import users as users_db
+from walkapp.db import walks as walks_db
+from walkapp.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+
+EVIL = "<img src=x onerror=window.pwned=1>"
+
+
+@pytest.fixture
+def server(tmp_path):
+    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
+    db = connect(database_path(server.app))
+    with transaction(db):  # as an admin's GeoJSON upload could name them
+        db.execute("update places set name = ? || name", [EVIL])
+    server.walk = walks_db.create_walk(db, title="Kväll", starts_at="2026-11-24T18:00")
+    db.close()
+    yield server
+    server.stop()
+
+
+def hover_places(page) -> None:
+    """The pointer over every shape (a place's centre may lie under another one)."""
+    shapes = page.locator("path.leaflet-interactive")
+    shapes.first.wait_for()
+    for index in range(shapes.count()):
+        shapes.nth(index).dispatch_event("mouseover", {"clientX": 100, "clientY": 100})
+
+
+def assert_tooltip_is_text(page) -> None:
+    tooltip = page.locator(".leaflet-tooltip", has_text="onerror").first
+    expect(tooltip).to_contain_text(EVIL)
+    assert tooltip.locator("img").count() == 0
+    assert page.evaluate("window.pwned") is None
+
+
+def test_capture_screen_tooltips_are_text(context, server):
+    context.grant_permissions(["geolocation"], origin=server.url)
+    context.set_geolocation(SERGELS_TORG)
+    page = context.new_page()
+    join(page, server, server.walk)
+    hover_places(page)
+    assert_tooltip_is_text(page)
+
+
+def test_downloaded_public_map_from_disk_keeps_names_as_text(browser, server, tmp_path):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(server.url + "/")
+    with page.expect_download() as download:
+        page.evaluate(
+            "() => { const a = document.createElement('a'); a.href = '/maps/public?download=1';"
+            " document.body.append(a); a.click(); }"
+        )
+    saved = tmp_path / "karta.html"
+    download.value.save_as(saved)
+    context.close()
+
+    offline = browser.new_context()
+    offline.set_offline(True)
+    disk = offline.new_page()
+    problems = []
+    disk.on("pageerror", lambda error: problems.append(str(error)))
+    disk.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    disk.goto(saved.as_uri())
+    hover_places(disk)
+    assert_tooltip_is_text(disk)
+    assert problems == []  # the file's own CSP lets every one of its scripts run
+    offline.close()
+
+
+def test_admin_upload_preview_tooltips_are_text(browser, server):
+    db = connect(database_path(server.app))
+    users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")
+    db.close()
+    ring = [[18.06, 59.33], [18.07, 59.33], [18.07, 59.335], [18.06, 59.335], [18.06, 59.33]]
+    upload = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {"name": EVIL + "Ny plats"},
+            }
+        ],
+    }
+    with server.app.app_context():
+        folder = settings.current().pending_folder
+    folder.mkdir(exist_ok=True)
+    (folder / "evilupload.geojson").write_text(json.dumps(upload))
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    page.get_by_label("Användarnamn").fill("admin")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.goto(server.url + "/admin/places/preview?upload=evilupload&mode=upsert")
+    hover_places(page)
+    assert_tooltip_is_text(page)
+    context.close()

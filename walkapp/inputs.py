@@ -1,0 +1,85 @@
+"""What arrives from outside before any rule looks at it: JSON bodies of bounded nesting and
+valid Unicode, and integer ids that fit SQLite. No Flask.
+
+Without these, `"[" * 100000` (RecursionError), a lone surrogate `"\\ud83d"` (UnicodeEncodeError
+when SQLite stores it) and `99999999999999999999` (OverflowError on binding) were 500s.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask_babel import lazy_gettext as _l
+
+# SQLite's INTEGER is a signed 64-bit number; an id beyond it names nothing.
+MAX_ID = 2**63 - 1
+# No request of ours nests deeper than a GeoJSON MultiPolygon (5) inside a feature collection.
+MAX_DEPTH = 12
+
+
+class Unreadable(ValueError):
+    """The body is not JSON we can read; `field` names where, when we know."""
+
+    def __init__(self, message, field: str = "_"):
+        super().__init__(field)  # the message stays lazy: it is rendered in the caller's language
+        self.message = message
+        self.field = field
+
+
+class NotJson(Unreadable):
+    """Not JSON at all: the caller answers with its own message; `detail` is the parser's."""
+
+    def __init__(self, message, detail: str):
+        super().__init__(message)
+        self.detail = detail
+
+
+def parse_id(raw) -> int | None:
+    """A positive id that SQLite can hold, from text of ASCII digits only ("²".isdigit() is True)."""
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check_value(value, field: str = "_") -> None:
+    """Refuse nesting deeper than MAX_DEPTH and text that cannot be stored (lone surrogates),
+    naming the top-level field. Iterative, so it cannot recurse."""
+    stack = [(value, field, 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if isinstance(item, str):
+            if _has_surrogate(item):
+                raise Unreadable(_l("Texten innehåller ogiltiga tecken."), where)
+            continue
+        if not isinstance(item, dict | list):
+            continue
+        if depth >= MAX_DEPTH:
+            raise Unreadable(_l("Innehållet är för djupt nästlat."), where)
+        if isinstance(item, list):
+            stack.extend((inner, where, depth + 1) for inner in item)
+            continue
+        for key, inner in item.items():
+            if _has_surrogate(key):
+                raise Unreadable(_l("Texten innehåller ogiltiga tecken."), where)
+            stack.append((inner, key if depth == 0 and where == "_" else where, depth + 1))
+
+
+def parse_json(data: bytes | str):
+    """JSON text to a value, or Unreadable: not JSON, nested too deep, or invalid Unicode."""
+    try:
+        value = json.loads(data or b"null")
+    except RecursionError:  # the C parser's own guard against "[" * 100000
+        raise Unreadable(_l("Innehållet är för djupt nästlat.")) from None
+    except ValueError as exc:  # UnicodeDecodeError included
+        raise NotJson(_l("Innehållet är inte giltig JSON."), str(exc)) from None
+    check_value(value)
+    return value
