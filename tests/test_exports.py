@@ -92,8 +92,13 @@ def test_geojson_is_valid_rfc7946_and_round_trips(staff, data):
     assert shape(lamp["geometry"]).x == pytest.approx(SERGEL[0], abs=1e-6)
     props = lamp["properties"]
     assert props["category"] == "lighting" and props["category_label"] == "Belysning"
-    assert props["place"]["name"] == "Sergels torg / Plattan" and props["relation"] == "inside"
-    assert props["walk"]["title"] == "Våren" and props["status"] == "done"
+    assert props["place_name"] == "Sergels torg / Plattan" and props["relation"] == "inside"
+    assert props["place_id"] == 1 and props["walk_id"] == data["spring"]["id"]
+    assert props["walk_title"] == "Våren" and props["status"] == "done"
+    assert props["walk_light"] == data["spring"]["light"] and "accuracy_m" in props
+    assert "position_source" in props and props["photo_url"] is None
+    for feature in collection["features"]:  # flat: nothing GDAL would read as String(JSON)
+        assert not any(isinstance(v, (dict, list)) for v in feature["properties"].values())
     assert props["partner"] == "Trafikkontoret" and props["note"] == "Lampa <b>åäö</b>"
     assert datetime.fromisoformat(props["recorded_at"]).utcoffset() == timedelta(0)
     for feature in collection["features"]:
@@ -161,8 +166,14 @@ def test_csv_has_the_same_filters_and_opens_in_swedish_excel(staff, data):
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert {row["id"] for row in rows} == {data["ids"]["lamp"], data["ids"]["bush"]}
     lamp = next(row for row in rows if row["id"] == data["ids"]["lamp"])
-    assert lamp["registrerad"] == "2026-04-01" and lamp["anteckning"] == "Lampa <b>åäö</b>"
-    assert lamp["longitud"].startswith("18,06")
+    # Stockholm time (20:10 UTC is 22:10 in summer time), the note as typed, a decimal comma.
+    assert lamp["recorded_at"] == "2026-04-01 22:10" and lamp["note"] == "Lampa <b>åäö</b>"
+    assert lamp["longitude"].startswith("18,06") and lamp["place_name"] == "Sergels torg / Plattan"
+    assert lamp["walk_id"] == data["spring"]["id"] and lamp["status_label"] == "Åtgärdad"
+    # The GeoJSON's columns, same names and order, then the position.
+    props = export(staff, "?place=1")["features"][0]["properties"]
+    header = text.lstrip("\ufeff").splitlines()[0].split(";")
+    assert header == ["id", *props, "longitude", "latitude"]
 
 
 def test_without_a_session_or_token_401_and_places_are_public(client, data):
@@ -306,8 +317,8 @@ def test_open311_error_format(staff, url, code):
     assert response.json[0]["code"] == code and response.json[0]["description"]
 
 
-def test_open311_requests_need_a_token_or_session(client):
-    response = client.get("/open311/v2/requests.json")
+def test_open311_requests_refuse_a_token_that_opens_nothing(client):
+    response = client.get("/open311/v2/requests.json?api_key=wk_guess")
     assert response.status_code == 401 and response.json[0]["code"] == 401
 
 

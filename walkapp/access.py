@@ -21,6 +21,7 @@ from .db import observations as observations_db
 from .db import sessions as sessions_db
 from .db import tokens as tokens_db
 from .db import walks as walks_db
+from .exports.open311 import to_xml
 from .extensions import csrf
 
 PUBLIC, WALKER, COORDINATOR, ADMIN = "public", "walker", "coordinator", "admin"
@@ -119,11 +120,26 @@ def _walker_refusal() -> str:
 TOOL_PATHS = ("/export/", "/open311/")
 
 
-def _api_token() -> str | None:
-    """A read-only API token, for tools reading the exports (QGIS, a city system)."""
-    if not request.path.startswith(TOOL_PATHS) or request.method not in SAFE_METHODS:
+def reads_with_api_token(view: Callable) -> Callable:
+    """Mark a GET view outside TOOL_PATHS that an export's API token may read too (its photos)."""
+    view.reads_with_api_token = True
+    return view
+
+
+def _token_readable() -> bool:
+    if request.method not in SAFE_METHODS:
+        return False
+    if request.path.startswith(TOOL_PATHS):
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "reads_with_api_token", False)
+
+
+def offered_api_token() -> str | None:
+    """The API token a tool sent: Bearer, `?token=` or Open311's own name, `?api_key=`."""
+    if not _token_readable():
         return None
-    token = bearer_token() or request.args.get("token")
+    token = bearer_token() or request.args.get("token") or request.args.get("api_key")
     return token if token and token.startswith(tokens_db.PREFIX) else None
 
 
@@ -133,14 +149,18 @@ def current_user() -> dict | None:
         # deactivation, "sign out everywhere") is simply gone.
         session_id = session.get("sid")
         g.user = sessions_db.user_for(get_db(), session_id) if session_id else None
-        if g.user is None and (token := _api_token()):
+        if g.user is None and (token := offered_api_token()):
             g.user = tokens_db.user_for_token(get_db(), token)
     return g.user
 
 
 def open311_error(status: int, message: str):
-    """GeoReport v2 errors are a list of {code, description}."""
-    response = jsonify([{"code": status, "description": message}])
+    """GeoReport v2 errors are a list of {code, description}, in XML for an .xml URL."""
+    errors = [{"code": status, "description": message}]
+    if request.path.endswith(".xml"):
+        response = current_app.response_class(to_xml("errors", errors), mimetype="text/xml")
+    else:
+        response = jsonify(errors)
     response.status_code = status
     return response
 

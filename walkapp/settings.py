@@ -30,6 +30,10 @@ DEFAULTS: dict[str, object] = {
     "WALKER_WRITES_PER_MINUTE": 600,
     "JOINS_PER_WALK_PER_MINUTE": 60,
     "WALKER_TOKEN_DAYS": 42,
+    # Who publishes: the public page's header and Open311's contact (not the product's name).
+    "ORGANISATION": "Polisen · Lokalpolisområde Norrmalm",
+    "ORGANISATION_LOGO": "",
+    "OPEN311_JURISDICTION": "lpo-norrmalm",
 }
 
 _INT = {

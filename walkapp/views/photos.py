@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from .. import observations, rate_limits, settings
 from ..access import (
     WALKER,
+    reads_with_api_token,
     requires,
 )
 from ..db import get_db
@@ -84,6 +85,7 @@ def _photo_body(row: dict) -> dict:
 @bp.get("/observations/<observation_id>/photos/<photo_id>.jpg", defaults={"thumb": False})
 @bp.get("/observations/<observation_id>/photos/<photo_id>/thumb.jpg", defaults={"thumb": True})
 @requires(WALKER)
+@reads_with_api_token
 def photo(observation_id: str, photo_id: str, thumb: bool):
     row = photos_db.get_photo(get_db(), photo_id)
     if row is None or row["observation_id"] != observation_id:

@@ -6,10 +6,11 @@ the SQL in walkapp.db.public never hands a note, name, photo, incident or positi
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import public
-from ..access import PUBLIC, requires
+from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import get_db
 from ..db import places as places_db
 from ..db import promises as promises_db
@@ -109,3 +110,15 @@ def year_data(year: int):
     response = jsonify(overview(year))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@bp.post("/observations/<observation_id>/public")
+@requires(COORDINATOR)
+def set_not_public(observation_id: str):
+    """A coordinator marks a finding "inte publik" (near a shelter, a private entrance): it
+    leaves every public output. Posted from the triage page (templates/public/_not_public.html)."""
+    not_public = request.form.get("not_public") == "1"
+    if not public_db.set_not_public(get_db(), observation_id, not_public, current_user()["id"]):
+        abort(404)
+    flash(_("Iakttagelsen visas inte längre offentligt.") if not_public else _("Iakttagelsen räknas åter offentligt."))
+    return redirect(url_for("measures.triage", observation_id=observation_id), code=303)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import (
     abort,
@@ -16,17 +17,23 @@ from flask import (
 from flask_babel import gettext as _
 
 from .. import settings
-from ..db import connect, database_path
-from ..exports.filters import BadFilter, Filters, parse_filters
+from ..db import connect, database_path, get_db
+from ..db import exports as exports_db
+from ..exports.filters import BadFilter, Filters, parse_filters, unknown_ids
+from ..exports.geojson import photo_link
 from ..inputs import NotJson, Unreadable, parse_id, parse_json
 
 GEOJSON = "application/geo+json"
 
 
 def filters_or_400(**fixed) -> Filters:
-    """The request's export filters (with `fixed` ones set), or a 400 naming each bad one."""
+    """The request's export filters (with `fixed` ones set), or a 400 naming each bad one,
+    ids that name no place or walk included."""
     try:
         filters = parse_filters(request.args)
+        known = exports_db.known_ids(get_db(), filters.places, filters.walks)
+        if errors := unknown_ids(filters, *known):
+            raise BadFilter(errors)
     except BadFilter as bad:
         errors = {name: str(message) for name, message in bad.errors.items()}
         response = jsonify({"error": " ".join(errors.values()), "errors": errors})
@@ -37,11 +44,18 @@ def filters_or_400(**fixed) -> Filters:
     return filters
 
 
-def photo_url(row: dict, host: str) -> str | None:
-    """Only for callers who may see photos: every caller of these routes is staff."""
-    if not row["photo_ids"]:
-        return None
-    return f"{host}observations/{row['id']}/photos/{row['photo_ids'][0]}.jpg"
+def token_suffix() -> str:
+    """A photo link from an export fetched with `?token=` carries it, so the link opens in QGIS
+    or a browser as the export did (a Bearer or session caller sends its own credentials)."""
+    token = request.args.get("token") or request.args.get("api_key")
+    return "?" + urlencode({"token": token}) if token else ""
+
+
+def photo_url(row: dict, host: str, suffix: str | None = None) -> str | None:
+    """Only for callers who may see photos: every caller of these routes is staff or a token.
+    Pass `suffix` (token_suffix()) when called outside the request, as a stream is."""
+    photo_id = row["photo_ids"][0] if row.get("photo_ids") else row.get("photo_id")
+    return photo_link(host, row["id"], photo_id, token_suffix() if suffix is None else suffix)
 
 
 def streamed_rows(app, query) -> Iterator[dict]:

@@ -17,6 +17,8 @@ from ..db import get_db
 from ..db import places as places_db
 from ..db import tokens as tokens_db
 from ..db import walks as walks_db
+from ..db import exports as exports_db
+from ..exports.filters import BadFilter, parse_filters, query_string, unknown_ids
 from ..forms import TokenForm
 from ..vocabulary import (
     CATEGORIES,
@@ -33,15 +35,24 @@ def index():
     db = get_db()
     user = current_user()
     form = TokenForm()
-    created = None
+    created, query, filter_errors = None, "", {}
+    chosen = request.form if request.method == "POST" else None
     if form.validate_on_submit():
-        _token_id, created = tokens_db.create_token(db, user["id"], form.label.data or "")
+        filter_errors = _filter_errors(request.form)
+        if not filter_errors:
+            _token_id, created = tokens_db.create_token(db, user["id"], form.label.data or "")
+            # The QGIS URL shown with the new token keeps the chosen filters; the form starts over.
+            query, chosen = query_string(request.form), None
+            form.label.data = ""
     status = 400 if request.method == "POST" and created is None else 200
     listed = tokens_db.list_tokens(db, None if user["role"] == "admin" else user["id"])
     return render_template(
         "tokens/index.html",
         form=form,
         created=created,
+        query=query,
+        chosen=chosen,
+        filter_errors=filter_errors,
         tokens=listed,
         base=request.host_url.rstrip("/"),
         places=places_db.list_places(db),
@@ -50,6 +61,16 @@ def index():
         ratings=RATINGS,
         statuses=MEASURE_STATUSES,
     ), status
+
+
+def _filter_errors(form) -> dict:
+    """The chosen filters checked as the export will check them (unknown ids included)."""
+    try:
+        filters = parse_filters(form)
+    except BadFilter as bad:
+        return {name: str(message) for name, message in bad.errors.items()}
+    known = exports_db.known_ids(get_db(), filters.places, filters.walks)
+    return {name: str(message) for name, message in unknown_ids(filters, *known).items()}
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
