@@ -13,7 +13,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.test_coordinators import SERGEL, add_observation
+from tests.test_coordinators import add_observation
 from tests.test_export import data  # noqa: F401  (the fixture)
 from walkapp.db import exports as exports_db
 from walkapp.db import transaction
@@ -174,7 +174,9 @@ def test_data_page_has_multi_value_filters_and_a_qgis_url_with_them(staff, db, d
     )
     assert response.status_code == 200
     url = re.search(r'id="qgis-url">([^<]+)<', response.text).group(1).replace("&amp;", "&")
-    assert "from=2026-01-01&place=1&category=lighting&category=vegetation&status=open&token=wk_" in url
+    assert (
+        "from=2026-01-01&place=1&category=lighting&category=vegetation&status=open&token=wk_" in url
+    )
     # The URL shown works as it stands, and the form starts over (no label left behind).
     tool = staff.application.test_client()
     path = "/" + url.split("://", 1)[1].split("/", 1)[1]

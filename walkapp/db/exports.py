@@ -133,20 +133,16 @@ def iter_feature_texts(
         yield text
 
 
+def _existing(db: sqlite_utils.Database, table: str, ids: list) -> set:
+    if not ids:
+        return set()
+    return {row[0] for row in db.execute(f"select id from {table} where id in ({marks(ids)})", ids)}
+
+
 def known_ids(db: sqlite_utils.Database, place_ids: list[int], walk_ids: list[str]):
     """Which of these place and walk ids exist (inactive places too)."""
-    places = {
-        row[0]
-        for row in db.execute(
-            f"select id from places where id in ({marks(place_ids)})", place_ids
-        )
-    } if place_ids else set()
-    walks = {
-        row[0]
-        for row in db.execute(
-            f"select id from walks where id in ({marks(walk_ids)})", walk_ids
-        )
-    } if walk_ids else set()
+    places = _existing(db, "places", place_ids)
+    walks = _existing(db, "walks", walk_ids)
     return places, walks
 
 

@@ -35,7 +35,9 @@ PROPERTIES = (
 )
 
 
-def photo_link(prefix: str, observation_id: str, photo_id: str | None, suffix: str = "") -> str | None:
+def photo_link(
+    prefix: str, observation_id: str, photo_id: str | None, suffix: str = ""
+) -> str | None:
     """`prefix` is the site's URL ending in '/'; `suffix` carries the export's token, if any."""
     if not photo_id:
         return None

@@ -38,9 +38,7 @@ def observations_geojson():
     filters = filters_or_400()
     app = current_app._get_current_object()
     host, suffix = request.host_url, token_suffix()
-    texts = streamed_rows(
-        app, lambda db: exports_db.iter_feature_texts(db, filters, host, suffix)
-    )
+    texts = streamed_rows(app, lambda db: exports_db.iter_feature_texts(db, filters, host, suffix))
     return Response(
         stream_feature_collection(texts),
         mimetype=GEOJSON,

@@ -82,8 +82,7 @@ def _items(query: dict, fmt: str):
     rows = exports_db.iter_open311(get_db(), query, OPEN311_MAX, public=not full)
     host = request.host_url
     items = [
-        open311_item(row, photo_url(row, host) if full else None, public=not full)
-        for row in rows
+        open311_item(row, photo_url(row, host) if full else None, public=not full) for row in rows
     ]
     return items
 

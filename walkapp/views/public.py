@@ -120,5 +120,9 @@ def set_not_public(observation_id: str):
     not_public = request.form.get("not_public") == "1"
     if not public_db.set_not_public(get_db(), observation_id, not_public, current_user()["id"]):
         abort(404)
-    flash(_("Iakttagelsen visas inte längre offentligt.") if not_public else _("Iakttagelsen räknas åter offentligt."))
+    flash(
+        _("Iakttagelsen visas inte längre offentligt.")
+        if not_public
+        else _("Iakttagelsen räknas åter offentligt.")
+    )
     return redirect(url_for("measures.triage", observation_id=observation_id), code=303)
