@@ -32,7 +32,7 @@ from walkapp.db import walks as walks_db  # noqa: E402
 from walkapp.db.observations import insert_many  # noqa: E402
 from walkapp.db.tokens import create_token  # noqa: E402
 from walkapp.exports.filters import Filters  # noqa: E402
-from walkapp.exports.geojson import observation_feature  # noqa: E402
+from walkapp.exports.geojson import observation_feature, photo_link  # noqa: E402
 from walkapp.passwords import hash_password  # noqa: E402
 
 
@@ -107,7 +107,10 @@ def naive(instance: Path) -> dict:
     started = time.perf_counter()
     collection = {
         "type": "FeatureCollection",
-        "features": [observation_feature(row) for row in exports_db.iter_filtered(db, Filters())],
+        "features": [
+            observation_feature(row, photo_link("http://x/", row["id"], row["photo_id"]))
+            for row in exports_db.iter_rows(db, Filters())
+        ],
     }
     text = json.dumps(collection, ensure_ascii=False)
     seconds = time.perf_counter() - started

@@ -56,26 +56,26 @@ def observation_feature(row: dict, photo_url: str | None = None) -> dict:
     }
 
 
-def feature_texts(features: Iterable[dict]) -> Iterator[str]:
+def feature_texts(features: Iterable[dict]) -> Iterator[bytes]:
     for feature in features:
-        yield json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+        yield json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def stream_feature_collection(texts: Iterable[str]) -> Iterator[str]:
-    """The FeatureCollection as text chunks of many features each (memory stays flat)."""
-    yield '{"type":"FeatureCollection","features":['
-    first = True
-    batch: list[str] = []
+CHUNK_BYTES = 256 * 1024
+
+
+def stream_feature_collection(texts: Iterable[bytes]) -> Iterator[bytes]:
+    """The FeatureCollection as UTF-8 chunks of many features each (memory stays flat)."""
+    head = b'{"type":"FeatureCollection","features":['
+    batch: list[bytes] = []
     size = 0
     for text in texts:
-        if not first:
-            batch.append(",")
         batch.append(text)
-        first = False
         size += len(text)
-        if size >= 256_000:
-            yield "".join(batch)
-            batch, size = [], 0
+        if size >= CHUNK_BYTES:
+            yield head + b",".join(batch)
+            head, batch, size = b",", [], 0
     if batch:
-        yield "".join(batch)
-    yield "]}\n"
+        yield head + b",".join(batch) + b"]}\n"
+    else:
+        yield (b"" if head == b"," else head) + b"]}\n"
