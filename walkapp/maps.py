@@ -177,10 +177,17 @@ def places_collection(places: list[dict], counts: dict[int, int] | None = None) 
     return {"type": "FeatureCollection", "features": features}
 
 
-def _use_own_assets(element, asset_url: Callable[[str], str]) -> None:
-    """Point an element at walkapp's vendored files instead of folium's CDN defaults."""
-    element.default_js = [(name, asset_url(path)) for name, path in JS_ASSETS]
-    element.default_css = [(name, asset_url(path)) for name, path in CSS_ASSETS]
+def _use_own_assets(
+    element, asset_url: Callable[[str], str], only: tuple[str, ...] | None = None
+) -> None:
+    """Point an element at walkapp's vendored files instead of folium's CDN defaults; `only`
+    names the assets a map needs (the public map: Leaflet alone, no clusters or heat)."""
+    element.default_js = [
+        (name, asset_url(path)) for name, path in JS_ASSETS if only is None or name in only
+    ]
+    element.default_css = [
+        (name, asset_url(path)) for name, path in CSS_ASSETS if only is None or name in only
+    ]
 
 
 def _tile_layer(tile_url: str, attribution: str) -> folium.TileLayer:
@@ -271,7 +278,7 @@ def public_map(
     """Aggregated counts per place only: no positions, notes, photos or incidents."""
     by_place = {row["place_id"]: row for row in place_counts if row["place_id"] is not None}
     fmap = folium.Map(tiles=None, control_scale=True)
-    _use_own_assets(fmap, asset_url)
+    _use_own_assets(fmap, asset_url, only=("leaflet", "leaflet_css"))
     if tile_url and tile_url != "none":
         _tile_layer(tile_url, tile_attribution).add_to(fmap)
     features = []

@@ -112,6 +112,9 @@ class Settings:
     walker_writes_per_minute: int
     joins_per_walk_per_minute: int
     walker_token_days: int
+    organisation: str
+    organisation_logo: str
+    open311_jurisdiction: str
 
     @classmethod
     def from_values(cls, values: dict[str, object]) -> Settings:
@@ -128,6 +131,8 @@ class Settings:
         typed["instance"] = Path(str(typed["instance"])).resolve()
         typed["geodata_dir"] = Path(str(typed["geodata_dir"]))
         typed["public_url"] = str(typed["public_url"] or "")
+        for name in ("organisation", "organisation_logo", "open311_jurisdiction"):
+            typed[name] = str(typed[name] or "")
         for name in (
             "max_photo_bytes",
             "proxy_fix",

@@ -68,13 +68,54 @@ def test_public_page_without_javascript_at_phone_size_shows_every_commitment(
     assert page.get_by_role("progressbar", name="Otrygga och brottsutsatta platser").is_visible()
     for text in ("1 av 6", "0 av 6", "2 av 8", "0 av 4"):
         assert page.get_by_text(text, exact=True).first.is_visible()
-    # "Ni sa, vi gjorde" and the walks held are there too, and nothing overflows sideways.
-    assert page.get_by_role("table").get_by_role("rowheader", name=PLATTAN).is_visible()
+    # Headline first: walks against the promise, things fixed of those to fix, the pace in words.
+    headline = page.locator(".headline").inner_text()
+    assert "2 av 8" in headline and "2 av 2" in headline and "saker åtgärdade" in headline
+    assert page.get_by_text("i jämn takt hade vi gjort", exact=False).first.is_visible()
+    # "Ni sa, vi gjorde" as cards on a phone (the table is for wide screens), and no box on the
+    # page scrolls sideways.
+    assert page.get_by_role("heading", name=PLATTAN, exact=True).is_visible()
+    assert not page.get_by_role("table").is_visible()
     assert page.get_by_text("Vid glasobelisken på Sergels torg").is_visible()
-    details = page.get_by_text("Vad vi har gjort (1 insats)")
+    assert _sideways(page) == []
+    details = page.get_by_text("Vad vi lovade och gjorde (1 insats)")
     details.click()  # <details> opens without JavaScript
     assert page.get_by_text("Uppsökande arbete vid Sergels torg").is_visible()
     context.close()
+
+
+def _sideways(page) -> list[str]:
+    """Every element whose content is wider than its box (a box that would scroll sideways)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible'
+                         || e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .map(e => e.tagName + '.' + e.className)"""
+    )
+
+
+def test_the_map_loads_leaflet_only_when_opened_and_wide_screens_keep_the_table(
+    browser, browser_context_args, public_site
+):
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(public_site.url + "/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in fetched if "leaflet" in url or "/maps/public" in url]
+    page.get_by_text("Visa på karta").click()
+    frame = page.frame_locator("iframe.public-map")
+    frame.locator(".leaflet-container").wait_for()
+    assert any("vendor/leaflet/leaflet.js" in url for url in fetched)
+    assert not any("markercluster" in url or "heat" in url for url in fetched)
+    context.close()
+    wide = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = wide.new_page()
+    page.goto(public_site.url + "/")
+    table = page.get_by_role("table")
+    assert table.is_visible() and table.get_by_role("rowheader", name=PLATTAN).is_visible()
+    wide.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -86,6 +127,7 @@ def test_public_page_has_no_serious_accessibility_violations(
     page = context.new_page()
     page.goto(public_site.url + "/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    assert _sideways(page) == []
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         """async () => (await axe.run(document)).violations.map(v => ({

@@ -64,11 +64,12 @@ def test_public_page_and_its_data_hold_no_notes_names_photos_incidents_or_positi
         _assert_clean(response.get_data(as_text=True))
     # The page is not empty of what it should show: the walk, its two public findings, one fixed.
     html = pages["/"].get_data(as_text=True)
-    assert "<strong>2</strong> saker som deltagarna pekade ut" in html
-    assert "<strong>1</strong> åtgärdad" in html
-    assert "Belysning" in html and "1 sak som fungerar bra" in html
+    # Headline: of the one thing to fix, one is fixed; the good finding is not work to do.
+    assert "<strong>1 av 1</strong> sak åtgärdad" in html
+    assert "<strong>1</strong> sak som fungerar bra" in html
+    assert "Belysning" in html and "Det här fungerar" in html and "Upplevd trygghet" in html
     data = json.loads(pages["data.json"].get_data(as_text=True))
-    assert data["totals"] == {"walks": 1, "findings": 2, "fixed": 1}
+    assert data["totals"] == {"walks": 1, "findings": 2, "fixed": 1, "to_fix": 1, "good": 1}
     assert [p["place"] for p in data["places"]] == [PLATTAN]  # Hötorget had only the incident
     assert data["walks"][0]["places"] == [PLATTAN, HOTORGET]
     assert set(data["walks"][0]) == {"starts_at", "light", "places", "findings", "fixed"}
@@ -147,7 +148,8 @@ def test_next_public_walk_is_announced_only_when_made_public(db, client):
 def test_public_map_is_embedded(client):
     # The maps feature provides /maps/public; the page frames it (the page works without it).
     html = client.get("/").get_data(as_text=True)
-    assert '<iframe class="public-map" src="/maps/public" title="Karta:' in html
+    year = today().year
+    assert f'<iframe class="public-map" src="/maps/public?year={year}" title="Karta:' in html
     assert client.get("/maps/public").status_code == 200
 
 

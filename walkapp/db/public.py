@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from ..vocabulary import FIXED_STATUSES, NEVER_PUBLIC_CATEGORIES
+from ..vocabulary import FIXED_STATUSES, KEEP_STATUSES, NEVER_PUBLIC_CATEGORIES
 from . import marks, quoted, transaction
 from .audit import record
 from .measures import update_measure
@@ -20,8 +20,12 @@ from .measures import update_measure
 # Findings the public may count: not incidents or gatherings, not duplicates, not marked "inte
 # publik", from walks held (closed) that year.
 # Driven from the walks (a range on walks_starts_at), then each walk's observations by index.
+# Good = kept as it is (KEEP_STATUSES); a green finding nobody has touched yet counts too, the
+# rule by which the keep status is given to findings stored before it existed.
 _PUBLIC_FINDINGS = f"""
-    select o.walk_id, o.place_id, o.category, o.rating, m.status
+    select o.walk_id, o.place_id, o.category, o.rating, m.status,
+      (m.status in ({quoted(KEEP_STATUSES)}) or (o.rating = 'green' and m.status = 'new'
+       and not exists (select 1 from measure_history h where h.observation_id = o.id))) as good
     from walks w
     cross join observations o on o.walk_id = w.id
     join measures m on m.observation_id = o.id
@@ -93,15 +97,15 @@ def _found_place_names(db: sqlite_utils.Database, year: int) -> dict[str, list[s
 def findings_by_place(db: sqlite_utils.Database, year: int) -> list[dict]:
     """'Ni sa, vi gjorde': per place, per category, how many findings and their statuses.
 
-    Returns [{place_id, place, total, fixed, categories: [{category, total, good, statuses:
+    Returns [{place_id, place, total, fixed, good, categories: [{category, total, good, statuses:
     {status: n}}]}], places with the most findings first; place None = outside every place.
     """
     places: dict = {}
     for row in db.query(
         "with findings as (" + _PUBLIC_FINDINGS + ")"
-        " select f.place_id, p.name as place, f.category, f.rating = 'green' as good, f.status,"
+        " select f.place_id, p.name as place, f.category, f.good, f.status,"
         " count(*) as n from findings f left join places p on p.id = f.place_id"
-        " group by f.place_id, f.category, good, f.status",
+        " group by f.place_id, f.category, f.good, f.status",
         _year(year),
     ):
         place = places.setdefault(
@@ -111,6 +115,7 @@ def findings_by_place(db: sqlite_utils.Database, year: int) -> list[dict]:
                 "place": row["place"],
                 "total": 0,
                 "fixed": 0,
+                "good": 0,
                 "categories": {},
             },
         )
@@ -121,6 +126,7 @@ def findings_by_place(db: sqlite_utils.Database, year: int) -> list[dict]:
         category["total"] += row["n"]
         if row["good"]:
             category["good"] += row["n"]
+            place["good"] += row["n"]
         else:
             category["statuses"][row["status"]] = (
                 category["statuses"].get(row["status"], 0) + row["n"]

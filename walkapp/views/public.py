@@ -9,14 +9,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import public
+from .. import public, settings
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import get_db
 from ..db import places as places_db
 from ..db import promises as promises_db
 from ..db import public as public_db
 from ..promises import with_pace
-from ..vocabulary import CATEGORIES
+from ..vocabulary import CATEGORIES, GOOD_LABEL
 
 bp = Blueprint("public", __name__)
 
@@ -41,6 +41,7 @@ def overview(year: int) -> dict:
                     "done": item["done"],
                     "percent": item["percent"],
                     "pace": item["pace"].state,
+                    "expected": item["pace"].expected_by_now,
                     "activities": [
                         {
                             "date": activity["happened_on"],
@@ -53,16 +54,20 @@ def overview(year: int) -> dict:
                 }
             )
     walks = public_db.walks_held(db, year)
+    places = public_db.findings_by_place(db, year)
     return {
         "year": year,
         "promise": {"title": promise["title"], "area": promise["area"]} if promise else None,
         "commitments": commitments,
         "walks": walks,
-        "places": public_db.findings_by_place(db, year),
+        "places": places,
         "totals": {
             "walks": len(walks),
             "findings": sum(walk["findings"] for walk in walks),
             "fixed": sum(walk["fixed"] for walk in walks),
+            # Things to fix: every finding but the good ones ("Det här fungerar").
+            "to_fix": sum(place["total"] - place["good"] for place in places),
+            "good": sum(place["good"] for place in places),
         },
         "next_walk": public_db.next_public_walk(db, today.isoformat())
         if year == today.year
@@ -81,6 +86,9 @@ def _page(year: int, front: bool):
         priority_places=places_db.list_places(get_db()),
         text=public,
         categories=CATEGORIES,
+        good_label=GOOD_LABEL,
+        organisation=settings.current().organisation,
+        organisation_logo=settings.current().organisation_logo,
     )
 
 
