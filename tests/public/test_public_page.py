@@ -157,3 +157,19 @@ def test_unknown_year_is_404_and_other_years_are_linked(client):
     assert client.get("/medborgarloftet/1999").status_code == 404
     assert client.get("/medborgarloftet/1999/data.json").status_code == 404
     assert 'href="/medborgarloftet/2022"' in client.get("/").get_data(as_text=True)
+
+
+def test_the_header_names_the_organisation_from_settings(tmp_path):
+    from tests.conftest import make_app
+
+    plain = make_app(tmp_path / "a").test_client().get("/").text
+    assert "Polisen · Lokalpolisområde Norrmalm</a>" in plain and ">walkapp <span>" not in plain
+    app = make_app(
+        tmp_path / "b",
+        ORGANISATION="Polisen · Lokalpolisområde Södermalm",
+        ORGANISATION_LOGO="/static/icons/icon.svg",
+    )
+    html = app.test_client().get("/").text
+    assert "Polisen · Lokalpolisområde Södermalm</a>" in html
+    assert '<img class="logo" src="/static/icons/icon.svg" alt=""' in html
+    assert 'property="og:site_name" content="Polisen · Lokalpolisområde Södermalm"' in html
