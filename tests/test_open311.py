@@ -11,7 +11,7 @@ import pytest
 import requests
 from georeport import GeoReport
 
-from tests.conftest import LiveServer, login, make_app
+from tests.helpers import LiveServer, login, make_app
 from tests.public.seeding import (
     HOTORGET,
     MARKER_LAT,

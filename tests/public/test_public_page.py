@@ -160,7 +160,7 @@ def test_unknown_year_is_404_and_other_years_are_linked(client):
 
 
 def test_the_header_names_the_organisation_from_settings(tmp_path):
-    from tests.conftest import make_app
+    from tests.helpers import make_app
 
     plain = make_app(tmp_path / "a").test_client().get("/").text
     assert "Polisen · Lokalpolisområde Norrmalm</a>" in plain and ">walkapp <span>" not in plain

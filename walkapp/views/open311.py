@@ -13,6 +13,7 @@ from flask import (
     request,
 )
 
+from .. import settings
 from ..access import PUBLIC, current_user, offered_api_token, open311_error, requires
 from ..db import exports as exports_db
 from ..db import get_db
@@ -43,7 +44,7 @@ def _answer(root: str, content, fmt: str):
 
 def _jurisdiction_or_400():
     try:
-        check_jurisdiction(request.args, current_app.config["WALKAPP_OPEN311_JURISDICTION"])
+        check_jurisdiction(request.args, settings.current().open311_jurisdiction)
     except BadFilter as bad:
         return open311_error(400, " ".join(bad.errors.values()))
     return None
@@ -54,7 +55,7 @@ def _jurisdiction_or_400():
 @requires(PUBLIC)
 def open311_discovery(fmt: str):
     base = request.host_url.rstrip("/") + "/open311/v2/"
-    content = discovery(base, current_app.config["WALKAPP_ORGANISATION"], CHANGESET)
+    content = discovery(base, settings.current().organisation, CHANGESET)
     return _answer("discovery", content, fmt)
 
 

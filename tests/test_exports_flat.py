@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from tests.test_coordinators import add_observation
-from tests.test_export import data  # noqa: F401  (the fixture)
+from tests.test_exports import data  # noqa: F401  (the fixture)
 from walkapp.db import exports as exports_db
 from walkapp.db import transaction
 from walkapp.db.tokens import create_token
