@@ -13,15 +13,26 @@ from walkapp.db.migrations import MIGRATIONS, migrate
 def test_fresh_instance_creates_secret_key_database_and_serves_start_page(tmp_path):
     instance = tmp_path / "fresh"
     app = create_app({"INSTANCE": str(instance)})
-    key_file = instance / "secret_key"
-    assert key_file.exists() and len(key_file.read_text()) >= 40
-    assert app.secret_key == key_file.read_text().strip()
-    assert (instance / "walkapp.db").exists()
+    # The key lives in the database, so backups and replicas carry it (issue 13, point 10).
+    stored = sqlite3.connect(instance / "walkapp.db").execute(
+        "select value from instance_secrets where name = 'secret_key'"
+    )
+    assert app.secret_key == stored.fetchone()[0] and len(app.secret_key) >= 40
+    assert (instance / "walkapp.db").stat().st_mode & 0o777 == 0o600  # like the key it holds
     response = app.test_client().get("/")
     assert response.status_code == 200
     assert "Sergels torg / Plattan" in response.get_data(as_text=True)
     # A second start keeps the same key (sessions survive restarts).
     assert create_app({"INSTANCE": str(instance)}).secret_key == app.secret_key
+
+
+def test_key_file_of_an_older_version_is_taken_over(tmp_path):
+    instance = tmp_path / "old"
+    instance.mkdir()
+    (instance / "secret_key").write_text("the-key-walkers-tokens-were-signed-with\n")
+    assert create_app({"INSTANCE": str(instance)}).secret_key == (
+        "the-key-walkers-tokens-were-signed-with"
+    )
 
 
 def test_secret_key_from_environment_wins(tmp_path, monkeypatch):

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
+import subprocess
+import sys
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from tests.helpers import make_app
 from walkapp.db import connect, database_path, transaction
@@ -31,6 +36,9 @@ def add_photo(app, db, observation_id, created_at):
             "height": 1,
             "created_at": created_at,
         }
+    )
+    db["photo_blobs"].insert(
+        {"photo_id": photo_id, "photo": b"\xff\xd8jpeg-bytes", "thumb": b"\xff\xd8thumb"}
     )
     return photo_id
 
@@ -63,20 +71,32 @@ def test_backup_while_writing_then_restore_into_a_fresh_instance(app, runner, db
     assert copy.execute("pragma integrity_check").fetchone()[0] == "ok"
     assert copy.execute("select count(*) from observations").fetchone()[0] == 18
     copy.close()
-    assert len(list((folder / "photos").glob("*.jpg"))) == 2
+    assert stat.S_IMODE((folder / "walkapp.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
+    # A new machine: an instance folder that does not exist yet, the real command line.
     fresh = tmp_path / "fresh-instance"
-    restored = runner.invoke(args=["restore", str(folder)], env={"WALKAPP_INSTANCE": str(fresh)})
-    assert restored.exit_code == 0, restored.output
-    again = runner.invoke(args=["restore", str(folder)], env={"WALKAPP_INSTANCE": str(fresh)})
-    assert again.exit_code == 1 and "--force" in again.output
+    restored = walkapp_cli("restore", str(folder), instance=fresh)
+    assert restored.returncode == 0, restored.stderr
+    again = walkapp_cli("restore", str(folder), instance=fresh)
+    assert again.returncode == 1 and "--force" in again.stderr
     restored_app = make_app(tmp_path, INSTANCE=str(fresh))
+    assert restored_app.secret_key == app.secret_key  # walkers' tokens stay valid
     check = connect(database_path(restored_app))
     assert check.execute("select count(*) from observations").fetchone()[0] == 18
     assert check.execute("select count(*) from photos").fetchone()[0] == 1
     assert check.execute("select title from walks").fetchone()[0] == walk["title"]
     check.close()
+    # The served files are written from the database on start.
     assert len(list((fresh / "photos").glob("*.jpg"))) == 2
+
+
+def walkapp_cli(*args: str, instance: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WALKAPP_INSTANCE": str(instance)}
+    env.pop("WALKAPP_SECRET_KEY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "walkapp", *args], env=env, capture_output=True, text=True
+    )
 
 
 def test_retention_is_a_dry_run_by_default_then_deletes_old_photos_and_names(app, runner, db):

@@ -29,6 +29,22 @@ def _load_geodata_once(app: Flask) -> None:
         database.close()
 
 
+def _prepare_photo_files(app: Flask) -> None:
+    """Clear what a crash mid-upload left, and write served files the database has (a restore)."""
+    from .db import photos as photos_db
+    from .photos import clear_leftovers, write_missing
+
+    folder = app.extensions["walkapp_settings"].photo_folder
+    clear_leftovers(folder)
+    database = db.connect(db.database_path(app))
+    try:
+        write_missing(
+            folder, photos_db.all_files(database), lambda i: photos_db.photo_bytes(database, i)
+        )
+    finally:
+        database.close()
+
+
 def _translation_domains() -> dict[str, str]:
     """One gettext domain per feature (translations/en/LC_MESSAGES/<domain>.po), all merged.
 
@@ -57,6 +73,13 @@ def create_app(config: dict | None = None) -> Flask:
     instance = typed.instance
     instance.mkdir(parents=True, exist_ok=True)
     typed.photo_folder.mkdir(exist_ok=True)
+    if typed.replica_url:
+        from .replication import refuse_fresh_start
+
+        # A new empty database must never be streamed over a replica holding a walk's findings.
+        refuse_fresh_start(instance, typed.replica_url)
+    # Migrations first: the instance's secret key is kept in the database.
+    db.init(typed.database_file)
 
     root = settings_module.ROOT
     app = Flask(
@@ -90,8 +113,8 @@ def create_app(config: dict | None = None) -> Flask:
         hops = typed.proxy_fix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    db.init(db.database_path(app))
     _load_geodata_once(app)
+    _prepare_photo_files(app)
     app.teardown_appcontext(db.close_db)
 
     csrf.init_app(app)

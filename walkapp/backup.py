@@ -1,7 +1,11 @@
-"""Consistent backups and restores of an instance: the database and its photos. No Flask."""
+"""Consistent backups and restores of an instance. No Flask.
+
+The database is the whole instance: rows, the photos' bytes and the secret key that signs
+walkers' tokens (unless WALKAPP_SECRET_KEY is set). A backup is readable only by its owner."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from datetime import UTC, datetime
@@ -11,14 +15,14 @@ DB_NAME = "walkapp.db"
 
 
 def backup(instance: Path, destination: Path) -> Path:
-    """Copy the database with SQLite's online backup API (safe while the server runs), then photos.
+    """Copy the database with SQLite's online backup API (safe while the server runs).
 
-    Photos are written before the row that names them, so every photo the copied database
-    refers to is already on disk when the folder is copied afterwards.
-    """
+    Photos are in it (`photo_blobs`, committed with their rows), and so is the secret key."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = destination / f"walkapp-{stamp}"
     target.mkdir(parents=True, exist_ok=False)
+    target.chmod(0o700)
+    _private(target / DB_NAME)
     source = sqlite3.connect(instance / DB_NAME)
     copy = sqlite3.connect(target / DB_NAME)
     try:
@@ -29,20 +33,25 @@ def backup(instance: Path, destination: Path) -> Path:
     finally:
         copy.close()
         source.close()
-    photos = instance / "photos"
-    if photos.is_dir():
-        shutil.copytree(photos, target / "photos", ignore=shutil.ignore_patterns(".*", "*.tmp"))
     return target
 
 
+def _private(path: Path) -> None:
+    """Create path empty and readable only by its owner, before anything is written to it."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def restore(source: Path, instance: Path, force: bool = False) -> None:
-    """Put a backup folder's database and photos into instance. Stop the server first."""
+    """Put a backup folder's database into instance (photos of older backups, kept as files,
+    too: the next start reads them in). Stop the server first."""
     if not (source / DB_NAME).is_file():
         raise FileNotFoundError(f"{source} holds no {DB_NAME}")
     instance.mkdir(parents=True, exist_ok=True)
     current = instance / DB_NAME
     if current.exists() and not force:
         raise FileExistsError(f"{current} exists; pass --force to replace it")
+    if not current.exists():
+        _private(current)
     backup_db = sqlite3.connect(source / DB_NAME)
     target = sqlite3.connect(current)
     try:

@@ -23,14 +23,25 @@ def main() -> None:
         load_dotenv=False,
         help="walkapp: safety walks in LPO Norrmalm.",
     )
+    # Commands that must run before (or without) an app: building one creates the database.
+    for command in _feature_commands("STANDALONE"):
+        cli.add_command(command)
     cli.main(prog_name="walkapp")
+
+
+def _feature_commands(name: str) -> list:
+    """Every `name` tuple (COMMANDS, or STANDALONE for commands run without an app) in
+    walkapp/commands/<word>.py."""
+    from . import commands
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        found.extend(getattr(module, name, ()))
+    return found
 
 
 def register_commands(app: Flask) -> None:
     """Every `COMMANDS` tuple in walkapp/commands/<word>.py."""
-    from . import commands
-
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        for command in getattr(module, "COMMANDS", ()):
-            app.cli.add_command(command)
+    for command in _feature_commands("COMMANDS"):
+        app.cli.add_command(command)

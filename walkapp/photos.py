@@ -18,6 +18,7 @@ import math
 import os
 import secrets
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,8 @@ class StoredPhoto:
     bytes: int
     width: int
     height: int
+    data: bytes  # also kept in the database, so a replica carries the photo with its row
+    thumb_data: bytes
 
 
 _decoding = threading.BoundedSemaphore(CONCURRENT_DECODES)
@@ -121,8 +124,8 @@ def _encode(data: bytes, max_bytes: int) -> tuple[bytes, bytes]:
         return _jpeg(image, LONG_SIDE), _jpeg(image, THUMB_SIDE)
 
 
-def _write_atomically(folder: Path, name: str, data: bytes) -> None:
-    temporary = folder / f".{name}.tmp"
+def _write_atomically(folder: Path, name: str, data: bytes, suffix: str = ".tmp") -> None:
+    temporary = folder / f".{name}{suffix}"
     with open(temporary, "wb") as handle:
         handle.write(data)
         handle.flush()
@@ -152,10 +155,47 @@ def store_photo(data: bytes, folder: Path, max_bytes: int) -> StoredPhoto:
         remove_files(folder, names)
         raise
     width, height = Image.open(io.BytesIO(full)).size
-    return StoredPhoto(names[0], names[1], len(full), width, height)
+    return StoredPhoto(names[0], names[1], len(full), width, height, full, thumb)
 
 
 def remove_files(folder: Path, names) -> None:
     for name in names:
         for path in (folder / name, folder / f".{name}.tmp"):
             path.unlink(missing_ok=True)
+
+
+def clear_leftovers(folder: Path, older_than_s: float = 60.0) -> list[str]:
+    """Remove the temporary files of writes a crash cut short (kill -9 mid-upload).
+
+    Only old ones: another worker may be writing a photo right now, which takes milliseconds."""
+    removed = []
+    limit = time.time() - older_than_s
+    for path in folder.glob(".*.tmp"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path.name)
+        except FileNotFoundError:
+            continue
+    return removed
+
+
+def write_missing(folder: Path, photos, read_bytes) -> int:
+    """Write the served files the database expects but the folder lacks (after a restore).
+
+    `photos` are rows with id, filename, thumb_filename; `read_bytes(id)` gives their bytes.
+    Workers starting at once may both write a file: each through its own temporary name."""
+    written = 0
+    for photo in photos:
+        names = (photo["filename"], photo["thumb_filename"])
+        if all((folder / name).exists() for name in names):
+            continue
+        blobs = read_bytes(photo["id"])
+        if blobs is None:
+            continue
+        for name, data in zip(names, (blobs["photo"], blobs["thumb"])):
+            _write_atomically(folder, name, data, suffix=f".{os.getpid()}.tmp")
+        written += 1
+    if written:
+        _sync_folder(folder)
+    return written

@@ -34,6 +34,7 @@ DEFAULTS: dict[str, object] = {
     "ORGANISATION": "Polisen · Lokalpolisområde Norrmalm",
     "ORGANISATION_LOGO": "",
     "OPEN311_JURISDICTION": "lpo-norrmalm",
+    "REPLICA_URL": "",
 }
 
 _INT = {
@@ -72,22 +73,24 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict[str, obj
 
 
 def instance_secret_key(instance: Path) -> str:
-    """The key kept in the instance folder, made on first start (never a fixed default)."""
-    path = instance / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    # Written aside and linked into place, so two workers starting at once share one key.
-    tmp = instance / f".secret_key.{os.getpid()}"
-    tmp.write_text(key)
-    tmp.chmod(0o600)
+    """The key kept in the database (so backups and replicas carry it), made on first start.
+
+    Never a fixed default. A key file from before (`instance/secret_key`) is taken over, so
+    walkers' tokens stay valid across the upgrade. Needs the migrated database."""
+    from .db import connect
+    from .db import secrets as secrets_db
+
+    db = connect(instance / "walkapp.db")
     try:
-        os.link(tmp, path)
-    except FileExistsError:
-        key = path.read_text().strip()
+        key = secrets_db.get_secret(db, "secret_key")
+        if key:
+            return key
+        legacy = instance / "secret_key"
+        candidate = legacy.read_text().strip() if legacy.is_file() else ""
+        # Several workers may start at once: the first key stored wins, the others read it.
+        return secrets_db.keep_first(db, "secret_key", candidate or secrets.token_urlsafe(48))
     finally:
-        tmp.unlink()
-    return key
+        db.close()
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class Settings:
     organisation: str
     organisation_logo: str
     open311_jurisdiction: str
+    replica_url: str
 
     @classmethod
     def from_values(cls, values: dict[str, object]) -> Settings:
@@ -133,6 +137,7 @@ class Settings:
         typed["public_url"] = str(typed["public_url"] or "")
         for name in ("organisation", "organisation_logo", "open311_jurisdiction"):
             typed[name] = str(typed[name] or "")
+        typed["replica_url"] = str(typed["replica_url"] or "")
         for name in (
             "max_photo_bytes",
             "proxy_fix",

@@ -1,4 +1,5 @@
-"""`walkapp init-db`, `demo` and `serve`: a database, something to look at, and the server."""
+"""`walkapp init-db`, `demo` and `serve`: a database, something to look at, and the server
+(under Litestream when WALKAPP_REPLICA_URL is set)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,19 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from .. import demo, places_index, settings
+from .. import demo, places_index, replication, settings
 from ..db import get_db
+from ..photos import clear_leftovers
+
+
+def _environment() -> settings.Settings:
+    """The settings from the environment: this command runs before (or without) an app."""
+    return settings.Settings.from_values(settings.from_environment())
+
+
+def _fail(message: object) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
 
 
 @click.command("init-db")
@@ -34,17 +46,27 @@ def init_db_command():
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve_command(host: str, port: int, workers: int, threads: int):
     """Run walkapp under gunicorn (one worker with threads: rate limits count exactly in memory;
-    with more workers set WALKAPP_RATELIMIT_STORAGE_URI to a shared Redis)."""
-    click.echo(f"walkapp on http://{host}:{port}/", err=True)
-    storage = str(settings.from_environment()["RATELIMIT_STORAGE_URI"])
-    if workers > 1 and storage.startswith("memory"):
+    with more workers set WALKAPP_RATELIMIT_STORAGE_URI to a shared Redis); under Litestream too
+    when WALKAPP_REPLICA_URL is set."""
+    from .. import create_app
+
+    environment = _environment()
+    url, instance = environment.replica_url, environment.instance
+    if workers > 1 and environment.ratelimit_storage_uri.startswith("memory"):
         click.echo(
             "warning: several workers with WALKAPP_RATELIMIT_STORAGE_URI=memory:// count rate "
             "limits per worker; point it at a shared Redis (see README, Security)",
             err=True,
         )
-    sys.stdout.flush()
-    args = [
+    if url:
+        try:
+            replication.refuse_fresh_start(instance, url)
+        except replication.ReplicationError as error:
+            _fail(error)
+    # No worker runs yet: every temporary photo file is a crash's leftover, however new.
+    clear_leftovers(instance / "photos", older_than_s=0)
+    create_app()  # migrations, the secret key and the photo files, once, before the workers
+    server = [
         sys.executable,
         "-m",
         "gunicorn",
@@ -60,7 +82,15 @@ def serve_command(host: str, port: int, workers: int, threads: int):
         "walkapp.access_log.RedactingLogger",
         "walkapp.wsgi:app",
     ]
-    os.execv(sys.executable, args)
+    click.echo(f"walkapp on http://{host}:{port}/", err=True)
+    if url:
+        try:
+            server = replication.supervised_command(instance, url, server)
+        except replication.ReplicationError as error:
+            _fail(error)
+        click.echo(f"replicating {instance / replication.DB_NAME} to {url}", err=True)
+    sys.stdout.flush()
+    os.execv(server[0], server)
 
 
 @click.command("demo")
@@ -75,4 +105,6 @@ def demo_command():
     click.echo(json.dumps(walk, ensure_ascii=False))
 
 
-COMMANDS = (init_db_command, demo_command, serve_command)
+COMMANDS = (init_db_command, demo_command)
+# Run before any app is built: `serve` checks the replica before a database is created.
+STANDALONE = (serve_command,)

@@ -59,7 +59,16 @@ def database_path(app=None) -> Path:
 
 
 def init(path: str | Path) -> list[str]:
-    """Create or upgrade the database at path; return the migrations applied."""
+    """Create or upgrade the database at path; return the migrations applied.
+
+    Readable by its owner only (SQLite gives the -wal and -shm files the same mode): it holds
+    the secret key that signs sessions and walkers' tokens."""
+    # Never open (and close) an existing database file here: closing any descriptor of it
+    # drops the POSIX locks this process's SQLite connections hold on it.
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        os.chmod(path, 0o600)
     db = connect(path)
     try:
         return migrate(db)

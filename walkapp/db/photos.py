@@ -1,4 +1,5 @@
-"""Photo rows. The files themselves are written by walkapp.photos."""
+"""Photo rows and their bytes (`photo_blobs`, committed with the row so a replica carries them).
+The served files are written by walkapp.photos."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ def insert_photo(db: sqlite_utils.Database, photo_id: str, observation_id: str, 
             now(),
         ],
     )
+    if cursor.rowcount == 1:
+        db.execute(
+            "insert into photo_blobs (photo_id, photo, thumb) values (?, ?, ?)",
+            [photo_id, stored.data, stored.thumb_data],
+        )
     return cursor.rowcount == 1
 
 
@@ -38,3 +44,13 @@ def count_photos(db: sqlite_utils.Database, observation_id: str | None = None) -
     return db.execute(
         "select count(*) from photos where observation_id = ?", [observation_id]
     ).fetchone()[0]
+
+
+def all_files(db: sqlite_utils.Database) -> list[dict]:
+    """Every photo's file names: which served files the database expects."""
+    return list(db.query("select id, filename, thumb_filename from photos"))
+
+
+def photo_bytes(db: sqlite_utils.Database, photo_id: str) -> dict | None:
+    """The stored bytes of a photo and its thumbnail, or None for a photo without them."""
+    return one(db, "select photo, thumb from photo_blobs where photo_id = ?", [photo_id])

@@ -1,0 +1,394 @@
+"""Restore drills (issue 18) with real Litestream, a file:// replica and a real gunicorn under
+`walkapp serve`: the server's disk is lost, a fresh instance is restored from the replica, and
+every acknowledged observation and photo is back; walkers' tokens from before still post.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from PIL import Image
+
+from tests.conftest import PASSWORD, login, make_app
+from tests.gunicorn_server import GunicornServer
+from tests.test_crash_safety import join, observation, post_until_stored
+from walkapp import create_app, replication
+from walkapp.db import connect, database_path
+from walkapp.db import users as users_db
+from walkapp.db import walks as walks_db
+from walkapp.passwords import hash_password
+
+# Litestream syncs every second; the drills allow five times that before the kill.
+LAG_BOUND_S = 5 * replication.SYNC_INTERVAL_S
+PHONES = 6
+
+
+def walkapp_cli(*args: str, instance: Path, replica_url: str = "") -> subprocess.CompletedProcess:
+    env = {**os.environ, "WALKAPP_INSTANCE": str(instance), "WALKAPP_REPLICA_URL": replica_url}
+    env.pop("WALKAPP_SECRET_KEY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "walkapp", *args], env=env, capture_output=True, text=True
+    )
+
+
+@pytest.fixture
+def drill(tmp_path):
+    """An instance with an ongoing walk, served by `walkapp serve` under Litestream."""
+    instance = tmp_path / "instance"
+    replica_url = f"file://{tmp_path / 'replica'}"
+    app = create_app({"INSTANCE": str(instance)})
+    db = connect(database_path(app))
+    walk = walks_db.create_walk(
+        db, title="Kvällsvandring", starts_at="2026-11-25T18:00", state="ongoing"
+    )
+    db.close()
+    servers = []
+
+    def serve() -> GunicornServer:
+        server = GunicornServer(
+            instance, workers=2, threads=4, serve=True, env={"WALKAPP_REPLICA_URL": replica_url}
+        ).start()
+        servers.append(server)
+        return server
+
+    yield instance, replica_url, walk, serve
+    for server in servers:
+        server.kill()
+
+
+def jpeg(i: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), ((i * 37) % 256, (i * 91) % 256, 120)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def replica_until(url: str, scratch: Path, holds) -> float:
+    """Restore the replica aside until `holds(db)` is true of it; return how long that took (for
+    acknowledged writes: the replication lag, measured)."""
+    start = time.monotonic()
+    while time.monotonic() < start + 60:
+        copy = scratch / f"probe-{uuid.uuid4().hex}.db"
+        subprocess.run(
+            [replication.litestream_binary(), "restore", "-o", str(copy), url],
+            capture_output=True,
+        )
+        if copy.exists():
+            db = sqlite3.connect(copy)
+            done = holds(db)
+            db.close()
+            if done:
+                return time.monotonic() - start
+        time.sleep(0.2)
+    raise AssertionError("the replica did not get there within 60 s")
+
+
+def replica_holds(url: str, scratch: Path, observation_ids: set, photo_ids: set) -> float:
+    """Until the replica holds every given observation and photo."""
+
+    def holds(db) -> bool:
+        have = {row[0] for row in db.execute("select id from observations")}
+        have_photos = {row[0] for row in db.execute("select photo_id from photo_blobs")}
+        return observation_ids <= have and photo_ids <= have_photos
+
+    return replica_until(url, scratch, holds)
+
+
+def lose_the_disk_and_restore(server: GunicornServer, instance: Path, url: str) -> None:
+    server.kill()  # kill -9 of Litestream and gunicorn together
+    shutil.rmtree(instance)
+    # A fresh database would bury the replica's findings: serving refuses until restored.
+    refused = walkapp_cli("serve", "--port", "1", instance=instance, replica_url=url)
+    assert refused.returncode == 1 and "restore --from-replica" in refused.stderr
+    refused = walkapp_cli("init-db", instance=instance, replica_url=url)
+    assert refused.returncode != 0 and "restore --from-replica" in refused.stderr
+    assert not (instance / "walkapp.db").exists()
+    restored = walkapp_cli("restore", "--from-replica", url, instance=instance)
+    assert restored.returncode == 0, restored.stderr
+    assert stat_mode(instance / "walkapp.db") == 0o600
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_drill_500_observations_with_photos_then_the_disk_is_lost(drill):
+    instance, url, walk, serve = drill
+    server = serve()
+    tokens = [join(server, walk) for _ in range(PHONES)]
+    records = [(tokens[i % PHONES], observation(i)) for i in range(500)]
+    deadline = time.monotonic() + 120
+
+    def post(item):
+        token, record = item
+        post_until_stored(server, walk["id"], token, record, deadline)
+        return record["id"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        acknowledged = list(pool.map(post, records))
+
+    def upload(i):
+        token, record = records[i]
+        response = requests.post(
+            f"{server.url}/api/observations/{record['id']}/photos",
+            data={"id": str(uuid.uuid4())},
+            files={"photo": (f"{i}.jpg", jpeg(i), "image/jpeg")},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert response.status_code == 201, response.text
+        served = requests.get(
+            server.url + response.json()["url"],
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        return response.json()["id"], (i, hashlib.sha256(served.content).hexdigest())
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        photos = dict(pool.map(upload, range(0, 500, 10)))  # 50 phones' photos
+
+    lag = replica_holds(url, instance.parent, set(acknowledged), set(photos))
+    assert lag < LAG_BOUND_S
+    status = walkapp_cli("status", "--json", instance=instance, replica_url=url)
+    state = json.loads(status.stdout)
+    assert status.returncode == 0 and state["running"] and state["warning"] is None
+    assert state["replica_txid"] == state["local_txid"] and state["age_s"] < 60
+    lose_the_disk_and_restore(server, instance, url)
+
+    check = sqlite3.connect(instance / "walkapp.db")
+    assert check.execute("pragma integrity_check").fetchone()[0] == "ok"
+    stored = {row[0] for row in check.execute("select id from observations")}
+    assert stored == set(acknowledged)
+    blobs = dict(check.execute("select photo_id, photo from photo_blobs"))
+    check.close()
+    assert {pid: hashlib.sha256(data).hexdigest() for pid, data in blobs.items()} == {
+        pid: digest for pid, (_, digest) in photos.items()
+    }
+
+    (instance / "photos").mkdir(exist_ok=True)
+    leftover = instance / "photos" / ".cut-short.jpg.tmp"  # as a kill -9 mid-upload leaves it
+    leftover.write_bytes(b"\xff\xd8half")
+    server = serve()  # on the restored instance, replicating on
+    assert not leftover.exists()
+    for photo_id, (i, digest) in photos.items():  # every photo served as before the loss
+        token, record = records[i]
+        served = requests.get(
+            f"{server.url}/observations/{record['id']}/photos/{photo_id}.jpg",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        assert served.status_code == 200 and hashlib.sha256(served.content).hexdigest() == digest
+    # A walker's token from before the loss still posts: the key came back with the database.
+    later = observation(501)
+    response = requests.post(
+        f"{server.url}/api/walks/{walk['id']}/observations",
+        json=later,
+        headers={"Authorization": f"Bearer {tokens[0]}"},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_drill_kill_mid_burst_then_retries_fill_in_exactly_once(drill):
+    instance, url, walk, serve = drill
+    server = serve()
+    tokens = [join(server, walk) for _ in range(PHONES)]
+    replica_until(
+        url,
+        instance.parent,
+        lambda db: db.execute("select count(*) from walkers").fetchone()[0] == PHONES,
+    )
+    # Litestream lists whole seconds but compares milliseconds: the next second holds the joins.
+    joined = replication.replica_position(url)[1] + timedelta(seconds=1)
+    before_burst = joined.isoformat().replace("+00:00", "Z")
+    acked: dict[str, tuple[float, str, dict]] = {}  # id -> (answered at, token, body)
+    unanswered: list[tuple[str, dict]] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + 2 * LAG_BOUND_S
+
+    def phone(n: int):
+        i = 0
+        while time.monotonic() < stop_at:
+            record = observation(n * 100_000 + i)
+            i += 1
+            try:
+                response = requests.post(
+                    f"{server.url}/api/walks/{walk['id']}/observations",
+                    json=record,
+                    headers={"Authorization": f"Bearer {tokens[n]}"},
+                    timeout=10,
+                )
+                if response.status_code == 201:
+                    with lock:
+                        acked[record["id"]] = (time.monotonic(), tokens[n], record)
+                    continue
+            except requests.RequestException:
+                pass
+            with lock:  # no answer: the phone keeps it in its outbox
+                unanswered.append((tokens[n], record))
+                return
+
+    threads = [threading.Thread(target=phone, args=(n,)) for n in range(PHONES)]
+    for thread in threads:
+        thread.start()
+    while time.monotonic() < stop_at - 1:
+        time.sleep(0.05)
+    killed_at = time.monotonic()
+    lose_the_disk_and_restore(server, instance, url)
+    for thread in threads:
+        thread.join()
+
+    check = sqlite3.connect(instance / "walkapp.db")
+    assert check.execute("pragma integrity_check").fetchone()[0] == "ok"
+    stored = {row[0] for row in check.execute("select id from observations")}
+    check.close()
+    settled = {oid for oid, (at, _, _) in acked.items() if at < killed_at - LAG_BOUND_S}
+    assert len(settled) > 50  # the drill did write under load for a while
+    assert settled <= stored
+
+    # A point in time: the replica as it was before the burst (the walk and its walkers).
+    earlier = instance.parent / "earlier"
+    at = walkapp_cli(
+        "restore", "--from-replica", url, "--timestamp", before_burst, instance=earlier
+    )
+    assert at.returncode == 0, at.stderr
+    then = sqlite3.connect(earlier / "walkapp.db")
+    assert then.execute("select count(*) from walkers").fetchone()[0] == PHONES
+    assert then.execute("select count(*) from observations").fetchone()[0] < len(settled)
+    then.close()
+
+    # The phones retry everything without a stored copy: acknowledged but lost, and unanswered.
+    server = serve()
+    retries = [(token, body) for oid, (_, token, body) in acked.items() if oid not in stored]
+    retries += unanswered
+    deadline = time.monotonic() + 60
+    for token, record in retries:
+        post_until_stored(server, walk["id"], token, record, deadline)
+    # Retrying what was stored answers 200 and stores nothing twice.
+    for oid in list(settled)[:5]:
+        _, token, body = acked[oid]
+        assert post_until_stored(server, walk["id"], token, body, deadline) == 200
+    check = sqlite3.connect(instance / "walkapp.db")
+    ids = [row[0] for row in check.execute("select id from observations")]
+    check.close()
+    expected = set(acked) | {record["id"] for _, record in unanswered}
+    assert len(ids) == len(set(ids)) and set(ids) == expected
+
+
+# Fast checks around the drills: the admin page, `walkapp status`, what a crash leaves behind.
+
+
+def test_admin_page_says_when_replication_is_off(client, users):
+    login(client, "admin")
+    page = client.get("/admin/replikering")
+    assert page.status_code == 200 and "Replikeringen är avstängd" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+    client.get("/lang/en")
+    assert "Replication is off" in client.get("/admin/replikering").get_data(as_text=True)
+    login(client, "coordinator")
+    assert client.get("/admin/replikering").status_code == 403
+
+
+def test_admin_page_warns_when_litestream_is_not_running(tmp_path):
+    app = make_app(tmp_path, REPLICA_URL=f"file://{tmp_path / 'replica'}")
+    db = connect(database_path(app))
+    users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")
+    db.close()
+    client = app.test_client()
+    login(client, "admin")
+    text = client.get("/admin/replikering").get_data(as_text=True)
+    assert "Litestream körs inte" in text
+
+
+def test_status_without_a_replica_says_off_and_creates_no_database(tmp_path):
+    result = walkapp_cli("status", "--json", instance=tmp_path / "nothing")
+    assert result.returncode == 0 and json.loads(result.stdout) == {"replication": None}
+    assert not (tmp_path / "nothing").exists()
+
+
+def test_status_warns_and_fails_when_nothing_replicates(tmp_path):
+    make_app(tmp_path)
+    result = walkapp_cli(
+        "status", "--json", instance=tmp_path / "instance", replica_url=f"file://{tmp_path}/r"
+    )
+    state = json.loads(result.stdout)
+    assert result.returncode == 2 and state["running"] is False and state["warning"]
+
+
+def test_photo_bytes_are_committed_with_their_row(client, app, db):
+    walk = walks_db.create_walk(db, title="Foto", starts_at="2026-11-25T18:00", state="ongoing")
+    token = client.post("/api/join", json={"code": walk["code"]}).json["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    record = observation(1)
+    assert (
+        client.post(
+            f"/api/walks/{walk['id']}/observations", json=record, headers=headers
+        ).status_code
+        == 201
+    )
+    answer = client.post(
+        f"/api/observations/{record['id']}/photos",
+        data={"id": str(uuid.uuid4()), "photo": (io.BytesIO(jpeg(1)), "p.jpg")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 201
+    row = db.execute("select filename, thumb_filename from photos").fetchone()
+    blob = db.execute("select photo, thumb from photo_blobs").fetchone()
+    folder = Path(app.config["WALKAPP_INSTANCE"]) / "photos"
+    assert blob == ((folder / row[0]).read_bytes(), (folder / row[1]).read_bytes())
+
+
+def test_a_crash_mid_upload_leaves_nothing_partial_after_the_next_start(tmp_path):
+    app = make_app(tmp_path)
+    folder = Path(app.config["WALKAPP_INSTANCE"]) / "photos"
+    left = folder / ".abc.jpg.tmp"  # what kill -9 during a photo write leaves
+    left.write_bytes(b"\xff\xd8half a photo")
+    os.utime(left, (time.time() - 3600, time.time() - 3600))
+    writing = folder / ".def.jpg.tmp"  # another worker writing right now
+    writing.write_bytes(b"\xff\xd8")
+    make_app(tmp_path)
+    assert not left.exists() and writing.exists()
+
+
+def test_a_password_in_the_replica_url_is_never_shown():
+    shown = replication.shown_url("sftp://walkapp:hemligt@backup.example.se:22/srv/walkapp")
+    assert shown == "sftp://walkapp:***@backup.example.se:22/srv/walkapp"
+    assert replication.shown_url("s3://bucket/path?endpoint=x") == "s3://bucket/path?endpoint=x"
+
+
+def test_a_replica_more_than_a_minute_behind_is_a_warning(tmp_path, monkeypatch):
+    now = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
+    waiting = tmp_path / ".walkapp.db-litestream" / "ltx" / "0"
+    waiting.mkdir(parents=True)
+    oldest = waiting / "0000000000000008-0000000000000008.ltx"  # taken, never uploaded
+    oldest.write_bytes(b"")
+    os.utime(oldest, (now.timestamp() - 90, now.timestamp() - 90))
+    (waiting / "0000000000000007-0000000000000007.ltx").write_bytes(b"")  # already uploaded
+    monkeypatch.setattr(replication, "_daemon_running", lambda socket: True)
+    monkeypatch.setattr(replication, "_local_txid", lambda config: "0000000000000009")
+    monkeypatch.setattr(
+        replication,
+        "replica_position",
+        lambda url: ("0000000000000007", now - timedelta(seconds=600)),
+    )
+    state = replication.state(tmp_path, "file:///elsewhere", now=now)
+    assert state.lag_s == 90.0 and state.age_s == 600.0
+    assert state.warning == "the replica is 90 s behind the database"
+    monkeypatch.setattr(replication, "_local_txid", lambda config: "0000000000000007")
+    in_step = replication.state(tmp_path, "file:///elsewhere", now=now)
+    assert in_step.lag_s == 0.0 and in_step.warning is None  # quiet for 10 minutes is no lag

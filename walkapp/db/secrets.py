@@ -1,0 +1,21 @@
+"""Instance secrets kept in the database, so a backup or a replica carries them."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from . import one, transaction
+
+
+def get_secret(db: sqlite_utils.Database, name: str) -> str | None:
+    row = one(db, "select value from instance_secrets where name = ?", [name])
+    return row["value"] if row else None
+
+
+def keep_first(db: sqlite_utils.Database, name: str, value: str) -> str:
+    """Store value under name unless one is there already; return the one that is kept."""
+    with transaction(db):
+        db.execute(
+            "insert or ignore into instance_secrets (name, value) values (?, ?)", [name, value]
+        )
+        return get_secret(db, name)
