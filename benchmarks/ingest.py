@@ -1,7 +1,10 @@
 """Sustained observation ingest: gunicorn on the embedded SQLite, driven by wrk from a second process.
 
 Usage: python benchmarks/ingest.py [--seconds 60] [--connections 8] [--setups default,workers+redis,earlier]
+                                   [--replication-seconds 60] [--rounds 6]
 Needs wrk (apt-get install wrk). Prints observations/s and latency percentiles; last line JSON.
+Then the default setup with replication off and on, taking turns (benchmarks/ingest_replication.py,
+needs the `replication` extra): their ratio and the replication lag under that load.
 For comparison it measures, in the same run and with the same load, the app under Flask's own
 threaded development server (`flask run`, what a small team might put on a server), for
 `--dev-seconds` (default 20).
@@ -79,6 +82,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--setups", default="default,workers+redis,earlier")
     parser.add_argument("--dev-seconds", type=int, default=20)
+    parser.add_argument("--replication-seconds", type=int, default=60, help="0: skip")
+    parser.add_argument("--rounds", type=int, default=6, help="turns of replication off and on")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -96,7 +101,36 @@ def main() -> None:
             f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; "
             f"errors {result['errors']}; stored {result['stored']}; {result['integrity']}"
         )
-    print(json.dumps({"benchmark": "ingest", "connections": args.connections, **results}))
+    figures = {"benchmark": "ingest", "connections": args.connections, **results}
+    if args.replication_seconds:
+        figures["replication"] = replication_off_and_on(args)
+    print(json.dumps(figures))
+
+
+def replication_off_and_on(args) -> dict:
+    """The shipped default with replication off and on, taking turns; ratio and lag."""
+    from ingest_replication import measure_off_and_on
+
+    env = {
+        "WALKAPP_RATELIMIT_ENABLED": "true",
+        "WALKAPP_WALKER_WRITES_PER_MINUTE": UNLIMITED,
+        "WALKAPP_JOINS_PER_WALK_PER_MINUTE": UNLIMITED,
+    }
+    off, on = measure_off_and_on(args, SETUPS["default"], env, prepare, run_wrk)
+    for name, result in (("replication off", off), ("replication on", on)):
+        print(
+            f"default, {name}: {result['observations_per_s']:.0f} observations/s "
+            f"({result['requests']} in {result['seconds']:.1f} s); p50 {result['p50_ms']:.1f} ms, "
+            f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; errors "
+            f"{result['errors']}; stored {result['stored']}; {result['integrity']}"
+        )
+    lag, ratio = on["lag"], round(on["observations_per_s"] / off["observations_per_s"], 2)
+    print(
+        f"replication on/off: {ratio}; lag commit -> replica (upper bound) p50 {lag['p50_s']:.2f} s, "
+        f"p99 {lag['p99_s']:.2f} s, max {lag['max_s']:.2f} s over {lag['syncs']} syncs; replica "
+        f"restored: {on['restored']} observations, {on['restored_integrity']}"
+    )
+    return {"off": off, "on": on, "ratio_on_off": ratio}
 
 
 def measure(
