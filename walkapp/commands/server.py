@@ -8,16 +8,11 @@ import os
 import sys
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 
 from .. import demo, places_index, replication, settings
 from ..db import get_db
 from ..photos import clear_leftovers
-
-
-def _environment() -> settings.Settings:
-    """The settings from the environment: this command runs before (or without) an app."""
-    return settings.Settings.from_values(settings.from_environment())
 
 
 def _fail(message: object) -> None:
@@ -48,9 +43,13 @@ def serve_command(host: str, port: int, workers: int, threads: int):
     """Run walkapp under gunicorn (one worker with threads: rate limits count exactly in memory;
     with more workers set WALKAPP_RATELIMIT_STORAGE_URI to a shared Redis); under Litestream too
     when WALKAPP_REPLICA_URL is set."""
-    from .. import create_app
-
-    environment = _environment()
+    try:
+        # Builds the app (in a test, the test's own): migrations, the secret key and the photo
+        # files, once, before the workers; it refuses a fresh database over a replica with data.
+        app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    except replication.ReplicationError as error:
+        _fail(error)
+    environment = app.extensions["walkapp_settings"]
     url, instance = environment.replica_url, environment.instance
     if workers > 1 and environment.ratelimit_storage_uri.startswith("memory"):
         click.echo(
@@ -58,14 +57,8 @@ def serve_command(host: str, port: int, workers: int, threads: int):
             "limits per worker; point it at a shared Redis (see README, Security)",
             err=True,
         )
-    if url:
-        try:
-            replication.refuse_fresh_start(instance, url)
-        except replication.ReplicationError as error:
-            _fail(error)
     # No worker runs yet: every temporary photo file is a crash's leftover, however new.
-    clear_leftovers(instance / "photos", older_than_s=0)
-    create_app()  # migrations, the secret key and the photo files, once, before the workers
+    clear_leftovers(environment.photo_folder, older_than_s=0)
     server = [
         sys.executable,
         "-m",
@@ -105,6 +98,6 @@ def demo_command():
     click.echo(json.dumps(walk, ensure_ascii=False))
 
 
-COMMANDS = (init_db_command, demo_command)
-# Run before any app is built: `serve` checks the replica before a database is created.
+COMMANDS = (init_db_command, demo_command, serve_command)
+# Also on the top-level group, so `walkapp serve` is found without building an app first.
 STANDALONE = (serve_command,)
