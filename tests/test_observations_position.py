@@ -84,3 +84,27 @@ def test_the_first_observation_makes_a_planned_walk_ongoing(client, walk, db):
     headers = join(client, walk)
     post(client, walk, headers, observation())
     assert walks_db.get_walk(db, walk["id"])["state"] == "ongoing"
+
+
+def test_coordinators_see_the_source_with_pin_placed_ones_marked(client, walk, db, users):
+    from tests.conftest import login
+
+    headers = join(client, walk)
+    gps = observation(accuracy_m=12, position_source="gps", category="litter")
+    pin = observation(accuracy_m=None, position_source="pin")
+    post(client, walk, headers, gps)
+    post(client, walk, headers, pin)
+    login(client, "coordinator")
+    triage = client.get(f"/observations/{pin['id']}/triage").get_data(as_text=True)
+    assert '<span class="pin-placed">nål satt för hand</span>' in triage
+    assert "GPS ±12 m" in client.get(f"/observations/{gps['id']}/triage").get_data(as_text=True)
+    protocol = client.get(f"/walks/{walk['id']}/protocol").get_data(as_text=True)
+    assert protocol.count('class="pin-placed"') == 1
+    csv = client.get(f"/walks/{walk['id']}/protocol.csv").get_data(as_text=True)
+    assert "nål satt för hand" in csv
+    features = client.get("/export/observations.geojson").json["features"]
+    sources = {f["id"]: (f["properties"]["position_source"], f["properties"]["accuracy_m"]) for f in features}
+    assert sources == {gps["id"]: ("gps", 12), pin["id"]: ("pin", None)}
+    export = client.get("/export/observations.csv").get_data(as_text=True).splitlines()
+    assert export[0].endswith("positionskälla;noggrannhet_m")
+    assert sorted(line.rsplit(";", 2)[1:] for line in export[1:]) == [["GPS", "12"], ["nål satt för hand", ""]]

@@ -20,15 +20,12 @@ from .db import transaction
 from .db import walks as walks_db
 from .photos import StoredPhoto, remove_files
 from .places import PlaceIndex
-from .vocabulary import CATEGORIES, RATINGS
+from .vocabulary import CATEGORIES, POSITION_SOURCES, RATINGS
 
 MAX_NOTE = 2000
 # A phone clock a little ahead is normal; a day ahead is a broken clock or junk.
 CLOCK_SKEW = timedelta(hours=1)
 EDITABLE = ("category", "rating", "note", "lon", "lat", "accuracy_m", "position_source")
-# Where a position came from (PRODUCT.md): the GPS, with its accuracy, or a pin the walker
-# placed, without one. Never invented.
-POSITION_SOURCES = ("gps", "pin")
 # The phone colours the GPS accuracy by these bands (metres): good, fair, and poor beyond.
 ACCURACY_GOOD_M = 20
 ACCURACY_FAIR_M = 50
