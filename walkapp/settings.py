@@ -34,6 +34,7 @@ DEFAULTS: dict[str, object] = {
     "ORGANISATION": "Polisen · Lokalpolisområde Norrmalm",
     "ORGANISATION_LOGO": "",
     "OPEN311_JURISDICTION": "lpo-norrmalm",
+    "TILE_PRECACHE": 0,
 }
 
 _INT = {
@@ -45,6 +46,7 @@ _INT = {
     "WALKER_WRITES_PER_MINUTE",
     "JOINS_PER_WALK_PER_MINUTE",
     "WALKER_TOKEN_DAYS",
+    "TILE_PRECACHE",
 }
 _FLOAT = {"NEAR_DISTANCE_M"}
 _BOOL = {"SECURE_COOKIES", "RATELIMIT_ENABLED"}
@@ -115,6 +117,7 @@ class Settings:
     organisation: str
     organisation_logo: str
     open311_jurisdiction: str
+    tile_precache: int
 
     @classmethod
     def from_values(cls, values: dict[str, object]) -> Settings:

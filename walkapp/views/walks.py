@@ -35,6 +35,7 @@ from ..vocabulary import (
     LIGHT_CONDITIONS,
     MEASURE_STATUSES,
     POSITION_SOURCE_LABELS_SV,
+    RATING_COLOURS,
     RATING_LABELS_SV,
     RATINGS,
     STATUS_LABELS_SV,
@@ -158,6 +159,7 @@ def show(walk_id: str):
         next_state=NEXT_STATE[walk["state"]],
         categories=CATEGORIES,
         ratings=RATINGS,
+        rating_colours=RATING_COLOURS,
         statuses=MEASURE_STATUSES,
         lights=LIGHT_CONDITIONS,
     )

@@ -46,10 +46,10 @@ export class CaptureForm {
   // Near the limit a counter shows; beyond it the text stays and Spara says why it waits.
   count() {
     const length = this.note.value.length;
-    const near = length > config.note_max * 0.9;
+    const near = length > config.rules.note_max * 0.9;
     this.counter.hidden = !near;
-    this.counter.textContent = format(text.note_count, { n: length, max: config.note_max });
-    this.counter.classList.toggle("over", length > config.note_max);
+    this.counter.textContent = format(text.note_count, { n: length, max: config.rules.note_max });
+    this.counter.classList.toggle("over", length > config.rules.note_max);
     this.refresh();
   }
 
@@ -57,12 +57,12 @@ export class CaptureForm {
   missing() {
     if (!this.category) return text.choose_category;
     if (!this.rating) return text.choose_rating;
-    if (this.note.value.length > config.note_max) return format(text.note_too_long, { n: this.note.value.length, max: config.note_max });
+    if (this.note.value.length > config.rules.note_max) return format(text.note_too_long, { n: this.note.value.length, max: config.rules.note_max });
     return "";
   }
 
   refresh() {
-    this.save.setAttribute("aria-disabled", String(Boolean(this.missing())));
+    this.save.dataset.complete = String(!this.missing()); // looks inactive, still says why when tapped
   }
 
   say(message) {
@@ -78,7 +78,6 @@ export class CaptureForm {
     this.count();
     this.editBanner.hidden = false;
     $("#edit-what").textContent = format(text.editing, { what: `${config.categories[local.category]} · ${config.ratings[local.rating]}` });
-    this.save.textContent = text.save_edit;
   }
 
   // Only what the walker changed (an edit never clears what it did not touch).
@@ -101,7 +100,6 @@ export class CaptureForm {
     this.note.value = "";
     this.count();
     this.editBanner.hidden = true;
-    this.save.textContent = text.save;
     this.say("");
     this.refresh();
   }

@@ -2,52 +2,33 @@
 // works at once; the map follows when Leaflet has loaded.
 
 import "../theme.js";
-import { get } from "../outbox.js";
 import { Sync } from "../sync.js";
 import { CaptureForm } from "./form.js";
 import { MineList } from "./list.js";
 import { Locator } from "./locate.js";
 import { CaptureMap } from "./map.js";
 import { keepForOffline, tileUrls } from "./offline.js";
-import { $, config, text } from "./page.js";
+import { $, config } from "./page.js";
 import { PhotoField } from "./photo.js";
 import { Position } from "./position.js";
 import { Saver } from "./save.js";
-import { mergeServerCopy, removeObservation } from "./store.js";
+import { mergeServerCopy } from "./store.js";
 import { initThemeSwitch } from "./theme_switch.js";
 import { initWakeLock } from "./wake_lock.js";
 
 initThemeSwitch();
 initWakeLock();
-const form = new CaptureForm();
-const photo = new PhotoField();
-const position = new Position(config.accuracy, () => {
+const open = config.walk.state !== "closed";
+const form = open ? new CaptureForm() : null;
+const position = new Position(config.rules.accuracy, () => {
   locator.show();
   map.show(position.pin || position.best(), position.best());
 });
 const locator = new Locator(position);
-const map = new CaptureMap($("#map"), (latlng) => position.place(latlng.lat, latlng.lng));
-const list = new MineList(map, {
-  onEdit: async (id) => {
-    const local = await get("observations", id);
-    if (!local) return;
-    saver.finish();
-    form.startEdit(local);
-    position.hold(local.lat, local.lon);
-    map.panTo(local.lat, local.lon);
-    form.element.scrollIntoView({ behavior: "smooth" });
-  },
-  onRemove: async (id) => {
-    if (!window.confirm(text.confirm_delete)) return;
-    if (form.editing?.id === id) saver.finish();
-    await removeObservation(id);
-    saver.confirm(text.deleted, true);
-    await list.refresh();
-    if (navigator.onLine) sync.flush();
-  },
-});
+const map = new CaptureMap($("#map"), (latlng) => open && position.place(latlng.lat, latlng.lng));
+const list = new MineList(map, { onEdit: (id) => saver.edit(id), onRemove: (id) => saver.remove(id) });
 const sync = new Sync({ walkId: config.walk.id, token: config.token, api: config.api, onChange: () => list.refresh() });
-const saver = new Saver({ form, photo, position, locator, map, list, sync });
+const saver = open ? new Saver({ form, photo: new PhotoField(), position, locator, map, list, sync }) : null;
 
 async function loadPlaces() {
   try {

@@ -82,7 +82,7 @@ export class CaptureMap {
     this.mine.clearLayers();
     for (const item of items) {
       this.L.circleMarker([item.lat, item.lon], {
-        radius: 8, color: "#ffffff", weight: 2, fillColor: config.rating_colours[item.rating], fillOpacity: 0.95,
+        radius: 8, color: "#ffffff", weight: 2, fillColor: config.rules.rating_colours[item.rating], fillOpacity: 0.95,
       }).bindTooltip(() => document.createTextNode(item.label)).addTo(this.mine);
     }
   }

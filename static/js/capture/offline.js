@@ -1,6 +1,6 @@
 // "Redo för offline": the service worker keeps the app shell; this asks it to keep the walk's
 // screen, places and follow-up page too, and the map tiles over the walk's places when the
-// deployment's tile server allows bulk fetching (config.tile_precache). The walker sees a
+// deployment's tile server allows bulk fetching (config.rules.tile_precache). The walker sees a
 // check when all is kept, or what is missing.
 
 import { $, config, format, text } from "./page.js";
@@ -21,7 +21,7 @@ function tilesAt(bounds, zoom) {
 }
 
 export function tileUrls(bounds) {
-  const { max, zooms } = config.tile_precache;
+  const { max, zooms } = config.rules.tile_precache;
   if (!bounds || !max || !config.tiles.url || config.tiles.url === "none") return [];
   const urls = [];
   for (const zoom of zooms) {

@@ -4,7 +4,7 @@
 
 import { get } from "../outbox.js";
 import { $, format, landingText, newId, text } from "./page.js";
-import { hasPending, queueEdit, queueNew } from "./store.js";
+import { hasPending, queueEdit, queueNew, removeObservation } from "./store.js";
 
 const SETTLE_MS = 5000; // how long Spara waits for a good fix when the current one is poor
 const CONFIRM_MS = 6000;
@@ -60,6 +60,25 @@ export class Saver {
     this.confirm(text.saving, false);
     await queueEdit(id, changes, this.photo.blob);
     await this.sent(id, text.edit_saved);
+  }
+
+  async edit(id) {
+    const local = await get("observations", id);
+    if (!local) return;
+    this.finish();
+    this.form.startEdit(local);
+    this.position.hold(local.lat, local.lon);
+    this.map.panTo(local.lat, local.lon);
+    this.form.element.scrollIntoView({ behavior: "smooth" });
+  }
+
+  async remove(id) {
+    if (!window.confirm(text.confirm_delete)) return;
+    if (this.form.editing?.id === id) this.finish();
+    await removeObservation(id);
+    this.confirm(text.deleted, true);
+    await this.list.refresh();
+    if (navigator.onLine) this.sync.flush();
   }
 
   // Ready for the next one at once; then, after trying to send, where it landed.
