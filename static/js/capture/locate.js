@@ -61,6 +61,8 @@ export class Locator {
     else message = this.running ? text.gps_wait : text.gps_start;
     this.status.textContent = message;
     this.status.dataset.band = band;
+    const latest = this.position.readings.at(-1);
+    this.status.dataset.latestM = latest ? String(Math.round(latest.accuracy)) : ""; // the newest reading, for tests
     this.button.hidden = this.running ? !(pin && pin.moved && best) : false;
   }
 }
