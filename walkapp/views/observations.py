@@ -43,7 +43,7 @@ from ..vocabulary import CATEGORIES, RATING_COLOURS, RATINGS
 from .capture_texts import capture_texts
 from .offline import tile_precache
 from .shared import json_body, photo_folder, refuse, walker_id
-from .walkers import set_walker_cookie
+from .walkers import set_walker_cookie, start_if_begun
 
 bp = Blueprint("observations", __name__)
 api = Blueprint("observations_api", __name__, url_prefix="/api")
@@ -61,6 +61,7 @@ def capture(walk_id: str):
     walk = walks_db.get_walk(db, walk_id)
     if walk is None:
         abort(404)
+    start_if_begun(db, walk)
     # The page hands the walker's token to its script, which sends it as a Bearer token.
     token = walker_tokens_from_cookie().get(walk_id) or bearer_token()
     if g.walker is None:
