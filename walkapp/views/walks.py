@@ -35,7 +35,6 @@ from ..vocabulary import (
     LIGHT_CONDITIONS,
     MEASURE_STATUSES,
     POSITION_SOURCE_LABELS_SV,
-    RATING_COLOURS,
     RATING_LABELS_SV,
     RATINGS,
     STATUS_LABELS_SV,
@@ -159,7 +158,6 @@ def show(walk_id: str):
         next_state=NEXT_STATE[walk["state"]],
         categories=CATEGORIES,
         ratings=RATINGS,
-        rating_colours=RATING_COLOURS,
         statuses=MEASURE_STATUSES,
         lights=LIGHT_CONDITIONS,
     )
