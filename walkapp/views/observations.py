@@ -41,7 +41,7 @@ from ..observations import (
 from ..places_index import current_index
 from ..vocabulary import CATEGORIES, RATING_COLOURS, RATINGS
 from .capture_texts import capture_texts
-from .offline import tile_precache
+from .offline import CAPTURE_MODULES, inline_css, tile_precache
 from .shared import json_body, photo_folder, refuse, walker_id
 from .walkers import set_walker_cookie, start_if_begun
 
@@ -77,6 +77,8 @@ def capture(walk_id: str):
             categories=CATEGORIES,
             ratings=RATINGS,
             texts=capture_texts(),
+            modules=CAPTURE_MODULES,
+            css=inline_css(),
             tile_url=settings.current().tile_url,
             tile_attribution=settings.current().tile_attribution,
             rules={

@@ -36,10 +36,24 @@ SHELL_FILES = (
     "icons/icon.svg",
     "icons/icon-192.png",
 )
+# The capture screen's ES modules, preloaded by its page so the browser fetches them at once.
+CAPTURE_MODULES = tuple(name for name in SHELL_FILES if name.startswith("js/"))
 # The zoom levels a walk is looked at, closest last; fetched only while within the limit.
 TILE_PRECACHE_ZOOMS = (15, 16, 17, 18)
 # OpenStreetMap's public tile server forbids bulk prefetching: only tiles already seen are kept.
 NO_PRECACHE_HOSTS = ("tile.openstreetmap.org",)
+
+
+def inline_css() -> str:
+    """The capture screen's own styles, put into its page: the first paint waits for no request."""
+    cached = current_app.extensions.get("walkapp_capture_css")
+    if cached is None:
+        cached = "\n".join(
+            (STATIC / name).read_text(encoding="utf-8") for name in ("css/app.css", "css/capture.css")
+        )
+        if not current_app.debug:
+            current_app.extensions["walkapp_capture_css"] = cached
+    return cached
 
 
 def tile_precache() -> dict:

@@ -59,7 +59,7 @@ export class Locator {
       message = format(band === "poor" ? text.gps_poor : text.gps_ok, { m });
     } else if (this.denied) message = text.gps_denied;
     else message = this.running ? text.gps_wait : text.gps_start;
-    this.status.textContent = message;
+    if (this.status.textContent !== message) this.status.textContent = message; // keep the painted text
     this.status.dataset.band = band;
     const latest = this.position.readings.at(-1);
     this.status.dataset.latestM = latest ? String(Math.round(latest.accuracy)) : ""; // the newest reading, for tests

@@ -8,15 +8,20 @@ const START = [59.3326, 18.0649];
 const PIN_SVG =
   '<svg viewBox="0 0 36 48" width="36" height="48" aria-hidden="true"><path d="M18 1C8.6 1 1 8.6 1 18c0 12.4 17 29 17 29s17-16.6 17-29C35 8.6 27.4 1 18 1z" fill="#d62828" stroke="#fff" stroke-width="2"/><circle cx="18" cy="18" r="6.5" fill="#fff"/></svg>';
 
+// Leaflet's script and stylesheet, added only now: neither holds up the first paint.
+function load(tag, attributes) {
+  return new Promise((resolve, reject) => {
+    const element = Object.assign(document.createElement(tag), attributes, { onload: resolve, onerror: reject });
+    document.head.append(element);
+  });
+}
+
 function loadLeaflet() {
   if (window.L) return Promise.resolve(window.L);
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = config.leaflet;
-    script.onload = () => resolve(window.L);
-    script.onerror = reject;
-    document.head.append(script);
-  });
+  return Promise.all([
+    load("link", { rel: "stylesheet", href: config.leaflet.css }),
+    load("script", { src: config.leaflet.js }),
+  ]).then(() => window.L);
 }
 
 export class CaptureMap {

@@ -6,8 +6,10 @@ import { $ } from "./page.js";
 
 export function initWakeLock() {
   const button = $("#wake-lock");
-  if (!("wakeLock" in navigator)) return;
-  button.hidden = false;
+  if (!("wakeLock" in navigator)) {
+    button.hidden = true;
+    return;
+  }
   let lock = null;
   let wanted = false;
   const take = async () => {
