@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from .. import settings
 from ..access import (
@@ -44,8 +45,9 @@ TILE_PRECACHE_ZOOMS = (15, 16, 17, 18)
 NO_PRECACHE_HOSTS = ("tile.openstreetmap.org",)
 
 
-def inline_css() -> str:
-    """The capture screen's own styles, put into its page: the first paint waits for no request."""
+def inline_css() -> Markup:
+    """The capture screen's own styles, put into its page: the first paint waits for no request.
+    Our own files, so marked safe (quotes in CSS must not become HTML entities)."""
     cached = current_app.extensions.get("walkapp_capture_css")
     if cached is None:
         cached = "\n".join(
@@ -53,7 +55,7 @@ def inline_css() -> str:
         )
         if not current_app.debug:
             current_app.extensions["walkapp_capture_css"] = cached
-    return cached
+    return Markup(cached)
 
 
 def tile_precache() -> dict:

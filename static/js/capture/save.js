@@ -66,10 +66,11 @@ export class Saver {
     const local = await get("observations", id);
     if (!local) return;
     this.finish();
+    this.confirm("", false);
     this.form.startEdit(local);
     this.position.hold(local.lat, local.lon);
     this.map.panTo(local.lat, local.lon);
-    this.form.element.scrollIntoView({ behavior: "smooth" });
+    window.scrollTo({ top: 0, behavior: "smooth" }); // the pin where it is stored, and the choices
   }
 
   async remove(id) {
