@@ -108,3 +108,29 @@ def test_screen_on_switch_and_ready_for_offline(phone, server, walk):
     expect(switch).to_have_attribute("aria-pressed", "true")
     switch.click()
     expect(switch).to_have_attribute("aria-pressed", "false")
+
+
+def test_tiles_over_the_walks_places_are_kept_ahead_where_allowed(browser, tmp_path):
+    from tests.conftest import LiveServer, make_app
+    from walkapp.db import connect, database_path
+    from walkapp.db import walks as walks_db
+
+    # A tile server of our own (here the app's own icon stands in for every tile).
+    tiles = "/static/icons/icon-192.png?z={z}&x={x}&y={y}"
+    server = LiveServer(make_app(tmp_path, TILE_URL=tiles, TILE_PRECACHE=500))
+    db = connect(database_path(server.app))
+    walk = walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
+    db.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
+    try:
+        page = context.new_page()
+        page.goto(server.url + f"/j/{walk['code']}")
+        page.get_by_role("button", name="Gå med").click()
+        expect(page.locator("#offline-status")).to_have_text("Redo för offline ✓", timeout=30_000)
+        kept = page.evaluate(
+            "caches.open('walkapp-tiles').then((cache) => cache.keys()).then((keys) => keys.length)"
+        )
+        assert 0 < kept <= 500
+    finally:
+        context.close()
+        server.stop()
