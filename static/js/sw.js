@@ -35,7 +35,8 @@ async function keep(cacheName, urls, options) {
       if (response.ok || response.type === "opaque") await cache.put(url, response);
       else missing.push(url);
     } catch (error) {
-      missing.push(url);
+      // Offline now: what an earlier visit kept still counts.
+      if (!(await cache.match(url))) missing.push(url);
     }
   }));
   return missing;
