@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 from walkapp.db import connect, database_path
 from walkapp.db import walks as walks_db
 from walkapp.observations import ACCURACY_FAIR_M, ACCURACY_GOOD_M, MAX_NOTE

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_capture_api import join, observation, post
+from tests.test_observations_api import join, observation, post
 from walkapp.db import walks as walks_db
 
 
@@ -87,7 +87,7 @@ def test_the_first_observation_makes_a_planned_walk_ongoing(client, walk, db):
 
 
 def test_coordinators_see_the_source_with_pin_placed_ones_marked(client, walk, db, users):
-    from tests.conftest import login
+    from tests.helpers import login
 
     headers = join(client, walk)
     gps = observation(accuracy_m=12, position_source="gps", category="litter")

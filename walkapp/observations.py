@@ -230,9 +230,6 @@ def record(
     }
     with transaction(db):
         created = obs_db.insert_observation(db, fields)
-        if created and walk["state"] == "planned":
-            # The first observation shows the walk has begun: coordinators see it ongoing.
-            walks_db.set_state(db, walk["id"], "ongoing")
         row = obs_db.get_observation(db, clean["id"])
     if row["walk_id"] != walk["id"]:
         raise Conflict("id belongs to another walk")
@@ -240,6 +237,9 @@ def record(
         row["walker_id"] != walker_id or any(row[key] != fields[key] for key in SAME_BODY)
     ):
         raise DifferentBody("id stored with another body")
+    if created and walk["state"] == "planned":
+        # The first observation shows the walk has begun: coordinators see it ongoing.
+        walks_db.set_state(db, walk["id"], "ongoing")
     return created, reply(db, row)
 
 

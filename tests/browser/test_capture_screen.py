@@ -111,7 +111,7 @@ def test_screen_on_switch_and_ready_for_offline(phone, server, walk):
 
 
 def test_tiles_over_the_walks_places_are_kept_ahead_where_allowed(browser, tmp_path):
-    from tests.conftest import LiveServer, make_app
+    from tests.helpers import LiveServer, make_app
     from walkapp.db import connect, database_path
     from walkapp.db import walks as walks_db
 
