@@ -3,6 +3,9 @@ the walker placed; stored, returned to the phone, and an edit changes only what 
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from tests.test_observations_api import join, observation, post
@@ -100,11 +103,11 @@ def test_coordinators_see_the_source_with_pin_placed_ones_marked(client, walk, d
     assert "GPS ±12 m" in client.get(f"/observations/{gps['id']}/triage").get_data(as_text=True)
     protocol = client.get(f"/walks/{walk['id']}/protocol").get_data(as_text=True)
     assert protocol.count('class="pin-placed"') == 1
-    csv = client.get(f"/walks/{walk['id']}/protocol.csv").get_data(as_text=True)
-    assert "nål satt för hand" in csv
+    protocol_csv = client.get(f"/walks/{walk['id']}/protocol.csv").get_data(as_text=True)
+    assert "nål satt för hand" in protocol_csv
     features = client.get("/export/observations.geojson").json["features"]
     sources = {f["id"]: (f["properties"]["position_source"], f["properties"]["accuracy_m"]) for f in features}
     assert sources == {gps["id"]: ("gps", 12), pin["id"]: ("pin", None)}
-    export = client.get("/export/observations.csv").get_data(as_text=True).splitlines()
-    assert export[0].endswith("positionskälla;noggrannhet_m")
-    assert sorted(line.rsplit(";", 2)[1:] for line in export[1:]) == [["GPS", "12"], ["nål satt för hand", ""]]
+    export = client.get("/export/observations.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(export), delimiter=";"))
+    assert sorted((r["position_source"], r["accuracy_m"]) for r in rows) == [("gps", "12"), ("pin", "")]
