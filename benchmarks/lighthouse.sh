@@ -2,12 +2,15 @@
 # Lighthouse (mobile) against the capture screen of a demo walk, served by gunicorn.
 # Prints the category scores and the capture screen's transfer size (HTML, CSS, JS, Leaflet,
 # icons; map tiles and photos excluded, tiles are off here), the last line as JSON.
-# Needs Debian's chromium and npm (Lighthouse is installed into benchmarks/.lighthouse once).
+# Needs Debian's chromium and npm; Lighthouse is installed once into $LIGHTHOUSE_DIR (default a
+# folder under /tmp, never into the repository).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PYTHON="${PYTHON:-$( [ -x "$ROOT/.venv/bin/python" ] && echo "$ROOT/.venv/bin/python" || echo python3 )}"
-PORT="${PORT:-8765}"
+# A free port: several people may run this on one machine.
+PORT="${PORT:-$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 WORK="$(mktemp -d)"
+LH="${LIGHTHOUSE_DIR:-${TMPDIR:-/tmp}/walkapp-lighthouse}"
 trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 export WALKAPP_INSTANCE="$WORK/instance" WALKAPP_TILE_URL=none PYTHONPATH="$ROOT"
@@ -22,16 +25,16 @@ JOINED="$(curl -sf -X POST -H 'Content-Type: application/json' -d "{\"code\":\"$
 WALK="$(echo "$JOINED" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["walk_id"])')"
 TOKEN="$(echo "$JOINED" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 
-if [ ! -x "$ROOT/benchmarks/.lighthouse/node_modules/.bin/lighthouse" ]; then
-  mkdir -p "$ROOT/benchmarks/.lighthouse"
-  npm install --prefix "$ROOT/benchmarks/.lighthouse" --no-fund --no-audit --silent lighthouse@12 >/dev/null
+if [ ! -x "$LH/node_modules/.bin/lighthouse" ]; then
+  mkdir -p "$LH"
+  npm install --prefix "$LH" --no-fund --no-audit --silent lighthouse@12 >/dev/null
 fi
-CHROME_PATH="$(command -v chromium)" "$ROOT/benchmarks/.lighthouse/node_modules/.bin/lighthouse" \
+CHROME_PATH="$(command -v chromium)" "$LH/node_modules/.bin/lighthouse" \
   "http://127.0.0.1:$PORT/walks/$WALK/capture" \
   --extra-headers="{\"Authorization\": \"Bearer $TOKEN\"}" \
-  --chrome-flags="--headless=new --no-sandbox" --output=json --output-path="$ROOT/benchmarks/.lighthouse/last.json" --quiet
+  --chrome-flags="--headless=new --no-sandbox" --output=json --output-path="$LH/last.json" --quiet
 
-"$PYTHON" - "$ROOT/benchmarks/.lighthouse/last.json" "$TOKEN" <<'PY'
+"$PYTHON" - "$LH/last.json" "$TOKEN" <<'PY'
 import gzip, json, sys, urllib.request
 report = json.load(open(sys.argv[1]))
 scores = {key: cat["score"] for key, cat in report["categories"].items()}
@@ -51,10 +54,10 @@ failed = [a["id"] for a in report["audits"].values() if a.get("score") is not No
 for key, score in scores.items():
     print(f"{key}: {score:.2f}")
 print(f"capture screen: {transfer / 1024:.1f} KB from gunicorn, {gzipped / 1024:.1f} KB gzip-compressed"
-      f" as behind the reverse proxy, {len(own)} requests (goal <= 150 KB compressed)")
+      f" as behind the reverse proxy, {len(own)} requests (goal <= 100 KB compressed)")
 if failed:
     print("failed audits:", ", ".join(sorted(failed)))
 print(json.dumps({"benchmark": "lighthouse", **scores, "transfer_kb": round(transfer / 1024, 1),
                   "compressed_kb": round(gzipped / 1024, 1),
-                  "requests": len(own), "goal_kb": 150}))
+                  "requests": len(own), "goal_kb": 100}))
 PY

@@ -93,6 +93,7 @@ FIELD_NAMES = (
             "lon",
             "lat",
             "accuracy_m",
+            "position_source",
             "recorded_at",
             "title",
             "starts_at",

@@ -368,7 +368,7 @@ def test_manifest_and_service_worker(client):
     assert {icon["sizes"] for icon in manifest.json["icons"]} >= {"192x192", "512x512"}
     worker = client.get("/sw.js")
     assert worker.status_code == 200 and worker.headers["Service-Worker-Allowed"] == "/"
-    assert "__VERSION__" not in worker.text and "/static/js/capture.js" in worker.text
+    assert "__VERSION__" not in worker.text and "/static/js/capture/main.js" in worker.text
 
 
 def test_observation_posts_per_token_are_limited(tmp_path):

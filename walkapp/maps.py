@@ -59,6 +59,7 @@ JS_ASSETS = [
     ("leaflet", "vendor/leaflet/leaflet.js"),
     ("markercluster", "vendor/markercluster/leaflet.markercluster.js"),
     ("heat", "vendor/heat/leaflet-heat.js"),
+    ("followup_controls", "js/followup_controls.js"),
     ("followup", "js/followup_map.js"),
 ]
 CSS_ASSETS = [

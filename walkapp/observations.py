@@ -17,14 +17,18 @@ from flask_babel import lazy_gettext as _l
 from .db import observations as obs_db
 from .db import photos as photos_db
 from .db import transaction
+from .db import walks as walks_db
 from .photos import StoredPhoto, remove_files
 from .places import PlaceIndex
-from .vocabulary import CATEGORIES, RATINGS
+from .vocabulary import CATEGORIES, POSITION_SOURCES, RATINGS
 
 MAX_NOTE = 2000
 # A phone clock a little ahead is normal; a day ahead is a broken clock or junk.
 CLOCK_SKEW = timedelta(hours=1)
-EDITABLE = ("category", "rating", "note", "lon", "lat", "accuracy_m")
+EDITABLE = ("category", "rating", "note", "lon", "lat", "accuracy_m", "position_source")
+# The phone colours the GPS accuracy by these bands (metres): good, fair, and poor beyond.
+ACCURACY_GOOD_M = 20
+ACCURACY_FAIR_M = 50
 
 
 class Invalid(Exception):
@@ -120,6 +124,17 @@ def _check_fields(payload: dict, fields, errors: dict) -> dict:
                 errors["accuracy_m"] = _l("Noggrannheten ska vara ett antal meter.")
             else:
                 record["accuracy_m"] = round(accuracy, 1)
+    if "position_source" in fields:
+        source = payload.get("position_source")
+        if source is None:
+            # Phones from before the source was sent: an accuracy means a GPS reading.
+            source = "gps" if record.get("accuracy_m") is not None else "pin"
+        if source not in POSITION_SOURCES:
+            errors["position_source"] = _l("Positionens källa ska vara gps eller pin.")
+        else:
+            record["position_source"] = source
+            if source == "pin":
+                record["accuracy_m"] = None  # a placed pin has no measured accuracy
     return record
 
 
@@ -150,6 +165,11 @@ def check_edit(payload) -> dict:
     fields = [field for field in EDITABLE if field in payload]
     if ("lon" in payload) != ("lat" in payload):
         raise Invalid({"lon": _l("Skicka både longitud och latitud.")})
+    if "lon" in payload:
+        # A new position always comes with its source (and, from the GPS, its accuracy).
+        fields = [*dict.fromkeys([*fields, "accuracy_m", "position_source"])]
+    elif "position_source" in payload or "accuracy_m" in payload:
+        raise Invalid({"position_source": _l("Skicka källan och noggrannheten med positionen.")})
     if not fields:
         raise Invalid({"_": _l("Inget att ändra.")})
     errors: dict = {}
@@ -190,6 +210,8 @@ def reply(db: sqlite_utils.Database, row: dict) -> dict:
         "place_id": row["place_id"],
         "relation": row["relation"],
         "distance_m": row["distance_m"],
+        "accuracy_m": row["accuracy_m"],
+        "position_source": row["position_source"],
         "late": bool(row["late"]),
     }
 
@@ -215,6 +237,9 @@ def record(
         row["walker_id"] != walker_id or any(row[key] != fields[key] for key in SAME_BODY)
     ):
         raise DifferentBody("id stored with another body")
+    if created and walk["state"] == "planned":
+        # The first observation shows the walk has begun: coordinators see it ongoing.
+        walks_db.set_state(db, walk["id"], "ongoing")
     return created, reply(db, row)
 
 

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, object] = {
     "ORGANISATION_LOGO": "",
     "OPEN311_JURISDICTION": "lpo-norrmalm",
     "REPLICA_URL": "",
+    "TILE_PRECACHE": 0,
 }
 
 _INT = {
@@ -46,6 +47,7 @@ _INT = {
     "WALKER_WRITES_PER_MINUTE",
     "JOINS_PER_WALK_PER_MINUTE",
     "WALKER_TOKEN_DAYS",
+    "TILE_PRECACHE",
 }
 _FLOAT = {"NEAR_DISTANCE_M"}
 _BOOL = {"SECURE_COOKIES", "RATELIMIT_ENABLED"}
@@ -119,6 +121,7 @@ class Settings:
     organisation_logo: str
     open311_jurisdiction: str
     replica_url: str
+    tile_precache: int
 
     @classmethod
     def from_values(cls, values: dict[str, object]) -> Settings:

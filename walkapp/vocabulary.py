@@ -104,3 +104,10 @@ GOOD_LABEL = _l("Det här fungerar")
 
 # Findings never shown to the public in any form (PRODUCT.md, "What is public").
 NEVER_PUBLIC_CATEGORIES = ("incident", "gathering")
+
+# Where an observation's position came from (PRODUCT.md): never invented.
+POSITION_SOURCES: dict[str, object] = {
+    "gps": _l("GPS"),
+    "pin": _l("nål satt för hand"),
+}
+POSITION_SOURCE_LABELS_SV = {"gps": "GPS", "pin": "nål satt för hand"}

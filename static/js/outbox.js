@@ -41,12 +41,25 @@ function result(request) {
   });
 }
 
-// Several puts and deletes across both stores, all or nothing.
-export async function write({ put = [], remove = [] }) {
+// Several puts, deletes and read-modify-writes across both stores, all or nothing.
+// An update's function gets the stored value and returns the new one, null to delete it,
+// or undefined to leave it: reading and writing in one transaction, so no other write
+// (a sync settling, an edit) can slip in between.
+export async function write({ put = [], remove = [], update = [] }) {
   const db = await openStore();
   const transaction = db.transaction(["outbox", "observations"], "readwrite");
   for (const [store, value] of put) transaction.objectStore(store).put(value);
   for (const [store, key] of remove) transaction.objectStore(store).delete(key);
+  for (const [store, key, change] of update) {
+    const objects = transaction.objectStore(store);
+    const request = objects.get(key);
+    request.onsuccess = () => {
+      if (request.result === undefined) return;
+      const next = change(request.result);
+      if (next === null) objects.delete(key);
+      else if (next !== undefined) objects.put(next);
+    };
+  }
   return done(transaction);
 }
 

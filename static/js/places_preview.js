@@ -1,18 +1,14 @@
 // Places from an uploaded file, on a map, before the admin confirms the import.
-(function () {
-  "use strict";
-  var element = document.getElementById("preview-map");
-  var data = JSON.parse(document.getElementById("preview-features").textContent);
-  var map = L.map(element);
-  if (element.dataset.tiles && element.dataset.tiles !== "none") {
-    L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
-  }
-  var layer = L.geoJSON(data, {
-    style: { color: "#12355b", weight: 2, fillOpacity: 0.2 },
-    // A text node, not a string: Leaflet sets a string tooltip with innerHTML (names come from an upload).
-    onEachFeature: function (feature, shape) {
-      shape.bindTooltip(function () { return document.createTextNode(feature.properties.name); }, { permanent: false });
-    },
-  }).addTo(map);
-  map.fitBounds(layer.getBounds(), { padding: [20, 20] });
-})();
+
+const element = document.getElementById("preview-map");
+const data = JSON.parse(document.getElementById("preview-features").textContent);
+const map = L.map(element);
+if (element.dataset.tiles && element.dataset.tiles !== "none") {
+  L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
+}
+const layer = L.geoJSON(data, {
+  style: { color: "#12355b", weight: 2, fillOpacity: 0.2 },
+  // A text node, not a string: Leaflet sets a string tooltip with innerHTML (names come from an upload).
+  onEachFeature: (feature, shape) => shape.bindTooltip(() => document.createTextNode(feature.properties.name), { permanent: false }),
+}).addTo(map);
+map.fitBounds(layer.getBounds(), { padding: [20, 20] });

@@ -7,7 +7,7 @@ const VERSION = "__VERSION__";
 const SHELL_CACHE = `walkapp-shell-${VERSION}`;
 const PAGES_CACHE = "walkapp-pages";
 const TILES_CACHE = "walkapp-tiles";
-const MAX_TILES = 400;
+const MAX_TILES = 2000; // tiles seen plus tiles fetched ahead; the oldest go first
 const SHELL = __SHELL__;
 
 self.addEventListener("install", (event) => {
@@ -22,16 +22,38 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// The page asks for its own URL and its walk's data to be cached for the next offline start.
+// The page asks for its screen, its walk's data and follow-up page (and, where the tile server
+// allows it, the map tiles over the walk's places) to be kept for the next offline start; it
+// is told what was kept and what could not be fetched.
+async function keep(cacheName, urls, options) {
+  const cache = await caches.open(cacheName);
+  const missing = [];
+  await Promise.all(urls.map(async (url) => {
+    try {
+      if (cacheName === TILES_CACHE && (await cache.match(url))) return;
+      const response = await fetch(url, options);
+      if (response.ok || response.type === "opaque") await cache.put(url, response);
+      else missing.push(url);
+    } catch (error) {
+      // Offline now: what an earlier visit kept still counts.
+      if (!(await cache.match(url))) missing.push(url);
+    }
+  }));
+  return missing;
+}
+
 self.addEventListener("message", (event) => {
-  const urls = (event.data && event.data.cache) || [];
-  event.waitUntil(
-    caches.open(PAGES_CACHE).then((cache) =>
-      Promise.all(urls.filter((url) => url.startsWith("/")).map((url) =>
-        fetch(url, { credentials: "same-origin" }).then((response) => response.ok && cache.put(url, response)).catch(() => null)
-      ))
-    ).then(() => event.source && event.source.postMessage({ cached: urls }))
-  );
+  const urls = ((event.data && event.data.cache) || []).filter((url) => url.startsWith("/"));
+  const tiles = ((event.data && event.data.tiles) || []).slice(0, MAX_TILES);
+  event.waitUntil((async () => {
+    const missing = await keep(PAGES_CACHE, urls, { credentials: "same-origin" });
+    const tilesMissing = await keep(TILES_CACHE, tiles, { mode: "no-cors" });
+    event.source?.postMessage({
+      cached: urls.filter((url) => !missing.includes(url)),
+      missing,
+      tiles: { total: tiles.length, done: tiles.length - tilesMissing.length },
+    });
+  })());
 });
 
 async function networkFirst(request) {
@@ -79,7 +101,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
     event.respondWith(cacheFirst(request));
   } else if (
-    (request.mode === "navigate" && /^\/walks\/[^/]+\/capture$/.test(url.pathname)) ||
+    (request.mode === "navigate" && /^\/(walks\/[^/]+\/capture|j\/[^/]+\/uppfoljning)$/.test(url.pathname)) ||
     url.pathname.startsWith("/api/walks/")
   ) {
     event.respondWith(networkFirst(request));

@@ -1,7 +1,7 @@
 // Sends the outbox: observations first, then edits, photos and deletes. Every request is
 // idempotent on the server (ids made on the phone), so a retry after a lost answer is safe.
 
-import { allForWalk, get, write } from "./outbox.js";
+import { allForWalk, write } from "./outbox.js";
 
 const ORDER = { create: 0, edit: 1, photo: 2, delete: 3 };
 const MAX_BACKOFF_MS = 60_000;
@@ -102,22 +102,22 @@ export class Sync {
     }
     // Refused for good (the server said why): keep it, visible, never silently dropped.
     const messages = body.errors ? Object.values(body.errors).join(" ") : body.error || "";
-    await write({ put: [["outbox", { ...item, failed: messages || String(response.status) }]] });
+    const failed = messages || String(response.status);
+    await write({ update: [["outbox", item.key, (current) => (current.rev === item.rev ? { ...current, failed } : undefined)]] });
     return "failed";
   }
 
+  // Done with one item. It leaves the outbox only if nobody changed it while it was on its
+  // way (an edit typed straight after saving); the phone's copy takes the server's answer.
   async settle(item, body) {
-    const put = [];
-    const remove = [["outbox", item.key]];
+    const update = [["outbox", item.key, (current) => (current.rev === item.rev ? null : undefined)]];
     if (item.type === "create" || item.type === "edit") {
-      const local = await get("observations", item.observation_id);
-      if (local) put.push(["observations", { ...local, landing: body, sent: true }]);
+      update.push(["observations", item.observation_id, (local) => ({ ...local, landing: body, sent: true })]);
       this.lastLanding = { id: item.observation_id, body };
     }
     if (item.type === "photo") {
-      const local = await get("observations", item.observation_id);
-      if (local) put.push(["observations", { ...local, photo_sent: true }]);
+      update.push(["observations", item.observation_id, (local) => ({ ...local, photo_sent: true })]);
     }
-    await write({ put, remove });
+    await write({ update });
   }
 }

@@ -21,6 +21,7 @@ COLUMNS = (
     "place_id",
     "relation",
     "distance_m",
+    "position_source",
 )
 
 
@@ -119,7 +120,7 @@ def list_for_walker(db: sqlite_utils.Database, walk_id: str, walker_id: str) -> 
     """A walker's own observations with their place name and photo ids, newest first."""
     rows = list(
         db.query(
-            "select o.id, o.category, o.rating, o.note, o.lon, o.lat, o.accuracy_m,"
+            "select o.id, o.category, o.rating, o.note, o.lon, o.lat, o.accuracy_m, o.position_source,"
             " o.recorded_at, o.late, o.place_id, o.relation, o.distance_m,"
             " p.name as place_name,"
             " (select group_concat(ph.id) from photos ph where ph.observation_id = o.id) as photos"

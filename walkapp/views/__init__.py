@@ -55,4 +55,5 @@ def register_views(app: Flask) -> None:
             "FIXED_STATUSES": vocabulary.FIXED_STATUSES,
             "RATING_COLOURS": vocabulary.RATING_COLOURS,
             "PACE_LABELS": PACE_LABELS,
+            "POSITION_SOURCES": vocabulary.POSITION_SOURCES,
         }

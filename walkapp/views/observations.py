@@ -30,11 +30,20 @@ from ..db import observations as obs_db
 from ..db import places as places_db
 from ..db import walks as walks_db
 from ..extensions import csrf
-from ..observations import Invalid, check_edit, check_new
+from ..observations import (
+    ACCURACY_FAIR_M,
+    ACCURACY_GOOD_M,
+    MAX_NOTE,
+    Invalid,
+    check_edit,
+    check_new,
+)
 from ..places_index import current_index
-from ..vocabulary import CATEGORIES, RATINGS
+from ..vocabulary import CATEGORIES, RATING_COLOURS, RATINGS
+from .capture_texts import capture_texts
+from .offline import CAPTURE_MODULES, inline_css, tile_precache
 from .shared import json_body, photo_folder, refuse, walker_id
-from .walkers import set_walker_cookie
+from .walkers import set_walker_cookie, start_if_begun
 
 bp = Blueprint("observations", __name__)
 api = Blueprint("observations_api", __name__, url_prefix="/api")
@@ -45,41 +54,6 @@ def _index():
     return current_index(get_db(), settings.current().near_distance_m)
 
 
-def capture_texts() -> dict[str, str]:
-    """The capture screen's messages for its JavaScript, in the page's language."""
-    return {
-        "inside": _("%(place)s — på platsen"),
-        "near": _("nära %(place)s, %(m)s m"),
-        "none": _("utanför prioriterade platser"),
-        "queued": _("sparad på telefonen, skickas när nätet är tillbaka"),
-        "waiting_one": _("1 väntar på att skickas"),
-        "waiting": _("%(n)s väntar på att skickas"),
-        "all_sent": _("Allt är skickat"),
-        "failed": _("%(n)s kunde inte tas emot – se listan"),
-        "gps_wait": _("Väntar på GPS … tryck på kartan för att sätta nålen."),
-        "gps_start": _("Tryck på ”Använd GPS” eller på kartan där du står."),
-        "gps_ok": _("GPS ±%(m)s m"),
-        "gps_poor": _("Osäker position (±%(m)s m) – kontrollera nålen."),
-        "gps_manual": _("Nålen är flyttad för hand."),
-        "gps_denied": _("Ingen GPS – tryck på kartan där du står."),
-        "choose_category": _("Välj en kategori."),
-        "choose_rating": _("Välj Åtgärda, Bevaka eller Bra."),
-        "saving": _("Sparar …"),
-        "edit_saved": _("Ändringen är sparad."),
-        "deleted": _("Observationen är borttagen."),
-        "confirm_delete": _("Ta bort observationen?"),
-        "edit": _("Ändra"),
-        "delete": _("Ta bort"),
-        "waiting_mark": _("väntar"),
-        "late": _("sen"),
-        "photo": _("foto"),
-        "no_observations": _("Inga observationer ännu."),
-        "closed": _("Vandringen är avslutad. Det du har sparat på telefonen skickas ändå."),
-        "theme_dark": _("Mörkt tema"),
-        "theme_light": _("Ljust tema"),
-    }
-
-
 @bp.get("/walks/<walk_id>/capture")
 @requires(WALKER)
 def capture(walk_id: str):
@@ -87,6 +61,7 @@ def capture(walk_id: str):
     walk = walks_db.get_walk(db, walk_id)
     if walk is None:
         abort(404)
+    start_if_begun(db, walk)
     # The page hands the walker's token to its script, which sends it as a Bearer token.
     token = walker_tokens_from_cookie().get(walk_id) or bearer_token()
     if g.walker is None:
@@ -102,8 +77,16 @@ def capture(walk_id: str):
             categories=CATEGORIES,
             ratings=RATINGS,
             texts=capture_texts(),
+            modules=CAPTURE_MODULES,
+            css=inline_css(),
             tile_url=settings.current().tile_url,
             tile_attribution=settings.current().tile_attribution,
+            rules={
+                "accuracy": {"good": ACCURACY_GOOD_M, "fair": ACCURACY_FAIR_M},
+                "note_max": MAX_NOTE,
+                "rating_colours": RATING_COLOURS,
+                "tile_precache": tile_precache(),
+            },
         )
     )
     if g.walker is None:

@@ -12,7 +12,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from .. import settings
 from ..access import (
     PUBLIC,
     requires,
@@ -21,25 +23,54 @@ from ..settings import ROOT
 
 bp = Blueprint("offline", __name__)
 
+STATIC = Path(ROOT) / "static"
+# The capture screen's files, cached at install: its modules are listed from their folder.
 SHELL_FILES = (
     "css/app.css",
     "css/capture.css",
     "js/theme.js",
-    "js/capture.js",
     "js/outbox.js",
     "js/sync.js",
+    *sorted(f"js/capture/{path.name}" for path in (STATIC / "js" / "capture").glob("*.js")),
     "vendor/leaflet/leaflet.js",
     "vendor/leaflet/leaflet.css",
     "icons/icon.svg",
     "icons/icon-192.png",
 )
+# The capture screen's ES modules, preloaded by its page so the browser fetches them at once.
+CAPTURE_MODULES = tuple(name for name in SHELL_FILES if name.startswith("js/"))
+# The zoom levels a walk is looked at, closest last; fetched only while within the limit.
+TILE_PRECACHE_ZOOMS = (15, 16, 17, 18)
+# OpenStreetMap's public tile server forbids bulk prefetching: only tiles already seen are kept.
+NO_PRECACHE_HOSTS = ("tile.openstreetmap.org",)
+
+
+def inline_css() -> Markup:
+    """The capture screen's own styles, put into its page: the first paint waits for no request.
+    Our own files, so marked safe (quotes in CSS must not become HTML entities)."""
+    cached = current_app.extensions.get("walkapp_capture_css")
+    if cached is None:
+        cached = "\n".join(
+            (STATIC / name).read_text(encoding="utf-8") for name in ("css/app.css", "css/capture.css")
+        )
+        if not current_app.debug:
+            current_app.extensions["walkapp_capture_css"] = cached
+    return Markup(cached)
+
+
+def tile_precache() -> dict:
+    """How many map tiles over the walk's places the phone may fetch ahead (0 = none)."""
+    url = settings.current().tile_url
+    allowed = url != "none" and not any(host in url for host in NO_PRECACHE_HOSTS)
+    limit = settings.current().tile_precache if allowed else 0
+    return {"max": max(0, limit), "zooms": TILE_PRECACHE_ZOOMS}
 
 
 def _service_worker_source() -> str:
     """sw.js with the shell list and a version that changes whenever a shell file does."""
     cached = current_app.extensions.get("walkapp_sw")
     if cached is None:
-        static = Path(ROOT) / "static"
+        static = STATIC
         digest = hashlib.sha256()
         for name in SHELL_FILES:
             digest.update((static / name).read_bytes())

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import rate_limits, settings, walkers
+from .. import rate_limits, settings, walkers, walks
 from ..access import (
     COORDINATOR,
     PUBLIC,
@@ -51,19 +51,31 @@ def enter_code():
     if form.validate_on_submit():
         return redirect(url_for("walkers.join", code=walks_db.normalise_code(form.code.data)))
     if request.method == "GET":
-        # The installed app starts here: straight back into a walk this phone has joined.
-        resume = _latest_open_walk(walker_tokens_from_cookie())
+        # The installed app starts here: back into the walk this phone joined last, its
+        # capture screen while it is open and its follow-up page after.
+        resume = _latest_walk(walker_tokens_from_cookie())
         if resume:
-            return redirect(url_for("observations.capture", walk_id=resume))
+            return redirect(_walker_home(resume))
     status = 400 if request.method == "POST" else 200
     return render_template("walkers/code.html", form=form), status
 
 
-def _latest_open_walk(tokens: dict[str, str]) -> str | None:
+def _latest_walk(tokens: dict[str, str]) -> dict | None:
+    """The latest walk this phone joined and may still open (not revoked, not expired)."""
     db = get_db()
-    walks = [walks_db.get_walk(db, walk_id) for walk_id in tokens]
-    open_walks = [walk for walk in walks if walk and walk["state"] != "closed"]
-    return max(open_walks, key=lambda walk: walk["starts_at"])["id"] if open_walks else None
+    usable = [
+        walks_db.get_walk(db, walk_id)
+        for walk_id, token in tokens.items()
+        if walker_standing(read_walker_token(token)) == walkers.OK
+    ]
+    joined = [walk for walk in usable if walk]
+    return max(joined, key=lambda walk: walk["starts_at"]) if joined else None
+
+
+def _walker_home(walk: dict) -> str:
+    if walk["state"] == "closed":
+        return url_for("follow_up.page", code=walk["code"])
+    return url_for("observations.capture", walk_id=walk["id"])
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
@@ -72,22 +84,22 @@ def _latest_open_walk(tokens: dict[str, str]) -> str | None:
 def join(code: str):
     db = get_db()
     walk = walks_db.get_walk_by_code(db, code)
-    if walk is None or walk["state"] == "closed":
-        message = (
-            _(
-                "Det finns ingen vandring med koden %(code)s. Kontrollera koden och försök igen.",
-                code=code[:12],
-            )
-            if walk is None
-            else _("Vandringen är avslutad, koden gäller inte längre.")
+    if walk is None:
+        message = _(
+            "Det finns ingen vandring med koden %(code)s. Kontrollera koden och försök igen.",
+            code=code[:12],
         )
         form = CodeForm(data={"code": ""})
         return render_template("walkers/code.html", form=form, error=message), 404
     tokens = walker_tokens_from_cookie()
     if walk["id"] in tokens and request.method == "GET":
         if walker_standing(read_walker_token(tokens[walk["id"]])) == walkers.OK:
-            return redirect(url_for("observations.capture", walk_id=walk["id"]))
+            return redirect(_walker_home(walk))
         del tokens[walk["id"]]  # revoked or expired: join anew
+    if walk["state"] == "closed":
+        # The poster's QR code after the walk: what happens now, not an empty code form.
+        return render_template("walkers/closed.html", walk=walk), 410
+    start_if_begun(db, walk)
     form = JoinForm()
     if form.validate_on_submit():
         with transaction(db):
@@ -98,6 +110,12 @@ def join(code: str):
         return response
     status = 400 if request.method == "POST" else 200
     return render_template("walkers/join.html", form=form, walk=walk), status
+
+
+def start_if_begun(db, walk: dict) -> None:
+    """A planned walk whose start time has come is shown to coordinators as ongoing."""
+    if walks.has_begun(walk):
+        walks_db.set_state(db, walk["id"], "ongoing")
 
 
 def set_walker_cookie(response, tokens: dict[str, str]) -> None:

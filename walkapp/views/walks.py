@@ -34,6 +34,7 @@ from ..vocabulary import (
     CATEGORY_LABELS_SV,
     LIGHT_CONDITIONS,
     MEASURE_STATUSES,
+    POSITION_SOURCE_LABELS_SV,
     RATING_LABELS_SV,
     RATINGS,
     STATUS_LABELS_SV,
@@ -259,6 +260,7 @@ PROTOCOL_COLUMNS = [
     "Registrerad",
     "Foto",
     "Kommentar",
+    "Position",
     "Observation",
 ]
 
@@ -279,6 +281,7 @@ def protocol_csv(walk_id: str):
             line["recorded_at"][:10],
             "ja" if line["photo_ids"] else "nej",
             line["comment"],
+            POSITION_SOURCE_LABELS_SV.get(line["position_source"], ""),
             line["id"],
         ]
         for group in protocol_groups(measures_db.lines_for_walk(get_db(), walk_id))

@@ -1,0 +1,78 @@
+// The walker's own observations: the list under the form, the dots on the map and the
+// header's count of what still waits to be sent.
+
+import { allForWalk } from "../outbox.js";
+import { $, config, format, landingText, text, walkId } from "./page.js";
+
+function span(className, content) {
+  const element = document.createElement("span");
+  element.className = className;
+  element.textContent = content;
+  return element;
+}
+
+function button(label, action) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.textContent = label;
+  element.addEventListener("click", action);
+  return element;
+}
+
+export class MineList {
+  constructor(map, { onEdit, onRemove }) {
+    this.map = map;
+    this.onEdit = onEdit;
+    this.onRemove = onRemove;
+    this.list = $("#mine-list");
+    this.status = $("#sync-status");
+  }
+
+  showWaiting(waitingIds, failed) {
+    const status = this.status;
+    if (waitingIds.size === 0 && failed.length === 0) status.textContent = text.all_sent;
+    else if (failed.length) status.textContent = format(text.failed, { n: failed.length });
+    else status.textContent = waitingIds.size === 1 ? text.waiting_one : format(text.waiting, { n: waitingIds.size });
+    status.dataset.waiting = String(waitingIds.size);
+    status.classList.toggle("pending", waitingIds.size > 0 || failed.length > 0);
+  }
+
+  row(item, waiting, problem) {
+    const row = document.createElement("li");
+    row.className = `mine-item rating-${item.rating}`;
+    row.dataset.id = item.id;
+    const title = document.createElement("strong");
+    title.textContent = item.label;
+    const marks = [];
+    if (waiting) marks.push(text.waiting_mark);
+    if (item.landing?.late) marks.push(text.late);
+    if (item.position_source === "pin") marks.push(text.pin_mark);
+    if (item.has_photo) marks.push(text.photo);
+    const where = (item.sent ? landingText(item.landing) : text.queued) + (marks.length ? ` · ${marks.join(", ")}` : "");
+    row.append(title, span("where", where));
+    if (item.note) row.append(span("note", item.note));
+    if (problem) row.append(span("error", problem));
+    if (config.walk.state !== "closed") {
+      const actions = span("actions", "");
+      actions.append(button(text.edit, () => this.onEdit(item.id)), button(text.delete, () => this.onRemove(item.id)));
+      row.append(actions);
+    }
+    return row;
+  }
+
+  async refresh() {
+    const [mine, outbox] = await Promise.all([allForWalk("observations", walkId), allForWalk("outbox", walkId)]);
+    const waitingIds = new Set(outbox.filter((item) => !item.failed).map((item) => item.observation_id));
+    const failed = outbox.filter((item) => item.failed);
+    const problems = new Map(failed.map((item) => [item.observation_id, item.failed]));
+    this.showWaiting(waitingIds, failed);
+    mine.sort((a, b) => (a.recorded_at < b.recorded_at ? 1 : -1));
+    for (const item of mine) {
+      item.label = `${config.categories[item.category] || item.category} · ${config.ratings[item.rating] || item.rating}`;
+    }
+    const rows = mine.map((item) => this.row(item, waitingIds.has(item.id), problems.get(item.id)));
+    if (!rows.length) rows.push(Object.assign(document.createElement("li"), { className: "empty", textContent: text.no_observations }));
+    this.list.replaceChildren(...rows);
+    this.map.showMine(mine);
+  }
+}

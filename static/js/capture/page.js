@@ -1,0 +1,28 @@
+// What the server hands the capture screen (#capture-config): the walk, the token, the
+// rules (accuracy bands, note limit, rating colours) and the words, plus two small helpers.
+
+export const config = JSON.parse(document.getElementById("capture-config").textContent);
+export const text = config.text;
+export const walkId = config.walk.id;
+export const $ = (selector) => document.querySelector(selector);
+
+export function format(template, values) {
+  return template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key]));
+}
+
+export function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// Where an observation landed, as the server assigned it.
+export function landingText(landing) {
+  if (!landing) return text.queued;
+  if (landing.relation === "inside") return format(text.inside, { place: landing.place });
+  if (landing.relation === "near") return format(text.near, { place: landing.place, m: Math.round(landing.distance_m) });
+  return text.none;
+}

@@ -1,0 +1,192 @@
+"""The walker's phone stores every observation where the walker was: a GPS reading or a pin
+placed for that one observation, never a pin left over and never an invented position. Each
+test reads the stored position back from the server."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_capture import SERGELS_TORG, join, phone, record, server, walk  # noqa: F401
+from walkapp.db import connect, database_path
+
+pytestmark = pytest.mark.browser
+
+KUNGSTRADGARDEN = {"latitude": 59.3307, "longitude": 18.0716}
+
+
+def rows(server, walk_id) -> list[dict]:
+    db = connect(database_path(server.app))
+    try:
+        return list(
+            db.query(
+                "select id, category, rating, note, lon, lat, accuracy_m, position_source"
+                " from observations where walk_id = ? order by recorded_at",
+                [walk_id],
+            )
+        )
+    finally:
+        db.close()
+
+
+def by_category(server, walk_id) -> dict:
+    return {row["category"]: row for row in rows(server, walk_id)}
+
+
+def metres(row, point) -> float:
+    rad = math.pi / 180
+    x = (row["lon"] - point["longitude"]) * rad * math.cos(point["latitude"] * rad)
+    y = (row["lat"] - point["latitude"]) * rad
+    return math.hypot(x, y) * 6_371_000
+
+
+def move(phone, page, point, accuracy):
+    phone.set_geolocation({**point, "accuracy": accuracy})
+    expect(page.locator("#gps-status")).to_have_attribute("data-latest-m", str(accuracy))
+
+
+def all_sent(page):
+    expect(page.locator("#sync-status")).to_have_text("Allt är skickat", timeout=15_000)
+
+
+def save_new(page, category, rating, **fields):
+    """Record one and wait until the phone has listed it and the server has it."""
+    items = page.locator("#mine-list .mine-item")
+    before = items.count()
+    record(page, category, rating, **fields)
+    expect(items).to_have_count(before + 1)
+    all_sent(page)
+
+
+def tap_map(page, dx=0, dy=0):
+    box = page.locator("#map").bounding_box()
+    page.locator("#map").click(position={"x": box["width"] / 2 + dx, "y": box["height"] / 2 + dy})
+
+
+def test_a_tapped_pin_holds_for_one_observation_then_the_gps_again(phone, server, walk):
+    page = phone.new_page()
+    join(page, server, walk)
+    page.locator(".walker-pin").wait_for()
+    tap_map(page, dx=120)
+    expect(page.locator("#gps-status")).to_contain_text("Nålen är flyttad för hand")
+    save_new(page, "Belysning", "Åtgärda")
+    move(phone, page, KUNGSTRADGARDEN, 6)
+    save_new(page, "Klotter", "Bevaka")
+    stored = by_category(server, walk["id"])
+    pinned, walked = stored["lighting"], stored["graffiti"]
+    assert pinned["position_source"] == "pin" and pinned["accuracy_m"] is None
+    assert 40 < metres(pinned, SERGELS_TORG) < 120  # where the walker tapped, east of the GPS
+    assert walked["position_source"] == "gps" and walked["accuracy_m"] == 6
+    assert metres(walked, KUNGSTRADGARDEN) < 1  # the live GPS, not the old pin
+
+
+def test_after_an_edit_new_observations_follow_the_gps_and_the_edit_keeps_its_position(
+    phone, server, walk
+):
+    page = phone.new_page()
+    join(page, server, walk)
+    save_new(page, "Nedskräpning", "Bevaka")
+    before = by_category(server, walk["id"])["litter"]
+    move(phone, page, KUNGSTRADGARDEN, 7)
+    page.locator(".mine-item", has_text="Nedskräpning").get_by_role("button", name="Ändra").click()
+    expect(page.locator("#edit-banner")).to_contain_text("Du ändrar Nedskräpning · Bevaka")
+    page.get_by_label("Anteckning (frivilligt)").fill("Fulla papperskorgar")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.locator(".mine-item .note")).to_have_text("Fulla papperskorgar")
+    all_sent(page)
+    expect(page.locator("#edit-banner")).to_be_hidden()
+    save_new(page, "Klotter", "Bra")
+    stored = by_category(server, walk["id"])
+    edited, new = stored["litter"], stored["graffiti"]
+    # Only the note changed: position, accuracy and source are as first stored.
+    assert edited["note"] == "Fulla papperskorgar" and edited["rating"] == "yellow"
+    assert before["position_source"] == "gps" and before["accuracy_m"] is not None
+    for field in ("lon", "lat", "accuracy_m", "position_source"):
+        assert edited[field] == before[field]
+    assert metres(new, KUNGSTRADGARDEN) < 1 and new["position_source"] == "gps"
+
+
+def test_editing_straight_after_saving_keeps_the_typed_text(browser, server, walk):
+    # No service worker, so the route below sees the page's own requests.
+    context = browser.new_context(
+        service_workers="block", viewport={"width": 390, "height": 844}, locale="sv-SE"
+    )
+    context.grant_permissions(["geolocation"], origin=server.url)
+    context.set_geolocation(SERGELS_TORG)
+    edited = []
+
+    def lose_answers_until_edited(route):
+        if route.request.method == "POST" and not edited:
+            route.fetch()  # stored on the server, but the phone does not hear back yet
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    context.route("**/api/walks/*/observations", lose_answers_until_edited)
+    page = context.new_page()
+    join(page, server, walk)
+    record(page, "Belysning", "Åtgärda", note="Lampan")
+    page.locator(".mine-item", has_text="Belysning").get_by_role("button", name="Ändra").click()
+    expect(page.get_by_label("Anteckning (frivilligt)")).to_have_value("Lampan")
+    page.get_by_label("Anteckning (frivilligt)").fill("Lampan vid trappan är trasig")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    edited.append(True)
+    all_sent(page)
+    context.close()
+    [row] = rows(server, walk["id"])
+    assert row["note"] == "Lampan vid trappan är trasig"
+
+
+def test_without_a_fix_spara_asks_for_a_tap_and_stores_a_pin(browser, server, walk):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
+    page = context.new_page()  # no geolocation permission: indoors, or refused
+    page.goto(server.url + f"/j/{walk['code']}")
+    page.get_by_role("button", name="Gå med").click()
+    page.wait_for_selector("body[data-ready=true]")
+    page.get_by_role("button", name="Belysning", exact=True).click()
+    page.get_by_role("button", name="Åtgärda", exact=True).click()
+    page.get_by_role("button", name="Spara", exact=True).click()
+    hint = page.locator("#form-error")
+    expect(hint).to_have_text("Ingen position: tryck på kartan där du står, sedan Spara.")
+    assert rows(server, walk["id"]) == []  # nothing stored at an invented position
+    expect(page.locator(".walker-pin")).to_have_count(0)
+    tap_map(page, dx=80)
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.locator("#result")).to_contain_text("✓")
+    all_sent(page)
+    [row] = rows(server, walk["id"])
+    assert row["position_source"] == "pin" and row["accuracy_m"] is None
+    context.close()
+
+
+def test_spara_uses_the_best_recent_fix_and_waits_for_a_good_one(phone, server, walk):
+    page = phone.new_page()
+    join(page, server, walk)
+    status = page.locator("#gps-status")
+    # 300 m north of where the phone started: the walker has moved, older readings drop out.
+    start = {"latitude": 59.3353, "longitude": 18.0649}
+    move(phone, page, start, 15)
+    expect(status).to_have_attribute("data-band", "good")
+    # A poorer reading nearby does not replace the good one of a moment ago.
+    nearby = {"latitude": start["latitude"] + 0.0002, "longitude": start["longitude"]}
+    move(phone, page, nearby, 45)
+    expect(status).to_have_text("GPS ±15 m")
+    save_new(page, "Belysning", "Åtgärda")
+    lighting = by_category(server, walk["id"])["lighting"]
+    assert lighting["accuracy_m"] == 15 and metres(lighting, start) < 1
+
+    # Only a poor fix: Spara waits a few seconds for a good one and takes it.
+    far = {"latitude": 59.3380, "longitude": 18.0640}
+    move(phone, page, far, 80)
+    expect(status).to_have_attribute("data-band", "poor")
+    page.get_by_role("button", name="Klotter", exact=True).click()
+    page.get_by_role("button", name="Bevaka", exact=True).click()
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.locator("#form-error")).to_contain_text("bättre GPS (nu ±80 m)")
+    phone.set_geolocation({**far, "accuracy": 12})
+    expect(page.locator("#mine-list .mine-item")).to_have_count(2)
+    all_sent(page)
+    graffiti = by_category(server, walk["id"])["graffiti"]
+    assert graffiti["accuracy_m"] == 12 and metres(graffiti, far) < 1

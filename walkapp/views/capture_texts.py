@@ -1,0 +1,52 @@
+"""The capture screen's words for its JavaScript, in the page's language (no blueprint here)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+
+def capture_texts() -> dict[str, str]:
+    return {
+        "inside": _("%(place)s — på platsen"),
+        "near": _("nära %(place)s, %(m)s m"),
+        "none": _("utanför prioriterade platser"),
+        "queued": _("sparad på telefonen, skickas när nätet är tillbaka"),
+        "waiting_one": _("1 väntar på att skickas"),
+        "waiting": _("%(n)s väntar på att skickas"),
+        "all_sent": _("Allt är skickat"),
+        "failed": _("%(n)s kunde inte tas emot – se listan"),
+        "gps_wait": _("Väntar på GPS … du kan också trycka på kartan där du står."),
+        "gps_start": _("Tryck på ”Använd GPS” eller på kartan där du står."),
+        "gps_ok": _("GPS ±%(m)s m"),
+        "gps_poor": _("Osäker position (±%(m)s m) – kontrollera nålen."),
+        "gps_manual": _("Nålen är flyttad för hand – gäller bara den här observationen."),
+        "gps_denied": _("Ingen GPS – tryck på kartan där du står."),
+        "gps_better": _("Väntar några sekunder på bättre GPS (nu ±%(m)s m) …"),
+        "gps_wait_save": _("Väntar några sekunder på GPS …"),
+        "tap_map": _("Ingen position: tryck på kartan där du står, sedan Spara."),
+        "pin_stored": _("Nålen visar var observationen är sparad; flytta den om den ska flyttas."),
+        "pin_mark": _("nål satt för hand"),
+        "choose_category": _("Välj en kategori."),
+        "choose_rating": _("Välj Åtgärda, Bevaka eller Bra."),
+        "note_count": _("%(n)s av %(max)s tecken"),
+        "note_too_long": _("Anteckningen är %(n)s tecken, högst %(max)s – korta den."),
+        "save": _("Spara"),
+        "editing": _("Du ändrar %(what)s"),
+        "nothing_changed": _("Inget ändrat."),
+        "saving": _("Sparar …"),
+        "edit_saved": _("Ändringen är sparad."),
+        "deleted": _("Observationen är borttagen."),
+        "confirm_delete": _("Ta bort observationen?"),
+        "edit": _("Ändra"),
+        "delete": _("Ta bort"),
+        "waiting_mark": _("väntar"),
+        "late": _("sen"),
+        "photo": _("foto"),
+        "no_observations": _("Inga observationer ännu."),
+        "closed": _("Vandringen är avslutad. Det du har sparat på telefonen skickas ändå."),
+        "theme_dark": _("Mörkt tema"),
+        "theme_light": _("Ljust tema"),
+        "offline_preparing": _("Förbereder för offline …"),
+        "offline_ready": _("Redo för offline ✓"),
+        "offline_missing": _("Inte redo för offline: %(n)s saknas – öppna sidan igen med nät."),
+    }
