@@ -202,3 +202,20 @@ def test_translations_are_compiled_from_the_po_file():
                 if m.id
             }
         assert source == compiled, f"run: pybabel compile -D {po_path.stem} -d walkapp/translations"
+
+
+def test_a_nested_transaction_is_refused_not_deadlocked(tmp_path):
+    from walkapp.db import connect, transaction
+
+    db = connect(tmp_path / "nested.db")
+    db.execute("create table t (x)")
+    with transaction(db):
+        db.execute("insert into t values (1)")
+        try:
+            with transaction(db):
+                pass
+        except RuntimeError as refused:
+            assert "inside another transaction" in str(refused)
+        else:
+            raise AssertionError("a nested transaction must be refused")
+    assert db.execute("select count(*) from t").fetchone()[0] == 1

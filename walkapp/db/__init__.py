@@ -146,6 +146,9 @@ class _Transaction:
         self.lock = None
 
     def __enter__(self):
+        if self.db.conn.in_transaction:
+            # The write lock is not re-entrant: a nested transaction would wait for itself.
+            raise RuntimeError("transaction() inside another transaction on the same connection")
         self.lock = _write_lock(self.db)
         if self.lock:
             self.lock.acquire()
