@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     FieldList,
@@ -31,6 +32,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class BaseForm(FlaskForm):
@@ -246,7 +248,12 @@ class WalkForm(BaseForm):
     meeting_point = StringField(
         _l("Samlingsplats"), validators=[Length(max=200, message=_l("Högst 200 tecken."))]
     )
-    place_ids = SelectMultipleField(_l("Platser som vandringen går förbi"), coerce=int)
+    place_ids = SelectMultipleField(
+        _l("Platser som vandringen går förbi"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     route_notes = TextAreaField(
         _l("Anteckningar om rutten"),
         validators=[Length(max=2000, message=_l("Högst 2000 tecken."))],
@@ -256,6 +263,7 @@ class WalkForm(BaseForm):
     leader = StringField(
         _l("Vandringsledare"), validators=[Length(max=120, message=_l("Högst 120 tecken."))]
     )
+    public = BooleanField(_l("Visa på den publika sidan"))
 
     def validate_place_ids(self, field):
         valid = {value for value, _label in field.choices}
@@ -266,13 +274,13 @@ class WalkForm(BaseForm):
 class TriageForm(BaseForm):
     status = SelectField(_l("Status"), validators=[DataRequired(_l("Välj en status."))])
     partner_id = SelectField(_l("Ansvarig"), coerce=int, default=0)
-    deadline = DayField(_l("Sista dag (frivilligt)"), validators=[Optional()])
+    deadline = DayField(_l("Sista dag"), validators=[Optional()])
     reason = TextAreaField(
-        _l("Skäl (krävs för ”Går inte att åtgärda”)"),
+        _l("Skäl"),
         validators=[Length(max=1000, message=_l("Högst 1000 tecken."))],
     )
     duplicate_of = StringField(
-        _l("Dubblett av observation (id)"),
+        _l("Dubblett av observation"),
         validators=[Length(max=64, message=_l("Ett observations-id har 36 tecken."))],
     )
     comment = TextAreaField(
@@ -284,6 +292,7 @@ class StatusForm(BaseForm):
     """The quick status change on the meeting's place view."""
 
     status = SelectField(_l("Status"), validators=[DataRequired(_l("Välj en status."))])
+    deadline = DayField(_l("Sista dag"), validators=[Optional()])
     reason = StringField(
         _l("Skäl"), validators=[Length(max=1000, message=_l("Högst 1000 tecken."))]
     )

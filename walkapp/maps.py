@@ -23,6 +23,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from markupsafe import escape
 
+from .clock import local_day
 from .vocabulary import CATEGORY_LABELS_SV, RATING_COLOURS, RATING_LABELS_SV, STATUS_LABELS_SV
 
 # Short marks drawn on the markers (the legend spells them out).
@@ -123,7 +124,7 @@ def points(rows: Iterable[dict], with_details: bool = True) -> tuple[list, list,
                 CATEGORY_ORDER.index(row["category"]) if row["category"] in CATEGORY_ORDER else 14,
                 RATING_ORDER.index(row["rating"]),
                 STATUS_ORDER.index(row["status"]),
-                row["recorded_at"][:10],
+                local_day(row["recorded_at"]),
                 place_index.setdefault(place, len(place_index)) if place else -1,
                 partner_index.setdefault(partner, len(partner_index)) if partner else -1,
                 row["note"] if with_details else "",

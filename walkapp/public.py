@@ -7,25 +7,21 @@ kl. 18:00"); a measure's state becomes a sentence ("Åtgärdat 12 mars av Trafik
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from . import clock
 
 
 def local_datetime(value: str) -> datetime:
-    """An ISO timestamp as Stockholm time; one without an offset is taken as Stockholm time."""
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=STOCKHOLM)
-    return moment.astimezone(STOCKHOLM)
+    """A stored instant as Stockholm time (the rule lives in walkapp.clock)."""
+    return clock.local(value)
 
 
 def today() -> date:
-    return datetime.now(STOCKHOLM).date()
+    return clock.today()
 
 
 def _locale() -> str:
@@ -59,7 +55,7 @@ def status_sentence(finding: dict) -> str:
     """A measure's state in one plain sentence, with partner and the date of the last change."""
     status, partner = finding["status"], finding.get("partner")
     when = day(last_change(finding))
-    if finding.get("rating") == "green" and status == "new":
+    if status == "keep" or (finding.get("rating") == "green" and status == "new"):
         return _("Ett bra exempel – här behöver inget göras.")
     if status == "new":
         return _("Inte behandlad ännu. Samordnaren går igenom alla iakttagelser efter vandringen.")

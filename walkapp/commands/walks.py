@@ -8,24 +8,38 @@ from datetime import datetime
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
-from .. import demo, settings
+from .. import clock, demo, settings
 from ..db import get_db
 from ..db import places as places_db
 from ..db import walks as walks_db
+from ..walks import check_walk_times
 
 
 @click.command("create-walk")
 @click.option("--title", required=True)
-@click.option("--starts-at", required=True, help="ISO date and time, e.g. 2026-12-03T18:00")
+@click.option(
+    "--starts-at",
+    required=True,
+    help="ISO date and time with its offset, e.g. 2026-12-03T18:00+01:00"
+    " (without one it is Stockholm time)",
+)
 @click.option("--place", "place_names", multiple=True, help="a place name; repeat for several")
 @with_appcontext
 def create_walk_command(title: str, starts_at: str, place_names: tuple[str, ...]):
     """Create a walk and print it as JSON with its id, code and join URL."""
     try:
-        datetime.fromisoformat(starts_at)
+        moment = datetime.fromisoformat(starts_at)
     except ValueError:
         click.echo(f"error: --starts-at {starts_at!r} is not an ISO date and time", err=True)
+        sys.exit(1)
+    # The date rules of the walk form: the Stockholm wall time is what they judge.
+    typed = clock.for_input(clock.from_typed(moment))
+    with force_locale("sv"):
+        errors = [str(m) for m in check_walk_times(typed, None, None, clock.today()).values()]
+    for message in errors:
+        click.echo(f"error: --starts-at {starts_at!r}: {message}", err=True)
         sys.exit(1)
     db = get_db()
     by_name = {place["name"]: place["id"] for place in places_db.list_places(db)}
@@ -34,7 +48,10 @@ def create_walk_command(title: str, starts_at: str, place_names: tuple[str, ...]
         click.echo(f"error: unknown place(s): {', '.join(missing)}", err=True)
         sys.exit(1)
     walk = walks_db.create_walk(
-        db, title=title, starts_at=starts_at, place_ids=[by_name[n] for n in place_names]
+        db,
+        title=title,
+        starts_at=clock.from_typed(moment),
+        place_ids=[by_name[n] for n in place_names],
     )
     click.echo(json.dumps(demo.walk_summary(walk, settings.current().base_url), ensure_ascii=False))
 

@@ -11,12 +11,12 @@ import fcntl
 import os
 import sqlite3
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 from flask import current_app, g
 
+from .. import clock
 from .migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -35,7 +35,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
 
 def now() -> str:
     """UTC timestamp as stored in every *_at column."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.stamp()
 
 
 def marks(values) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from .. import clock
 from ..vocabulary import OPEN_STATUSES
 from . import marks
 
@@ -16,7 +17,7 @@ def planned_walks(db: sqlite_utils.Database, year: int, from_iso: str) -> list[d
             " (select count(*) from walk_places wp where wp.walk_id = w.id) as places"
             " from walks w where w.state in ('planned', 'ongoing')"
             " and w.starts_at >= max(?, ?) and w.starts_at < ? order by w.starts_at",
-            [f"{year:04d}", from_iso, f"{year + 1:04d}"],
+            [clock.year_bounds(year)[0], clock.day_start(from_iso), clock.year_bounds(year)[1]],
         )
     )
 

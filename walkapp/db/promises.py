@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from .. import clock
 from . import now, one, transaction
 from .audit import record
 
@@ -51,7 +52,7 @@ def closed_walks_in_year(db: sqlite_utils.Database, year: int) -> int:
     """Safety walks held: closed walks whose date (as planned, local time) is in `year`."""
     return db.execute(
         "select count(*) from walks where state = 'closed' and starts_at >= ? and starts_at < ?",
-        [f"{year:04d}", f"{year + 1:04d}"],
+        list(clock.year_bounds(year)),
     ).fetchone()[0]
 
 
@@ -60,7 +61,7 @@ def planned_walks_left(db: sqlite_utils.Database, year: int, from_iso: str) -> i
     return db.execute(
         "select count(*) from walks where state in ('planned', 'ongoing')"
         " and starts_at >= max(?, ?) and starts_at < ?",
-        [f"{year:04d}", from_iso, f"{year + 1:04d}"],
+        [clock.year_bounds(year)[0], clock.day_start(from_iso), clock.year_bounds(year)[1]],
     ).fetchone()[0]
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 import sqlite_utils
 
+from .. import clock
 from ..vocabulary import FIXED_STATUSES, KEEP_STATUSES, NEVER_PUBLIC_CATEGORIES
 from . import marks, quoted, transaction
 from .audit import record
@@ -36,8 +37,9 @@ _PUBLIC_FINDINGS = f"""
 
 
 def _year(year: int) -> dict:
-    """Bounds of a year for `starts_at` (ISO text): '2022' <= starts_at < '2023'."""
-    return {"start": f"{year:04d}", "end": f"{year + 1:04d}"}
+    """Bounds of a Stockholm year for `starts_at` (stored UTC text with an offset)."""
+    start, end = clock.year_bounds(year)
+    return {"start": start, "end": end}
 
 
 def _place_names(db: sqlite_utils.Database, walk_ids: list[str]) -> dict[str, list[str]]:
@@ -149,7 +151,7 @@ def next_public_walk(db: sqlite_utils.Database, from_iso: str) -> dict | None:
             "select id, title, starts_at, light, meeting_point from walks"
             " where state = 'planned' and public = 1 and starts_at >= ?"
             " order by starts_at limit 1",
-            [from_iso],
+            [clock.day_start(from_iso)],
         )
     )
     if not rows:

@@ -7,6 +7,7 @@ import uuid
 
 import sqlite_utils
 
+from ..clock import from_typed
 from . import marks, now, one, transaction
 from .audit import record
 
@@ -23,7 +24,17 @@ WALK_FIELDS = (
     "pre_meeting_at",
     "follow_up_at",
     "leader",
+    "public",
 )
+INSTANTS = ("starts_at", "pre_meeting_at", "follow_up_at")
+
+
+def _instants(fields: dict) -> dict:
+    """Walk times as stored: UTC with an offset; a time without one is Stockholm wall time."""
+    return {
+        key: from_typed(value) if key in INSTANTS and value else value
+        for key, value in fields.items()
+    }
 
 
 def new_code() -> str:
@@ -39,7 +50,10 @@ def create_walk(
     db: sqlite_utils.Database, *, title: str, starts_at: str, place_ids=(), **fields
 ) -> dict:
     allowed = {*WALK_FIELDS, "state", "public", "created_by"} - {"title", "starts_at"}
-    extra = {key: value for key, value in fields.items() if key in allowed and value is not None}
+    extra = _instants(
+        {key: value for key, value in fields.items() if key in allowed and value is not None}
+    )
+    starts_at = from_typed(starts_at)
     walk_id = str(uuid.uuid4())
     with transaction(db):
         for _ in range(20):
@@ -148,7 +162,7 @@ def update_walk(
     user_id: int | None = None,
 ) -> None:
     """Change a walk's facts (and, when given, its places) with the audit entry, in one transaction."""
-    changed = {key: value for key, value in fields.items() if key in WALK_FIELDS}
+    changed = _instants({key: value for key, value in fields.items() if key in WALK_FIELDS})
     with transaction(db):
         if changed:
             db.execute(

@@ -13,7 +13,7 @@ from flask import Flask
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
-from .. import vocabulary
+from .. import clock, vocabulary
 from ..access import current_user
 from ..inputs import MAX_ID
 from ..promises import PACE_LABELS
@@ -44,6 +44,9 @@ def register_views(app: Flask) -> None:
             if blueprint is not None:
                 app.register_blueprint(blueprint)
     errors.register(app)
+    # Everything a person reads is Stockholm time (walkapp.clock).
+    for name in ("local_time", "local_moment", "local_day"):
+        app.add_template_filter(getattr(clock, name), name)
 
     @app.context_processor
     def template_globals():

@@ -3,8 +3,6 @@ state changes, the live list of arriving observations, and the walk protocol (pa
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import segno
 from flask import (
     Blueprint,
@@ -20,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import settings
+from .. import clock, settings
 from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
@@ -40,6 +38,7 @@ from ..vocabulary import (
     STATUS_LABELS_SV,
 )
 from ..walkers import token_expiry_day
+from ..walks import check_walk_times
 
 bp = Blueprint("walks", __name__)
 
@@ -65,16 +64,16 @@ def _form(walk: dict | None = None) -> WalkForm:
     if walk is not None and request.method == "GET":
         for key in walks_db.WALK_FIELDS:
             value = walk[key]
-            if key.endswith("_at") and value:
-                value = datetime.fromisoformat(value).replace(tzinfo=None)
-            getattr(form, key).data = value
+            if key in walks_db.INSTANTS:
+                value = clock.for_input(value)
+            getattr(form, key).data = bool(value) if key == "public" else value
         form.place_ids.data = walks_db.walk_place_ids(get_db(), walk["id"])
     return form
 
 
 def _fields(form: WalkForm) -> dict:
     def moment(value):
-        return value.isoformat(timespec="minutes") if value else None
+        return clock.from_typed(value) if value else None
 
     return {
         "title": form.title.data.strip(),
@@ -85,7 +84,20 @@ def _fields(form: WalkForm) -> dict:
         "pre_meeting_at": moment(form.pre_meeting_at.data),
         "follow_up_at": moment(form.follow_up_at.data),
         "leader": (form.leader.data or "").strip(),
+        "public": int(bool(form.public.data)),
     }
+
+
+def _valid(form: WalkForm) -> bool:
+    """The form's own checks, then the walk's date rules beside their fields."""
+    if not form.validate_on_submit():
+        return False
+    errors = check_walk_times(
+        form.starts_at.data, form.pre_meeting_at.data, form.follow_up_at.data, clock.today()
+    )
+    for field, message in errors.items():
+        getattr(form, field).errors.append(str(message))
+    return not errors
 
 
 @bp.get("/walks")
@@ -98,7 +110,7 @@ def index():
 @requires(COORDINATOR)
 def new():
     form = _form()
-    if form.validate_on_submit():
+    if _valid(form):
         db = get_db()
         fields = _fields(form)
         walk = walks_db.create_walk(
@@ -120,7 +132,7 @@ def new():
 def edit(walk_id: str):
     walk = _walk_or_404(walk_id)
     form = _form(walk)
-    if form.validate_on_submit():
+    if _valid(form):
         db = get_db()
         fields = _fields(form)
         walks_db.update_walk(
@@ -195,7 +207,8 @@ def live(walk_id: str):
                     "note": row["note"],
                     "lon": row["lon"],
                     "lat": row["lat"],
-                    "recorded_at": row["recorded_at"],
+                    "recorded_at": clock.offset_time(row["recorded_at"]),
+                    "time": clock.local_time(row["recorded_at"]),
                     "place": row["place_name"] or _("utanför prioriterade platser"),
                     "status": str(MEASURE_STATUSES[row["status"]]),
                     "partner": row["partner_name"],
@@ -278,7 +291,7 @@ def protocol_csv(walk_id: str):
             line["note"],
             STATUS_LABELS_SV[line["status"]],
             line["deadline"] or "",
-            line["recorded_at"][:10],
+            clock.local_day(line["recorded_at"]),
             "ja" if line["photo_ids"] else "nej",
             line["comment"],
             POSITION_SOURCE_LABELS_SV.get(line["position_source"], ""),
@@ -288,7 +301,7 @@ def protocol_csv(walk_id: str):
         for partner in group["partners"]
         for line in partner["lines"]
     ]
-    filename = f"protokoll-{walk['starts_at'][:10]}-{walk['code']}.csv"
+    filename = f"protokoll-{clock.local_day(walk['starts_at'])}-{walk['code']}.csv"
     return Response(
         excel_csv(PROTOCOL_COLUMNS, rows),
         mimetype="text/csv",
