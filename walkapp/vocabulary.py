@@ -62,6 +62,7 @@ MEASURE_STATUSES: dict[str, object] = {
     "verified": _l("Verifierad"),
     "not_possible": _l("Går inte att åtgärda"),
     "duplicate": _l("Dubblett"),
+    "keep": _l("Bra – behålls"),
 }
 STATUS_LABELS_SV = {
     "new": "Ny",
@@ -71,12 +72,35 @@ STATUS_LABELS_SV = {
     "verified": "Verifierad",
     "not_possible": "Går inte att åtgärda",
     "duplicate": "Dubblett",
+    "keep": "Bra – behålls",
 }
-# Open = still to be dealt with; closed = done, verified, impossible or a duplicate.
+# Open = still to be dealt with; fixed = done or verified; closed = fixed, impossible or a
+# duplicate. A good (green) finding starts as "keep": neither open nor fixed nor closed, never
+# counted as work to do, shown as "Det här fungerar" (GOOD_LABEL); a coordinator may make it
+# work to do (new).
 OPEN_STATUSES = ("new", "assigned", "planned")
-CLOSED_STATUSES = ("done", "verified", "not_possible", "duplicate")
 # Fixed = what the public page and the follow-up count as done.
 FIXED_STATUSES = ("done", "verified")
+CLOSED_STATUSES = ("done", "verified", "not_possible", "duplicate")
+KEEP_STATUSES = ("keep",)
+GOOD_LABEL = _l("Det här fungerar")
+# What each status asks for in the triage form (labels say so beside the fields).
+STATUS_REQUIRES: dict[str, tuple[str, ...]] = {
+    "new": (),
+    "assigned": ("partner_id",),
+    "planned": ("partner_id", "deadline"),
+    "done": (),
+    "verified": (),
+    "not_possible": ("reason",),
+    "duplicate": ("duplicate_of",),
+    "keep": (),
+}
+
+
+def initial_status(rating: str) -> str:
+    """A new observation's measure: a green finding is kept, anything else is work to do."""
+    return "keep" if rating == "green" else "new"
+
 
 LIGHT_CONDITIONS: dict[str, object] = {
     "dark": _l("Mörker"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from ..vocabulary import initial_status
 from . import marks, now, one
 
 COLUMNS = (
@@ -30,7 +31,7 @@ def get_observation(db: sqlite_utils.Database, observation_id: str) -> dict | No
 
 
 def insert_observation(db: sqlite_utils.Database, record: dict) -> bool:
-    """Store an observation and its 'new' measure, once per id.
+    """Store an observation and its first measure (new, or keep for a green one), once per id.
 
     Returns True when stored now, False when the id was already there (a retry).
     Runs inside the caller's transaction.
@@ -45,8 +46,8 @@ def insert_observation(db: sqlite_utils.Database, record: dict) -> bool:
     if cursor.rowcount == 0:
         return False
     db.execute(
-        "insert into measures (observation_id, status, updated_at) values (?, 'new', ?)",
-        [record["id"], stamp],
+        "insert into measures (observation_id, status, updated_at) values (?, ?, ?)",
+        [record["id"], initial_status(record["rating"]), stamp],
     )
     return True
 
@@ -142,7 +143,7 @@ def place_name(db: sqlite_utils.Database, place_id: int | None) -> str | None:
 
 
 def insert_many(db: sqlite_utils.Database, records: list[dict]) -> None:
-    """Store many new observations with their 'new' measures in one go (bulk loads, benchmarks).
+    """Store many new observations with their first measures in one go (bulk loads, benchmarks).
     Inside the caller's transaction."""
     stamp = now()
     db.conn.executemany(
@@ -155,6 +156,6 @@ def insert_many(db: sqlite_utils.Database, records: list[dict]) -> None:
         ],
     )
     db.conn.executemany(
-        "insert into measures (observation_id, status, updated_at) values (?, 'new', ?)",
-        [(record["id"], stamp) for record in records],
+        "insert into measures (observation_id, status, updated_at) values (?, ?, ?)",
+        [(record["id"], initial_status(record["rating"]), stamp) for record in records],
     )
