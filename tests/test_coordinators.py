@@ -174,7 +174,8 @@ def test_triage_records_history_of_each_change(staff, db, walk, users):
     assert all(r["username"] == "coordinator" for r in rows)
     assert any(r["comment"] == "Ring förvaltningen" for r in rows)
     page = staff.get(f"/observations/{observation_id}/triage").text
-    assert "Ring förvaltningen" in page and "assigned → done" in page
+    assert "Ring förvaltningen" in page and "Status: Tilldelad → Åtgärdad" in page
+    assert "Ansvarig: – → Trafikkontoret" in page and "assigned" not in page.split("Historik")[1]
     # An overdue deadline already stored may stay while the status changes.
     with transaction(db):
         db.execute(

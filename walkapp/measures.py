@@ -1,4 +1,5 @@
-"""Measures: the rules of a triage change and the platssamverkan meeting's view of a place.
+"""Measures: the rules of a status change (triage and the meeting's quick change share them),
+the triage queue, several walkers' findings of one thing, and the meeting's view of a place.
 
 No Flask, no SQL: takes what walkapp.db hands over; messages are marked for translation and
 the views put them beside the fields.
@@ -7,22 +8,42 @@ the views put them beside the fields.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from .clock import deadline_bounds, local_day
 from .observations import parse_uuid
 from .places import metres_between
-from .vocabulary import OPEN_STATUSES
+from .vocabulary import FIXED_STATUSES, KEEP_STATUSES, OPEN_STATUSES, STATUS_REQUIRES
 
-NEEDS_PARTNER = ("assigned", "planned")
+SAME_FINDING_M = 25.0
+DEFAULT_LOOKBACK_DAYS = 90
+
+# History fields in words: "Ansvarig: – → Trafikkontoret", "Status: Ny → Planerad".
+FIELD_LABELS = {
+    "status": _l("Status"),
+    "partner_id": _l("Ansvarig"),
+    "deadline": _l("Sista dag"),
+    "reason": _l("Skäl"),
+    "duplicate_of": _l("Dubblett av"),
+    "comment": _l("Kommentar"),
+}
+# Beside the triage fields: what the chosen status requires.
+REQUIRED_HINTS = {
+    "partner_id": _l("Krävs för Tilldelad och Planerad."),
+    "deadline": _l("Krävs för Planerad."),
+    "reason": _l("Krävs för Går inte att åtgärda."),
+    "duplicate_of": _l("Krävs för Dubblett: välj en av de möjliga dubbletterna."),
+}
 
 
 def triage_changes(
     submitted: dict, current: dict, observation_id: str, today: date, exists
 ) -> tuple[dict, dict]:
-    """(changes, errors). submitted: status, partner_id (0 = none), deadline (date|None),
-    reason, duplicate_of, comment. current: the stored measure. exists(id) -> bool."""
+    """(changes, errors): the one rule of a status change. submitted: status, partner_id
+    (0 = none), deadline (date|None), reason, duplicate_of, comment. current: the stored
+    measure. exists(id) -> bool."""
     errors: dict = {}
     status = submitted["status"]
     partner_id = submitted["partner_id"] or None
@@ -30,16 +51,20 @@ def triage_changes(
     reason = (submitted.get("reason") or "").strip()
     duplicate_raw = (submitted.get("duplicate_of") or "").strip()
     duplicate_of = None
-    if deadline and deadline != current["deadline"] and submitted["deadline"] < today:
-        errors["deadline"] = _l("Sista dag kan inte ligga i det förflutna.")
-    if status == "not_possible" and not reason:
+    first, last = deadline_bounds(today)
+    if deadline and deadline != current["deadline"]:
+        if submitted["deadline"] < first:
+            errors["deadline"] = _l("Sista dag kan inte ligga i det förflutna.")
+        elif submitted["deadline"] > last:
+            errors["deadline"] = _l("Välj en sista dag senast %(last)s.", last=last.isoformat())
+    required = STATUS_REQUIRES.get(status, ())
+    if "reason" in required and not reason:
         errors["reason"] = _l("Skriv varför det inte går att åtgärda.")
-    if status in NEEDS_PARTNER and partner_id is None:
+    if "partner_id" in required and partner_id is None:
         errors["partner_id"] = _l("Välj vem som ansvarar för åtgärden.")
-    # PRODUCT.md: planned means a deadline is set.
-    if status == "planned" and not deadline:
+    if "deadline" in required and not deadline and "deadline" not in errors:
         errors["deadline"] = _l("En planerad åtgärd behöver en sista dag.")
-    if status == "duplicate":
+    if "duplicate_of" in required:
         duplicate_of = parse_uuid(duplicate_raw)
         if not duplicate_raw:
             errors["duplicate_of"] = _l("Ange vilken observation detta är en dubblett av.")
@@ -60,16 +85,127 @@ def triage_changes(
     return changes, {}
 
 
-SAME_FINDING_M = 25.0
-DEFAULT_LOOKBACK_DAYS = 90
+def quick_submission(
+    current: dict, status: str, deadline: date | None, reason: str, partner_id: int | None
+) -> dict:
+    """The meeting's quick change as a triage submission: what it does not ask keeps its
+    stored value, so the same rule (triage_changes) judges both."""
+    stored_deadline = date.fromisoformat(current["deadline"]) if current["deadline"] else None
+    return {
+        "status": status,
+        "partner_id": partner_id if partner_id else current["partner_id"],
+        "deadline": deadline or stored_deadline,
+        "reason": reason or current["reason"],
+        "duplicate_of": current["duplicate_of"] or "",
+        "comment": "",
+    }
+
+
+def section(status: str) -> str:
+    """Where the meeting's place view lists a measure: open, fixed, good or closed."""
+    if status in OPEN_STATUSES:
+        return "open"
+    if status in FIXED_STATUSES:
+        return "fixed"
+    if status in KEEP_STATUSES:
+        return "good"
+    return "closed"
+
+
+def history_in_words(
+    entries: list[dict], partners: dict[int, str], statuses: dict, short_ids: dict[str, str]
+) -> list[dict]:
+    """History rows with a label and readable old/new values instead of raw keys and ids."""
+
+    def readable(field: str, value):
+        if value is None or value == "":
+            return "–"
+        if field == "status":
+            return str(statuses.get(value, value))
+        if field == "partner_id":
+            return partners.get(int(value), "–")
+        if field == "deadline":
+            return local_day(value)
+        if field == "duplicate_of":
+            return short_ids.get(value, value[:8])
+        return value
+
+    return [
+        {
+            **entry,
+            "label": str(FIELD_LABELS.get(entry["field"], entry["field"])),
+            "old": readable(entry["field"], entry["old_value"]),
+            "new": readable(entry["field"], entry["new_value"]),
+        }
+        for entry in entries
+    ]
+
+
+def next_in_queue(queue: list[str], current: str) -> str | None:
+    """The next untriaged finding after `current` in a walk's or place's queue, wrapping round."""
+    others = [item for item in queue if item != current]
+    if not others:
+        return None
+    if current in queue:
+        later = queue[queue.index(current) + 1 :]
+        return later[0] if later else others[0]
+    return others[0]
+
+
+def walker_groups(lines: list[dict]) -> list[dict]:
+    """A walk's findings as groups: the same category within 25 m recorded by two or more
+    walkers is one thing. Merged duplicates sit under the finding they duplicate.
+
+    Returns [{"lead": line, "merged": [lines], "candidates": [lines], "walkers": n}] in the
+    order of the lead's recording; candidates are not merged yet (one step merges them)."""
+    by_id = {line["id"]: line for line in lines}
+    merged: dict[str, list[dict]] = {}
+    leads = []
+    for line in lines:
+        target = line.get("duplicate_of")
+        if line["status"] == "duplicate" and target in by_id:
+            merged.setdefault(target, []).append(line)
+        else:
+            leads.append(line)
+    groups, taken = [], set()
+    for lead in leads:
+        if lead["id"] in taken:
+            continue
+        taken.add(lead["id"])
+        candidates = []
+        if lead["status"] != "duplicate":
+            near = [
+                other
+                for other in leads
+                if other["id"] not in taken
+                and other["status"] != "duplicate"
+                and other["category"] == lead["category"]
+                and other.get("walker_id") != lead.get("walker_id")
+            ]
+            distances = metres_between(
+                (lead["lon"], lead["lat"]), [(o["lon"], o["lat"]) for o in near]
+            )
+            candidates = [o for o, d in zip(near, distances) if d <= SAME_FINDING_M]
+            taken.update(o["id"] for o in candidates)
+        members = [lead, *merged.get(lead["id"], []), *candidates]
+        walkers = {m.get("walker_id") or m["id"] for m in members}
+        groups.append(
+            {
+                "lead": lead,
+                "merged": merged.get(lead["id"], []),
+                "candidates": candidates,
+                "walkers": len(walkers),
+            }
+        )
+    return groups
 
 
 def default_since(walks: list[dict], today: date) -> date:
     """The previous follow-up meeting of a walk at this place, else 90 days back."""
     meetings = [
-        datetime.fromisoformat(w["follow_up_at"]).date()
+        date.fromisoformat(local_day(w["follow_up_at"]))
         for w in walks
-        if w.get("follow_up_at") and datetime.fromisoformat(w["follow_up_at"]).date() < today
+        if w.get("follow_up_at") and date.fromisoformat(local_day(w["follow_up_at"])) < today
     ]
     return max(meetings) if meetings else today - timedelta(days=DEFAULT_LOOKBACK_DAYS)
 
@@ -85,6 +221,11 @@ def open_measures(lines: list[dict], today: date) -> list[dict]:
     return sorted(
         rows, key=lambda r: (not r["overdue"], r["deadline"] is None, r["deadline"] or "")
     )
+
+
+def good_findings(lines: list[dict]) -> list[dict]:
+    """ "Det här fungerar": green findings kept as they are."""
+    return [line for line in lines if line["status"] in KEEP_STATUSES]
 
 
 def counts(lines: list[dict]) -> dict:
@@ -115,3 +256,8 @@ def compare_latest_walk(lines: list[dict], walks: list[dict]) -> dict | None:
             new.append(line)
     fixed = [e for e in earlier if e["status"] == "verified" and e["id"] not in matched_earlier]
     return {"walk": latest, "again": again, "new": new, "fixed": fixed}
+
+
+def after_photo_allowed(status: str) -> bool:
+    """An "after" photo belongs to a measure marked done or verified."""
+    return status in FIXED_STATUSES

@@ -264,10 +264,11 @@ def attach_photo(
     observation_id: str,
     stored: StoredPhoto,
     photo_folder: Path,
+    kind: str = "before",
 ) -> tuple[bool, dict]:
     """Record a stored photo once; a retry that lost the race removes its own files."""
     with transaction(db):
-        created = photos_db.insert_photo(db, photo_id, observation_id, stored)
+        created = photos_db.insert_photo(db, photo_id, observation_id, stored, kind)
         row = photos_db.get_photo(db, photo_id)
     if not created:
         remove_files(photo_folder, (stored.filename, stored.thumb_filename))

@@ -1,70 +1,70 @@
-// The walk page: observations appear as walkers send them (polled, no full reload), in the
-// table and on a map. The rating colours come from the server (data-colours).
+// The walk page while the walk is on: new observations appear without a reload. The table is
+// rendered by the server (one renderer: groups, merge buttons, Stockholm times) and swapped in;
+// the map shows the walk's places and groups points at one spot with a count.
 
 const section = document.getElementById("live");
+const { places, colours } = JSON.parse(document.getElementById("live-data").textContent);
 
-function cell(row, text) {
-  const td = document.createElement("td");
-  td.textContent = text ?? "";
-  row.append(td);
-  return td;
+const map = L.map("live-map", { maxZoom: 19 }).setView([59.3326, 18.0649], 15);
+const tiles = section.dataset.tiles;
+if (tiles && tiles !== "none") {
+  L.tileLayer(tiles, { maxZoom: 19, attribution: section.dataset.attribution }).addTo(map);
+}
+const outlines = L.geoJSON(places, { style: { color: "#12355b", weight: 2, fillOpacity: 0.05 } }).addTo(map);
+const markers = L.markerClusterGroup
+  ? L.markerClusterGroup({ maxClusterRadius: 30, showCoverageOnHover: false })
+  : L.featureGroup();
+markers.addTo(map);
+let fitted = false;
+let shown = Number(document.getElementById("observation-count").textContent);
+let seen = -1;
+
+function drawMarkers(observations) {
+  markers.clearLayers();
+  for (const o of observations) {
+    L.circleMarker([o.lat, o.lon], { radius: 9, color: "#fff", weight: 2, fillColor: colours[o.rating], fillOpacity: 0.95 })
+      // As text, never as HTML: labels and notes come from people.
+      .bindTooltip(() => document.createTextNode(`${o.time} · ${o.category} · ${o.rating_label}`))
+      .addTo(markers);
+  }
+  if (fitted) return;
+  const bounds = L.latLngBounds([]);
+  if (observations.length) bounds.extend(markers.getBounds());
+  if (outlines.getLayers().length) bounds.extend(outlines.getBounds());
+  if (bounds.isValid()) {
+    map.fitBounds(bounds, { maxZoom: 17, padding: [20, 20] });
+    fitted = true;
+  }
 }
 
-function start() {
-  const colours = JSON.parse(section.dataset.colours);
-  const map = L.map("live-map").setView([59.3326, 18.0649], 15);
-  const tiles = section.dataset.tiles;
-  if (tiles && tiles !== "none") {
-    L.tileLayer(tiles, { maxZoom: 19, attribution: section.dataset.attribution }).addTo(map);
+async function refreshTable() {
+  const response = await fetch(window.location.pathname, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  for (const id of ["observation-rows", "observation-count"]) {
+    const fresh = page.getElementById(id);
+    if (fresh) document.getElementById(id).replaceWith(fresh);
   }
-  const markers = L.featureGroup().addTo(map);
-  let fitted = false;
-  let shown = -1;
+}
 
-  function render(data) {
+async function poll() {
+  try {
+    const response = await fetch(section.dataset.source, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (!response.ok) return;
+    const data = await response.json();
     document.getElementById("walker-count").textContent = data.walkers;
-    if (data.observations.length === shown) return;
-    shown = data.observations.length;
-    document.getElementById("observation-count").textContent = shown;
-    const body = document.getElementById("observation-rows");
-    body.replaceChildren();
-    markers.clearLayers();
-    for (const o of data.observations) {
-      const row = document.createElement("tr");
-      cell(row, o.recorded_at.slice(11, 16));
-      cell(row, o.category);
-      const rating = cell(row, o.rating_label);
-      const dot = document.createElement("span");
-      dot.className = `rating-dot rating-${o.rating}`;
-      rating.prepend(dot);
-      cell(row, o.place || "–");
-      cell(row, o.note);
-      const link = document.createElement("a");
-      link.href = o.triage_url;
-      link.textContent = o.status + (o.partner ? ` · ${o.partner}` : "");
-      cell(row, "").append(link);
-      body.append(row);
-      L.circleMarker([o.lat, o.lon], { radius: 8, color: "#fff", weight: 2, fillColor: colours[o.rating], fillOpacity: 0.95 })
-        .bindTooltip(() => document.createTextNode(`${o.category} · ${o.rating_label}`)) // text, never HTML
-        .addTo(markers);
+    if (data.observations.length !== seen) {
+      seen = data.observations.length;
+      drawMarkers(data.observations);
     }
-    if (markers.getLayers().length && !fitted) {
-      map.fitBounds(markers.getBounds(), { maxZoom: 17, padding: [20, 20] });
-      fitted = true;
+    if (data.observations.length !== shown) {
+      shown = data.observations.length;
+      await refreshTable();
     }
+  } catch {
+    // the next poll tries again
   }
-
-  async function poll() {
-    try {
-      const response = await fetch(section.dataset.source, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (response.ok) render(await response.json());
-    } catch (error) {
-      // the next poll tries again
-    }
-  }
-
-  poll();
-  if (section.dataset.live === "true") setInterval(poll, 3000);
 }
 
-if (section) start();
+poll();
+if (section.dataset.live === "true") setInterval(poll, 3000);

@@ -21,7 +21,10 @@ _LINE = """
            p.name as place_name, w.title as walk_title, w.starts_at as walk_starts_at,
            m.status, m.partner_id, pa.name as partner_name, m.deadline, m.comment, m.reason,
            m.duplicate_of, m.updated_at as measure_updated_at,
-           (select group_concat(ph.id) from photos ph where ph.observation_id = o.id) as photo_ids
+           (select group_concat(ph.id) from photos ph where ph.observation_id = o.id
+            and ph.kind = 'before') as photo_ids,
+           (select group_concat(ph.id) from photos ph where ph.observation_id = o.id
+            and ph.kind = 'after') as after_photo_ids
     from observations o
     join measures m on m.observation_id = o.id
     join walks w on w.id = o.walk_id
@@ -30,11 +33,14 @@ _LINE = """
 """
 
 
+def _split_photos(row: dict) -> dict:
+    for key in ("photo_ids", "after_photo_ids"):
+        row[key] = row[key].split(",") if row[key] else []
+    return row
+
+
 def _lines(db: sqlite_utils.Database, where: str, params) -> list[dict]:
-    rows = list(db.query(_LINE + where, params))
-    for row in rows:
-        row["photo_ids"] = row["photo_ids"].split(",") if row["photo_ids"] else []
-    return rows
+    return [_split_photos(row) for row in db.query(_LINE + where, params)]
 
 
 def get_line(db: sqlite_utils.Database, observation_id: str) -> dict | None:
@@ -164,6 +170,69 @@ def same_category_candidates(
     )
 
 
+def untriaged_queue(
+    db: sqlite_utils.Database, walk_id: str | None = None, place_id: int | None = None
+) -> list[str]:
+    """Ids of a walk's (or a place's) findings nobody has triaged yet (status new), in the
+    order they were recorded."""
+    column, value = ("o.walk_id", walk_id) if walk_id is not None else ("o.place_id", place_id)
+    return [
+        row[0]
+        for row in db.execute(
+            "select o.id from observations o join measures m on m.observation_id = o.id"
+            f" where {column} = ? and m.status = 'new' order by o.recorded_at, o.id",
+            [value],
+        )
+    ]
+
+
+def nearby(db: sqlite_utils.Database, observation: dict, degrees: float = 0.002) -> list[dict]:
+    """Findings of any category in a box around one (for the triage map)."""
+    return list(
+        db.query(
+            "select o.id, o.lon, o.lat, o.category, o.rating, m.status from observations o"
+            " join measures m on m.observation_id = o.id where o.id != ?"
+            " and o.lon between ? and ? and o.lat between ? and ? limit 200",
+            [
+                observation["id"],
+                observation["lon"] - 2 * degrees,
+                observation["lon"] + 2 * degrees,
+                observation["lat"] - degrees,
+                observation["lat"] + degrees,
+            ],
+        )
+    )
+
+
+def short_ids(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
+    """Observation ids as a person reads them: walk title, date and category key."""
+    if not ids:
+        return {}
+    return {
+        row["id"]: f"{row['title']} · {row['category']} · {row['id'][:8]}"
+        for row in db.query(
+            "select o.id, o.category, w.title from observations o join walks w"
+            f" on w.id = o.walk_id where o.id in ({marks(ids)})",
+            ids,
+        )
+    }
+
+
+def fixed_at_places(
+    db: sqlite_utils.Database, place_ids: list[int], other_than_walk: str
+) -> list[dict]:
+    """Findings of earlier walks at these places whose measure is done or verified: what a
+    walker on a repeat walk may photograph "after"."""
+    if not place_ids:
+        return []
+    return _lines(
+        db,
+        f" where o.place_id in ({marks(place_ids)}) and o.walk_id != ?"
+        f" and m.status in ({marks(FIXED_STATUSES)}) order by p.name, o.recorded_at",
+        [*place_ids, other_than_walk, *FIXED_STATUSES],
+    )
+
+
 def observation_exists(db: sqlite_utils.Database, observation_id: str) -> bool:
     return (
         db.execute("select 1 from observations where id = ?", [observation_id]).fetchone()
@@ -192,9 +261,7 @@ def iter_lines(db: sqlite_utils.Database, where: str, params) -> Iterator[dict]:
         if not rows:
             return
         for values in rows:
-            row = dict(zip(columns, values))
-            row["photo_ids"] = row["photo_ids"].split(",") if row["photo_ids"] else []
-            yield row
+            yield _split_photos(dict(zip(columns, values)))
 
 
 def open_counts_by_place(db: sqlite_utils.Database) -> dict[int, int]:

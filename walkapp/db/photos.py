@@ -12,13 +12,16 @@ def get_photo(db: sqlite_utils.Database, photo_id: str) -> dict | None:
     return one(db, "select * from photos where id = ?", [photo_id])
 
 
-def insert_photo(db: sqlite_utils.Database, photo_id: str, observation_id: str, stored) -> bool:
+def insert_photo(
+    db: sqlite_utils.Database, photo_id: str, observation_id: str, stored, kind: str = "before"
+) -> bool:
     """Record a stored photo once per id; False when the id was already there (a retry).
-    Inside the caller's transaction."""
+    kind: before (of the finding) or after (of the measure done). Inside the caller's
+    transaction."""
     cursor = db.execute(
         "insert or ignore into photos (id, observation_id, filename, thumb_filename,"
-        " content_type, bytes, width, height, created_at)"
-        " values (?, ?, ?, ?, 'image/jpeg', ?, ?, ?, ?)",
+        " content_type, bytes, width, height, created_at, kind)"
+        " values (?, ?, ?, ?, 'image/jpeg', ?, ?, ?, ?, ?)",
         [
             photo_id,
             observation_id,
@@ -28,6 +31,7 @@ def insert_photo(db: sqlite_utils.Database, photo_id: str, observation_id: str, 
             stored.width,
             stored.height,
             now(),
+            kind,
         ],
     )
     if cursor.rowcount == 1:

@@ -1,6 +1,7 @@
 """Measures: triage (a coordinator turns an observation into a measure: partner, deadline,
-status, comment, with history and possible duplicates), the quick status change used in
-meetings, and the list of measures by partner, status and place."""
+status, comment, with history and possible duplicates) as a queue through a walk's or a
+place's untriaged findings, merging several walkers' findings of one thing, the quick status
+change used in meetings, and the list of measures by partner, status and place."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from .. import clock
 from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
@@ -25,23 +27,39 @@ from ..db import partners as partners_db
 from ..db import places as places_db
 from ..forms import StatusForm, TriageForm
 from ..measures import (
+    REQUIRED_HINTS,
+    after_photo_allowed,
+    history_in_words,
+    next_in_queue,
+    quick_submission,
+    section,
     triage_changes,
 )
 from ..places import metres_between
 from ..redirects import safe_path
-from ..vocabulary import CATEGORIES, MEASURE_STATUSES, OPEN_STATUSES, RATINGS
+from ..vocabulary import (
+    CATEGORIES,
+    MEASURE_STATUSES,
+    OPEN_STATUSES,
+    RATING_COLOURS,
+    RATINGS,
+    STATUS_REQUIRES,
+)
 from .shared import int_arg
 
 bp = Blueprint("measures", __name__)
 
+DUPLICATE_RADIUS_M = 25.0
+
+
+def _status_choices():
+    return [(key, str(label)) for key, label in MEASURE_STATUSES.items()]
+
 
 def status_form() -> StatusForm:
     form = StatusForm()
-    form.status.choices = [(key, str(label)) for key, label in MEASURE_STATUSES.items()]
+    form.status.choices = _status_choices()
     return form
-
-
-DUPLICATE_RADIUS_M = 25.0
 
 
 def _line_or_404(observation_id: str) -> dict:
@@ -65,8 +83,48 @@ def possible_duplicates(line: dict) -> list[dict]:
     return sorted(near, key=lambda c: c["distance_m"])
 
 
-def _status_choices():
-    return [(key, str(label)) for key, label in MEASURE_STATUSES.items()]
+def _queue(line: dict) -> tuple[str, list[str]] | None:
+    """The triage queue the coordinator works through (?queue=walk or ?queue=place)."""
+    kind = request.args.get("queue", "")
+    db = get_db()
+    if kind == "walk":
+        return kind, measures_db.untriaged_queue(db, walk_id=line["walk_id"])
+    if kind == "place" and line["place_id"] is not None:
+        return kind, measures_db.untriaged_queue(db, place_id=line["place_id"])
+    return None
+
+
+def _after_saving(line: dict, queue) -> str:
+    """Where "Spara och nästa" leads: the next untriaged finding, or back when none is left."""
+    if queue is None or "next" not in request.form:
+        return url_for(
+            "measures.triage", observation_id=line["id"], queue=request.args.get("queue")
+        )
+    kind, ids = queue
+    following = next_in_queue(ids, line["id"])
+    if following:
+        return url_for("measures.triage", observation_id=following, queue=kind)
+    flash(_("Alla obehandlade observationer är genomgångna."))
+    if kind == "place":
+        return url_for("places.show", place_id=line["place_id"])
+    return url_for("walks.show", walk_id=line["walk_id"])
+
+
+def _map_data(line: dict) -> dict:
+    """The triage map: the point, its accuracy (or the walker's pin), the place, what is near."""
+    db = get_db()
+    place = places_db.get_place(db, line["place_id"]) if line["place_id"] else None
+    return {
+        "point": [line["lat"], line["lon"]],
+        "accuracy_m": line["accuracy_m"],
+        "pinned": line["accuracy_m"] is None,
+        "colour": RATING_COLOURS[line["rating"]],
+        "place": place["geometry"] if place else None,
+        "nearby": [
+            [n["lat"], n["lon"], RATING_COLOURS[n["rating"]], str(CATEGORIES.get(n["category"]))]
+            for n in measures_db.nearby(db, line)
+        ],
+    }
 
 
 @bp.route("/observations/<observation_id>/triage", methods=["GET", "POST"])
@@ -86,14 +144,17 @@ def triage(observation_id: str):
         }
     )
     form.status.choices = _status_choices()
-    partners = partners_db.list_partners(db)
-    form.partner_id.choices = [(0, _("– ingen vald –"))] + [(p["id"], p["name"]) for p in partners]
+    partners = partners_db.list_partners(db, active_only=False)
+    form.partner_id.choices = [(0, _("– ingen vald –"))] + [
+        (p["id"], p["name"]) for p in partners if p["active"] or p["id"] == line["partner_id"]
+    ]
+    queue = _queue(line)
     if form.validate_on_submit():
         changes, errors = triage_changes(
             form.data,
             line,
             observation_id,
-            date.today(),
+            clock.today(),
             lambda i: measures_db.observation_exists(db, i),
         )
         for field, message in errors.items():
@@ -101,53 +162,133 @@ def triage(observation_id: str):
         if not errors:
             made = measures_db.update_measure(db, observation_id, current_user()["id"], changes)
             flash(_("Åtgärden är sparad.") if made else _("Inget ändrades."))
-            return redirect(url_for("measures.triage", observation_id=observation_id))
+            return redirect(_after_saving(line, queue))
     status = 400 if request.method == "POST" else 200
+    entries = measures_db.history(db, observation_id)
+    linked = [
+        e[k]
+        for e in entries
+        if e["field"] == "duplicate_of"
+        for k in ("old_value", "new_value")
+        if e[k]
+    ]
+    first, last = clock.deadline_bounds(clock.today())
     return render_template(
         "measures/triage.html",
         line=line,
         form=form,
-        history=measures_db.history(db, observation_id),
+        history=history_in_words(
+            entries,
+            {p["id"]: p["name"] for p in partners},
+            MEASURE_STATUSES,
+            measures_db.short_ids(db, linked),
+        ),
         duplicates=possible_duplicates(line),
+        queue=queue,
+        map_data=_map_data(line),
+        hints=REQUIRED_HINTS,
+        requires_by_status=STATUS_REQUIRES,
+        deadline_bounds=(first.isoformat(), last.isoformat()),
+        after_photo_allowed=after_photo_allowed(line["status"]),
         categories=CATEGORIES,
         ratings=RATINGS,
         statuses=MEASURE_STATUSES,
     ), status
 
 
+@bp.post("/observations/<observation_id>/duplicate")
+@requires(COORDINATOR)
+def mark_duplicate(observation_id: str):
+    """One click on a listed candidate: this finding is a duplicate of that one."""
+    line = _line_or_404(observation_id)
+    db = get_db()
+    submitted = {
+        **quick_submission(line, "duplicate", None, "", None),
+        "duplicate_of": request.form.get("duplicate_of", ""),
+    }
+    changes, errors = triage_changes(
+        submitted,
+        line,
+        observation_id,
+        clock.today(),
+        lambda i: measures_db.observation_exists(db, i),
+    )
+    if errors:
+        for message in errors.values():
+            flash(str(message))
+    else:
+        measures_db.update_measure(db, observation_id, current_user()["id"], changes)
+        flash(_("Markerad som dubblett."))
+    return redirect(
+        url_for("measures.triage", observation_id=observation_id, queue=request.args.get("queue")),
+        code=303,
+    )
+
+
+@bp.post("/observations/<observation_id>/merge")
+@requires(COORDINATOR)
+def merge(observation_id: str):
+    """Several walkers, one thing: the others become duplicates of this one, in one step."""
+    lead = _line_or_404(observation_id)
+    db = get_db()
+    merged = 0
+    for other_id in request.form.getlist("others"):
+        other = measures_db.get_line(db, other_id)
+        if other is None or other["walk_id"] != lead["walk_id"] or other_id == observation_id:
+            continue
+        submitted = {
+            **quick_submission(other, "duplicate", None, "", None),
+            "duplicate_of": observation_id,
+        }
+        changes, errors = triage_changes(submitted, other, other_id, clock.today(), lambda i: True)
+        if not errors:
+            measures_db.update_measure(db, other_id, current_user()["id"], changes)
+            merged += 1
+    flash(_("%(n)s observationer slogs ihop med den första.", n=merged))
+    return redirect(
+        url_for("walks.show", walk_id=lead["walk_id"]) + f"#o-{observation_id}", code=303
+    )
+
+
 @bp.post("/observations/<observation_id>/status")
 @requires(COORDINATOR)
 def quick_status(observation_id: str):
-    """Change only the status, from the meeting's place view, without leaving it."""
+    """Change the status from the meeting's place view, without leaving it: the same rule as
+    triage (walkapp.measures.triage_changes), with the deadline and reason typed inline."""
     line = _line_or_404(observation_id)
-    form = StatusForm()
-    form.status.choices = _status_choices()
+    form = status_form()
     wants_json = request.accept_mimetypes.best == "application/json"
     errors: dict = {}
     if form.validate_on_submit():
-        status = form.status.data
-        reason = (form.reason.data or "").strip()
-        if status == "not_possible" and not reason:
-            errors["reason"] = _("Skriv varför det inte går att åtgärda.")
-        elif status == "duplicate":
-            errors["status"] = _("Markera dubbletter i triagen, där du anger vilken observation.")
-        elif status in ("assigned", "planned") and not line["partner_id"]:
-            errors["status"] = _("Välj först vem som ansvarar (i triagen).")
-        elif status == "planned" and not line["deadline"]:
-            errors["status"] = _("Sätt först en sista dag (i triagen).")
+        if form.status.data == "duplicate":
+            errors["status"] = _("Markera dubbletter i triagen, där du väljer vilken observation.")
         else:
-            measures_db.update_measure(
-                get_db(), observation_id, current_user()["id"], {"status": status, "reason": reason}
+            submitted = quick_submission(
+                line, form.status.data, form.deadline.data, form.reason.data or "", None
             )
+            changes, found = triage_changes(
+                submitted, line, observation_id, clock.today(), lambda i: True
+            )
+            errors = {field: str(message) for field, message in found.items()}
+            if not errors:
+                measures_db.update_measure(get_db(), observation_id, current_user()["id"], changes)
     else:
         errors = {
             field: " ".join(str(m) for m in messages) for field, messages in form.errors.items()
         }
+    if errors.get("partner_id"):
+        errors["partner_id"] = _("Välj först vem som ansvarar, i triagen.")
     if wants_json:
         if errors:
             return jsonify({"error": _("Statusen ändrades inte."), "errors": errors}), 400
+        status = form.status.data
         return jsonify(
-            {"status": form.status.data, "label": str(MEASURE_STATUSES[form.status.data])}
+            {
+                "status": status,
+                "label": str(MEASURE_STATUSES[status]),
+                "section": section(status),
+                "deadline": submitted["deadline"].isoformat() if submitted["deadline"] else None,
+            }
         )
     for message in errors.values():
         flash(message)
@@ -171,12 +312,13 @@ def index():
     partner_id = int_arg("partner")
     place_id = int_arg("place")
     overdue = request.args.get("overdue") == "1"
+    today = clock.today()
     rows = measures_db.filtered_lines(
         db,
         partner_id=partner_id,
         statuses=statuses,
         place_id=place_id,
-        overdue_on=date.today().isoformat() if overdue else None,
+        overdue_on=today.isoformat() if overdue else None,
     )
     return render_template(
         "measures/index.html",
@@ -184,7 +326,8 @@ def index():
         partners=partners_db.list_partners(db, active_only=False),
         places=places_db.list_places(db),
         chosen={"partner": partner_id, "place": place_id, "statuses": statuses, "overdue": overdue},
-        today=date.today().isoformat(),
+        today=today.isoformat(),
+        status_form=status_form(),
         categories=CATEGORIES,
         ratings=RATINGS,
         statuses=MEASURE_STATUSES,

@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import (
     Blueprint,
     abort,
+    flash,
     g,
     jsonify,
+    redirect,
     request,
     send_from_directory,
+    url_for,
 )
 from flask_babel import gettext as _
 
 from .. import observations, rate_limits, settings
 from ..access import (
+    COORDINATOR,
     WALKER,
     reads_with_api_token,
     requires,
 )
+from ..clock import local_day
 from ..db import get_db
+from ..db import measures as measures_db
 from ..db import observations as obs_db
 from ..db import photos as photos_db
+from ..db import walks as walks_db
 from ..extensions import csrf
+from ..measures import after_photo_allowed
 from ..observations import parse_uuid
 from ..photos import PhotoRefused, store_photo
+from ..vocabulary import CATEGORIES, MEASURE_STATUSES
 from .shared import photo_folder, refuse
 
 bp = Blueprint("photos", __name__)
@@ -97,3 +108,89 @@ def photo(observation_id: str, photo_id: str, thumb: bool):
     # Private: never kept by a shared proxy; the phone may keep it for the walk.
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+def _store_after(observation_id: str, photo_id: str):
+    """Store an uploaded "after" photo; (row, None) or (None, refusal message)."""
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return None, _("Välj en bild.")
+    limit = settings.current().max_photo_bytes
+    try:
+        stored = store_photo(upload.read(limit + 1), photo_folder(), limit)
+    except PhotoRefused as refused:
+        return None, str(refused.message)
+    try:
+        _created, row = observations.attach_photo(
+            get_db(), photo_id, observation_id, stored, photo_folder(), kind="after"
+        )
+    except observations.Conflict:
+        return None, _("Det id:t används redan av en annan bild.")
+    return row, None
+
+
+@bp.post("/observations/<observation_id>/after-photos")
+@requires(COORDINATOR)
+def after_photo(observation_id: str):
+    """The coordinator attaches an "after" photo to a measure marked done or verified."""
+    line = measures_db.get_line(get_db(), observation_id)
+    if line is None:
+        abort(404)
+    if not after_photo_allowed(line["status"]):
+        flash(_("Ett efter-foto hör till en åtgärd som är åtgärdad eller verifierad."))
+    else:
+        _row, problem = _store_after(observation_id, str(uuid.uuid4()))
+        flash(problem or _("Efter-fotot är sparat."))
+    return redirect(url_for("measures.triage", observation_id=observation_id), code=303)
+
+
+@api.get("/walks/<walk_id>/earlier")
+@requires(WALKER)
+def earlier_findings(walk_id: str):
+    """On a repeat walk: earlier findings at this walk's places whose measure is done, which
+    the walker may photograph "after". Category, place and status only: no notes, no photos."""
+    db = get_db()
+    rows = measures_db.fixed_at_places(db, walks_db.walk_place_ids(db, walk_id), walk_id)
+    return jsonify(
+        {
+            "findings": [
+                {
+                    "id": row["id"],
+                    "category": str(CATEGORIES.get(row["category"], row["category"])),
+                    "place": row["place_name"],
+                    "recorded_on": local_day(row["recorded_at"]),
+                    "status": str(MEASURE_STATUSES[row["status"]]),
+                    "after_photos": len(row["after_photo_ids"]),
+                }
+                for row in rows
+            ]
+        }
+    )
+
+
+@api.post("/walks/<walk_id>/earlier/<observation_id>/after-photos")
+@requires(WALKER)
+@rate_limits.walker_write
+def walker_after_photo(walk_id: str, observation_id: str):
+    """A walker on a repeat walk photographs a fixed earlier finding at one of its places."""
+    photo_id = parse_uuid(request.form.get("id"))
+    if photo_id is None:
+        return refuse(400, {"id": _("id ska vara ett UUID som telefonen har skapat.")})
+    db = get_db()
+    allowed = {
+        row["id"]
+        for row in measures_db.fixed_at_places(db, walks_db.walk_place_ids(db, walk_id), walk_id)
+    }
+    if observation_id not in allowed:
+        return refuse(
+            404, message=_("Ingen åtgärdad iakttagelse med det id:t på vandringens platser.")
+        )
+    existing = photos_db.get_photo(db, photo_id)
+    if existing is not None:
+        if existing["observation_id"] != observation_id:
+            return refuse(409, {"id": _("Det id:t används redan av en annan bild.")})
+        return jsonify({"id": existing["id"], "kind": existing["kind"]}), 200
+    row, problem = _store_after(observation_id, photo_id)
+    if problem:
+        return refuse(400, {"photo": problem})
+    return jsonify({"id": row["id"], "kind": row["kind"]}), 201

@@ -4,7 +4,6 @@ upload (checked per feature, previewed on a map, then confirmed), edit and deact
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -18,14 +17,20 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import settings
+from .. import clock, settings
 from ..access import ADMIN, COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
 from ..db import walks as walks_db
 from ..forms import PlaceForm, PlacesUploadForm
-from ..measures import compare_latest_walk, counts, default_since, open_measures
+from ..measures import (
+    compare_latest_walk,
+    counts,
+    default_since,
+    good_findings,
+    open_measures,
+)
 from ..places_index import import_places
 from ..places_upload import PlaceImportError, parse_places
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, OPEN_STATUSES, RATINGS
@@ -39,7 +44,7 @@ bp = Blueprint("places", __name__)
 @requires(COORDINATOR)
 def index():
     db = get_db()
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     rows = []
     for place in places_db.list_places(db):
         open_rows = measures_db.filtered_lines(db, statuses=OPEN_STATUSES, place_id=place["id"])
@@ -55,7 +60,7 @@ def show(place_id: int):
     place = places_db.get_place(db, place_id)
     if place is None:
         abort(404)
-    today = date.today()
+    today = clock.today()
     walks = walks_db.walks_for_place(db, place_id)
     since = date_arg("since") or default_since(walks, today)
     lines = measures_db.lines_for_place(db, place_id)
@@ -64,7 +69,10 @@ def show(place_id: int):
         place=place,
         since=since,
         open_rows=open_measures(lines, today),
-        fixed_rows=measures_db.status_changes_since(db, place_id, since.isoformat()),
+        fixed_rows=measures_db.status_changes_since(db, place_id, clock.day_start(since)),
+        good_rows=good_findings(lines),
+        untriaged=measures_db.untriaged_queue(db, place_id=place_id),
+        deadline_bounds=[d.isoformat() for d in clock.deadline_bounds(today)],
         counts=counts(lines),
         walks=walks,
         comparison=compare_latest_walk(lines, walks),

@@ -26,13 +26,16 @@ from ..db import places as places_db
 from ..db import walks as walks_db
 from ..exports.csv import excel_csv
 from ..forms import WalkForm
+from ..measures import good_findings, walker_groups
 from ..public import local_datetime
 from ..vocabulary import (
     CATEGORIES,
     CATEGORY_LABELS_SV,
+    KEEP_STATUSES,
     LIGHT_CONDITIONS,
     MEASURE_STATUSES,
     POSITION_SOURCE_LABELS_SV,
+    RATING_COLOURS,
     RATING_LABELS_SV,
     RATINGS,
     STATUS_LABELS_SV,
@@ -152,6 +155,7 @@ def show(walk_id: str):
     url = join_url(walk)
     qr = segno.make(url, error="m")
     places = [places_db.get_place(db, pid) for pid in walks_db.walk_place_ids(db, walk_id)]
+    lines = measures_db.lines_for_walk(db, walk_id)
     return render_template(
         "walks/show.html",
         walk=walk,
@@ -166,7 +170,11 @@ def show(walk_id: str):
         ],
         tokens_expire=token_expiry_day(walk, settings.current().walker_token_days),
         token_days=settings.current().walker_token_days,
-        lines=measures_db.lines_for_walk(db, walk_id),
+        groups=walker_groups(lines),
+        total=len(lines),
+        untriaged=measures_db.untriaged_queue(db, walk_id=walk_id),
+        places_geojson=[p["geometry"] for p in places if p],
+        rating_colours=RATING_COLOURS,
         next_state=NEXT_STATE[walk["state"]],
         categories=CATEGORIES,
         ratings=RATINGS,
@@ -195,9 +203,19 @@ def live(walk_id: str):
     _walk_or_404(walk_id)
     db = get_db()
     rows = measures_db.lines_for_walk(db, walk_id)
+    groups = {group["lead"]["id"]: group for group in walker_groups(rows)}
     return jsonify(
         {
             "walkers": walks_db.count_walkers(db, walk_id),
+            "groups": [
+                {
+                    "id": lead_id,
+                    "walkers": group["walkers"],
+                    "members": [m["id"] for m in group["merged"] + group["candidates"]],
+                }
+                for lead_id, group in groups.items()
+                if group["walkers"] > 1
+            ],
             "observations": [
                 {
                     "id": row["id"],
@@ -220,10 +238,18 @@ def live(walk_id: str):
     )
 
 
-def protocol_groups(lines: list[dict]) -> list[dict]:
-    """Findings grouped by place, then by responsible partner (unassigned last)."""
+def protocol_groups(lines: list[dict], include_good: bool = False) -> list[dict]:
+    """Findings grouped by place, then by responsible partner (unassigned last). A merged
+    finding counts once: its duplicates' notes and photos go with it."""
     places: dict = {}
-    for line in lines:
+    for group in walker_groups(lines):
+        line = {
+            **group["lead"],
+            "merged": group["merged"],
+            "walkers": group["walkers"],
+        }
+        if line["status"] in KEEP_STATUSES and not include_good:
+            continue
         place = places.setdefault(line["place_name"] or "", {})
         place.setdefault(line["partner_name"] or "", []).append(line)
     return [
@@ -246,11 +272,14 @@ def protocol(walk_id: str):
     walk = _walk_or_404(walk_id)
     db = get_db()
     lines = measures_db.lines_for_walk(db, walk_id)
+    groups = protocol_groups(lines)
     return render_template(
         "walks/protocol.html",
         walk=walk,
-        groups=protocol_groups(lines),
-        total=len(lines),
+        groups=groups,
+        good=good_findings(lines),
+        total=sum(len(p["lines"]) for g in groups for p in g["partners"])
+        + len(good_findings(lines)),
         walkers=walks_db.count_walkers(db, walk_id),
         places=[
             places_db.get_place(db, pid)["name"] for pid in walks_db.walk_place_ids(db, walk_id)
@@ -297,7 +326,9 @@ def protocol_csv(walk_id: str):
             POSITION_SOURCE_LABELS_SV.get(line["position_source"], ""),
             line["id"],
         ]
-        for group in protocol_groups(measures_db.lines_for_walk(get_db(), walk_id))
+        for group in protocol_groups(
+            measures_db.lines_for_walk(get_db(), walk_id), include_good=True
+        )
         for partner in group["partners"]
         for line in partner["lines"]
     ]

@@ -1,0 +1,40 @@
+// Triage: a small map of the finding (its accuracy circle or the walker's pin, the place,
+// findings nearby) and the fields the chosen status requires, marked as it changes.
+
+const data = JSON.parse(document.getElementById("triage-map-data").textContent);
+const box = document.getElementById("triage-map");
+if (box && window.L) {
+  const map = L.map(box, { scrollWheelZoom: false }).setView(data.point, 18);
+  const tiles = box.dataset.tiles;
+  if (tiles && tiles !== "none") L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
+  const layers = L.featureGroup().addTo(map);
+  if (data.place) L.geoJSON(data.place, { style: { color: "#12355b", weight: 2, fillOpacity: 0.05 } }).addTo(layers);
+  for (const [lat, lon, colour, label] of data.nearby) {
+    L.circleMarker([lat, lon], { radius: 6, color: "#fff", weight: 1, fillColor: colour, fillOpacity: 0.6 })
+      .bindTooltip(() => document.createTextNode(label)).addTo(layers);
+  }
+  if (!data.pinned && data.accuracy_m) {
+    L.circle(data.point, { radius: data.accuracy_m, weight: 1, color: data.colour, fillOpacity: 0.12 }).addTo(layers);
+  }
+  L.circleMarker(data.point, { radius: 10, color: data.pinned ? "#000" : "#fff", weight: 3, fillColor: data.colour, fillOpacity: 1 })
+    .addTo(layers);
+  map.fitBounds(layers.getBounds().extend(data.point), { maxZoom: 18, padding: [16, 16] });
+}
+
+const form = document.querySelector(".triage-form");
+if (form) {
+  const requires = JSON.parse(form.dataset.requires);
+  const mark = () => {
+    const needed = requires[form.elements.status.value] || [];
+    for (const name of ["partner_id", "deadline", "reason", "duplicate_of"]) {
+      const field = form.elements[name];
+      const row = field && field.closest(".field");
+      if (!row) continue;
+      row.classList.toggle("required", needed.includes(name));
+      field.toggleAttribute("aria-required", needed.includes(name));
+      if (needed.includes(name)) field.setAttribute("aria-required", "true");
+    }
+  };
+  form.elements.status.addEventListener("change", mark);
+  mark();
+}
