@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.helpers import login, make_app, sign_in_directly
+from tests.helpers import PASSWORD, login, make_app, sign_in_directly
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import measures as measures_db
 from walkapp.db import observations as obs_db
@@ -340,3 +340,22 @@ def test_admin_keeps_the_partner_list(client, users, db):
     pid = partner_id(db, "Fastighets AB Plattan")
     client.post(f"/admin/partners/{pid}/active", data={"active": "0"})
     assert pid not in {p["id"] for p in partners_db.list_partners(db)}
+
+
+def test_old_swedish_paths_redirect_to_english_ones(staff, client, db):
+    moved = staff.get("/dashboard/insatser?x=1")
+    assert moved.status_code == 301 and moved.location.endswith("/dashboard/activities?x=1")
+    posted = staff.post("/dashboard/insatser/7/ta-bort")
+    assert posted.status_code == 308 and posted.location.endswith("/dashboard/activities/7/delete")
+    assert staff.get("/admin/medborgarloften").status_code == 403  # an admin's page still
+    assert staff.get("/dashboard/activities").status_code == 200
+
+
+def test_sign_in_lands_on_the_dashboard_or_the_page_that_asked(client, users):
+    assert login(client, "coordinator").location.endswith("/dashboard")
+    client.post("/logout")
+    asked = client.get("/walks")
+    assert "/login" in asked.location
+    signed = client.post(asked.location, data={"username": "coordinator", "password": PASSWORD})
+    assert signed.location.endswith("/walks")
+    assert 'href="/dashboard"' in client.get("/walks").text

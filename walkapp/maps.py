@@ -213,8 +213,10 @@ def follow_up_map(
     tile_attribution: str = "",
     open_counts: dict[int, int] | None = None,
     title: str = "",
+    back: tuple[str, str] | None = None,
 ) -> folium.Map:
-    """A map of observations over places; with open_counts, places are shaded by them."""
+    """A map of observations over places; with open_counts, places are shaded by them.
+    back: (url, label) of the page the map belongs to, shown as a link on the map."""
     compact, place_names, partner_names, bounds = points(rows)
     fmap = folium.Map(tiles=None, control_scale=False, zoom_control=True)
     _use_own_assets(fmap, asset_url)
@@ -263,6 +265,18 @@ def follow_up_map(
     }
     fmap.add_child(FollowUpLayer(data, places_layer))
     _titled(fmap, title or "Karta")
+    if back:
+        fmap.get_root().html.add_child(
+            Element(
+                f'<a class="map-back" href="{escape(back[0])}" target="_top">'
+                f"← {escape(back[1])}</a>"
+                "<style>.map-back{position:absolute;z-index:1000;left:56px;top:10px;"
+                "background:#fff;color:#12355b;padding:10px 14px;border-radius:6px;"
+                "font:600 16px system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.4);"
+                "min-height:44px;box-sizing:border-box}</style>"
+            ),
+            name="back",
+        )
     extent = _extent(bounds, places)
     if extent:
         fmap.fit_bounds(extent, max_zoom=18)

@@ -44,14 +44,14 @@ def test_dashboard_shows_pace_planned_walks_and_measures_per_partner(db, client,
 
 def test_admin_creates_next_years_promise_from_last_years_and_edits_it(db, client, users):
     login(client, "coordinator")
-    assert client.get("/admin/medborgarloften").status_code == 403
+    assert client.get("/admin/promises").status_code == 403
     client.post("/logout")
     login(client, "admin")
-    form = client.get("/admin/medborgarloften").get_data(as_text=True)
+    form = client.get("/admin/promises").get_data(as_text=True)
     next_year = max(2022, today().year - 1) + 1
     assert f'value="{next_year}"' in form
     created = client.post(
-        "/admin/medborgarloften",
+        "/admin/promises",
         data={"year": next_year, "title": f"Medborgarlöfte {next_year}", "copy_from": 1},
     )
     assert created.status_code == 302
@@ -59,7 +59,7 @@ def test_admin_creates_next_years_promise_from_last_years_and_edits_it(db, clien
     commitments = promises_db.list_commitments(db, promise["id"])
     assert [c["target"] for c in commitments] == [6, 6, 8, 4]
     again = client.post(
-        "/admin/medborgarloften", data={"year": next_year, "title": "x", "copy_from": 0}
+        "/admin/promises", data={"year": next_year, "title": "x", "copy_from": 0}
     )
     assert again.status_code == 400 and "Det finns redan ett löfte" in again.get_data(as_text=True)
 
@@ -73,7 +73,7 @@ def test_admin_creates_next_years_promise_from_last_years_and_edits_it(db, clien
             if commitment["counting"] == "walks"
             else commitment["target"],
         }
-    saved = client.post(f"/admin/medborgarloften/{promise['id']}", data=data)
+    saved = client.post(f"/admin/promises/{promise['id']}", data=data)
     assert saved.status_code == 302
     walks = next(
         c for c in promises_db.list_commitments(db, promise["id"]) if c["counting"] == "walks"
@@ -84,11 +84,11 @@ def test_admin_creates_next_years_promise_from_last_years_and_edits_it(db, clien
     assert [c["target"] for c in promises_db.list_commitments(db, 1)] == [6, 6, 8, 4]
 
     bad = dict(data, **{"commitments-0-target": "sex"})
-    refused = client.post(f"/admin/medborgarloften/{promise['id']}", data=bad)
+    refused = client.post(f"/admin/promises/{promise['id']}", data=bad)
     assert refused.status_code == 400 and "heltal" in refused.get_data(as_text=True)
 
     client.post(
-        f"/admin/medborgarloften/{promise['id']}/ataganden",
+        f"/admin/promises/{promise['id']}/commitments",
         data={
             "heading": "Trygg i trafiken",
             "text": "Minst tre trafikinsatser.",
@@ -98,7 +98,7 @@ def test_admin_creates_next_years_promise_from_last_years_and_edits_it(db, clien
     )
     added = promises_db.list_commitments(db, promise["id"])[-1]
     assert added["heading"] == "Trygg i trafiken" and added["target"] == 3
-    client.post(f"/admin/medborgarloften/{promise['id']}/ataganden/{added['id']}/ta-bort")
+    client.post(f"/admin/promises/{promise['id']}/commitments/{added['id']}/delete")
     assert len(promises_db.list_commitments(db, promise["id"])) == 4
     actions = {row[0] for row in db.execute("select action || ' ' || entity from audit_log")}
     assert {"create promise", "update promise", "create commitment", "delete commitment"} <= actions

@@ -82,11 +82,11 @@ def test_a_coordinator_logs_an_activity_through_the_form(db, client, users):
     )
     crime = promises_db.list_commitments(db, promise_id)[3]
     login(client, "coordinator")
-    form = client.get("/dashboard/insatser").get_data(as_text=True)
+    form = client.get("/dashboard/activities").get_data(as_text=True)
     assert f"{this_year} · Kriminella nätverk" in form
     assert "Otrygga och brottsutsatta platser" not in form  # walks count themselves
     refused = client.post(
-        "/dashboard/insatser",
+        "/dashboard/activities",
         data={
             "commitment_id": crime["id"],
             "happened_on": f"{this_year - 3}-05-01",
@@ -96,7 +96,7 @@ def test_a_coordinator_logs_an_activity_through_the_form(db, client, users):
     )
     assert refused.status_code == 400 and "inte i framtiden" in refused.get_data(as_text=True)
     ok = client.post(
-        "/dashboard/insatser",
+        "/dashboard/activities",
         data={
             "commitment_id": crime["id"],
             "happened_on": today().isoformat(),
@@ -112,7 +112,7 @@ def test_a_coordinator_logs_an_activity_through_the_form(db, client, users):
     assert "Gemensam insats med Tullverket" in public and "1 av 4" in public
     # A mistake can be taken back; the count follows.
     activity = promises_db.list_activities(db, promise_id)[0]
-    assert client.post(f"/dashboard/insatser/{activity['id']}/ta-bort").status_code == 302
+    assert client.post(f"/dashboard/activities/{activity['id']}/delete").status_code == 302
     assert _done(db, this_year)["Kriminella nätverk"] == 0
 
 

@@ -58,3 +58,17 @@ def all_files(db: sqlite_utils.Database) -> list[dict]:
 def photo_bytes(db: sqlite_utils.Database, photo_id: str) -> dict | None:
     """The stored bytes of a photo and its thumbnail, or None for a photo without them."""
     return one(db, "select photo, thumb from photo_blobs where photo_id = ?", [photo_id])
+
+def photo_ids_by_kind(db: sqlite_utils.Database, observation_ids: list[str]) -> dict[str, dict]:
+    """{observation id: {"before": [photo ids], "after": [photo ids]}} in upload order."""
+    found: dict[str, dict] = {oid: {"before": [], "after": []} for oid in observation_ids}
+    if not observation_ids:
+        return found
+    marks = ", ".join("?" * len(observation_ids))
+    for row in db.execute(
+        "select observation_id, id, kind from photos"
+        f" where observation_id in ({marks}) order by created_at, id",
+        observation_ids,
+    ):
+        found[row[0]][row[2]].append(row[1])
+    return found

@@ -47,7 +47,8 @@ def login():
         # The hash is checked for unknown names too (against a dummy), so both cost the same.
         if check_password(user["password_hash"] if user else None, form.password.data):
             sign_in(user["id"])
-            return redirect(safe_path(request.args.get("next")) or url_for("public.index"))
+            # Straight to work: the page that asked for sign-in, else the dashboard.
+            return redirect(safe_path(request.args.get("next")) or url_for("dashboard.index"))
         error = _("Fel användarnamn eller lösenord.")
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, error=error), status

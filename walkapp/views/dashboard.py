@@ -61,7 +61,7 @@ def _activity_choices(today: date) -> list[SelectChoice]:
     return choices
 
 
-@bp.route("/dashboard/insatser", methods=["GET", "POST"])
+@bp.route("/dashboard/activities", methods=["GET", "POST"])
 @requires(COORDINATOR)
 def activities():
     db = get_db()
@@ -107,7 +107,7 @@ def activities():
     ), status
 
 
-@bp.post("/dashboard/insatser/<int:activity_id>/ta-bort")
+@bp.post("/dashboard/activities/<int:activity_id>/delete")
 @requires(COORDINATOR)
 def delete_activity(activity_id: int):
     if not promises_db.delete_activity(get_db(), activity_id, current_user()["id"]):

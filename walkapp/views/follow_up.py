@@ -11,9 +11,10 @@ from flask import Blueprint, abort, g, jsonify, render_template, url_for
 from .. import public
 from ..access import WALKER, requires
 from ..db import get_db
+from ..db import photos as photos_db
 from ..db import public as public_db
 from ..db import walks as walks_db
-from ..vocabulary import CATEGORIES, FIXED_STATUSES, RATINGS
+from ..vocabulary import CATEGORIES, FIXED_STATUSES, GOOD_LABEL, KEEP_STATUSES, RATINGS
 
 bp = Blueprint("follow_up", __name__)
 
@@ -39,8 +40,13 @@ def _walk_and_findings(code: str) -> tuple[dict, list[dict]]:
 @requires(WALKER)
 def page(code: str):
     walk, findings = _walk_and_findings(code)
+    # Before and after photos of the walker's own findings only (others' photos stay private).
+    photos = photos_db.photo_ids_by_kind(get_db(), [f["id"] for f in findings if f["mine"]])
     for finding in findings:
         finding["sentence"] = public.status_sentence(finding)
+        finding["good"] = finding["status"] in KEEP_STATUSES
+        kinds = photos.get(finding["id"], {"before": [], "after": []})
+        finding["photo_ids"], finding["after_photo_ids"] = kinds["before"], kinds["after"]
     body = render_template(
         "follow_up/page.html",
         walk=walk,
@@ -50,6 +56,7 @@ def page(code: str):
         fixed=sum(f["status"] in FIXED_STATUSES for f in findings),
         categories=CATEGORIES,
         ratings=RATINGS,
+        good_label=GOOD_LABEL,
         text=public,
     )
     # A walker's own notes: no-store, as every private answer (walkapp.security).

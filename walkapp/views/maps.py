@@ -61,13 +61,15 @@ def _page(fmap, stem: str):
     return response
 
 
-def _map(rows, places, title: str, open_counts=None):
+def _map(rows, places, title: str, back: tuple[str, str], open_counts=None):
+    """A follow-up map with its page title and, unless downloaded, a link back to its page."""
     return maps.follow_up_map(
         rows,
         places,
         asset_url=_asset_url,
         open_counts=open_counts,
         title=title,
+        back=None if request.args.get("download") == "1" or request.args.get("embed") else back,
         **_tiles(),
     )
 
@@ -81,6 +83,7 @@ def overview():
         rows,
         places_db.list_places(db),
         "Alla platser och observationer",
+        (url_for("places.index"), "Platser"),
         open_counts=measures_db.open_counts_by_place(db),
     )
     return _page(fmap, "oversikt")
@@ -96,7 +99,8 @@ def walk(walk_id: str):
     place_ids = set(walks_db.walk_place_ids(db, walk_id))
     places = [p for p in places_db.list_places(db) if p["id"] in place_ids]
     rows = exports_db.iter_filtered(db, filters_or_400(walks=[walk_id]))
-    return _page(_map(rows, places, found["title"]), f"vandring-{found['code']}")
+    back = (url_for("walks.show", walk_id=walk_id), "Vandringen")
+    return _page(_map(rows, places, found["title"], back), f"vandring-{found['code']}")
 
 
 @bp.get("/place/<int:place_id>")
@@ -107,7 +111,8 @@ def place(place_id: int):
     if found is None:
         abort(404)
     rows = exports_db.iter_filtered(db, filters_or_400(places=[place_id]))
-    return _page(_map(rows, [found], found["name"]), f"plats-{place_id}")
+    back = (url_for("places.show", place_id=place_id), found["name"])
+    return _page(_map(rows, [found], found["name"], back), f"plats-{place_id}")
 
 
 @bp.get("/public")

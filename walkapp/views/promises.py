@@ -13,7 +13,7 @@ from ..db import promises as promises_db
 from ..forms import NewCommitmentForm, PromiseCreateForm, PromiseEditForm
 from ..inputs import parse_id
 
-bp = Blueprint("promises", __name__, url_prefix="/admin/medborgarloften")
+bp = Blueprint("promises", __name__, url_prefix="/admin/promises")
 
 TITLE_PATTERN = "Medborgarlöfte {year} för Stockholm, Norrmalm"
 
@@ -114,7 +114,7 @@ def edit(promise_id: int):
     ), (400 if form.is_submitted() else 200)
 
 
-@bp.post("/<int:promise_id>/ataganden")
+@bp.post("/<int:promise_id>/commitments")
 @requires(ADMIN)
 def add_commitment(promise_id: int):
     _promise_or_404(promise_id)
@@ -135,7 +135,7 @@ def add_commitment(promise_id: int):
     return redirect(url_for("promises.edit", promise_id=promise_id))
 
 
-@bp.post("/<int:promise_id>/ataganden/<int:commitment_id>/ta-bort")
+@bp.post("/<int:promise_id>/commitments/<int:commitment_id>/delete")
 @requires(ADMIN)
 def delete_commitment(promise_id: int, commitment_id: int):
     commitment = promises_db.get_commitment(get_db(), commitment_id)
