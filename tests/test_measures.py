@@ -1,0 +1,289 @@
+"""Measures as coordinators work them (issue 15): good findings kept apart, triage as a queue,
+several walkers' findings of one thing, the meeting view that never dead-ends, before/after."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from PIL import Image
+
+from tests.test_coordinators import SERGEL, add_observation, partner_id
+from walkapp import clock
+from walkapp.db import measures as measures_db
+from walkapp.db import transaction
+from walkapp.db import walks as walks_db
+from walkapp.measures import walker_groups
+
+NEAR_SERGEL = (18.06500, 59.33265)  # about 10 m from SERGEL
+
+
+@pytest.fixture
+def walk(db):
+    return walks_db.create_walk(
+        db, title="Kvällsvandring", starts_at="2026-11-24T18:00", place_ids=[1]
+    )
+
+
+def by_walker(db, walk_id, walker_name, lon, lat, **kwargs):
+    with transaction(db):
+        walker = walks_db.add_walker(db, walk_id, walker_name)
+    observation_id = add_observation(db, walk_id, lon, lat, **kwargs)
+    with transaction(db):
+        db.execute("update observations set walker_id = ? where id = ?", [walker, observation_id])
+    return observation_id
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+# --- good findings ---
+
+
+def test_a_green_finding_is_kept_not_open_work(staff, db, walk):
+    good = add_observation(
+        db, walk["id"], *SERGEL, category="people", rating="green", note="God belysning"
+    )
+    red = add_observation(db, walk["id"], *SERGEL, note="Trasig lampa")
+    assert measures_db.get_line(db, good)["status"] == "keep"
+    assert measures_db.get_line(db, red)["status"] == "new"
+    places = staff.get("/places").text
+    row = places.split("Sergels torg")[1].split("</tr>")[0]
+    assert ">1<" in row and ">2<" not in row  # one open, the green one is not
+    dashboard = staff.get("/dashboard").text
+    assert "Ingen ansvarig ännu" in dashboard
+    place = staff.get("/places/1").text
+    good_section = place.split("Det här fungerar")[1].split("</section>")[0]
+    assert "God belysning" in good_section and "Trasig lampa" not in good_section
+    open_section = place.split("Öppna åtgärder")[1].split("</section>")[0]
+    assert "God belysning" not in open_section
+    assert "Det här fungerar" in staff.get(f"/walks/{walk['id']}/protocol").text
+    # Something must be done to keep it good: the coordinator makes it work to do.
+    made = staff.post(
+        f"/observations/{good}/status", data={"status": "new"}, headers={"Accept": "application/json"}
+    )
+    assert made.json["section"] == "open"
+    assert measures_db.get_line(db, good)["status"] == "new"
+
+
+# --- triage as a queue ---
+
+
+def test_save_and_next_walks_through_untriaged_findings(staff, db, walk):
+    first, second, third = (
+        add_observation(db, walk["id"], *SERGEL, when=f"2026-11-24T18:3{i}:00+00:00")
+        for i in range(3)
+    )
+    page = staff.get(f"/walks/{walk['id']}").text
+    assert f"/observations/{first}/triage?queue=walk" in page and "obehandlade (3)" in page
+    tk = partner_id(db, "Trafikkontoret")
+    step = staff.post(
+        f"/observations/{first}/triage?queue=walk",
+        data={"status": "assigned", "partner_id": tk, "next": "1"},
+    )
+    assert step.status_code == 302 and step.location.endswith(
+        f"/observations/{second}/triage?queue=walk"
+    )
+    assert "Spara och nästa" in staff.get(step.location).text
+    step = staff.post(
+        f"/observations/{second}/triage?queue=walk", data={"status": "done", "next": "1"}
+    )
+    assert step.location.endswith(f"/observations/{third}/triage?queue=walk")
+    last = staff.post(
+        f"/observations/{third}/triage?queue=walk", data={"status": "done", "next": "1"}
+    )
+    assert last.location.endswith(f"/walks/{walk['id']}")
+    assert measures_db.untriaged_queue(db, walk_id=walk["id"]) == []
+    assert [measures_db.get_line(db, i)["status"] for i in (first, second, third)] == [
+        "assigned",
+        "done",
+        "done",
+    ]
+
+
+def test_triage_page_has_map_candidates_to_click_and_sane_deadlines(staff, db, walk):
+    here = add_observation(db, walk["id"], *SERGEL)
+    there = add_observation(db, walk["id"], *NEAR_SERGEL)
+    page = staff.get(f"/observations/{here}/triage").text
+    assert 'id="triage-map"' in page and '"pinned": true' in page  # no accuracy: a pin
+    assert "Krävs för Planerad." in page and "Sista dag (frivilligt)" not in page
+    assert 'name="duplicate_of" value="' + there in page
+    marked = staff.post(f"/observations/{here}/duplicate", data={"duplicate_of": there})
+    assert marked.status_code == 303
+    line = measures_db.get_line(db, here)
+    assert line["status"] == "duplicate" and line["duplicate_of"] == there
+    tk = partner_id(db, "Trafikkontoret")
+    for absurd in ("9999-12-31", (date.today() + timedelta(days=365 * 6)).isoformat()):
+        refused = staff.post(
+            f"/observations/{there}/triage",
+            data={"status": "planned", "partner_id": tk, "deadline": absurd},
+        )
+        assert refused.status_code == 400 and "Välj en sista dag senast" in refused.text
+        assert 'id="deadline-error"' in refused.text
+    assert measures_db.get_line(db, there)["deadline"] is None
+
+
+# --- several walkers, one thing ---
+
+
+def test_two_walkers_same_thing_are_one_group_merged_in_one_step(staff, db, walk):
+    anna = by_walker(db, walk["id"], "Anna", *SERGEL, note="Mörkt vid trappan")
+    bo = by_walker(db, walk["id"], "Bo", *NEAR_SERGEL, note="Lampan är trasig")
+    alone = by_walker(db, walk["id"], "Cia", *SERGEL, category="litter")
+    groups = walker_groups(measures_db.lines_for_walk(db, walk["id"]))
+    assert [(g["lead"]["id"], g["walkers"]) for g in groups] == [(anna, 2), (alone, 1)]
+    page = staff.get(f"/walks/{walk['id']}").text
+    assert "2 deltagare" in page and "Slå ihop" in page
+    merged = staff.post(f"/observations/{anna}/merge", data={"others": [bo]})
+    assert merged.status_code == 303
+    line = measures_db.get_line(db, bo)
+    assert line["status"] == "duplicate" and line["duplicate_of"] == anna
+    page = staff.get(f"/walks/{walk['id']}").text
+    assert "Slå ihop" not in page and "2 deltagare" in page and "Lampan är trasig" in page
+    protocol = staff.get(f"/walks/{walk['id']}/protocol").text
+    assert protocol.count("Mörkt vid trappan") == 1 and "Lampan är trasig" in protocol
+    assert "<dd>2</dd>" in protocol.split("Observationer")[1][:40]  # counted once
+
+
+# --- the meeting view never dead-ends ---
+
+
+def quick(staff, observation_id, **data):
+    return staff.post(
+        f"/observations/{observation_id}/status",
+        data=data,
+        headers={"Accept": "application/json"},
+    )
+
+
+def test_quick_change_takes_deadline_and_reason_inline_and_says_where_the_row_goes(
+    staff, db, walk
+):
+    finding = add_observation(db, walk["id"], *SERGEL)
+    tk = partner_id(db, "Trafikkontoret")
+    measures_db.update_measure(db, finding, None, {"status": "assigned", "partner_id": tk})
+    page = staff.get("/places/1").text
+    assert f'id="d-{finding}" name="deadline"' in page and f'id="r-{finding}" name="reason"' in page
+    no_date = quick(staff, finding, status="planned")
+    assert no_date.status_code == 400 and "deadline" in no_date.json["errors"]
+    deadline = (clock.today() + timedelta(days=14)).isoformat()
+    planned = quick(staff, finding, status="planned", deadline=deadline)
+    assert planned.status_code == 200, planned.json
+    assert planned.json["section"] == "open" and planned.json["deadline"] == deadline
+    assert measures_db.get_line(db, finding)["deadline"] == deadline
+    refused = quick(staff, finding, status="not_possible")
+    assert refused.status_code == 400 and "reason" in refused.json["errors"]
+    done = quick(staff, finding, status="done")
+    assert done.json["section"] == "fixed"
+    impossible = quick(staff, finding, status="not_possible", reason="Privat mark")
+    assert impossible.json["section"] == "closed"
+    assert measures_db.get_line(db, finding)["reason"] == "Privat mark"
+    # Without a partner the answer says where to set one.
+    other = add_observation(db, walk["id"], *SERGEL)
+    answer = quick(staff, other, status="assigned")
+    assert answer.status_code == 400 and "i triagen" in answer.json["errors"]["partner_id"]
+
+
+# --- before and after ---
+
+
+def test_after_photo_by_the_coordinator_once_done(staff, db, walk):
+    finding = add_observation(db, walk["id"], *SERGEL)
+    upload = {"photo": (io.BytesIO(jpeg()), "efter.jpg")}
+    staff.post(f"/observations/{finding}/after-photos", data=upload)
+    assert measures_db.get_line(db, finding)["after_photo_ids"] == []  # not done yet
+    measures_db.update_measure(db, finding, None, {"status": "done"})
+    answer = staff.post(
+        f"/observations/{finding}/after-photos",
+        data={"photo": (io.BytesIO(jpeg()), "efter.jpg")},
+    )
+    assert answer.status_code == 303
+    line = measures_db.get_line(db, finding)
+    assert len(line["after_photo_ids"]) == 1 and line["photo_ids"] == []
+    for page in (f"/places/1", f"/walks/{walk['id']}/protocol", f"/observations/{finding}/triage"):
+        html = staff.get(page).text
+        assert "Efter" in html and line["after_photo_ids"][0] in html, page
+
+
+def test_walker_on_a_repeat_walk_photographs_a_fixed_earlier_finding(client, db, walk):
+    earlier = add_observation(db, walk["id"], *SERGEL)
+    measures_db.update_measure(db, earlier, None, {"status": "verified"})
+    open_one = add_observation(db, walk["id"], *SERGEL)
+    repeat = walks_db.create_walk(
+        db, title="Återbesök", starts_at="2027-03-01T18:00", place_ids=[1], state="ongoing"
+    )
+    token = client.post("/api/join", json={"code": repeat["code"]}).json["token"]
+    bearer = {"Authorization": "Bearer " + token}
+    listed = client.get(f"/api/walks/{repeat['id']}/earlier", headers=bearer).json["findings"]
+    assert [f["id"] for f in listed] == [earlier] and "note" not in listed[0]
+    url = f"/api/walks/{repeat['id']}/earlier/{{}}/after-photos"
+    refused = client.post(
+        url.format(open_one),
+        data={"id": str(uuid.uuid4()), "photo": (io.BytesIO(jpeg()), "a.jpg")},
+        headers=bearer,
+    )
+    assert refused.status_code == 404
+    photo_id = str(uuid.uuid4())
+    stored = client.post(
+        url.format(earlier),
+        data={"id": photo_id, "photo": (io.BytesIO(jpeg()), "a.jpg")},
+        headers=bearer,
+    )
+    assert stored.status_code == 201 and stored.json["kind"] == "after"
+    again = client.post(
+        url.format(earlier),
+        data={"id": photo_id, "photo": (io.BytesIO(jpeg()), "a.jpg")},
+        headers=bearer,
+    )
+    assert again.status_code == 200  # a retry from the outbox stores nothing twice
+    assert measures_db.get_line(db, earlier)["after_photo_ids"] == [photo_id]
+
+
+# --- walks ---
+
+
+def test_walk_form_public_checkbox_and_place_checkboxes(staff, db):
+    form = staff.get("/walks/new").text
+    assert 'type="checkbox" value="1"' in form and "Visa på den publika sidan" in form
+    assert "Ctrl" not in form
+    staff.post(
+        "/walks/new",
+        data={
+            "title": "Publik",
+            "starts_at": "2026-12-03T18:00",
+            "light": "dark",
+            "place_ids": ["1", "2"],
+            "public": "y",
+        },
+    )
+    walk = walks_db.find_walk_by_title(db, "Publik")
+    assert walk["public"] == 1 and walks_db.walk_place_ids(db, walk["id"]) == [1, 2]
+    staff.post(
+        f"/walks/{walk['id']}/edit",
+        data={"title": "Publik", "starts_at": "2026-12-03T18:00", "light": "dark"},
+    )
+    assert walks_db.get_walk(db, walk["id"])["public"] == 0
+
+
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        ({"starts_at": "0001-01-01T18:00"}, "starts_at", "Välj ett datum mellan"),
+        ({"starts_at": "9999-12-31T18:00"}, "starts_at", "Välj ett datum mellan"),
+        ({"follow_up_at": "2026-12-01T18:00"}, "follow_up_at", "efter vandringen"),
+        ({"pre_meeting_at": "2026-12-05T18:00"}, "pre_meeting_at", "före vandringen"),
+    ],
+)
+def test_walk_dates_out_of_bounds_or_order_are_refused_beside_the_field(
+    staff, db, fields, field, message
+):
+    data = {"title": "Datum", "starts_at": "2026-12-03T18:00", "light": "dark", **fields}
+    response = staff.post("/walks/new", data=data)
+    assert response.status_code == 400
+    assert f'id="{field}-error"' in response.text and message in response.text
+    assert walks_db.find_walk_by_title(db, "Datum") is None
