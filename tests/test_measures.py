@@ -65,7 +65,9 @@ def test_a_green_finding_is_kept_not_open_work(staff, db, walk):
     assert "Det här fungerar" in staff.get(f"/walks/{walk['id']}/protocol").text
     # Something must be done to keep it good: the coordinator makes it work to do.
     made = staff.post(
-        f"/observations/{good}/status", data={"status": "new"}, headers={"Accept": "application/json"}
+        f"/observations/{good}/status",
+        data={"status": "new"},
+        headers={"Accept": "application/json"},
     )
     assert made.json["section"] == "open"
     assert measures_db.get_line(db, good)["status"] == "new"
@@ -161,9 +163,7 @@ def quick(staff, observation_id, **data):
     )
 
 
-def test_quick_change_takes_deadline_and_reason_inline_and_says_where_the_row_goes(
-    staff, db, walk
-):
+def test_quick_change_takes_deadline_and_reason_inline_and_says_where_the_row_goes(staff, db, walk):
     finding = add_observation(db, walk["id"], *SERGEL)
     tk = partner_id(db, "Trafikkontoret")
     measures_db.update_measure(db, finding, None, {"status": "assigned", "partner_id": tk})
@@ -205,7 +205,7 @@ def test_after_photo_by_the_coordinator_once_done(staff, db, walk):
     assert answer.status_code == 303
     line = measures_db.get_line(db, finding)
     assert len(line["after_photo_ids"]) == 1 and line["photo_ids"] == []
-    for page in (f"/places/1", f"/walks/{walk['id']}/protocol", f"/observations/{finding}/triage"):
+    for page in ("/places/1", f"/walks/{walk['id']}/protocol", f"/observations/{finding}/triage"):
         html = staff.get(page).text
         assert "Efter" in html and line["after_photo_ids"][0] in html, page
 

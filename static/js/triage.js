@@ -4,7 +4,7 @@
 const data = JSON.parse(document.getElementById("triage-map-data").textContent);
 const box = document.getElementById("triage-map");
 if (box && window.L) {
-  const map = L.map(box, { scrollWheelZoom: false }).setView(data.point, 18);
+  const map = L.map(box, { scrollWheelZoom: false, maxZoom: 19 }).setView(data.point, 18);
   const tiles = box.dataset.tiles;
   if (tiles && tiles !== "none") L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
   const layers = L.featureGroup().addTo(map);

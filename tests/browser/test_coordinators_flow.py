@@ -43,9 +43,7 @@ def test_plan_join_record_watch_triage(browser, server):
     desk.get_by_role("link", name="Planera en vandring").click()
     desk.get_by_label("Rubrik").fill("Kvällsvandring Plattan")
     desk.get_by_label("Start").fill("2026-11-24T18:00")
-    desk.get_by_label("Platser som vandringen går förbi").select_option(
-        label="Sergels torg / Plattan"
-    )
+    desk.get_by_label("Sergels torg / Plattan").check()
     desk.get_by_role("button", name="Spara").click()
     desk.get_by_role("button", name="Starta vandringen").click()
     code = desk.locator("#join-code").inner_text().strip()
@@ -70,7 +68,7 @@ def test_plan_join_record_watch_triage(browser, server):
     desk.get_by_label("Status").select_option("assigned")
     desk.get_by_label("Ansvarig").select_option(label="Trafikkontoret")
     deadline = (date.today() + timedelta(days=14)).isoformat()
-    desk.get_by_label("Sista dag (frivilligt)").fill(deadline)
+    desk.get_by_label("Sista dag").fill(deadline)
     desk.get_by_role("button", name="Spara åtgärden").click()
     desk.get_by_text("Åtgärden är sparad.").wait_for()
 

@@ -91,6 +91,12 @@ def _fields(form: WalkForm) -> dict:
     }
 
 
+def _bounds() -> tuple[str, str]:
+    """The date pickers' min and max: the same bounds check_walk_times enforces."""
+    first, last = clock.planning_bounds(clock.today())
+    return f"{first.isoformat()}T00:00", f"{last.isoformat()}T23:59"
+
+
 def _valid(form: WalkForm) -> bool:
     """The form's own checks, then the walk's date rules beside their fields."""
     if not form.validate_on_submit():
@@ -127,7 +133,7 @@ def new():
         flash(_("Vandringen är planerad."))
         return redirect(url_for("walks.show", walk_id=walk["id"]))
     status = 400 if request.method == "POST" else 200
-    return render_template("walks/form.html", form=form, walk=None), status
+    return render_template("walks/form.html", form=form, walk=None, bounds=_bounds()), status
 
 
 @bp.route("/walks/<walk_id>/edit", methods=["GET", "POST"])
@@ -144,7 +150,7 @@ def edit(walk_id: str):
         flash(_("Ändringarna är sparade."))
         return redirect(url_for("walks.show", walk_id=walk_id))
     status = 400 if request.method == "POST" else 200
-    return render_template("walks/form.html", form=form, walk=walk), status
+    return render_template("walks/form.html", form=form, walk=walk, bounds=_bounds()), status
 
 
 @bp.get("/walks/<walk_id>")
