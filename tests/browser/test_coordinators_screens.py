@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_capture import SERGELS_TORG, join, photo_file
 from tests.conftest import PASSWORD, LiveServer, make_app
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock
@@ -155,3 +156,28 @@ def test_map_controls_fit_a_finger_and_the_filter_panel_starts_folded_on_a_phone
     back.click()
     page.wait_for_url(f"**/walks/{world['walk']['id']}")
     context.close()
+
+
+def test_walker_on_a_repeat_walk_adds_an_after_photo_from_the_capture_screen(
+    browser, world, tmp_path
+):
+    db = world["db"]
+    measures_db.update_measure(db, world["other"], None, {"status": "done"})
+    repeat = walks_db.create_walk(
+        db, title="Återbesök Plattan", starts_at="2027-03-01T18:00", place_ids=[1], state="ongoing"
+    )
+    phone_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="sv-SE"
+    )
+    phone_context.grant_permissions(["geolocation"], origin=world["server"].url)
+    phone_context.set_geolocation(SERGELS_TORG)
+    phone = phone_context.new_page()
+    join(phone, world["server"], repeat, name="Bo")
+    item = phone.locator(f"li[data-observation='{world['other']}']")
+    expect(item).to_contain_text("Nedskräpning")
+    expect(phone.locator(f"li[data-observation='{world['long']}']")).to_have_count(0)  # not done
+    item.locator("input[type=file]").set_input_files(str(photo_file(tmp_path)))
+    expect(item.locator(".after-result")).to_contain_text("Efter-fotot är sparat")
+    assert len(measures_db.get_line(db, world["other"])["after_photo_ids"]) == 1
+    phone.screenshot(path=str(tmp_path / "phone-after-photo.png"), full_page=True)
+    phone_context.close()

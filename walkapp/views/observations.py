@@ -26,6 +26,7 @@ from ..access import (
     walker_tokens_from_cookie,
 )
 from ..db import get_db, transaction
+from ..db import measures as measures_db
 from ..db import observations as obs_db
 from ..db import places as places_db
 from ..db import walks as walks_db
@@ -79,6 +80,8 @@ def capture(walk_id: str):
             texts=capture_texts(),
             modules=CAPTURE_MODULES,
             css=inline_css(),
+            # A repeat walk: fixed earlier findings at its places may get an "after" photo.
+            earlier=measures_db.fixed_at_places(db, walks_db.walk_place_ids(db, walk_id), walk_id),
             tile_url=settings.current().tile_url,
             tile_attribution=settings.current().tile_attribution,
             rules={
