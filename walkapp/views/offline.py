@@ -32,6 +32,7 @@ SHELL_FILES = (
     "js/outbox.js",
     "js/sync.js",
     *sorted(f"js/capture/{path.name}" for path in (STATIC / "js" / "capture").glob("*.js")),
+    "js/after_photos.js",
     "vendor/leaflet/leaflet.js",
     "vendor/leaflet/leaflet.css",
     "icons/icon.svg",
