@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import SERGELS_TORG, join, photo_file
-from tests.conftest import PASSWORD, LiveServer, make_app
+from tests.helpers import PASSWORD, LiveServer, make_app
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock
 from walkapp.db import connect, database_path
