@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -12,6 +10,7 @@ from flask import (
     request,
 )
 
+from .. import clock
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import exports as exports_db
 from ..db import get_db
@@ -76,7 +75,7 @@ def places_geojson():
     db = get_db()
     everything = request.args.get("all") == "1" and current_user() is not None
     collection = places_to_geojson(places_db.list_places(db, active_only=not everything))
-    year = date.today().year
+    year = clock.today().year
     counts = {row["place_id"]: row for row in public_db.findings_by_place(db, year)}
     for feature in collection["features"]:
         row = counts.get(feature["id"], {"total": 0, "fixed": 0})

@@ -6,12 +6,11 @@ request's nonce (still no 'unsafe-inline'); map pages may be framed by walkapp's
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
 
-from .. import maps, settings
+from .. import clock, maps, settings
 from ..access import COORDINATOR, PUBLIC, requires
 from ..db import exports as exports_db
 from ..db import get_db
@@ -47,7 +46,7 @@ def _page(fmap, stem: str):
         )
         response = current_app.response_class(html, mimetype="text/html")
         response.headers["Content-Disposition"] = (
-            f'attachment; filename="walkapp-karta-{stem}-{date.today().isoformat()}.html"'
+            f'attachment; filename="walkapp-karta-{stem}-{clock.today().isoformat()}.html"'
         )
         return response
     nonce = csp_nonce()
@@ -120,7 +119,7 @@ def place(place_id: int):
 def public():
     db = get_db()
     year = parse_id(request.args.get("year", "")) or 0  # ASCII digits only: not "²", not 10⁵⁰⁰⁰
-    year = year if 2000 <= year <= 2100 else date.today().year
+    year = year if 2000 <= year <= 2100 else clock.today().year
     fmap = maps.public_map(
         public_db.findings_by_place(db, year),
         places_db.list_places(db),

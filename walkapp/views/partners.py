@@ -3,8 +3,6 @@ keeps."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     flash,
@@ -15,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from .. import clock
 from ..access import ADMIN, COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import partners as partners_db
@@ -28,7 +27,7 @@ bp = Blueprint("partners", __name__)
 def index():
     return render_template(
         "partners/index.html",
-        partners=partners_db.partner_counts(get_db(), date.today().isoformat()),
+        partners=partners_db.partner_counts(get_db(), clock.today().isoformat()),
     )
 
 

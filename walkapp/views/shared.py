@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import settings
+from .. import clock, settings
 from ..db import connect, database_path, get_db
 from ..db import exports as exports_db
 from ..exports.filters import BadFilter, Filters, parse_filters, unknown_ids
@@ -68,7 +68,7 @@ def streamed_rows(app, query) -> Iterator[dict]:
 
 
 def download_name(stem: str, extension: str) -> str:
-    return f"walkapp-{stem}-{date.today().isoformat()}.{extension}"
+    return f"walkapp-{stem}-{clock.today().isoformat()}.{extension}"
 
 
 def refuse(status: int, errors: dict | None = None, message: str | None = None):
