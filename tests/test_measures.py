@@ -287,3 +287,31 @@ def test_walk_dates_out_of_bounds_or_order_are_refused_beside_the_field(
     assert response.status_code == 400
     assert f'id="{field}-error"' in response.text and message in response.text
     assert walks_db.find_walk_by_title(db, "Datum") is None
+
+
+def test_a_walker_changing_the_rating_before_triage_moves_the_first_status(client, db, walk):
+    with transaction(db):
+        db.execute("update walks set state = 'ongoing' where id = ?", [walk["id"]])
+    token = client.post("/api/join", json={"code": walk["code"]}).json["token"]
+    bearer = {"Authorization": "Bearer " + token}
+    observation_id = str(uuid.uuid4())
+    client.post(
+        f"/api/walks/{walk['id']}/observations",
+        json={
+            "id": observation_id,
+            "category": "graffiti",
+            "rating": "green",
+            "lon": SERGEL[0],
+            "lat": SERGEL[1],
+            "recorded_at": "2026-11-24T18:10:00+01:00",
+        },
+        headers=bearer,
+    )
+    assert measures_db.get_line(db, observation_id)["status"] == "keep"
+    edited = client.patch(
+        f"/api/walks/{walk['id']}/observations/{observation_id}",
+        json={"rating": "red"},
+        headers=bearer,
+    )
+    assert edited.status_code == 200, edited.json
+    assert measures_db.get_line(db, observation_id)["status"] == "new"

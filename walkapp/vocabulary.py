@@ -97,6 +97,10 @@ STATUS_REQUIRES: dict[str, tuple[str, ...]] = {
 }
 
 
+# What a measure starts as (see initial_status); untouched while it still is.
+INITIAL_STATUSES = ("new", "keep")
+
+
 def initial_status(rating: str) -> str:
     """A new observation's measure: a green finding is kept, anything else is work to do."""
     return "keep" if rating == "green" else "new"

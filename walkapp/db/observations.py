@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ..vocabulary import initial_status
+from ..vocabulary import INITIAL_STATUSES, initial_status
 from . import marks, now, one
 
 COLUMNS = (
@@ -100,6 +100,14 @@ def update_observation(db: sqlite_utils.Database, observation_id: str, fields: d
         f"update observations set {assignments}, updated_at = ? where id = ?",
         [*(fields[key] for key in allowed), now(), observation_id],
     )
+    if "rating" in allowed:
+        # The walker changed the rating before anyone triaged it: the first status follows.
+        db.execute(
+            f"update measures set status = ? where observation_id = ?"
+            f" and status in ({marks(INITIAL_STATUSES)}) and not exists"
+            " (select 1 from measure_history h where h.observation_id = measures.observation_id)",
+            [initial_status(fields["rating"]), observation_id, *INITIAL_STATUSES],
+        )
 
 
 def delete_observation(db: sqlite_utils.Database, observation_id: str) -> list[str]:
