@@ -59,7 +59,9 @@ def test_sign_in_next_stays_on_the_site(client, users):
     response = client.post(
         "/login?next=/%09/evil.example", data={"username": "coordinator", "password": PASSWORD}
     )
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert (
+        response.status_code == 302 and response.headers["Location"] == "/dashboard"
+    )  # issue 15: sign-in lands on the dashboard
 
 
 def test_triage_back_link_stays_on_the_site(staff, db):
