@@ -125,11 +125,6 @@ RELATIONS: dict[str, object] = {
     "outside_area": _l("utanför lokalpolisområdet"),
 }
 
-# A good (green) finding kept as it is: "Bra – behålls", shown as "Det här fungerar" (the
-# coordinators' work adds the status itself; the public page reads good findings from here).
-KEEP_STATUSES = ("keep",)
-GOOD_LABEL = _l("Det här fungerar")
-
 # Findings never shown to the public in any form (PRODUCT.md, "What is public").
 NEVER_PUBLIC_CATEGORIES = ("incident", "gathering")
 

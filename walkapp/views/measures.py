@@ -117,7 +117,9 @@ def _map_data(line: dict) -> dict:
     return {
         "point": [line["lat"], line["lon"]],
         "accuracy_m": line["accuracy_m"],
-        "pinned": line["accuracy_m"] is None,
+        # Older rows say nothing of the source: no accuracy then means a pin.
+        "pinned": line["position_source"] == "pin"
+        or (line["position_source"] is None and line["accuracy_m"] is None),
         "colour": RATING_COLOURS[line["rating"]],
         "place": place["geometry"] if place else None,
         "nearby": [
