@@ -13,12 +13,23 @@ from PIL import Image
 
 from tests.helpers import make_app, sign_in_directly
 from walkapp.access import ADMIN, COORDINATOR, PUBLIC, WALKER, WALKER_COOKIE
-from walkapp.db import connect, database_path
+from walkapp.db import connect, database_path, transaction
+from walkapp.db import routes as routes_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
 from walkapp.demo import create_demo
 from walkapp.passwords import hash_password
 
+ROUTE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [[18.06, 59.33], [18.07, 59.33]]},
+            "properties": {"kind": "route"},
+        }
+    ],
+}
 RANK = {PUBLIC: 0, WALKER: 1, COORDINATOR: 2, ADMIN: 3}
 JSON_PREFIXES = ("/api/", "/export/", "/open311/")
 # Walker routes where, beyond the role, only the observation's own walker may act: a coordinator
@@ -37,7 +48,11 @@ def world(tmp_path):
         role: users_db.create_user(db, role, hash_password("x" * 12), role)
         for role in ("coordinator", "admin")
     }
-    walk = walks_db.create_walk(db, title="Matris", starts_at="2026-11-24T18:00", state="ongoing")
+    walk = walks_db.create_walk(
+        db, title="Matris", starts_at="2026-11-24T18:00", state="ongoing", public=1
+    )
+    with transaction(db):  # a public walk's planned route is public
+        routes_db.save_route(db, walk["id"], ROUTE, None)
     create_demo(db, 50.0)  # partners, a promise with commitments, earlier walks
     promise_id, commitment_id = db.execute(
         "select promise_id, id from commitments order by id limit 1"

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, object] = {
     "PUBLIC_URL": "",
     "RETAIN_PHOTOS_DAYS": 730,
     "RETAIN_NAMES_DAYS": 90,
+    "RETAIN_TRACKS_DAYS": 90,
     "WALKER_WRITES_PER_MINUTE": 600,
     "JOINS_PER_WALK_PER_MINUTE": 60,
     "WALKER_TOKEN_DAYS": 42,
@@ -44,6 +45,7 @@ _INT = {
     "SESSION_HOURS",
     "RETAIN_PHOTOS_DAYS",
     "RETAIN_NAMES_DAYS",
+    "RETAIN_TRACKS_DAYS",
     "WALKER_WRITES_PER_MINUTE",
     "JOINS_PER_WALK_PER_MINUTE",
     "WALKER_TOKEN_DAYS",
@@ -114,6 +116,7 @@ class Settings:
     public_url: str
     retain_photos_days: int
     retain_names_days: int
+    retain_tracks_days: int
     walker_writes_per_minute: int
     joins_per_walk_per_minute: int
     walker_token_days: int
@@ -147,6 +150,7 @@ class Settings:
             "session_hours",
             "retain_photos_days",
             "retain_names_days",
+            "retain_tracks_days",
             "walker_writes_per_minute",
             "joins_per_walk_per_minute",
             "walker_token_days",

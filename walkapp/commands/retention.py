@@ -1,4 +1,5 @@
-"""`walkapp retention`: photos and walker names past their keeping period (a dry run unless --apply)."""
+"""`walkapp retention`: photos, walker names and walked tracks past their keeping period (a dry run
+unless --apply)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask.cli import with_appcontext
 from .. import settings
 from ..db import audit, get_db, transaction
 from ..db import retention as retention_db
+from ..db import tracks as tracks_db
 
 
 @click.command("retention")
@@ -19,33 +21,52 @@ from ..db import retention as retention_db
 @click.option(
     "--names-days", type=int, default=None, help="keep walkers' display names this many days"
 )
+@click.option(
+    "--tracks-days",
+    type=int,
+    default=None,
+    help="keep walked tracks this many days after the walk (or its follow-up meeting)",
+)
 @with_appcontext
-def retention_command(apply_: bool, photos_days: int | None, names_days: int | None):
-    """List (or with --apply delete) photos and walker names older than their keeping period."""
-    photos_days = settings.current().retain_photos_days if photos_days is None else photos_days
-    names_days = settings.current().retain_names_days if names_days is None else names_days
+def retention_command(
+    apply_: bool, photos_days: int | None, names_days: int | None, tracks_days: int | None
+):
+    """List (or with --apply delete) photos, walker names and walked tracks older than their
+    keeping period."""
+    current = settings.current()
+    photos_days = current.retain_photos_days if photos_days is None else photos_days
+    names_days = current.retain_names_days if names_days is None else names_days
+    tracks_days = current.retain_tracks_days if tracks_days is None else tracks_days
     now = datetime.now(UTC)
     db = get_db()
     photos = retention_db.photos_older_than(db, (now - timedelta(days=photos_days)).isoformat())
     walkers = retention_db.named_walkers_older_than(
         db, (now - timedelta(days=names_days)).isoformat()
     )
+    # A track is a person's movement: kept while the walk and its follow-up need it.
+    chunks = tracks_db.chunks_older_than(db, (now - timedelta(days=tracks_days)).date().isoformat())
     for photo in photos:
         click.echo(f"photo {photo['id']} of {photo['created_at'][:10]} (walk {photo['walk_id']})")
     for walker in walkers:
         click.echo(f"name of walker {walker['id']} who joined {walker['joined_at'][:10]}")
+    for walk_id in sorted({chunk["walk_id"] for chunk in chunks}):
+        points = sum(chunk["points"] for chunk in chunks if chunk["walk_id"] == walk_id)
+        click.echo(f"walked track of walk {walk_id}: {points} points")
     summary = {
         "photos": len(photos),
         "names": len(walkers),
+        "track_points": sum(chunk["points"] for chunk in chunks),
         "applied": apply_,
         "photos_days": photos_days,
         "names_days": names_days,
+        "tracks_days": tracks_days,
     }
     if apply_:
         folder = settings.current().photo_folder
         with transaction(db):
             retention_db.delete_photos(db, [p["id"] for p in photos])
             retention_db.forget_walker_names(db, [w["id"] for w in walkers])
+            tracks_db.delete_chunks(db, [chunk["id"] for chunk in chunks])
             audit.record(db, None, "retention", "instance", None, summary)
         # Files go after the rows are gone: a crash in between leaves files, never dangling rows.
         for photo in photos:

@@ -23,11 +23,13 @@ from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
+from ..db import routes as routes_db
 from ..db import walks as walks_db
 from ..exports.csv import excel_csv
 from ..forms import WalkForm
 from ..measures import good_findings, walker_groups
 from ..public import local_datetime
+from .routes import route_from_form
 from ..vocabulary import (
     CATEGORIES,
     CATEGORY_LABELS_SV,
@@ -119,7 +121,8 @@ def index():
 @requires(COORDINATOR)
 def new():
     form = _form()
-    if _valid(form):
+    route, route_error = route_from_form()
+    if _valid(form) and not route_error:
         db = get_db()
         fields = _fields(form)
         walk = walks_db.create_walk(
@@ -130,10 +133,11 @@ def new():
             created_by=current_user()["id"],
             **fields,
         )
+        routes_db.store_route(db, walk["id"], route, current_user()["id"])
         flash(_("Vandringen är planerad."))
         return redirect(url_for("walks.show", walk_id=walk["id"]))
     status = 400 if request.method == "POST" else 200
-    return render_template("walks/form.html", form=form, walk=None, bounds=_bounds()), status
+    return render_template("walks/form.html", form=form, walk=None, bounds=_bounds(), route_error=route_error), status
 
 
 @bp.route("/walks/<walk_id>/edit", methods=["GET", "POST"])
@@ -141,16 +145,19 @@ def new():
 def edit(walk_id: str):
     walk = _walk_or_404(walk_id)
     form = _form(walk)
-    if _valid(form):
+    route, route_error = route_from_form()
+    if _valid(form) and not route_error:
         db = get_db()
         fields = _fields(form)
         walks_db.update_walk(
             db, walk_id, fields, place_ids=form.place_ids.data or [], user_id=current_user()["id"]
         )
+        if "route" in request.form:
+            routes_db.store_route(db, walk_id, route, current_user()["id"])
         flash(_("Ändringarna är sparade."))
         return redirect(url_for("walks.show", walk_id=walk_id))
     status = 400 if request.method == "POST" else 200
-    return render_template("walks/form.html", form=form, walk=walk, bounds=_bounds()), status
+    return render_template("walks/form.html", form=form, walk=walk, bounds=_bounds(), route_error=route_error), status
 
 
 @bp.get("/walks/<walk_id>")

@@ -1,0 +1,37 @@
+// How the walk as a route is drawn, the same on every map: planned route, stops, tracks, audits.
+
+export const ROUTE_STYLE = { color: "#1d4ed8", weight: 4, dashArray: "8 6", opacity: 0.9 };
+export const TRACK_STYLE = { color: "#d9480f", weight: 4, opacity: 0.9 };
+export const RATING_COLOURS = { red: "#c1121f", yellow: "#e0a100", green: "#2d6a4f" };
+
+export function loadLeaflet(src) {
+  if (window.L) return Promise.resolve(window.L);
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = () => resolve(window.L);
+    script.onerror = reject;
+    document.head.append(script);
+  });
+}
+
+export function stopIcon(L, number) {
+  return L.divIcon({ className: "stop-number", html: String(number), iconSize: [28, 28], iconAnchor: [14, 14] });
+}
+
+// The planned route and numbered stops of a FeatureCollection, as one layer group.
+export function routeLayer(L, collection, stopLabel = "Stopp") {
+  const group = L.featureGroup();
+  for (const feature of collection.features || []) {
+    const { kind } = feature.properties || {};
+    const coords = feature.geometry.coordinates;
+    if (kind === "route") {
+      L.polyline(coords.map(([lon, lat]) => [lat, lon]), ROUTE_STYLE).addTo(group);
+    } else if (kind === "stop") {
+      const { number, name } = feature.properties;
+      L.marker([coords[1], coords[0]], { icon: stopIcon(L, number), title: `${stopLabel} ${number}`, keyboard: false })
+        .bindTooltip(name || `${stopLabel} ${number}`).addTo(group);
+    }
+  }
+  return group;
+}

@@ -1,0 +1,83 @@
+"""Safety audits (nine scores 0–3), each stored once per id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sqlite_utils
+
+from . import now
+
+SCORE_COLUMNS = (
+    "lighting",
+    "openness",
+    "visibility",
+    "people",
+    "security",
+    "walk_path",
+    "public_transport",
+    "gender_usage",
+    "feeling",
+)
+COLUMNS = (
+    "id",
+    "walk_id",
+    "walker_id",
+    "lon",
+    "lat",
+    "recorded_at",
+    "place_id",
+    "relation",
+    "stop",
+    "note",
+    *SCORE_COLUMNS,
+)
+_ROW = (
+    "select a.*, w.title as walk_title, w.starts_at, p.name as place_name from audits a"
+    " join walks w on w.id = a.walk_id left join places p on p.id = a.place_id"
+)
+
+
+def insert_audit(db: sqlite_utils.Database, record: dict) -> bool:
+    """Store an audit once; False when the id was there already. Inside the caller's transaction."""
+    cursor = db.execute(
+        f"insert or ignore into audits ({', '.join(COLUMNS)}, received_at)"
+        f" values ({', '.join('?' * len(COLUMNS))}, ?)",
+        [*(record.get(column) for column in COLUMNS), now()],
+    )
+    return cursor.rowcount > 0
+
+
+def get_audit(db: sqlite_utils.Database, audit_id: str) -> dict | None:
+    rows = list(db.query("select * from audits where id = ?", [audit_id]))
+    return rows[0] if rows else None
+
+
+def for_walk(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
+    return list(db.query(_ROW + " where a.walk_id = ? order by a.recorded_at", [walk_id]))
+
+
+def for_place(db: sqlite_utils.Database, place_id: int) -> list[dict]:
+    return list(
+        db.query(_ROW + " where a.place_id = ? order by w.starts_at, a.recorded_at", [place_id])
+    )
+
+
+def iter_filtered(db: sqlite_utils.Database, filters) -> Iterator[dict]:
+    """Audits by the exports' filters (from/to on the audit's time, place, walk), oldest first."""
+    clauses: list[str] = []
+    params: list = []
+    if filters.start:
+        clauses.append("a.recorded_at >= ?")
+        params.append(filters.start)
+    if filters.end:
+        clauses.append("a.recorded_at < ?")
+        params.append(filters.end)
+    if filters.place is not None:
+        clauses.append("a.place_id = ?")
+        params.append(filters.place)
+    if filters.walk:
+        clauses.append("a.walk_id = ?")
+        params.append(filters.walk)
+    where = (" where " + " and ".join(clauses)) if clauses else ""
+    yield from db.query(_ROW + where + " order by a.recorded_at, a.id", params)

@@ -1,0 +1,72 @@
+"""Planned routes, one per walk, stored as GeoJSON text."""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from . import audit, now, transaction
+
+
+def get_route(db: sqlite_utils.Database, walk_id: str) -> dict | None:
+    row = db.execute("select geojson from routes where walk_id = ?", [walk_id]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def save_route(
+    db: sqlite_utils.Database, walk_id: str, route: dict | None, user_id: int | None
+) -> None:
+    """Store (or with None remove) a walk's route. Inside the caller's transaction."""
+    if route is None:
+        db.execute("delete from routes where walk_id = ?", [walk_id])
+        return
+    db.execute(
+        "insert into routes (walk_id, geojson, updated_at, updated_by) values (?, ?, ?, ?)"
+        " on conflict (walk_id) do update set geojson = excluded.geojson,"
+        " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        [walk_id, json.dumps(route, separators=(",", ":")), now(), user_id],
+    )
+
+
+def store_route(
+    db: sqlite_utils.Database, walk_id: str, route: dict | None, user_id: int | None
+) -> None:
+    """Save a walk's route (None removes it) with its audit entry, in one transaction."""
+    with transaction(db):
+        save_route(db, walk_id, route, user_id)
+        detail = {"features": len(route["features"])} if route else {"removed": True}
+        audit.record(db, user_id, "route", "walk", walk_id, detail)
+
+
+def walks_filtered(db: sqlite_utils.Database, filters) -> list[dict]:
+    """Walks by the exports' filters (from/to on the walk's start, place covered, walk), with
+    their planned route (or None), oldest first."""
+    clauses: list[str] = []
+    params: list = []
+    if filters.start:
+        clauses.append("w.starts_at >= ?")
+        params.append(filters.start[:16])
+    if filters.end:
+        clauses.append("w.starts_at < ?")
+        params.append(filters.end[:16])
+    if filters.place is not None:
+        clauses.append(
+            "(exists (select 1 from walk_places wp where wp.walk_id = w.id and wp.place_id = ?)"
+            " or exists (select 1 from audits a where a.walk_id = w.id and a.place_id = ?))"
+        )
+        params.extend([filters.place, filters.place])
+    if filters.walk:
+        clauses.append("w.id = ?")
+        params.append(filters.walk)
+    where = (" where " + " and ".join(clauses)) if clauses else ""
+    rows = list(
+        db.query(
+            "select w.id, w.title, w.starts_at, w.state, w.public, r.geojson from walks w"
+            " left join routes r on r.walk_id = w.id" + where + " order by w.starts_at, w.id",
+            params,
+        )
+    )
+    for row in rows:
+        row["route"] = json.loads(row.pop("geojson")) if row["geojson"] else None
+    return rows

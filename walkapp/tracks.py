@@ -1,0 +1,179 @@
+"""The walked track: what the phone records when a walker switches on "Spela in rutten".
+
+The phone keeps a point every ~10 m or ~15 s with an accuracy of at most 30 m, drops jumps that
+imply walking faster than ~3 m/s and never joins the two ends of a gap (screen off, no fix) by a
+line (static/js/track_filter.js applies RULES, handed to it from here). The server stores the
+points of each chunk once, and splits a walker's points into parts wherever a gap or an
+impossible jump lies between two of them. A track is a person's movement: coordinators only,
+never public, deleted by the retention command. No Flask, no SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import numpy as np
+import sqlite_utils
+from flask_babel import lazy_gettext as _l
+from pyproj import Transformer
+
+from .db import tracks as tracks_db
+from .db import transaction
+from .observations import CLOCK_SKEW, parse_uuid
+from .places import METRIC_CRS
+
+RULES = {
+    "min_distance_m": 10.0,  # a new point after walking this far …
+    "max_interval_s": 15.0,  # … or after this long standing still
+    "max_accuracy_m": 30.0,  # poorer fixes are not kept
+    "max_speed_m_s": 3.0,  # a jump implying a faster pace is a GPS error
+    "gap_s": 45.0,  # no point for this long: the track has a gap here
+    "chunk_points": 20,  # the phone sends this many points at a time (or on leaving the screen)
+}
+MAX_POINTS_PER_CHUNK = 500
+
+_TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+
+
+class Invalid(Exception):
+    """Field-level errors: {field: message}."""
+
+    def __init__(self, errors: dict):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _number(raw, low: float, high: float) -> float | None:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    value = float(raw)
+    if not np.isfinite(value) or not low <= value <= high:
+        return None
+    return value
+
+
+def _instant(raw, now: datetime) -> str | None:
+    if not isinstance(raw, str) or len(raw) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.year < 2000:
+        return None
+    moment = moment.astimezone(UTC)
+    if moment > now + CLOCK_SKEW:
+        return None
+    return moment.isoformat(timespec="milliseconds")
+
+
+def check_point(raw, field: str, now: datetime, errors: dict) -> dict | None:
+    if not isinstance(raw, dict):
+        errors[field] = _l("En punkt ska vara ett objekt med lon, lat, accuracy_m och t.")
+        return None
+    lon = _number(raw.get("lon"), -180, 180)
+    lat = _number(raw.get("lat"), -90, 90)
+    accuracy = raw.get("accuracy_m")
+    accuracy = None if accuracy is None else _number(accuracy, 0, 100_000)
+    t = _instant(raw.get("t"), now)
+    if lon is None:
+        errors[f"{field}.lon"] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
+    if lat is None:
+        errors[f"{field}.lat"] = _l("Latitud saknas eller är ogiltig (−90 till 90).")
+    if raw.get("accuracy_m") is not None and accuracy is None:
+        errors[f"{field}.accuracy_m"] = _l("Noggrannheten ska vara ett antal meter.")
+    if t is None:
+        errors[f"{field}.t"] = _l(
+            "Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden."
+        )
+    if lon is None or lat is None or t is None or f"{field}.accuracy_m" in errors:
+        return None
+    return {
+        "lon": round(lon, 7),
+        "lat": round(lat, 7),
+        "accuracy_m": None if accuracy is None else round(accuracy, 1),
+        "t": t,
+    }
+
+
+def check_chunk(payload, now: datetime | None = None) -> dict:
+    """A chunk of track points: {"id": uuid, "points": [...]}; raises Invalid naming each field."""
+    now = now or datetime.now(UTC)
+    if not isinstance(payload, dict):
+        raise Invalid({"_": _l("Skicka spåret som ett JSON-objekt.")})
+    errors: dict = {}
+    chunk_id = parse_uuid(payload.get("id"))
+    if chunk_id is None:
+        errors["id"] = _l("id ska vara ett UUID som telefonen har skapat.")
+    raw_points = payload.get("points")
+    points = []
+    if not isinstance(raw_points, list) or not raw_points:
+        errors["points"] = _l("points ska vara en lista med minst en punkt.")
+    elif len(raw_points) > MAX_POINTS_PER_CHUNK:
+        errors["points"] = _l("Högst %(n)s punkter i en del.", n=MAX_POINTS_PER_CHUNK)
+    else:
+        for index, raw in enumerate(raw_points):
+            point = check_point(raw, f"points[{index}]", now, errors)
+            if point is not None:
+                points.append(point)
+    if errors:
+        raise Invalid(errors)
+    return {"id": chunk_id, "points": sorted(points, key=lambda p: p["t"])}
+
+
+def _seconds(a: str, b: str) -> float:
+    return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds()
+
+
+def parts(points: list[dict], rules: dict = RULES) -> list[list[dict]]:
+    """One walker's points in time order, split wherever they must not be joined by a line:
+    a gap of more than `gap_s` without a point, or a jump implying more than `max_speed_m_s`.
+    A part of a single point is kept (it is where the walker was), drawn as a dot."""
+    if not points:
+        return []
+    x, y = _TO_METRIC.transform([p["lon"] for p in points], [p["lat"] for p in points])
+    distance = np.hypot(np.diff(x), np.diff(y)) if len(points) > 1 else np.zeros(0)
+    result = [[points[0]]]
+    for i in range(1, len(points)):
+        seconds = _seconds(points[i - 1]["t"], points[i]["t"])
+        too_fast = distance[i - 1] > rules["max_speed_m_s"] * max(seconds, 1.0)
+        if seconds > rules["gap_s"] or too_fast:
+            result.append([points[i]])
+        else:
+            result[-1].append(points[i])
+    return result
+
+
+def by_walker(rows: Iterable[dict]) -> dict[str | None, list[dict]]:
+    """Point rows (ordered by walker, then time) grouped per walker."""
+    grouped: dict[str | None, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["walker_id"], []).append(row)
+    return grouped
+
+
+def multi_line(track_parts: list[list[dict]]) -> dict | None:
+    """A MultiLineString of the parts (a one-point part repeats its point: a valid line of zero
+    length, shown as a dot), or None without points."""
+    lines = []
+    for part in track_parts:
+        coordinates = [[round(p["lon"], 6), round(p["lat"], 6)] for p in part]
+        if len(coordinates) == 1:
+            coordinates = coordinates * 2
+        lines.append(coordinates)
+    return {"type": "MultiLineString", "coordinates": lines} if lines else None
+
+
+class Conflict(Exception):
+    """The chunk id is taken by another walk."""
+
+
+def record(db: sqlite_utils.Database, walk_id: str, walker_id: str | None, chunk: dict) -> tuple[bool, dict]:
+    """Store a checked chunk once. Returns (created now?, reply)."""
+    with transaction(db):
+        created = tracks_db.insert_chunk(db, chunk["id"], walk_id, walker_id, chunk["points"])
+        stored = tracks_db.get_chunk(db, chunk["id"])
+    if stored["walk_id"] != walk_id:
+        raise Conflict("chunk id belongs to another walk")
+    return created, {"id": stored["id"], "walk_id": walk_id, "points": stored["points"]}

@@ -1,0 +1,97 @@
+"""Safety audits: the phone posts the nine scores (`POST /api/walks/<walk_id>/audits`, idempotent
+by id; 400 naming an unknown parameter or a score outside 0–3), coordinators read them per stop
+(walk page, protocol: audits/_table.html) and per place over time (meeting view:
+audits/_place.html), and tools get `/export/audits.geojson` with flat scores."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask_babel import gettext as _
+
+from .. import audits, routes
+from ..access import COORDINATOR, WALKER, rate_limit_key, requires
+from ..audits import PARAMETERS
+from ..db import audits as audits_db
+from ..db import get_db
+from ..db import routes as routes_db
+from ..db import walks as walks_db
+from ..exports.geojson import stream_feature_collection
+from ..extensions import csrf, limiter
+from ..places_index import current_index
+from .shared import (
+    GEOJSON,
+    download_name,
+    filters_or_400,
+    json_body,
+    refuse,
+    streamed_rows,
+    walker_id,
+    walker_write_limit,
+)
+
+bp = Blueprint("audits", __name__)
+api = Blueprint("audits_api", __name__, url_prefix="/api")
+csrf.exempt(api)
+
+
+def audit_texts() -> dict:
+    """The parameters with their level texts, in the page's language, for the phone's sheet."""
+    return {
+        key: {"label": str(label), "levels": [str(level) for level in levels]}
+        for key, (label, levels) in PARAMETERS.items()
+    }
+
+
+@api.post("/walks/<walk_id>/audits")
+@requires(WALKER)
+@limiter.limit(walker_write_limit, key_func=rate_limit_key)
+def add_audit(walk_id: str):
+    try:
+        clean = audits.check_audit(json_body())
+    except audits.Invalid as invalid:
+        return refuse(400, invalid.errors)
+    db = get_db()
+    if walks_db.get_walk(db, walk_id) is None:
+        return refuse(404, message=_("Vandringen finns inte."))
+    index = current_index(db, float(current_app.config["WALKAPP_NEAR_DISTANCE_M"]))
+    route = routes_db.get_route(db, walk_id)
+    try:
+        created, stored = audits.record(db, index, walk_id, walker_id(), route, clean)
+    except audits.Conflict:
+        return refuse(409, {"id": _("Det id:t används redan av en annan vandring.")})
+    return jsonify(stored), 201 if created else 200
+
+
+@bp.app_template_global()
+def walk_audits(walk_id: str) -> dict:
+    """For audits/_table.html: the walk's audits per stop, and the parameters' labels."""
+    db = get_db()
+    stops = routes.stops_of(routes_db.get_route(db, walk_id))
+    rows = audits_db.for_walk(db, walk_id)
+    return {"parameters": PARAMETERS, "stops": audits.by_stop(rows, stops), "count": len(rows)}
+
+
+@bp.app_template_global()
+def place_audits(place_id: int) -> dict:
+    """For audits/_place.html: the place's audits per walk over time."""
+    rows = audits_db.for_place(get_db(), place_id)
+    return {"parameters": PARAMETERS, "walks": audits.over_time(rows), "count": len(rows)}
+
+
+@bp.get("/export/audits.geojson")
+@requires(COORDINATOR)
+def audits_geojson():
+    filters = filters_or_400()
+    app = current_app._get_current_object()
+
+    def features(db):
+        for row in audits_db.iter_filtered(db, filters):
+            yield audits.audit_feature(row)
+
+    return current_app.response_class(
+        stream_feature_collection(streamed_rows(app, features)),
+        mimetype=GEOJSON,
+        headers={
+            "Content-Disposition": f'attachment; filename="{download_name("bedomningar", "geojson")}"'
+        },
+    )

@@ -1,0 +1,173 @@
+"""The planned route: drawn on the walk form (routes/_form_map.html), shown on the capture map,
+the walk page and protocol (routes/_map.html), public for a public walk; `/export/routes.geojson`
+gives per walk the planned route and the walked track (coordinators and read-only tokens)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+
+from .. import routes, tracks
+from ..access import COORDINATOR, PUBLIC, WALKER, requires
+from ..db import audits as audits_db
+from ..db import get_db
+from ..db import measures as measures_db
+from ..db import routes as routes_db
+from ..db import tracks as tracks_db
+from ..db import walks as walks_db
+from ..exports.geojson import stream_feature_collection
+from ..routes import InvalidRoute, check_route
+from .shared import GEOJSON, download_name, filters_or_400, streamed_rows
+
+bp = Blueprint("routes", __name__)
+api = Blueprint("routes_api", __name__, url_prefix="/api")
+
+EMPTY = {"type": "FeatureCollection", "features": []}
+
+
+def route_from_form() -> tuple[dict | None, str | None]:
+    """The route drawn on the walk form (the hidden `route` field): (route or None, error)."""
+    try:
+        return check_route(request.form.get("route", "")), None
+    except InvalidRoute as invalid:
+        return None, str(invalid)
+
+
+@bp.app_template_global()
+def walk_route_json(walk_id: str | None) -> str:
+    """The stored route as JSON text for the drawing map of the walk form."""
+    route = routes_db.get_route(get_db(), walk_id) if walk_id else None
+    return json.dumps(route or EMPTY, separators=(",", ":"))
+
+
+def _walk_or_404(walk_id: str) -> dict:
+    walk = walks_db.get_walk(get_db(), walk_id)
+    if walk is None:
+        abort(404)
+    return walk
+
+
+@api.get("/walks/<walk_id>/route")
+@requires(WALKER)
+def walker_route(walk_id: str):
+    """The planned route and stops for the capture map (cached by the service worker)."""
+    _walk_or_404(walk_id)
+    response = jsonify(routes_db.get_route(get_db(), walk_id) or EMPTY)
+    response.mimetype = GEOJSON
+    return response
+
+
+def track_collection(db, walk_id: str) -> list[dict]:
+    """One MultiLineString feature per walker who recorded, its parts split at gaps."""
+    features = []
+    for number, (_walker, points) in enumerate(
+        tracks.by_walker(tracks_db.points_for_walk(db, walk_id)).items(), start=1
+    ):
+        geometry = tracks.multi_line(tracks.parts(points))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "kind": "track",
+                    "track": number,
+                    "points": len(points),
+                    "start": points[0]["t"],
+                    "end": points[-1]["t"],
+                },
+            }
+        )
+    return features
+
+
+@bp.get("/walks/<walk_id>/route.json")
+@requires(COORDINATOR)
+def walk_map_data(walk_id: str):
+    """The walk page's and protocol's map: planned route, stops, walked tracks, audits and
+    findings (coordinators only: tracks are a person's movement)."""
+    _walk_or_404(walk_id)
+    db = get_db()
+    route = routes_db.get_route(db, walk_id) or EMPTY
+    audits = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+            "properties": {"kind": "audit", "stop": row["stop"], "recorded_at": row["recorded_at"]},
+        }
+        for row in audits_db.for_walk(db, walk_id)
+    ]
+    findings = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [line["lon"], line["lat"]]},
+            "properties": {
+                "kind": "finding",
+                "rating": line["rating"],
+                "category": line["category"],
+                "url": url_for("measures.triage", observation_id=line["id"]),
+            },
+        }
+        for line in measures_db.lines_for_walk(db, walk_id)
+    ]
+    return jsonify(
+        {
+            "type": "FeatureCollection",
+            "features": route["features"] + track_collection(db, walk_id) + audits + findings,
+        }
+    )
+
+
+@bp.get("/public/walks/<walk_id>/route.geojson")
+@requires(PUBLIC)
+def public_route(walk_id: str):
+    """The planned route of a walk the coordinator made public; never a walked track."""
+    walk = walks_db.get_walk(get_db(), walk_id)
+    route = routes_db.get_route(get_db(), walk_id) if walk and walk["public"] else None
+    if route is None:
+        abort(404)
+    response = jsonify(route)
+    response.mimetype = GEOJSON
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def route_features(db, walk: dict) -> list[dict]:
+    """Export features of one walk: its planned route and the walked
+    track of each walker who recorded (MultiLineString, one part per stretch between gaps)."""
+    about = {"walk_id": walk["id"], "walk_title": walk["title"], "starts_at": walk["starts_at"]}
+    features = []
+    line = routes.line_of(walk["route"])
+    if line:
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"{walk['id']}:route",
+                "geometry": {"type": "MultiLineString", "coordinates": [line]},
+                "properties": {**about, "kind": "route"},
+            }
+        )
+    for feature in track_collection(db, walk["id"]):
+        feature["id"] = f"{walk['id']}:track:{feature['properties']['track']}"
+        feature["properties"] = {**about, **feature["properties"]}
+        features.append(feature)
+    return features
+
+
+@bp.get("/export/routes.geojson")
+@requires(COORDINATOR)
+def routes_geojson():
+    filters = filters_or_400()
+    app = current_app._get_current_object()
+
+    def features(db):
+        for walk in routes_db.walks_filtered(db, filters):
+            yield from route_features(db, walk)
+
+    return current_app.response_class(
+        stream_feature_collection(streamed_rows(app, features)),
+        mimetype=GEOJSON,
+        headers={
+            "Content-Disposition": f'attachment; filename="{download_name("rutter", "geojson")}"'
+        },
+    )
