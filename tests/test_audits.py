@@ -1,0 +1,142 @@
+"""Safety audits: nine parameters 0–3, stored once per id, refused naming an unknown parameter or
+a score outside 0–3, per stop on the walk page and protocol, over time in the meeting view,
+/export/audits.geojson with flat scores."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.route_helpers import KUNGSTRADGARDEN, ROUTE, audit, join
+from walkapp.audits import PARAMETERS
+from walkapp.db import transaction
+from walkapp.db import routes as routes_db
+from walkapp.db import walks as walks_db
+from walkapp.routes import check_route
+
+
+@pytest.fixture
+def walk(db):
+    walk = walks_db.create_walk(db, title="Bedömning", starts_at="2026-11-24T18:00", state="ongoing")
+    with transaction(db):
+        routes_db.save_route(db, walk["id"], check_route(ROUTE), None)
+    return walk
+
+
+def post(client, walk, headers, body):
+    return client.post(f"/api/walks/{walk['id']}/audits", json=body, headers=headers)
+
+
+def test_the_nine_parameters_have_four_explained_levels():
+    assert list(PARAMETERS) == [
+        "lighting",
+        "openness",
+        "visibility",
+        "people",
+        "security",
+        "walk_path",
+        "public_transport",
+        "gender_usage",
+        "feeling",
+    ]
+    assert all(len(levels) == 4 for _label, levels in PARAMETERS.values())
+
+
+def test_an_audit_is_stored_once_with_its_place_and_stop(client, db, walk):
+    headers = join(client, walk)
+    body = audit(note="Mörkt under bron")
+    first = post(client, walk, headers, body)
+    again = post(client, walk, headers, body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json == again.json
+    assert first.json["stop"] == 1 and first.json["relation"] == "inside"
+    assert first.json["scores"] == {"lighting": 1, "openness": 2, "feeling": 0}
+    row = db.execute("select lighting, visibility, note, walker_id from audits").fetchone()
+    assert row[0] == 1 and row[1] is None and row[2] == "Mörkt under bron" and row[3]
+    assert db.execute("select count(*) from audits").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    "scores, field",
+    [
+        ({"lighting": 4}, "scores.lighting"),
+        ({"lighting": -1}, "scores.lighting"),
+        ({"lighting": 1.5}, "scores.lighting"),
+        ({"lighting": True}, "scores.lighting"),
+        ({"lighting": "2"}, "scores.lighting"),
+        ({"darkness": 2}, "scores.darkness"),
+        ({}, "scores"),
+        ([], "scores"),
+        ({"lighting": None}, "scores"),
+    ],
+)
+def test_refusals_name_the_parameter(client, db, walk, scores, field):
+    response = post(client, walk, join(client, walk), audit(scores=scores))
+    assert response.status_code == 400
+    assert field in response.json["errors"]
+    if field != "scores":
+        assert field.split(".")[1] in response.json["errors"][field]
+    assert db.execute("select count(*) from audits").fetchone()[0] == 0
+
+
+def test_other_fields_are_checked_too(client, walk):
+    response = post(
+        client, walk, join(client, walk), audit(id="x", lon=500, recorded_at="igår", note=5)
+    )
+    assert response.status_code == 400
+    assert set(response.json["errors"]) == {"id", "lon", "recorded_at", "note"}
+
+
+def test_an_audit_id_of_another_walk_is_a_conflict(client, db, walk):
+    other = walks_db.create_walk(db, title="Annan", starts_at="2026-11-24T18:00")
+    body = audit()
+    assert post(client, walk, join(client, walk), body).status_code == 201
+    assert post(client, other, join(client, other), body).status_code == 409
+
+
+def test_walk_page_and_protocol_show_scores_per_stop(staff, db, walk):
+    walker = staff.application.test_client()
+    headers = join(walker, walk)
+    post(walker, walk, headers, audit(scores={"lighting": 1, "feeling": 2}))
+    post(walker, walk, headers, audit(scores={"lighting": 2, "feeling": 3}))
+    lon, lat = KUNGSTRADGARDEN
+    post(walker, walk, headers, audit(lon=lon, lat=lat, scores={"lighting": 3}))
+    post(walker, walk, headers, audit(lon=18.05, lat=59.34, scores={"people": 0}))
+    for path in (f"/walks/{walk['id']}", f"/walks/{walk['id']}/protocol"):
+        page = staff.get(path).get_data(as_text=True)
+        assert "Trygghetsbedömning per stopp (4)" in page
+        assert "1. Plattan" in page and "2. Stopp 2" in page and "Utanför stoppen" in page
+        assert ">1.5</td>" in page  # lighting at Plattan: (1 + 2) / 2
+        assert ">2.5</td>" in page  # feeling at Plattan
+
+
+def test_meeting_view_compares_the_latest_walk_with_the_earlier(staff, db):
+    walker = staff.application.test_client()
+    means = []
+    for day, lighting in (("2025-11-20T18:00", 0), ("2026-11-24T18:00", 2)):
+        walk = walks_db.create_walk(db, title=f"Vandring {day[:4]}", starts_at=day, state="ongoing")
+        post(walker, walk, join(walker, walk), audit(scores={"lighting": lighting, "feeling": 1}))
+        means.append(lighting)
+    place_id = db.execute("select place_id from audits limit 1").fetchone()[0]
+    page = staff.get(f"/places/{place_id}").get_data(as_text=True)
+    assert "Trygghetsbedömning över tid" in page
+    assert "2025-11-20" in page and "2026-11-24" in page and "(senaste)" in page
+    assert "+2.0" in page and "+0.0" in page
+
+
+def test_audits_export_has_flat_scores_and_the_findings_filters(staff, db, walk):
+    walker = staff.application.test_client()
+    post(walker, walk, join(walker, walk), audit(scores={"lighting": 0, "walk_path": 3}))
+    response = staff.get("/export/audits.geojson")
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    [feature] = response.json["features"]
+    properties = feature["properties"]
+    assert feature["geometry"]["type"] == "Point"
+    assert properties["lighting"] == 0 and properties["walk_path"] == 3
+    assert properties["openness"] is None and properties["stop"] == 1
+    assert properties["recorded_at"].endswith("+00:00")
+    assert all(not isinstance(value, dict | list) for value in properties.values())
+    assert staff.get(f"/export/audits.geojson?walk={walk['id']}").json["features"]
+    assert staff.get("/export/audits.geojson?place=999").json["features"] == []
+    assert staff.get("/export/audits.geojson?to=2020-01-01").json["features"] == []
+    assert staff.get("/export/audits.geojson?place=x").status_code == 400
+    assert staff.application.test_client().get("/export/audits.geojson").status_code == 401
