@@ -140,3 +140,21 @@ def test_audits_export_has_flat_scores_and_the_findings_filters(staff, db, walk)
     assert staff.get("/export/audits.geojson?to=2020-01-01").json["features"] == []
     assert staff.get("/export/audits.geojson?place=x").status_code == 400
     assert staff.application.test_client().get("/export/audits.geojson").status_code == 401
+
+
+def test_follow_up_maps_carry_route_track_and_audit_layers(staff, db, walk):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.route_helpers import chunk, walk_points
+
+    walker = staff.application.test_client()
+    headers = join(walker, walk)
+    post(walker, walk, headers, audit(scores={"lighting": 0}))
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    walker.post(f"/api/walks/{walk['id']}/track", json=chunk(walk_points(3, start)), headers=headers)
+    walk_map = staff.get(f"/maps/walk/{walk['id']}").get_data(as_text=True)
+    assert "#1d4ed8" in walk_map and "#d9480f" in walk_map  # planned route and walked track
+    assert "Belysning: 0" in walk_map and "1. Plattan" in walk_map
+    overview = staff.get("/maps/overview").get_data(as_text=True)
+    assert "#1d4ed8" in overview and "Belysning: 0" in overview
+    assert "#d9480f" not in overview  # tracks only on one walk's map

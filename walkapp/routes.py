@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 
+import folium
 from flask_babel import lazy_gettext as _l
 
 from .places import metres_between
@@ -147,3 +148,37 @@ def nearest_stop(route: dict | None, lon: float, lat: float) -> int | None:
     distances = metres_between((lon, lat), [(s["lon"], s["lat"]) for s in stops])
     best = int(distances.argmin())
     return stops[best]["number"] if distances[best] <= STOP_RADIUS_M else None
+
+
+ROUTE_COLOUR = "#1d4ed8"
+TRACK_COLOUR = "#d9480f"
+
+
+def map_layer(features: list[dict], name: str = "Rutter") -> folium.FeatureGroup:
+    """Planned routes (dashed), stops (numbered) and walked tracks (solid, parts never joined) as
+    one layer of a follow-up map."""
+    group = folium.FeatureGroup(name=name)
+    lines = [f for f in features if f["geometry"]["type"] in ("LineString", "MultiLineString")]
+    if lines:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": lines},
+            style_function=lambda f: {
+                "color": TRACK_COLOUR if f["properties"].get("kind") == "track" else ROUTE_COLOUR,
+                "weight": 4,
+                "dashArray": None if f["properties"].get("kind") == "track" else "8 6",
+            },
+        ).add_to(group)
+    for feature in features:
+        if feature["geometry"]["type"] == "Point" and feature["properties"].get("kind") == "stop":
+            lon, lat = feature["geometry"]["coordinates"]
+            folium.CircleMarker(
+                [lat, lon],
+                radius=9,
+                color="#ffffff",
+                weight=2,
+                fill=True,
+                fill_color=ROUTE_COLOUR,
+                fill_opacity=1,
+                tooltip=f"{feature['properties']['number']}. {feature['properties']['name']}",
+            ).add_to(group)
+    return group

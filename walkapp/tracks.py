@@ -177,3 +177,25 @@ def record(db: sqlite_utils.Database, walk_id: str, walker_id: str | None, chunk
     if stored["walk_id"] != walk_id:
         raise Conflict("chunk id belongs to another walk")
     return created, {"id": stored["id"], "walk_id": walk_id, "points": stored["points"]}
+
+
+def track_features(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
+    """One MultiLineString feature per walker who recorded on a walk, split into parts at gaps.
+    Walkers are numbered, never named: a track is shown to coordinators only."""
+    features = []
+    grouped = by_walker(tracks_db.points_for_walk(db, walk_id))
+    for number, points in enumerate(grouped.values(), start=1):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": multi_line(parts(points)),
+                "properties": {
+                    "kind": "track",
+                    "track": number,
+                    "points": len(points),
+                    "start": points[0]["t"],
+                    "end": points[-1]["t"],
+                },
+            }
+        )
+    return features

@@ -10,13 +10,15 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
 
-from .. import clock, maps, settings
+from .. import audits, clock, maps, routes, settings, tracks
 from ..access import COORDINATOR, PUBLIC, requires
+from ..db import audits as audits_db
 from ..db import exports as exports_db
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
 from ..db import public as public_db
+from ..db import routes as routes_db
 from ..db import walks as walks_db
 from ..inputs import parse_id
 from ..security import content_security_policy, csp_nonce, tile_origin
@@ -73,11 +75,26 @@ def _map(rows, places, title: str, back: tuple[str, str], open_counts=None):
     )
 
 
+def _route_layers(fmap, db, filters, with_tracks: bool) -> None:
+    """The planned routes and stops (with the walked tracks on one walk's map) and the audits."""
+    features = []
+    for found in routes_db.walks_filtered(db, filters):
+        features += (found["route"] or {}).get("features", [])
+        if with_tracks:
+            features += tracks.track_features(db, found["id"])
+    if features:
+        routes.map_layer(features).add_to(fmap)
+    rows = list(audits_db.iter_filtered(db, filters))
+    if rows:
+        audits.map_layer(rows).add_to(fmap)
+
+
 @bp.get("/overview")
 @requires(COORDINATOR)
 def overview():
     db = get_db()
     rows = exports_db.iter_filtered(db, filters_or_400())
+    filters = filters_or_400()
     fmap = _map(
         rows,
         places_db.list_places(db),
@@ -85,6 +102,7 @@ def overview():
         (url_for("places.index"), "Platser"),
         open_counts=measures_db.open_counts_by_place(db),
     )
+    _route_layers(fmap, db, filters, with_tracks=False)
     return _page(fmap, "oversikt")
 
 
@@ -99,7 +117,9 @@ def walk(walk_id: str):
     places = [p for p in places_db.list_places(db) if p["id"] in place_ids]
     rows = exports_db.iter_filtered(db, filters_or_400(walks=[walk_id]))
     back = (url_for("walks.show", walk_id=walk_id), "Vandringen")
-    return _page(_map(rows, places, found["title"], back), f"vandring-{found['code']}")
+    fmap = _map(rows, places, found["title"], back)
+    _route_layers(fmap, db, filters_or_400(walks=[walk_id]), with_tracks=True)
+    return _page(fmap, f"vandring-{found['code']}")
 
 
 @bp.get("/place/<int:place_id>")

@@ -14,7 +14,6 @@ from ..db import audits as audits_db
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import routes as routes_db
-from ..db import tracks as tracks_db
 from ..db import walks as walks_db
 from ..exports.geojson import stream_feature_collection
 from ..routes import InvalidRoute, check_route
@@ -58,29 +57,6 @@ def walker_route(walk_id: str):
     return response
 
 
-def track_collection(db, walk_id: str) -> list[dict]:
-    """One MultiLineString feature per walker who recorded, its parts split at gaps."""
-    features = []
-    for number, (_walker, points) in enumerate(
-        tracks.by_walker(tracks_db.points_for_walk(db, walk_id)).items(), start=1
-    ):
-        geometry = tracks.multi_line(tracks.parts(points))
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {
-                    "kind": "track",
-                    "track": number,
-                    "points": len(points),
-                    "start": points[0]["t"],
-                    "end": points[-1]["t"],
-                },
-            }
-        )
-    return features
-
-
 @bp.get("/walks/<walk_id>/route.json")
 @requires(COORDINATOR)
 def walk_map_data(walk_id: str):
@@ -113,7 +89,7 @@ def walk_map_data(walk_id: str):
     return jsonify(
         {
             "type": "FeatureCollection",
-            "features": route["features"] + track_collection(db, walk_id) + audits + findings,
+            "features": route["features"] + tracks.track_features(db, walk_id) + audits + findings,
         }
     )
 
@@ -147,7 +123,7 @@ def route_features(db, walk: dict) -> list[dict]:
                 "properties": {**about, "kind": "route"},
             }
         )
-    for feature in track_collection(db, walk["id"]):
+    for feature in tracks.track_features(db, walk["id"]):
         feature["id"] = f"{walk['id']}:track:{feature['properties']['track']}"
         feature["properties"] = {**about, **feature["properties"]}
         features.append(feature)
