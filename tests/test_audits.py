@@ -8,15 +8,17 @@ import pytest
 
 from tests.route_helpers import KUNGSTRADGARDEN, ROUTE, audit, join
 from walkapp.audits import PARAMETERS
-from walkapp.db import transaction
 from walkapp.db import routes as routes_db
+from walkapp.db import transaction
 from walkapp.db import walks as walks_db
 from walkapp.routes import check_route
 
 
 @pytest.fixture
 def walk(db):
-    walk = walks_db.create_walk(db, title="Bedömning", starts_at="2026-11-24T18:00", state="ongoing")
+    walk = walks_db.create_walk(
+        db, title="Bedömning", starts_at="2026-11-24T18:00", state="ongoing"
+    )
     with transaction(db):
         routes_db.save_route(db, walk["id"], check_route(ROUTE), None)
     return walk
@@ -151,7 +153,9 @@ def test_follow_up_maps_carry_route_track_and_audit_layers(staff, db, walk):
     headers = join(walker, walk)
     post(walker, walk, headers, audit(scores={"lighting": 0}))
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
-    walker.post(f"/api/walks/{walk['id']}/track", json=chunk(walk_points(3, start)), headers=headers)
+    walker.post(
+        f"/api/walks/{walk['id']}/track", json=chunk(walk_points(3, start)), headers=headers
+    )
     walk_map = staff.get(f"/maps/walk/{walk['id']}").get_data(as_text=True)
     assert "#1d4ed8" in walk_map and "#d9480f" in walk_map  # planned route and walked track
     assert "Belysning: 0" in walk_map and "1. Plattan" in walk_map

@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import make_app
 from tests.route_helpers import ROUTE, chunk, join, walk_points
-from walkapp.db import transaction
 from walkapp.db import routes as routes_db
+from walkapp.db import transaction
 from walkapp.db import walks as walks_db
 from walkapp.routes import InvalidRoute, check_route, nearest_stop, stops_of
 
@@ -146,9 +146,12 @@ def test_routes_export_has_planned_route_and_track_parts_split_at_gaps(tmp_path,
     before_gap = walk_points(5, start)
     after_gap = walk_points(4, start + _minutes(5), start_lon=18.0670)  # 5 minutes later
     for points in (before_gap, after_gap):
-        assert walker.post(
-            f"/api/walks/{walk['id']}/track", json=chunk(points), headers=headers
-        ).status_code == 201
+        assert (
+            walker.post(
+                f"/api/walks/{walk['id']}/track", json=chunk(points), headers=headers
+            ).status_code
+            == 201
+        )
     response = staff.get("/export/routes.geojson")
     assert response.status_code == 200 and response.mimetype == "application/geo+json"
     features = {f["properties"]["kind"]: f for f in response.json["features"]}

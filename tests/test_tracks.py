@@ -151,3 +151,16 @@ def test_retention_deletes_tracks_of_old_walks_only(app, db, client):
     remaining = db.execute("select distinct walk_id from track_points").fetchall()
     assert remaining == [(recent["id"],)]
     assert db.execute("select count(*) from track_chunks").fetchone()[0] == 1
+
+
+def test_parts_split_where_the_phone_marked_a_gap():
+    points = _points((0, 0), (10, 13), (20, 26), (30, 39))
+    points[2]["gap"] = True  # the screen was off for a moment
+    assert [len(p) for p in tracks.parts(points)] == [2, 2]
+
+
+def test_a_gap_mark_must_be_a_boolean(client, walk):
+    points = walk_points(2, NOW - timedelta(minutes=1))
+    points[1]["gap"] = "yes"
+    response = post(client, walk, join(client, walk), chunk(points))
+    assert response.status_code == 400 and "points[1].gap" in response.json["errors"]

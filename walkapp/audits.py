@@ -297,7 +297,8 @@ def map_layer(rows: list[dict], name: str = "Trygghetsbedömningar") -> folium.F
     group = folium.FeatureGroup(name=name)
     for row in rows:
         scores = ", ".join(
-            f"{label}: {row[key]}" for key, (label, _levels) in PARAMETERS.items()
+            f"{label}: {row[key]}"
+            for key, (label, _levels) in PARAMETERS.items()
             if row[key] is not None
         )
         folium.RegularPolygonMarker(

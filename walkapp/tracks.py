@@ -87,6 +87,9 @@ def check_point(raw, field: str, now: datetime, errors: dict) -> dict | None:
         errors[f"{field}.t"] = _l(
             "Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden."
         )
+    gap = raw.get("gap", False)
+    if not isinstance(gap, bool):
+        errors[f"{field}.gap"] = _l("gap ska vara true eller false.")
     if lon is None or lat is None or t is None or f"{field}.accuracy_m" in errors:
         return None
     return {
@@ -94,11 +97,13 @@ def check_point(raw, field: str, now: datetime, errors: dict) -> dict | None:
         "lat": round(lat, 7),
         "accuracy_m": None if accuracy is None else round(accuracy, 1),
         "t": t,
+        "gap": gap is True,
     }
 
 
 def check_chunk(payload, now: datetime | None = None) -> dict:
-    """A chunk of track points: {"id": uuid, "points": [...]}; raises Invalid naming each field."""
+    """A chunk of track points: {"id": uuid, "points": [{lon, lat, accuracy_m, t, gap?}]}, where
+    `gap: true` marks the first point after a gap; raises Invalid naming each bad field."""
     now = now or datetime.now(UTC)
     if not isinstance(payload, dict):
         raise Invalid({"_": _l("Skicka spåret som ett JSON-objekt.")})
@@ -128,7 +133,8 @@ def _seconds(a: str, b: str) -> float:
 
 def parts(points: list[dict], rules: dict = RULES) -> list[list[dict]]:
     """One walker's points in time order, split wherever they must not be joined by a line:
-    a gap of more than `gap_s` without a point, or a jump implying more than `max_speed_m_s`.
+    a point the phone marked `gap` (the screen was off, recording paused), a gap of more than
+    `gap_s` without a point, or a jump implying more than `max_speed_m_s`.
     A part of a single point is kept (it is where the walker was), drawn as a dot."""
     if not points:
         return []
@@ -138,7 +144,7 @@ def parts(points: list[dict], rules: dict = RULES) -> list[list[dict]]:
     for i in range(1, len(points)):
         seconds = _seconds(points[i - 1]["t"], points[i]["t"])
         too_fast = distance[i - 1] > rules["max_speed_m_s"] * max(seconds, 1.0)
-        if seconds > rules["gap_s"] or too_fast:
+        if points[i].get("gap") or seconds > rules["gap_s"] or too_fast:
             result.append([points[i]])
         else:
             result[-1].append(points[i])
@@ -169,7 +175,9 @@ class Conflict(Exception):
     """The chunk id is taken by another walk."""
 
 
-def record(db: sqlite_utils.Database, walk_id: str, walker_id: str | None, chunk: dict) -> tuple[bool, dict]:
+def record(
+    db: sqlite_utils.Database, walk_id: str, walker_id: str | None, chunk: dict
+) -> tuple[bool, dict]:
     """Store a checked chunk once. Returns (created now?, reply)."""
     with transaction(db):
         created = tracks_db.insert_chunk(db, chunk["id"], walk_id, walker_id, chunk["points"])

@@ -22,10 +22,12 @@ def insert_chunk(
     if cursor.rowcount == 0:
         return False
     db.conn.executemany(
-        "insert into track_points (chunk_id, seq, walk_id, walker_id, t, lon, lat, accuracy_m)"
-        " values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into track_points"
+        " (chunk_id, seq, walk_id, walker_id, t, lon, lat, accuracy_m, gap)"
+        " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (chunk_id, seq, walk_id, walker_id, p["t"], p["lon"], p["lat"], p["accuracy_m"])
+            + (int(p["gap"]),)
             for seq, p in enumerate(points)
         ],
     )
@@ -41,7 +43,7 @@ def points_for_walk(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
     """Every walker's points of a walk, per walker in time order."""
     return list(
         db.query(
-            "select walker_id, t, lon, lat, accuracy_m from track_points where walk_id = ?"
+            "select walker_id, t, lon, lat, accuracy_m, gap from track_points where walk_id = ?"
             " order by walker_id, t, chunk_id, seq",
             [walk_id],
         )

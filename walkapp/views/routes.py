@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 
 from .. import routes, tracks
 from ..access import COORDINATOR, PUBLIC, WALKER, requires
@@ -17,6 +18,7 @@ from ..db import routes as routes_db
 from ..db import walks as walks_db
 from ..exports.geojson import stream_feature_collection
 from ..routes import InvalidRoute, check_route
+from .audits import audit_texts
 from .shared import GEOJSON, download_name, filters_or_400, streamed_rows
 
 bp = Blueprint("routes", __name__)
@@ -38,6 +40,31 @@ def walk_route_json(walk_id: str | None) -> str:
     """The stored route as JSON text for the drawing map of the walk form."""
     route = routes_db.get_route(get_db(), walk_id) if walk_id else None
     return json.dumps(route or EMPTY, separators=(",", ":"))
+
+
+@bp.app_template_global()
+def route_capture_config(walk: dict) -> dict:
+    """What routes/_capture.html hands its script: URLs, the track rules (walkapp/tracks.py),
+    the audit parameters with their level texts (walkapp/audits.py) and the words."""
+    return {
+        "walk_id": walk["id"],
+        "api": {
+            "route": url_for("routes_api.walker_route", walk_id=walk["id"]),
+            "track": url_for("tracks_api.add_track_chunk", walk_id=walk["id"]),
+            "audits": url_for("audits_api.add_audit", walk_id=walk["id"]),
+        },
+        "rules": tracks.RULES,
+        "parameters": audit_texts(),
+        "text": {
+            "stop": _("Stopp"),
+            "track_on": _("Spelar in: %(n)s punkter", n="%(n)s"),
+            "track_off": _("Rutten spelas inte in."),
+            "audit_count": _("%(n)s av 9 bedömda", n="%(n)s"),
+            "audit_empty": _("Sätt minst en poäng (0–3)."),
+            "audit_no_position": _("Ingen position ännu – tryck på kartan där ni står."),
+            "audit_saved": _("Bedömningen är sparad."),
+        },
+    }
 
 
 def _walk_or_404(walk_id: str) -> dict:

@@ -30,6 +30,7 @@ def track_points(db: sqlite_utils.Database) -> None:
             lon real not null,
             lat real not null,
             accuracy_m real,
+            gap integer not null default 0,
             primary key (chunk_id, seq)
         );
         create index track_points_walk on track_points (walk_id, walker_id, t);
