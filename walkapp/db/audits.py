@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
-from . import now
+from . import now, one
 
 SCORE_COLUMNS = (
     "lighting",
@@ -49,8 +49,7 @@ def insert_audit(db: sqlite_utils.Database, record: dict) -> bool:
 
 
 def get_audit(db: sqlite_utils.Database, audit_id: str) -> dict | None:
-    rows = list(db.query("select * from audits where id = ?", [audit_id]))
-    return rows[0] if rows else None
+    return one(db, "select * from audits where id = ?", [audit_id])
 
 
 def for_walk(db: sqlite_utils.Database, walk_id: str) -> list[dict]:

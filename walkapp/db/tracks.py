@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
-from . import now
+from . import now, one
 
 
 def insert_chunk(
@@ -35,8 +35,7 @@ def insert_chunk(
 
 
 def get_chunk(db: sqlite_utils.Database, chunk_id: str) -> dict | None:
-    rows = list(db.query("select * from track_chunks where id = ?", [chunk_id]))
-    return rows[0] if rows else None
+    return one(db, "select * from track_chunks where id = ?", [chunk_id])
 
 
 def points_for_walk(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
