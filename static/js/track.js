@@ -17,6 +17,7 @@ export class TrackRecorder {
     this.buffer = JSON.parse(localStorage.getItem(this.bufferKey) || "[]");
     this.watch = null;
     this.kept = 0;
+    this.fixes = 0;
   }
 
   async start() {
@@ -59,7 +60,10 @@ export class TrackRecorder {
 
   fix(coords) {
     // The page's clock, not the fix's: one clock for every point of the track.
-    const { point } = this.filter.add({ lon: coords.longitude, lat: coords.latitude, accuracy: coords.accuracy, t: Date.now() });
+    const { point, reason } = this.filter.add({ lon: coords.longitude, lat: coords.latitude, accuracy: coords.accuracy, t: Date.now() });
+    this.fixes += 1;
+    this.status.dataset.fixes = String(this.fixes);
+    this.status.dataset.reason = reason || "kept";
     if (!point) return;
     this.buffer.push(point);
     this.kept += 1;
