@@ -2,7 +2,7 @@
 // button that says what the level means, saved at the walker's position (GPS or a pin, never
 // invented) through the offline outbox (POST /api/walks/<id>/audits, idempotent by id).
 
-import { write } from "./outbox.js";
+import { allForWalk, write } from "./outbox.js";
 
 export class AuditSheet {
   constructor({ walkId, url, parameters, text, position, sync, newId, root, opener }) {
@@ -83,6 +83,11 @@ export class AuditSheet {
     this.root.querySelectorAll("[aria-pressed=true]").forEach((b) => b.setAttribute("aria-pressed", "false"));
     this.close();
     this.opener.parentElement.querySelector(".audit-saved").textContent = this.text.audit_saved;
-    this.sync.flush();
+    this.opener.dataset.waiting = "queued";
+    // A run already under way may have read the outbox before this item: go once more after it.
+    await this.sync.flush();
+    await this.sync.flush();
+    const waiting = (await allForWalk("outbox", this.walkId)).filter((entry) => entry.type === "audit");
+    this.opener.dataset.waiting = String(waiting.length); // audits still on the phone
   }
 }

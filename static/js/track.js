@@ -3,7 +3,7 @@
 // the offline outbox (POST /api/walks/<id>/track, idempotent by the chunk's id). The points not
 // yet in a chunk are kept in localStorage, so a reload loses none of them.
 
-import { write } from "./outbox.js";
+import { allForWalk, write } from "./outbox.js";
 import { TrackFilter } from "./track_filter.js";
 
 const SEND_EVERY_MS = 60_000;
@@ -43,19 +43,26 @@ export class TrackRecorder {
     this.filter.break();
     this.watch = navigator.geolocation.watchPosition(
       (position) => this.fix(position.coords),
-      () => this.filter.break(), // no fix: whatever comes next starts a new part
+      // A fix that does not come is a gap by time (the filter's gap_s); only a refusal stops.
+      (error) => error.code === error.PERMISSION_DENIED && this.denied(),
       { enableHighAccuracy: true, maximumAge: 0, timeout: 30_000 },
     );
     this.show();
   }
 
-  off() {
+  async off() {
     localStorage.removeItem(this.onKey);
     if (this.watch !== null) navigator.geolocation.clearWatch(this.watch);
     this.watch = null;
     this.filter.break();
-    this.queue();
     this.show();
+    await this.queue();
+  }
+
+  denied() {
+    this.toggle.checked = false;
+    this.off();
+    this.status.textContent = this.text.track_denied;
   }
 
   fix(coords) {
@@ -63,7 +70,7 @@ export class TrackRecorder {
     const { point, reason } = this.filter.add({ lon: coords.longitude, lat: coords.latitude, accuracy: coords.accuracy, t: Date.now() });
     this.fixes += 1;
     this.status.dataset.fixes = String(this.fixes);
-    this.status.dataset.reason = reason || "kept";
+    this.status.dataset.reason = reason || (point.gap ? "gap" : "kept");
     if (!point) return;
     this.buffer.push(point);
     this.kept += 1;
@@ -73,8 +80,10 @@ export class TrackRecorder {
   }
 
   // The points so far become one chunk in the outbox (written before anything is sent).
+  // data-waiting on the status: the track's chunks still on the phone after sending.
   async queue() {
     if (!this.buffer.length) return;
+    this.status.dataset.waiting = "queued";
     const points = this.buffer;
     this.buffer = [];
     const id = this.newId();
@@ -82,7 +91,11 @@ export class TrackRecorder {
     const item = { key, type: "track", walk_id: this.walkId, observation_id: key, queued_at: Date.now(), rev: this.newId(), url: this.url, body: { id, points } };
     await write({ put: [["outbox", item]] });
     localStorage.setItem(this.bufferKey, JSON.stringify(this.buffer));
-    this.sync.flush();
+    // A run already under way may have read the outbox before this chunk: go once more after it.
+    await this.sync.flush();
+    await this.sync.flush();
+    const waiting = (await allForWalk("outbox", this.walkId)).filter((entry) => entry.type === "track");
+    this.status.dataset.waiting = String(waiting.length);
   }
 
   show() {

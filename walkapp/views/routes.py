@@ -59,6 +59,7 @@ def route_capture_config(walk: dict) -> dict:
             "stop": _("Stopp"),
             "track_on": _("Spelar in: %(n)s punkter", n="%(n)s"),
             "track_off": _("Rutten spelas inte in."),
+            "track_denied": _("Telefonen ger ingen position: rutten spelas inte in."),
             "audit_count": _("%(n)s av 9 bedömda", n="%(n)s"),
             "audit_empty": _("Sätt minst en poäng (0–3)."),
             "audit_no_position": _("Ingen position ännu – tryck på kartan där ni står."),
