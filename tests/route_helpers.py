@@ -44,7 +44,7 @@ def walk_points(n: int, start: datetime, step_s: float = 10, start_lon: float = 
     """n points walking east at ~1.3 m/s (about 13 m per 10 s), one every step_s seconds."""
     return [
         {
-            "lon": start_lon + i * 0.000023 * step_s / 10,
+            "lon": start_lon + i * 0.00023 * step_s / 10,
             "lat": SERGEL[1],
             "accuracy_m": 8,
             "t": (start + timedelta(seconds=i * step_s)).isoformat(),

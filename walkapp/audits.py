@@ -27,7 +27,7 @@ PARAMETERS: dict[str, tuple] = {
     "lighting": (
         _l("Belysning"),
         (
-            _l("Ingen belysning, mörkt"),
+            _l("Ingen belysning"),
             _l("Svag eller fläckvis"),
             _l("Tillräcklig"),
             _l("Bra, jämn belysning"),
@@ -36,19 +36,19 @@ PARAMETERS: dict[str, tuple] = {
     "openness": (
         _l("Öppenhet"),
         (
-            _l("Instängt, går inte att se runt sig"),
+            _l("Instängt, skymd sikt"),
             _l("Delvis skymt"),
             _l("Mest öppet"),
-            _l("Helt öppet, ser långt åt alla håll"),
+            _l("Öppet, ser långt"),
         ),
     ),
     "visibility": (
         _l("Synlighet"),
         (
-            _l("Ingen kan se mig: inga fönster eller entréer"),
+            _l("Inga fönster eller entréer"),
             _l("Några få fönster eller entréer"),
             _l("Flera fönster och entréer"),
-            _l("Många fönster, butiker och entréer mot platsen"),
+            _l("Många fönster och entréer"),
         ),
     ),
     "people": (
@@ -63,34 +63,34 @@ PARAMETERS: dict[str, tuple] = {
     "security": (
         _l("Bevakning"),
         (
-            _l("Ingen polis, vakt eller kamera"),
-            _l("Någon kamera eller vakt långt bort"),
-            _l("Vakt, kamera eller personal i närheten"),
-            _l("Polis eller vakter syns på platsen"),
+            _l("Ingen vakt eller kamera"),
+            _l("Kamera eller vakt långt bort"),
+            _l("Vakt eller kamera nära"),
+            _l("Polis eller vakt på platsen"),
         ),
     ),
     "walk_path": (
         _l("Gångväg"),
         (
-            _l("Ingen gångväg eller går inte att gå"),
-            _l("Dålig: trasig, smal eller blockerad"),
+            _l("Ingen gångväg"),
+            _l("Trasig, smal eller blockerad"),
             _l("Godtagbar"),
-            _l("Bra: hel, bred och fri"),
+            _l("Hel, bred och fri"),
         ),
     ),
     "public_transport": (
         _l("Kollektivtrafik"),
         (
-            _l("Ingen hållplats inom räckhåll"),
-            _l("Långt till hållplats eller sällan avgångar"),
-            _l("Hållplats inom några minuter"),
-            _l("Hållplats här, täta avgångar"),
+            _l("Ingen hållplats nära"),
+            _l("Långt eller sällan"),
+            _l("Några minuter bort"),
+            _l("Hållplats här, täta turer"),
         ),
     ),
     "gender_usage": (
         _l("Kvinnor och barn"),
         (
-            _l("Inga kvinnor eller barn syns"),
+            _l("Inga kvinnor eller barn"),
             _l("Några få kvinnor eller barn"),
             _l("En del kvinnor och barn"),
             _l("Många kvinnor och barn"),

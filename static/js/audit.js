@@ -21,7 +21,7 @@ export class AuditSheet {
   }
 
   build(container) {
-    for (const [key, { label, levels }] of Object.entries(this.parameters)) {
+    for (const { key, label, levels } of this.parameters) {
       const set = document.createElement("fieldset");
       const legend = document.createElement("legend");
       legend.textContent = label;

@@ -32,6 +32,7 @@ export function startRouteTools({ map, position, sync }) {
   if (!settings) return;
   const { walk_id: walkId, text } = settings;
   showRoute(map, sync.token);
+  // On a closed walk there is no switch, but points left from before still go.
   new TrackRecorder({
     walkId, url: settings.api.track, rules: settings.rules, sync, newId, text,
     toggle: document.getElementById("track-toggle"), status: document.getElementById("track-status"),

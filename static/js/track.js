@@ -22,6 +22,7 @@ export class TrackRecorder {
 
   async start() {
     await this.queue(); // what a closed or reloaded screen left behind
+    if (!this.toggle) return;
     this.toggle.addEventListener("change", () => (this.toggle.checked ? this.on() : this.off()));
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden" && this.watch !== null) {
@@ -83,7 +84,7 @@ export class TrackRecorder {
   // data-waiting on the status: the track's chunks still on the phone after sending.
   async queue() {
     if (!this.buffer.length) return;
-    this.status.dataset.waiting = "queued";
+    if (this.status) this.status.dataset.waiting = "queued";
     const points = this.buffer;
     this.buffer = [];
     const id = this.newId();
@@ -95,7 +96,7 @@ export class TrackRecorder {
     await this.sync.flush();
     await this.sync.flush();
     const waiting = (await allForWalk("outbox", this.walkId)).filter((entry) => entry.type === "track");
-    this.status.dataset.waiting = String(waiting.length);
+    if (this.status) this.status.dataset.waiting = String(waiting.length);
   }
 
   show() {

@@ -34,12 +34,13 @@ api = Blueprint("audits_api", __name__, url_prefix="/api")
 csrf.exempt(api)
 
 
-def audit_texts() -> dict:
-    """The parameters with their level texts, in the page's language, for the phone's sheet."""
-    return {
-        key: {"label": str(label), "levels": [str(level) for level in levels]}
+def audit_texts() -> list[dict]:
+    """The parameters in order with their level texts, in the page's language, for the phone's
+    sheet (a list: JSON objects lose their order through `tojson`)."""
+    return [
+        {"key": key, "label": str(label), "levels": [str(level) for level in levels]}
         for key, (label, levels) in PARAMETERS.items()
-    }
+    ]
 
 
 @api.post("/walks/<walk_id>/audits")
