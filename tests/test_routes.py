@@ -182,3 +182,20 @@ def test_no_route_on_an_app_without_one(tmp_path):
         from walkapp.views.routes import walk_route_json
 
         assert json.loads(walk_route_json(None)) == {"type": "FeatureCollection", "features": []}
+
+
+def test_public_page_shows_the_stops_of_the_next_public_walk(client, db):
+    from datetime import date, timedelta
+
+    day = (date.today() + timedelta(days=7)).isoformat() + "T18:00"
+    walk = walks_db.create_walk(db, title="Öppen", starts_at=day, public=1)
+    with transaction(db):
+        routes_db.save_route(db, walk["id"], check_route(ROUTE), None)
+    page = client.get("/").get_data(as_text=True)
+    assert "Vi stannar vid" in page and "<li>Plattan</li>" in page
+    assert f"/public/walks/{walk['id']}/route.geojson" in page
+    # Made private again: neither the page nor the file shows it.
+    db.execute("update walks set public = 0 where id = ?", [walk["id"]])
+    db.conn.commit()
+    assert "Vi stannar vid" not in client.get("/").get_data(as_text=True)
+    assert client.get(f"/public/walks/{walk['id']}/route.geojson").status_code == 404

@@ -157,7 +157,7 @@ def next_public_walk(db: sqlite_utils.Database, from_iso: str) -> dict | None:
     if not rows:
         return None
     walk = rows[0]
-    places = _place_names(db, [walk.pop("id")])
+    places = _place_names(db, [walk["id"]])
     return {**walk, "places": next(iter(places.values()), [])}
 
 

@@ -68,6 +68,22 @@ def route_capture_config(walk: dict) -> dict:
     }
 
 
+@bp.app_template_global()
+def public_walk_route(walk_id: str) -> dict | None:
+    """For routes/_public.html: the planned route of a public walk (never a walked track)."""
+    walk = walks_db.get_walk(get_db(), walk_id)
+    if not walk or not walk["public"]:
+        return None
+    route = routes_db.get_route(get_db(), walk_id)
+    if route is None:
+        return None
+    return {
+        "stops": routes.stops_of(route),
+        "has_line": bool(routes.line_of(route)),
+        "url": url_for("routes.public_route", walk_id=walk_id),
+    }
+
+
 def _walk_or_404(walk_id: str) -> dict:
     walk = walks_db.get_walk(get_db(), walk_id)
     if walk is None:
