@@ -162,3 +162,12 @@ def test_follow_up_maps_carry_route_track_and_audit_layers(staff, db, walk):
     overview = staff.get("/maps/overview").get_data(as_text=True)
     assert "#1d4ed8" in overview and "Belysning: 0" in overview
     assert "#d9480f" not in overview  # tracks only on one walk's map
+
+
+def test_route_and_audit_words_in_english(staff, db, walk):
+    staff.get("/lang/en")
+    page = staff.get(f"/walks/{walk['id']}").get_data(as_text=True)
+    assert "Safety audit per stop" in page and "Planned route" in page
+    walker = staff.application.test_client()
+    response = post(walker, walk, join(walker, walk), audit(scores={"darkness": 1}))
+    assert response.json["errors"]["scores.darkness"].startswith("Okänd parameter")
