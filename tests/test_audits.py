@@ -171,3 +171,30 @@ def test_route_and_audit_words_in_english(staff, db, walk):
     walker = staff.application.test_client()
     response = post(walker, walk, join(walker, walk), audit(scores={"darkness": 1}))
     assert response.json["errors"]["scores.darkness"].startswith("Okänd parameter")
+
+
+def test_exports_take_the_findings_read_only_token_and_read_well_in_gdal(
+    tmp_path, client, users, db, walk
+):
+    import shutil
+    import subprocess
+
+    from walkapp.db import tokens as tokens_db
+
+    post(client, walk, join(client, walk), audit(scores={"lighting": 2, "feeling": 1}))
+    _token_id, token = tokens_db.create_token(db, users["coordinator"], "QGIS")
+    anonymous = client.application.test_client()
+    audits_file = anonymous.get(f"/export/audits.geojson?token={token}")
+    routes_file = anonymous.get(
+        "/export/routes.geojson", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert audits_file.status_code == 200 and routes_file.status_code == 200
+    assert anonymous.get("/export/audits.geojson?token=wa_wrong").status_code == 401
+    if shutil.which("ogrinfo") is None:
+        pytest.skip("gdal-bin is not installed")
+    path = tmp_path / "audits.geojson"
+    path.write_bytes(audits_file.data)
+    info = subprocess.run(
+        ["ogrinfo", "-ro", "-al", "-so", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "lighting: Integer" in info and "feeling: Integer" in info and "Point" in info
