@@ -127,10 +127,6 @@ def check_chunk(payload, now: datetime | None = None) -> dict:
     return {"id": chunk_id, "points": sorted(points, key=lambda p: p["t"])}
 
 
-def _seconds(a: str, b: str) -> float:
-    return (datetime.fromisoformat(b) - datetime.fromisoformat(a)).total_seconds()
-
-
 def parts(points: list[dict], rules: dict = RULES) -> list[list[dict]]:
     """One walker's points in time order, split wherever they must not be joined by a line:
     a point the phone marked `gap` (the screen was off, recording paused), a gap of more than
@@ -139,12 +135,17 @@ def parts(points: list[dict], rules: dict = RULES) -> list[list[dict]]:
     if not points:
         return []
     x, y = _TO_METRIC.transform([p["lon"] for p in points], [p["lat"] for p in points])
-    distance = np.hypot(np.diff(x), np.diff(y)) if len(points) > 1 else np.zeros(0)
+    distances = np.hypot(np.diff(x), np.diff(y)).tolist()
+    times = [datetime.fromisoformat(p["t"]) for p in points]
+    gap_s, max_speed = rules["gap_s"], rules["max_speed_m_s"]
     result = [[points[0]]]
     for i in range(1, len(points)):
-        seconds = _seconds(points[i - 1]["t"], points[i]["t"])
-        too_fast = distance[i - 1] > rules["max_speed_m_s"] * max(seconds, 1.0)
-        if points[i].get("gap") or seconds > rules["gap_s"] or too_fast:
+        seconds = (times[i] - times[i - 1]).total_seconds()
+        if (
+            points[i].get("gap")
+            or seconds > gap_s
+            or distances[i - 1] > max_speed * max(seconds, 1.0)
+        ):
             result.append([points[i]])
         else:
             result[-1].append(points[i])
