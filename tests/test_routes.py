@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 from tests.route_helpers import ROUTE, chunk, join, walk_points
 from walkapp.db import routes as routes_db
 from walkapp.db import transaction

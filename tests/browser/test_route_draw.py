@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import SERGELS_TORG, join, phone, server, walk  # noqa: F401
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from walkapp import tracks
 from walkapp.db import connect, database_path
 from walkapp.db import routes as routes_db

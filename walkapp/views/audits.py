@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from flask_babel import gettext as _
 
-from .. import audits, routes
+from .. import audits, routes, settings
 from ..access import COORDINATOR, WALKER, rate_limit_key, requires
 from ..audits import PARAMETERS
 from ..db import audits as audits_db
@@ -54,7 +54,7 @@ def add_audit(walk_id: str):
     db = get_db()
     if walks_db.get_walk(db, walk_id) is None:
         return refuse(404, message=_("Vandringen finns inte."))
-    index = current_index(db, float(current_app.config["WALKAPP_NEAR_DISTANCE_M"]))
+    index = current_index(db, settings.current().near_distance_m)
     route = routes_db.get_route(db, walk_id)
     try:
         created, stored = audits.record(db, index, walk_id, walker_id(), route, clean)
