@@ -8,15 +8,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from flask_babel import gettext as _
 
-from .. import audits, routes, settings
-from ..access import COORDINATOR, WALKER, rate_limit_key, requires
+from .. import audits, rate_limits, routes, settings
+from ..access import COORDINATOR, WALKER, requires
 from ..audits import PARAMETERS
 from ..db import audits as audits_db
 from ..db import get_db
 from ..db import routes as routes_db
 from ..db import walks as walks_db
 from ..exports.geojson import stream_feature_collection
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..places_index import current_index
 from .shared import (
     GEOJSON,
@@ -26,7 +26,6 @@ from .shared import (
     refuse,
     streamed_rows,
     walker_id,
-    walker_write_limit,
 )
 
 bp = Blueprint("audits", __name__)
@@ -45,7 +44,7 @@ def audit_texts() -> list[dict]:
 
 @api.post("/walks/<walk_id>/audits")
 @requires(WALKER)
-@limiter.limit(walker_write_limit, key_func=rate_limit_key)
+@rate_limits.walker_write
 def add_audit(walk_id: str):
     try:
         clean = audits.check_audit(json_body())

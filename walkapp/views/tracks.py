@@ -11,12 +11,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 
-from .. import tracks
-from ..access import WALKER, rate_limit_key, requires
+from .. import rate_limits, tracks
+from ..access import WALKER, requires
 from ..db import get_db
 from ..db import walks as walks_db
-from ..extensions import csrf, limiter
-from .shared import json_body, refuse, walker_id, walker_write_limit
+from ..extensions import csrf
+from .shared import json_body, refuse, walker_id
 
 api = Blueprint("tracks_api", __name__, url_prefix="/api")
 csrf.exempt(api)
@@ -24,7 +24,7 @@ csrf.exempt(api)
 
 @api.post("/walks/<walk_id>/track")
 @requires(WALKER)
-@limiter.limit(walker_write_limit, key_func=rate_limit_key)
+@rate_limits.walker_write
 def add_track_chunk(walk_id: str):
     try:
         chunk = tracks.check_chunk(json_body())

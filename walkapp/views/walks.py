@@ -29,7 +29,6 @@ from ..exports.csv import excel_csv
 from ..forms import WalkForm
 from ..measures import good_findings, walker_groups
 from ..public import local_datetime
-from .routes import route_from_form
 from ..vocabulary import (
     CATEGORIES,
     CATEGORY_LABELS_SV,
@@ -44,6 +43,7 @@ from ..vocabulary import (
 )
 from ..walkers import token_expiry_day
 from ..walks import check_walk_times
+from .routes import route_from_form
 
 bp = Blueprint("walks", __name__)
 
