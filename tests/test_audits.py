@@ -138,7 +138,11 @@ def test_audits_export_has_flat_scores_and_the_findings_filters(staff, db, walk)
     assert properties["recorded_at"].endswith("+00:00")
     assert all(not isinstance(value, dict | list) for value in properties.values())
     assert staff.get(f"/export/audits.geojson?walk={walk['id']}").json["features"]
-    assert staff.get("/export/audits.geojson?place=999").json["features"] == []
+    assert staff.get("/export/audits.geojson?place=999").status_code == 400
+    other_place = db.execute(
+        "select id from places where id != ? limit 1", [properties["place_id"]]
+    ).fetchone()[0]
+    assert staff.get(f"/export/audits.geojson?place={other_place}").json["features"] == []
     assert staff.get("/export/audits.geojson?to=2020-01-01").json["features"] == []
     assert staff.get("/export/audits.geojson?place=x").status_code == 400
     assert staff.application.test_client().get("/export/audits.geojson").status_code == 401

@@ -160,8 +160,8 @@ def test_routes_export_has_planned_route_and_track_parts_split_at_gaps(tmp_path,
     assert track["geometry"]["type"] == "MultiLineString"
     assert [len(part) for part in track["geometry"]["coordinates"]] == [5, 4]
     assert track["properties"]["walk_id"] == walk["id"] and track["properties"]["points"] == 9
-    # The findings' filters apply: another walk, or a day before, gives nothing.
-    assert staff.get("/export/routes.geojson?walk=nope").json["features"] == []
+    # The findings' filters apply: a day before gives nothing, an unknown walk is named.
+    assert staff.get("/export/routes.geojson?walk=nope").status_code == 400
     assert staff.get("/export/routes.geojson?to=2026-01-01").json["features"] == []
     assert staff.get("/export/routes.geojson?from=bad").status_code == 400
 

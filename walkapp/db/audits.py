@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
-from . import now, one
+from . import marks, now, one
 
 SCORE_COLUMNS = (
     "lighting",
@@ -72,11 +72,11 @@ def iter_filtered(db: sqlite_utils.Database, filters) -> Iterator[dict]:
     if filters.end:
         clauses.append("a.recorded_at < ?")
         params.append(filters.end)
-    if filters.place is not None:
-        clauses.append("a.place_id = ?")
-        params.append(filters.place)
-    if filters.walk:
-        clauses.append("a.walk_id = ?")
-        params.append(filters.walk)
+    if filters.places:
+        clauses.append(f"a.place_id in ({marks(filters.places)})")
+        params.extend(filters.places)
+    if filters.walks:
+        clauses.append(f"a.walk_id in ({marks(filters.walks)})")
+        params.extend(filters.walks)
     where = (" where " + " and ".join(clauses)) if clauses else ""
     yield from db.query(_ROW + where + " order by a.recorded_at, a.id", params)

@@ -6,7 +6,7 @@ import json
 
 import sqlite_utils
 
-from . import audit, now, transaction
+from . import audit, marks, now, transaction
 
 
 def get_route(db: sqlite_utils.Database, walk_id: str) -> dict | None:
@@ -50,15 +50,16 @@ def walks_filtered(db: sqlite_utils.Database, filters) -> list[dict]:
     if filters.end:
         clauses.append("w.starts_at < ?")
         params.append(filters.end[:16])
-    if filters.place is not None:
+    if filters.places:
+        places = marks(filters.places)
         clauses.append(
-            "(exists (select 1 from walk_places wp where wp.walk_id = w.id and wp.place_id = ?)"
-            " or exists (select 1 from audits a where a.walk_id = w.id and a.place_id = ?))"
+            f"(exists (select 1 from walk_places wp where wp.walk_id = w.id and wp.place_id in ({places}))"
+            f" or exists (select 1 from audits a where a.walk_id = w.id and a.place_id in ({places})))"
         )
-        params.extend([filters.place, filters.place])
-    if filters.walk:
-        clauses.append("w.id = ?")
-        params.append(filters.walk)
+        params.extend([*filters.places, *filters.places])
+    if filters.walks:
+        clauses.append(f"w.id in ({marks(filters.walks)})")
+        params.extend(filters.walks)
     where = (" where " + " and ".join(clauses)) if clauses else ""
     rows = list(
         db.query(

@@ -15,7 +15,7 @@ from ..db import audits as audits_db
 from ..db import get_db
 from ..db import routes as routes_db
 from ..db import walks as walks_db
-from ..exports.geojson import stream_feature_collection
+from ..exports.geojson import feature_texts, stream_feature_collection
 from ..extensions import csrf
 from ..places_index import current_index
 from .shared import (
@@ -89,7 +89,7 @@ def audits_geojson():
             yield audits.audit_feature(row)
 
     return current_app.response_class(
-        stream_feature_collection(streamed_rows(app, features)),
+        stream_feature_collection(feature_texts(streamed_rows(app, features))),
         mimetype=GEOJSON,
         headers={
             "Content-Disposition": f'attachment; filename="{download_name("bedomningar", "geojson")}"'

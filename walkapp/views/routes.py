@@ -16,7 +16,7 @@ from ..db import get_db
 from ..db import measures as measures_db
 from ..db import routes as routes_db
 from ..db import walks as walks_db
-from ..exports.geojson import stream_feature_collection
+from ..exports.geojson import feature_texts, stream_feature_collection
 from ..routes import InvalidRoute, check_route
 from .audits import audit_texts
 from .shared import GEOJSON, download_name, filters_or_400, streamed_rows
@@ -185,7 +185,7 @@ def routes_geojson():
             yield from route_features(db, walk)
 
     return current_app.response_class(
-        stream_feature_collection(streamed_rows(app, features)),
+        stream_feature_collection(feature_texts(streamed_rows(app, features))),
         mimetype=GEOJSON,
         headers={
             "Content-Disposition": f'attachment; filename="{download_name("rutter", "geojson")}"'
