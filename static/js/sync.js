@@ -3,7 +3,8 @@
 
 import { allForWalk, write } from "./outbox.js";
 
-const ORDER = { create: 0, edit: 1, photo: 2, delete: 3 };
+// Track chunks and audits (../track.js, ../audit.js) carry their own URL and JSON body.
+const ORDER = { create: 0, edit: 1, audit: 2, photo: 3, delete: 4, track: 5 };
 const MAX_BACKOFF_MS = 60_000;
 
 export class Sync {
@@ -81,6 +82,8 @@ export class Sync {
       response = await fetch(`${this.api.observations}/${id}`, {
         method: "PATCH", headers: this.headers(true), body: JSON.stringify(item.body),
       });
+    } else if (item.url) {
+      response = await fetch(item.url, { method: "POST", headers: this.headers(true), body: JSON.stringify(item.body) });
     } else if (item.type === "delete") {
       response = await fetch(`${this.api.observations}/${id}`, {
         method: "DELETE", headers: this.headers(false),

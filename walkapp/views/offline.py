@@ -33,6 +33,13 @@ SHELL_FILES = (
     "js/sync.js",
     *sorted(f"js/capture/{path.name}" for path in (STATIC / "js" / "capture").glob("*.js")),
     "js/after_photos.js",
+    # The walk as a route on the capture screen (templates/routes/_capture.html).
+    "css/routes.css",
+    "js/route_capture.js",
+    "js/route_style.js",
+    "js/track.js",
+    "js/track_filter.js",
+    "js/audit.js",
     "vendor/leaflet/leaflet.js",
     "vendor/leaflet/leaflet.css",
     "icons/icon.svg",
@@ -52,7 +59,7 @@ def inline_css() -> Markup:
     cached = current_app.extensions.get("walkapp_capture_css")
     if cached is None:
         cached = "\n".join(
-            (STATIC / name).read_text(encoding="utf-8") for name in ("css/app.css", "css/capture.css")
+            (STATIC / name).read_text(encoding="utf-8") for name in ("css/app.css", "css/capture.css", "css/routes.css")
         )
         if not current_app.debug:
             current_app.extensions["walkapp_capture_css"] = cached

@@ -15,6 +15,7 @@ import { Saver } from "./save.js";
 import { mergeServerCopy } from "./store.js";
 import { initThemeSwitch } from "./theme_switch.js";
 import { initWakeLock } from "./wake_lock.js";
+import { startRouteTools } from "../route_capture.js";
 
 initThemeSwitch();
 initWakeLock();
@@ -28,6 +29,7 @@ const locator = new Locator(position);
 const map = new CaptureMap($("#map"), (latlng) => open && position.place(latlng.lat, latlng.lng));
 const list = new MineList(map, { onEdit: (id) => saver.edit(id), onRemove: (id) => saver.remove(id) });
 const sync = new Sync({ walkId: config.walk.id, token: config.token, api: config.api, onChange: () => list.refresh() });
+startRouteTools({ map, position, sync });
 const saver = open ? new Saver({ form, photo: new PhotoField(), position, locator, map, list, sync }) : null;
 
 async function loadPlaces() {
