@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.helpers import sign_in_directly  # noqa: E402
 from walkapp import create_app, tracks  # noqa: E402
 from walkapp.db import connect, database_path, transaction  # noqa: E402
 from walkapp.db import routes as routes_db  # noqa: E402
@@ -137,8 +138,7 @@ def main() -> None:
                     },
                 )
                 posts += 1
-    with client.session_transaction() as session:
-        session["user_id"] = user_id
+    sign_in_directly(client, db, user_id)
     began = time.perf_counter()
     routes_file = client.get("/export/routes.geojson").get_data()
     routes_seconds = time.perf_counter() - began

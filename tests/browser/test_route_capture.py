@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import SERGELS_TORG, join, phone, server, walk  # noqa: F401
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, sign_in_directly
 from walkapp import tracks
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db
@@ -144,10 +144,9 @@ def test_walker_records_the_track_through_an_offline_stretch_and_a_gap(phone, se
     # The coordinator's export shows the two stretches as two parts of one MultiLineString.
     db = connect(database_path(server.app))
     coordinator = users_db.create_user(db, "samordnare", hash_password(PASSWORD), "coordinator")
-    db.close()
     client = server.app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = coordinator
+    sign_in_directly(client, db, coordinator)
+    db.close()
     export = client.get(f"/export/routes.geojson?walk={walk['id']}").json
     [track] = [f for f in export["features"] if f["properties"]["kind"] == "track"]
     assert [len(part) for part in track["geometry"]["coordinates"]] == [8, 4]
