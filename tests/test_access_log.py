@@ -17,7 +17,7 @@ WALKER_TOKEN = "eyJ3YWxrIjoiYWJjIiwid2Fsa2VyIjoiZGVmIn0.Zx8l2k3JdQm9vF0aLs1nQpT7
 def test_tokens_in_urls_are_redacted():
     line = redact(f"GET /export/observations.geojson?status=open&token={API_TOKEN} HTTP/1.1")
     assert API_TOKEN not in line and "status=open" in line and "token=[redacted]" in line
-    assert WALKER_TOKEN not in redact(f"/j/ABCDEF/uppfoljning?t={WALKER_TOKEN}")
+    assert WALKER_TOKEN not in redact(f"/j/ABCDEF/follow-up?t={WALKER_TOKEN}")
     assert redact("/api/walks/1/observations") == "/api/walks/1/observations"
 
 

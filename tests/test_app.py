@@ -219,3 +219,10 @@ def test_a_nested_transaction_is_refused_not_deadlocked(tmp_path):
         else:
             raise AssertionError("a nested transaction must be refused")
     assert db.execute("select count(*) from t").fetchone()[0] == 1
+
+
+def test_old_swedish_paths_redirect_to_the_english_ones(client):
+    response = client.get("/medborgarloftet/2022")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/promise/2022")
+    response = client.get("/j/ABC123/uppfoljning")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/j/ABC123/follow-up")

@@ -112,7 +112,7 @@ def test_open311_end_date_in_year_one_is_an_empty_answer(staff):
 @pytest.mark.parametrize(
     "method, path",
     [
-        ("GET", f"/medborgarloftet/{HUGE}"),
+        ("GET", f"/promise/{HUGE}"),
         ("GET", f"/places/{HUGE}"),
         ("GET", f"/maps/place/{HUGE}"),
         ("GET", f"/admin/places/{HUGE}/edit"),

@@ -194,7 +194,7 @@ def test_a_finding_marked_not_public_leaves_every_public_output(tmp_path):
 
     def public_outputs():
         page = client.get("/").text
-        data = client.get(f"/medborgarloftet/{year}/data.json").json
+        data = client.get(f"/promise/{year}/data.json").json
         places = client.get("/export/places.geojson").json
         hotorget = next(f for f in places["features"] if f["properties"]["name"] == HOTORGET)
         by_place = {p["place"]: p["total"] for p in data["places"]}

@@ -294,13 +294,13 @@ def test_drill_kill_mid_burst_then_retries_fill_in_exactly_once(drill):
 
 def test_admin_page_says_when_replication_is_off(client, users):
     login(client, "admin")
-    page = client.get("/admin/replikering")
+    page = client.get("/admin/replication")
     assert page.status_code == 200 and "Replikeringen är avstängd" in page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
     client.get("/lang/en")
-    assert "Replication is off" in client.get("/admin/replikering").get_data(as_text=True)
+    assert "Replication is off" in client.get("/admin/replication").get_data(as_text=True)
     login(client, "coordinator")
-    assert client.get("/admin/replikering").status_code == 403
+    assert client.get("/admin/replication").status_code == 403
 
 
 def test_admin_page_warns_when_litestream_is_not_running(tmp_path):
@@ -310,7 +310,7 @@ def test_admin_page_warns_when_litestream_is_not_running(tmp_path):
     db.close()
     client = app.test_client()
     login(client, "admin")
-    text = client.get("/admin/replikering").get_data(as_text=True)
+    text = client.get("/admin/replication").get_data(as_text=True)
     assert "Litestream körs inte" in text
 
 

@@ -51,7 +51,7 @@ def test_the_listed_private_answers_say_no_store(world):  # noqa: F811
     walker = _client(world, "walker")
     own = walker.get(f"/api/walks/{walk_id}/observations")
     assert own.status_code == 200 and own.headers["Cache-Control"] == "no-store"
-    follow_up = walker.get(f"/j/{world['samples']['code']}/uppfoljning")
+    follow_up = walker.get(f"/j/{world['samples']['code']}/follow-up")
     assert follow_up.status_code == 200 and follow_up.headers["Cache-Control"] == "no-store"
 
 

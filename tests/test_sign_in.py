@@ -76,7 +76,7 @@ def test_change_password_ends_the_other_sessions_only(app, users, db):
     login(laptop, "coordinator")
     login(phone, "coordinator")
     response = laptop.post(
-        "/konto/losenord",
+        "/account/password",
         data={"current": PASSWORD, "new_password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
     )
     assert response.status_code == 303
@@ -99,7 +99,7 @@ def test_change_password_ends_the_other_sessions_only(app, users, db):
 def test_change_password_refusals(staff, db, users, current, new, repeat, message):
     before = users_db.get_user(db, users["coordinator"])["password_hash"]
     response = staff.post(
-        "/konto/losenord", data={"current": current, "new_password": new, "repeat": repeat}
+        "/account/password", data={"current": current, "new_password": new, "repeat": repeat}
     )
     assert response.status_code == 400 and message in response.text
     assert users_db.get_user(db, users["coordinator"])["password_hash"] == before
@@ -130,14 +130,14 @@ def test_admin_resets_a_password_and_the_user_is_signed_out(app, users, db):
     coordinator = app.test_client()
     login(coordinator, "coordinator")
     admin = _admin(app, users, db)
-    assert "coordinator" in admin.get("/admin/anvandare").text
+    assert "coordinator" in admin.get("/admin/users").text
     refused = admin.post(
-        f"/admin/anvandare/{users['coordinator']}/losenord",
+        f"/admin/users/{users['coordinator']}/password",
         data={"new_password": "password12", "repeat": "password12"},
     )
     assert refused.status_code == 400 and "för vanligt" in refused.text
     response = admin.post(
-        f"/admin/anvandare/{users['coordinator']}/losenord",
+        f"/admin/users/{users['coordinator']}/password",
         data={"new_password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
     )
     assert response.status_code == 303
@@ -149,19 +149,19 @@ def test_deactivating_signs_out_and_keeps_out(app, users, db):
     coordinator = app.test_client()
     login(coordinator, "coordinator")
     admin = _admin(app, users, db)
-    admin.post(f"/admin/anvandare/{users['coordinator']}/aktiv", data={"active": "0"})
+    admin.post(f"/admin/users/{users['coordinator']}/active", data={"active": "0"})
     assert coordinator.get("/walks").status_code == 302
     assert sessions_db.count_live(db, users["coordinator"]) == 0
     assert login(app.test_client(), "coordinator").status_code == 400
-    admin.post(f"/admin/anvandare/{users['coordinator']}/aktiv", data={"active": "1"})
+    admin.post(f"/admin/users/{users['coordinator']}/active", data={"active": "1"})
     assert login(app.test_client(), "coordinator").status_code == 302
 
 
 def test_admin_cannot_deactivate_themself(app, users, db):
     admin = _admin(app, users, db)
-    admin.post(f"/admin/anvandare/{users['admin']}/aktiv", data={"active": "0"})
+    admin.post(f"/admin/users/{users['admin']}/active", data={"active": "0"})
     assert users_db.get_user(db, users["admin"]) is not None
-    assert admin.get("/admin/anvandare").status_code == 200
+    assert admin.get("/admin/users").status_code == 200
 
 
 def test_sign_out_everywhere(app, users, db):
@@ -169,7 +169,7 @@ def test_sign_out_everywhere(app, users, db):
     for device in devices:
         login(device, "coordinator")
     admin = _admin(app, users, db)
-    response = admin.post(f"/admin/anvandare/{users['coordinator']}/logga-ut")
+    response = admin.post(f"/admin/users/{users['coordinator']}/sign-out")
     assert response.status_code == 303
     assert [device.get("/walks").status_code for device in devices] == [302] * 3
     assert db.execute("select action from audit_log order by id desc limit 1").fetchone()[0] == (
@@ -186,7 +186,7 @@ def test_account_forms_need_csrf(tmp_path):
     admin_id = users_db.create_user(db, "boss", hash_password(PASSWORD), "admin")
     client = app.test_client()
     sign_in_directly(client, db, admin_id)
-    for path in (f"/admin/anvandare/{admin_id}/logga-ut", "/konto/losenord"):
+    for path in (f"/admin/users/{admin_id}/sign-out", "/account/password"):
         assert client.post(path, data={}).status_code == 400
     assert sessions_db.count_live(db, admin_id) == 1
     db.close()

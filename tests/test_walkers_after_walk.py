@@ -34,7 +34,7 @@ def test_joining_before_the_start_keeps_it_planned(client, db):
 def test_after_closing_the_code_and_the_app_lead_to_the_follow_up(client, walk, db):
     join(client, walk)
     walks_db.set_state(db, walk["id"], "closed")
-    follow_up = f"/j/{walk['code']}/uppfoljning"
+    follow_up = f"/j/{walk['code']}/follow-up"
     assert client.get(f"/j/{walk['code']}").headers["Location"] == follow_up
     assert client.get("/j").headers["Location"] == follow_up  # the installed app's start
     assert client.get(follow_up).status_code == 200
@@ -54,4 +54,4 @@ def test_a_closed_walks_capture_screen_offers_no_spara_and_the_follow_up_first(c
     walks_db.set_state(db, walk["id"], "closed")
     page = client.get(f"/walks/{walk['id']}/capture").get_data(as_text=True)
     assert 'id="save"' not in page
-    assert page.index("uppfoljning") < page.index('id="map"')
+    assert page.index("follow-up") < page.index('id="map"')

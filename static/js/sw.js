@@ -101,7 +101,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
     event.respondWith(cacheFirst(request));
   } else if (
-    (request.mode === "navigate" && /^\/(walks\/[^/]+\/capture|j\/[^/]+\/uppfoljning)$/.test(url.pathname)) ||
+    (request.mode === "navigate" && /^\/(walks\/[^/]+\/capture|j\/[^/]+\/follow-up)$/.test(url.pathname)) ||
     url.pathname.startsWith("/api/walks/")
   ) {
     event.respondWith(networkFirst(request));

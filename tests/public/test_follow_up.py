@@ -38,7 +38,7 @@ def test_follow_up_shows_the_coordinators_change_and_own_note_but_not_the_others
     walk, token, mine, theirs = _walk_with_two_walkers(app, db)
     partners_db.ensure_partners(db, ["Trafikkontoret"])
     partner = db.execute("select id from partners where name = 'Trafikkontoret'").fetchone()[0]
-    url = f"/j/{walk['code']}/uppfoljning"
+    url = f"/j/{walk['code']}/follow-up"
 
     client.set_cookie("walker", token)
     before = client.get(url).get_data(as_text=True)
@@ -62,7 +62,7 @@ def test_follow_up_works_with_a_bearer_token_and_gives_a_summary_for_the_phone(a
     headers = {"Authorization": f"Bearer {token}"}
     summary = client.get(f"/api/follow-up/{walk['code']}", headers=headers)
     data = json.loads(summary.get_data(as_text=True))
-    assert data["url"] == f"/j/{walk['code']}/uppfoljning"
+    assert data["url"] == f"/j/{walk['code']}/follow-up"
     assert data["state"] == "closed" and data["findings"] == 2 and data["mine"] == 1
     assert OTHER_NOTE not in summary.get_data(as_text=True)
     assert client.get(data["url"], headers=headers).status_code == 200
@@ -70,16 +70,16 @@ def test_follow_up_works_with_a_bearer_token_and_gives_a_summary_for_the_phone(a
 
 def test_follow_up_needs_the_walks_own_token(app, db, client):
     walk, _, _, _ = _walk_with_two_walkers(app, db)
-    assert client.get(f"/j/{walk['code']}/uppfoljning").status_code == 403
+    assert client.get(f"/j/{walk['code']}/follow-up").status_code == 403
     elsewhere = seed_walk(db, "2022-04-01T18:30")
     with app.test_request_context():
         foreign = make_walker_token(elsewhere["id"], walks_db.add_walker(db, elsewhere["id"]))
     client.set_cookie("walker", foreign)
-    assert client.get(f"/j/{walk['code']}/uppfoljning").status_code == 403
+    assert client.get(f"/j/{walk['code']}/follow-up").status_code == 403
     assert client.get(f"/api/follow-up/{walk['code']}").status_code == 403
 
 
 def test_the_capture_screen_can_include_the_follow_up_link(app):
     with app.test_request_context():
         html = app.jinja_env.get_template("follow_up/_link.html").render(code="ABC234")
-    assert 'href="/j/ABC234/uppfoljning"' in html
+    assert 'href="/j/ABC234/follow-up"' in html

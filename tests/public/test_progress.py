@@ -42,7 +42,7 @@ def test_closing_a_walk_raises_the_walks_count(db, client):
     assert _done(db, 2022)["Otrygga och brottsutsatta platser"] == 0  # under way is not held
     walks_db.set_state(db, walk["id"], "closed")
     assert _done(db, 2022)["Otrygga och brottsutsatta platser"] == 1
-    page = client.get("/medborgarloftet/2022").get_data(as_text=True)
+    page = client.get("/promise/2022").get_data(as_text=True)
     assert 'max="8" value="1"' in page and "1 av 8" in page
 
 
@@ -52,7 +52,7 @@ def test_a_walk_in_another_year_does_not_count(db, client):
     assert _done(db, 2022)["Otrygga och brottsutsatta platser"] == 0
     seed_walk(db, "2022-12-31T18:00")
     assert _done(db, 2022)["Otrygga och brottsutsatta platser"] == 1
-    page = client.get("/medborgarloftet/2022").get_data(as_text=True)
+    page = client.get("/promise/2022").get_data(as_text=True)
     assert "1 av 8" in page and "2 av 8" not in page
 
 
@@ -71,7 +71,7 @@ def test_logging_an_activity_raises_its_commitment_only(db, client, users):
         "Otrygga och brottsutsatta platser": 0,
         "Kriminella nätverk": 0,
     }
-    page = client.get("/medborgarloftet/2022").get_data(as_text=True)
+    page = client.get("/promise/2022").get_data(as_text=True)
     assert "1 av 6" in page and "Insats vid Plattan" in page
 
 

@@ -54,8 +54,8 @@ def test_public_page_and_its_data_hold_no_notes_names_photos_incidents_or_positi
     public_db.set_measure_status(db, seeded["incident"], "done", users["coordinator"], partner)
     pages = {
         "/": client.get("/"),
-        f"/medborgarloftet/{year}": client.get(f"/medborgarloftet/{year}"),
-        "data.json": client.get(f"/medborgarloftet/{year}/data.json"),
+        f"/promise/{year}": client.get(f"/promise/{year}"),
+        "data.json": client.get(f"/promise/{year}/data.json"),
     }
     client.get("/lang/en")
     pages["/ (en)"] = client.get("/")
@@ -90,11 +90,11 @@ def test_public_page_needs_no_javascript_and_has_sharing_meta(client):
         'rel="canonical"',
     ):
         assert meta in html
-    assert f'href="http://localhost/medborgarloftet/{year}"' in html
+    assert f'href="http://localhost/promise/{year}"' in html
 
 
 def test_the_2022_page_shows_every_commitment_with_progress(client):
-    html = client.get("/medborgarloftet/2022").get_data(as_text=True)
+    html = client.get("/promise/2022").get_data(as_text=True)
     for heading in (
         "Ungdomar",
         "Särskilt utsatta brottsoffer",
@@ -108,7 +108,7 @@ def test_the_2022_page_shows_every_commitment_with_progress(client):
 
 def test_english_on_request(client):
     client.get("/lang/en")
-    html = client.get("/medborgarloftet/2022").get_data(as_text=True)
+    html = client.get("/promise/2022").get_data(as_text=True)
     assert 'lang="en"' in html and "Follow how it goes" in html and "0 of 8" in html
 
 
@@ -154,9 +154,9 @@ def test_public_map_is_embedded(client):
 
 
 def test_unknown_year_is_404_and_other_years_are_linked(client):
-    assert client.get("/medborgarloftet/1999").status_code == 404
-    assert client.get("/medborgarloftet/1999/data.json").status_code == 404
-    assert 'href="/medborgarloftet/2022"' in client.get("/").get_data(as_text=True)
+    assert client.get("/promise/1999").status_code == 404
+    assert client.get("/promise/1999/data.json").status_code == 404
+    assert 'href="/promise/2022"' in client.get("/").get_data(as_text=True)
 
 
 def test_the_header_names_the_organisation_from_settings(tmp_path):

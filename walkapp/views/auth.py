@@ -64,7 +64,7 @@ def logout():
     return redirect(url_for("public.index"))
 
 
-@bp.route("/konto/losenord", methods=["GET", "POST"])
+@bp.route("/account/password", methods=["GET", "POST"])
 @requires(COORDINATOR)
 def change_password():
     """Change one's own password; every other sign-in of the account ends."""

@@ -36,7 +36,7 @@ def _walk_and_findings(code: str) -> tuple[dict, list[dict]]:
     return walk, public_db.walk_follow_up(db, walk["id"], g.walker["walker"])
 
 
-@bp.get("/j/<code>/uppfoljning")
+@bp.get("/j/<code>/follow-up")
 @requires(WALKER)
 def page(code: str):
     walk, findings = _walk_and_findings(code)

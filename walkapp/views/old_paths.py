@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
 
-from ..access import ADMIN, COORDINATOR, requires
+from ..access import ADMIN, COORDINATOR, PUBLIC, requires
 
 bp = Blueprint("old_paths", __name__)
 
@@ -21,6 +21,16 @@ MOVED = {
         "promises.delete_commitment",
         ADMIN,
     ),
+    "/konto/losenord": ("auth.change_password", COORDINATOR),
+    "/admin/anvandare": ("users.index", ADMIN),
+    "/admin/anvandare/<int:user_id>/losenord": ("users.reset_password", ADMIN),
+    "/admin/anvandare/<int:user_id>/aktiv": ("users.set_active", ADMIN),
+    "/admin/anvandare/<int:user_id>/logga-ut": ("users.sign_out_everywhere", ADMIN),
+    "/admin/replikering": ("replication.status", ADMIN),
+    # Printed on posters and sent to walkers: a plain redirect, the new path checks the token.
+    "/j/<code>/uppfoljning": ("follow_up.page", PUBLIC),
+    "/medborgarloftet/<int:year>": ("public.year_page", PUBLIC),
+    "/medborgarloftet/<int:year>/data.json": ("public.year_data", PUBLIC),
 }
 
 

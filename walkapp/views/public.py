@@ -103,14 +103,14 @@ def _known_year(year: int) -> None:
         abort(404)
 
 
-@bp.get("/medborgarloftet/<int:year>")
+@bp.get("/promise/<int:year>")
 @requires(PUBLIC)
 def year_page(year: int):
     _known_year(year)
     return _page(year, front=False)
 
 
-@bp.get("/medborgarloftet/<int:year>/data.json")
+@bp.get("/promise/<int:year>/data.json")
 @requires(PUBLIC)
 def year_data(year: int):
     """The page's figures as open data (the same aggregated, non-personal content)."""

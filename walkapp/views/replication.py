@@ -14,7 +14,7 @@ from ..clock import STOCKHOLM
 bp = Blueprint("replication", __name__)
 
 
-@bp.get("/admin/replikering")
+@bp.get("/admin/replication")
 @requires(ADMIN)
 def status():
     url = settings.current().replica_url

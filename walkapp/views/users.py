@@ -14,7 +14,7 @@ from ..db.audit import record
 from ..forms import ResetPasswordForm
 from ..passwords import hash_password, password_problem
 
-bp = Blueprint("users", __name__, url_prefix="/admin/anvandare")
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
 
 def _user_or_404(user_id: int) -> dict:
@@ -41,7 +41,7 @@ def index():
     return _index()
 
 
-@bp.post("/<int:user_id>/losenord")
+@bp.post("/<int:user_id>/password")
 @requires(ADMIN)
 def reset_password(user_id: int):
     """Set a new password the admin hands over; every sign-in of the user ends."""
@@ -66,7 +66,7 @@ def reset_password(user_id: int):
     return _index(form, reset_id=user_id, status=400)
 
 
-@bp.post("/<int:user_id>/aktiv")
+@bp.post("/<int:user_id>/active")
 @requires(ADMIN)
 def set_active(user_id: int):
     """Deactivate (ends every sign-in and API token use at once) or reactivate an account."""
@@ -89,7 +89,7 @@ def set_active(user_id: int):
     return redirect(url_for("users.index"), code=303)
 
 
-@bp.post("/<int:user_id>/logga-ut")
+@bp.post("/<int:user_id>/sign-out")
 @requires(ADMIN)
 def sign_out_everywhere(user_id: int):
     """End every sign-in of the user (a lost laptop, a shared computer)."""
