@@ -189,8 +189,7 @@ def test_translations_are_compiled_from_the_po_file():
 
     from walkapp.settings import ROOT
 
-    folder = ROOT / "walkapp" / "translations" / "en" / "LC_MESSAGES"
-    for po_path in folder.glob("*.po"):
+    for po_path in (ROOT / "walkapp" / "translations").glob("*/LC_MESSAGES/*.po"):
         with open(po_path, "rb") as po, open(po_path.with_suffix(".mo"), "rb") as mo:
             source = {m.id: m.string for m in read_po(po) if m.id and m.string and not m.fuzzy}
             # read_mo gives plural forms as lists, read_po as tuples.

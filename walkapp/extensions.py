@@ -6,17 +6,29 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
-LANGUAGES = ("sv", "en")
+from . import languages
 
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-def select_locale() -> str:
+def screen_family() -> str:
     if not has_request_context():
-        return "sv"  # the CLI
+        return languages.STAFF
+    return languages.family(request.blueprint, request.endpoint)
+
+
+def select_locale() -> str:
+    """The kept choice (cookie) when this screen speaks it; walkers' and the public's screens
+    then follow the phone (Accept-Language); else Swedish."""
+    if not has_request_context():
+        return languages.DEFAULT  # the CLI
+    screens = screen_family()
     chosen = request.cookies.get("lang") or session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return "sv"
+    follows_phone = screens == languages.RESIDENTS
+    return languages.choose(
+        languages.FAMILIES[screens],
+        chosen,
+        request.accept_languages.best_match if follows_phone else None,
+    )

@@ -199,24 +199,7 @@ class PromiseCreateForm(BaseForm):
     copy_from = SelectField(_l("Börja med åtagandena från"), coerce=int, default=0)
 
 
-# --- The walker's phone: joining a walk ---
-
-
-class CodeForm(BaseForm):
-    code = StringField(
-        _l("Kod"),
-        validators=[
-            DataRequired(_l("Skriv vandringens kod, sex tecken.")),
-            Length(max=20, message=_l("Koden har sex tecken.")),
-        ],
-    )
-
-
-class JoinForm(BaseForm):
-    name = StringField(
-        _l("Ditt namn (frivilligt)"),
-        validators=[Length(max=80, message=_l("Högst 80 tecken."))],
-    )
+# The walker's join forms are in walkapp/join_forms.py (six languages).
 
 
 # --- Coordinators: walks, triage, partners ---

@@ -13,8 +13,9 @@ from flask import Flask
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
-from .. import clock, vocabulary
+from .. import clock, languages, vocabulary
 from ..access import current_user
+from ..extensions import screen_family
 from ..inputs import MAX_ID
 from ..promises import PACE_LABELS
 from . import errors
@@ -50,9 +51,16 @@ def register_views(app: Flask) -> None:
 
     @app.context_processor
     def template_globals():
+        locale = str(get_locale() or languages.DEFAULT)
         return {
             "current_user": current_user(),
-            "current_locale": str(get_locale() or "sv"),
+            "current_locale": locale,
+            "text_direction": languages.direction(locale),
+            # The switch offers the languages of this screen's family, each named in itself.
+            "language_choices": [
+                (code, languages.NAMES[code], languages.direction(code))
+                for code in languages.FAMILIES[screen_family()]
+            ],
             # The product's rules, from their one module: no status list is written in a template.
             "OPEN_STATUSES": vocabulary.OPEN_STATUSES,
             "FIXED_STATUSES": vocabulary.FIXED_STATUSES,

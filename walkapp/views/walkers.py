@@ -33,7 +33,7 @@ from ..db import get_db, transaction
 from ..db import walks as walks_db
 from ..db.audit import record
 from ..extensions import csrf
-from ..forms import CodeForm, JoinForm
+from ..join_forms import CodeForm, JoinForm
 from .shared import json_body, refuse
 
 bp = Blueprint("walkers", __name__)

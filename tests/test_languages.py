@@ -1,0 +1,209 @@
+"""Six languages for walkers and the public, two for staff: choice, switch, direction, catalogues.
+
+The catalogue tests read babel-residents.cfg, the list of files behind walkers' and the public's
+screens: every string extracted from them must be translated in all six languages.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
+
+from walkapp import languages
+from walkapp.db import walks as walks_db
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSLATIONS = ROOT / "walkapp" / "translations"
+CONFIG = ROOT / "babel-residents.cfg"
+SIX = tuple(languages.NAMES)
+ADDED = ("fi", "ar", "fa", "so")
+
+
+# --- choosing the language ---------------------------------------------------------------
+
+
+def test_a_kept_choice_wins_when_the_screen_speaks_it():
+    assert languages.choose(SIX, "so", lambda allowed: "fi") == "so"
+    assert languages.choose(("sv", "en"), "so", None) == "sv"
+
+
+def test_the_phone_language_is_matched_and_swedish_is_the_fallback(client):
+    def lang_of(headers):
+        html = client.get("/j", headers=headers).get_data(as_text=True)
+        return re.search(r'<html lang="([^"]+)" dir="([^"]+)"', html).groups()
+
+    assert lang_of({"Accept-Language": "fi-FI,fi;q=0.9,en;q=0.5"}) == ("fi", "ltr")
+    assert lang_of({"Accept-Language": "ar-SE"}) == ("ar", "rtl")
+    assert lang_of({"Accept-Language": "fa-IR,fa;q=0.9"}) == ("fa", "rtl")
+    assert lang_of({"Accept-Language": "so"}) == ("so", "ltr")
+    assert lang_of({"Accept-Language": "de-DE,pl;q=0.8"}) == ("sv", "ltr")
+    assert lang_of({}) == ("sv", "ltr")
+
+
+def test_staff_screens_speak_swedish_or_english_only(client):
+    client.set_cookie("lang", "ar")
+    html = client.get("/login", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert '<html lang="sv" dir="ltr">' in html
+    assert "العربية" not in html  # the staff switch offers Swedish and English only
+    assert 'hreflang="en"' in html
+    client.set_cookie("lang", "en")
+    assert '<html lang="en"' in client.get("/login").get_data(as_text=True)
+
+
+def test_the_switch_keeps_the_choice_in_a_cookie(client):
+    response = client.get("/lang/fa?next=/j")
+    assert response.status_code == 302 and response.headers["Location"] == "/j"
+    assert "lang=fa" in response.headers["Set-Cookie"]
+    html = client.get("/j", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "پیوستن به پیاده‌روی ایمنی" in html
+    # An unknown code changes nothing; a foreign target is refused.
+    assert "Set-Cookie" not in client.get("/lang/xx?next=/j").headers
+    assert client.get("/lang/fi?next=//evil.example").headers["Location"] == "/"
+
+
+@pytest.fixture
+def walk(db):
+    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
+
+
+def _check_switch(client, name, url):
+    for code in SIX:
+        client.set_cookie("lang", code)
+        response = client.get(url)
+        assert response.status_code == 200, (name, code)
+        html = response.get_data(as_text=True)
+        expected = f'<html lang="{code}" dir="{languages.direction(code)}">'
+        assert expected in html, (name, code)
+        for other, own_name in languages.NAMES.items():
+            link = re.search(rf'<a href="/lang/{other}\?next=[^"]*"[^>]*>{own_name}</a>', html)
+            assert link and f'lang="{other}"' in link.group(0), (name, code, other)
+
+
+def test_every_walker_and_public_screen_has_the_six_language_switch(client, walk):
+    _check_switch(client, "code", "/j")
+    _check_switch(client, "join", f"/j/{walk['code']}")
+    _check_switch(client, "public", "/")
+    client.post(f"/j/{walk['code']}", data={"name": "Aino"})
+    _check_switch(client, "capture", f"/walks/{walk['id']}/capture")
+    _check_switch(client, "follow-up", f"/j/{walk['code']}/uppfoljning")
+
+
+def test_the_capture_screen_and_its_messages_follow_the_language(client, walk):
+    client.post(f"/j/{walk['code']}", data={"name": "Aino"})
+    client.set_cookie("lang", "so")
+    html = client.get(f"/walks/{walk['id']}/capture").get_data(as_text=True)
+    assert "Iftiinka" in html and "Wax ka qabo" in html and "Wac 112" in html
+    client.set_cookie("lang", "ar")
+    refused = client.post(f"/api/walks/{walk['id']}/observations", json={"id": "x"})
+    assert refused.json["errors"]["category"] == "اختر فئة."
+
+
+# --- the catalogues -------------------------------------------------------------------------
+
+
+def _resident_messages() -> dict[str | tuple, list[str]]:
+    """Every msgid of the files in babel-residents.cfg, with where it is used."""
+    with open(CONFIG) as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg, str(CONFIG))
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    found: dict[str | tuple, list[str]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=keywords
+    ):
+        found.setdefault(message, []).append(f"{filename}:{lineno}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def resident_messages():
+    found = _resident_messages()
+    assert len(found) > 200
+    return found
+
+
+def _catalogues(code: str) -> dict:
+    merged = {}
+    for po_path in sorted((TRANSLATIONS / code / "LC_MESSAGES").glob("*.po")):
+        with open(po_path, "rb") as po:
+            for message in read_po(po, locale=code):
+                if message.id and not message.fuzzy:
+                    merged.setdefault(message.id, message)
+    return merged
+
+
+def _translated(message) -> bool:
+    if message is None:
+        return False
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(form.strip() for form in forms)
+
+
+@pytest.mark.parametrize("code", ["en", *ADDED])
+def test_every_walker_and_public_string_is_translated(code, resident_messages):
+    catalogue = _catalogues(code)
+    missing = [
+        f"{message!r} ({', '.join(where[:2])})"
+        for message, where in resident_messages.items()
+        if not _translated(catalogue.get(message))
+    ]
+    assert not missing, (
+        f"{len(missing)} strings of walkers' or the public's screens lack a translation in "
+        f"'{code}' (README “Languages” says how to add them):\n" + "\n".join(missing)
+    )
+
+
+@pytest.mark.parametrize("code", ADDED)
+def test_plural_forms_follow_babels_rules(code):
+    rule = get_plural(code)
+    path = TRANSLATIONS / code / "LC_MESSAGES" / "residents.po"
+    with open(path, "rb") as po:
+        catalogue = read_po(po, locale=code)
+    header = dict(catalogue.mime_headers)["Plural-Forms"]
+    assert header == rule.plural_forms
+    plurals = [m for m in catalogue if m.id and m.pluralizable]
+    assert len(plurals) >= 10
+    for message in plurals:
+        assert len(message.string) == rule.num_plurals, message.id
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(_as_format(text)) if name}
+
+
+def _as_format(text: str) -> str:
+    # gettext's %(name)s as str.format's {name}, so one parser reads both.
+    return re.sub(r"%\((\w+)\)[sd]", r"{\1}", text.replace("{", "{{").replace("}", "}}"))
+
+
+@pytest.mark.parametrize("code", ADDED)
+def test_translations_keep_their_placeholders(code):
+    with open(TRANSLATIONS / code / "LC_MESSAGES" / "residents.po", "rb") as po:
+        catalogue = read_po(po, locale=code)
+    for message in catalogue:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set().union(*(_placeholders(i) for i in ids))
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for form in forms:
+            got = _placeholders(form)
+            assert got <= wanted, (code, message.id, form)  # an unknown name breaks the page
+            # A plural form for one exact number (Arabic "one", "two") may spell the number out.
+            assert wanted - {"num"} <= got, (code, message.id, form)
+
+
+def test_every_resident_screen_module_is_in_the_extraction_list():
+    listed = CONFIG.read_text()
+    views = ROOT / "walkapp" / "views"
+    for module in views.glob("*.py"):
+        names = set(re.findall(r'Blueprint\(\s*"(\w+)"', module.read_text()))
+        if names & languages.RESIDENT_BLUEPRINTS - {"main"}:
+            assert f"walkapp/views/{module.name}" in listed, module.name

@@ -1,0 +1,81 @@
+"""The languages walkapp speaks, which screens speak which, and how a request's language is chosen.
+
+Walkers' and the public's screens speak six languages (PRODUCT.md, "Languages"); coordinators'
+and admins' screens speak Swedish and English. Pure rules, no Flask: extensions.select_locale
+feeds them the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+DEFAULT = "sv"
+
+# Each language named in itself, in the order the switch lists them.
+NAMES: dict[str, str] = {
+    "sv": "Svenska",
+    "en": "English",
+    "fi": "suomi",
+    "ar": "العربية",
+    "fa": "فارسی",
+    "so": "Soomaali",
+}
+RIGHT_TO_LEFT = frozenset({"ar", "fa"})
+
+RESIDENTS = "residents"
+STAFF = "staff"
+FAMILIES: dict[str, tuple[str, ...]] = {
+    RESIDENTS: tuple(NAMES),
+    STAFF: ("sv", "en"),
+}
+
+# Blueprints whose screens (and JSON messages) walkers and the public read: the join screens,
+# the capture screen and its API, photos, the follow-up, the public page and its map, the
+# installable app's manifest, and the language switch itself. Everything else is staff.
+RESIDENT_BLUEPRINTS = frozenset(
+    {
+        "walkers",
+        "walkers_api",
+        "observations",
+        "observations_api",
+        "photos",
+        "photos_api",
+        "follow_up",
+        "public",
+        "offline",
+        "main",
+    }
+)
+# Single resident screens inside a staff blueprint (endpoint names).
+RESIDENT_ENDPOINTS = frozenset({"maps.public"})
+
+
+def family(blueprint: str | None, endpoint: str | None = None) -> str:
+    if blueprint in RESIDENT_BLUEPRINTS or endpoint in RESIDENT_ENDPOINTS:
+        return RESIDENTS
+    return STAFF
+
+
+def choose(
+    allowed: Iterable[str],
+    chosen: str | None,
+    best_match: Callable[[list[str]], str | None] | None = None,
+) -> str:
+    """The language kept in the cookie when this family speaks it, else the phone's best match
+    (Accept-Language; `best_match` is werkzeug's), else Swedish."""
+    allowed = list(allowed)
+    if chosen in allowed:
+        return chosen
+    if best_match is not None:
+        matched = best_match(allowed)
+        if matched in allowed:
+            return matched
+    return DEFAULT
+
+
+def direction(code: str) -> str:
+    return "rtl" if code in RIGHT_TO_LEFT else "ltr"
+
+
+def is_known(code: str) -> bool:
+    return code in NAMES
