@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import string
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
+from tests.conftest import login
 from walkapp import languages
 from walkapp.db import walks as walks_db
 
@@ -207,3 +209,69 @@ def test_every_resident_screen_module_is_in_the_extraction_list():
         names = set(re.findall(r'Blueprint\(\s*"(\w+)"', module.read_text()))
         if names & languages.RESIDENT_BLUEPRINTS - {"main"}:
             assert f"walkapp/views/{module.name}" in listed, module.name
+
+
+# --- observations are stored by keys; the note's language is kept for coordinators ------------
+
+
+def _observation(**fields) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "category": "lighting",
+        "rating": "red",
+        "note": "المصباح مكسور",
+        "lon": 18.0649,
+        "lat": 59.3326,
+        "accuracy_m": 8,
+        "recorded_at": "2026-11-24T18:30:00+01:00",
+        **fields,
+    }
+
+
+def _token(client, walk) -> dict:
+    response = client.post("/api/join", json={"code": walk["code"]})
+    return {"Authorization": "Bearer " + response.json["token"]}
+
+
+def test_an_observation_is_stored_by_keys_with_the_language_it_was_written_in(
+    client, walk, db, users
+):
+    headers = _token(client, walk)
+    client.set_cookie("lang", "ar")
+    body = _observation(language="ar")
+    assert client.post(
+        f"/api/walks/{walk['id']}/observations", json=body, headers=headers
+    ).status_code == 201
+    row = db.execute(
+        "select category, rating, language from observations where id = ?", [body["id"]]
+    ).fetchone()
+    assert tuple(row) == ("lighting", "red", "ar")
+
+    refused = client.post(
+        f"/api/walks/{walk['id']}/observations",
+        json=_observation(language="klingon"),
+        headers=headers,
+    )
+    assert refused.status_code == 400 and "language" in refused.json["errors"]
+
+    edited = client.patch(
+        f"/api/walks/{walk['id']}/observations/{body['id']}",
+        json={"note": "Lampa trasig", "language": "sv"},
+        headers=headers,
+    )
+    assert edited.status_code == 200
+    assert db.execute(
+        "select language from observations where id = ?", [body["id"]]
+    ).fetchone()[0] == "sv"
+
+
+def test_triage_shows_the_language_a_note_was_written_in(client, walk, db, users):
+    headers = _token(client, walk)
+    body = _observation(language="fa", note="چراغ خراب است")
+    client.post(f"/api/walks/{walk['id']}/observations", json=body, headers=headers)
+    login(client, "coordinator")
+    client.set_cookie("lang", "fa")  # staff screens stay Swedish
+    html = client.get(f"/observations/{body['id']}/triage").get_data(as_text=True)
+    assert '<html lang="sv"' in html
+    assert re.search(r"Skriven på</dt><dd[^>]*>persiska · kan behöva översättas", html)
+    assert 'lang="fa" dir="auto">چراغ خراب است' in html

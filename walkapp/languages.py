@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from babel import Locale
+
 DEFAULT = "sv"
 
 # Each language named in itself, in the order the switch lists them.
@@ -79,3 +81,10 @@ def direction(code: str) -> str:
 
 def is_known(code: str) -> bool:
     return code in NAMES
+
+
+def display_name(code: str | None, in_language: str) -> str | None:
+    """A language's name as staff read it ("arabiska" in Swedish, "Arabic" in English)."""
+    if not code or not is_known(code):
+        return None
+    return Locale.parse(code).get_display_name(in_language)

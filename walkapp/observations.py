@@ -18,6 +18,7 @@ from .db import observations as obs_db
 from .db import photos as photos_db
 from .db import transaction
 from .db import walks as walks_db
+from .languages import NAMES as LANGUAGES
 from .photos import StoredPhoto, remove_files
 from .places import PlaceIndex
 from .vocabulary import CATEGORIES, POSITION_SOURCES, RATINGS
@@ -25,7 +26,7 @@ from .vocabulary import CATEGORIES, POSITION_SOURCES, RATINGS
 MAX_NOTE = 2000
 # A phone clock a little ahead is normal; a day ahead is a broken clock or junk.
 CLOCK_SKEW = timedelta(hours=1)
-EDITABLE = ("category", "rating", "note", "lon", "lat", "accuracy_m", "position_source")
+EDITABLE = ("category", "rating", "note", "lon", "lat", "accuracy_m", "position_source", "language")
 # The phone colours the GPS accuracy by these bands (metres): good, fair, and poor beyond.
 ACCURACY_GOOD_M = 20
 ACCURACY_FAIR_M = 50
@@ -135,6 +136,17 @@ def _check_fields(payload: dict, fields, errors: dict) -> dict:
             record["position_source"] = source
             if source == "pin":
                 record["accuracy_m"] = None  # a placed pin has no measured accuracy
+    if "language" in fields:
+        # The language of the walker's screen: stored so coordinators see what a note is in.
+        language = payload.get("language")
+        if language is None:
+            record["language"] = None
+        elif not isinstance(language, str) or language not in LANGUAGES:
+            errors["language"] = _l(
+                "Språket ska vara en av koderna %(codes)s.", codes=", ".join(LANGUAGES)
+            )
+        else:
+            record["language"] = language
     return record
 
 

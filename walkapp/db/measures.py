@@ -17,7 +17,7 @@ FIELDS = ("status", "partner_id", "deadline", "reason", "duplicate_of", "comment
 _LINE = """
     select o.id, o.walk_id, o.walker_id, o.category, o.rating, o.note, o.lon, o.lat,
            o.recorded_at, o.late, o.place_id, o.relation, o.distance_m, o.not_public,
-           o.accuracy_m, o.position_source,
+           o.accuracy_m, o.position_source, o.language,
            p.name as place_name, w.title as walk_title, w.starts_at as walk_starts_at,
            m.status, m.partner_id, pa.name as partner_name, m.deadline, m.comment, m.reason,
            m.duplicate_of, m.updated_at as measure_updated_at,

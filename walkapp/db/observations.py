@@ -23,6 +23,7 @@ COLUMNS = (
     "relation",
     "distance_m",
     "position_source",
+    "language",
 )
 
 
