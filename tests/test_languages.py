@@ -275,3 +275,12 @@ def test_triage_shows_the_language_a_note_was_written_in(client, walk, db, users
     assert '<html lang="sv"' in html
     assert re.search(r"Skriven på</dt><dd[^>]*>persiska · kan behöva översättas", html)
     assert 'lang="fa" dir="auto">چراغ خراب است' in html
+
+
+def test_the_public_map_speaks_the_public_pages_language(client):
+    client.set_cookie("lang", "so")
+    html = client.get("/maps/public").get_data(as_text=True)
+    assert '<html lang="so" dir="ltr">' in html
+    assert "Arrimaha iyo tallaabooyinka goob kasta" in html and '"La hagaajiyay"' in html
+    client.set_cookie("lang", "fa")
+    assert '<html lang="fa" dir="rtl">' in client.get("/maps/public").get_data(as_text=True)

@@ -283,6 +283,14 @@ def follow_up_map(
     return fmap
 
 
+PUBLIC_MAP_LABELS = {
+    "place": "Plats",
+    "total": "Iakttagelser",
+    "fixed": "Åtgärdade",
+    "title": "Iakttagelser och åtgärder per plats",
+}
+
+
 def public_map(
     place_counts: list[dict],
     places: list[dict],
@@ -290,8 +298,13 @@ def public_map(
     asset_url,
     tile_url: str = "",
     tile_attribution: str = "",
+    labels: dict[str, str] | None = None,
 ) -> folium.Map:
-    """Aggregated counts per place only: no positions, notes, photos or incidents."""
+    """Aggregated counts per place only: no positions, notes, photos or incidents.
+
+    `labels` (place, total, fixed, title) come translated from the caller: the public map speaks
+    the public page's language."""
+    labels = {**PUBLIC_MAP_LABELS, **(labels or {})}
     by_place = {row["place_id"]: row for row in place_counts if row["place_id"] is not None}
     fmap = folium.Map(tiles=None, control_scale=True)
     _use_own_assets(fmap, asset_url, only=("leaflet", "leaflet_css"))
@@ -320,13 +333,14 @@ def public_map(
             "fillOpacity": 0.55,
         },
         tooltip=folium.GeoJsonTooltip(
-            fields=["name", "total", "fixed"], aliases=["Plats", "Iakttagelser", "Åtgärdade"]
+            fields=["name", "total", "fixed"],
+            aliases=[labels["place"], labels["total"], labels["fixed"]],
         ),
     ).add_to(fmap)
     extent = _extent(None, places)
     if extent:
         fmap.fit_bounds(extent)
-    _titled(fmap, "Iakttagelser och åtgärder per plats")
+    _titled(fmap, labels["title"])
     return fmap
 
 
@@ -355,9 +369,9 @@ def _positions(geometry: dict):
             stack.extend(item)
 
 
-def render(fmap: folium.Map, nonce: str | None = None) -> str:
-    """The page's HTML; with a nonce, every script carries it (for the page's CSP)."""
-    html = fmap.get_root().render().replace("<html>", '<html lang="sv">', 1)
+def render(fmap: folium.Map, nonce: str | None = None, lang: str = "sv", dir: str = "ltr") -> str:
+    """The page's HTML in its language; with a nonce, every script carries it (for the CSP)."""
+    html = fmap.get_root().render().replace("<html>", f'<html lang="{lang}" dir="{dir}">', 1)
     if nonce:
         html = html.replace("<script", f'<script nonce="{nonce}"')
     return html

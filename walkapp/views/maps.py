@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
-from .. import audits, clock, maps, routes, settings, tracks
+from .. import audits, clock, languages, maps, routes, settings, tracks
 from ..access import COORDINATOR, PUBLIC, requires
 from ..db import audits as audits_db
 from ..db import exports as exports_db
@@ -39,7 +41,7 @@ def _tiles() -> dict:
     }
 
 
-def _page(fmap, stem: str):
+def _page(fmap, stem: str, lang: str = "sv"):
     if request.args.get("download") == "1":
         html = maps.self_contained(
             maps.render(fmap),
@@ -52,7 +54,8 @@ def _page(fmap, stem: str):
         )
         return response
     nonce = csp_nonce()
-    response = current_app.response_class(maps.render(fmap, nonce), mimetype="text/html")
+    html = maps.render(fmap, nonce, lang, languages.direction(lang))
+    response = current_app.response_class(html, mimetype="text/html")
     # Framed by walkapp's own pages (the place view, the public page), never by another site.
     policy = content_security_policy(current_app, nonce)
     response.headers["Content-Security-Policy"] = policy.replace(
@@ -144,6 +147,12 @@ def public():
         public_db.findings_by_place(db, year),
         places_db.list_places(db),
         asset_url=_asset_url,
+        labels={
+            "place": _("Plats"),
+            "total": _("Iakttagelser"),
+            "fixed": _("Åtgärdade"),
+            "title": _("Iakttagelser och åtgärder per plats %(year)s", year=year),
+        },
         **_tiles(),
     )
-    return _page(fmap, f"publik-{year}")
+    return _page(fmap, f"publik-{year}", str(get_locale() or languages.DEFAULT))
