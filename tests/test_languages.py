@@ -284,3 +284,26 @@ def test_the_public_map_speaks_the_public_pages_language(client):
     assert "Arrimaha iyo tallaabooyinka goob kasta" in html and '"La hagaajiyay"' in html
     client.set_cookie("lang", "fa")
     assert '<html lang="fa" dir="rtl">' in client.get("/maps/public").get_data(as_text=True)
+
+
+def test_the_walk_poster_invites_in_all_six_languages(client, walk, users):
+    assert client.get(f"/walks/{walk['id']}/affisch").status_code in (302, 401)
+    login(client, "coordinator")
+    _check_switch(client, "poster", f"/walks/{walk['id']}/affisch")
+    client.set_cookie("lang", "so")
+    html = client.get(f"/walks/{walk['id']}/affisch").get_data(as_text=True)
+    assert "Koodh" in html and walk["code"] in html and "<svg" in html
+    for code, line in {
+        "sv": "Skanna koden med mobilen och gå med.",
+        "en": "Scan the code with your phone and join in.",
+        "fi": "Skannaa koodi puhelimella",
+        "ar": "امسح الرمز بهاتفك",
+        "fa": "کد را با گوشی اسکن کنید",
+        "so": "Ku sawir koodhka taleefankaaga",
+    }.items():
+        direction = languages.direction(code)
+        assert re.search(rf'<li lang="{code}" dir="{direction}">{line}', html), code
+    # The walk page links to it; the walk page itself stays a staff screen.
+    client.set_cookie("lang", "ar")
+    show = client.get(f"/walks/{walk['id']}").get_data(as_text=True)
+    assert '<html lang="sv"' in show and f"/walks/{walk['id']}/affisch" in show

@@ -33,7 +33,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 
 # Blueprints whose screens (and JSON messages) walkers and the public read: the join screens,
 # the capture screen and its API, photos, the follow-up, the public page and its map, the
-# installable app's manifest, and the language switch itself. Everything else is staff.
+# installable app's manifest, the walk's poster (printed by staff, read by passers-by) and the
+# language switch itself. Everything else is staff.
 RESIDENT_BLUEPRINTS = frozenset(
     {
         "walkers",
@@ -46,6 +47,7 @@ RESIDENT_BLUEPRINTS = frozenset(
         "public",
         "offline",
         "main",
+        "posters",
     }
 )
 # Single resident screens inside a staff blueprint (endpoint names).

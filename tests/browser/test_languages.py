@@ -10,11 +10,13 @@ from playwright.sync_api import expect
 
 from tests.browser.test_capture import ARTIFACTS, SERGELS_TORG
 from tests.browser.test_public_page import AXE
-from tests.conftest import LiveServer, make_app
+from tests.conftest import PASSWORD, LiveServer, make_app
 from walkapp import languages
 from walkapp.db import connect, database_path
+from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
 from walkapp.demo import create_demo
+from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +28,7 @@ def site(tmp_path_factory):
     server = LiveServer(make_app(tmp_path_factory.mktemp("languages"), TILE_URL="none"))
     db = connect(database_path(server.app))
     create_demo(db, 50.0)  # closed and open walks with findings: the public page has figures
+    users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
     db.close()
     yield server
     server.stop()
@@ -176,5 +179,27 @@ def test_a_phone_in_each_language(browser, site, code):
         _check_screen(page, code, "follow-up")
         page.goto(site.url + "/")
         _check_screen(page, code, "public")
+    finally:
+        context.close()
+
+
+def test_the_walk_poster_in_persian(browser, site):
+    walk = _new_walk(site)
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 390, "height": 844}, is_mobile=True, locale="sv-SE"
+    )
+    page = context.new_page()
+    try:
+        page.goto(site.url + "/login")
+        page.locator("#username").fill("kim")
+        page.locator("#password").fill(PASSWORD)
+        page.locator("form button[type=submit]").click()
+        page.goto(site.url + f"/lang/fa?next=/walks/{walk['id']}/affisch")
+        expect(page.locator(".poster-invitations li")).to_have_count(6)
+        _check_screen(page, "fa", "poster")
+        page.screenshot(path=str(ARTIFACTS / "languages-fa-poster.png"), full_page=True)
+        page.emulate_media(media="print")
+        expect(page.locator(".site-header")).to_be_hidden()
+        expect(page.locator(".poster-qr svg")).to_be_visible()
     finally:
         context.close()
