@@ -307,3 +307,9 @@ def test_the_walk_poster_invites_in_all_six_languages(client, walk, users):
     client.set_cookie("lang", "ar")
     show = client.get(f"/walks/{walk['id']}").get_data(as_text=True)
     assert '<html lang="sv"' in show and f"/walks/{walk['id']}/affisch" in show
+
+
+def test_the_installable_app_is_named_in_the_phones_language(client):
+    manifest = client.get("/manifest.webmanifest", headers={"Accept-Language": "ar"}).json
+    assert (manifest["lang"], manifest["dir"], manifest["short_name"]) == ("ar", "rtl", "جولة أمان")
+    assert client.get("/manifest.webmanifest").json["lang"] == "sv"

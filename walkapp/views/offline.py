@@ -11,10 +11,11 @@ from flask import (
     current_app,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import settings
+from .. import languages, settings
 from ..access import (
     PUBLIC,
     requires,
@@ -127,11 +128,13 @@ def manifest():
             "type": "image/svg+xml",
         },
     ]
+    locale = str(get_locale() or languages.DEFAULT)
     body = {
         "name": _("Trygghetsvandring – walkapp"),
         "short_name": _("Trygghetsvandring"),
         "description": _("Registrera det som gör en plats otrygg, även utan nät."),
-        "lang": "sv",
+        "lang": locale,
+        "dir": languages.direction(locale),
         "start_url": url_for("walkers.enter_code"),
         "scope": "/",
         "id": "/j",
