@@ -6,8 +6,14 @@ export const text = config.text;
 export const walkId = config.walk.id;
 export const $ = (selector) => document.querySelector(selector);
 
+// The screen's language: sent with what the walker writes, so coordinators know what a note is in.
+export const language = document.documentElement.lang;
+
+// On a right-to-left screen each value is isolated (U+2068 … U+2069): numbers, metres and place
+// names keep their own order inside Arabic or Persian text.
+const ISOLATE = document.documentElement.dir === "rtl" ? ["\u2068", "\u2069"] : ["", ""];
 export function format(template, values) {
-  return template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key]));
+  return template.replace(/%\((\w+)\)s/g, (_, key) => `${ISOLATE[0]}${values[key]}${ISOLATE[1]}`);
 }
 
 export function newId() {

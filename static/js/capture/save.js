@@ -3,7 +3,7 @@
 // confirms where the observation landed. Then the screen is ready for the next one.
 
 import { get } from "../outbox.js";
-import { $, format, landingText, newId, text } from "./page.js";
+import { $, format, landingText, language, newId, text } from "./page.js";
 import { hasPending, queueEdit, queueNew, removeObservation } from "./store.js";
 
 const SETTLE_MS = 5000; // how long Spara waits for a good fix when the current one is poor
@@ -39,7 +39,7 @@ export class Saver {
     this.form.say("");
     this.confirm(text.saving, false);
     const id = newId();
-    const fields = { category: this.form.category, rating: this.form.rating, note: this.form.noteValue(), ...where };
+    const fields = { category: this.form.category, rating: this.form.rating, note: this.form.noteValue(), language, ...where };
     fields.lon = Number(fields.lon.toFixed(7));
     fields.lat = Number(fields.lat.toFixed(7));
     await queueNew(id, fields, this.photo.blob);
@@ -49,6 +49,7 @@ export class Saver {
   async saveEdit() {
     const id = this.form.editing.id;
     const changes = this.form.changes();
+    if ("note" in changes) changes.language = language; // the note is now in this screen's language
     const pin = this.position.pin;
     if (pin?.moved) {
       Object.assign(changes, { lon: Number(pin.lon.toFixed(7)), lat: Number(pin.lat.toFixed(7)), accuracy_m: null, position_source: "pin" });
