@@ -95,7 +95,7 @@ def test_every_walker_and_public_screen_has_the_six_language_switch(client, walk
     _check_switch(client, "public", "/")
     client.post(f"/j/{walk['code']}", data={"name": "Aino"})
     _check_switch(client, "capture", f"/walks/{walk['id']}/capture")
-    _check_switch(client, "follow-up", f"/j/{walk['code']}/uppfoljning")
+    _check_switch(client, "follow-up", f"/j/{walk['code']}/follow-up")
 
 
 def test_the_capture_screen_and_its_messages_follow_the_language(client, walk):
@@ -354,7 +354,7 @@ def test_every_string_a_walker_or_the_public_is_shown_is_translated(
     client.post("/j", data={"code": ""})
     client.post(f"/j/{walk['code']}", data={"name": "Aino"})
     client.get(f"/walks/{walk['id']}/capture")
-    client.get(f"/j/{walk['code']}/uppfoljning")
+    client.get(f"/j/{walk['code']}/follow-up")
     client.get("/manifest.webmanifest")
     headers = _token(client, walk)
     client.post(f"/api/walks/{walk['id']}/observations", json={"id": "x"}, headers=headers)

@@ -175,7 +175,7 @@ def test_a_phone_in_each_language(browser, site, code):
         assert bad == [], (code, "menu open", bad)
         page.keyboard.press("Escape")
 
-        page.goto(site.url + f"/j/{walk['code']}/uppfoljning")
+        page.goto(site.url + f"/j/{walk['code']}/follow-up")
         _check_screen(page, code, "follow-up")
         page.goto(site.url + "/")
         _check_screen(page, code, "public")
