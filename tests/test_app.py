@@ -224,4 +224,6 @@ def test_old_swedish_paths_redirect_to_the_english_ones(client):
     response = client.get("/medborgarloftet/2022")
     assert response.status_code == 301 and response.headers["Location"].endswith("/promise/2022")
     response = client.get("/j/ABC123/uppfoljning")
-    assert response.status_code == 301 and response.headers["Location"].endswith("/j/ABC123/follow-up")
+    assert response.status_code == 301 and response.headers["Location"].endswith(
+        "/j/ABC123/follow-up"
+    )

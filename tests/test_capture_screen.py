@@ -23,7 +23,9 @@ def screen(app) -> str:
 
 
 def config(page: str) -> dict:
-    raw = re.search(r'<script type="application/json" id="capture-config">(.*?)</script>', page, re.S)
+    raw = re.search(
+        r'<script type="application/json" id="capture-config">(.*?)</script>', page, re.S
+    )
     return json.loads(raw.group(1))
 
 
@@ -42,5 +44,7 @@ def test_inlined_styles_keep_their_quotes(app):
 def test_tiles_are_fetched_ahead_only_where_the_tile_server_allows_it(tmp_path):
     osm = make_app(tmp_path / "osm", TILE_PRECACHE=500)  # the default OpenStreetMap URL
     assert config(screen(osm))["rules"]["tile_precache"]["max"] == 0
-    own = make_app(tmp_path / "own", TILE_URL="https://tiles.example.se/{z}/{x}/{y}.png", TILE_PRECACHE=500)
+    own = make_app(
+        tmp_path / "own", TILE_URL="https://tiles.example.se/{z}/{x}/{y}.png", TILE_PRECACHE=500
+    )
     assert config(screen(own))["rules"]["tile_precache"]["max"] == 500

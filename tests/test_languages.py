@@ -239,9 +239,10 @@ def test_an_observation_is_stored_by_keys_with_the_language_it_was_written_in(
     headers = _token(client, walk)
     client.set_cookie("lang", "ar")
     body = _observation(language="ar")
-    assert client.post(
-        f"/api/walks/{walk['id']}/observations", json=body, headers=headers
-    ).status_code == 201
+    assert (
+        client.post(f"/api/walks/{walk['id']}/observations", json=body, headers=headers).status_code
+        == 201
+    )
     row = db.execute(
         "select category, rating, language from observations where id = ?", [body["id"]]
     ).fetchone()
@@ -260,9 +261,10 @@ def test_an_observation_is_stored_by_keys_with_the_language_it_was_written_in(
         headers=headers,
     )
     assert edited.status_code == 200
-    assert db.execute(
-        "select language from observations where id = ?", [body["id"]]
-    ).fetchone()[0] == "sv"
+    assert (
+        db.execute("select language from observations where id = ?", [body["id"]]).fetchone()[0]
+        == "sv"
+    )
 
 
 def test_triage_shows_the_language_a_note_was_written_in(client, walk, db, users):
@@ -287,11 +289,11 @@ def test_the_public_map_speaks_the_public_pages_language(client):
 
 
 def test_the_walk_poster_invites_in_all_six_languages(client, walk, users):
-    assert client.get(f"/walks/{walk['id']}/affisch").status_code in (302, 401)
+    assert client.get(f"/walks/{walk['id']}/poster").status_code in (302, 401)
     login(client, "coordinator")
-    _check_switch(client, "poster", f"/walks/{walk['id']}/affisch")
+    _check_switch(client, "poster", f"/walks/{walk['id']}/poster")
     client.set_cookie("lang", "so")
-    html = client.get(f"/walks/{walk['id']}/affisch").get_data(as_text=True)
+    html = client.get(f"/walks/{walk['id']}/poster").get_data(as_text=True)
     assert "Koodh" in html and walk["code"] in html and "<svg" in html
     for code, line in {
         "sv": "Skanna koden med mobilen och gå med.",
@@ -306,7 +308,7 @@ def test_the_walk_poster_invites_in_all_six_languages(client, walk, users):
     # The walk page links to it; the walk page itself stays a staff screen.
     client.set_cookie("lang", "ar")
     show = client.get(f"/walks/{walk['id']}").get_data(as_text=True)
-    assert '<html lang="sv"' in show and f"/walks/{walk['id']}/affisch" in show
+    assert '<html lang="sv"' in show and f"/walks/{walk['id']}/poster" in show
 
 
 def test_the_installable_app_is_named_in_the_phones_language(client):

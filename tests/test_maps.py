@@ -111,7 +111,9 @@ def test_map_pages_reference_no_host_but_the_tiles(client, users, db, path):
 
 
 def test_tiles_none_means_no_tile_layer(client, users, app):
-    app.extensions["walkapp_settings"] = replace(app.extensions["walkapp_settings"], tile_url="none")
+    app.extensions["walkapp_settings"] = replace(
+        app.extensions["walkapp_settings"], tile_url="none"
+    )
     login(client, "coordinator")
     html = client.get("/maps/overview").text
     assert "tileLayer" not in html and "tile.openstreetmap.org" not in html

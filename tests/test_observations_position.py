@@ -106,8 +106,14 @@ def test_coordinators_see_the_source_with_pin_placed_ones_marked(client, walk, d
     protocol_csv = client.get(f"/walks/{walk['id']}/protocol.csv").get_data(as_text=True)
     assert "nål satt för hand" in protocol_csv
     features = client.get("/export/observations.geojson").json["features"]
-    sources = {f["id"]: (f["properties"]["position_source"], f["properties"]["accuracy_m"]) for f in features}
+    sources = {
+        f["id"]: (f["properties"]["position_source"], f["properties"]["accuracy_m"])
+        for f in features
+    }
     assert sources == {gps["id"]: ("gps", 12), pin["id"]: ("pin", None)}
     export = client.get("/export/observations.csv").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(export), delimiter=";"))
-    assert sorted((r["position_source"], r["accuracy_m"]) for r in rows) == [("gps", "12"), ("pin", "")]
+    assert sorted((r["position_source"], r["accuracy_m"]) for r in rows) == [
+        ("gps", "12"),
+        ("pin", ""),
+    ]

@@ -10,30 +10,12 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.helpers import LiveServer, make_app
 from walkapp.db import connect, database_path
-from walkapp.db import walks as walks_db
 
 pytestmark = pytest.mark.browser
 
 SERGELS_TORG = {"latitude": 59.3326, "longitude": 18.0649}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture
-def server(tmp_path):
-    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def walk(server):
-    db = connect(database_path(server.app))
-    try:
-        yield walks_db.create_walk(db, title="Kvällsvandring City", starts_at="2026-11-24T18:00")
-    finally:
-        db.close()
 
 
 def stored(server, walk_id):
@@ -50,13 +32,6 @@ def stored(server, walk_id):
     finally:
         db.close()
     return rows
-
-
-@pytest.fixture
-def phone(context, server):
-    context.grant_permissions(["geolocation"], origin=server.url)
-    context.set_geolocation(SERGELS_TORG)
-    return context
 
 
 def join(page, server, walk, name="Anna"):

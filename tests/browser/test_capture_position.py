@@ -9,7 +9,7 @@ import math
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import SERGELS_TORG, join, phone, record, server, walk  # noqa: F401
+from tests.browser.test_capture import SERGELS_TORG, join, record
 from walkapp.db import connect, database_path
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import join, phone, server, walk  # noqa: F401
+from tests.browser.test_capture import join
 from tests.browser.test_capture_position import all_sent, rows
 
 pytestmark = pytest.mark.browser
@@ -27,9 +27,7 @@ def topmost(page, locator) -> bool:
     )
 
 
-def test_category_rating_and_spara_are_in_reach_and_spara_says_what_is_missing(
-    phone, server, walk
-):
+def test_category_rating_and_spara_are_in_reach_and_spara_says_what_is_missing(phone, server, walk):
     page = phone.new_page()
     join(page, server, walk)
     save = page.get_by_role("button", name="Spara", exact=True)

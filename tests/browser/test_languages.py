@@ -20,7 +20,14 @@ from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 
-PHONE_LOCALES = {"sv": "sv-SE", "en": "en-GB", "fi": "fi-FI", "ar": "ar-SE", "fa": "fa-IR", "so": "so-SO"}
+PHONE_LOCALES = {
+    "sv": "sv-SE",
+    "en": "en-GB",
+    "fi": "fi-FI",
+    "ar": "ar-SE",
+    "fa": "fa-IR",
+    "so": "so-SO",
+}
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +201,7 @@ def test_the_walk_poster_in_persian(browser, site):
         page.locator("#username").fill("kim")
         page.locator("#password").fill(PASSWORD)
         page.locator("form button[type=submit]").click()
-        page.goto(site.url + f"/lang/fa?next=/walks/{walk['id']}/affisch")
+        page.goto(site.url + f"/lang/fa?next=/walks/{walk['id']}/poster")
         expect(page.locator(".poster-invitations li")).to_have_count(6)
         _check_screen(page, "fa", "poster")
         page.screenshot(path=str(ARTIFACTS / "languages-fa-poster.png"), full_page=True)

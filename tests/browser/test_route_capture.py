@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import SERGELS_TORG, join, phone, server, walk  # noqa: F401
+from tests.browser.test_capture import SERGELS_TORG, join
 from tests.helpers import PASSWORD, sign_in_directly
 from walkapp import tracks
 from walkapp.db import connect, database_path, transaction

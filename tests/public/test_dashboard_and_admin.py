@@ -58,9 +58,7 @@ def test_admin_creates_next_years_promise_from_last_years_and_edits_it(db, clien
     promise = promises_db.promise_for_year(db, next_year)
     commitments = promises_db.list_commitments(db, promise["id"])
     assert [c["target"] for c in commitments] == [6, 6, 8, 4]
-    again = client.post(
-        "/admin/promises", data={"year": next_year, "title": "x", "copy_from": 0}
-    )
+    again = client.post("/admin/promises", data={"year": next_year, "title": "x", "copy_from": 0})
     assert again.status_code == 400 and "Det finns redan ett löfte" in again.get_data(as_text=True)
 
     data = {"title": f"Medborgarlöfte {next_year} – reviderat"}

@@ -31,6 +31,7 @@ MOVED = {
     "/j/<code>/uppfoljning": ("follow_up.page", PUBLIC),
     "/medborgarloftet/<int:year>": ("public.year_page", PUBLIC),
     "/medborgarloftet/<int:year>/data.json": ("public.year_data", PUBLIC),
+    "/walks/<walk_id>/affisch": ("posters.walk_poster", COORDINATOR),
 }
 
 

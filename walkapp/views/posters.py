@@ -31,7 +31,7 @@ def invitations() -> list[dict]:
     return lines
 
 
-@bp.get("/walks/<walk_id>/affisch")
+@bp.get("/walks/<walk_id>/poster")
 @requires(COORDINATOR)
 def walk_poster(walk_id: str):
     walk = walks_db.get_walk(get_db(), walk_id)

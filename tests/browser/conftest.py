@@ -1,0 +1,34 @@
+"""Browser fixtures: the app on a live server (no map tiles: the test machines have no internet),
+a walk on it, and a phone context positioned at Sergels torg."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_capture import SERGELS_TORG
+from tests.helpers import LiveServer, make_app
+from walkapp.db import connect, database_path
+from walkapp.db import walks as walks_db
+
+
+@pytest.fixture
+def server(tmp_path):
+    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def walk(server):
+    db = connect(database_path(server.app))
+    try:
+        yield walks_db.create_walk(db, title="Kvällsvandring City", starts_at="2026-11-24T18:00")
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def phone(context, server):
+    context.grant_permissions(["geolocation"], origin=server.url)
+    context.set_geolocation(SERGELS_TORG)
+    return context
