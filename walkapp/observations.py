@@ -49,7 +49,8 @@ def parse_uuid(raw) -> str | None:
         return None
 
 
-def _number(raw, low: float, high: float) -> float | None:
+def number_between(raw, low: float, high: float) -> float | None:
+    """A JSON number within [low, high], or None (also for true/false, NaN and infinities)."""
     # bool is an int in Python; true is not a coordinate.
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         return None
@@ -104,13 +105,13 @@ def _check_fields(payload: dict, fields, errors: dict) -> dict:
         else:
             record["note"] = note.strip()
     if "lon" in fields:
-        lon = _number(payload.get("lon"), -180, 180)
+        lon = number_between(payload.get("lon"), -180, 180)
         if lon is None:
             errors["lon"] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
         else:
             record["lon"] = round(lon, 7)
     if "lat" in fields:
-        lat = _number(payload.get("lat"), -90, 90)
+        lat = number_between(payload.get("lat"), -90, 90)
         if lat is None:
             errors["lat"] = _l("Latitud saknas eller är ogiltig (−90 till 90).")
         else:
@@ -120,7 +121,7 @@ def _check_fields(payload: dict, fields, errors: dict) -> dict:
         if raw is None:
             record["accuracy_m"] = None
         else:
-            accuracy = _number(raw, 0, 100_000)
+            accuracy = number_between(raw, 0, 100_000)
             if accuracy is None:
                 errors["accuracy_m"] = _l("Noggrannheten ska vara ett antal meter.")
             else:

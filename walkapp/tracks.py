@@ -20,7 +20,7 @@ from pyproj import Transformer
 
 from .db import tracks as tracks_db
 from .db import transaction
-from .observations import CLOCK_SKEW, parse_uuid
+from .observations import CLOCK_SKEW, number_between, parse_uuid
 from .places import METRIC_CRS
 
 RULES = {
@@ -44,15 +44,6 @@ class Invalid(Exception):
         self.errors = errors
 
 
-def _number(raw, low: float, high: float) -> float | None:
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        return None
-    value = float(raw)
-    if not np.isfinite(value) or not low <= value <= high:
-        return None
-    return value
-
-
 def _instant(raw, now: datetime) -> str | None:
     if not isinstance(raw, str) or len(raw) > 40:
         return None
@@ -72,10 +63,10 @@ def check_point(raw, field: str, now: datetime, errors: dict) -> dict | None:
     if not isinstance(raw, dict):
         errors[field] = _l("En punkt ska vara ett objekt med lon, lat, accuracy_m och t.")
         return None
-    lon = _number(raw.get("lon"), -180, 180)
-    lat = _number(raw.get("lat"), -90, 90)
+    lon = number_between(raw.get("lon"), -180, 180)
+    lat = number_between(raw.get("lat"), -90, 90)
     accuracy = raw.get("accuracy_m")
-    accuracy = None if accuracy is None else _number(accuracy, 0, 100_000)
+    accuracy = None if accuracy is None else number_between(accuracy, 0, 100_000)
     t = _instant(raw.get("t"), now)
     if lon is None:
         errors[f"{field}.lon"] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
