@@ -59,6 +59,7 @@ def photo_bytes(db: sqlite_utils.Database, photo_id: str) -> dict | None:
     """The stored bytes of a photo and its thumbnail, or None for a photo without them."""
     return one(db, "select photo, thumb from photo_blobs where photo_id = ?", [photo_id])
 
+
 def photo_ids_by_kind(db: sqlite_utils.Database, observation_ids: list[str]) -> dict[str, dict]:
     """{observation id: {"before": [photo ids], "after": [photo ids]}} in upload order."""
     found: dict[str, dict] = {oid: {"before": [], "after": []} for oid in observation_ids}

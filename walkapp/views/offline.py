@@ -60,7 +60,8 @@ def inline_css() -> Markup:
     cached = current_app.extensions.get("walkapp_capture_css")
     if cached is None:
         cached = "\n".join(
-            (STATIC / name).read_text(encoding="utf-8") for name in ("css/app.css", "css/capture.css", "css/routes.css")
+            (STATIC / name).read_text(encoding="utf-8")
+            for name in ("css/app.css", "css/capture.css", "css/routes.css")
         )
         if not current_app.debug:
             current_app.extensions["walkapp_capture_css"] = cached

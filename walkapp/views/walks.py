@@ -137,7 +137,9 @@ def new():
         flash(_("Vandringen är planerad."))
         return redirect(url_for("walks.show", walk_id=walk["id"]))
     status = 400 if request.method == "POST" else 200
-    return render_template("walks/form.html", form=form, walk=None, bounds=_bounds(), route_error=route_error), status
+    return render_template(
+        "walks/form.html", form=form, walk=None, bounds=_bounds(), route_error=route_error
+    ), status
 
 
 @bp.route("/walks/<walk_id>/edit", methods=["GET", "POST"])
@@ -157,7 +159,9 @@ def edit(walk_id: str):
         flash(_("Ändringarna är sparade."))
         return redirect(url_for("walks.show", walk_id=walk_id))
     status = 400 if request.method == "POST" else 200
-    return render_template("walks/form.html", form=form, walk=walk, bounds=_bounds(), route_error=route_error), status
+    return render_template(
+        "walks/form.html", form=form, walk=walk, bounds=_bounds(), route_error=route_error
+    ), status
 
 
 @bp.get("/walks/<walk_id>")
