@@ -199,3 +199,9 @@ def test_public_page_shows_the_stops_of_the_next_public_walk(client, db):
     db.conn.commit()
     assert "Vi stannar vid" not in client.get("/").get_data(as_text=True)
     assert client.get(f"/public/walks/{walk['id']}/route.geojson").status_code == 404
+
+
+def test_the_poster_of_a_public_walk_shows_its_stops(staff, db):
+    walk = _walk_with_route(db, public=1)
+    poster = staff.get(f"/walks/{walk['id']}/poster").get_data(as_text=True)
+    assert "Vi stannar vid" in poster and "<li>Plattan</li>" in poster
