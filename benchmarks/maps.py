@@ -22,7 +22,7 @@ from folium.plugins import MarkerCluster
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from walkapp import maps  # noqa: E402
+from walkapp import maps, maps_download  # noqa: E402
 from walkapp.vocabulary import CATEGORY_LABELS_SV  # noqa: E402
 
 CATEGORIES = list(CATEGORY_LABELS_SV)
@@ -82,7 +82,7 @@ def browser_ready_seconds(html: str) -> float:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "map.html"
-        path.write_text(maps.inline_assets(html, ROOT / "static"), encoding="utf-8")
+        path.write_text(maps_download.inline_assets(html, ROOT / "static"), encoding="utf-8")
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=shutil.which("chromium") or "/usr/bin/chromium",

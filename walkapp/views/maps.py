@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import audits, clock, languages, maps, routes, settings, tracks
+from .. import audits, clock, languages, maps, maps_download, routes, settings, tracks
 from ..access import COORDINATOR, PUBLIC, requires
 from ..db import audits as audits_db
 from ..db import exports as exports_db
@@ -43,7 +43,7 @@ def _tiles() -> dict:
 
 def _page(fmap, stem: str, lang: str = "sv"):
     if request.args.get("download") == "1":
-        html = maps.self_contained(
+        html = maps_download.self_contained(
             maps.render(fmap),
             Path(ROOT) / "static",
             tile_origin(settings.current().tile_url),
