@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import threading
 
 from werkzeug.serving import make_server
 
 from walkapp import create_app
+from walkapp.db import connect, database_path
 from walkapp.db import sessions as sessions_db
 
 PASSWORD = "correct horse battery"
@@ -50,3 +52,27 @@ class LiveServer:
     def stop(self):
         self.server.shutdown()
         self.thread.join(timeout=5)
+
+
+SERGELS_TORG = {"latitude": 59.3326, "longitude": 18.0649}
+# Metres to degrees at Stockholm's latitude.
+EAST = 1 / (111_320 * math.cos(math.radians(59.3326)))
+NORTH = 1 / 110_574
+
+
+def query(server, sql, params=()):
+    """Rows the live server stored, read straight from its database."""
+    db = connect(database_path(server.app))
+    try:
+        return list(db.query(sql, params))
+    finally:
+        db.close()
+
+
+def at(east_m: float, north_m: float = 0, accuracy: float = 6) -> dict:
+    """A phone position so many metres east and north of Sergels torg."""
+    return {
+        "latitude": SERGELS_TORG["latitude"] + north_m * NORTH,
+        "longitude": SERGELS_TORG["longitude"] + east_m * EAST,
+        "accuracy": accuracy,
+    }

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_capture import SERGELS_TORG
-from tests.helpers import LiveServer, make_app
+from tests.helpers import SERGELS_TORG, LiveServer, make_app
 from walkapp.db import connect, database_path
 from walkapp.db import walks as walks_db
 

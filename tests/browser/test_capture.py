@@ -10,11 +10,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.helpers import SERGELS_TORG
 from walkapp.db import connect, database_path
 
 pytestmark = pytest.mark.browser
 
-SERGELS_TORG = {"latitude": 59.3326, "longitude": 18.0649}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 

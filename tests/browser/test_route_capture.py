@@ -5,14 +5,13 @@ stored."""
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import SERGELS_TORG, join
-from tests.helpers import PASSWORD, sign_in_directly
+from tests.helpers import EAST, PASSWORD, at, query, sign_in_directly
 from walkapp import tracks
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db
@@ -21,26 +20,6 @@ from walkapp.passwords import hash_password
 from walkapp.routes import check_route
 
 pytestmark = pytest.mark.browser
-
-# Metres to degrees at Stockholm's latitude.
-EAST = 1 / (111_320 * math.cos(math.radians(59.3326)))
-NORTH = 1 / 110_574
-
-
-def query(server, sql, params=()):
-    db = connect(database_path(server.app))
-    try:
-        return list(db.query(sql, params))
-    finally:
-        db.close()
-
-
-def at(east_m: float, north_m: float = 0, accuracy: float = 6) -> dict:
-    return {
-        "latitude": SERGELS_TORG["latitude"] + north_m * NORTH,
-        "longitude": SERGELS_TORG["longitude"] + east_m * EAST,
-        "accuracy": accuracy,
-    }
 
 
 def test_walker_records_the_track_through_an_offline_stretch_and_a_gap(phone, server, walk):

@@ -4,12 +4,9 @@ unit-tested in the page against the rules of walkapp/tracks.py."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import SERGELS_TORG
 from tests.helpers import PASSWORD
 from walkapp import tracks
 from walkapp.db import connect, database_path
@@ -19,26 +16,6 @@ from walkapp.passwords import hash_password
 from walkapp.routes import stops_of
 
 pytestmark = pytest.mark.browser
-
-# Metres to degrees at Stockholm's latitude.
-EAST = 1 / (111_320 * math.cos(math.radians(59.3326)))
-NORTH = 1 / 110_574
-
-
-def query(server, sql, params=()):
-    db = connect(database_path(server.app))
-    try:
-        return list(db.query(sql, params))
-    finally:
-        db.close()
-
-
-def at(east_m: float, north_m: float = 0, accuracy: float = 6) -> dict:
-    return {
-        "latitude": SERGELS_TORG["latitude"] + north_m * NORTH,
-        "longitude": SERGELS_TORG["longitude"] + east_m * EAST,
-        "accuracy": accuracy,
-    }
 
 
 def test_coordinator_draws_the_route_and_stops_on_the_walk_form(page, server, walk):
