@@ -202,3 +202,9 @@ def test_exports_take_the_findings_read_only_token_and_read_well_in_gdal(
         ["ogrinfo", "-ro", "-al", "-so", str(path)], capture_output=True, text=True, check=True
     ).stdout
     assert "lighting: Integer" in info and "feeling: Integer" in info and "Point" in info
+
+
+def test_the_labels_follow_the_one_list_of_parameter_keys():
+    from walkapp.vocabulary import AUDIT_PARAMETERS
+
+    assert tuple(PARAMETERS) == AUDIT_PARAMETERS

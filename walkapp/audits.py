@@ -19,7 +19,7 @@ from . import routes
 from .clock import offset_time
 from .db import audits as audits_db
 from .db import transaction
-from .observations import MAX_NOTE, _timestamp, parse_uuid
+from .observations import MAX_NOTE, parse_uuid, recorded_instant
 from .places import PlaceIndex
 
 # key -> (label, explanation of score 0, 1, 2, 3). 0 is worst, 3 best.
@@ -144,7 +144,7 @@ def check_audit(payload, now: datetime | None = None) -> dict:
         errors["lon"] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
     if lat is None:
         errors["lat"] = _l("Latitud saknas eller är ogiltig (−90 till 90).")
-    recorded_at = _timestamp(payload.get("recorded_at"), now)
+    recorded_at = recorded_instant(payload.get("recorded_at"), now)
     if recorded_at is None:
         errors["recorded_at"] = _l(
             "Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden."

@@ -60,7 +60,8 @@ def number_between(raw, low: float, high: float) -> float | None:
     return value
 
 
-def _timestamp(raw, now: datetime) -> str | None:
+def recorded_instant(raw, now: datetime) -> str | None:
+    """An ISO 8601 instant with its offset, not far in the future, as stored UTC text; or None."""
     if not isinstance(raw, str) or len(raw) > 40:
         return None
     try:
@@ -161,7 +162,7 @@ def check_new(payload, now: datetime | None = None) -> dict:
     observation_id = parse_uuid(payload.get("id"))
     if observation_id is None:
         errors["id"] = _l("id ska vara ett UUID som telefonen har skapat.")
-    recorded_at = _timestamp(payload.get("recorded_at"), now)
+    recorded_at = recorded_instant(payload.get("recorded_at"), now)
     if recorded_at is None:
         errors["recorded_at"] = _l(
             "Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden."

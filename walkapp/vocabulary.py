@@ -134,3 +134,16 @@ POSITION_SOURCES: dict[str, object] = {
     "pin": _l("nål satt för hand"),
 }
 POSITION_SOURCE_LABELS_SV = {"gps": "GPS", "pin": "nål satt för hand"}
+
+# Safetipin's nine parameters of a safety audit, in their order (labels and level texts: audits.py).
+AUDIT_PARAMETERS = (
+    "lighting",
+    "openness",
+    "visibility",
+    "people",
+    "security",
+    "walk_path",
+    "public_transport",
+    "gender_usage",
+    "feeling",
+)

@@ -6,19 +6,10 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
+from ..vocabulary import AUDIT_PARAMETERS
 from . import marks, now, one
 
-SCORE_COLUMNS = (
-    "lighting",
-    "openness",
-    "visibility",
-    "people",
-    "security",
-    "walk_path",
-    "public_transport",
-    "gender_usage",
-    "feeling",
-)
+SCORE_COLUMNS = AUDIT_PARAMETERS
 COLUMNS = (
     "id",
     "walk_id",
