@@ -11,10 +11,10 @@ import sqlite_utils
 from shapely.geometry import shape
 
 from .db import audit as audit_db
+from .db import file_of, transaction
 from .db import observations as obs_db
 from .db import partners as partners_db
 from .db import places as places_db
-from .db import transaction
 from .places import RELATIONS, Place, PlaceIndex, area_from_features
 from .places_upload import parse_places
 
@@ -39,7 +39,7 @@ def current_index(db: sqlite_utils.Database, near_m: float) -> PlaceIndex:
 
     Keyed by the database file and its places_version, so every worker notices an import.
     """
-    key = (db.execute("pragma database_list").fetchone()[2], places_db.places_version(db), near_m)
+    key = (file_of(db), places_db.places_version(db), near_m)
     with _lock:
         index = _cache.get(key)
         if index is None:

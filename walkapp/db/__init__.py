@@ -43,6 +43,11 @@ def marks(values) -> str:
     return ", ".join("?" * len(values))
 
 
+def file_of(db: sqlite_utils.Database) -> str:
+    """The path of the database's main file ("" for an in-memory database)."""
+    return db.execute("pragma database_list").fetchone()[2]
+
+
 def quoted(values) -> str:
     """An `in (…)` list of the product's own constants (never user input): "'a', 'b'"."""
     return ", ".join(f"'{value}'" for value in values)
@@ -131,7 +136,7 @@ _write_locks_guard = threading.Lock()
 
 
 def _write_lock(db: sqlite_utils.Database) -> _WriteLock | None:
-    database_file = db.execute("pragma database_list").fetchone()[2]
+    database_file = file_of(db)
     if not database_file:  # in-memory database: nothing to share
         return None
     with _write_locks_guard:
