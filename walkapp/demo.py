@@ -104,6 +104,7 @@ def store_observation(db, walk_id: str, walker_id: str | None, **fields) -> str:
             "walker_id": walker_id,
             "note": "",
             "accuracy_m": 8.0,
+            "position_source": "gps",
             "late": 0,
             **fields,
         },
