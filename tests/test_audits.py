@@ -183,7 +183,7 @@ def test_exports_take_the_findings_read_only_token_and_read_well_in_gdal(
     import shutil
     import subprocess
 
-    from walkapp.db import tokens as tokens_db
+    from walkapp.db import api_tokens as tokens_db
 
     post(client, walk, join(client, walk), audit(scores={"lighting": 2, "feeling": 1}))
     _token_id, token = tokens_db.create_token(db, users["coordinator"], "QGIS")

@@ -22,7 +22,7 @@ from walkapp.db import observations as obs_db
 from walkapp.db import places as places_db
 from walkapp.db import transaction
 from walkapp.db import walks as walks_db
-from walkapp.db.tokens import hash_token
+from walkapp.db.api_tokens import hash_token
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "vendor" / "geojson-schema" / "FeatureCollection.json").read_text()

@@ -17,7 +17,7 @@ from tests.test_coordinators import add_observation
 from tests.test_exports import data  # noqa: F401  (the fixture)
 from walkapp.db import exports as exports_db
 from walkapp.db import transaction
-from walkapp.db.tokens import create_token
+from walkapp.db.api_tokens import create_token
 from walkapp.exports.filters import Filters
 from walkapp.exports.geojson import PROPERTIES, observation_feature, photo_link
 

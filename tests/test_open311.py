@@ -26,7 +26,7 @@ from tests.test_coordinators import partner_id
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import measures as measures_db
 from walkapp.db import users as users_db
-from walkapp.db.tokens import create_token
+from walkapp.db.api_tokens import create_token
 from walkapp.passwords import hash_password
 
 SECRET_NOTE = "SKYDDAT-BOENDE-5150"

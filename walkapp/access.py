@@ -19,7 +19,7 @@ from . import settings, walkers
 from .db import get_db
 from .db import observations as observations_db
 from .db import sessions as sessions_db
-from .db import tokens as tokens_db
+from .db import api_tokens as api_tokens_db
 from .db import walks as walks_db
 from .exports.open311 import to_xml
 from .extensions import csrf
@@ -140,7 +140,7 @@ def offered_api_token() -> str | None:
     if not _token_readable():
         return None
     token = bearer_token() or request.args.get("token") or request.args.get("api_key")
-    return token if token and token.startswith(tokens_db.PREFIX) else None
+    return token if token and token.startswith(api_tokens_db.PREFIX) else None
 
 
 def current_user() -> dict | None:
@@ -150,7 +150,7 @@ def current_user() -> dict | None:
         session_id = session.get("sid")
         g.user = sessions_db.user_for(get_db(), session_id) if session_id else None
         if g.user is None and (token := offered_api_token()):
-            g.user = tokens_db.user_for_token(get_db(), token)
+            g.user = api_tokens_db.user_for_token(get_db(), token)
     return g.user
 
 

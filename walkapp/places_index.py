@@ -10,7 +10,7 @@ import numpy as np
 import sqlite_utils
 from shapely.geometry import shape
 
-from .db import audit as audit_db
+from .db import audit_log
 from .db import file_of, transaction
 from .db import observations as obs_db
 from .db import partners as partners_db
@@ -82,7 +82,7 @@ def import_places(
         counts = places_db.save_places(db, places, replace=replace)
         partners_db.ensure_partners(db, sorted({p for place in places for p in place["partners"]}))
         counts["reassigned"] = reassign_all(db, build_index(db, near_m))
-        audit_db.record(db, user_id, "import", "places", None, counts)
+        audit_log.record(db, user_id, "import", "places", None, counts)
     return counts
 
 

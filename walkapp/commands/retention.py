@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from .. import settings
-from ..db import audit, get_db, transaction
+from ..db import audit_log, get_db, transaction
 from ..db import retention as retention_db
 from ..db import tracks as tracks_db
 
@@ -67,7 +67,7 @@ def retention_command(
             retention_db.delete_photos(db, [p["id"] for p in photos])
             retention_db.forget_walker_names(db, [w["id"] for w in walkers])
             tracks_db.delete_chunks(db, [chunk["id"] for chunk in chunks])
-            audit.record(db, None, "retention", "instance", None, summary)
+            audit_log.record(db, None, "retention", "instance", None, summary)
         # Files go after the rows are gone: a crash in between leaves files, never dangling rows.
         for photo in photos:
             for name in (photo["filename"], photo["thumb_filename"]):

@@ -9,7 +9,7 @@ import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
 from . import marks, now, transaction
-from .audit import record
+from .audit_log import record
 
 FIELDS = ("status", "partner_id", "deadline", "reason", "duplicate_of", "comment")
 

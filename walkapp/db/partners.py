@@ -6,7 +6,7 @@ import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
 from . import marks, transaction
-from .audit import record
+from .audit_log import record
 
 
 def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:

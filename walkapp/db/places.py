@@ -7,7 +7,7 @@ import json
 import sqlite_utils
 
 from . import marks, now, one, transaction
-from .audit import record
+from .audit_log import record
 from .partners import ensure_partners
 
 

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from .. import clock
 from . import now, one, transaction
-from .audit import record
+from .audit_log import record
 
 DEFAULT_AREA = "Lokalpolisområde Norrmalm"
 

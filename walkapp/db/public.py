@@ -15,7 +15,7 @@ import sqlite_utils
 from .. import clock
 from ..vocabulary import FIXED_STATUSES, KEEP_STATUSES, NEVER_PUBLIC_CATEGORIES
 from . import marks, quoted, transaction
-from .audit import record
+from .audit_log import record
 from .measures import update_measure
 
 # Findings the public may count: not incidents or gatherings, not duplicates, not marked "inte

@@ -6,7 +6,7 @@ import json
 
 import sqlite_utils
 
-from . import audit, marks, now, transaction
+from . import audit_log, marks, now, transaction
 
 
 def get_route(db: sqlite_utils.Database, walk_id: str) -> dict | None:
@@ -36,7 +36,7 @@ def store_route(
     with transaction(db):
         save_route(db, walk_id, route, user_id)
         detail = {"features": len(route["features"])} if route else {"removed": True}
-        audit.record(db, user_id, "route", "walk", walk_id, detail)
+        audit_log.record(db, user_id, "route", "walk", walk_id, detail)
 
 
 def walks_filtered(db: sqlite_utils.Database, filters) -> list[dict]:

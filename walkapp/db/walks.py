@@ -9,7 +9,7 @@ import sqlite_utils
 
 from ..clock import from_typed
 from . import marks, now, one, transaction
-from .audit import record
+from .audit_log import record
 
 # No look-alikes: 0/O, 1/I/L are left out.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

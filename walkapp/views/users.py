@@ -10,7 +10,7 @@ from ..access import ADMIN, current_user, requires
 from ..db import get_db, transaction
 from ..db import sessions as sessions_db
 from ..db import users as users_db
-from ..db.audit import record
+from ..db.audit_log import record
 from ..forms import ResetPasswordForm
 from ..passwords import hash_password, password_problem
 

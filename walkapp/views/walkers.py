@@ -31,7 +31,7 @@ from ..access import (
 )
 from ..db import get_db, transaction
 from ..db import walks as walks_db
-from ..db.audit import record
+from ..db.audit_log import record
 from ..extensions import csrf
 from ..join_forms import CodeForm, JoinForm
 from .shared import json_body, refuse

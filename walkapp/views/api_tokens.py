@@ -16,7 +16,7 @@ from ..access import COORDINATOR, current_user, requires
 from ..db import exports as exports_db
 from ..db import get_db
 from ..db import places as places_db
-from ..db import tokens as tokens_db
+from ..db import api_tokens as api_tokens_db
 from ..db import walks as walks_db
 from ..exports.filters import BadFilter, parse_filters, query_string, unknown_ids
 from ..forms import TokenForm
@@ -26,7 +26,7 @@ from ..vocabulary import (
     RATINGS,
 )
 
-bp = Blueprint("tokens", __name__)
+bp = Blueprint("api_tokens", __name__)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -40,14 +40,14 @@ def index():
     if form.validate_on_submit():
         filter_errors = _filter_errors(request.form)
         if not filter_errors:
-            _token_id, created = tokens_db.create_token(db, user["id"], form.label.data or "")
+            _token_id, created = api_tokens_db.create_token(db, user["id"], form.label.data or "")
             # The QGIS URL shown with the new token keeps the chosen filters; the form starts over.
             query, chosen = query_string(request.form), None
             form.label.data = ""
     status = 400 if request.method == "POST" and created is None else 200
-    listed = tokens_db.list_tokens(db, None if user["role"] == "admin" else user["id"])
+    listed = api_tokens_db.list_tokens(db, None if user["role"] == "admin" else user["id"])
     return render_template(
-        "tokens/index.html",
+        "api_tokens/index.html",
         form=form,
         created=created,
         query=query,
@@ -77,8 +77,8 @@ def _filter_errors(form) -> dict:
 @requires(COORDINATOR)
 def revoke(token_id: int):
     user = current_user()
-    if tokens_db.revoke_token(get_db(), token_id, user["id"], user["role"] == "admin"):
+    if api_tokens_db.revoke_token(get_db(), token_id, user["id"], user["role"] == "admin"):
         flash(_("Nyckeln är spärrad."))
     else:
         flash(_("Nyckeln fanns inte eller var redan spärrad."))
-    return redirect(url_for("tokens.index"), code=303)
+    return redirect(url_for("api_tokens.index"), code=303)

@@ -8,7 +8,7 @@ import secrets
 import sqlite_utils
 
 from . import now, transaction
-from .audit import record
+from .audit_log import record
 
 PREFIX = "wk_"
 
