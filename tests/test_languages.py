@@ -158,7 +158,7 @@ def test_every_walker_and_public_string_is_translated(code, resident_messages):
     ]
     assert not missing, (
         f"{len(missing)} strings of walkers' or the public's screens lack a translation in "
-        f"'{code}' (README “Languages” says how to add them):\n" + "\n".join(missing)
+        f"'{code}' (docs/developers/languages.md says how to add them):\n" + "\n".join(missing)
     )
 
 

@@ -54,7 +54,7 @@ def serve_command(host: str, port: int, workers: int, threads: int):
     if workers > 1 and environment.ratelimit_storage_uri.startswith("memory"):
         click.echo(
             "warning: several workers with WALKAPP_RATELIMIT_STORAGE_URI=memory:// count rate "
-            "limits per worker; point it at a shared Redis (see README, Security)",
+            "limits per worker; point it at a shared Redis (see docs/operators/rate-limits.md)",
             err=True,
         )
     # No worker runs yet: every temporary photo file is a crash's leftover, however new.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-# In the order they appear; the README lists them with the nested names they replaced.
+# In the order they appear; docs/planners/geojson.md lists them with the nested names they replaced.
 PROPERTIES = (
     "category",
     "category_label",

@@ -1,6 +1,6 @@
 """Observations: the capture screen and the walker's JSON API to record, edit and delete.
 
-Documented in the README ("Capture API"). API calls authenticate with the walker's token as
+Documented in docs/developers/api.md. API calls authenticate with the walker's token as
 `Authorization: Bearer`; calls authorised by a cookie must carry the CSRF token instead.
 """
 
