@@ -1,29 +1,33 @@
-"""Settings: typed once, and every one of them documented in docs/operators/configuration.md."""
+"""Settings: each declared once (a field of `Settings`), typed, and the docs follow the declarations."""
 
 from __future__ import annotations
 
-import re
+import subprocess
+import sys
+from dataclasses import fields
 from pathlib import Path
 
+import pytest
+
 from walkapp import create_app
-from walkapp.settings import DEFAULTS, ROOT, Settings, current
+from walkapp.settings import DEFAULTS, ROOT, SETTINGS, Settings, current, from_environment
 
 
-def _readme_configuration_table() -> str:
-    return (ROOT / "docs" / "operators" / "configuration.md").read_text(encoding="utf-8")
-
-
-def test_every_setting_is_in_the_readme_configuration_table():
-    table = _readme_configuration_table()
-    documented = set(re.findall(r"`WALKAPP_([A-Z_0-9]+)`", table))
-    missing = sorted(set(DEFAULTS) - documented)
-    assert not missing, (
-        f"settings missing from the configuration table in docs/operators/configuration.md: {missing}"
+def test_the_docs_table_and_the_env_example_follow_the_declarations():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "settings_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
     )
-    unknown = sorted(documented - set(DEFAULTS))
-    assert not unknown, (
-        f"docs/operators/configuration.md documents settings the code does not have: {unknown}"
-    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_setting_is_declared_once_with_a_type_and_a_help_text():
+    assert [s.name.lower() for s in SETTINGS] == [f.name for f in fields(Settings)]
+    assert set(DEFAULTS) == {s.name for s in SETTINGS}
+    for declared in SETTINGS:
+        assert declared.type in {"int", "float", "bool", "str", "str | None", "Path"}, declared
+        assert declared.help.strip(), f"{declared.variable} has no help text"
 
 
 def test_settings_are_typed_once_from_text(tmp_path: Path):
@@ -31,6 +35,28 @@ def test_settings_are_typed_once_from_text(tmp_path: Path):
     settings = Settings.from_values(values)
     assert settings.session_hours == 3 and settings.secure_cookies is True
     assert settings.photo_folder == tmp_path.resolve() / "photos"
+
+
+@pytest.mark.parametrize(
+    ("variable", "text", "attribute", "value"),
+    [
+        ("WALKAPP_NEAR_DISTANCE_M", "75.5", "near_distance_m", 75.5),
+        ("WALKAPP_RATELIMIT_ENABLED", "false", "ratelimit_enabled", False),
+        ("WALKAPP_SECURE_COOKIES", "on", "secure_cookies", True),
+        ("WALKAPP_TILE_PRECACHE", "400", "tile_precache", 400),
+        ("WALKAPP_GEODATA_DIR", "/srv/geodata", "geodata_dir", Path("/srv/geodata")),
+        ("WALKAPP_SECRET_KEY", "k" * 40, "secret_key", "k" * 40),
+    ],
+)
+def test_an_environment_variable_becomes_its_declared_type(variable, text, attribute, value):
+    settings = Settings.from_values(from_environment({variable: text}))
+    assert getattr(settings, attribute) == value
+
+
+def test_unset_settings_take_their_declared_defaults():
+    settings = Settings.from_values(from_environment({}))
+    assert settings.secret_key is None and settings.public_url == ""
+    assert settings.max_photo_bytes == 10 * 1024 * 1024 and settings.near_distance_m == 50.0
 
 
 def test_the_app_carries_its_settings(tmp_path: Path):
