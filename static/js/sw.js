@@ -2,6 +2,8 @@
 // The app shell is cached at install; pages and the walk's places are network-first
 // (fresh when online, cached when not); static files are cache-first. Writes are never
 // handled here: the page's outbox (IndexedDB) sends them when the network is back.
+// Offline, the installed app's start URL /j and the join link /j/<code> open the walk the
+// phone keeps (its capture screen, its follow-up page once closed) instead of an error page.
 
 const VERSION = "__VERSION__";
 const SHELL_CACHE = `walkapp-shell-${VERSION}`;
@@ -9,6 +11,14 @@ const PAGES_CACHE = "walkapp-pages";
 const TILES_CACHE = "walkapp-tiles";
 const MAX_TILES = 2000; // tiles seen plus tiles fetched ahead; the oldest go first
 const SHELL = __SHELL__;
+const START = /^\/j(\/[^/]+)?$/;
+
+// Where a start URL leads offline, kept as a small record in the pages cache. Codes as the
+// server reads them: upper case, spaces and dashes dropped.
+function startKey(pathname) {
+  const code = decodeURIComponent(pathname.slice(3)).toUpperCase().replace(/[\s-]/g, "");
+  return `/__start__/j${code ? `/${code}` : ""}`;
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -45,7 +55,14 @@ async function keep(cacheName, urls, options) {
 self.addEventListener("message", (event) => {
   const urls = ((event.data && event.data.cache) || []).filter((url) => url.startsWith("/"));
   const tiles = ((event.data && event.data.tiles) || []).slice(0, MAX_TILES);
+  const start = event.data && event.data.start;
   event.waitUntil((async () => {
+    if (start && String(start.to).startsWith("/")) {
+      const cache = await caches.open(PAGES_CACHE);
+      await Promise.all((start.paths || []).filter((path) => START.test(path)).map((path) =>
+        cache.put(startKey(path), new Response(JSON.stringify({ to: start.to }), { headers: { "Content-Type": "application/json" } }))
+      ));
+    }
     const missing = await keep(PAGES_CACHE, urls, { credentials: "same-origin" });
     const tilesMissing = await keep(TILES_CACHE, tiles, { mode: "no-cors" });
     event.source?.postMessage({
@@ -66,6 +83,17 @@ async function networkFirst(request) {
     const cached = (await cache.match(request, { ignoreSearch: true })) || (await caches.match(request, { ignoreSearch: true }));
     if (cached) return cached;
     throw error;
+  }
+}
+
+// Online the server decides (it may know of a newer walk); offline the kept walk opens.
+async function startPage(request, url) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const kept = await (await caches.open(PAGES_CACHE)).match(startKey(url.pathname));
+    if (!kept) throw error;
+    return Response.redirect(new URL((await kept.json()).to, self.location.origin).href, 302);
   }
 }
 
@@ -98,7 +126,9 @@ self.addEventListener("fetch", (event) => {
     if (request.destination === "image") event.respondWith(tile(request));
     return;
   }
-  if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
+  if (request.mode === "navigate" && START.test(url.pathname)) {
+    event.respondWith(startPage(request, url));
+  } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
     event.respondWith(cacheFirst(request));
   } else if (
     (request.mode === "navigate" && /^\/(walks\/[^/]+\/capture|j\/[^/]+\/follow-up)$/.test(url.pathname)) ||

@@ -1,7 +1,7 @@
 // "Redo för offline": the service worker keeps the app shell; this asks it to keep the walk's
 // screen, places and follow-up page too, and the map tiles over the walk's places when the
-// deployment's tile server allows bulk fetching (config.rules.tile_precache). The walker sees a
-// check when all is kept, or what is missing.
+// deployment's tile server allows bulk fetching (config.rules.tile_precache), and to open this
+// walk from /j and /j/<code> offline. The walker sees a check when all is kept, or what is missing.
 
 import { $, config, format, text } from "./page.js";
 
@@ -54,7 +54,12 @@ export function keepForOffline(tiles) {
   });
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(() =>
     navigator.serviceWorker.ready.then((registration) =>
-      registration.active?.postMessage({ cache: [location.pathname, config.api.walk, config.follow_up], tiles })
+      registration.active?.postMessage({
+        cache: [location.pathname, config.api.walk, config.follow_up],
+        tiles,
+        // Where the app's start URL and the join link lead when there is no network.
+        start: { paths: ["/j", `/j/${config.walk.code}`], to: config.walk.state === "closed" ? config.follow_up : location.pathname },
+      })
     )
   ).catch(() => {
     status.textContent = format(text.offline_missing, { n: 1 });
