@@ -15,7 +15,8 @@ def _create_app(*_args, **_kwargs) -> Flask:
     return create_app()
 
 
-def main() -> None:
+def build() -> FlaskGroup:
+    """The `walkapp` group: Flask's own commands, the standalone ones, and the app's COMMANDS."""
     cli = FlaskGroup(
         create_app=_create_app,
         add_default_commands=True,
@@ -26,7 +27,11 @@ def main() -> None:
     # Commands that must run before (or without) an app: building one creates the database.
     for command in _feature_commands("STANDALONE"):
         cli.add_command(command)
-    cli.main(prog_name="walkapp")
+    return cli
+
+
+def main() -> None:
+    build().main(prog_name="walkapp")
 
 
 def _feature_commands(name: str) -> list:
