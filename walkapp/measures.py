@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from .clock import deadline_bounds, local_day
 from .observations import parse_uuid
 from .places import metres_between
-from .vocabulary import FIXED_STATUSES, KEEP_STATUSES, OPEN_STATUSES, STATUS_REQUIRES
+from .vocabulary import STATUS_REQUIRES, is_fixed, is_good, is_open, standing
 
 SAME_FINDING_M = 25.0
 DEFAULT_LOOKBACK_DAYS = 90
@@ -102,14 +102,8 @@ def quick_submission(
 
 
 def section(status: str) -> str:
-    """Where the meeting's place view lists a measure: open, fixed, good or closed."""
-    if status in OPEN_STATUSES:
-        return "open"
-    if status in FIXED_STATUSES:
-        return "fixed"
-    if status in KEEP_STATUSES:
-        return "good"
-    return "closed"
+    """Where the meeting's place view lists a measure: its standing (open, fixed, good, closed)."""
+    return standing(status)
 
 
 def history_in_words(
@@ -214,7 +208,7 @@ def open_measures(lines: list[dict], today: date) -> list[dict]:
     """Open measures, overdue first (oldest deadline first), then by deadline, then undated."""
     rows = []
     for line in lines:
-        if line["status"] not in OPEN_STATUSES:
+        if not is_open(line["status"]):
             continue
         overdue = bool(line["deadline"]) and date.fromisoformat(line["deadline"]) < today
         rows.append({**line, "overdue": overdue})
@@ -225,7 +219,7 @@ def open_measures(lines: list[dict], today: date) -> list[dict]:
 
 def good_findings(lines: list[dict]) -> list[dict]:
     """ "Det här fungerar": green findings kept as they are."""
-    return [line for line in lines if line["status"] in KEEP_STATUSES]
+    return [line for line in lines if is_good(line["status"])]
 
 
 def counts(lines: list[dict]) -> dict:
@@ -260,4 +254,4 @@ def compare_latest_walk(lines: list[dict], walks: list[dict]) -> dict | None:
 
 def after_photo_allowed(status: str) -> bool:
     """An "after" photo belongs to a measure marked done or verified."""
-    return status in FIXED_STATUSES
+    return is_fixed(status)

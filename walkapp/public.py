@@ -13,6 +13,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from . import clock
+from .vocabulary import FIXED_STATUSES, is_good
 
 
 def local_datetime(value: str) -> datetime:
@@ -55,7 +56,7 @@ def status_sentence(finding: dict) -> str:
     """A measure's state in one plain sentence, with partner and the date of the last change."""
     status, partner = finding["status"], finding.get("partner")
     when = day(last_change(finding))
-    if status == "keep" or (finding.get("rating") == "green" and status == "new"):
+    if is_good(status):
         return _("Ett bra exempel – här behöver inget göras.")
     if status == "new":
         return _("Inte behandlad ännu. Samordnaren går igenom alla iakttagelser efter vandringen.")
@@ -95,7 +96,7 @@ def status_sentence(finding: dict) -> str:
 
 def status_counts(statuses: dict[str, int]) -> str:
     """'2 åtgärdade, 1 planerad, 1 inte påbörjad' — for the public, counts only."""
-    fixed = statuses.get("done", 0) + statuses.get("verified", 0)
+    fixed = sum(statuses.get(status, 0) for status in FIXED_STATUSES)
     parts = []
     if fixed:
         parts.append(ngettext("%(num)d åtgärdad", "%(num)d åtgärdade", fixed))

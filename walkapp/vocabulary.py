@@ -74,12 +74,13 @@ STATUS_LABELS_SV = {
     "duplicate": "Dubblett",
     "keep": "Bra – behålls",
 }
+# A measure's standing: the one rule of "is this finding open, fixed or good" that every page,
+# export and count uses (the SQL builds its `in (...)` lists from these sets; `standing` below).
 # Open = still to be dealt with; fixed = done or verified; closed = fixed, impossible or a
-# duplicate. A good (green) finding starts as "keep": neither open nor fixed nor closed, never
-# counted as work to do, shown as "Det här fungerar" (GOOD_LABEL); a coordinator may make it
-# work to do (new).
+# duplicate. Good = kept as it is ("keep"): a green finding starts so, neither open nor fixed nor
+# closed, never counted as work to do, shown as "Det här fungerar" (GOOD_LABEL). Only the status
+# decides: once a coordinator makes a good finding work to do (new), it is work everywhere.
 OPEN_STATUSES = ("new", "assigned", "planned")
-# Fixed = what the public page and the follow-up count as done.
 FIXED_STATUSES = ("done", "verified")
 CLOSED_STATUSES = ("done", "verified", "not_possible", "duplicate")
 KEEP_STATUSES = ("keep",)
@@ -95,6 +96,31 @@ STATUS_REQUIRES: dict[str, tuple[str, ...]] = {
     "duplicate": ("duplicate_of",),
     "keep": (),
 }
+
+
+def standing(status: str) -> str:
+    """A measure's standing: "open", "fixed", "good" or "closed" (not possible, a duplicate)."""
+    if status in OPEN_STATUSES:
+        return "open"
+    if status in FIXED_STATUSES:
+        return "fixed"
+    if status in KEEP_STATUSES:
+        return "good"
+    return "closed"
+
+
+def is_open(status: str) -> bool:
+    """Work still to do."""
+    return standing(status) == "open"
+
+
+def is_good(status: str) -> bool:
+    """A finding kept as it is ("Det här fungerar"): never counted as work to do."""
+    return standing(status) == "good"
+
+
+def is_fixed(status: str) -> bool:
+    return standing(status) == "fixed"
 
 
 # What a measure starts as (see initial_status); untouched while it still is.

@@ -13,7 +13,7 @@ from collections import defaultdict
 import sqlite_utils
 
 from .. import clock
-from ..vocabulary import FIXED_STATUSES, KEEP_STATUSES, NEVER_PUBLIC_CATEGORIES
+from ..vocabulary import FIXED_STATUSES, NEVER_PUBLIC_CATEGORIES, is_fixed, is_good
 from . import marks, quoted, transaction
 from .audit_log import record
 from .measures import update_measure
@@ -21,12 +21,8 @@ from .measures import update_measure
 # Findings the public may count: not incidents or gatherings, not duplicates, not marked "inte
 # publik", from walks held (closed) that year.
 # Driven from the walks (a range on walks_starts_at), then each walk's observations by index.
-# Good = kept as it is (KEEP_STATUSES); a green finding nobody has touched yet counts too, the
-# rule by which the keep status is given to findings stored before it existed.
 _PUBLIC_FINDINGS = f"""
-    select o.walk_id, o.place_id, o.category, o.rating, m.status,
-      (m.status in ({quoted(KEEP_STATUSES)}) or (o.rating = 'green' and m.status = 'new'
-       and not exists (select 1 from measure_history h where h.observation_id = o.id))) as good
+    select o.walk_id, o.place_id, o.category, o.rating, m.status
     from walks w
     cross join observations o on o.walk_id = w.id
     join measures m on m.observation_id = o.id
@@ -105,9 +101,9 @@ def findings_by_place(db: sqlite_utils.Database, year: int) -> list[dict]:
     places: dict = {}
     for row in db.query(
         "with findings as (" + _PUBLIC_FINDINGS + ")"
-        " select f.place_id, p.name as place, f.category, f.good, f.status,"
+        " select f.place_id, p.name as place, f.category, f.status,"
         " count(*) as n from findings f left join places p on p.id = f.place_id"
-        " group by f.place_id, f.category, f.good, f.status",
+        " group by f.place_id, f.category, f.status",
         _year(year),
     ):
         place = places.setdefault(
@@ -126,14 +122,15 @@ def findings_by_place(db: sqlite_utils.Database, year: int) -> list[dict]:
         )
         place["total"] += row["n"]
         category["total"] += row["n"]
-        if row["good"]:
+        # Good or not, fixed or not: the one rule (walkapp.vocabulary.standing).
+        if is_good(row["status"]):
             category["good"] += row["n"]
             place["good"] += row["n"]
         else:
             category["statuses"][row["status"]] = (
                 category["statuses"].get(row["status"], 0) + row["n"]
             )
-            if row["status"] in FIXED_STATUSES:
+            if is_fixed(row["status"]):
                 place["fixed"] += row["n"]
     result = []
     for place in places.values():

@@ -14,7 +14,7 @@ from ..db import get_db
 from ..db import photos as photos_db
 from ..db import public as public_db
 from ..db import walks as walks_db
-from ..vocabulary import CATEGORIES, FIXED_STATUSES, GOOD_LABEL, KEEP_STATUSES, RATINGS
+from ..vocabulary import CATEGORIES, GOOD_LABEL, RATINGS, is_fixed, is_good
 
 bp = Blueprint("follow_up", __name__)
 
@@ -44,7 +44,7 @@ def page(code: str):
     photos = photos_db.photo_ids_by_kind(get_db(), [f["id"] for f in findings if f["mine"]])
     for finding in findings:
         finding["sentence"] = public.status_sentence(finding)
-        finding["good"] = finding["status"] in KEEP_STATUSES
+        finding["good"] = is_good(finding["status"])
         kinds = photos.get(finding["id"], {"before": [], "after": []})
         finding["photo_ids"], finding["after_photo_ids"] = kinds["before"], kinds["after"]
     body = render_template(
@@ -53,7 +53,7 @@ def page(code: str):
         findings=findings,
         mine=[f for f in findings if f["mine"]],
         others=[f for f in findings if not f["mine"]],
-        fixed=sum(f["status"] in FIXED_STATUSES for f in findings),
+        fixed=sum(is_fixed(f["status"]) for f in findings),
         categories=CATEGORIES,
         ratings=RATINGS,
         good_label=GOOD_LABEL,
@@ -74,7 +74,7 @@ def summary(code: str):
             "state": walk["state"],
             "findings": len(findings),
             "mine": sum(1 for f in findings if f["mine"]),
-            "fixed": sum(f["status"] in FIXED_STATUSES for f in findings),
+            "fixed": sum(is_fixed(f["status"]) for f in findings),
             "last_change": max((public.last_change(f) for f in findings), default=None),
         }
     )

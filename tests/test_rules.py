@@ -1,0 +1,104 @@
+"""Each rule once: a finding's standing (open, fixed, good) reads the same on every page, export
+and count, whatever path it took (issue 22, point 3)."""
+
+from __future__ import annotations
+
+from tests.public.seeding import add_finding, seed_walk
+from walkapp import clock
+from walkapp.vocabulary import (
+    CLOSED_STATUSES,
+    FIXED_STATUSES,
+    KEEP_STATUSES,
+    MEASURE_STATUSES,
+    OPEN_STATUSES,
+    standing,
+)
+
+GOOD_NOTE = "Upplyst och folkligt vid Kulturhuset"
+
+
+def _public_place(data: dict) -> dict:
+    return next(place for place in data["places"] if place["place"])
+
+
+def _a_closed_walk_with_one_green_finding(db):
+    walk = seed_walk(db, f"{clock.today().year}-01-15T18:30")
+    finding = add_finding(db, walk["id"], None, category="feeling", rating="green", note=GOOD_NOTE)
+    return walk, finding
+
+
+def _standing_everywhere(staff, walk: dict, finding: str) -> dict:
+    """How each page, export and count reads the one finding."""
+    year = clock.today().year
+    data = staff.get(f"/promise/{year}/data.json").json
+    follow_up = staff.get(f"/j/{walk['code']}/follow-up").text
+    protocol = staff.get(f"/walks/{walk['id']}/protocol").text
+    place = staff.get("/places/1").text
+    open311 = staff.get(f"/open311/v2/requests/{finding}.json").json[0]
+    return {
+        "public to fix": data["totals"]["to_fix"],
+        "public good": data["totals"]["good"],
+        "public place good": _public_place(data)["good"],
+        "follow-up says nothing to do": "här behöver inget göras" in follow_up,
+        "follow-up tagged good": 'class="tag good"' in follow_up,
+        "protocol good section": "protocol-good" in protocol,
+        "place page good section": GOOD_NOTE
+        in place.split('id="good-heading"')[1].split("</section>")[0],
+        "open311": open311["status"],
+    }
+
+
+GOOD = {
+    "public to fix": 0,
+    "public good": 1,
+    "public place good": 1,
+    "follow-up says nothing to do": True,
+    "follow-up tagged good": True,
+    "protocol good section": True,
+    "place page good section": True,
+    "open311": "closed",
+}
+WORK = {
+    "public to fix": 1,
+    "public good": 0,
+    "public place good": 0,
+    "follow-up says nothing to do": False,
+    "follow-up tagged good": False,
+    "protocol good section": False,
+    "place page good section": False,
+    "open311": "open",
+}
+
+
+def test_a_green_finding_kept_reads_good_everywhere(staff, db):
+    walk, finding = _a_closed_walk_with_one_green_finding(db)
+    assert _standing_everywhere(staff, walk, finding) == GOOD
+
+
+def test_a_green_finding_made_work_reads_as_work_everywhere(staff, db):
+    """keep -> new: the coordinator says something must be done; no page may still say
+    "inget behöver göras" while the public totals count it as work."""
+    walk, finding = _a_closed_walk_with_one_green_finding(db)
+    made = staff.post(
+        f"/observations/{finding}/status",
+        data={"status": "new"},
+        headers={"Accept": "application/json"},
+    )
+    assert made.status_code == 200 and made.json["section"] == "open"
+    assert _standing_everywhere(staff, walk, finding) == WORK
+
+
+def test_every_status_has_exactly_one_standing():
+    for status in MEASURE_STATUSES:
+        homes = [
+            name
+            for name, statuses in (
+                ("open", OPEN_STATUSES),
+                ("fixed", FIXED_STATUSES),
+                ("good", KEEP_STATUSES),
+            )
+            if status in statuses
+        ]
+        assert len(homes) <= 1, status
+        assert standing(status) == (homes[0] if homes else "closed")
+        assert (standing(status) in ("fixed", "closed")) == (status in CLOSED_STATUSES)
