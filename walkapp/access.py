@@ -16,12 +16,11 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from . import settings, walkers
+from .db import api_tokens as api_tokens_db
 from .db import get_db
 from .db import observations as observations_db
 from .db import sessions as sessions_db
-from .db import api_tokens as api_tokens_db
 from .db import walks as walks_db
-from .exports.open311 import to_xml
 from .extensions import csrf
 
 PUBLIC, WALKER, COORDINATOR, ADMIN = "public", "walker", "coordinator", "admin"
@@ -154,17 +153,6 @@ def current_user() -> dict | None:
     return g.user
 
 
-def open311_error(status: int, message: str):
-    """GeoReport v2 errors are a list of {code, description}, in XML for an .xml URL."""
-    errors = [{"code": status, "description": message}]
-    if request.path.endswith(".xml"):
-        response = current_app.response_class(to_xml("errors", errors), mimetype="text/xml")
-    else:
-        response = jsonify(errors)
-    response.status_code = status
-    return response
-
-
 def wants_json() -> bool:
     return request.path.startswith(("/api/", "/export/", "/open311/")) or (
         request.accept_mimetypes.best == "application/json"
@@ -173,7 +161,8 @@ def wants_json() -> bool:
 
 def _deny(status: int, message: str):
     if request.path.startswith("/open311/"):
-        abort(open311_error(status, message))
+        # views/errors.py answers in GeoReport's own error format (JSON or XML).
+        abort(status, description=message)
     if wants_json():
         response = jsonify({"error": message})
         response.status_code = status

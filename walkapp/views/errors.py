@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..access import open311_error, wants_json
+from ..access import wants_json
+from .shared import open311_error
 
 
 def _messages() -> dict[int, str]:

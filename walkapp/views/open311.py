@@ -14,7 +14,7 @@ from flask import (
 )
 
 from .. import settings
-from ..access import PUBLIC, current_user, offered_api_token, open311_error, requires
+from ..access import PUBLIC, current_user, offered_api_token, requires
 from ..db import exports as exports_db
 from ..db import get_db
 from ..exports.filters import BadFilter
@@ -28,7 +28,7 @@ from ..exports.open311 import (
 )
 from ..exports.open311 import open311_request as open311_item
 from ..vocabulary import CATEGORIES
-from .shared import photo_url
+from .shared import open311_error, photo_url
 
 bp = Blueprint("open311", __name__)
 

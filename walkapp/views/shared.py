@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from flask import (
     abort,
+    current_app,
     g,
     jsonify,
     request,
@@ -21,9 +22,21 @@ from ..db import connect, database_path, get_db
 from ..db import exports as exports_db
 from ..exports.filters import BadFilter, Filters, parse_filters, unknown_ids
 from ..exports.geojson import photo_link
+from ..exports.open311 import to_xml
 from ..inputs import NotJson, Unreadable, parse_id, parse_json
 
 GEOJSON = "application/geo+json"
+
+
+def open311_error(status: int, message: str):
+    """GeoReport v2 errors are a list of {code, description}, in XML for an .xml URL."""
+    errors = [{"code": status, "description": message}]
+    if request.path.endswith(".xml"):
+        response = current_app.response_class(to_xml("errors", errors), mimetype="text/xml")
+    else:
+        response = jsonify(errors)
+    response.status_code = status
+    return response
 
 
 def filters_or_400(**fixed) -> Filters:
