@@ -3,8 +3,15 @@ and count, whatever path it took (issue 22, point 3)."""
 
 from __future__ import annotations
 
+from tests.helpers import at
 from tests.public.seeding import add_finding, seed_walk
 from walkapp import clock
+from walkapp.measures import (
+    SAME_FINDING_M,
+    compare_latest_walk,
+    possible_duplicates,
+    walker_groups,
+)
 from walkapp.vocabulary import (
     CLOSED_STATUSES,
     FIXED_STATUSES,
@@ -102,3 +109,31 @@ def test_every_status_has_exactly_one_standing():
         assert len(homes) <= 1, status
         assert standing(status) == (homes[0] if homes else "closed")
         assert (standing(status) in ("fixed", "closed")) == (status in CLOSED_STATUSES)
+
+
+def _line(id_: str, east_m: float, walker: str) -> dict:
+    spot = at(east_m)
+    return {
+        "id": id_,
+        "lon": spot["longitude"],
+        "lat": spot["latitude"],
+        "category": "lighting",
+        "status": "new",
+        "walker_id": walker,
+        "walk_id": "w",
+        "duplicate_of": None,
+    }
+
+
+def test_one_radius_makes_a_finding_the_same_thing_in_groups_triage_and_repeat_walks():
+    """Several walkers' groups, triage's possible duplicates and "found again" share one radius."""
+    here = _line("here", 0, "anna")
+    for distance, same in ((SAME_FINDING_M - 1, True), (SAME_FINDING_M + 1, False)):
+        there = _line("there", distance, "bo")
+        grouped = [len(g["candidates"]) for g in walker_groups([here, there])][0] == 1
+        duplicate = [c["id"] for c in possible_duplicates(here, [there])] == ["there"]
+        again = compare_latest_walk(
+            [{**here, "walk_id": "first"}, {**there, "walk_id": "second"}],
+            [{"id": "first"}, {"id": "second"}],
+        )["again"]
+        assert (grouped, duplicate, bool(again)) == (same, same, same), distance

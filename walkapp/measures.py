@@ -17,6 +17,8 @@ from .observations import parse_uuid
 from .places import metres_between
 from .vocabulary import STATUS_REQUIRES, is_fixed, is_good, is_open, standing
 
+# Two findings of the same category this close are one thing: several walkers' groups, possible
+# duplicates in triage, "found again" on a repeat walk.
 SAME_FINDING_M = 25.0
 DEFAULT_LOOKBACK_DAYS = 90
 
@@ -147,7 +149,7 @@ def next_in_queue(queue: list[str], current: str) -> str | None:
 
 
 def walker_groups(lines: list[dict]) -> list[dict]:
-    """A walk's findings as groups: the same category within 25 m recorded by two or more
+    """A walk's findings as groups: the same category within SAME_FINDING_M recorded by two or more
     walkers is one thing. Merged duplicates sit under the finding they duplicate.
 
     Returns [{"lead": line, "merged": [lines], "candidates": [lines], "walkers": n}] in the
@@ -194,6 +196,20 @@ def walker_groups(lines: list[dict]) -> list[dict]:
     return groups
 
 
+def possible_duplicates(line: dict, candidates: list[dict]) -> list[dict]:
+    """Of `candidates` (open observations of the same category, any walk), those within
+    SAME_FINDING_M of `line`, nearest first, each with its distance_m."""
+    distances = metres_between(
+        (line["lon"], line["lat"]), [(c["lon"], c["lat"]) for c in candidates]
+    )
+    near = [
+        {**candidate, "distance_m": round(float(distance))}
+        for candidate, distance in zip(candidates, distances)
+        if distance <= SAME_FINDING_M
+    ]
+    return sorted(near, key=lambda c: c["distance_m"])
+
+
 def default_since(walks: list[dict], today: date) -> date:
     """The previous follow-up meeting of a walk at this place, else 90 days back."""
     meetings = [
@@ -231,7 +247,7 @@ def counts(lines: list[dict]) -> dict:
 
 def compare_latest_walk(lines: list[dict], walks: list[dict]) -> dict | None:
     """For a place walked more than once: what the latest walk found again (same category within
-    25 m of an earlier finding), what is new, and which earlier findings were verified fixed."""
+    SAME_FINDING_M of an earlier finding), what is new, and which earlier findings were verified fixed."""
     walked = [w for w in walks if any(line["walk_id"] == w["id"] for line in lines)]
     if len(walked) < 2:
         return None

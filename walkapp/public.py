@@ -1,4 +1,7 @@
-"""Plain-language words for the public page and the walkers' follow-up: dates and statuses.
+"""The public page's data model, and plain-language words for it and the walkers' follow-up.
+
+`overview` is everything "Följ med i hur det går" shows for a year, as plain data (the page and
+its JSON); `findings_by_place` turns the public counts into "Ni sa, vi gjorde" per place.
 
 Dates are shown in Stockholm time, in the reader's language ("12 mars", "tisdag 3 december
 kl. 18:00"); a measure's state becomes a sentence ("Åtgärdat 12 mars av Trafikkontoret").
@@ -13,7 +16,8 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from . import clock
-from .vocabulary import FIXED_STATUSES, is_good
+from .promises import with_pace
+from .vocabulary import FIXED_STATUSES, is_fixed, is_good
 
 
 def local_datetime(value: str) -> datetime:
@@ -123,3 +127,102 @@ def status_counts(statuses: dict[str, int]) -> str:
             )
         )
     return ", ".join(parts)
+
+
+def findings_by_place(counts: list[dict]) -> list[dict]:
+    """'Ni sa, vi gjorde': per place, per category, how many findings and their statuses, from
+    walkapp.db.public.finding_counts.
+
+    Returns [{place_id, place, total, fixed, good, categories: [{category, total, good, statuses:
+    {status: n}}]}], places with the most findings first; place None = outside every place.
+    Good findings are counted apart and never as work (the one rule, vocabulary.standing).
+    """
+    places: dict = {}
+    for row in counts:
+        place = places.setdefault(
+            row["place_id"],
+            {
+                "place_id": row["place_id"],
+                "place": row["place"],
+                "total": 0,
+                "fixed": 0,
+                "good": 0,
+                "categories": {},
+            },
+        )
+        category = place["categories"].setdefault(
+            row["category"], {"category": row["category"], "total": 0, "good": 0, "statuses": {}}
+        )
+        place["total"] += row["n"]
+        category["total"] += row["n"]
+        if is_good(row["status"]):
+            category["good"] += row["n"]
+            place["good"] += row["n"]
+            continue
+        category["statuses"][row["status"]] = category["statuses"].get(row["status"], 0) + row["n"]
+        if is_fixed(row["status"]):
+            place["fixed"] += row["n"]
+    for place in places.values():
+        place["categories"] = sorted(
+            place["categories"].values(), key=lambda c: (-c["total"], c["category"])
+        )
+    return sorted(
+        places.values(), key=lambda p: (p["place"] is None, -p["total"], p["place"] or "")
+    )
+
+
+def _commitment(item: dict, activities: list[dict]) -> dict:
+    return {
+        "id": item["id"],
+        "heading": item["heading"],
+        "text": item["text"],
+        "counting": item["counting"],
+        "target": item["target"],
+        "done": item["done"],
+        "percent": item["percent"],
+        "pace": item["pace"].state,
+        "expected": item["pace"].expected_by_now,
+        "activities": [
+            {
+                "date": activity["happened_on"],
+                "description": activity["description"],
+                "place": activity["place_name"],
+            }
+            for activity in activities
+            if activity["commitment_id"] == item["id"]
+        ],
+    }
+
+
+def overview(
+    year: int,
+    today: date,
+    promise: dict | None,
+    progress: list[dict],
+    activities: list[dict],
+    planned: int,
+    walks: list[dict],
+    counts: list[dict],
+    next_walk: dict | None,
+) -> dict:
+    """Everything the public page shows for `year`, as plain data (also served as JSON), from
+    what walkapp.db.promises and walkapp.db.public hand over."""
+    places = findings_by_place(counts)
+    return {
+        "year": year,
+        "promise": {"title": promise["title"], "area": promise["area"]} if promise else None,
+        "commitments": [
+            _commitment(item, activities) for item in with_pace(progress, year, today, planned)
+        ],
+        "walks": walks,
+        "places": places,
+        "totals": {
+            "walks": len(walks),
+            "findings": sum(walk["findings"] for walk in walks),
+            "fixed": sum(walk["fixed"] for walk in walks),
+            # Things to fix: every finding but the good ones ("Det här fungerar").
+            "to_fix": sum(place["total"] - place["good"] for place in places),
+            "good": sum(place["good"] for place in places),
+        },
+        "next_walk": next_walk,
+    }

@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 from flask_babel import lazy_gettext as _l
 
 from .clock import STOCKHOLM, planning_bounds
+from .measures import walker_groups
+from .vocabulary import is_good
 
 
 def starts(walk: dict) -> datetime:
@@ -50,3 +52,31 @@ def check_walk_times(
     if follow_up_at and "follow_up_at" not in errors and follow_up_at < starts_at:
         errors["follow_up_at"] = _l("Uppföljningsmötet ska ligga efter vandringen.")
     return errors
+
+
+def protocol_groups(lines: list[dict], include_good: bool = False) -> list[dict]:
+    """Findings grouped by place, then by responsible partner (unassigned last). A merged
+    finding counts once: its duplicates' notes and photos go with it."""
+    places: dict = {}
+    for group in walker_groups(lines):
+        line = {
+            **group["lead"],
+            "merged": group["merged"],
+            "walkers": group["walkers"],
+        }
+        if is_good(line["status"]) and not include_good:
+            continue
+        place = places.setdefault(line["place_name"] or "", {})
+        place.setdefault(line["partner_name"] or "", []).append(line)
+    return [
+        {
+            "place": place,
+            "partners": [
+                {"partner": partner, "lines": place_lines}
+                for partner, place_lines in sorted(
+                    by_partner.items(), key=lambda kv: (kv[0] == "", kv[0])
+                )
+            ],
+        }
+        for place, by_partner in sorted(places.items(), key=lambda kv: (kv[0] == "", kv[0]))
+    ]

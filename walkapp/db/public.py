@@ -13,7 +13,7 @@ from collections import defaultdict
 import sqlite_utils
 
 from .. import clock
-from ..vocabulary import FIXED_STATUSES, NEVER_PUBLIC_CATEGORIES, is_fixed, is_good
+from ..vocabulary import FIXED_STATUSES, NEVER_PUBLIC_CATEGORIES
 from . import marks, quoted, transaction
 from .audit_log import record
 from .measures import update_measure
@@ -92,53 +92,19 @@ def _found_place_names(db: sqlite_utils.Database, year: int) -> dict[str, list[s
     return names
 
 
-def findings_by_place(db: sqlite_utils.Database, year: int) -> list[dict]:
-    """'Ni sa, vi gjorde': per place, per category, how many findings and their statuses.
-
-    Returns [{place_id, place, total, fixed, good, categories: [{category, total, good, statuses:
-    {status: n}}]}], places with the most findings first; place None = outside every place.
-    """
-    places: dict = {}
-    for row in db.query(
-        "with findings as (" + _PUBLIC_FINDINGS + ")"
-        " select f.place_id, p.name as place, f.category, f.status,"
-        " count(*) as n from findings f left join places p on p.id = f.place_id"
-        " group by f.place_id, f.category, f.status",
-        _year(year),
-    ):
-        place = places.setdefault(
-            row["place_id"],
-            {
-                "place_id": row["place_id"],
-                "place": row["place"],
-                "total": 0,
-                "fixed": 0,
-                "good": 0,
-                "categories": {},
-            },
+def finding_counts(db: sqlite_utils.Database, year: int) -> list[dict]:
+    """How many public findings of `year` per place, category and status:
+    [{place_id, place, category, status, n}] (place None = outside every place); the public
+    page's figures are built from them in walkapp.public.findings_by_place."""
+    return list(
+        db.query(
+            "with findings as (" + _PUBLIC_FINDINGS + ")"
+            " select f.place_id, p.name as place, f.category, f.status,"
+            " count(*) as n from findings f left join places p on p.id = f.place_id"
+            " group by f.place_id, f.category, f.status",
+            _year(year),
         )
-        category = place["categories"].setdefault(
-            row["category"], {"category": row["category"], "total": 0, "good": 0, "statuses": {}}
-        )
-        place["total"] += row["n"]
-        category["total"] += row["n"]
-        # Good or not, fixed or not: the one rule (walkapp.vocabulary.standing).
-        if is_good(row["status"]):
-            category["good"] += row["n"]
-            place["good"] += row["n"]
-        else:
-            category["statuses"][row["status"]] = (
-                category["statuses"].get(row["status"], 0) + row["n"]
-            )
-            if is_fixed(row["status"]):
-                place["fixed"] += row["n"]
-    result = []
-    for place in places.values():
-        place["categories"] = sorted(
-            place["categories"].values(), key=lambda c: (-c["total"], c["category"])
-        )
-        result.append(place)
-    return sorted(result, key=lambda p: (p["place"] is None, -p["total"], p["place"] or ""))
+    )
 
 
 def next_public_walk(db: sqlite_utils.Database, from_iso: str) -> dict | None:

@@ -10,7 +10,7 @@ from flask import (
     request,
 )
 
-from .. import clock
+from .. import clock, public
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import exports as exports_db
 from ..db import get_db
@@ -76,7 +76,9 @@ def places_geojson():
     everything = request.args.get("all") == "1" and current_user() is not None
     collection = places_to_geojson(places_db.list_places(db, active_only=not everything))
     year = clock.today().year
-    counts = {row["place_id"]: row for row in public_db.findings_by_place(db, year)}
+    counts = {
+        row["place_id"]: row for row in public.findings_by_place(public_db.finding_counts(db, year))
+    }
     for feature in collection["features"]:
         row = counts.get(feature["id"], {"total": 0, "fixed": 0})
         feature["properties"].update(

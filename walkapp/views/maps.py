@@ -23,6 +23,7 @@ from ..db import public as public_db
 from ..db import routes as routes_db
 from ..db import walks as walks_db
 from ..inputs import parse_id
+from ..public import findings_by_place
 from ..security import content_security_policy, csp_nonce, tile_origin
 from ..settings import ROOT
 from .shared import filters_or_400
@@ -144,7 +145,7 @@ def public():
     year = parse_id(request.args.get("year", "")) or 0  # ASCII digits only: not "²", not 10⁵⁰⁰⁰
     year = year if 2000 <= year <= 2100 else clock.today().year
     fmap = maps.public_map(
-        public_db.findings_by_place(db, year),
+        findings_by_place(public_db.finding_counts(db, year)),
         places_db.list_places(db),
         asset_url=_asset_url,
         labels={

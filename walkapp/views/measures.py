@@ -31,11 +31,11 @@ from ..measures import (
     after_photo_allowed,
     history_in_words,
     next_in_queue,
+    possible_duplicates,
     quick_submission,
     section,
     triage_changes,
 )
-from ..places import metres_between
 from ..redirects import safe_path
 from ..vocabulary import (
     CATEGORIES,
@@ -48,8 +48,6 @@ from ..vocabulary import (
 from .shared import int_arg
 
 bp = Blueprint("measures", __name__)
-
-DUPLICATE_RADIUS_M = 25.0
 
 
 def _status_choices():
@@ -67,20 +65,6 @@ def _line_or_404(observation_id: str) -> dict:
     if line is None:
         abort(404)
     return line
-
-
-def possible_duplicates(line: dict) -> list[dict]:
-    """Open observations of the same category within 25 m, any walk, nearest first."""
-    candidates = measures_db.same_category_candidates(get_db(), line)
-    distances = metres_between(
-        (line["lon"], line["lat"]), [(c["lon"], c["lat"]) for c in candidates]
-    )
-    near = [
-        {**candidate, "distance_m": round(float(distance))}
-        for candidate, distance in zip(candidates, distances)
-        if distance <= DUPLICATE_RADIUS_M
-    ]
-    return sorted(near, key=lambda c: c["distance_m"])
 
 
 def _queue(line: dict) -> tuple[str, list[str]] | None:
@@ -185,7 +169,7 @@ def triage(observation_id: str):
             MEASURE_STATUSES,
             measures_db.short_ids(db, linked),
         ),
-        duplicates=possible_duplicates(line),
+        duplicates=possible_duplicates(line, measures_db.same_category_candidates(get_db(), line)),
         queue=queue,
         map_data=_map_data(line),
         hints=REQUIRED_HINTS,

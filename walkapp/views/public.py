@@ -15,64 +15,27 @@ from ..db import get_db
 from ..db import places as places_db
 from ..db import promises as promises_db
 from ..db import public as public_db
-from ..promises import with_pace
 from ..vocabulary import CATEGORIES, GOOD_LABEL
 
 bp = Blueprint("public", __name__)
 
 
 def overview(year: int) -> dict:
-    """Everything the public page shows for `year`, as plain data (also served as JSON)."""
+    """Everything the public page shows for `year` (the model: walkapp.public.overview)."""
     db = get_db()
     today = public.today()
     promise = promises_db.promise_for_year(db, year)
-    commitments = []
-    if promise:
-        activities = promises_db.list_activities(db, promise["id"])
-        planned = promises_db.planned_walks_left(db, year, today.isoformat())
-        for item in with_pace(promises_db.progress(db, promise), year, today, planned):
-            commitments.append(
-                {
-                    "id": item["id"],
-                    "heading": item["heading"],
-                    "text": item["text"],
-                    "counting": item["counting"],
-                    "target": item["target"],
-                    "done": item["done"],
-                    "percent": item["percent"],
-                    "pace": item["pace"].state,
-                    "expected": item["pace"].expected_by_now,
-                    "activities": [
-                        {
-                            "date": activity["happened_on"],
-                            "description": activity["description"],
-                            "place": activity["place_name"],
-                        }
-                        for activity in activities
-                        if activity["commitment_id"] == item["id"]
-                    ],
-                }
-            )
-    walks = public_db.walks_held(db, year)
-    places = public_db.findings_by_place(db, year)
-    return {
-        "year": year,
-        "promise": {"title": promise["title"], "area": promise["area"]} if promise else None,
-        "commitments": commitments,
-        "walks": walks,
-        "places": places,
-        "totals": {
-            "walks": len(walks),
-            "findings": sum(walk["findings"] for walk in walks),
-            "fixed": sum(walk["fixed"] for walk in walks),
-            # Things to fix: every finding but the good ones ("Det här fungerar").
-            "to_fix": sum(place["total"] - place["good"] for place in places),
-            "good": sum(place["good"] for place in places),
-        },
-        "next_walk": public_db.next_public_walk(db, today.isoformat())
-        if year == today.year
-        else None,
-    }
+    return public.overview(
+        year,
+        today,
+        promise,
+        progress=promises_db.progress(db, promise) if promise else [],
+        activities=promises_db.list_activities(db, promise["id"]) if promise else [],
+        planned=promises_db.planned_walks_left(db, year, today.isoformat()) if promise else 0,
+        walks=public_db.walks_held(db, year),
+        counts=public_db.finding_counts(db, year),
+        next_walk=public_db.next_public_walk(db, today.isoformat()) if year == today.year else None,
+    )
 
 
 def _page(year: int, front: bool):

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import clock, settings
+from .. import clock, settings, walks
 from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
@@ -32,7 +32,6 @@ from ..public import local_datetime
 from ..vocabulary import (
     CATEGORIES,
     CATEGORY_LABELS_SV,
-    KEEP_STATUSES,
     LIGHT_CONDITIONS,
     MEASURE_STATUSES,
     POSITION_SOURCE_LABELS_SV,
@@ -42,7 +41,6 @@ from ..vocabulary import (
     STATUS_LABELS_SV,
 )
 from ..walkers import token_expiry_day
-from ..walks import check_walk_times
 from .routes import route_from_form
 
 bp = Blueprint("walks", __name__)
@@ -103,7 +101,7 @@ def _valid(form: WalkForm) -> bool:
     """The form's own checks, then the walk's date rules beside their fields."""
     if not form.validate_on_submit():
         return False
-    errors = check_walk_times(
+    errors = walks.check_walk_times(
         form.starts_at.data, form.pre_meeting_at.data, form.follow_up_at.data, clock.today()
     )
     for field, message in errors.items():
@@ -255,41 +253,13 @@ def live(walk_id: str):
     )
 
 
-def protocol_groups(lines: list[dict], include_good: bool = False) -> list[dict]:
-    """Findings grouped by place, then by responsible partner (unassigned last). A merged
-    finding counts once: its duplicates' notes and photos go with it."""
-    places: dict = {}
-    for group in walker_groups(lines):
-        line = {
-            **group["lead"],
-            "merged": group["merged"],
-            "walkers": group["walkers"],
-        }
-        if line["status"] in KEEP_STATUSES and not include_good:
-            continue
-        place = places.setdefault(line["place_name"] or "", {})
-        place.setdefault(line["partner_name"] or "", []).append(line)
-    return [
-        {
-            "place": place,
-            "partners": [
-                {"partner": partner, "lines": place_lines}
-                for partner, place_lines in sorted(
-                    by_partner.items(), key=lambda kv: (kv[0] == "", kv[0])
-                )
-            ],
-        }
-        for place, by_partner in sorted(places.items(), key=lambda kv: (kv[0] == "", kv[0]))
-    ]
-
-
 @bp.get("/walks/<walk_id>/protocol")
 @requires(COORDINATOR)
 def protocol(walk_id: str):
     walk = _walk_or_404(walk_id)
     db = get_db()
     lines = measures_db.lines_for_walk(db, walk_id)
-    groups = protocol_groups(lines)
+    groups = walks.protocol_groups(lines)
     return render_template(
         "walks/protocol.html",
         walk=walk,
@@ -343,7 +313,7 @@ def protocol_csv(walk_id: str):
             POSITION_SOURCE_LABELS_SV.get(line["position_source"], ""),
             line["id"],
         ]
-        for group in protocol_groups(
+        for group in walks.protocol_groups(
             measures_db.lines_for_walk(get_db(), walk_id), include_good=True
         )
         for partner in group["partners"]
