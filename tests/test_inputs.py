@@ -170,3 +170,112 @@ def test_digits_python_cannot_read_are_not_a_500(client, users, db, raw):
         data={"title": "Löftet", "commitments-0-commitment_id": raw, "commitments-0-heading": "x"},
     )
     assert edited.status_code < 500
+
+
+# --- the walker's three JSON writes (issue 22 point 3, issue 23 point 7) ---------------------
+
+FOUR_HUNDRED_DIGITS = "9" * 400
+
+
+def _write(client, walk, kind: str, text: str, headers):
+    return raw_post(client, f"/api/walks/{walk['id']}/{kind}", text, headers)
+
+
+def _with_number(body: dict, where: list, digits: str) -> str:
+    """The body as JSON text with the number at `where` spelled as `digits` (json.dumps cannot
+    write an integer Python refuses to turn into a float, but a phone or an attacker can)."""
+    marker = 123456.789
+    target = body
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = marker
+    return json.dumps(body).replace(str(marker), digits)
+
+
+def _audit():
+    from tests.route_helpers import audit
+
+    return audit()
+
+
+def _chunk():
+    from datetime import UTC, datetime, timedelta
+
+    from tests.route_helpers import chunk, walk_points
+
+    return chunk(walk_points(2, datetime.now(UTC) - timedelta(minutes=2)))
+
+
+@pytest.mark.parametrize("field", ["lon", "lat", "accuracy_m"])
+def test_a_400_digit_number_is_400_naming_the_field_in_every_walker_write(client, walk, db, field):
+    headers = join(client, walk)
+    answer = _write(
+        client,
+        walk,
+        "observations",
+        _with_number(observation(), [field], FOUR_HUNDRED_DIGITS),
+        headers,
+    )
+    assert answer.status_code == 400 and field in answer.json["errors"]
+    if field != "accuracy_m":  # an audit has no accuracy
+        answer = _write(
+            client, walk, "audits", _with_number(_audit(), [field], FOUR_HUNDRED_DIGITS), headers
+        )
+        assert answer.status_code == 400 and field in answer.json["errors"]
+    answer = _write(
+        client,
+        walk,
+        "track",
+        _with_number(_chunk(), ["points", 0, field], FOUR_HUNDRED_DIGITS),
+        headers,
+    )
+    assert answer.status_code == 400 and f"points[0].{field}" in answer.json["errors"]
+    assert count(db) == count(db, "audits") == count(db, "track_chunks") == 0
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["9999-12-31T23:59:00-01:00", "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"],
+)
+def test_a_track_point_at_the_ends_of_the_calendar_is_400(client, walk, db, moment):
+    body = _chunk()
+    body["points"][1]["t"] = moment
+    answer = client.post(f"/api/walks/{walk['id']}/track", json=body, headers=join(client, walk))
+    assert answer.status_code == 400 and "points[1].t" in answer.json["errors"]
+    assert count(db, "track_chunks") == 0
+
+
+def test_an_audit_id_again_with_another_body_is_409_and_shows_nothing_stored(client, walk, db):
+    anna = join(client, walk)
+    first = _audit()
+    first["scores"] = {"lighting": 0, "feeling": 1}
+    url = f"/api/walks/{walk['id']}/audits"
+    assert client.post(url, json=first, headers=anna).status_code == 201
+    assert client.post(url, json=dict(first), headers=anna).status_code == 200
+    changed = client.post(url, json={**first, "scores": {"lighting": 3}}, headers=anna)
+    assert changed.status_code == 409 and "annat innehåll" in changed.json["errors"]["id"]
+    # Another walker who knows the id learns nothing of Anna's scores.
+    bo = join(client, walk, "Bo")
+    for body in (first, {**first, "scores": {"lighting": 2}}):
+        stolen = client.post(url, json=body, headers=bo)
+        assert stolen.status_code == 409
+        assert "scores" not in stolen.json and "feeling" not in stolen.get_data(as_text=True)
+    stored = db.execute("select lighting, feeling from audits where id = ?", [first["id"]])
+    assert stored.fetchall() == [(0, 1)] and count(db, "audits") == 1
+
+
+def test_a_track_chunk_id_again_with_other_points_is_409_and_keeps_the_first(client, walk, db):
+    anna = join(client, walk)
+    first = _chunk()
+    url = f"/api/walks/{walk['id']}/track"
+    assert client.post(url, json=first, headers=anna).status_code == 201
+    assert client.post(url, json=json.loads(json.dumps(first)), headers=anna).status_code == 200
+    moved = json.loads(json.dumps(first))
+    moved["points"][0]["lat"] += 0.001
+    longer = {**first, "points": [*first["points"], {**first["points"][1], "gap": True}]}
+    for body in (moved, longer):
+        answer = client.post(url, json=body, headers=anna)
+        assert answer.status_code == 409 and "annat innehåll" in answer.json["errors"]["id"]
+    assert client.post(url, json=first, headers=join(client, walk, "Bo")).status_code == 409
+    lats = [row[0] for row in db.execute("select lat from track_points order by seq")]
+    assert lats == [round(p["lat"], 7) for p in first["points"]]

@@ -8,7 +8,6 @@ SQL.
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 
 import folium
@@ -19,7 +18,16 @@ from . import routes
 from .clock import offset_time
 from .db import audits as audits_db
 from .db import transaction
-from .observations import MAX_NOTE, parse_uuid, recorded_instant
+from .inputs import (
+    STORED_WITH_ANOTHER_BODY,
+    TAKEN_BY_ANOTHER_WALK,
+    Conflict,
+    Invalid,
+    instant,
+    number_between,
+    parse_uuid,
+)
+from .observations import MAX_NOTE
 from .places import PlaceIndex
 
 # key -> (label, explanation of score 0, 1, 2, 3). 0 is worst, 3 best.
@@ -107,25 +115,8 @@ PARAMETERS: dict[str, tuple] = {
     ),
 }
 SCORES = (0, 1, 2, 3)
-
-
-class Invalid(Exception):
-    """Field-level errors: {field: message}."""
-
-    def __init__(self, errors: dict):
-        super().__init__(errors)
-        self.errors = errors
-
-
-class Conflict(Exception):
-    """The audit id is taken by another walk."""
-
-
-def _coordinate(raw, low: float, high: float) -> float | None:
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        return None
-    value = float(raw)
-    return value if math.isfinite(value) and low <= value <= high else None
+# What a retry repeats exactly: the walker's fields as checked (the place and stop are derived).
+SAME_BODY = ("walker_id", "lon", "lat", "recorded_at", "note", *PARAMETERS)
 
 
 def check_audit(payload, now: datetime | None = None) -> dict:
@@ -138,13 +129,13 @@ def check_audit(payload, now: datetime | None = None) -> dict:
     audit_id = parse_uuid(payload.get("id"))
     if audit_id is None:
         errors["id"] = _l("id ska vara ett UUID som telefonen har skapat.")
-    lon = _coordinate(payload.get("lon"), -180, 180)
-    lat = _coordinate(payload.get("lat"), -90, 90)
+    lon = number_between(payload.get("lon"), -180, 180)
+    lat = number_between(payload.get("lat"), -90, 90)
     if lon is None:
         errors["lon"] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
     if lat is None:
         errors["lat"] = _l("Latitud saknas eller är ogiltig (−90 till 90).")
-    recorded_at = recorded_instant(payload.get("recorded_at"), now)
+    recorded_at = instant(payload.get("recorded_at"), now)
     if recorded_at is None:
         errors["recorded_at"] = _l(
             "Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden."
@@ -207,7 +198,10 @@ def record(
         created = audits_db.insert_audit(db, fields)
         row = audits_db.get_audit(db, clean["id"])
     if row["walk_id"] != walk_id:
-        raise Conflict("audit id belongs to another walk")
+        raise Conflict(TAKEN_BY_ANOTHER_WALK)
+    if not created and any(row[key] != fields.get(key) for key in SAME_BODY):
+        # Not a retry (that repeats the body): refused without showing what is stored.
+        raise Conflict(STORED_WITH_ANOTHER_BODY)
     return created, reply(row)
 
 

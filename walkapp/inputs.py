@@ -1,5 +1,7 @@
 """What arrives from outside before any rule looks at it: JSON bodies of bounded nesting and
-valid Unicode, and integer ids that fit SQLite. No Flask.
+valid Unicode, integer ids that fit SQLite, the phone's UUIDs, numbers within bounds and instants
+with an offset; the field errors (`Invalid`) and the taken-id refusal (`Conflict`) every walker
+write answers with. No Flask.
 
 Without these, `"[" * 100000` (RecursionError), a lone surrogate `"\\ud83d"` (UnicodeEncodeError
 when SQLite stores it) and `99999999999999999999` (OverflowError on binding) were 500s.
@@ -8,6 +10,9 @@ when SQLite stores it) and `99999999999999999999` (OverflowError on binding) wer
 from __future__ import annotations
 
 import json
+import math
+import uuid
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -15,6 +20,33 @@ from flask_babel import lazy_gettext as _l
 MAX_ID = 2**63 - 1
 # No request of ours nests deeper than a GeoJSON MultiPolygon (5) inside a feature collection.
 MAX_DEPTH = 12
+# A phone clock a little ahead is normal; a day ahead is a broken clock or junk.
+CLOCK_SKEW = timedelta(hours=1)
+
+
+# The two refusals of an id a walker's phone made (shown for the `id` field).
+TAKEN_BY_ANOTHER_WALK = _l("Det id:t används redan av en annan vandring.")
+STORED_WITH_ANOTHER_BODY = _l(
+    "Det id:t är redan sparat med annat innehåll. Spara det nya med ett nytt id."
+)
+
+
+class Invalid(Exception):
+    """Field-level errors: {field: message}."""
+
+    def __init__(self, errors: dict):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class Conflict(Exception):
+    """The id is taken: by another walk's (or observation's) record, or stored with another body
+    (a retry repeats the body exactly). `message` says which, for the `id` field; it never shows
+    what is stored."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
 
 
 class Unreadable(ValueError):
@@ -83,3 +115,48 @@ def parse_json(data: bytes | str):
         raise NotJson(_l("Innehållet är inte giltig JSON."), str(exc)) from None
     check_value(value)
     return value
+
+
+def parse_uuid(raw) -> str | None:
+    """A UUID as the phone made it, in its canonical spelling, or None."""
+    if not isinstance(raw, str) or len(raw) > 64:
+        return None
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        return None
+
+
+def number_between(raw, low: float, high: float) -> float | None:
+    """A JSON number within [low, high], or None (also for true/false, NaN, infinities and
+    integers too large for a float, such as 400 digits)."""
+    # bool is an int in Python; true is not a coordinate.
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    try:
+        value = float(raw)
+    except OverflowError:
+        return None
+    if not math.isfinite(value) or not low <= value <= high:
+        return None
+    return value
+
+
+def instant(raw, now: datetime, timespec: str = "seconds") -> str | None:
+    """An ISO 8601 instant with its offset, from 2000 on and not far in the future, as stored UTC
+    text (to `timespec`); or None."""
+    if not isinstance(raw, str) or len(raw) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 or 9999-12-31T23:59-01:00
+        return None
+    if moment > now + CLOCK_SKEW or moment.year < 2000:
+        return None
+    return moment.isoformat(timespec=timespec)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 
 from .clock import deadline_bounds, local_day
-from .observations import parse_uuid
+from .inputs import parse_uuid
 from .places import metres_between
 from .vocabulary import STATUS_REQUIRES, is_fixed, is_good, is_open, standing
 

@@ -6,9 +6,7 @@ through walkapp.db (place assignment, exactly-once insert, edits, deletes, photo
 
 from __future__ import annotations
 
-import math
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -18,65 +16,17 @@ from .db import observations as obs_db
 from .db import photos as photos_db
 from .db import transaction
 from .db import walks as walks_db
+from .inputs import Conflict, Invalid, instant, number_between, parse_uuid
 from .languages import NAMES as LANGUAGES
 from .photos import StoredPhoto, remove_files
 from .places import PlaceIndex
 from .vocabulary import CATEGORIES, POSITION_SOURCES, RATINGS
 
 MAX_NOTE = 2000
-# A phone clock a little ahead is normal; a day ahead is a broken clock or junk.
-CLOCK_SKEW = timedelta(hours=1)
 EDITABLE = ("category", "rating", "note", "lon", "lat", "accuracy_m", "position_source", "language")
 # The phone colours the GPS accuracy by these bands (metres): good, fair, and poor beyond.
 ACCURACY_GOOD_M = 20
 ACCURACY_FAIR_M = 50
-
-
-class Invalid(Exception):
-    """Field-level errors: {field: message}."""
-
-    def __init__(self, errors: dict):
-        super().__init__(errors)
-        self.errors = errors
-
-
-def parse_uuid(raw) -> str | None:
-    if not isinstance(raw, str) or len(raw) > 64:
-        return None
-    try:
-        return str(uuid.UUID(raw))
-    except ValueError:
-        return None
-
-
-def number_between(raw, low: float, high: float) -> float | None:
-    """A JSON number within [low, high], or None (also for true/false, NaN and infinities)."""
-    # bool is an int in Python; true is not a coordinate.
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        return None
-    value = float(raw)
-    if not math.isfinite(value) or not low <= value <= high:
-        return None
-    return value
-
-
-def recorded_instant(raw, now: datetime) -> str | None:
-    """An ISO 8601 instant with its offset, not far in the future, as stored UTC text; or None."""
-    if not isinstance(raw, str) or len(raw) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None
-    try:
-        moment = moment.astimezone(UTC)
-    except OverflowError:  # 0001-01-01T00:00+01:00 or 9999-12-31T23:59-01:00
-        return None
-    if moment > now + CLOCK_SKEW or moment.year < 2000:
-        return None
-    return moment.isoformat(timespec="seconds")
 
 
 def _check_fields(payload: dict, fields, errors: dict) -> dict:
@@ -162,7 +112,7 @@ def check_new(payload, now: datetime | None = None) -> dict:
     observation_id = parse_uuid(payload.get("id"))
     if observation_id is None:
         errors["id"] = _l("id ska vara ett UUID som telefonen har skapat.")
-    recorded_at = recorded_instant(payload.get("recorded_at"), now)
+    recorded_at = instant(payload.get("recorded_at"), now)
     if recorded_at is None:
         errors["recorded_at"] = _l(
             "Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden."
@@ -191,14 +141,6 @@ def check_edit(payload) -> dict:
     if errors:
         raise Invalid(errors)
     return record
-
-
-class Conflict(Exception):
-    """The id is taken by another walk's observation, or the walk no longer takes changes."""
-
-
-class DifferentBody(Conflict):
-    """The id is stored with another body: a retry sends the same one, so this is not a retry."""
 
 
 # What a retry repeats exactly: the walker's fields as checked (rounded, stripped, in UTC).
@@ -246,11 +188,17 @@ def record(
         created = obs_db.insert_observation(db, fields)
         row = obs_db.get_observation(db, clean["id"])
     if row["walk_id"] != walk["id"]:
-        raise Conflict("id belongs to another walk")
+        raise Conflict(_l("Det id:t används redan av en annan observation."))
     if not created and (
         row["walker_id"] != walker_id or any(row[key] != fields[key] for key in SAME_BODY)
     ):
-        raise DifferentBody("id stored with another body")
+        # A retry sends the same body: this is another observation under a used id.
+        raise Conflict(
+            _l(
+                "En observation med samma id är redan sparad med annat innehåll. "
+                "Ändra den i listan i stället för att spara den igen."
+            )
+        )
     if created and walk["state"] == "planned":
         # The first observation shows the walk has begun: coordinators see it ongoing.
         walks_db.set_state(db, walk["id"], "ongoing")
@@ -287,5 +235,5 @@ def attach_photo(
     if not created:
         remove_files(photo_folder, (stored.filename, stored.thumb_filename))
     if row["observation_id"] != observation_id:
-        raise Conflict("photo id belongs to another observation")
+        raise Conflict(_l("Det id:t används redan av en annan bild."))
     return created, row

@@ -20,7 +20,15 @@ from pyproj import Transformer
 
 from .db import tracks as tracks_db
 from .db import transaction
-from .observations import CLOCK_SKEW, number_between, parse_uuid
+from .inputs import (
+    STORED_WITH_ANOTHER_BODY,
+    TAKEN_BY_ANOTHER_WALK,
+    Conflict,
+    Invalid,
+    instant,
+    number_between,
+    parse_uuid,
+)
 from .places import METRIC_CRS
 
 RULES = {
@@ -36,29 +44,6 @@ MAX_POINTS_PER_CHUNK = 500
 _TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
 
 
-class Invalid(Exception):
-    """Field-level errors: {field: message}."""
-
-    def __init__(self, errors: dict):
-        super().__init__(errors)
-        self.errors = errors
-
-
-def _instant(raw, now: datetime) -> str | None:
-    if not isinstance(raw, str) or len(raw) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None or moment.year < 2000:
-        return None
-    moment = moment.astimezone(UTC)
-    if moment > now + CLOCK_SKEW:
-        return None
-    return moment.isoformat(timespec="milliseconds")
-
-
 def check_point(raw, field: str, now: datetime, errors: dict) -> dict | None:
     if not isinstance(raw, dict):
         errors[field] = _l("En punkt ska vara ett objekt med lon, lat, accuracy_m och t.")
@@ -67,7 +52,7 @@ def check_point(raw, field: str, now: datetime, errors: dict) -> dict | None:
     lat = number_between(raw.get("lat"), -90, 90)
     accuracy = raw.get("accuracy_m")
     accuracy = None if accuracy is None else number_between(accuracy, 0, 100_000)
-    t = _instant(raw.get("t"), now)
+    t = instant(raw.get("t"), now, "milliseconds")
     if lon is None:
         errors[f"{field}.lon"] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
     if lat is None:
@@ -163,10 +148,6 @@ def multi_line(track_parts: list[list[dict]]) -> dict | None:
     return {"type": "MultiLineString", "coordinates": lines} if lines else None
 
 
-class Conflict(Exception):
-    """The chunk id is taken by another walk."""
-
-
 def record(
     db: sqlite_utils.Database, walk_id: str, walker_id: str | None, chunk: dict
 ) -> tuple[bool, dict]:
@@ -174,8 +155,12 @@ def record(
     with transaction(db):
         created = tracks_db.insert_chunk(db, chunk["id"], walk_id, walker_id, chunk["points"])
         stored = tracks_db.get_chunk(db, chunk["id"])
+        points = [] if created else tracks_db.chunk_points(db, chunk["id"])
     if stored["walk_id"] != walk_id:
-        raise Conflict("chunk id belongs to another walk")
+        raise Conflict(TAKEN_BY_ANOTHER_WALK)
+    if not created and (stored["walker_id"] != walker_id or points != chunk["points"]):
+        # Not a retry (that repeats the points): refused without showing what is stored.
+        raise Conflict(STORED_WITH_ANOTHER_BODY)
     return created, {"id": stored["id"], "walk_id": walk_id, "points": stored["points"]}
 
 

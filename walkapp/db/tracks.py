@@ -38,6 +38,17 @@ def get_chunk(db: sqlite_utils.Database, chunk_id: str) -> dict | None:
     return one(db, "select * from track_chunks where id = ?", [chunk_id])
 
 
+def chunk_points(db: sqlite_utils.Database, chunk_id: str) -> list[dict]:
+    """A chunk's points as they were checked: lon, lat, accuracy_m, t and gap, in order."""
+    return [
+        {**row, "gap": bool(row["gap"])}
+        for row in db.query(
+            "select lon, lat, accuracy_m, t, gap from track_points where chunk_id = ? order by seq",
+            [chunk_id],
+        )
+    ]
+
+
 def points_for_walk(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
     """Every walker's points of a walk, per walker in time order."""
     return list(

@@ -5,8 +5,7 @@ audits/_place.html), and tools get `/export/audits.geojson` with flat scores."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
-from flask_babel import gettext as _
+from flask import Blueprint, current_app
 
 from .. import audits, rate_limits, routes, settings
 from ..access import COORDINATOR, WALKER, requires
@@ -14,7 +13,6 @@ from ..audits import PARAMETERS
 from ..db import audits as audits_db
 from ..db import get_db
 from ..db import routes as routes_db
-from ..db import walks as walks_db
 from ..exports.geojson import feature_texts, stream_feature_collection
 from ..extensions import csrf
 from ..places_index import current_index
@@ -22,10 +20,9 @@ from .shared import (
     GEOJSON,
     download_name,
     filters_or_400,
-    json_body,
-    refuse,
     streamed_rows,
     walker_id,
+    walker_write,
 )
 
 bp = Blueprint("audits", __name__)
@@ -46,20 +43,12 @@ def audit_texts() -> list[dict]:
 @requires(WALKER)
 @rate_limits.walker_write
 def add_audit(walk_id: str):
-    try:
-        clean = audits.check_audit(json_body())
-    except audits.Invalid as invalid:
-        return refuse(400, invalid.errors)
-    db = get_db()
-    if walks_db.get_walk(db, walk_id) is None:
-        return refuse(404, message=_("Vandringen finns inte."))
-    index = current_index(db, settings.current().near_distance_m)
-    route = routes_db.get_route(db, walk_id)
-    try:
-        created, stored = audits.record(db, index, walk_id, walker_id(), route, clean)
-    except audits.Conflict:
-        return refuse(409, {"id": _("Det id:t används redan av en annan vandring.")})
-    return jsonify(stored), 201 if created else 200
+    def store(db, walk, clean):
+        index = current_index(db, settings.current().near_distance_m)
+        route = routes_db.get_route(db, walk["id"])
+        return audits.record(db, index, walk["id"], walker_id(), route, clean)
+
+    return walker_write(walk_id, audits.check_audit, store)
 
 
 @bp.app_template_global()

@@ -31,11 +31,11 @@ from ..db import observations as obs_db
 from ..db import places as places_db
 from ..db import walks as walks_db
 from ..extensions import csrf
+from ..inputs import Invalid
 from ..observations import (
     ACCURACY_FAIR_M,
     ACCURACY_GOOD_M,
     MAX_NOTE,
-    Invalid,
     check_edit,
     check_new,
 )
@@ -43,7 +43,7 @@ from ..places_index import current_index
 from ..vocabulary import CATEGORIES, RATING_COLOURS, RATINGS
 from .capture_texts import capture_texts
 from .offline import CAPTURE_MODULES, inline_css, tile_precache
-from .shared import json_body, photo_folder, refuse, walker_id
+from .shared import json_body, photo_folder, refuse, walker_id, walker_write
 from .walkers import set_walker_cookie, start_if_begun
 
 bp = Blueprint("observations", __name__)
@@ -140,29 +140,11 @@ def own_observations(walk_id: str):
 @requires(WALKER)
 @rate_limits.walker_write
 def create_observation(walk_id: str):
-    try:
-        clean = check_new(json_body())
-    except Invalid as invalid:
-        return refuse(400, invalid.errors)
-    db = get_db()
-    walk = walks_db.get_walk(db, walk_id)
-    if walk is None:
-        return refuse(404, message=_("Vandringen finns inte."))
-    try:
-        created, stored = observations.record(db, _index(), walk, walker_id(), clean)
-    except observations.DifferentBody:
-        return refuse(
-            409,
-            {
-                "id": _(
-                    "En observation med samma id är redan sparad med annat innehåll. "
-                    "Ändra den i listan i stället för att spara den igen."
-                )
-            },
-        )
-    except observations.Conflict:
-        return refuse(409, {"id": _("Det id:t används redan av en annan observation.")})
-    return jsonify(stored), 201 if created else 200
+    return walker_write(
+        walk_id,
+        check_new,
+        lambda db, walk, clean: observations.record(db, _index(), walk, walker_id(), clean),
+    )
 
 
 def _own_open_observation(walk_id: str, observation_id: str):

@@ -1,9 +1,9 @@
-"""What several blueprints share: JSON refusals, export filters from the query, photo links and
-the photo folder, streamed rows, the walker of the request."""
+"""What several blueprints share: JSON refusals, the walker-write protocol, export filters from
+the query, photo links and the photo folder, streamed rows, the walker of the request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,10 +20,11 @@ from flask_babel import gettext as _
 from .. import clock, settings
 from ..db import connect, database_path, get_db
 from ..db import exports as exports_db
+from ..db import walks as walks_db
 from ..exports.filters import BadFilter, Filters, parse_filters, unknown_ids
 from ..exports.geojson import photo_link
 from ..exports.open311 import to_xml
-from ..inputs import NotJson, Unreadable, parse_id, parse_json
+from ..inputs import Conflict, Invalid, NotJson, Unreadable, parse_id, parse_json
 
 GEOJSON = "application/geo+json"
 
@@ -104,6 +105,28 @@ def json_body():
         return None
     except Unreadable as unreadable:
         abort(refuse(400, {unreadable.field: str(unreadable.message)}))
+
+
+def walker_write(walk_id: str, check: Callable, store: Callable):
+    """What every record a walker's phone posts goes through: the body checked (400 naming each
+    bad field), the walk (404), stored once by the phone's id (409 when the id is taken or stored
+    with another body), then 201 when stored now and 200 with the same answer for a retry.
+
+    check(body) -> clean or raises Invalid; store(db, walk, clean) -> (created, reply) or raises
+    Conflict."""
+    try:
+        clean = check(json_body())
+    except Invalid as invalid:
+        return refuse(400, invalid.errors)
+    db = get_db()
+    walk = walks_db.get_walk(db, walk_id)
+    if walk is None:
+        return refuse(404, message=_("Vandringen finns inte."))
+    try:
+        created, stored = store(db, walk, clean)
+    except Conflict as conflict:
+        return refuse(409, {"id": conflict.message})
+    return jsonify(stored), 201 if created else 200
 
 
 def photo_folder() -> Path:

@@ -2,21 +2,19 @@
 
 `POST /api/walks/<walk_id>/track` with `{"id": <uuid of the chunk>, "points": [{lon, lat,
 accuracy_m, t}]}`: 201 the first time, 200 with the same body for a chunk already stored, 400 with
-a message per bad field (`points[3].lat`), 409 for a chunk id of another walk. Tracks are shown to
-coordinators only (views/routes.py), never to the public.
+a message per bad field (`points[3].lat`), 409 for a chunk id of another walk or stored with
+other points (views/shared.walker_write). Tracks are shown to coordinators only (views/routes.py),
+never to the public.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
-from flask_babel import gettext as _
+from flask import Blueprint
 
 from .. import rate_limits, tracks
 from ..access import WALKER, requires
-from ..db import get_db
-from ..db import walks as walks_db
 from ..extensions import csrf
-from .shared import json_body, refuse, walker_id
+from .shared import walker_id, walker_write
 
 api = Blueprint("tracks_api", __name__, url_prefix="/api")
 csrf.exempt(api)
@@ -26,15 +24,8 @@ csrf.exempt(api)
 @requires(WALKER)
 @rate_limits.walker_write
 def add_track_chunk(walk_id: str):
-    try:
-        chunk = tracks.check_chunk(json_body())
-    except tracks.Invalid as invalid:
-        return refuse(400, invalid.errors)
-    db = get_db()
-    if walks_db.get_walk(db, walk_id) is None:
-        return refuse(404, message=_("Vandringen finns inte."))
-    try:
-        created, stored = tracks.record(db, walk_id, walker_id(), chunk)
-    except tracks.Conflict:
-        return refuse(409, {"id": _("Det id:t används redan av en annan vandring.")})
-    return jsonify(stored), 201 if created else 200
+    return walker_write(
+        walk_id,
+        tracks.check_chunk,
+        lambda db, walk, chunk: tracks.record(db, walk["id"], walker_id(), chunk),
+    )
