@@ -14,19 +14,11 @@ import folium
 import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
-from . import routes
+from . import inputs, routes
 from .clock import offset_time
 from .db import audits as audits_db
 from .db import transaction
-from .inputs import (
-    STORED_WITH_ANOTHER_BODY,
-    TAKEN_BY_ANOTHER_WALK,
-    Conflict,
-    Invalid,
-    instant,
-    number_between,
-    parse_uuid,
-)
+from .inputs import Conflict, Invalid, instant, number_between, parse_uuid
 from .observations import MAX_NOTE
 from .places import PlaceIndex
 
@@ -198,10 +190,10 @@ def record(
         created = audits_db.insert_audit(db, fields)
         row = audits_db.get_audit(db, clean["id"])
     if row["walk_id"] != walk_id:
-        raise Conflict(TAKEN_BY_ANOTHER_WALK)
+        raise Conflict(inputs.TAKEN_BY_ANOTHER_WALK)
     if not created and any(row[key] != fields.get(key) for key in SAME_BODY):
         # Not a retry (that repeats the body): refused without showing what is stored.
-        raise Conflict(STORED_WITH_ANOTHER_BODY)
+        raise Conflict(inputs.STORED_WITH_ANOTHER_BODY)
     return created, reply(row)
 
 

@@ -18,17 +18,10 @@ import sqlite_utils
 from flask_babel import lazy_gettext as _l
 from pyproj import Transformer
 
+from . import inputs
 from .db import tracks as tracks_db
 from .db import transaction
-from .inputs import (
-    STORED_WITH_ANOTHER_BODY,
-    TAKEN_BY_ANOTHER_WALK,
-    Conflict,
-    Invalid,
-    instant,
-    number_between,
-    parse_uuid,
-)
+from .inputs import Conflict, Invalid, instant, number_between, parse_uuid
 from .places import METRIC_CRS
 
 RULES = {
@@ -157,10 +150,10 @@ def record(
         stored = tracks_db.get_chunk(db, chunk["id"])
         points = [] if created else tracks_db.chunk_points(db, chunk["id"])
     if stored["walk_id"] != walk_id:
-        raise Conflict(TAKEN_BY_ANOTHER_WALK)
+        raise Conflict(inputs.TAKEN_BY_ANOTHER_WALK)
     if not created and (stored["walker_id"] != walker_id or points != chunk["points"]):
         # Not a retry (that repeats the points): refused without showing what is stored.
-        raise Conflict(STORED_WITH_ANOTHER_BODY)
+        raise Conflict(inputs.STORED_WITH_ANOTHER_BODY)
     return created, {"id": stored["id"], "walk_id": walk_id, "points": stored["points"]}
 
 
