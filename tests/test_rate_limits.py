@@ -100,6 +100,48 @@ def test_new_walkers_per_walk_are_capped(limited):
     assert client.get(f"/j/{other['code']}").status_code == 200
 
 
+def test_a_right_code_always_passes_after_twenty_wrong_ones_from_its_address(limited):
+    app, db = limited
+    walk = walks_db.create_walk(db, title="Skolans vandring", starts_at="2026-11-24T18:00")
+    client = app.test_client()
+    for _ in range(20):
+        assert client.post("/api/join", json={"code": "ZZZZZZ"}).status_code == 404
+    assert client.post("/api/join", json={"code": "ZZZZZY"}).status_code == 429
+    # The typed code, the QR link and the API all still let the rest of the class in.
+    assert client.get(f"/j/{walk['code']}").status_code == 200
+    assert client.post(f"/j/{walk['code']}", data={"name": "Eva"}).status_code == 302
+    assert client.post("/api/join", json={"code": walk["code"]}).status_code == 201
+    assert walks_db.count_walkers(db, walk["id"]) == 2
+
+
+def test_wrong_codes_count_per_ipv6_network_not_per_address(limited):
+    app, _db = limited
+    client = app.test_client()
+    for n in range(20):
+        client.post("/api/join", json={"code": "ZZZZZZ"}, **_from(f"2001:db8:1:2::{n + 1:x}"))
+    assert (
+        client.post("/api/join", json={"code": "ZZZZZZ"}, **_from("2001:db8:1:2::ff")).status_code
+        == 429
+    )
+    # Another /64 keeps its own count.
+    assert (
+        client.post("/api/join", json={"code": "ZZZZZZ"}, **_from("2001:db8:1:3::1")).status_code
+        == 404
+    )
+
+
+def test_wrong_codes_from_many_addresses_are_bounded_in_all_but_right_codes_pass(limited):
+    app, db = limited
+    walk = walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
+    client = app.test_client()
+    for n in range(300):
+        client.post("/api/join", json={"code": "ZZZZZZ"}, **_from(f"10.9.{n // 250}.{n % 250}"))
+    refused = client.post("/api/join", json={"code": "ZZZZZZ"}, **_from("10.99.0.1"))
+    assert refused.status_code == 429
+    joined = client.post("/api/join", json={"code": walk["code"]}, **_from("10.99.0.1"))
+    assert joined.status_code == 201
+
+
 def test_limits_are_shown_on_every_429_in_swedish(limited):
     app, _db = limited
     client = app.test_client()

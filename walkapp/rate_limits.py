@@ -8,6 +8,7 @@ Swedish message (views/errors.py).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 
 from flask import g, request
@@ -23,12 +24,32 @@ from .extensions import limiter
 # address (one school or office network holds many people, and one of them may mistype).
 SIGN_IN_FAILURES_PER_NAME = "10 per minute"
 SIGN_IN_FAILURES_PER_ADDRESS = "50 per minute"
-# Wrong join codes per address; right codes do not count (a class joins at once).
+# Wrong join codes per address; right codes neither count nor are ever refused by it (a class
+# joins at once, and one mistyping pupil must not lock a whole school network out).
 JOIN_WRONG_CODES_PER_ADDRESS = "20 per 10 minutes"
+# Wrong codes from everywhere together: a guess names no walk, so every walk's code is guessed
+# at once; this bounds guessing from many addresses. Right codes still always pass.
+JOIN_WRONG_CODES_PER_INSTANCE = "300 per 10 minutes"
+# One IPv6 subscriber holds a whole /64: counting single addresses there would count nothing.
+IPV6_PREFIX = 64
 
 
 def address() -> str:
-    return "ip:" + (request.remote_addr or "-")
+    """Whose count: the IPv4 address, or the /64 network of an IPv6 address."""
+    raw = request.remote_addr or "-"
+    try:
+        ip = ipaddress.ip_address(raw)
+    except ValueError:
+        return "ip:" + raw[:64]
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return "ip:" + str(ip.ipv4_mapped)
+        return "ip6:" + str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    return "ip:" + str(ip)
+
+
+def instance() -> str:
+    return "instance"
 
 
 def sign_in_name() -> str:
@@ -63,6 +84,10 @@ def _no_such_walk() -> bool:
     return _joined_walk_id() is None
 
 
+def _right_code() -> bool:
+    return _joined_walk_id() is not None
+
+
 def walker_or_address() -> str:
     """Per walker token where there is one, else per address."""
     data = read_walker_token(bearer_token())
@@ -84,8 +109,8 @@ def _wrong_password(response) -> bool:
 
 
 def _wrong_code(response) -> bool:
-    # Unknown or closed code; not a refusal by another limit (429), which is no guess.
-    return response.status_code in (404, 410)
+    # An unknown code; not a refusal by another limit (429), which is no guess.
+    return response.status_code == 404
 
 
 def _sign_in_message() -> str:
@@ -119,14 +144,20 @@ def sign_in(view):
 
 
 def join(view):
-    """Wrong codes per address; every new walker per walk (counted before the join, so exact)."""
-    view = limiter.shared_limit(
-        JOIN_WRONG_CODES_PER_ADDRESS,
-        scope="join",
-        key_func=address,
-        deduct_when=_wrong_code,
-        error_message=_wrong_code_message,
-    )(view)
+    """Wrong codes per address and in all; every new walker per walk (counted before the join,
+    so exact). A right code is exempt from the wrong-code counts: it always passes them."""
+    for limit, scope, key in (
+        (JOIN_WRONG_CODES_PER_ADDRESS, "join", address),
+        (JOIN_WRONG_CODES_PER_INSTANCE, "join-all", instance),
+    ):
+        view = limiter.shared_limit(
+            limit,
+            scope=scope,
+            key_func=key,
+            deduct_when=_wrong_code,
+            exempt_when=_right_code,
+            error_message=_wrong_code_message,
+        )(view)
     return limiter.shared_limit(
         joins_per_walk,
         scope="join-walk",
