@@ -58,3 +58,14 @@ def test_the_listed_private_answers_say_no_store(world):  # noqa: F811
 def test_a_public_page_for_a_signed_in_user_is_not_kept_but_for_the_public_it_may_be(world):  # noqa: F811
     assert "Cache-Control" not in _client(world, "anonymous").get("/").headers
     assert _client(world, "admin").get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_a_join_that_hands_out_a_token_is_never_kept(world):  # noqa: F811
+    client = world["app"].test_client()
+    code = world["samples"]["code"]
+    by_api = client.post("/api/join", json={"code": code, "name": "Eva"})
+    assert by_api.status_code == 201 and by_api.json["token"]
+    assert by_api.headers["Cache-Control"] == "no-store"
+    by_page = client.post(f"/j/{code}", data={"name": "Bo"})
+    assert by_page.status_code == 302 and "Set-Cookie" in by_page.headers
+    assert by_page.headers["Cache-Control"] == "no-store"

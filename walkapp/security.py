@@ -57,7 +57,10 @@ def set_headers(app: Flask):
         # Private answers are never kept: not by a shared proxy, not on the laptop's disk
         # (a protocol, a new API token, a walker's own findings). A view may say otherwise
         # for its own reasons (photos for the walk; the capture screen's offline start).
-        if is_private(app):
+        # So is any answer that hands out a secret: a join's token (in the body or a cookie),
+        # a new session. Answers to writes are never worth keeping either.
+        carries_secret = "Set-Cookie" in response.headers or request.method not in ("GET", "HEAD")
+        if is_private(app) or carries_secret:
             response.headers.setdefault("Cache-Control", "no-store")
         # A view may set its own, narrower or wider, policy (folium map pages do).
         if "Content-Security-Policy" not in response.headers:
