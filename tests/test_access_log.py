@@ -6,7 +6,10 @@ import logging
 from datetime import timedelta
 from types import SimpleNamespace
 
+import requests
 from gunicorn.config import Config
+
+from tests.gunicorn_server import GunicornServer
 
 from walkapp.access_log import RedactingLogger, redact
 
@@ -19,6 +22,22 @@ def test_tokens_in_urls_are_redacted():
     assert API_TOKEN not in line and "status=open" in line and "token=[redacted]" in line
     assert WALKER_TOKEN not in redact(f"/j/ABCDEF/follow-up?t={WALKER_TOKEN}")
     assert redact("/api/walks/1/observations") == "/api/walks/1/observations"
+
+
+def test_a_percent_encoded_token_key_is_redacted_too():
+    for key in ("%74oken", "T%6Fken", "%61pi_key", "access%5Ftoken"):
+        line = redact(f"GET /export/observations.geojson?status=open&{key}={API_TOKEN} HTTP/1.1")
+        assert API_TOKEN not in line and f"{key}=[redacted]" in line and "status=open" in line
+
+
+def test_a_huge_header_block_is_refused_by_the_server(tmp_path):
+    server = GunicornServer(tmp_path / "instance", serve=True, workers=1, threads=2).start()
+    try:
+        many = {f"X-Filler-{n}": "eyJ" * 2000 for n in range(60)}
+        assert requests.get(server.url + "/healthz", headers=many, timeout=10).status_code == 431
+        assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
+    finally:
+        server.stop()
 
 
 def _log_line(monkeypatch, environ: dict, headers: list[tuple[str, str]]) -> str:
@@ -65,4 +84,6 @@ def test_serve_uses_the_redacting_logger_and_one_worker(runner, monkeypatch):
     args = seen["args"]
     assert args[args.index("--logger-class") + 1] == "walkapp.access_log.RedactingLogger"
     assert args[args.index("--workers") + 1] == "1"
+    assert args[args.index("--limit-request-fields") + 1] == "40"
+    assert args[args.index("--limit-request-field_size") + 1] == "8190"
     logging.getLogger("gunicorn.access").handlers.clear()

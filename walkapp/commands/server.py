@@ -15,6 +15,10 @@ from ..db import get_db
 from ..photos import clear_leftovers
 
 
+MAX_HEADER_FIELDS = 40
+MAX_HEADER_FIELD_BYTES = 8190
+
+
 def _fail(message: object) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
@@ -73,6 +77,12 @@ def serve_command(host: str, port: int, workers: int, threads: int):
         "-",
         "--logger-class",
         "walkapp.access_log.RedactingLogger",
+        # No browser or phone sends more than a few KB of headers; a capped block keeps an
+        # attacker's megabyte of headers out of the worker and its log.
+        "--limit-request-fields",
+        str(MAX_HEADER_FIELDS),
+        "--limit-request-field_size",
+        str(MAX_HEADER_FIELD_BYTES),
         "walkapp.wsgi:app",
     ]
     click.echo(f"walkapp on http://{host}:{port}/", err=True)
