@@ -232,3 +232,23 @@ def test_a_finding_marked_not_public_leaves_every_public_output(tmp_path):
     staff.post(f"/observations/{seeded['hidden']}/public", data={"not_public": "0"})
     assert public_outputs()[1] == 1
     db.close()
+
+
+def test_xml_stays_well_formed_with_control_characters_in_a_note(tmp_path):
+    app = make_app(tmp_path, TILE_URL="none")
+    db = connect(database_path(app))
+    seeded = _seed(db)
+    odd = add_finding(db, seeded["walk"]["id"], None, category="litter", note="Trasig\x0blampa\x01")
+    db.close()
+    client = app.test_client()
+    response = client.get(
+        "/open311/v2/requests.xml",
+        query_string={"api_key": seeded["token"], "service_request_id": odd},
+    )
+    assert response.status_code == 200
+    root = ET.fromstring(response.data)  # raised "not well-formed" before
+    notes = {
+        request.findtext("service_request_id"): request.findtext("description")
+        for request in root.iter("request")
+    }
+    assert notes[odd] == "Trasig\ufffdlampa\ufffd"

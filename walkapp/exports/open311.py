@@ -8,6 +8,7 @@ Two views of a request: the full one for a token or a session, and the public on
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
@@ -157,6 +158,15 @@ _XML_ROOTS = {"services": "service", "service_requests": "request", "errors": "e
 _XML_ITEMS = {"endpoints": "endpoint", "formats": "format"}
 
 
+# What XML 1.0 cannot hold at all (C0 controls but tab, newline and return; lone surrogates;
+# U+FFFE/U+FFFF): ElementTree would write it as is and the document would not parse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value) -> str:
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
 def _xml_value(parent: ET.Element, name: str, value) -> None:
     element = ET.SubElement(parent, name)
     if isinstance(value, dict):
@@ -168,7 +178,7 @@ def _xml_value(parent: ET.Element, name: str, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = _xml_text(value)
 
 
 def to_xml(root: str, content: dict | list) -> bytes:
