@@ -114,6 +114,22 @@ def test_common_and_repetitive_passwords_are_refused(app, password):
         assert passwords.password_problem(password, "kim") is not None
 
 
+@pytest.mark.parametrize(
+    "password", ["Sommar2026!!", "LPONorrmalm1", "Plattan2026!", "Vinter2027#", "Höst2026!!"]
+)
+def test_our_own_words_with_a_year_or_a_sign_are_refused(app, password):
+    with app.test_request_context():
+        problem = passwords.password_problem(password, "kim")
+    assert problem is not None and "ord som hör till tjänsten" in problem
+
+
+def test_the_organisations_own_name_is_a_guessed_word(tmp_path):
+    app = make_app(tmp_path, ORGANISATION="Bostadsbolaget Gröna Gårdar")
+    with app.test_request_context():
+        assert passwords.password_problem("GrönaGårdar2026!", "kim") is not None
+        assert passwords.password_problem("kaffe-lampa-tåg-97", "kim") is None
+
+
 @pytest.mark.parametrize("password", [PASSWORD, NEW_PASSWORD, "kaffe-lampa-tåg-97"])
 def test_long_unusual_passwords_are_accepted(app, password):
     with app.test_request_context():
