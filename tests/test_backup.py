@@ -135,3 +135,60 @@ def test_retention_is_a_dry_run_by_default_then_deletes_old_photos_and_names(app
     assert (
         db.execute("select count(*) from audit_log where action = 'retention'").fetchone()[0] == 1
     )
+
+
+def damaged_copies(folder: Path, tmp_path: Path) -> dict[str, Path]:
+    """The backup folder three ways: cut short, one byte flipped in a table page, foreign."""
+    good = (folder / "walkapp.db").read_bytes()
+    copies = {}
+    truncated = tmp_path / "truncated"
+    truncated.mkdir()
+    (truncated / "walkapp.db").write_bytes(good[: len(good) // 2])
+    copies["truncated"] = truncated
+    flipped = tmp_path / "flipped"
+    flipped.mkdir()
+    check = sqlite3.connect(folder / "walkapp.db")
+    root = check.execute("select rootpage from sqlite_master where name = 'observations'")
+    page = root.fetchone()[0]
+    page_size = check.execute("pragma page_size").fetchone()[0]
+    check.close()
+    data = bytearray(good)
+    data[(page - 1) * page_size] ^= 0xFF  # the page's type: no longer a b-tree page
+    (flipped / "walkapp.db").write_bytes(bytes(data))
+    copies["flipped"] = flipped
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    other = sqlite3.connect(foreign / "walkapp.db")
+    other.execute("create table notes (text)")
+    other.commit()
+    other.close()
+    copies["foreign"] = foreign
+    return copies
+
+
+def test_a_damaged_backup_is_refused_and_the_instance_left_as_it_was(runner, db, tmp_path):
+    create_demo(db, 50.0)
+    result = runner.invoke(args=["backup", str(tmp_path / "backups")])
+    folder = tmp_path / "backups" / result.output.strip().split("/")[-1]
+    fresh = tmp_path / "fresh-instance"
+    restored = walkapp_cli("restore", str(folder), instance=fresh)
+    assert restored.returncode == 0, restored.stderr
+    before = (fresh / "walkapp.db").read_bytes()
+    for kind, damaged in damaged_copies(folder, tmp_path).items():
+        # Into a new machine's empty instance: nothing is left behind, not even an empty file.
+        empty = tmp_path / f"empty-{kind}"
+        refused = walkapp_cli("restore", str(damaged), instance=empty)
+        assert refused.returncode == 1, (kind, refused.stdout)
+        assert "cannot be restored" in refused.stderr and "Restored" not in refused.stdout
+        assert "Traceback" not in refused.stderr
+        assert list(empty.iterdir()) == [], kind
+        # Over a working instance with --force: the database is not touched.
+        refused = walkapp_cli("restore", "--force", str(damaged), instance=fresh)
+        assert refused.returncode == 1 and "left as it was" in refused.stderr, kind
+        assert (fresh / "walkapp.db").read_bytes() == before, kind
+        assert [p.name for p in fresh.iterdir()] == ["walkapp.db"], kind
+    assert "not a walkapp database" in refused.stderr  # the last one was the foreign file
+    check = sqlite3.connect(fresh / "walkapp.db")
+    assert check.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert check.execute("select count(*) from observations").fetchone()[0] == 18
+    check.close()

@@ -10,6 +10,7 @@ import io
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -392,3 +393,51 @@ def test_a_replica_more_than_a_minute_behind_is_a_warning(tmp_path, monkeypatch)
     monkeypatch.setattr(replication, "_local_txid", lambda config: "0000000000000007")
     in_step = replication.state(tmp_path, "file:///elsewhere", now=now)
     assert in_step.lag_s == 0.0 and in_step.warning is None  # quiet for 10 minutes is no lag
+
+
+def test_serve_refuses_an_empty_or_foreign_database_over_a_replica_with_data(drill):
+    """What a failed restore left before (a 0-byte walkapp.db) must never be migrated afresh
+    and streamed over the replica: `walkapp serve` refuses, the replica keeps every row."""
+    instance, url, walk, serve = drill
+    server = serve()
+    tokens = [join(server, walk) for _ in range(2)]
+    records = [observation(i) for i in range(20)]
+    deadline = time.monotonic() + 60
+    for i, record in enumerate(records):
+        post_until_stored(server, walk["id"], tokens[i % 2], record, deadline)
+    ids = {record["id"] for record in records}
+    replica_holds(url, instance.parent, ids, set())
+    server.kill()
+    for leftover in ("walkapp.db-wal", "walkapp.db-shm"):
+        (instance / leftover).unlink(missing_ok=True)
+    position = replication.replica_position(url)
+
+    # Should a server start after all, it finds this port taken and stops instead of serving.
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = str(taken.getsockname()[1])
+    (instance / "walkapp.db").write_bytes(b"")
+    refused = walkapp_cli("serve", "--port", port, instance=instance, replica_url=url)
+    assert refused.returncode == 1, refused.stderr
+    assert "is empty" in refused.stderr and "restore --from-replica URL --force" in refused.stderr
+    assert (instance / "walkapp.db").stat().st_size == 0  # not migrated into a fresh database
+
+    foreign = sqlite3.connect(instance / "walkapp.db")
+    foreign.execute("create table notes (text)")
+    foreign.commit()
+    foreign.close()
+    refused = walkapp_cli("serve", "--port", port, instance=instance, replica_url=url)
+    assert refused.returncode == 1 and "not a walkapp database" in refused.stderr
+
+    (instance / "walkapp.db").write_bytes(b"not a database at all, just bytes" * 200)
+    refused = walkapp_cli("serve", "--port", port, instance=instance, replica_url=url)
+    assert refused.returncode == 1 and "cannot be read as a database" in refused.stderr
+
+    taken.close()
+    assert replication.replica_position(url) == position  # nothing was streamed over it
+    restored = walkapp_cli("restore", "--from-replica", url, "--force", instance=instance)
+    assert restored.returncode == 0, restored.stderr
+    check = sqlite3.connect(instance / "walkapp.db")
+    assert {row[0] for row in check.execute("select id from observations")} == ids
+    check.close()

@@ -11,6 +11,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .db import health as health_db
+
 DB_NAME = "walkapp.db"
 
 
@@ -41,24 +43,58 @@ def _private(path: Path) -> None:
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
+class DamagedBackup(Exception):
+    """The backup cannot be restored: unreadable, damaged or not a walkapp database."""
+
+
 def restore(source: Path, instance: Path, force: bool = False) -> None:
     """Put a backup folder's database into instance (photos of older backups, kept as files,
-    too: the next start reads them in). Stop the server first."""
+    too: the next start reads them in). Stop the server first.
+
+    The copy is written beside the target, checked (`integrity_check`, the walkapp schema) and
+    only then renamed over it: a damaged backup leaves the instance as it was."""
     if not (source / DB_NAME).is_file():
         raise FileNotFoundError(f"{source} holds no {DB_NAME}")
     instance.mkdir(parents=True, exist_ok=True)
     current = instance / DB_NAME
     if current.exists() and not force:
         raise FileExistsError(f"{current} exists; pass --force to replace it")
-    if not current.exists():
-        _private(current)
-    backup_db = sqlite3.connect(source / DB_NAME)
-    target = sqlite3.connect(current)
+    partial = instance / f".{DB_NAME}.restoring"
+    for leftover in instance.glob(f".{DB_NAME}.restoring*"):
+        leftover.unlink()
+    _private(partial)
     try:
-        with target:
-            backup_db.backup(target)
-    finally:
-        target.close()
-        backup_db.close()
+        try:
+            _copy(source / DB_NAME, partial)
+            problems = health_db.file_problems(partial, check="full")
+        except sqlite3.DatabaseError as error:
+            problems = [f"it cannot be read as a database: {error}"]
+        if problems:
+            raise DamagedBackup(
+                f"{source / DB_NAME} cannot be restored ({'; '.join(problems)});"
+                f" {current} is left as it was"
+            )
+    except BaseException:
+        for leftover in instance.glob(f".{DB_NAME}.restoring*"):
+            leftover.unlink()
+        raise
+    if force:
+        for sidecar in ("-wal", "-shm"):
+            (instance / f"{DB_NAME}{sidecar}").unlink(missing_ok=True)
+    os.replace(partial, current)
     if (source / "photos").is_dir():
         shutil.copytree(source / "photos", instance / "photos", dirs_exist_ok=True)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """SQLite's backup API, from a read-only look at the backup (it is never changed)."""
+    backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        with copy:
+            backup_db.backup(copy)
+        # No WAL beside the copy: checked read-only, then renamed alone (serving turns WAL on).
+        copy.execute("pragma journal_mode = delete")
+    finally:
+        copy.close()
+        backup_db.close()

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from .db import health as health_db
+
 DB_NAME = "walkapp.db"
 CONFIG_NAME = "litestream.yml"
 SOCKET_NAME = "litestream.sock"
@@ -99,13 +101,23 @@ def _parse_time(text: str) -> datetime:
 
 
 def refuse_fresh_start(instance: Path, url: str) -> None:
-    """A new machine with an empty instance must restore before serving: a fresh database
-    replicated over a replica that holds a walk's findings would bury them."""
-    if (instance / DB_NAME).exists():
+    """With a replica, the database must be a walkapp database before anything serves it: a
+    fresh (or empty, unreadable, foreign) database streamed over a replica holding a walk's
+    findings would bury them. A new machine restores first."""
+    database = instance / DB_NAME
+    if database.exists():
+        problems = health_db.file_problems(database, check=None)
+        if problems:
+            raise ReplicationError(
+                f"{database} cannot be served with a replica ({'; '.join(problems)}):"
+                f" restore it with `walkapp restore --from-replica URL --force` (or from a backup"
+                f" with `walkapp restore SRC --force`); on a new installation whose replica is"
+                f" still empty, remove the file"
+            )
         return
     if replica_position(url) is not None:
         raise ReplicationError(
-            f"the replica {url} holds data and {instance / DB_NAME} does not exist:"
+            f"the replica {url} holds data and {database} does not exist:"
             " run `walkapp restore --from-replica URL` first"
         )
 
@@ -127,6 +139,13 @@ def restore(url: str, instance: Path, timestamp: str | None = None, force: bool 
         args += ["-timestamp", timestamp]
     _run([*args, url])
     partial.chmod(0o600)
+    problems = health_db.file_problems(partial, check=None)  # Litestream checked integrity
+    if problems:
+        for leftover in instance.glob(f".{DB_NAME}.restoring*"):
+            leftover.unlink()
+        raise ReplicationError(
+            f"the replica {url} cannot be restored ({'; '.join(problems)}); {target} is left as it was"
+        )
     if force:
         for sidecar in ("-wal", "-shm"):
             (instance / f"{DB_NAME}{sidecar}").unlink(missing_ok=True)

@@ -58,7 +58,12 @@ def restore_command(src: Path | None, replica_url: str | None, timestamp: str | 
             replication.restore(replica_url, instance, timestamp=timestamp, force=force)
         else:
             backup_module.restore(src, instance, force=force)
-    except (FileExistsError, FileNotFoundError, replication.ReplicationError) as error:
+    except (
+        FileExistsError,
+        FileNotFoundError,
+        backup_module.DamagedBackup,
+        replication.ReplicationError,
+    ) as error:
         _fail(error)
     click.echo(f"Restored {src or replica_url} into {instance}")
 
