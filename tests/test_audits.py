@@ -161,11 +161,12 @@ def test_follow_up_maps_carry_route_track_and_audit_layers(staff, db, walk):
         f"/api/walks/{walk['id']}/track", json=chunk(walk_points(3, start)), headers=headers
     )
     walk_map = staff.get(f"/maps/walk/{walk['id']}").get_data(as_text=True)
-    assert "#1d4ed8" in walk_map and "#d9480f" in walk_map  # planned route and walked track
+    # Planned route and walked track (their colours are on every map page: walkapp.colours).
+    assert "#1d4ed8" in walk_map and '"kind": "track"' in walk_map
     assert "Belysning: 0" in walk_map and "1. Plattan" in walk_map
     overview = staff.get("/maps/overview").get_data(as_text=True)
     assert "#1d4ed8" in overview and "Belysning: 0" in overview
-    assert "#d9480f" not in overview  # tracks only on one walk's map
+    assert '"kind": "track"' not in overview  # tracks only on one walk's map
 
 
 def test_route_and_audit_words_in_english(staff, db, walk):

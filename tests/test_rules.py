@@ -3,9 +3,12 @@ and count, whatever path it took (issue 22, point 3)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from tests.helpers import at
 from tests.public.seeding import add_finding, seed_walk
-from walkapp import clock
+from walkapp import clock, colours
 from walkapp.measures import (
     SAME_FINDING_M,
     compare_latest_walk,
@@ -137,3 +140,50 @@ def test_one_radius_makes_a_finding_the_same_thing_in_groups_triage_and_repeat_w
             [{"id": "first"}, {"id": "second"}],
         )["again"]
         assert (grouped, duplicate, bool(again)) == (same, same, same), distance
+
+
+# --- colours: written once in Python, read by CSS and JS as custom properties ---
+
+ROOT = Path(__file__).resolve().parent.parent
+FRONT_END = [
+    path
+    for folder in ("static/css", "static/js", "templates")
+    for path in sorted((ROOT / folder).rglob("*"))
+    if path.suffix in (".css", ".js", ".html")
+]
+
+
+def _rgb(colour: str) -> str:
+    """'#c1121f' as the rgb(a) pattern a copy in CSS would take: rgba(193, 18, 31."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return rf"rgba?\(\s*{red}\s*,\s*{green}\s*,\s*{blue}\b"
+
+
+def test_no_colour_of_walkapp_colours_is_copied_into_css_js_or_templates():
+    copies = []
+    for path in FRONT_END:
+        text = path.read_text(encoding="utf-8")
+        for name, colour in colours.PROPERTIES.items():
+            if colour.lower() in text.lower() or re.search(_rgb(colour), text):
+                copies.append(f"{path.relative_to(ROOT)}: {colour} ({name})")
+            if re.search(rf"{name}\s*:", text):
+                copies.append(f"{path.relative_to(ROOT)} sets {name} itself")
+    assert copies == []
+
+
+def test_every_colour_property_the_css_reads_is_set():
+    """A var(--x) no stylesheet defines must come from walkapp.colours, or it is a typo."""
+    css = "\n".join(p.read_text(encoding="utf-8") for p in FRONT_END if p.suffix == ".css")
+    defined = set(re.findall(r"(--[\w-]+)\s*:", css)) | set(colours.PROPERTIES)
+    used = set(re.findall(r"var\((--[\w-]+)\s*\)", css))  # var(--x, fallback) may be unset
+    assert used - defined == set()
+    assert {"--red", "--yellow", "--green", "--route", "--track", "--audit"} <= used
+
+
+def test_pages_and_maps_carry_the_colours(staff, db):
+    walk = seed_walk(db, "2022-03-01T18:30", state="ongoing")
+    expected = str(colours.root_css())
+    for page in ("/", "/places", f"/walks/{walk['id']}", "/maps/public"):
+        assert expected in staff.get(page).text, page
+    capture = staff.post(f"/j/{walk['code']}", data={"name": "Anna"}, follow_redirects=True)
+    assert 'id="capture-config"' in capture.text and expected in capture.text

@@ -19,6 +19,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from markupsafe import escape
 
+from . import colours
 from .clock import local_day
 from .vocabulary import CATEGORY_LABELS_SV, RATING_COLOURS, RATING_LABELS_SV, STATUS_LABELS_SV
 
@@ -196,7 +197,9 @@ def _tile_layer(tile_url: str, attribution: str) -> folium.TileLayer:
 
 
 def _titled(fmap: folium.Map, title: str) -> None:
+    """The map page's title, and the colours its CSS reads (walkapp.colours)."""
     fmap.get_root().header.add_child(Element(f"<title>{escape(title)}</title>"), name="title")
+    fmap.get_root().header.add_child(Element(colours.style_element()), name="colours")
 
 
 def follow_up_map(

@@ -52,7 +52,9 @@ RATINGS: dict[str, object] = {
     "green": _l("Bra"),
 }
 RATING_LABELS_SV = {"red": "Åtgärda", "yellow": "Bevaka", "green": "Bra"}
-RATING_COLOURS = {"red": "#c1121f", "yellow": "#e0a100", "green": "#2d6a4f"}
+# The one home of the rating colours (pages get them as CSS properties: walkapp.colours). The
+# yellow keeps 3:1 against both the light and the dark background.
+RATING_COLOURS = {"red": "#c1121f", "yellow": "#b58105", "green": "#2d6a4f"}
 
 MEASURE_STATUSES: dict[str, object] = {
     "new": _l("Ny"),

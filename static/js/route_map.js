@@ -2,7 +2,7 @@
 // each walker's walked track (one line per stretch between gaps, never joined), audits and
 // findings, from /walks/<id>/route.json.
 
-import { RATING_COLOURS, TRACK_STYLE, loadLeaflet, routeLayer } from "./route_style.js";
+import { AUDIT_COLOUR, RATING_COLOURS, TRACK_STYLE, loadLeaflet, routeLayer } from "./route_style.js";
 
 const element = document.getElementById("route-map");
 
@@ -24,7 +24,7 @@ async function draw() {
       tracks += c.length;
       for (const part of c) L.polyline(part.map(([lon, lat]) => [lat, lon]), TRACK_STYLE).addTo(all);
     } else if (kind === "audit") {
-      L.circleMarker([c[1], c[0]], { radius: 7, color: "#ffffff", weight: 2, fillColor: "#7b2cbf", fillOpacity: 1 }).addTo(all);
+      L.circleMarker([c[1], c[0]], { radius: 7, color: "#ffffff", weight: 2, fillColor: AUDIT_COLOUR, fillOpacity: 1 }).addTo(all);
     } else if (kind === "finding") {
       L.circleMarker([c[1], c[0]], { radius: 6, color: "#ffffff", weight: 1, fillColor: RATING_COLOURS[feature.properties.rating], fillOpacity: 0.9 }).addTo(all);
     }

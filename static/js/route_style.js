@@ -1,8 +1,12 @@
 // How the walk as a route is drawn, the same on every map: planned route, stops, tracks, audits.
+// The colours are the page's CSS custom properties, set by the server from walkapp/colours.py.
 
-export const ROUTE_STYLE = { color: "#1d4ed8", weight: 4, dashArray: "8 6", opacity: 0.9 };
-export const TRACK_STYLE = { color: "#d9480f", weight: 4, opacity: 0.9 };
-export const RATING_COLOURS = { red: "#c1121f", yellow: "#e0a100", green: "#2d6a4f" };
+const colour = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+export const ROUTE_STYLE = { color: colour("--route"), weight: 4, dashArray: "8 6", opacity: 0.9 };
+export const TRACK_STYLE = { color: colour("--track"), weight: 4, opacity: 0.9 };
+export const AUDIT_COLOUR = colour("--audit");
+export const RATING_COLOURS = { red: colour("--red"), yellow: colour("--yellow"), green: colour("--green") };
 
 export function loadLeaflet(src) {
   if (window.L) return Promise.resolve(window.L);

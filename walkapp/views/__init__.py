@@ -13,7 +13,7 @@ from flask import Flask
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
-from .. import clock, languages, vocabulary
+from .. import clock, colours, languages, vocabulary
 from ..access import current_user
 from ..extensions import screen_family
 from ..inputs import MAX_ID
@@ -66,6 +66,8 @@ def register_views(app: Flask) -> None:
             "OPEN_STATUSES": vocabulary.OPEN_STATUSES,
             "FIXED_STATUSES": vocabulary.FIXED_STATUSES,
             "RATING_COLOURS": vocabulary.RATING_COLOURS,
+            # The colours static CSS and JS read as custom properties (walkapp.colours).
+            "colour_css": colours.root_css(),
             "PACE_LABELS": PACE_LABELS,
             "POSITION_SOURCES": vocabulary.POSITION_SOURCES,
         }

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import languages, settings
+from .. import colours, languages, settings
 from ..access import (
     PUBLIC,
     requires,
@@ -60,8 +60,13 @@ def inline_css() -> Markup:
     cached = current_app.extensions.get("walkapp_capture_css")
     if cached is None:
         cached = "\n".join(
-            (STATIC / name).read_text(encoding="utf-8")
-            for name in ("css/app.css", "css/capture.css", "css/routes.css")
+            [
+                colours.root_css(),
+                *(
+                    (STATIC / name).read_text(encoding="utf-8")
+                    for name in ("css/app.css", "css/capture.css", "css/routes.css")
+                ),
+            ]
         )
         if not current_app.debug:
             current_app.extensions["walkapp_capture_css"] = cached
