@@ -141,3 +141,15 @@ def test_every_page_is_in_the_navigation():
     pages = sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md"))
     missing = [page for page in pages if page not in nav]
     assert not missing, f"pages missing from mkdocs.yml's nav: {missing}"
+
+
+def test_every_picture_is_shown_and_small(docs):
+    """docs/img/ holds what the pages show (scripts/screenshots.py makes them), each small."""
+    pictures = sorted((DOCS / "img").glob("*.png"))
+    assert pictures
+    unused = [p.name for p in pictures if f"img/{p.name}" not in docs]
+    assert not unused, f"pictures in docs/img/ no page shows: {unused}"
+    large = [
+        f"{p.name}: {p.stat().st_size // 1024} KB" for p in pictures if p.stat().st_size > 100_000
+    ]
+    assert not large, f"pictures over 100 KB (palette PNGs are 10–35 KB): {large}"
