@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from flask_babel import force_locale, gettext
+
 from tests.helpers import at
 from tests.public.seeding import add_finding, seed_walk
 from walkapp import clock, colours
@@ -187,3 +189,43 @@ def test_pages_and_maps_carry_the_colours(staff, db):
         assert expected in staff.get(page).text, page
     capture = staff.post(f"/j/{walk['code']}", data={"name": "Anna"}, follow_redirects=True)
     assert 'id="capture-config"' in capture.text and expected in capture.text
+
+
+# --- labels: typed once in vocabulary.py, never again in a template ---
+
+LABELLED_WORDS = ("CATEGORIES", "RATINGS", "MEASURE_STATUSES", "WALK_STATES", "LIGHT_CONDITIONS")
+
+
+def test_each_label_is_typed_once_and_translated_from_there(app):
+    from walkapp import vocabulary
+
+    with app.test_request_context(), force_locale("en"):
+        for translated, swedish in (
+            (vocabulary.CATEGORIES, vocabulary.CATEGORY_LABELS_SV),
+            (vocabulary.RATINGS, vocabulary.RATING_LABELS_SV),
+            (vocabulary.MEASURE_STATUSES, vocabulary.STATUS_LABELS_SV),
+            (vocabulary.POSITION_SOURCES, vocabulary.POSITION_SOURCE_LABELS_SV),
+        ):
+            assert {k: str(v) for k, v in translated.items()} == {
+                k: gettext(v) for k, v in swedish.items()
+            }
+    source = (ROOT / "walkapp" / "vocabulary.py").read_text(encoding="utf-8")
+    for swedish in vocabulary.CATEGORY_LABELS_SV.values():
+        assert source.count(f'"{swedish}"') == 1, swedish
+
+
+def test_no_template_writes_out_a_label_of_the_vocabulary(app):
+    from walkapp import vocabulary
+
+    with app.test_request_context(), force_locale("sv"):
+        labels = {
+            str(label) for word in LABELLED_WORDS for label in getattr(vocabulary, word).values()
+        }
+    inline = [
+        f"{path.relative_to(ROOT)}: {label}"
+        for path in FRONT_END
+        if path.suffix == ".html"
+        for label in labels
+        if re.search(rf"""_\(\s*["']{re.escape(label)}["']\s*\)""", path.read_text("utf-8"))
+    ]
+    assert inline == []

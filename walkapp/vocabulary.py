@@ -1,6 +1,7 @@
 """The product's words with their Swedish labels (PRODUCT.md): categories, ratings, statuses.
 
-Labels are Swedish source strings marked for translation; call `label(...)` at render time.
+Each label is typed once, as a Swedish source string; the translated dicts (CATEGORIES, RATINGS,
+MEASURE_STATUSES, WALK_STATES, …) give the reader's language at render time.
 No Flask here beyond lazy translation markers.
 """
 
@@ -8,74 +9,56 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-# key -> (Swedish label, short English description for docs)
-CATEGORIES: dict[str, object] = {
-    "lighting": _l("Belysning"),
-    "vegetation": _l("Vegetation / buskage"),
-    "sightlines": _l("Skymd sikt / gömställen"),
-    "litter": _l("Nedskräpning"),
-    "graffiti": _l("Klotter"),
-    "vandalism": _l("Skadegörelse"),
-    "path": _l("Gångväg / framkomlighet"),
-    "underpass": _l("Gångtunnel"),
-    "traffic": _l("Trafik / övergångsställe"),
-    "wayfinding": _l("Orienterbarhet / skyltning"),
-    "people": _l("Folkliv / öde plats"),
-    "gathering": _l("Samlingsplats / narkotika"),
-    "incident": _l("Händelse"),
-    "feeling": _l("Upplevd trygghet"),
-    "other": _l("Övrigt"),
-}
 
-# The Swedish labels as plain strings, for exports that must not depend on the UI language.
+def N_(message: str) -> str:
+    """Marks a Swedish source string for extraction (pybabel knows N_ by default); each label is
+    typed once, as plain Swedish, and translated where it is shown (`translated` below)."""
+    return message
+
+
+def translated(labels: dict[str, str]) -> dict[str, object]:
+    """The same labels, translated lazily into the reader's language at render time."""
+    return {key: _l(label) for key, label in labels.items()}
+
+
+# Each word's Swedish labels as plain strings (exports that must not depend on the UI language
+# use these), and the same translated for the screens.
 CATEGORY_LABELS_SV: dict[str, str] = {
-    "lighting": "Belysning",
-    "vegetation": "Vegetation / buskage",
-    "sightlines": "Skymd sikt / gömställen",
-    "litter": "Nedskräpning",
-    "graffiti": "Klotter",
-    "vandalism": "Skadegörelse",
-    "path": "Gångväg / framkomlighet",
-    "underpass": "Gångtunnel",
-    "traffic": "Trafik / övergångsställe",
-    "wayfinding": "Orienterbarhet / skyltning",
-    "people": "Folkliv / öde plats",
-    "gathering": "Samlingsplats / narkotika",
-    "incident": "Händelse",
-    "feeling": "Upplevd trygghet",
-    "other": "Övrigt",
+    "lighting": N_("Belysning"),
+    "vegetation": N_("Vegetation / buskage"),
+    "sightlines": N_("Skymd sikt / gömställen"),
+    "litter": N_("Nedskräpning"),
+    "graffiti": N_("Klotter"),
+    "vandalism": N_("Skadegörelse"),
+    "path": N_("Gångväg / framkomlighet"),
+    "underpass": N_("Gångtunnel"),
+    "traffic": N_("Trafik / övergångsställe"),
+    "wayfinding": N_("Orienterbarhet / skyltning"),
+    "people": N_("Folkliv / öde plats"),
+    "gathering": N_("Samlingsplats / narkotika"),
+    "incident": N_("Händelse"),
+    "feeling": N_("Upplevd trygghet"),
+    "other": N_("Övrigt"),
 }
+CATEGORIES = translated(CATEGORY_LABELS_SV)
 
-RATINGS: dict[str, object] = {
-    "red": _l("Åtgärda"),
-    "yellow": _l("Bevaka"),
-    "green": _l("Bra"),
-}
-RATING_LABELS_SV = {"red": "Åtgärda", "yellow": "Bevaka", "green": "Bra"}
+RATING_LABELS_SV = {"red": N_("Åtgärda"), "yellow": N_("Bevaka"), "green": N_("Bra")}
+RATINGS = translated(RATING_LABELS_SV)
 # The one home of the rating colours (pages get them as CSS properties: walkapp.colours). The
 # yellow keeps 3:1 against both the light and the dark background.
 RATING_COLOURS = {"red": "#c1121f", "yellow": "#b58105", "green": "#2d6a4f"}
 
-MEASURE_STATUSES: dict[str, object] = {
-    "new": _l("Ny"),
-    "assigned": _l("Tilldelad"),
-    "planned": _l("Planerad"),
-    "done": _l("Åtgärdad"),
-    "verified": _l("Verifierad"),
-    "not_possible": _l("Går inte att åtgärda"),
-    "duplicate": _l("Dubblett"),
-    "keep": _l("Bra – behålls"),
-}
 STATUS_LABELS_SV = {
-    "new": "Ny",
-    "assigned": "Tilldelad",
-    "planned": "Planerad",
-    "done": "Åtgärdad",
-    "verified": "Verifierad",
-    "not_possible": "Går inte att åtgärda",
-    "duplicate": "Dubblett",
-    "keep": "Bra – behålls",
+    "new": N_("Ny"),
+    "assigned": N_("Tilldelad"),
+    "planned": N_("Planerad"),
+    "done": N_("Åtgärdad"),
+    "verified": N_("Verifierad"),
+    "not_possible": N_("Går inte att åtgärda"),
+    "duplicate": N_("Dubblett"),
+    "keep": N_("Bra – behålls"),
 }
+MEASURE_STATUSES = translated(STATUS_LABELS_SV)
 # A measure's standing: the one rule of "is this finding open, fixed or good" that every page,
 # export and count uses (the SQL builds its `in (...)` lists from these sets; `standing` below).
 # Open = still to be dealt with; fixed = done or verified; closed = fixed, impossible or a
@@ -157,11 +140,8 @@ RELATIONS: dict[str, object] = {
 NEVER_PUBLIC_CATEGORIES = ("incident", "gathering")
 
 # Where an observation's position came from (PRODUCT.md): never invented.
-POSITION_SOURCES: dict[str, object] = {
-    "gps": _l("GPS"),
-    "pin": _l("nål satt för hand"),
-}
-POSITION_SOURCE_LABELS_SV = {"gps": "GPS", "pin": "nål satt för hand"}
+POSITION_SOURCE_LABELS_SV = {"gps": N_("GPS"), "pin": N_("nål satt för hand")}
+POSITION_SOURCES = translated(POSITION_SOURCE_LABELS_SV)
 
 # Safetipin's nine parameters of a safety audit, in their order (labels and level texts: audits.py).
 AUDIT_PARAMETERS = (

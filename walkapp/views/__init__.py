@@ -66,6 +66,7 @@ def register_views(app: Flask) -> None:
             "OPEN_STATUSES": vocabulary.OPEN_STATUSES,
             "FIXED_STATUSES": vocabulary.FIXED_STATUSES,
             "RATING_COLOURS": vocabulary.RATING_COLOURS,
+            "WALK_STATES": vocabulary.WALK_STATES,
             # The colours static CSS and JS read as custom properties (walkapp.colours).
             "colour_css": colours.root_css(),
             "PACE_LABELS": PACE_LABELS,
