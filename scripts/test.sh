@@ -14,7 +14,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+# Exact versions with hashes from the lock (scripts/lock.sh makes it), then walkapp itself.
+.venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements/test.txt
+.venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?
