@@ -34,9 +34,9 @@ from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
 from walkapp.passwords import hash_password
 
-# Litestream syncs every second; the drills allow five times that before the kill.
-LAG_BOUND_S = 5 * replication.SYNC_INTERVAL_S
 PHONES = 6
+SETTLED = 30  # observations seen in the replica before the kill drill's burst
+BURST = 3 * PHONES  # acknowledged posts of the burst before the disk is lost
 
 
 def walkapp_cli(*args: str, instance: Path, replica_url: str = "") -> subprocess.CompletedProcess:
@@ -78,9 +78,9 @@ def jpeg(i: int) -> bytes:
     return out.getvalue()
 
 
-def replica_until(url: str, scratch: Path, holds) -> float:
-    """Restore the replica aside until `holds(db)` is true of it; return how long that took (for
-    acknowledged writes: the replication lag, measured)."""
+def replica_until(url: str, scratch: Path, holds) -> None:
+    """Restore the replica aside until `holds(db)` is true of it (60 s at most: a limit for a
+    stuck replica, not a measure; the lag is measured in benchmarks/ingest_replication.py)."""
     start = time.monotonic()
     while time.monotonic() < start + 60:
         copy = scratch / f"probe-{uuid.uuid4().hex}.db"
@@ -93,12 +93,12 @@ def replica_until(url: str, scratch: Path, holds) -> float:
             done = holds(db)
             db.close()
             if done:
-                return time.monotonic() - start
+                return
         time.sleep(0.2)
     raise AssertionError("the replica did not get there within 60 s")
 
 
-def replica_holds(url: str, scratch: Path, observation_ids: set, photo_ids: set) -> float:
+def replica_holds(url: str, scratch: Path, observation_ids: set, photo_ids: set) -> None:
     """Until the replica holds every given observation and photo."""
 
     def holds(db) -> bool:
@@ -162,8 +162,8 @@ def test_drill_500_observations_with_photos_then_the_disk_is_lost(drill):
     with ThreadPoolExecutor(max_workers=4) as pool:
         photos = dict(pool.map(upload, range(0, 500, 10)))  # 50 phones' photos
 
-    lag = replica_holds(url, instance.parent, set(acknowledged), set(photos))
-    assert lag < LAG_BOUND_S
+    # Every acknowledged write reaches the replica (how fast: benchmarks/ingest_replication.py).
+    replica_holds(url, instance.parent, set(acknowledged), set(photos))
     status = walkapp_cli("status", "--json", instance=instance, replica_url=url)
     state = json.loads(status.stdout)
     assert status.returncode == 0 and state["running"] and state["warning"] is None
@@ -205,6 +205,9 @@ def test_drill_500_observations_with_photos_then_the_disk_is_lost(drill):
 
 
 def test_drill_kill_mid_burst_then_retries_fill_in_exactly_once(drill):
+    """What was written, not how much in how long: observations the replica is seen to hold
+    before the kill all come back; the burst cut by kill -9 is filled in by the phones' retries,
+    each observation stored exactly once."""
     instance, url, walk, serve = drill
     server = serve()
     tokens = [join(server, walk) for _ in range(PHONES)]
@@ -216,15 +219,29 @@ def test_drill_kill_mid_burst_then_retries_fill_in_exactly_once(drill):
     # Litestream lists whole seconds but compares milliseconds: the next second holds the joins.
     joined = replication.replica_position(url)[1] + timedelta(seconds=1)
     before_burst = joined.isoformat().replace("+00:00", "Z")
-    acked: dict[str, tuple[float, str, dict]] = {}  # id -> (answered at, token, body)
+    while datetime.now(UTC) <= joined:  # every observation is written after that instant
+        time.sleep(0.05)
+
+    # Settled: acknowledged, then seen in the replica.
+    acked: dict[str, tuple[str, dict]] = {}  # id -> (token, body)
+    deadline = time.monotonic() + 120
+    for i in range(SETTLED):
+        token, record = tokens[i % PHONES], observation(i)
+        assert post_until_stored(server, walk["id"], token, record, deadline) == 201
+        acked[record["id"]] = (token, record)
+    settled = set(acked)
+    replica_holds(url, instance.parent, settled, set())
+
+    # The burst: each phone posts until it gets no answer; the disk is lost well into it.
     unanswered: list[tuple[str, dict]] = []
     lock = threading.Lock()
-    stop_at = time.monotonic() + 2 * LAG_BOUND_S
+    in_burst = threading.Semaphore(0)
+    deadline = time.monotonic() + 120
 
     def phone(n: int):
         i = 0
-        while time.monotonic() < stop_at:
-            record = observation(n * 100_000 + i)
+        while time.monotonic() < deadline:
+            record = observation((n + 1) * 100_000 + i)
             i += 1
             try:
                 response = requests.post(
@@ -235,7 +252,8 @@ def test_drill_kill_mid_burst_then_retries_fill_in_exactly_once(drill):
                 )
                 if response.status_code == 201:
                     with lock:
-                        acked[record["id"]] = (time.monotonic(), tokens[n], record)
+                        acked[record["id"]] = (tokens[n], record)
+                    in_burst.release()
                     continue
             except requests.RequestException:
                 pass
@@ -246,9 +264,8 @@ def test_drill_kill_mid_burst_then_retries_fill_in_exactly_once(drill):
     threads = [threading.Thread(target=phone, args=(n,)) for n in range(PHONES)]
     for thread in threads:
         thread.start()
-    while time.monotonic() < stop_at - 1:
-        time.sleep(0.05)
-    killed_at = time.monotonic()
+    for _ in range(BURST):
+        assert in_burst.acquire(timeout=60), "the burst did not get going"
     lose_the_disk_and_restore(server, instance, url)
     for thread in threads:
         thread.join()
@@ -257,9 +274,8 @@ def test_drill_kill_mid_burst_then_retries_fill_in_exactly_once(drill):
     assert check.execute("pragma integrity_check").fetchone()[0] == "ok"
     stored = {row[0] for row in check.execute("select id from observations")}
     check.close()
-    settled = {oid for oid, (at, _, _) in acked.items() if at < killed_at - LAG_BOUND_S}
-    assert len(settled) > 50  # the drill did write under load for a while
     assert settled <= stored
+    assert unanswered  # the kill cut phones off mid-post
 
     # A point in time: the replica as it was before the burst (the walk and its walkers).
     earlier = instance.parent / "earlier"
@@ -274,14 +290,14 @@ def test_drill_kill_mid_burst_then_retries_fill_in_exactly_once(drill):
 
     # The phones retry everything without a stored copy: acknowledged but lost, and unanswered.
     server = serve()
-    retries = [(token, body) for oid, (_, token, body) in acked.items() if oid not in stored]
+    retries = [(token, body) for oid, (token, body) in acked.items() if oid not in stored]
     retries += unanswered
     deadline = time.monotonic() + 60
     for token, record in retries:
         post_until_stored(server, walk["id"], token, record, deadline)
     # Retrying what was stored answers 200 and stores nothing twice.
     for oid in list(settled)[:5]:
-        _, token, body = acked[oid]
+        token, body = acked[oid]
         assert post_until_stored(server, walk["id"], token, body, deadline) == 200
     check = sqlite3.connect(instance / "walkapp.db")
     ids = [row[0] for row in check.execute("select id from observations")]
