@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from . import places_index
+from . import measures, places_index, walks
 from .db import observations as obs_db
 from .db import partners as partners_db
 from .db import places as places_db
@@ -72,7 +72,7 @@ def create_demo(
     by_name = {place["name"]: place["id"] for place in places_db.list_places(db)}
     place_ids = [by_name[n] for n in ("Sergels torg / Plattan", "Brunkebergstorg") if n in by_name]
     start = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0)
-    walk = walks_db.create_walk(
+    walk = walks.create(
         db,
         title=DEMO_TITLE,
         starts_at=start.isoformat(),
@@ -132,13 +132,11 @@ def _store(db, index, walk_id, walker_id, when, lon, lat, category, rating, note
 
 def _create_earlier_walk(db, index, now: datetime) -> None:
     """A walk two months back, closed, its findings followed up to various statuses."""
-    from .db import public as public_db
-
     by_name = {place["name"]: place["id"] for place in places_db.list_places(db)}
     start = (now - timedelta(days=60)).replace(hour=18, minute=30)
     if start.year != now.year:
         start = now.replace(month=1, day=15, hour=18, minute=30)
-    walk = walks_db.create_walk(
+    walk = walks.create(
         db,
         title=EARLIER_TITLE,
         starts_at=start.isoformat(),
@@ -164,14 +162,14 @@ def _create_earlier_walk(db, index, now: datetime) -> None:
                     partner,
                 )
             )
-    walks_db.set_state(db, walk["id"], "closed")
+    walks.change_state(db, walk["id"], "closed")
     for observation_id, status, partner in stored:
         if status != "new":
             # A planned measure has its deadline (PRODUCT.md): four weeks after the walk.
             deadline = (
                 (start + timedelta(days=28)).date().isoformat() if status == "planned" else None
             )
-            public_db.set_measure_status(
+            measures.set_status(
                 db,
                 observation_id,
                 status,

@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
+from . import clock
 from .clock import deadline_bounds, local_day
+from .db import audit_log, transaction
+from .db import measures as measures_db
 from .inputs import parse_uuid
 from .places import metres_between
 from .vocabulary import STATUS_REQUIRES, is_fixed, is_good, is_open, standing
@@ -85,6 +89,88 @@ def triage_changes(
         "comment": (submitted.get("comment") or "").strip(),
     }
     return changes, {}
+
+
+def change(
+    db: sqlite_utils.Database, line: dict, submitted: dict, user_id: int | None
+) -> tuple[list[dict], dict]:
+    """The one door of a measure's change — triage, the meeting's quick change, marking a
+    duplicate: judged by triage_changes, then stored with one history row per changed field and
+    an audit entry, in one transaction. line: the stored measure. Returns (made, errors)."""
+    changes, errors = triage_changes(
+        submitted,
+        line,
+        line["id"],
+        clock.today(),
+        lambda i: measures_db.observation_exists(db, i),
+    )
+    if errors:
+        return [], errors
+    with transaction(db):
+        return _store_within(db, line["id"], user_id, changes), {}
+
+
+def mark_duplicate(
+    db: sqlite_utils.Database, line: dict, duplicate_of: str, user_id: int | None
+) -> tuple[list[dict], dict]:
+    """This finding is a duplicate of that one (one click on a listed candidate)."""
+    submitted = {
+        **quick_submission(line, "duplicate", None, "", None),
+        "duplicate_of": duplicate_of,
+    }
+    return change(db, line, submitted, user_id)
+
+
+def merge(db: sqlite_utils.Database, lead: dict, other_ids: list[str], user_id: int | None) -> int:
+    """Several walkers, one thing: the others of the lead's walk become its duplicates, in one
+    transaction. Returns how many were merged."""
+    merged = 0
+    with transaction(db):
+        for other_id in other_ids:
+            other = measures_db.get_line(db, other_id)
+            if other is None or other["walk_id"] != lead["walk_id"] or other_id == lead["id"]:
+                continue
+            submitted = {
+                **quick_submission(other, "duplicate", None, "", None),
+                "duplicate_of": lead["id"],
+            }
+            changes, errors = triage_changes(
+                submitted, other, other_id, clock.today(), lambda i: True
+            )
+            if not errors:
+                _store_within(db, other_id, user_id, changes)
+                merged += 1
+    return merged
+
+
+def set_status(
+    db: sqlite_utils.Database,
+    observation_id: str,
+    status: str,
+    user_id: int | None,
+    partner_id: int | None = None,
+    deadline: str | None = None,
+    reason: str = "",
+) -> list[dict]:
+    """Set a measure's status (and partner/deadline when given) without the triage form's
+    checks, with history and audit entry: for the demo data and tests' seeding."""
+    changes: dict = {"status": status, "reason": reason}
+    if partner_id is not None:
+        changes["partner_id"] = partner_id
+    if deadline is not None:
+        changes["deadline"] = deadline
+    with transaction(db):
+        return _store_within(db, observation_id, user_id, changes)
+
+
+def _store_within(
+    db: sqlite_utils.Database, observation_id: str, user_id: int | None, changes: dict
+) -> list[dict]:
+    made = measures_db.update_measure(db, observation_id, user_id, changes)
+    if made:
+        detail = {c["field"]: c["new"] for c in made}
+        audit_log.record(db, user_id, "update", "measure", observation_id, detail)
+    return made
 
 
 def quick_submission(

@@ -12,10 +12,11 @@ from pathlib import Path
 import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
+from . import walks
+from .db import audit_log, transaction
 from .db import observations as obs_db
 from .db import photos as photos_db
-from .db import transaction
-from .db import walks as walks_db
+from .db import public as public_db
 from .inputs import Conflict, Invalid, instant, number_between, parse_uuid
 from .languages import NAMES as LANGUAGES
 from .photos import StoredPhoto, remove_files
@@ -187,6 +188,9 @@ def record(
     with transaction(db):
         created = obs_db.insert_observation(db, fields)
         row = obs_db.get_observation(db, clean["id"])
+        if created and walk["state"] == "planned":
+            # The first observation shows the walk has begun: coordinators see it ongoing.
+            walks.change_state_within(db, walk["id"], "ongoing")
     if row["walk_id"] != walk["id"]:
         raise Conflict(_l("Det id:t används redan av en annan observation."))
     if not created and (
@@ -199,9 +203,6 @@ def record(
                 "Ändra den i listan i stället för att spara den igen."
             )
         )
-    if created and walk["state"] == "planned":
-        # The first observation shows the walk has begun: coordinators see it ongoing.
-        walks_db.set_state(db, walk["id"], "ongoing")
     return created, reply(db, row)
 
 
@@ -218,6 +219,19 @@ def delete(db: sqlite_utils.Database, observation_id: str, photo_folder: Path) -
     with transaction(db):
         files = obs_db.delete_observation(db, observation_id)
     remove_files(photo_folder, files)
+
+
+def set_not_public(
+    db: sqlite_utils.Database, observation_id: str, not_public: bool, user_id: int | None
+) -> bool:
+    """Mark a finding "inte publik" (or public again), audited. False: no such id."""
+    with transaction(db):
+        changed = public_db.set_not_public(db, observation_id, not_public)
+        if changed:
+            audit_log.record(
+                db, user_id, "update", "observation", observation_id, {"not_public": not_public}
+            )
+    return changed
 
 
 def attach_photo(

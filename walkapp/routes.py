@@ -12,8 +12,11 @@ import json
 import math
 
 import folium
+import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
+from .db import audit_log
+from .db import routes as routes_db
 from .places import metres_between
 
 MAX_VERTICES = 2000
@@ -182,3 +185,13 @@ def map_layer(features: list[dict], name: str = "Rutter") -> folium.FeatureGroup
                 tooltip=f"{feature['properties']['number']}. {feature['properties']['name']}",
             ).add_to(group)
     return group
+
+
+def save_within(
+    db: sqlite_utils.Database, walk_id: str, route: dict | None, user_id: int | None
+) -> None:
+    """Store a walk's checked route (None removes it) with its audit entry, inside the caller's
+    transaction: a route is saved with its walk (walkapp.walks.create and update)."""
+    routes_db.save_route(db, walk_id, route, user_id)
+    detail = {"features": len(route["features"])} if route else {"removed": True}
+    audit_log.record(db, user_id, "route", "walk", walk_id, detail)

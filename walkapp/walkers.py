@@ -1,5 +1,6 @@
-"""How long a walker's token lasts (PRODUCT.md: "a walker's token lives as long as the walk and
-its follow-up, not forever"). No Flask, no SQL.
+"""Walkers: joining a walk, a coordinator revoking one (each one transaction, the revocation
+audited), and how long a walker's token lasts (PRODUCT.md: "a walker's token lives as long as
+the walk and its follow-up, not forever"). No Flask, no SQL.
 
 While the walk is open (planned or ongoing) its tokens work. Once it is closed, they work until
 WALKAPP_WALKER_TOKEN_DAYS (default 42, six weeks) after the later of the close and the follow-up
@@ -11,9 +12,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import sqlite_utils
+
 from .clock import STOCKHOLM
+from .db import audit_log, transaction
+from .db import walks as walks_db
 
 OK, REVOKED, EXPIRED, UNKNOWN = "ok", "revoked", "expired", "unknown"
+
+
+def join(db: sqlite_utils.Database, walk_id: str, name: str = "") -> str:
+    """A new walker of the walk (the name they gave, or none); returns the walker's id."""
+    with transaction(db):
+        return walks_db.add_walker(db, walk_id, name)
+
+
+def revoke(db: sqlite_utils.Database, walker_id: str, user_id: int) -> bool:
+    """A lost phone: the walker's token stops working (audited). False when already revoked."""
+    with transaction(db):
+        revoked = walks_db.revoke_walker(db, walker_id, user_id)
+        if revoked:
+            audit_log.record(db, user_id, "revoke", "walker", walker_id)
+    return revoked
 
 
 def _instant(stored: str | None) -> datetime | None:

@@ -1,16 +1,95 @@
-"""Walk rules that are not queries: when a planned walk has begun (PRODUCT.md: planned →
-ongoing → closed) and the sane bounds and order of a walk's dates (pre-meeting, walk,
-follow-up meeting). No Flask, no SQL; times a person typed are Stockholm wall time."""
+"""Walks: planning and changing one (`create`, `update`), the state machine (PRODUCT.md:
+planned → ongoing → closed; `change_state`, `start_if_begun`), and the sane bounds and order of a
+walk's dates (pre-meeting, walk, follow-up meeting). Each change is one transaction with its
+audit entry. No Flask, no SQL; times a person typed are Stockholm wall time."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
+from . import routes
 from .clock import STOCKHOLM, planning_bounds
+from .db import audit_log, transaction
+from .db import walks as walks_db
 from .measures import walker_groups
-from .vocabulary import is_good
+from .vocabulary import WALK_STATES, is_good
+
+# "Leave the route as it is" for update() (None removes it).
+UNCHANGED = object()
+
+
+def create(
+    db: sqlite_utils.Database,
+    *,
+    title: str,
+    starts_at: str,
+    place_ids=(),
+    created_by: int | None = None,
+    route=UNCHANGED,
+    **fields,
+) -> dict:
+    """Plan a walk with its places (and its route when given), audited, in one transaction."""
+    with transaction(db):
+        walk = walks_db.create_walk(
+            db,
+            title=title,
+            starts_at=starts_at,
+            place_ids=place_ids,
+            created_by=created_by,
+            **fields,
+        )
+        audit_log.record(db, created_by, "create", "walk", walk["id"], {"title": title})
+        if route is not UNCHANGED:
+            routes.save_within(db, walk["id"], route, created_by)
+    return walk
+
+
+def update(
+    db: sqlite_utils.Database,
+    walk_id: str,
+    fields: dict,
+    place_ids=None,
+    user_id: int | None = None,
+    route=UNCHANGED,
+) -> None:
+    """Change a walk's facts (with its places and route when given), audited, in one
+    transaction."""
+    with transaction(db):
+        walks_db.update_walk(db, walk_id, fields, place_ids=place_ids)
+        audit_log.record(db, user_id, "update", "walk", walk_id, fields)
+        if route is not UNCHANGED:
+            routes.save_within(db, walk_id, route, user_id)
+
+
+def change_state(
+    db: sqlite_utils.Database, walk_id: str, to: str, user_id: int | None = None
+) -> bool:
+    """Move a walk to another state, audited, in one transaction. False when `to` is no state or
+    the walk is in it already (or is not there)."""
+    with transaction(db):
+        return change_state_within(db, walk_id, to, user_id)
+
+
+def change_state_within(
+    db: sqlite_utils.Database, walk_id: str, to: str, user_id: int | None = None
+) -> bool:
+    """change_state() inside the caller's transaction: for another word's change that moves the
+    walk too (the first observation starts a planned walk, walkapp.observations.record)."""
+    walk = walks_db.get_walk(db, walk_id)
+    if walk is None or to not in WALK_STATES or walk["state"] == to:
+        return False
+    walks_db.set_state(db, walk_id, to)
+    audit_log.record(db, user_id, "state", "walk", walk_id, {"from": walk["state"], "to": to})
+    return True
+
+
+def start_if_begun(db: sqlite_utils.Database, walk: dict) -> None:
+    """A planned walk whose start time has come is shown to coordinators as ongoing."""
+    if has_begun(walk):
+        change_state(db, walk["id"], "ongoing")
 
 
 def starts(walk: dict) -> datetime:

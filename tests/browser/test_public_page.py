@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from public.seeding import HOTORGET, PLATTAN, add_finding, seed_walk
 
+from walkapp import measures
 from walkapp.db import connect, database_path
 from walkapp.db import partners as partners_db
 from walkapp.db import promises as promises_db
-from walkapp.db import public as public_db
 from walkapp.public import today
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def public_site(live_server):
         walk = seed_walk(db, f"{year}-{day}T18:00", places=places)
         first = add_finding(db, walk["id"], None, category="lighting")
         add_finding(db, walk["id"], None, category="feeling", rating="green", place=HOTORGET)
-        public_db.set_measure_status(db, first, "done", None, 1)
+        measures.set_status(db, first, "done", None, 1)
     seed_walk(
         db,
         f"{year + 1}-01-20T18:30",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.helpers import login
+from walkapp import measures
 from walkapp.db import partners as partners_db
 from walkapp.db import promises as promises_db
-from walkapp.db import public as public_db
 from walkapp.public import today
 
 from .seeding import add_finding, seed_walk
@@ -20,10 +20,10 @@ def test_dashboard_shows_pace_planned_walks_and_measures_per_partner(db, client,
     partners_db.ensure_partners(db, ["Trafikkontoret", "Lidingö stad"])
     partners = dict(db.execute("select name, id from partners").fetchall())
     late, open_, _ = (add_finding(db, held["id"], None) for _ in range(3))
-    public_db.set_measure_status(
+    measures.set_status(
         db, late, "planned", users["coordinator"], partners["Trafikkontoret"], deadline="2000-01-01"
     )
-    public_db.set_measure_status(
+    measures.set_status(
         db, open_, "assigned", users["coordinator"], partners["Lidingö stad"]
     )
 

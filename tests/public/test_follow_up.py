@@ -6,9 +6,9 @@ import json
 
 from babel.dates import format_date
 
+from walkapp import measures
 from walkapp.access import make_walker_token
 from walkapp.db import partners as partners_db
-from walkapp.db import public as public_db
 from walkapp.db import walks as walks_db
 from walkapp.public import today
 
@@ -44,7 +44,7 @@ def test_follow_up_shows_the_coordinators_change_and_own_note_but_not_the_others
     before = client.get(url).get_data(as_text=True)
     assert "Inte behandlad ännu" in before and "Åtgärdat" not in before
 
-    public_db.set_measure_status(db, mine, "done", users["coordinator"], partner)
+    measures.set_status(db, mine, "done", users["coordinator"], partner)
     response = client.get(url)
     html = response.get_data(as_text=True)
     assert response.status_code == 200

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from walkapp import measures
 from walkapp.db import partners as partners_db
-from walkapp.db import public as public_db
 from walkapp.public import today
 
 from .seeding import (
@@ -50,8 +50,8 @@ def test_public_page_and_its_data_hold_no_notes_names_photos_incidents_or_positi
     seeded = seed_privacy_markers(db, year)
     partners_db.ensure_partners(db, ["Trafikkontoret"])
     partner = db.execute("select id from partners where name = 'Trafikkontoret'").fetchone()[0]
-    public_db.set_measure_status(db, seeded["fixed"], "done", users["coordinator"], partner)
-    public_db.set_measure_status(db, seeded["incident"], "done", users["coordinator"], partner)
+    measures.set_status(db, seeded["fixed"], "done", users["coordinator"], partner)
+    measures.set_status(db, seeded["incident"], "done", users["coordinator"], partner)
     pages = {
         "/": client.get("/"),
         f"/promise/{year}": client.get(f"/promise/{year}"),
@@ -117,9 +117,9 @@ def test_status_words_per_place(db, client, users):
     walk = seed_walk(db, f"{year}-02-01T18:00")
     ids = [add_finding(db, walk["id"], None, category="lighting") for _ in range(3)]
     add_finding(db, walk["id"], None, category="litter", rating="yellow", place=None)
-    public_db.set_measure_status(db, ids[0], "verified", users["coordinator"])
-    public_db.set_measure_status(db, ids[1], "planned", users["coordinator"], deadline="2099-01-01")
-    public_db.set_measure_status(db, ids[2], "duplicate", users["coordinator"])
+    measures.set_status(db, ids[0], "verified", users["coordinator"])
+    measures.set_status(db, ids[1], "planned", users["coordinator"], deadline="2099-01-01")
+    measures.set_status(db, ids[2], "duplicate", users["coordinator"])
     html = client.get("/").get_data(as_text=True)
     assert "Ni sa: 2 saker att åtgärda eller bevaka." in html  # the duplicate is not counted twice
     assert "Läget nu: 1 åtgärdad, 1 planerad." in html

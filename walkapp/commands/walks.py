@@ -10,10 +10,9 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from .. import clock, demo, settings
+from .. import clock, demo, settings, walks
 from ..db import get_db
 from ..db import places as places_db
-from ..db import walks as walks_db
 from ..walks import check_walk_times
 
 
@@ -47,7 +46,7 @@ def create_walk_command(title: str, starts_at: str, place_names: tuple[str, ...]
     if missing:
         click.echo(f"error: unknown place(s): {', '.join(missing)}", err=True)
         sys.exit(1)
-    walk = walks_db.create_walk(
+    walk = walks.create(
         db,
         title=title,
         starts_at=clock.from_typed(moment),

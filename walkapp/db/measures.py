@@ -8,8 +8,7 @@ from collections.abc import Iterator
 import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
-from . import marks, now, transaction
-from .audit_log import record
+from . import marks, now
 
 FIELDS = ("status", "partner_id", "deadline", "reason", "duplicate_of", "comment")
 
@@ -87,51 +86,42 @@ def filtered_lines(
 def update_measure(
     db: sqlite_utils.Database, observation_id: str, user_id: int | None, changes: dict
 ) -> list[dict]:
-    """Apply triage changes in one transaction: one history row per changed field (who, when,
-    from, to, the comment) and an audit entry. Returns the changes made."""
+    """Apply triage changes: one history row per changed field (who, when, from, to, the
+    comment). Returns the changes made; KeyError when there is no such measure."""
     stamp = now()
     changes = {key: value for key, value in changes.items() if key in FIELDS}
-    with transaction(db):
-        old = db.execute(
-            f"select {', '.join(FIELDS)} from measures where observation_id = ?", [observation_id]
-        ).fetchone()
-        if old is None:
-            raise KeyError(observation_id)
-        old = dict(zip(FIELDS, old))
-        comment = changes.get("comment", "") or ""
-        made = []
-        for field, value in changes.items():
-            if field == "comment" or old[field] == value:
-                continue
-            made.append({"field": field, "old": old[field], "new": value})
-            db.execute(
-                "insert into measure_history (observation_id, changed_at, changed_by, field,"
-                " old_value, new_value, comment) values (?, ?, ?, ?, ?, ?, ?)",
-                [observation_id, stamp, user_id, field, old[field], value, comment],
-            )
-        if comment and not made:
-            # A comment on its own is history too.
-            made.append({"field": "comment", "old": None, "new": comment})
-            db.execute(
-                "insert into measure_history (observation_id, changed_at, changed_by, field,"
-                " old_value, new_value, comment) values (?, ?, ?, 'comment', null, ?, ?)",
-                [observation_id, stamp, user_id, comment, comment],
-            )
-        if made:
-            assignments = ", ".join(f"{field} = ?" for field in changes)
-            db.execute(
-                f"update measures set {assignments}, updated_at = ?, updated_by = ?"
-                " where observation_id = ?",
-                [*changes.values(), stamp, user_id, observation_id],
-            )
-            record(
-                db,
-                user_id,
-                "update",
-                "measure",
-                observation_id,
-                {c["field"]: c["new"] for c in made},
-            )
+    old = db.execute(
+        f"select {', '.join(FIELDS)} from measures where observation_id = ?", [observation_id]
+    ).fetchone()
+    if old is None:
+        raise KeyError(observation_id)
+    old = dict(zip(FIELDS, old))
+    comment = changes.get("comment", "") or ""
+    made = []
+    for field, value in changes.items():
+        if field == "comment" or old[field] == value:
+            continue
+        made.append({"field": field, "old": old[field], "new": value})
+        db.execute(
+            "insert into measure_history (observation_id, changed_at, changed_by, field,"
+            " old_value, new_value, comment) values (?, ?, ?, ?, ?, ?, ?)",
+            [observation_id, stamp, user_id, field, old[field], value, comment],
+        )
+    if comment and not made:
+        # A comment on its own is history too.
+        made.append({"field": "comment", "old": None, "new": comment})
+        db.execute(
+            "insert into measure_history (observation_id, changed_at, changed_by, field,"
+            " old_value, new_value, comment) values (?, ?, ?, 'comment', null, ?, ?)",
+            [observation_id, stamp, user_id, comment, comment],
+        )
+    if made:
+        assignments = ", ".join(f"{field} = ?" for field in changes)
+        db.execute(
+            f"update measures set {assignments}, updated_at = ?, updated_by = ?"
+            " where observation_id = ?",
+            [*changes.values(), stamp, user_id, observation_id],
+        )
     return made
 
 

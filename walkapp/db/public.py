@@ -14,9 +14,7 @@ import sqlite_utils
 
 from .. import clock
 from ..vocabulary import FIXED_STATUSES, NEVER_PUBLIC_CATEGORIES
-from . import marks, quoted, transaction
-from .audit_log import record
-from .measures import update_measure
+from . import marks, quoted
 
 # Findings the public may count: not incidents or gatherings, not duplicates, not marked "inte
 # publik", from walks held (closed) that year.
@@ -147,34 +145,10 @@ def walk_follow_up(db: sqlite_utils.Database, walk_id: str, walker_id: str) -> l
     )
 
 
-def set_measure_status(
-    db: sqlite_utils.Database,
-    observation_id: str,
-    status: str,
-    user_id: int | None,
-    partner_id: int | None = None,
-    deadline: str | None = None,
-    reason: str = "",
-) -> None:
-    """Change a measure's status (and partner/deadline when given), with history."""
-    changes = {"status": status, "reason": reason}
-    if partner_id is not None:
-        changes["partner_id"] = partner_id
-    if deadline is not None:
-        changes["deadline"] = deadline
-    update_measure(db, observation_id, user_id, changes)
-
-
-def set_not_public(
-    db: sqlite_utils.Database, observation_id: str, not_public: bool, user_id: int | None
-) -> bool:
-    """Mark a finding "inte publik" (or public again), with an audit entry. False: no such id."""
-    with transaction(db):
-        cursor = db.execute(
-            "update observations set not_public = ? where id = ?",
-            [int(not_public), observation_id],
-        )
-        if cursor.rowcount != 1:
-            return False
-        record(db, user_id, "update", "observation", observation_id, {"not_public": not_public})
-    return True
+def set_not_public(db: sqlite_utils.Database, observation_id: str, not_public: bool) -> bool:
+    """Mark a finding "inte publik" (or public again). False: no such id."""
+    cursor = db.execute(
+        "update observations set not_public = ? where id = ?",
+        [int(not_public), observation_id],
+    )
+    return cursor.rowcount == 1

@@ -6,7 +6,7 @@ import json
 
 import sqlite_utils
 
-from . import audit_log, marks, now, transaction
+from . import marks, now
 
 
 def get_route(db: sqlite_utils.Database, walk_id: str) -> dict | None:
@@ -17,7 +17,7 @@ def get_route(db: sqlite_utils.Database, walk_id: str) -> dict | None:
 def save_route(
     db: sqlite_utils.Database, walk_id: str, route: dict | None, user_id: int | None
 ) -> None:
-    """Store (or with None remove) a walk's route. Inside the caller's transaction."""
+    """Store (or with None remove) a walk's route."""
     if route is None:
         db.execute("delete from routes where walk_id = ?", [walk_id])
         return
@@ -27,16 +27,6 @@ def save_route(
         " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         [walk_id, json.dumps(route, separators=(",", ":")), now(), user_id],
     )
-
-
-def store_route(
-    db: sqlite_utils.Database, walk_id: str, route: dict | None, user_id: int | None
-) -> None:
-    """Save a walk's route (None removes it) with its audit entry, in one transaction."""
-    with transaction(db):
-        save_route(db, walk_id, route, user_id)
-        detail = {"features": len(route["features"])} if route else {"removed": True}
-        audit_log.record(db, user_id, "route", "walk", walk_id, detail)
 
 
 def walks_filtered(db: sqlite_utils.Database, filters) -> list[dict]:

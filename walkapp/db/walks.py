@@ -8,8 +8,7 @@ import uuid
 import sqlite_utils
 
 from ..clock import from_typed
-from . import marks, now, one, transaction
-from .audit_log import record
+from . import marks, now, one
 
 # No look-alikes: 0/O, 1/I/L are left out.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -55,19 +54,17 @@ def create_walk(
     )
     starts_at = from_typed(starts_at)
     walk_id = str(uuid.uuid4())
-    with transaction(db):
-        for _ in range(20):
-            code = new_code()
-            if not db.execute("select 1 from walks where code = ?", [code]).fetchone():
-                break
-        columns = ["id", "title", "code", "starts_at", "created_at", *extra]
-        values = [walk_id, title, code, starts_at, now(), *extra.values()]
-        db.execute(
-            f"insert into walks ({', '.join(columns)}) values ({marks(columns)})",
-            values,
-        )
-        _set_places(db, walk_id, place_ids)
-        record(db, extra.get("created_by"), "create", "walk", walk_id, {"title": title})
+    for _ in range(20):
+        code = new_code()
+        if not db.execute("select 1 from walks where code = ?", [code]).fetchone():
+            break
+    columns = ["id", "title", "code", "starts_at", "created_at", *extra]
+    values = [walk_id, title, code, starts_at, now(), *extra.values()]
+    db.execute(
+        f"insert into walks ({', '.join(columns)}) values ({marks(columns)})",
+        values,
+    )
+    _set_places(db, walk_id, place_ids)
     return get_walk(db, walk_id)
 
 
@@ -96,24 +93,12 @@ def list_walks(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query("select * from walks order by starts_at desc"))
 
 
-def set_state(
-    db: sqlite_utils.Database, walk_id: str, state: str, user_id: int | None = None
-) -> None:
-    """Move a walk to `state`, with its audit entry, in one transaction."""
+def set_state(db: sqlite_utils.Database, walk_id: str, state: str) -> None:
+    """Store a walk's state and when it opened or closed (the rules are walkapp.walks')."""
     column = {"ongoing": "opened_at", "closed": "closed_at"}.get(state)
     sql = "update walks set state = ?" + (f", {column} = ?" if column else "") + " where id = ?"
     params = [state, now(), walk_id] if column else [state, walk_id]
-    with transaction(db):
-        previous = one(db, "select state from walks where id = ?", [walk_id])
-        db.execute(sql, params)
-        record(
-            db,
-            user_id,
-            "state",
-            "walk",
-            walk_id,
-            {"from": previous and previous["state"], "to": state},
-        )
+    db.execute(sql, params)
 
 
 def add_walker(db: sqlite_utils.Database, walk_id: str, display_name: str = "") -> str:
@@ -142,7 +127,7 @@ def list_walkers(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
 
 
 def revoke_walker(db: sqlite_utils.Database, walker_id: str, user_id: int) -> bool:
-    """Inside the caller's transaction; False when already revoked or not there."""
+    """False when already revoked or not there."""
     cursor = db.execute(
         "update walkers set revoked_at = ?, revoked_by = ? where id = ? and revoked_at is null",
         [now(), user_id, walker_id],
@@ -159,20 +144,17 @@ def update_walk(
     walk_id: str,
     fields: dict,
     place_ids=None,
-    user_id: int | None = None,
 ) -> None:
-    """Change a walk's facts (and, when given, its places) with the audit entry, in one transaction."""
+    """Change a walk's facts (and, when given, its places)."""
     changed = _instants({key: value for key, value in fields.items() if key in WALK_FIELDS})
-    with transaction(db):
-        if changed:
-            db.execute(
-                f"update walks set {', '.join(f'{key} = ?' for key in changed)} where id = ?",
-                [*changed.values(), walk_id],
-            )
-        if place_ids is not None:
-            db.execute("delete from walk_places where walk_id = ?", [walk_id])
-            _set_places(db, walk_id, place_ids)
-        record(db, user_id, "update", "walk", walk_id, fields)
+    if changed:
+        db.execute(
+            f"update walks set {', '.join(f'{key} = ?' for key in changed)} where id = ?",
+            [*changed.values(), walk_id],
+        )
+    if place_ids is not None:
+        db.execute("delete from walk_places where walk_id = ?", [walk_id])
+        _set_places(db, walk_id, place_ids)
 
 
 def _set_places(db: sqlite_utils.Database, walk_id: str, place_ids) -> None:

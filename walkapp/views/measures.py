@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import clock
+from .. import clock, measures
 from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
@@ -34,7 +34,6 @@ from ..measures import (
     possible_duplicates,
     quick_submission,
     section,
-    triage_changes,
 )
 from ..redirects import safe_path
 from ..vocabulary import (
@@ -136,17 +135,10 @@ def triage(observation_id: str):
     ]
     queue = _queue(line)
     if form.validate_on_submit():
-        changes, errors = triage_changes(
-            form.data,
-            line,
-            observation_id,
-            clock.today(),
-            lambda i: measures_db.observation_exists(db, i),
-        )
+        made, errors = measures.change(db, line, form.data, current_user()["id"])
         for field, message in errors.items():
             getattr(form, field).errors.append(str(message))
         if not errors:
-            made = measures_db.update_measure(db, observation_id, current_user()["id"], changes)
             flash(_("Åtgärden är sparad.") if made else _("Inget ändrades."))
             return redirect(_after_saving(line, queue))
     status = 400 if request.method == "POST" else 200
@@ -187,23 +179,12 @@ def triage(observation_id: str):
 def mark_duplicate(observation_id: str):
     """One click on a listed candidate: this finding is a duplicate of that one."""
     line = _line_or_404(observation_id)
-    db = get_db()
-    submitted = {
-        **quick_submission(line, "duplicate", None, "", None),
-        "duplicate_of": request.form.get("duplicate_of", ""),
-    }
-    changes, errors = triage_changes(
-        submitted,
-        line,
-        observation_id,
-        clock.today(),
-        lambda i: measures_db.observation_exists(db, i),
+    _made, errors = measures.mark_duplicate(
+        get_db(), line, request.form.get("duplicate_of", ""), current_user()["id"]
     )
-    if errors:
-        for message in errors.values():
-            flash(str(message))
-    else:
-        measures_db.update_measure(db, observation_id, current_user()["id"], changes)
+    for message in errors.values():
+        flash(str(message))
+    if not errors:
         flash(_("Markerad som dubblett."))
     return redirect(
         url_for("measures.triage", observation_id=observation_id, queue=request.args.get("queue")),
@@ -216,20 +197,7 @@ def mark_duplicate(observation_id: str):
 def merge(observation_id: str):
     """Several walkers, one thing: the others become duplicates of this one, in one step."""
     lead = _line_or_404(observation_id)
-    db = get_db()
-    merged = 0
-    for other_id in request.form.getlist("others"):
-        other = measures_db.get_line(db, other_id)
-        if other is None or other["walk_id"] != lead["walk_id"] or other_id == observation_id:
-            continue
-        submitted = {
-            **quick_submission(other, "duplicate", None, "", None),
-            "duplicate_of": observation_id,
-        }
-        changes, errors = triage_changes(submitted, other, other_id, clock.today(), lambda i: True)
-        if not errors:
-            measures_db.update_measure(db, other_id, current_user()["id"], changes)
-            merged += 1
+    merged = measures.merge(get_db(), lead, request.form.getlist("others"), current_user()["id"])
     flash(_("%(n)s observationer slogs ihop med den första.", n=merged))
     return redirect(
         url_for("walks.show", walk_id=lead["walk_id"]) + f"#o-{observation_id}", code=303
@@ -252,12 +220,8 @@ def quick_status(observation_id: str):
             submitted = quick_submission(
                 line, form.status.data, form.deadline.data, form.reason.data or "", None
             )
-            changes, found = triage_changes(
-                submitted, line, observation_id, clock.today(), lambda i: True
-            )
+            _made, found = measures.change(get_db(), line, submitted, current_user()["id"])
             errors = {field: str(message) for field, message in found.items()}
-            if not errors:
-                measures_db.update_measure(get_db(), observation_id, current_user()["id"], changes)
     else:
         errors = {
             field: " ".join(str(m) for m in messages) for field, messages in form.errors.items()

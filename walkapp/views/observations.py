@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import observations, rate_limits, settings
+from .. import observations, rate_limits, settings, walkers, walks
 from ..access import (
     WALKER,
     bearer_token,
@@ -25,7 +25,7 @@ from ..access import (
     requires,
     walker_tokens_from_cookie,
 )
-from ..db import get_db, transaction
+from ..db import get_db
 from ..db import measures as measures_db
 from ..db import observations as obs_db
 from ..db import places as places_db
@@ -44,7 +44,7 @@ from ..vocabulary import CATEGORIES, RATING_COLOURS, RATINGS
 from .capture_texts import capture_texts
 from .offline import CAPTURE_MODULES, inline_css, tile_precache
 from .shared import json_body, photo_folder, refuse, walker_id, walker_write
-from .walkers import set_walker_cookie, start_if_begun
+from .walkers import set_walker_cookie
 
 bp = Blueprint("observations", __name__)
 api = Blueprint("observations_api", __name__, url_prefix="/api")
@@ -62,13 +62,12 @@ def capture(walk_id: str):
     walk = walks_db.get_walk(db, walk_id)
     if walk is None:
         abort(404)
-    start_if_begun(db, walk)
+    walks.start_if_begun(db, walk)
     # The page hands the walker's token to its script, which sends it as a Bearer token.
     token = walker_tokens_from_cookie().get(walk_id) or bearer_token()
     if g.walker is None:
         # A signed-in coordinator opening the screen joins as a walker under their own name.
-        with transaction(db):
-            walker_id = walks_db.add_walker(db, walk_id, current_user()["username"])
+        walker_id = walkers.join(db, walk_id, current_user()["username"])
         token = make_walker_token(walk_id, walker_id)
     response = make_response(
         render_template(

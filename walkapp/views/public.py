@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import public, settings
+from .. import observations, public, settings
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import get_db
 from ..db import places as places_db
@@ -89,7 +89,7 @@ def set_not_public(observation_id: str):
     """A coordinator marks a finding "inte publik" (near a shelter, a private entrance): it
     leaves every public output. Posted from the triage page (templates/public/_not_public.html)."""
     not_public = request.form.get("not_public") == "1"
-    if not public_db.set_not_public(get_db(), observation_id, not_public, current_user()["id"]):
+    if not observations.set_not_public(get_db(), observation_id, not_public, current_user()["id"]):
         abort(404)
     flash(
         _("Iakttagelsen visas inte längre offentligt.")

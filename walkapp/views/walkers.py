@@ -29,9 +29,8 @@ from ..access import (
     walker_standing,
     walker_tokens_from_cookie,
 )
-from ..db import get_db, transaction
+from ..db import get_db
 from ..db import walks as walks_db
-from ..db.audit_log import record
 from ..extensions import csrf
 from ..join_forms import CodeForm, JoinForm
 from .shared import json_body, refuse
@@ -99,23 +98,16 @@ def join(code: str):
     if walk["state"] == "closed":
         # The poster's QR code after the walk: what happens now, not an empty code form.
         return render_template("walkers/closed.html", walk=walk), 410
-    start_if_begun(db, walk)
+    walks.start_if_begun(db, walk)
     form = JoinForm()
     if form.validate_on_submit():
-        with transaction(db):
-            walker_id = walks_db.add_walker(db, walk["id"], form.name.data or "")
+        walker_id = walkers.join(db, walk["id"], form.name.data or "")
         tokens[walk["id"]] = make_walker_token(walk["id"], walker_id)
         response = redirect(url_for("observations.capture", walk_id=walk["id"]))
         set_walker_cookie(response, tokens)
         return response
     status = 400 if request.method == "POST" else 200
     return render_template("walkers/join.html", form=form, walk=walk), status
-
-
-def start_if_begun(db, walk: dict) -> None:
-    """A planned walk whose start time has come is shown to coordinators as ongoing."""
-    if walks.has_begun(walk):
-        walks_db.set_state(db, walk["id"], "ongoing")
 
 
 def set_walker_cookie(response, tokens: dict[str, str]) -> None:
@@ -146,8 +138,7 @@ def join_by_api():
         return refuse(404, {"code": _("Det finns ingen vandring med den koden.")})
     if walk["state"] == "closed":
         return refuse(410, {"code": _("Vandringen är avslutad, koden gäller inte längre.")})
-    with transaction(db):
-        walker_id = walks_db.add_walker(db, walk["id"], name)
+    walker_id = walkers.join(db, walk["id"], name)
     return jsonify(
         {
             "walk_id": walk["id"],
@@ -165,9 +156,7 @@ def revoke(walk_id: str, walker_id: str):
     walker = walks_db.get_walker(db, walker_id)
     if walker is None or walker["walk_id"] != walk_id:
         abort(404)
-    with transaction(db):
-        if walks_db.revoke_walker(db, walker_id, current_user()["id"]):
-            record(db, current_user()["id"], "revoke", "walker", walker_id)
+    walkers.revoke(db, walker_id, current_user()["id"])
     flash(
         _(
             "Åtkomsten för %(name)s är avstängd. Det som redan skickats finns kvar.",

@@ -23,7 +23,6 @@ from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
-from ..db import routes as routes_db
 from ..db import walks as walks_db
 from ..exports.csv import excel_csv
 from ..forms import WalkForm
@@ -123,15 +122,15 @@ def new():
     if _valid(form) and not route_error:
         db = get_db()
         fields = _fields(form)
-        walk = walks_db.create_walk(
+        walk = walks.create(
             db,
             title=fields.pop("title"),
             starts_at=fields.pop("starts_at"),
             place_ids=form.place_ids.data or [],
             created_by=current_user()["id"],
+            route=route,
             **fields,
         )
-        routes_db.store_route(db, walk["id"], route, current_user()["id"])
         flash(_("Vandringen är planerad."))
         return redirect(url_for("walks.show", walk_id=walk["id"]))
     status = 400 if request.method == "POST" else 200
@@ -149,11 +148,14 @@ def edit(walk_id: str):
     if _valid(form) and not route_error:
         db = get_db()
         fields = _fields(form)
-        walks_db.update_walk(
-            db, walk_id, fields, place_ids=form.place_ids.data or [], user_id=current_user()["id"]
+        walks.update(
+            db,
+            walk_id,
+            fields,
+            place_ids=form.place_ids.data or [],
+            user_id=current_user()["id"],
+            route=route if "route" in request.form else walks.UNCHANGED,
         )
-        if "route" in request.form:
-            routes_db.store_route(db, walk_id, route, current_user()["id"])
         flash(_("Ändringarna är sparade."))
         return redirect(url_for("walks.show", walk_id=walk_id))
     status = 400 if request.method == "POST" else 200
@@ -203,11 +205,9 @@ def show(walk_id: str):
 def change_state(walk_id: str):
     walk = _walk_or_404(walk_id)
     target = request.form.get("state", "")
-    if target not in ("planned", "ongoing", "closed") or target == walk["state"]:
+    if not walks.change_state(get_db(), walk["id"], target, current_user()["id"]):
         flash(_("Den statusändringen går inte att göra."))
         return redirect(url_for("walks.show", walk_id=walk_id)), 303
-    db = get_db()
-    walks_db.set_state(db, walk_id, target, current_user()["id"])
     return redirect(url_for("walks.show", walk_id=walk_id))
 
 
