@@ -10,6 +10,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Polygon, shape
 
+from walkapp import areas
 from walkapp.places import (
     INSIDE,
     NEAR,
@@ -19,7 +20,6 @@ from walkapp.places import (
     InvalidCoordinates,
     Place,
     PlaceIndex,
-    area_from_features,
 )
 from walkapp.settings import ROOT
 
@@ -39,7 +39,7 @@ def shipped():
         Place(i + 1, f["properties"]["name"], f["properties"]["priority"], shape(f["geometry"]))
         for i, f in enumerate(_features("places.geojson"))
     ]
-    return PlaceIndex(places, area_from_features(_features("area.geojson")))
+    return PlaceIndex(places, areas.from_features(_features("area.geojson")))
 
 
 def by_name(index, name):

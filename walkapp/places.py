@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from pyproj import Transformer
-from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 METRIC_CRS = "EPSG:3006"
@@ -188,14 +187,6 @@ class PlaceIndex:
 
     def place_ids(self, place_idx: np.ndarray) -> list[int | None]:
         return [None if i < 0 else int(self.ids[i]) for i in place_idx]
-
-
-def area_from_features(features: Sequence[dict]) -> BaseGeometry | None:
-    """Union of the area's district features that are marked as included."""
-    geoms = [
-        shape(f["geometry"]) for f in features if f.get("properties", {}).get("included", True)
-    ]
-    return shapely.union_all(geoms) if geoms else None
 
 
 class _CandidateGrid:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 
@@ -10,12 +9,12 @@ import numpy as np
 import sqlite_utils
 from shapely.geometry import shape
 
-from .db import audit_log
-from .db import file_of, transaction
+from . import areas
+from .db import audit_log, file_of, transaction
 from .db import observations as obs_db
 from .db import partners as partners_db
 from .db import places as places_db
-from .places import RELATIONS, Place, PlaceIndex, area_from_features
+from .places import RELATIONS, Place, PlaceIndex
 from .places_upload import parse_places
 
 _lock = threading.Lock()
@@ -27,11 +26,7 @@ def build_index(db: sqlite_utils.Database, near_m: float) -> PlaceIndex:
         Place(row["id"], row["name"], row["priority"], shape(row["geometry"]))
         for row in places_db.list_places(db)
     ]
-    districts = places_db.list_districts(db)
-    area = area_from_features(
-        [{"geometry": d["geometry"], "properties": {"included": d["included"]}} for d in districts]
-    )
-    return PlaceIndex(places, area, near_m=near_m)
+    return PlaceIndex(places, areas.boundary(db), near_m=near_m)
 
 
 def current_index(db: sqlite_utils.Database, near_m: float) -> PlaceIndex:
@@ -89,10 +84,9 @@ def import_places(
 def load_shipped_geodata(db: sqlite_utils.Database, geodata_dir: Path, near_m: float) -> dict:
     """Load geodata/area.geojson and places.geojson into a database that has neither."""
     loaded: dict = {}
-    if not places_db.list_districts(db):
-        area = json.loads((geodata_dir / "area.geojson").read_text(encoding="utf-8"))
-        places_db.save_districts(db, area["features"])
-        loaded["districts"] = len(area["features"])
+    districts = areas.load_shipped(db, geodata_dir)
+    if districts:
+        loaded["districts"] = districts
     if places_db.count_places(db) == 0:
         places = parse_places((geodata_dir / "places.geojson").read_bytes())
         loaded["places"] = import_places(db, places, replace=False, near_m=near_m)

@@ -1,4 +1,4 @@
-"""Places, districts (the area) and partners."""
+"""Places (the prioritised polygons); the area's districts are in walkapp.db.areas."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ def places_version(db: sqlite_utils.Database) -> int:
     return int(row[0])
 
 
-def _bump_version(db: sqlite_utils.Database) -> None:
+def bump_version(db: sqlite_utils.Database) -> None:
+    """Places or the area changed: every worker's cached place index is stale."""
     db.execute("update meta set value = cast(value as integer) + 1 where key = 'places_version'")
 
 
@@ -85,7 +86,7 @@ def save_places(db: sqlite_utils.Database, places: list[dict], replace: bool) ->
             f"update places set active = 0, updated_at = ? where active = 1 and name not in ({marks(names)})",
             [stamp, *names],
         ).rowcount
-    _bump_version(db)
+    bump_version(db)
     return {"created": created, "updated": updated, "deactivated": deactivated}
 
 
@@ -110,38 +111,5 @@ def update_place(
         )
         if fields.get("partners"):
             ensure_partners(db, fields["partners"])
-        _bump_version(db)
+        bump_version(db)
         record(db, user_id, "update", "place", place_id, fields)
-
-
-def list_districts(db: sqlite_utils.Database) -> list[dict]:
-    rows = db.query("select * from districts order by name")
-    return [
-        {**row, "geometry": json.loads(row["geometry"]), "included": bool(row["included"])}
-        for row in rows
-    ]
-
-
-def save_districts(db: sqlite_utils.Database, features: list[dict]) -> None:
-    with transaction(db):
-        db.execute("delete from districts")
-        for feature in features:
-            props = feature.get("properties") or {}
-            db.execute(
-                "insert into districts (name, municipality, included, approximate, geometry)"
-                " values (?, ?, ?, ?, ?)",
-                [
-                    props["name"],
-                    props.get("municipality"),
-                    int(bool(props.get("included", True))),
-                    int(bool(props.get("approximate", False))),
-                    json.dumps(feature["geometry"]),
-                ],
-            )
-        _bump_version(db)
-
-
-def set_district_included(db: sqlite_utils.Database, district_id: int, included: bool) -> None:
-    with transaction(db):
-        db.execute("update districts set included = ? where id = ?", [int(included), district_id])
-        _bump_version(db)
