@@ -10,7 +10,6 @@ import requests
 from gunicorn.config import Config
 
 from tests.gunicorn_server import GunicornServer
-
 from walkapp.access_log import RedactingLogger, redact
 
 API_TOKEN = "wk_Abc123-_secretSECRET"

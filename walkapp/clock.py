@@ -14,6 +14,8 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # What a planner may type as a walk's or meeting's date: no year 1 nor 9999.
 EARLIEST_DAY = date(2000, 1, 1)
+# The last day a filter may name: any later and its Stockholm midnight overflows in UTC.
+LATEST_DAY = date(9998, 12, 31)
 PLANNING_YEARS_AHEAD = 2
 # A deadline further off than this is a typo, not a plan.
 DEADLINE_YEARS_AHEAD = 5

@@ -8,7 +8,6 @@ The stored shape (RFC 7946, WGS84 lon/lat): one Feature with a LineString, prope
 
 from __future__ import annotations
 
-import json
 import math
 
 import folium
@@ -17,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from .db import audit_log
 from .db import routes as routes_db
+from .inputs import Unreadable, parse_json
 from .places import metres_between
 
 MAX_VERTICES = 2000
@@ -53,8 +53,8 @@ def check_route(raw: str | dict | None) -> dict | None:
         return None
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
-        except ValueError:
+            raw = parse_json(raw)  # bounded nesting, valid Unicode: `"[" * 3000` was a 500
+        except Unreadable:
             raise InvalidRoute(_l("Rutten kunde inte läsas. Rita den igen.")) from None
     if not isinstance(raw, dict) or raw.get("type") != "FeatureCollection":
         raise InvalidRoute(_l("Rutten kunde inte läsas. Rita den igen."))

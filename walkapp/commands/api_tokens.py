@@ -7,8 +7,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..db import get_db
 from ..db import api_tokens as api_tokens_db
+from ..db import get_db
 from ..db import users as users_db
 
 

@@ -14,7 +14,6 @@ from .. import demo, places_index, replication, settings
 from ..db import get_db
 from ..photos import clear_leftovers
 
-
 MAX_HEADER_FIELDS = 40
 MAX_HEADER_FIELD_BYTES = 8190
 

@@ -13,10 +13,10 @@ from flask import (
 from flask_babel import gettext as _
 
 from ..access import COORDINATOR, current_user, requires
+from ..db import api_tokens as api_tokens_db
 from ..db import exports as exports_db
 from ..db import get_db
 from ..db import places as places_db
-from ..db import api_tokens as api_tokens_db
 from ..db import walks as walks_db
 from ..exports.filters import BadFilter, parse_filters, query_string, unknown_ids
 from ..forms import TokenForm

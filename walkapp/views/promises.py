@@ -123,7 +123,7 @@ def add_commitment(promise_id: int):
         promises_db.add_commitment(
             get_db(),
             promise_id,
-            form.heading.data.strip(),
+            (form.heading.data or "").strip(),
             form.text.data.strip(),
             form.target.data,
             form.counting.data,

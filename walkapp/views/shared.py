@@ -142,9 +142,21 @@ def date_arg(name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         abort(400, description=_("%(name)s ska vara ett datum som ÅÅÅÅ-MM-DD.", name=name))
+    first, last = clock.EARLIEST_DAY, clock.LATEST_DAY
+    if not first <= day <= last:
+        abort(
+            400,
+            description=_(
+                "%(name)s ska vara ett datum mellan %(first)s och %(last)s.",
+                name=name,
+                first=first.isoformat(),
+                last=last.isoformat(),
+            ),
+        )
+    return day
 
 
 def int_arg(name: str) -> int | None:
