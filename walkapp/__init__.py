@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db
+from . import bodies, db
 from . import settings as settings_module
 from .extensions import babel, csrf, limiter, select_locale
 from .security import set_headers
@@ -120,6 +120,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    bodies.init_app(app)
     set_headers(app)
 
     from .views import register_views

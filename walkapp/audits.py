@@ -109,6 +109,9 @@ PARAMETERS: dict[str, tuple] = {
 SCORES = (0, 1, 2, 3)
 # What a retry repeats exactly: the walker's fields as checked (the place and stop are derived).
 SAME_BODY = ("walker_id", "lon", "lat", "recorded_at", "note", *PARAMETERS)
+# The largest audit body read (walkapp/bodies.py): nine scores, a stop, a position and a note of
+# MAX_NOTE characters at six bytes each (a JSON \u escape).
+BODY_BYTES = 6 * MAX_NOTE + 4 * 1024
 
 
 def check_audit(payload, now: datetime | None = None) -> dict:

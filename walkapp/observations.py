@@ -24,6 +24,9 @@ from .places import PlaceIndex
 from .vocabulary import CATEGORIES, POSITION_SOURCES, RATINGS
 
 MAX_NOTE = 2000
+# The largest observation body read (walkapp/bodies.py): a note of MAX_NOTE characters at six
+# bytes each (a JSON \u escape) and the other fields, a few of them long.
+BODY_BYTES = 6 * MAX_NOTE + 4 * 1024
 EDITABLE = ("category", "rating", "note", "lon", "lat", "accuracy_m", "position_source", "language")
 # The phone colours the GPS accuracy by these bands (metres): good, fair, and poor beyond.
 ACCURACY_GOOD_M = 20

@@ -13,6 +13,7 @@ import json
 
 from flask import g, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import settings
 from .access import bearer_token, read_walker_token
@@ -32,6 +33,11 @@ JOIN_WRONG_CODES_PER_ADDRESS = "20 per 10 minutes"
 JOIN_WRONG_CODES_PER_INSTANCE = "300 per 10 minutes"
 # One IPv6 subscriber holds a whole /64: counting single addresses there would count nothing.
 IPV6_PREFIX = 64
+
+# Bodies refused per address on the walkers' API: too large (413), not JSON or not an object,
+# nested too deep, text that cannot be stored, photos that cannot be taken. A phone sends none;
+# a school network of thirty phones stays far below, a script sending junk does not.
+BAD_BODIES_PER_ADDRESS = "60 per 10 minutes"
 
 
 def address() -> str:
@@ -64,7 +70,7 @@ def _joined_walk_id() -> str | None:
         if code is None:
             try:
                 body = json.loads(request.get_data(cache=True) or b"null")
-            except (ValueError, RecursionError):
+            except (ValueError, RecursionError, RequestEntityTooLarge):
                 body = None
             code = body.get("code") if isinstance(body, dict) else None
         code = normalise_code(code) if isinstance(code, str) else ""
@@ -113,12 +119,25 @@ def _wrong_code(response) -> bool:
     return response.status_code == 404
 
 
+def mark_bad_body() -> None:
+    """This request's body is one the route cannot take: it counts as a bad body."""
+    g.bad_body = True
+
+
+def _bad_body(response) -> bool:
+    return response.status_code == 413 or bool(g.get("bad_body"))
+
+
 def _sign_in_message() -> str:
     return _("För många misslyckade inloggningar. Vänta en minut och försök igen.")
 
 
 def _join_message() -> str:
     return _("Många går med i vandringen just nu. Vänta en minut och försök igen.")
+
+
+def _bad_body_message() -> str:
+    return _("För många felaktiga förfrågningar från din adress. Vänta en stund och försök igen.")
 
 
 def _wrong_code_message() -> str:
@@ -171,3 +190,14 @@ def join(view):
 def walker_write(view):
     """Observation and photo posts per walker token."""
     return limiter.limit(walker_writes, key_func=walker_or_address)(view)
+
+
+def bad_bodies(view):
+    """Refused bodies per address (walkapp/bodies.py declares the sizes)."""
+    return limiter.shared_limit(
+        BAD_BODIES_PER_ADDRESS,
+        scope="bad-bodies",
+        key_func=address,
+        deduct_when=_bad_body,
+        error_message=_bad_body_message,
+    )(view)

@@ -33,6 +33,8 @@ RULES = {
     "chunk_points": 20,  # the phone sends this many points at a time (or on leaving the screen)
 }
 MAX_POINTS_PER_CHUNK = 500
+# The largest chunk body read (walkapp/bodies.py): a phone's point is about 120 bytes of JSON.
+CHUNK_BODY_BYTES = MAX_POINTS_PER_CHUNK * 256 + 1024
 
 _TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
 

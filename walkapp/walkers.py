@@ -19,6 +19,9 @@ from .db import audit_log, transaction
 from .db import walks as walks_db
 
 OK, REVOKED, EXPIRED, UNKNOWN = "ok", "revoked", "expired", "unknown"
+MAX_NAME = 80  # a display name, at most
+# The largest join body read (walkapp/bodies.py): a code and a name of MAX_NAME characters.
+JOIN_BODY_BYTES = 1024
 
 
 def join(db: sqlite_utils.Database, walk_id: str, name: str = "") -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from .. import audits, rate_limits, routes, settings
+from .. import audits, bodies, rate_limits, routes, settings
 from ..access import COORDINATOR, WALKER, requires
 from ..audits import PARAMETERS
 from ..db import audits as audits_db
@@ -42,6 +42,7 @@ def audit_texts() -> list[dict]:
 @api.post("/walks/<walk_id>/audits")
 @requires(WALKER)
 @rate_limits.walker_write
+@bodies.limit(audits.BODY_BYTES)
 def add_audit(walk_id: str):
     def store(db, walk, clean):
         index = current_index(db, settings.current().near_distance_m)

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..access import wants_json
+from ..bodies import too_large_message
 from .shared import open311_error
 
 
@@ -18,7 +19,7 @@ def _messages() -> dict[int, str]:
         403: _("Du saknar behörighet för den här sidan."),
         404: _("Sidan finns inte."),
         405: _("Det går inte att göra så här."),
-        413: _("Det du skickade är för stort."),
+        413: too_large_message(),
         429: _("För många försök. Vänta en stund och försök igen."),
         500: _("Något gick fel hos oss. Försök igen om en stund."),
     }

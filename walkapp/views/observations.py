@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import observations, rate_limits, settings, walkers, walks
+from .. import bodies, observations, rate_limits, settings, walkers, walks
 from ..access import (
     WALKER,
     bearer_token,
@@ -138,6 +138,7 @@ def own_observations(walk_id: str):
 @api.post("/walks/<walk_id>/observations")
 @requires(WALKER)
 @rate_limits.walker_write
+@bodies.limit(observations.BODY_BYTES)
 def create_observation(walk_id: str):
     return walker_write(
         walk_id,
@@ -164,6 +165,7 @@ def _own_open_observation(walk_id: str, observation_id: str):
 @api.patch("/walks/<walk_id>/observations/<observation_id>")
 @requires(WALKER)
 @rate_limits.walker_write
+@bodies.limit(observations.BODY_BYTES)
 def edit_observation(walk_id: str, observation_id: str):
     observation, refusal = _own_open_observation(walk_id, observation_id)
     if refusal:

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import clock, settings
+from .. import clock, rate_limits, settings
 from ..db import connect, database_path, get_db
 from ..db import exports as exports_db
 from ..db import walks as walks_db
@@ -96,15 +96,22 @@ def refuse(status: int, errors: dict | None = None, message: str | None = None):
 
 def json_body():
     """The request's JSON; None when it is not JSON; a 400 naming the field for JSON nested too
-    deep or holding text that cannot be stored (walkapp.inputs)."""
+    deep or holding text that cannot be stored (walkapp.inputs). Anything but a JSON object
+    counts as a bad body toward the address's limit (walkapp.rate_limits)."""
     if not request.is_json:
+        rate_limits.mark_bad_body()
         return None
     try:
-        return parse_json(request.get_data(cache=False))
+        value = parse_json(request.get_data(cache=False))
     except NotJson:
+        rate_limits.mark_bad_body()
         return None
     except Unreadable as unreadable:
+        rate_limits.mark_bad_body()
         abort(refuse(400, {unreadable.field: str(unreadable.message)}))
+    if not isinstance(value, dict):
+        rate_limits.mark_bad_body()
+    return value
 
 
 def walker_write(walk_id: str, check: Callable, store: Callable):

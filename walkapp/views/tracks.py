@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .. import rate_limits, tracks
+from .. import bodies, rate_limits, tracks
 from ..access import WALKER, requires
 from ..extensions import csrf
 from .shared import walker_id, walker_write
@@ -23,6 +23,7 @@ csrf.exempt(api)
 @api.post("/walks/<walk_id>/track")
 @requires(WALKER)
 @rate_limits.walker_write
+@bodies.limit(tracks.CHUNK_BODY_BYTES)
 def add_track_chunk(walk_id: str):
     return walker_write(
         walk_id,

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import rate_limits, settings, walkers, walks
+from .. import bodies, rate_limits, settings, walkers, walks
 from ..access import (
     COORDINATOR,
     PUBLIC,
@@ -125,12 +125,13 @@ def set_walker_cookie(response, tokens: dict[str, str]) -> None:
 @api.post("/join")
 @requires(PUBLIC)
 @rate_limits.join
+@bodies.limit(walkers.JOIN_BODY_BYTES)
 def join_by_api():
     payload = json_body()
     if not isinstance(payload, dict) or not isinstance(payload.get("code"), str):
         return refuse(400, {"code": _("Skriv vandringens kod, sex tecken.")})
     name = payload.get("name") or ""
-    if not isinstance(name, str) or len(name) > 80:
+    if not isinstance(name, str) or len(name) > walkers.MAX_NAME:
         return refuse(400, {"name": _("Namnet får vara högst 80 tecken.")})
     db = get_db()
     walk = walks_db.get_walk_by_code(db, payload["code"])
