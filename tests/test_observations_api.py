@@ -277,7 +277,7 @@ def test_photo_bomb_is_refused(client, app, walk, db):
     buffer = io.BytesIO()
     Image.new("1", (12_000, 12_000)).save(buffer, "PNG")  # 144 MP in a few kB
     response = upload(client, body["id"], headers, buffer.getvalue())
-    assert response.status_code == 400 and "bildpunkter" in response.json["errors"]["photo"]
+    assert response.status_code == 413 and "bildpunkter" in response.json["errors"]["photo"]
     assert photo_files(app) == []
 
 

@@ -9,6 +9,12 @@ Memory: a 115 KB one-colour PNG of 6300×6300 once took a worker to 573 MB. Now 
 checked from the header, a JPEG is decoded at the smallest scale that still gives LONG_SIDE
 (draft mode), the picture is scaled down in place before anything else, and at most
 CONCURRENT_DECODES uploads per process decode at once (benchmarks/photos.py).
+
+Decode bombs: a 1 MB progressive JPEG of ~30 000 scans cost 127 s of CPU, a 680-byte lossless
+WebP of 4096×3906 +247 MB. Before a pixel is decoded, a JPEG's scans are counted from its markers
+(at most MAX_JPEG_SCANS), an animation is refused (one frame), and the memory the decode will
+take — pixels at the scale they decode at, times what the format costs per pixel — must fit
+DECODE_BUDGET_BYTES. Refusals say what to do, as 413 (too big) or 422 (not a plain photo).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import secrets
 import threading
 import time
@@ -38,15 +45,97 @@ except ImportError:  # pragma: no cover - depends on the machine
 MAX_SIDE = 4096
 MAX_PIXELS = 16_000_000
 CONCURRENT_DECODES = 2  # per process: the machine's cores, so eight uploads queue, not swell
+# A progressive JPEG from a phone or Pillow has about ten scans; each scan walks every block.
+MAX_JPEG_SCANS = 100
+# One decode may take this much memory (a photo of a phone camera fits, at any scale).
+DECODE_BUDGET_BYTES = 64 * 1024 * 1024
+# Memory a decode takes per pixel it decodes, measured with benchmarks/photos.py: a JPEG at
+# its draft scale and a PNG about four bytes; libwebp decodes through RGBA buffers it copies.
+DECODE_BYTES_PER_PIXEL = {"JPEG": 4, "PNG": 4, "WEBP": 13, "HEIF": 8}
 LONG_SIDE = 1600
 THUMB_SIDE = 320
 JPEG_QUALITY = 82
 
 
 class PhotoRefused(Exception):
-    def __init__(self, message):
+    """Why a photo is not taken; `status` is the HTTP answer: 400 not a readable photo, 413 too
+    big to take, 422 a file no camera makes (a decode bomb)."""
+
+    def __init__(self, message, status: int = 400):
         super().__init__(str(message))
         self.message = message
+        self.status = status
+
+
+# The end of a JPEG scan's entropy-coded data: 0xFF (maybe several, fill bytes) and a byte
+# that is neither 0x00 (a stuffed 0xFF) nor a restart marker.
+_NEXT_MARKER = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")
+# Markers without a length: TEM, RST0-7, SOI, EOI.
+_STANDALONE = {0x01, *range(0xD0, 0xD8), 0xD8, 0xD9}
+
+
+def jpeg_scans(data: bytes, most: int = MAX_JPEG_SCANS) -> int:
+    """How many scans (SOS segments) a JPEG has, counting no further than most + 1.
+
+    Walks the markers, skipping each segment by its length (so the scans of an EXIF thumbnail
+    are not counted) and each scan's entropy-coded data to the next marker. Stops at what is not
+    a marker; Pillow then says whether the file is broken."""
+    scans, at, end = 0, 2, len(data)
+    while at + 4 <= end and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xFF:  # a fill byte before a marker
+            at += 1
+            continue
+        if marker == 0xD9:
+            break
+        if marker in _STANDALONE:
+            at += 2
+            continue
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+        if marker == 0xDA:
+            scans += 1
+            if scans > most:
+                break
+            found = _NEXT_MARKER.search(data, at)
+            if found is None:
+                break
+            at = found.end() - 2
+    return scans
+
+
+def _check_decoding_cost(image: Image.Image, data: bytes) -> None:
+    """Refuse what would cost more to decode than a photo does, from the headers alone."""
+    frames = getattr(image, "n_frames", 1)
+    if frames > 1:
+        raise PhotoRefused(
+            _l(
+                "Bilden är en animation (%(n)s bilder). Skicka ett vanligt foto.",
+                n=frames,
+            ),
+            422,
+        )
+    if image.format == "JPEG" and jpeg_scans(data) > MAX_JPEG_SCANS:
+        raise PhotoRefused(
+            _l(
+                "Bilden är sparad i fler än %(n)s omgångar och tar för lång tid att öppna. "
+                "Ta bilden med appen eller spara den som en vanlig JPEG.",
+                n=MAX_JPEG_SCANS,
+            ),
+            422,
+        )
+    width, height = image.size  # at the draft scale for a JPEG
+    cost = width * height * DECODE_BYTES_PER_PIXEL.get(image.format, 13)
+    if cost > DECODE_BUDGET_BYTES:
+        raise PhotoRefused(
+            _l(
+                "Bilden tar för mycket minne att öppna (%(w)s × %(h)s bildpunkter som "
+                "%(format)s). Ta bilden med appen, spara den som JPEG eller förminska den.",
+                w=width,
+                h=height,
+                format=image.format,
+            ),
+            413,
+        )
 
 
 @dataclass
@@ -68,7 +157,7 @@ def _open(data: bytes, max_bytes: int) -> Image.Image:
         raise PhotoRefused(_l("Filen är tom."))
     if len(data) > max_bytes:
         raise PhotoRefused(
-            _l("Bilden är för stor (högst %(mb)s MB).", mb=round(max_bytes / 1_048_576))
+            _l("Bilden är för stor (högst %(mb)s MB).", mb=round(max_bytes / 1_048_576)), 413
         )
     try:
         with warnings.catch_warnings():
@@ -87,16 +176,18 @@ def _open(data: bytes, max_bytes: int) -> Image.Image:
                         h=height,
                         side=MAX_SIDE,
                         mp=MAX_PIXELS // 1_000_000,
-                    )
+                    ),
+                    413,
                 )
             # A JPEG decodes straight at 1/2, 1/4 or 1/8 scale when that still gives LONG_SIDE.
             ratio = min(1.0, LONG_SIDE / max(width, height))
             image.draft("RGB", (math.ceil(width * ratio), math.ceil(height * ratio)))
+            _check_decoding_cost(image, data)
             image.load()  # a truncated file fails here, not later
     except PhotoRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoRefused(_l("Bilden har för många bildpunkter.")) from None
+        raise PhotoRefused(_l("Bilden har för många bildpunkter."), 413) from None
     except UnidentifiedImageError:
         raise PhotoRefused(_l("Filen är ingen bild som går att läsa.")) from None
     except (OSError, SyntaxError, ValueError):

@@ -45,6 +45,7 @@ csrf.exempt(api)
 @api.post("/observations/<observation_id>/photos")
 @requires(WALKER)
 @rate_limits.walker_write
+@rate_limits.bad_bodies
 def upload_photo(observation_id: str):
     photo_id = parse_uuid(request.form.get("id"))
     if photo_id is None:
@@ -67,7 +68,8 @@ def upload_photo(observation_id: str):
                 settings.current().max_photo_bytes,
             )
         except PhotoRefused as refused:
-            return refuse(400, {"photo": str(refused.message)})
+            rate_limits.mark_bad_body()
+            return refuse(refused.status, {"photo": str(refused.message)})
         try:
             created, existing = observations.attach_photo(
                 db, photo_id, observation_id, stored, photo_folder()
@@ -111,22 +113,23 @@ def photo(observation_id: str, photo_id: str, thumb: bool):
 
 
 def _store_after(observation_id: str, photo_id: str):
-    """Store an uploaded "after" photo; (row, None) or (None, refusal message)."""
+    """Store an uploaded "after" photo; (row, None, 201) or (None, refusal message, status)."""
     upload = request.files.get("photo")
     if upload is None or not upload.filename:
-        return None, _("Välj en bild.")
+        return None, _("Välj en bild."), 400
     limit = settings.current().max_photo_bytes
     try:
         stored = store_photo(upload.read(limit + 1), photo_folder(), limit)
     except PhotoRefused as refused:
-        return None, str(refused.message)
+        rate_limits.mark_bad_body()
+        return None, str(refused.message), refused.status
     try:
         _created, row = observations.attach_photo(
             get_db(), photo_id, observation_id, stored, photo_folder(), kind="after"
         )
     except observations.Conflict:
-        return None, _("Det id:t används redan av en annan bild.")
-    return row, None
+        return None, _("Det id:t används redan av en annan bild."), 409
+    return row, None, 201
 
 
 @bp.post("/observations/<observation_id>/after-photos")
@@ -139,7 +142,7 @@ def after_photo(observation_id: str):
     if not after_photo_allowed(line["status"]):
         flash(_("Ett efter-foto hör till en åtgärd som är åtgärdad eller verifierad."))
     else:
-        _row, problem = _store_after(observation_id, str(uuid.uuid4()))
+        _row, problem, _status = _store_after(observation_id, str(uuid.uuid4()))
         flash(problem or _("Efter-fotot är sparat."))
     return redirect(url_for("measures.triage", observation_id=observation_id), code=303)
 
@@ -171,6 +174,7 @@ def earlier_findings(walk_id: str):
 @api.post("/walks/<walk_id>/earlier/<observation_id>/after-photos")
 @requires(WALKER)
 @rate_limits.walker_write
+@rate_limits.bad_bodies
 def walker_after_photo(walk_id: str, observation_id: str):
     """A walker on a repeat walk photographs a fixed earlier finding at one of its places."""
     photo_id = parse_uuid(request.form.get("id"))
@@ -190,7 +194,7 @@ def walker_after_photo(walk_id: str, observation_id: str):
         if existing["observation_id"] != observation_id:
             return refuse(409, {"id": _("Det id:t används redan av en annan bild.")})
         return jsonify({"id": existing["id"], "kind": existing["kind"]}), 200
-    row, problem = _store_after(observation_id, photo_id)
+    row, problem, status = _store_after(observation_id, photo_id)
     if problem:
-        return refuse(400, {"photo": problem})
+        return refuse(status, {"photo": problem})
     return jsonify({"id": row["id"], "kind": row["kind"]}), 201
