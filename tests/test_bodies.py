@@ -14,6 +14,7 @@ import pytest
 
 from tests.helpers import LiveServer, make_app
 from tests.test_observations_api import SERGEL, join, observation, post
+from tests.test_rate_limits import _from
 from walkapp import audits, observations, rate_limits, tracks, walkers
 from walkapp.db import connect, database_path
 from walkapp.db import walks as walks_db
@@ -148,22 +149,17 @@ def test_a_chunked_body_is_read_no_further_than_the_limit(tmp_path):
         server.stop()
 
 
-@pytest.fixture
-def limited(tmp_path):
+def limited_client(tmp_path):
+    """A client of an app with its rate limits on, and a walk."""
     app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     db = connect(database_path(app))
-    yield app, db
-    db.close()
-
-
-def _from(address: str) -> dict:
-    return {"environ_base": {"REMOTE_ADDR": address}}
-
-
-def test_bad_bodies_count_toward_the_address_limit(limited):
-    app, db = limited
     walk = walks_db.create_walk(db, title="Kväll", starts_at="2026-11-24T18:00")
-    client = app.test_client()
+    db.close()
+    return app.test_client(), walk
+
+
+def test_bad_bodies_count_toward_the_address_limit(tmp_path):
+    client, walk = limited_client(tmp_path)
     allowed = int(rate_limits.BAD_BODIES_PER_ADDRESS.split()[0])
     junk = [
         ("[" + "1," * 2000 + "1]", "application/json"),  # too large
@@ -191,10 +187,8 @@ def test_bad_bodies_count_toward_the_address_limit(limited):
         assert ok.status_code == 201
 
 
-def test_bad_observation_bodies_count_too(limited):
-    app, db = limited
-    walk = walks_db.create_walk(db, title="Kväll", starts_at="2026-11-24T18:00")
-    client = app.test_client()
+def test_bad_observation_bodies_count_too(tmp_path):
+    client, walk = limited_client(tmp_path)
     headers = join(client, walk)
     allowed = int(rate_limits.BAD_BODIES_PER_ADDRESS.split()[0])
     path = f"/api/walks/{walk['id']}/observations"
