@@ -26,6 +26,7 @@ WEB = {
     "walkapp.extensions",
     "walkapp.access",
     "walkapp.rate_limits",
+    "walkapp.bodies",
     "walkapp.security",
     "walkapp.forms",
     "walkapp.join_forms",
