@@ -69,3 +69,36 @@ def test_a_join_that_hands_out_a_token_is_never_kept(world):  # noqa: F811
     by_page = client.post(f"/j/{code}", data={"name": "Bo"})
     assert by_page.status_code == 302 and "Set-Cookie" in by_page.headers
     assert by_page.headers["Cache-Control"] == "no-store"
+
+
+def test_with_a_public_url_only_its_host_is_answered(tmp_path):
+    from tests.helpers import make_app
+
+    app = make_app(
+        tmp_path, PUBLIC_URL="https://walkapp.example.se", TRUSTED_HOSTS="walkapp.internal"
+    )
+    client = app.test_client()
+    assert client.get("/healthz", base_url="https://walkapp.example.se").status_code == 200
+    assert client.get("/healthz", base_url="http://walkapp.internal:8000").status_code == 200
+    # Another Host header would write its own name into join links and Open311 discovery.
+    forged = client.get("/open311/v2/discovery.json", base_url="https://evil.example")
+    assert forged.status_code == 400 and "https://evil.example/" not in forged.get_data(
+        as_text=True
+    )
+
+
+def test_serve_without_a_public_url_answers_only_this_machines_names(tmp_path):
+    import requests
+
+    from tests.gunicorn_server import GunicornServer
+
+    server = GunicornServer(tmp_path / "instance", serve=True, workers=1, threads=2).start()
+    try:
+        own = requests.get(server.url + "/open311/v2/discovery.json", timeout=10)
+        assert own.status_code == 200 and "127.0.0.1" in own.text
+        forged = requests.get(
+            server.url + "/open311/v2/discovery.json", headers={"Host": "evil.example"}, timeout=10
+        )
+        assert forged.status_code == 400 and "http://evil.example/" not in forged.text
+    finally:
+        server.stop()

@@ -106,6 +106,7 @@ def create_app(config: dict | None = None) -> Flask:
         RATELIMIT_HEADERS_ENABLED=True,
         WTF_CSRF_TIME_LIMIT=None,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        TRUSTED_HOSTS=typed.answered_hosts(),
     )
     app.config.update(flask_overrides)
 

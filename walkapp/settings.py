@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -133,6 +134,13 @@ class Settings:
         "`http://127.0.0.1:8000`",
         deploy="https://walkapp.example.se",
     )
+    trusted_hosts: str = setting(
+        "",
+        "host names walkapp answers for, comma-separated, besides `PUBLIC_URL`'s own (a request "
+        "for any other `Host` is a 400, so no one can make join links, QR codes or Open311 "
+        "discovery point elsewhere); with both empty any host is answered, except that "
+        "`walkapp serve` then answers only `127.0.0.1`, `localhost` and `::1`",
+    )
     retain_photos_days: int = setting(
         730, "photos older than this are deleted by `walkapp retention --apply`"
     )
@@ -193,6 +201,13 @@ Litestream also takes sftp://user:password@host/path (not tested here).""",
     def pending_folder(self) -> Path:
         """Uploaded place files waiting for the admin's confirmation."""
         return self.instance / "pending"
+
+    def answered_hosts(self) -> list[str] | None:
+        """The Host names requests may carry (Flask's TRUSTED_HOSTS), or None for any."""
+        hosts = [h.strip() for h in self.trusted_hosts.split(",") if h.strip()]
+        if self.public_url:
+            hosts.insert(0, urlsplit(self.public_url).hostname or "")
+        return [h for h in hosts if h] or None
 
     @property
     def base_url(self) -> str:

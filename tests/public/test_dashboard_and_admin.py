@@ -23,9 +23,7 @@ def test_dashboard_shows_pace_planned_walks_and_measures_per_partner(db, client,
     measures.set_status(
         db, late, "planned", users["coordinator"], partners["Trafikkontoret"], deadline="2000-01-01"
     )
-    measures.set_status(
-        db, open_, "assigned", users["coordinator"], partners["Lidingö stad"]
-    )
+    measures.set_status(db, open_, "assigned", users["coordinator"], partners["Lidingö stad"])
 
     assert client.get("/dashboard").status_code == 302  # sign in first
     login(client, "coordinator")

@@ -14,6 +14,7 @@ from .. import demo, places_index, replication, settings
 from ..db import get_db
 from ..photos import clear_leftovers
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 MAX_HEADER_FIELDS = 40
 MAX_HEADER_FIELD_BYTES = 8190
 
@@ -58,6 +59,17 @@ def serve_command(host: str, port: int, workers: int, threads: int):
         click.echo(
             "warning: several workers with WALKAPP_RATELIMIT_STORAGE_URI=memory:// count rate "
             "limits per worker; point it at a shared Redis (see docs/operators/rate-limits.md)",
+            err=True,
+        )
+    if environment.answered_hosts() is None:
+        # Nothing configured: answer only this machine's own names, or any Host header would
+        # write join links, QR codes and Open311 discovery.
+        own = [*LOOPBACK_HOSTS, *([host] if host not in ("0.0.0.0", "::", "") else [])]
+        os.environ["WALKAPP_TRUSTED_HOSTS"] = ",".join(dict.fromkeys(own))
+        click.echo(
+            "note: WALKAPP_PUBLIC_URL is not set: answering only "
+            + ", ".join(dict.fromkeys(own))
+            + " (set WALKAPP_PUBLIC_URL or WALKAPP_TRUSTED_HOSTS to serve other names)",
             err=True,
         )
     # No worker runs yet: every temporary photo file is a crash's leftover, however new.
