@@ -44,6 +44,8 @@ def capture_texts() -> dict[str, str]:
         "photo": _("foto"),
         "no_observations": _("Inga observationer ännu."),
         "closed": _("Vandringen är avslutad. Det du har sparat på telefonen skickas ändå."),
+        "closed_saved": _("Vandringen är avslutad – den sparades ändå, markerad som sen."),
+        "refused": _("Inte mottagen: %(reason)s"),
         "theme_dark": _("Mörkt tema"),
         "theme_light": _("Ljust tema"),
         "offline_preparing": _("Förbereder för offline …"),

@@ -34,7 +34,11 @@ export class CaptureForm {
   choose(field, value) {
     this[field] = value;
     press(`.${field}`, field, value);
-    if (field === "category") $("#incident-note").hidden = value !== "incident";
+    if (field === "category") {
+      const note = $("#incident-note");
+      note.hidden = value !== "incident";
+      if (!note.hidden) this.onIncident?.(note); // the reminder to call 112: always wholly in view
+    }
     this.say("");
     this.refresh();
   }

@@ -6,6 +6,8 @@ import { Sync } from "../sync.js";
 import { CaptureForm } from "./form.js";
 import { MineList } from "./list.js";
 import { Locator } from "./locate.js";
+import { keepDrafts } from "./draft.js";
+import { fitScreen, reveal } from "./fit.js";
 import { CaptureMap } from "./map.js";
 import { keepForOffline, tileUrls } from "./offline.js";
 import { $, config } from "./page.js";
@@ -30,21 +32,53 @@ const map = new CaptureMap($("#map"), (latlng) => open && position.place(latlng.
 const list = new MineList(map, { onEdit: (id) => saver.edit(id), onRemove: (id) => saver.remove(id) });
 const sync = new Sync({ walkId: config.walk.id, token: config.token, api: config.api, onChange: () => list.refresh() });
 startRouteTools({ map, position, sync });
-const saver = open ? new Saver({ form, photo: new PhotoField(), position, locator, map, list, sync }) : null;
+const photo = open ? new PhotoField() : null;
+const saver = open ? new Saver({ form, photo, position, locator, map, list, sync }) : null;
+const refit = fitScreen(() => map.invalidate());
+if (form) {
+  form.onIncident = (note) => {
+    refit();
+    reveal(note);
+  };
+}
 
-async function loadPlaces() {
+// A screen left open after the walk was closed says so (what is saved now is kept, marked late).
+function walkClosed() {
+  if (config.walk.state === "closed") return;
+  config.walk.state = "closed";
+  $("#closed-note").hidden = false;
+  list.refresh();
+}
+if (saver) saver.onClosed = walkClosed;
+
+async function walkInfo() {
   try {
     const response = await fetch(config.api.walk, { headers: { Authorization: `Bearer ${config.token}` } });
-    if (response.ok) return map.addPlaces((await response.json()).places);
+    if (response.ok) {
+      const info = await response.json();
+      if (info.walk?.state === "closed") walkClosed();
+      return info;
+    }
   } catch (error) {
     // offline with nothing cached yet: the map still takes a tapped pin
   }
   return null;
 }
 
+async function loadPlaces() {
+  const info = await walkInfo();
+  return info ? map.addPlaces(info.places) : null;
+}
+
+// Back on a screen left open (the phone in a pocket): is the walk still open?
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && navigator.onLine && open) walkInfo();
+});
+
 async function start() {
   locator.init();
   await list.refresh();
+  if (open) await keepDrafts({ form, photo, position, saver, map });
   const bounds = await loadPlaces();
   if (navigator.onLine) {
     await mergeServerCopy().catch(() => null);

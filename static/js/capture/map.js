@@ -50,7 +50,17 @@ export class CaptureMap {
     this.pin = L.marker(START, { draggable: true, keyboard: true, title: "Position", icon });
     this.circle = L.circle(START, { radius: 0, weight: 1, fillOpacity: 0.1 });
     this.pin.on("dragend", () => onTap(this.pin.getLatLng()));
-    map.on("click", (event) => onTap(event.latlng));
+    // Where the finger lifted, not where the browser put the click: on a touch screen the click
+    // may be moved towards a nearby target (a dot, a place's edge), metres away on the ground.
+    let lifted = null;
+    element.addEventListener("pointerup", (event) => {
+      lifted = { x: event.clientX, y: event.clientY, at: event.timeStamp };
+    }, true);
+    map.on("click", (event) => {
+      const recent = lifted && event.originalEvent && event.originalEvent.timeStamp - lifted.at < 1000;
+      onTap(recent ? map.mouseEventToLatLng({ clientX: lifted.x, clientY: lifted.y }) : event.latlng);
+      lifted = null;
+    });
     this.map = map;
   }
 
@@ -92,7 +102,14 @@ export class CaptureMap {
     }
   }
 
-  async scrollIntoView() {
-    this.map?.getContainer().scrollIntoView({ block: "start" });
+  invalidate() {
+    this.map?.invalidateSize();
+  }
+
+  // The whole map in view under the header (not under it), to tap where the walker stands.
+  scrollIntoView() {
+    const container = this.map?.getContainer() || document.getElementById("map");
+    const header = document.querySelector(".capture-bar");
+    window.scrollTo({ top: Math.max(0, container.getBoundingClientRect().top + window.scrollY - header.offsetHeight) });
   }
 }

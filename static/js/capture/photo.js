@@ -34,6 +34,16 @@ export class PhotoField {
     } catch (error) {
       this.blob = file; // the server checks it; better sent unshrunk than lost
     }
+    this.show();
+  }
+
+  // A photo taken before the language switch (./draft.js).
+  restore(blob) {
+    this.blob = blob;
+    this.show();
+  }
+
+  show() {
     if (this.preview.src) URL.revokeObjectURL(this.preview.src);
     this.preview.src = URL.createObjectURL(this.blob);
     this.preview.hidden = false;

@@ -22,17 +22,23 @@ export class Saver {
     this.form.onCancel = () => this.finish();
   }
 
+  // What Spara says beside the button; the last confirmation goes, so the two never contradict.
+  say(message) {
+    if (message) this.confirm("", false);
+    this.form.say(message);
+  }
+
   async submit() {
     const missing = this.form.missing();
-    if (missing) return this.form.say(missing);
+    if (missing) return this.say(missing);
     if (this.form.editing) return this.saveEdit();
     const best = this.position.best();
     if (!this.position.pin && this.locator.running && (!best || best.accuracy > this.position.good)) {
-      this.form.say(best ? format(text.gps_better, { m: Math.round(best.accuracy) }) : text.gps_wait_save);
+      this.say(best ? format(text.gps_better, { m: Math.round(best.accuracy) }) : text.gps_wait_save);
     }
     const where = await this.position.settle(SETTLE_MS, this.locator.running);
     if (!where) {
-      this.form.say(text.tap_map);
+      this.say(text.tap_map);
       this.map.scrollIntoView();
       return;
     }
@@ -90,8 +96,12 @@ export class Saver {
     await this.list.refresh();
     if (navigator.onLine) await this.sync.flush();
     const local = await get("observations", id);
+    const refused = (await get("outbox", `create:${id}`))?.failed;
+    if (refused) return this.confirm(format(text.refused, { reason: refused }), false);
     const arrived = local && local.sent && !(await hasPending(id));
-    this.confirm(`✓ ${message || (arrived ? landingText(local.landing) : text.queued)}`, true);
+    if (arrived && local.landing?.late) this.onClosed?.(); // closed while this screen was open
+    const late = arrived && local.landing?.late ? ` ${text.closed_saved}` : "";
+    this.confirm(`✓ ${message || (arrived ? landingText(local.landing) : text.queued)}${late}`, true);
   }
 
   finish() {

@@ -1,0 +1,74 @@
+"""What the capture screen says after Spara never contradicts itself or the server: a new refusal
+clears the last "✓ … på platsen", a refused observation is not confirmed with a ✓, and a screen
+left open after the walk was closed says the walk has ended."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_capture import join, record
+from tests.browser.test_capture_position import all_sent
+from tests.helpers import query
+from walkapp.db import connect, database_path, transaction
+from walkapp.db import walks as walks_db
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_new_refusal_clears_the_last_confirmation(phone, server, walk):
+    page = phone.new_page()
+    join(page, server, walk)
+    record(page, "Belysning", "Åtgärda")
+    result = page.locator("#result")
+    expect(result).to_have_text("✓ Sergels torg / Plattan — på platsen")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.locator("#form-error")).to_have_text("Välj en kategori.")
+    expect(result).to_have_text("")
+    expect(result).to_be_hidden()
+
+
+def test_an_observation_the_server_refuses_is_not_confirmed(phone, server, walk):
+    page = phone.new_page()
+    join(page, server, walk)
+    db = connect(database_path(server.app))
+    [walker] = list(db.query("select id from walkers where walk_id = ?", [walk["id"]]))
+    with transaction(db):
+        walks_db.revoke_walker(db, walker["id"], None)
+    db.close()
+    record(page, "Klotter", "Bevaka")
+    result = page.locator("#result")
+    expect(result).to_contain_text("Inte mottagen:")
+    expect(result).not_to_contain_text("✓")
+    assert query(server, "select id from observations") == []
+
+
+def test_a_screen_left_open_after_the_walk_closed_says_so(phone, server, walk):
+    page = phone.new_page()
+    join(page, server, walk)
+    record(page, "Belysning", "Åtgärda")
+    all_sent(page)
+    walks_db.set_state(connect(database_path(server.app)), walk["id"], "closed")
+    note = page.locator("#closed-note")
+    expect(note).to_be_hidden()
+
+    record(page, "Nedskräpning", "Bevaka")
+    expect(page.locator("#result")).to_have_text(
+        "✓ Sergels torg / Plattan — på platsen"
+        " Vandringen är avslutad – den sparades ändå, markerad som sen."
+    )
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("Vandringen är avslutad.")
+    expect(note.get_by_role("link", name="Vad händer sedan? Följ upp vandringen")).to_be_visible()
+    late = query(server, "select category, late from observations order by recorded_at")
+    assert [(row["category"], row["late"]) for row in late] == [("lighting", 0), ("litter", 1)]
+    # The walk is closed: the phone no longer offers to edit what was sent.
+    expect(page.locator(".mine-item").get_by_role("button", name="Ändra")).to_have_count(0)
+
+
+def test_coming_back_to_a_screen_left_open_tells_that_the_walk_has_ended(phone, server, walk):
+    page = phone.new_page()
+    join(page, server, walk)
+    walks_db.set_state(connect(database_path(server.app)), walk["id"], "closed")
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # back from the pocket
+    expect(page.locator("#closed-note")).to_be_visible()
