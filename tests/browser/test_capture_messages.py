@@ -10,10 +10,19 @@ from playwright.sync_api import expect
 from tests.browser.test_capture import join, record
 from tests.browser.test_capture_position import all_sent
 from tests.helpers import query
-from walkapp.db import connect, database_path, transaction
-from walkapp.db import walks as walks_db
+from walkapp import walkers, walks
+from walkapp.db import connect, database_path
 
 pytestmark = pytest.mark.browser
+
+
+def close(server, walk):
+    """The coordinator closes the walk while the phone's screen stays open."""
+    db = connect(database_path(server.app))
+    try:
+        walks.change_state(db, walk["id"], "closed")
+    finally:
+        db.close()
 
 
 def test_a_new_refusal_clears_the_last_confirmation(phone, server, walk):
@@ -33,8 +42,7 @@ def test_an_observation_the_server_refuses_is_not_confirmed(phone, server, walk)
     join(page, server, walk)
     db = connect(database_path(server.app))
     [walker] = list(db.query("select id from walkers where walk_id = ?", [walk["id"]]))
-    with transaction(db):
-        walks_db.revoke_walker(db, walker["id"], None)
+    walkers.revoke(db, walker["id"], None)
     db.close()
     record(page, "Klotter", "Bevaka")
     result = page.locator("#result")
@@ -48,7 +56,7 @@ def test_a_screen_left_open_after_the_walk_closed_says_so(phone, server, walk):
     join(page, server, walk)
     record(page, "Belysning", "Åtgärda")
     all_sent(page)
-    walks_db.set_state(connect(database_path(server.app)), walk["id"], "closed")
+    close(server, walk)
     note = page.locator("#closed-note")
     expect(note).to_be_hidden()
 
@@ -69,6 +77,6 @@ def test_a_screen_left_open_after_the_walk_closed_says_so(phone, server, walk):
 def test_coming_back_to_a_screen_left_open_tells_that_the_walk_has_ended(phone, server, walk):
     page = phone.new_page()
     join(page, server, walk)
-    walks_db.set_state(connect(database_path(server.app)), walk["id"], "closed")
+    close(server, walk)
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # back from the pocket
     expect(page.locator("#closed-note")).to_be_visible()

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from tests.browser.test_capture import join, record
 from tests.browser.test_capture_position import metres, rows
 from tests.helpers import SERGELS_TORG, at
+from walkapp import walks
 from walkapp.db import connect, database_path
-from walkapp.db import walks as walks_db
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ def test_after_the_walk_closed_the_start_url_opens_the_follow_up_offline(phone, 
     page = phone.new_page()
     join(page, server, walk)
     db = connect(database_path(server.app))
-    walks_db.set_state(db, walk["id"], "closed")
+    walks.change_state(db, walk["id"], "closed")
     db.close()
     page.reload()
     page.wait_for_selector("body[data-offline-ready=true]")
