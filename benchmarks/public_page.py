@@ -33,7 +33,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from walkapp import create_app  # noqa: E402
+from walkapp import create_app, promises  # noqa: E402
 from walkapp.db import connect, database_path, transaction  # noqa: E402
 from walkapp.db import places as places_db  # noqa: E402
 from walkapp.db import promises as promises_db  # noqa: E402
@@ -52,7 +52,7 @@ def seed(db, year: int, rng: random.Random) -> None:
     place_ids = [place["id"] for place in places_db.list_places(db)]
     categories = list(CATEGORIES)
     statuses = list(MEASURE_STATUSES)
-    promise_id = promises_db.create_promise(db, year, "LPO Norrmalm", str(year), None, 1)
+    promise_id = promises.create(db, year, "LPO Norrmalm", str(year), None, 1)
     commitments = promises_db.list_commitments(db, promise_id)
     for number in range(WALKS_PER_YEAR):
         starts = f"{year}-{1 + number % 12:02d}-{1 + number % 28:02d}T18:00"
@@ -90,7 +90,7 @@ def seed(db, year: int, rng: random.Random) -> None:
     for item in commitments:
         if item["counting"] == "activities":
             for month in range(1, 7):
-                promises_db.add_activity(
+                promises.add_activity(
                     db, item["id"], f"{year}-{month:02d}-10", "Insats", None, None
                 )
 

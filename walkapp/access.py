@@ -15,7 +15,7 @@ from flask import abort, current_app, g, jsonify, redirect, request, session, ur
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from . import settings, walkers
+from . import api_tokens, settings, walkers
 from .db import api_tokens as api_tokens_db
 from .db import get_db
 from .db import observations as observations_db
@@ -149,7 +149,7 @@ def current_user() -> dict | None:
         session_id = session.get("sid")
         g.user = sessions_db.user_for(get_db(), session_id) if session_id else None
         if g.user is None and (token := offered_api_token()):
-            g.user = api_tokens_db.user_for_token(get_db(), token)
+            g.user = api_tokens.user_for(get_db(), token)
     return g.user
 
 

@@ -15,6 +15,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from .db import areas as areas_db
+from .db import transaction
 
 SHIPPED = "area.geojson"
 
@@ -42,5 +43,6 @@ def load_shipped(db: sqlite_utils.Database, geodata_dir: Path) -> int:
     if areas_db.list_districts(db):
         return 0
     features = json.loads((geodata_dir / SHIPPED).read_text(encoding="utf-8"))["features"]
-    areas_db.save_districts(db, features)
+    with transaction(db):
+        areas_db.save_districts(db, features)
     return len(features)

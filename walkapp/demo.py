@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from . import measures, places_index, walks
+from . import measures, places_index, promises, walks
 from .db import observations as obs_db
 from .db import partners as partners_db
 from .db import places as places_db
@@ -185,7 +185,7 @@ def _ensure_promise_this_year(db, year: int) -> None:
 
     if promises_db.promise_for_year(db, year) is None:
         latest = promises_db.list_promises(db)
-        promises_db.create_promise(
+        promises.create(
             db,
             year,
             promises_db.DEFAULT_AREA,

@@ -81,6 +81,15 @@ def import_places(
     return counts
 
 
+def update_place(db: sqlite_utils.Database, place_id: int, user_id: int | None, **fields) -> None:
+    """Change a place's name, priority, description, partners (new ones join the list) or
+    whether it is active, audited, in one transaction. Observations keep the place they were
+    assigned; an inactive place takes no new ones."""
+    with transaction(db):
+        places_db.update_place(db, place_id, **fields)
+        audit_log.record(db, user_id, "update", "place", place_id, fields)
+
+
 def load_shipped_geodata(db: sqlite_utils.Database, geodata_dir: Path, near_m: float) -> dict:
     """Load geodata/area.geojson and places.geojson into a database that has neither."""
     loaded: dict = {}

@@ -9,7 +9,11 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+import sqlite_utils
 from flask_babel import lazy_gettext as _l
+
+from .db import audit_log, transaction
+from .db import promises as promises_db
 
 # reached: target met; on_track: not behind the even pace, or the planned walks will reach it;
 # behind: below the even pace this year; missed: the year is over short of the target;
@@ -82,3 +86,82 @@ def with_pace(progress: list[dict], year: int, today: date, planned_walks: int) 
             }
         )
     return rows
+
+
+# --- changes: each one transaction with its audit entry ---------------------------------------
+
+
+def create(
+    db: sqlite_utils.Database,
+    year: int,
+    area: str,
+    title: str,
+    user_id: int | None,
+    copy_from: int | None = None,
+) -> int:
+    """A new promise; with `copy_from`, that promise's commitments are copied as a start."""
+    with transaction(db):
+        promise_id = promises_db.create_promise(db, year, area, title, copy_from)
+        detail = {"year": year, "copy_from": copy_from}
+        audit_log.record(db, user_id, "create", "promise", promise_id, detail)
+    return promise_id
+
+
+def update(
+    db: sqlite_utils.Database, promise_id: int, title: str, commitments: list[dict], user_id
+) -> None:
+    """Save the title and each commitment's heading, text and target (by commitment id)."""
+    with transaction(db):
+        promises_db.update_promise(db, promise_id, title, commitments)
+        detail = {"title": title, "commitments": commitments}
+        audit_log.record(db, user_id, "update", "promise", promise_id, detail)
+
+
+def add_commitment(
+    db: sqlite_utils.Database,
+    promise_id: int,
+    heading: str,
+    text: str,
+    target: int,
+    counting: str,
+    user_id: int | None,
+) -> int:
+    with transaction(db):
+        commitment_id = promises_db.add_commitment(db, promise_id, heading, text, target, counting)
+        detail = {"promise_id": promise_id}
+        audit_log.record(db, user_id, "create", "commitment", commitment_id, detail)
+    return commitment_id
+
+
+def delete_commitment(db: sqlite_utils.Database, commitment_id: int, user_id: int | None) -> bool:
+    """Remove a commitment without logged activities; False when it has some (or is gone)."""
+    with transaction(db):
+        row = promises_db.delete_commitment(db, commitment_id)
+        if row is not None:
+            audit_log.record(db, user_id, "delete", "commitment", commitment_id, row)
+    return row is not None
+
+
+def add_activity(
+    db: sqlite_utils.Database,
+    commitment_id: int,
+    happened_on: str,
+    description: str,
+    place_id: int | None,
+    user_id: int | None,
+) -> int:
+    with transaction(db):
+        activity_id = promises_db.add_activity(
+            db, commitment_id, happened_on, description, place_id, user_id
+        )
+        detail = {"commitment_id": commitment_id, "happened_on": happened_on}
+        audit_log.record(db, user_id, "create", "activity", activity_id, detail)
+    return activity_id
+
+
+def delete_activity(db: sqlite_utils.Database, activity_id: int, user_id: int | None) -> bool:
+    with transaction(db):
+        row = promises_db.delete_activity(db, activity_id)
+        if row is not None:
+            audit_log.record(db, user_id, "delete", "activity", activity_id, row)
+    return row is not None

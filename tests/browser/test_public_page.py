@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from public.seeding import HOTORGET, PLATTAN, add_finding, seed_walk
 
-from walkapp import measures
+from walkapp import measures, promises
 from walkapp.db import connect, database_path
 from walkapp.db import partners as partners_db
 from walkapp.db import promises as promises_db
@@ -29,11 +29,11 @@ def public_site(live_server):
     """This year's promise (copied from 2022) with two walks held, findings and an activity."""
     db = connect(database_path(live_server.app))
     year = today().year
-    promise_id = promises_db.create_promise(
+    promise_id = promises.create(
         db, year, "Lokalpolisområde Norrmalm", f"Medborgarlöfte {year}", None, copy_from=1
     )
     youth = promises_db.list_commitments(db, promise_id)[0]
-    promises_db.add_activity(
+    promises.add_activity(
         db, youth["id"], f"{year}-01-02", "Uppsökande arbete vid Sergels torg", None, None
     )
     partners_db.ensure_partners(db, ["Trafikkontoret"])

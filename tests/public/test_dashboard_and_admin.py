@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.helpers import login
-from walkapp import measures
+from walkapp import measures, promises
 from walkapp.db import partners as partners_db
 from walkapp.db import promises as promises_db
 from walkapp.public import today
@@ -13,7 +13,7 @@ from .seeding import add_finding, seed_walk
 
 def test_dashboard_shows_pace_planned_walks_and_measures_per_partner(db, client, users):
     year = today().year
-    promises_db.create_promise(db, year, "Lokalpolisområde Norrmalm", "Löfte", None, copy_from=1)
+    promises.create(db, year, "Lokalpolisområde Norrmalm", "Löfte", None, copy_from=1)
     held = seed_walk(db, f"{year}-01-01T00:00")
     seed_walk(db, f"{year}-12-31T18:00", state="planned", title="Nyårsvandring Odenplan")
     seed_walk(db, f"{year + 1}-01-15T18:00", state="planned", title="Nästa års vandring")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.helpers import login
+from walkapp import promises
 from walkapp.db import promises as promises_db
 from walkapp.db import walks as walks_db
 from walkapp.promises import pace, percent
@@ -62,7 +63,7 @@ def test_logging_an_activity_raises_its_commitment_only(db, client, users):
     youth = promises_db.list_commitments(db, promise["id"])[0]
     # The form offers this year's and last year's commitments; 2022 is long gone here, so log
     # through the database function and check the form separately below.
-    promises_db.add_activity(
+    promises.add_activity(
         db, youth["id"], "2022-06-10", "Insats vid Plattan", None, users["coordinator"]
     )
     assert _done(db, 2022) == {
@@ -77,7 +78,7 @@ def test_logging_an_activity_raises_its_commitment_only(db, client, users):
 
 def test_a_coordinator_logs_an_activity_through_the_form(db, client, users):
     this_year = today().year
-    promise_id = promises_db.create_promise(
+    promise_id = promises.create(
         db, this_year, "Lokalpolisområde Norrmalm", "Löfte", None, copy_from=1
     )
     crime = promises_db.list_commitments(db, promise_id)[3]

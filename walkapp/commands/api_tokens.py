@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..db import api_tokens as api_tokens_db
+from .. import api_tokens
 from ..db import get_db
 from ..db import users as users_db
 
@@ -23,7 +23,7 @@ def create_token_command(username: str, label: str):
     if user is None:
         click.echo(f"error: no user {username!r}", err=True)
         sys.exit(1)
-    _token_id, token = api_tokens_db.create_token(db, user["id"], label)
+    _token_id, token = api_tokens.create(db, user["id"], label)
     click.echo(token)
 
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask.cli import with_appcontext
 
-from .. import settings
-from ..db import audit_log, get_db, transaction
+from .. import retention, settings
+from ..db import get_db
 from ..db import retention as retention_db
 from ..db import tracks as tracks_db
 
@@ -62,16 +62,7 @@ def retention_command(
         "tracks_days": tracks_days,
     }
     if apply_:
-        folder = settings.current().photo_folder
-        with transaction(db):
-            retention_db.delete_photos(db, [p["id"] for p in photos])
-            retention_db.forget_walker_names(db, [w["id"] for w in walkers])
-            tracks_db.delete_chunks(db, [chunk["id"] for chunk in chunks])
-            audit_log.record(db, None, "retention", "instance", None, summary)
-        # Files go after the rows are gone: a crash in between leaves files, never dangling rows.
-        for photo in photos:
-            for name in (photo["filename"], photo["thumb_filename"]):
-                (folder / name).unlink(missing_ok=True)
+        retention.apply(db, photos, walkers, chunks, summary, settings.current().photo_folder)
     else:
         click.echo("Dry run: nothing was deleted. Add --apply to delete.")
     click.echo(json.dumps(summary))

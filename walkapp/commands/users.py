@@ -7,6 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from .. import users
 from ..db import get_db
 from ..db import users as users_db
 from ..passwords import hash_password, password_problem
@@ -29,7 +30,7 @@ def create_user_command(username: str, role: str):
     if users_db.get_user_by_name(db, username):
         click.echo(f"error: the user {username!r} already exists", err=True)
         sys.exit(1)
-    users_db.create_user(db, username, hash_password(password), role)
+    users.create(db, username, hash_password(password), role)
     click.echo(f"Created {role} {username}")
 
 

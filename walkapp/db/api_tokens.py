@@ -7,8 +7,7 @@ import secrets
 
 import sqlite_utils
 
-from . import now, transaction
-from .audit_log import record
+from . import now, one
 
 PREFIX = "wk_"
 
@@ -19,32 +18,27 @@ def hash_token(token: str) -> str:
 
 
 def create_token(db: sqlite_utils.Database, user_id: int, label: str) -> tuple[int, str]:
+    """A new token for user_id: (its id, the token, shown once and stored only hashed)."""
     token = PREFIX + secrets.token_urlsafe(32)
-    with transaction(db):
-        cursor = db.execute(
-            "insert into api_tokens (user_id, label, token_hash, created_at) values (?, ?, ?, ?)",
-            [user_id, label.strip()[:80], hash_token(token), now()],
-        )
-        record(db, user_id, "create", "api_token", cursor.lastrowid, {"label": label[:80]})
+    cursor = db.execute(
+        "insert into api_tokens (user_id, label, token_hash, created_at) values (?, ?, ?, ?)",
+        [user_id, label.strip()[:80], hash_token(token), now()],
+    )
     return cursor.lastrowid, token
 
 
 def user_for_token(db: sqlite_utils.Database, token: str) -> dict | None:
-    """The active user a live token belongs to (and note its use), or None."""
-    rows = list(
-        db.query(
-            "select t.id as token_id, u.* from api_tokens t join users u on u.id = t.user_id"
-            " where t.token_hash = ? and t.revoked_at is null and u.active = 1",
-            [hash_token(token)],
-        )
+    """The active user a live token belongs to (with `token_id`), or None."""
+    return one(
+        db,
+        "select t.id as token_id, u.* from api_tokens t join users u on u.id = t.user_id"
+        " where t.token_hash = ? and t.revoked_at is null and u.active = 1",
+        [hash_token(token)],
     )
-    if not rows:
-        return None
-    with transaction(db):
-        db.execute(
-            "update api_tokens set last_used_at = ? where id = ?", [now(), rows[0]["token_id"]]
-        )
-    return rows[0]
+
+
+def note_use(db: sqlite_utils.Database, token_id: int) -> None:
+    db.execute("update api_tokens set last_used_at = ? where id = ?", [now(), token_id])
 
 
 def list_tokens(db: sqlite_utils.Database, user_id: int | None = None) -> list[dict]:
@@ -60,13 +54,10 @@ def list_tokens(db: sqlite_utils.Database, user_id: int | None = None) -> list[d
 
 
 def revoke_token(db: sqlite_utils.Database, token_id: int, user_id: int, by_admin: bool) -> bool:
-    with transaction(db):
-        sql = "update api_tokens set revoked_at = ? where id = ? and revoked_at is null"
-        params: list = [now(), token_id]
-        if not by_admin:
-            sql += " and user_id = ?"
-            params.append(user_id)
-        changed = db.execute(sql, params).rowcount
-        if changed:
-            record(db, user_id, "revoke", "api_token", token_id)
-    return bool(changed)
+    """Revoke a live token (a coordinator only their own); False when there was none."""
+    sql = "update api_tokens set revoked_at = ? where id = ? and revoked_at is null"
+    params: list = [now(), token_id]
+    if not by_admin:
+        sql += " and user_id = ?"
+        params.append(user_id)
+    return db.execute(sql, params).rowcount == 1

@@ -6,7 +6,6 @@ import json
 
 import sqlite_utils
 
-from . import transaction
 from .places import bump_version
 
 
@@ -19,25 +18,23 @@ def list_districts(db: sqlite_utils.Database) -> list[dict]:
 
 
 def save_districts(db: sqlite_utils.Database, features: list[dict]) -> None:
-    with transaction(db):
-        db.execute("delete from districts")
-        for feature in features:
-            props = feature.get("properties") or {}
-            db.execute(
-                "insert into districts (name, municipality, included, approximate, geometry)"
-                " values (?, ?, ?, ?, ?)",
-                [
-                    props["name"],
-                    props.get("municipality"),
-                    int(bool(props.get("included", True))),
-                    int(bool(props.get("approximate", False))),
-                    json.dumps(feature["geometry"]),
-                ],
-            )
-        bump_version(db)
+    db.execute("delete from districts")
+    for feature in features:
+        props = feature.get("properties") or {}
+        db.execute(
+            "insert into districts (name, municipality, included, approximate, geometry)"
+            " values (?, ?, ?, ?, ?)",
+            [
+                props["name"],
+                props.get("municipality"),
+                int(bool(props.get("included", True))),
+                int(bool(props.get("approximate", False))),
+                json.dumps(feature["geometry"]),
+            ],
+        )
+    bump_version(db)
 
 
 def set_district_included(db: sqlite_utils.Database, district_id: int, included: bool) -> None:
-    with transaction(db):
-        db.execute("update districts set included = ? where id = ?", [int(included), district_id])
-        bump_version(db)
+    db.execute("update districts set included = ? where id = ?", [int(included), district_id])
+    bump_version(db)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
-from . import marks, transaction
-from .audit_log import record
+from . import marks
 
 
 def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
@@ -29,20 +28,14 @@ def partner_counts(db: sqlite_utils.Database, today: str) -> list[dict]:
     )
 
 
-def add_partner(db: sqlite_utils.Database, name: str, kind: str, user_id: int | None) -> bool:
-    with transaction(db):
-        cursor = db.execute(
-            "insert or ignore into partners (name, kind) values (?, ?)", [name, kind]
-        )
-        if cursor.rowcount:
-            record(db, user_id, "create", "partner", cursor.lastrowid, {"name": name, "kind": kind})
-    return bool(cursor.rowcount)
+def add_partner(db: sqlite_utils.Database, name: str, kind: str) -> int | None:
+    """The new partner's id, or None when the name is taken."""
+    cursor = db.execute("insert or ignore into partners (name, kind) values (?, ?)", [name, kind])
+    return cursor.lastrowid if cursor.rowcount else None
 
 
-def set_partner_active(db: sqlite_utils.Database, partner_id: int, active: bool, user_id) -> None:
-    with transaction(db):
-        db.execute("update partners set active = ? where id = ?", [int(active), partner_id])
-        record(db, user_id, "update", "partner", partner_id, {"active": active})
+def set_partner_active(db: sqlite_utils.Database, partner_id: int, active: bool) -> None:
+    db.execute("update partners set active = ? where id = ?", [int(active), partner_id])
 
 
 def ensure_partners(db: sqlite_utils.Database, names: list[str]) -> None:

@@ -6,8 +6,7 @@ import json
 
 import sqlite_utils
 
-from . import marks, now, one, transaction
-from .audit_log import record
+from . import marks, now, one
 from .partners import ensure_partners
 
 
@@ -51,7 +50,7 @@ def save_places(db: sqlite_utils.Database, places: list[dict], replace: bool) ->
     """Upsert places by name; with replace, places not in the list are deactivated.
 
     Deactivated rather than deleted: their observations keep their history.
-    Runs inside the caller's transaction. Returns counts.
+    Returns counts.
     """
     stamp = now()
     existing = {row["name"]: row["id"] for row in db.query("select id, name from places")}
@@ -90,11 +89,8 @@ def save_places(db: sqlite_utils.Database, places: list[dict], replace: bool) ->
     return {"created": created, "updated": updated, "deactivated": deactivated}
 
 
-def update_place(
-    db: sqlite_utils.Database, place_id: int, user_id: int | None = None, **fields
-) -> None:
-    """Change a place (new partners are added to the list) with its audit entry, in one
-    transaction."""
+def update_place(db: sqlite_utils.Database, place_id: int, **fields) -> None:
+    """Change a place (new partners are added to the list)."""
     allowed = {"name", "priority", "description", "partners", "active"}
     sets, values = [], []
     for key, value in fields.items():
@@ -104,12 +100,10 @@ def update_place(
             value = json.dumps(value, ensure_ascii=False)
         sets.append(f"{key} = ?")
         values.append(value)
-    with transaction(db):
-        db.execute(
-            f"update places set {', '.join(sets)}, updated_at = ? where id = ?",
-            [*values, now(), place_id],
-        )
-        if fields.get("partners"):
-            ensure_partners(db, fields["partners"])
-        bump_version(db)
-        record(db, user_id, "update", "place", place_id, fields)
+    db.execute(
+        f"update places set {', '.join(sets)}, updated_at = ? where id = ?",
+        [*values, now(), place_id],
+    )
+    if fields.get("partners"):
+        ensure_partners(db, fields["partners"])
+    bump_version(db)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from .. import clock
-from . import now, one, transaction
-from .audit_log import record
+from . import now, one
 
 DEFAULT_AREA = "Lokalpolisområde Norrmalm"
 
@@ -109,111 +108,73 @@ def add_activity(
     place_id: int | None,
     user_id: int | None,
 ) -> int:
-    with transaction(db):
-        cursor = db.execute(
-            "insert into activities (commitment_id, happened_on, description, place_id,"
-            " created_by, created_at) values (?, ?, ?, ?, ?, ?)",
-            [commitment_id, happened_on, description.strip(), place_id, user_id, now()],
-        )
-        record(
-            db,
-            user_id,
-            "create",
-            "activity",
-            cursor.lastrowid,
-            {"commitment_id": commitment_id, "happened_on": happened_on},
-        )
-    return cursor.lastrowid
+    return db.execute(
+        "insert into activities (commitment_id, happened_on, description, place_id,"
+        " created_by, created_at) values (?, ?, ?, ?, ?, ?)",
+        [commitment_id, happened_on, description.strip(), place_id, user_id, now()],
+    ).lastrowid
 
 
-def delete_activity(db: sqlite_utils.Database, activity_id: int, user_id: int | None) -> bool:
-    with transaction(db):
-        row = one(db, "select * from activities where id = ?", [activity_id])
-        if row is None:
-            return False
+def delete_activity(db: sqlite_utils.Database, activity_id: int) -> dict | None:
+    """Remove an activity; returns what it was, or None when there was none."""
+    row = one(db, "select * from activities where id = ?", [activity_id])
+    if row is not None:
         db.execute("delete from activities where id = ?", [activity_id])
-        record(db, user_id, "delete", "activity", activity_id, row)
-    return True
+    return row
 
 
 def create_promise(
-    db: sqlite_utils.Database,
-    year: int,
-    area: str,
-    title: str,
-    user_id: int | None,
-    copy_from: int | None = None,
+    db: sqlite_utils.Database, year: int, area: str, title: str, copy_from: int | None = None
 ) -> int:
     """A new promise; with `copy_from`, that promise's commitments are copied as a start."""
-    with transaction(db):
-        promise_id = db.execute(
-            "insert into promises (year, area, title) values (?, ?, ?)", [year, area, title]
-        ).lastrowid
-        if copy_from is not None:
-            db.execute(
-                "insert into commitments (promise_id, position, heading, text, target, counting)"
-                " select ?, position, heading, text, target, counting from commitments"
-                " where promise_id = ? order by position, id",
-                [promise_id, copy_from],
-            )
-        record(db, user_id, "create", "promise", promise_id, {"year": year, "copy_from": copy_from})
+    promise_id = db.execute(
+        "insert into promises (year, area, title) values (?, ?, ?)", [year, area, title]
+    ).lastrowid
+    if copy_from is not None:
+        db.execute(
+            "insert into commitments (promise_id, position, heading, text, target, counting)"
+            " select ?, position, heading, text, target, counting from commitments"
+            " where promise_id = ? order by position, id",
+            [promise_id, copy_from],
+        )
     return promise_id
 
 
 def update_promise(
-    db: sqlite_utils.Database, promise_id: int, title: str, commitments: list[dict], user_id
+    db: sqlite_utils.Database, promise_id: int, title: str, commitments: list[dict]
 ) -> None:
     """Save the title and each commitment's heading, text and target (by commitment id)."""
-    with transaction(db):
-        db.execute("update promises set title = ? where id = ?", [title, promise_id])
-        for item in commitments:
-            db.execute(
-                "update commitments set heading = ?, text = ?, target = ?"
-                " where id = ? and promise_id = ?",
-                [item["heading"], item["text"], item["target"], item["id"], promise_id],
-            )
-        record(
-            db,
-            user_id,
-            "update",
-            "promise",
-            promise_id,
-            {"title": title, "commitments": commitments},
+    db.execute("update promises set title = ? where id = ?", [title, promise_id])
+    for item in commitments:
+        db.execute(
+            "update commitments set heading = ?, text = ?, target = ?"
+            " where id = ? and promise_id = ?",
+            [item["heading"], item["text"], item["target"], item["id"], promise_id],
         )
 
 
 def add_commitment(
-    db: sqlite_utils.Database,
-    promise_id: int,
-    heading: str,
-    text: str,
-    target: int,
-    counting: str,
-    user_id: int | None,
+    db: sqlite_utils.Database, promise_id: int, heading: str, text: str, target: int, counting: str
 ) -> int:
-    with transaction(db):
-        position = db.execute(
-            "select coalesce(max(position), -1) + 1 from commitments where promise_id = ?",
-            [promise_id],
-        ).fetchone()[0]
-        commitment_id = db.execute(
-            "insert into commitments (promise_id, position, heading, text, target, counting)"
-            " values (?, ?, ?, ?, ?, ?)",
-            [promise_id, position, heading, text, target, counting],
-        ).lastrowid
-        record(db, user_id, "create", "commitment", commitment_id, {"promise_id": promise_id})
-    return commitment_id
+    position = db.execute(
+        "select coalesce(max(position), -1) + 1 from commitments where promise_id = ?",
+        [promise_id],
+    ).fetchone()[0]
+    return db.execute(
+        "insert into commitments (promise_id, position, heading, text, target, counting)"
+        " values (?, ?, ?, ?, ?, ?)",
+        [promise_id, position, heading, text, target, counting],
+    ).lastrowid
 
 
-def delete_commitment(db: sqlite_utils.Database, commitment_id: int, user_id: int | None) -> bool:
-    """Remove a commitment that has no logged activities (those are kept, never cascaded away)."""
-    with transaction(db):
-        row = get_commitment(db, commitment_id)
-        used = db.execute(
-            "select count(*) from activities where commitment_id = ?", [commitment_id]
-        ).fetchone()[0]
-        if row is None or used:
-            return False
-        db.execute("delete from commitments where id = ?", [commitment_id])
-        record(db, user_id, "delete", "commitment", commitment_id, row)
-    return True
+def delete_commitment(db: sqlite_utils.Database, commitment_id: int) -> dict | None:
+    """Remove a commitment that has no logged activities (those are kept, never cascaded away);
+    returns what it was, or None when it is not there or has activities."""
+    row = get_commitment(db, commitment_id)
+    used = db.execute(
+        "select count(*) from activities where commitment_id = ?", [commitment_id]
+    ).fetchone()[0]
+    if row is None or used:
+        return None
+    db.execute("delete from commitments where id = ?", [commitment_id])
+    return row

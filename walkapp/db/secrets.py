@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import one, transaction
+from . import one
 
 
 def get_secret(db: sqlite_utils.Database, name: str) -> str | None:
@@ -13,9 +13,9 @@ def get_secret(db: sqlite_utils.Database, name: str) -> str | None:
 
 
 def keep_first(db: sqlite_utils.Database, name: str, value: str) -> str:
-    """Store value under name unless one is there already; return the one that is kept."""
-    with transaction(db):
-        db.execute(
-            "insert or ignore into instance_secrets (name, value) values (?, ?)", [name, value]
-        )
-        return get_secret(db, name)
+    """Store value under name unless one is there already; return the one that is kept.
+
+    One statement, atomic on its own (the first start of a new instance, before any request):
+    the one write outside a word module's transaction (walkapp.settings reads the key)."""
+    db.execute("insert or ignore into instance_secrets (name, value) values (?, ?)", [name, value])
+    return get_secret(db, name)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from . import now, one, transaction
+from . import now, one
 
 
 def _hash(session_id: str) -> str:
@@ -20,12 +20,11 @@ def start(db: sqlite_utils.Database, user_id: int, hours: int) -> str:
     """A new session for user_id; returns the id for the cookie (never stored as such)."""
     session_id = secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + timedelta(hours=hours)
-    with transaction(db):
-        db.execute("delete from sessions where expires_at <= ?", [now()])
-        db.execute(
-            "insert into sessions (id_hash, user_id, created_at, expires_at) values (?, ?, ?, ?)",
-            [_hash(session_id), user_id, now(), expires.isoformat(timespec="seconds")],
-        )
+    db.execute("delete from sessions where expires_at <= ?", [now()])
+    db.execute(
+        "insert into sessions (id_hash, user_id, created_at, expires_at) values (?, ?, ?, ?)",
+        [_hash(session_id), user_id, now(), expires.isoformat(timespec="seconds")],
+    )
     return session_id
 
 
@@ -40,13 +39,11 @@ def user_for(db: sqlite_utils.Database, session_id: str) -> dict | None:
 
 
 def end(db: sqlite_utils.Database, session_id: str) -> None:
-    with transaction(db):
-        db.execute("delete from sessions where id_hash = ?", [_hash(session_id)])
+    db.execute("delete from sessions where id_hash = ?", [_hash(session_id)])
 
 
 def end_all(db: sqlite_utils.Database, user_id: int, keep: str | None = None) -> int:
-    """End every session of user_id (but `keep`, the caller's own); returns how many. Inside
-    the caller's transaction."""
+    """End every session of user_id (but `keep`, the caller's own); returns how many."""
     cursor = db.execute(
         "delete from sessions where user_id = ? and id_hash != ?",
         [user_id, _hash(keep) if keep else ""],

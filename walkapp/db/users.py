@@ -20,7 +20,6 @@ def create_user(db: sqlite_utils.Database, username: str, password_hash: str, ro
 
 
 def set_password(db: sqlite_utils.Database, user_id: int, password_hash: str) -> bool:
-    """Inside the caller's transaction (which also ends the user's sessions)."""
     cursor = db.execute("update users set password_hash = ? where id = ?", [password_hash, user_id])
     return cursor.rowcount == 1
 

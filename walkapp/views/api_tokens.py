@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from .. import api_tokens
 from ..access import COORDINATOR, current_user, requires
 from ..db import api_tokens as api_tokens_db
 from ..db import exports as exports_db
@@ -40,7 +41,7 @@ def index():
     if form.validate_on_submit():
         filter_errors = _filter_errors(request.form)
         if not filter_errors:
-            _token_id, created = api_tokens_db.create_token(db, user["id"], form.label.data or "")
+            _token_id, created = api_tokens.create(db, user["id"], form.label.data or "")
             # The QGIS URL shown with the new token keeps the chosen filters; the form starts over.
             query, chosen = query_string(request.form), None
             form.label.data = ""
@@ -77,7 +78,7 @@ def _filter_errors(form) -> dict:
 @requires(COORDINATOR)
 def revoke(token_id: int):
     user = current_user()
-    if api_tokens_db.revoke_token(get_db(), token_id, user["id"], user["role"] == "admin"):
+    if api_tokens.revoke(get_db(), token_id, user["id"], user["role"] == "admin"):
         flash(_("Nyckeln är spärrad."))
     else:
         flash(_("Nyckeln fanns inte eller var redan spärrad."))

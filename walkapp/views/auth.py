@@ -17,10 +17,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import rate_limits, settings
+from .. import rate_limits, sessions, settings, users
 from ..access import COORDINATOR, PUBLIC, current_user, requires
-from ..db import get_db, transaction
-from ..db import sessions as sessions_db
+from ..db import get_db
 from ..db import users as users_db
 from ..forms import ChangePasswordForm, LoginForm
 from ..passwords import check_password, hash_password, password_problem
@@ -33,7 +32,7 @@ def sign_in(user_id: int) -> None:
     """A fresh session (never the one from before sign-in: no fixation)."""
     session.clear()
     session.permanent = True
-    session["sid"] = sessions_db.start(get_db(), user_id, settings.current().session_hours)
+    session["sid"] = sessions.start(get_db(), user_id, settings.current().session_hours)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,7 +57,7 @@ def login():
 @requires(PUBLIC)
 def logout():
     if session.get("sid"):
-        sessions_db.end(get_db(), session["sid"])
+        sessions.end(get_db(), session["sid"])
     session.clear()
     flash(_("Du är utloggad."))
     return redirect(url_for("public.index"))
@@ -76,10 +75,9 @@ def change_password():
         elif problem := password_problem(form.new_password.data, user["username"]):
             form.new_password.errors.append(problem)
         else:
-            db = get_db()
-            with transaction(db):
-                users_db.set_password(db, user["id"], hash_password(form.new_password.data))
-                ended = sessions_db.end_all(db, user["id"], keep=session.get("sid"))
+            ended = users.change_password(
+                get_db(), user["id"], hash_password(form.new_password.data), session.get("sid")
+            )
             flash(
                 _("Lösenordet är bytt. %(n)d andra inloggningar avslutades.", n=ended)
                 if ended

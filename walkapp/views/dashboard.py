@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from .. import public
+from .. import promises, public
 from ..access import COORDINATOR, current_user, requires
 from ..db import dashboard as dashboard_db
 from ..db import get_db
@@ -83,7 +83,7 @@ def activities():
                 )
             )
         else:
-            promises_db.add_activity(
+            promises.add_activity(
                 db,
                 commitment["id"],
                 happened.isoformat(),
@@ -110,7 +110,7 @@ def activities():
 @bp.post("/dashboard/activities/<int:activity_id>/delete")
 @requires(COORDINATOR)
 def delete_activity(activity_id: int):
-    if not promises_db.delete_activity(get_db(), activity_id, current_user()["id"]):
+    if not promises.delete_activity(get_db(), activity_id, current_user()["id"]):
         abort(404)
     flash(_("Insatsen är borttagen."))
     return redirect(url_for("dashboard.activities"))

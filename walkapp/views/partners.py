@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import clock
+from .. import clock, partners
 from ..access import ADMIN, COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import partners as partners_db
@@ -40,7 +40,7 @@ def admin():
         name = form.name.data.strip()
         # Case-blind in Python: SQLite's lower() leaves å, ä and ö alone.
         taken = {p["name"].casefold() for p in partners_db.list_partners(db, active_only=False)}
-        if name.casefold() not in taken and partners_db.add_partner(
+        if name.casefold() not in taken and partners.add(
             db, name, form.kind.data, current_user()["id"]
         ):
             flash(_("%(name)s är tillagd.", name=name))
@@ -56,5 +56,5 @@ def admin():
 @requires(ADMIN)
 def set_active(partner_id: int):
     active = request.form.get("active") == "1"
-    partners_db.set_partner_active(get_db(), partner_id, active, current_user()["id"])
+    partners.set_active(get_db(), partner_id, active, current_user()["id"])
     return redirect(url_for("partners.admin"), code=303)

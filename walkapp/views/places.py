@@ -31,7 +31,7 @@ from ..measures import (
     good_findings,
     open_measures,
 )
-from ..places_index import import_places
+from ..places_index import import_places, update_place
 from ..places_upload import PlaceImportError, parse_places
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, OPEN_STATUSES, RATINGS
 from .measures import status_form
@@ -214,7 +214,7 @@ def admin_edit(place_id: int):
                 "description": (form.description.data or "").strip(),
                 "partners": partners,
             }
-            places_db.update_place(db, place_id, current_user()["id"], **changes)
+            update_place(db, place_id, current_user()["id"], **changes)
             flash(_("Platsen är sparad."))
             return redirect(url_for("places.admin_index"))
     status = 400 if request.method == "POST" else 200
@@ -229,5 +229,5 @@ def admin_set_active(place_id: int):
         abort(404)
     active = request.form.get("active") == "1"
     # Observations keep the place they were assigned; new ones no longer land in it.
-    places_db.update_place(db, place_id, current_user()["id"], active=int(active))
+    update_place(db, place_id, current_user()["id"], active=int(active))
     return redirect(url_for("places.admin_index"), code=303)

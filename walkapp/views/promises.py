@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from .. import public
+from .. import promises, public
 from ..access import ADMIN, current_user, requires
 from ..db import get_db
 from ..db import promises as promises_db
@@ -56,7 +56,7 @@ def create():
                 _("Det finns redan ett löfte för %(year)s.", year=form.year.data)
             )
         else:
-            promise_id = promises_db.create_promise(
+            promise_id = promises.create(
                 db,
                 form.year.data,
                 promises_db.DEFAULT_AREA,
@@ -100,9 +100,7 @@ def edit(promise_id: int):
             for entry in form.commitments
             if parse_id(entry.commitment_id.data or "") in known
         ]
-        promises_db.update_promise(
-            db, promise_id, form.title.data.strip(), entries, current_user()["id"]
-        )
+        promises.update(db, promise_id, form.title.data.strip(), entries, current_user()["id"])
         flash(_("Ändringarna är sparade."))
         return redirect(url_for("promises.edit", promise_id=promise_id))
     return render_template(
@@ -120,7 +118,7 @@ def add_commitment(promise_id: int):
     _promise_or_404(promise_id)
     form = NewCommitmentForm()
     if form.validate_on_submit():
-        promises_db.add_commitment(
+        promises.add_commitment(
             get_db(),
             promise_id,
             (form.heading.data or "").strip(),
@@ -141,7 +139,7 @@ def delete_commitment(promise_id: int, commitment_id: int):
     commitment = promises_db.get_commitment(get_db(), commitment_id)
     if commitment is None or commitment["promise_id"] != promise_id:
         abort(404)
-    if promises_db.delete_commitment(get_db(), commitment_id, current_user()["id"]):
+    if promises.delete_commitment(get_db(), commitment_id, current_user()["id"]):
         flash(_("Åtagandet är borttaget."))
     else:
         flash(_("Åtagandet har loggade insatser och kan inte tas bort. Ändra texten i stället."))

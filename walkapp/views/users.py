@@ -6,11 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from .. import users
 from ..access import ADMIN, current_user, requires
-from ..db import get_db, transaction
-from ..db import sessions as sessions_db
+from ..db import get_db
 from ..db import users as users_db
-from ..db.audit_log import record
 from ..forms import ResetPasswordForm
 from ..passwords import hash_password, password_problem
 
@@ -25,10 +24,9 @@ def _user_or_404(user_id: int) -> dict:
 
 
 def _index(form: ResetPasswordForm | None = None, reset_id: int | None = None, status: int = 200):
-    users = users_db.list_users(get_db())
     return render_template(
         "users/index.html",
-        users=users,
+        users=users_db.list_users(get_db()),
         form=form or ResetPasswordForm(),
         reset_id=reset_id,
         me=current_user(),
@@ -51,11 +49,9 @@ def reset_password(user_id: int):
         if problem := password_problem(form.new_password.data, user["username"]):
             form.new_password.errors.append(problem)
         else:
-            db = get_db()
-            with transaction(db):
-                users_db.set_password(db, user_id, hash_password(form.new_password.data))
-                sessions_db.end_all(db, user_id)
-                record(db, current_user()["id"], "reset_password", "user", user_id)
+            users.reset_password(
+                get_db(), user_id, hash_password(form.new_password.data), current_user()["id"]
+            )
             flash(
                 _(
                     "Nytt lösenord satt för %(name)s; alla inloggningar avslutades.",
@@ -75,12 +71,7 @@ def set_active(user_id: int):
     if not active and user_id == current_user()["id"]:
         flash(_("Du kan inte inaktivera ditt eget konto."))
         return redirect(url_for("users.index"), code=303)
-    db = get_db()
-    with transaction(db):
-        users_db.set_active(db, user_id, active)
-        if not active:
-            sessions_db.end_all(db, user_id)
-        record(db, current_user()["id"], "activate" if active else "deactivate", "user", user_id)
+    users.set_active(get_db(), user_id, active, current_user()["id"])
     flash(
         _("%(name)s är aktiv igen.", name=user["username"])
         if active
@@ -94,9 +85,6 @@ def set_active(user_id: int):
 def sign_out_everywhere(user_id: int):
     """End every sign-in of the user (a lost laptop, a shared computer)."""
     user = _user_or_404(user_id)
-    db = get_db()
-    with transaction(db):
-        ended = sessions_db.end_all(db, user_id)
-        record(db, current_user()["id"], "sign_out_everywhere", "user", user_id, {"ended": ended})
+    ended = users.sign_out_everywhere(get_db(), user_id, current_user()["id"])
     flash(_("%(name)s är utloggad överallt (%(n)d inloggningar).", name=user["username"], n=ended))
     return redirect(url_for("users.index"), code=303)
