@@ -31,8 +31,8 @@ from ..db import observations as obs_db
 from ..db import photos as photos_db
 from ..db import walks as walks_db
 from ..extensions import csrf
+from ..inputs import Conflict, parse_uuid
 from ..measures import after_photo_allowed
-from ..observations import parse_uuid
 from ..photos import PhotoRefused, store_photo
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES
 from .shared import photo_folder, refuse
@@ -74,8 +74,8 @@ def upload_photo(observation_id: str):
             created, existing = observations.attach_photo(
                 db, photo_id, observation_id, stored, photo_folder()
             )
-        except observations.Conflict:
-            return refuse(409, {"id": _("Det id:t används redan av en annan bild.")})
+        except Conflict as conflict:
+            return refuse(409, {"id": conflict.message})
     else:
         created = False
         if existing["observation_id"] != observation_id:
@@ -127,8 +127,8 @@ def _store_after(observation_id: str, photo_id: str):
         _created, row = observations.attach_photo(
             get_db(), photo_id, observation_id, stored, photo_folder(), kind="after"
         )
-    except observations.Conflict:
-        return None, _("Det id:t används redan av en annan bild."), 409
+    except Conflict as conflict:
+        return None, conflict.message, 409
     return row, None, 201
 
 
