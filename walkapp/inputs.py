@@ -22,6 +22,11 @@ MAX_ID = 2**63 - 1
 MAX_DEPTH = 12
 # A phone clock a little ahead is normal; a day ahead is a broken clock or junk.
 CLOCK_SKEW = timedelta(hours=1)
+# The phone says what its clock reads with every write (header X-Phone-Time). Clocks this far
+# apart are still two clocks, one of them wrong, not junk: the later one is trusted for "now".
+MAX_CLOCK_DISAGREEMENT = timedelta(days=2)
+# Apart by more than this, the phone tells its walker the clocks disagree.
+NOTICEABLE_SKEW = timedelta(minutes=2)
 
 
 # The two refusals of an id a walker's phone made (shown for the `id` field).
@@ -160,3 +165,23 @@ def instant(raw, now: datetime, timespec: str = "seconds") -> str | None:
     if moment > now + CLOCK_SKEW or moment.year < 2000:
         return None
     return moment.isoformat(timespec=timespec)
+
+
+def phone_clock(raw) -> datetime | None:
+    """What the phone's clock read as it sent (an ISO 8601 instant with offset), or None."""
+    if not isinstance(raw, str) or len(raw) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        return moment.astimezone(UTC) if moment.tzinfo else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def reference_now(server_now: datetime, phone_now: datetime | None) -> datetime:
+    """The "now" a walker's instants are checked against: the later of the server's clock and
+    the phone's, when the two are within MAX_CLOCK_DISAGREEMENT. A server clock running two
+    hours behind must not refuse what a phone recorded a moment ago."""
+    if phone_now is not None and abs(phone_now - server_now) <= MAX_CLOCK_DISAGREEMENT:
+        return max(server_now, phone_now)
+    return server_now

@@ -16,10 +16,20 @@ export class Sync {
     this.running = null;
     this.timer = null;
     this.failures = 0;
+    // Seconds the phone's clock is ahead of the server's (negative: behind), as last answered;
+    // clockHeld: something waits because the clocks are days apart.
+    this.clockSkew = 0;
+    this.clockHeld = false;
   }
 
   headers(json) {
-    const headers = { Authorization: `Bearer ${this.token}`, Accept: "application/json" };
+    // The phone's clock as it sends: the server checks instants against the later of the two
+    // clocks, and says by how much they disagree (X-Clock-Skew).
+    const headers = {
+      Authorization: `Bearer ${this.token}`,
+      Accept: "application/json",
+      "X-Phone-Time": new Date().toISOString(),
+    };
     if (json) headers["Content-Type"] = "application/json";
     return headers;
   }
@@ -99,6 +109,9 @@ export class Sync {
     if (response.status === 429 || response.status >= 500) return "retry";
     if (item.type === "photo" && response.status === 404) return "retry"; // its observation first
     const body = response.status === 204 ? {} : await response.json().catch(() => ({}));
+    this.clockSkew = Number(response.headers.get("X-Clock-Skew") || 0);
+    this.clockHeld = Boolean(body.retry);
+    if (body.retry) return "retry"; // nothing wrong with it but the clocks: kept, tried again
     if (response.ok) {
       await this.settle(item, body);
       return "sent";

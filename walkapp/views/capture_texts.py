@@ -15,6 +15,14 @@ def capture_texts() -> dict[str, str]:
         "waiting": _("%(n)s väntar på att skickas"),
         "all_sent": _("Allt är skickat"),
         "failed": _("%(n)s kunde inte tas emot – se listan"),
+        "clock_skew": _(
+            "Telefonens klocka går %(minutes)s minuter fel jämfört med serverns. "
+            "Det du sparar tas emot, men kontrollera telefonens tid."
+        ),
+        "clock_held": _(
+            "Telefonens klocka och serverns skiljer sig med mer än två dygn. Det du sparat "
+            "finns kvar på telefonen och skickas igen; kontrollera telefonens tid."
+        ),
         "gps_wait": _("Väntar på GPS … du kan också trycka på kartan där du står."),
         "gps_start": _("Tryck på ”Använd GPS” eller på kartan där du står."),
         "gps_ok": _("GPS ±%(m)s m"),

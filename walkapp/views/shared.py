@@ -4,7 +4,7 @@ the query, photo links and the photo folder, streamed rows, the walker of the re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -24,7 +24,17 @@ from ..db import walks as walks_db
 from ..exports.filters import BadFilter, Filters, parse_filters, unknown_ids
 from ..exports.geojson import photo_link
 from ..exports.open311 import to_xml
-from ..inputs import Conflict, Invalid, NotJson, Unreadable, parse_id, parse_json
+from ..inputs import (
+    NOTICEABLE_SKEW,
+    Conflict,
+    Invalid,
+    NotJson,
+    Unreadable,
+    parse_id,
+    parse_json,
+    phone_clock,
+    reference_now,
+)
 
 GEOJSON = "application/geo+json"
 
@@ -85,10 +95,21 @@ def download_name(stem: str, extension: str) -> str:
     return f"walkapp-{stem}-{clock.today().isoformat()}.{extension}"
 
 
-def refuse(status: int, errors: dict | None = None, message: str | None = None):
+# The phone's clock as it sends (static/js/sync.js); the answer's skew when they disagree.
+PHONE_TIME_HEADER = "X-Phone-Time"
+CLOCK_SKEW_HEADER = "X-Clock-Skew"
+
+
+def refuse(
+    status: int, errors: dict | None = None, message: str | None = None, retry: bool = False
+):
+    """A refusal as JSON: a sentence, the fields' messages, and `retry` when the phone should
+    keep what it sent and try again later (the outbox treats any other 4xx as final)."""
     body: dict = {"error": message or _("Uppgifterna kunde inte tas emot.")}
     if errors:
         body["errors"] = {field: str(text) for field, text in errors.items()}
+    if retry:
+        body["retry"] = True
     response = jsonify(body)
     response.status_code = status
     return response
@@ -121,9 +142,15 @@ def walker_write(walk_id: str, check: Callable, store: Callable):
 
     check(body) -> clean or raises Invalid; store(db, walk, clean) -> (created, reply) or raises
     Conflict."""
+    server_now = datetime.now(UTC)
+    phone_now = phone_clock(request.headers.get(PHONE_TIME_HEADER))
+    body = json_body()
     try:
-        clean = check(json_body())
+        clean = check(body, reference_now(server_now, phone_now))
     except Invalid as invalid:
+        if phone_now is not None and _fine_by_the_phones_clock(check, body, phone_now):
+            # Nothing wrong but two clocks days apart: the phone keeps it and tries again.
+            return refuse(422, invalid.errors, message=_clock_message(), retry=True)
         return refuse(400, invalid.errors)
     db = get_db()
     walk = walks_db.get_walk(db, walk_id)
@@ -133,7 +160,26 @@ def walker_write(walk_id: str, check: Callable, store: Callable):
         created, stored = store(db, walk, clean)
     except Conflict as conflict:
         return refuse(409, {"id": conflict.message})
-    return jsonify(stored), 201 if created else 200
+    response = jsonify(stored)
+    response.status_code = 201 if created else 200
+    if phone_now is not None and abs(phone_now - server_now) > NOTICEABLE_SKEW:
+        response.headers[CLOCK_SKEW_HEADER] = str(round((phone_now - server_now).total_seconds()))
+    return response
+
+
+def _fine_by_the_phones_clock(check: Callable, body, phone_now: datetime) -> bool:
+    try:
+        check(body, phone_now)
+    except Invalid:
+        return False
+    return True
+
+
+def _clock_message() -> str:
+    return _(
+        "Telefonens klocka och serverns skiljer sig med mer än två dygn. Det du sparat finns "
+        "kvar på telefonen och skickas igen; kontrollera telefonens tid."
+    )
 
 
 def photo_folder() -> Path:

@@ -28,6 +28,15 @@ export class MineList {
     this.status = $("#sync-status");
   }
 
+  // The clocks' disagreement, as the last answer told it (../sync.js): a warning, not a failure.
+  showClock({ clockSkew, clockHeld }) {
+    const warning = $("#clock-warning");
+    if (!warning) return;
+    const minutes = Math.round(Math.abs(clockSkew) / 60);
+    warning.textContent = clockHeld ? text.clock_held : minutes >= 2 ? format(text.clock_skew, { minutes }) : "";
+    warning.hidden = !warning.textContent;
+  }
+
   showWaiting(waitingIds, failed) {
     const status = this.status;
     if (waitingIds.size === 0 && failed.length === 0) status.textContent = text.all_sent;

@@ -30,7 +30,10 @@ const position = new Position(config.rules.accuracy, () => {
 const locator = new Locator(position);
 const map = new CaptureMap($("#map"), (latlng) => open && position.place(latlng.lat, latlng.lng));
 const list = new MineList(map, { onEdit: (id) => saver.edit(id), onRemove: (id) => saver.remove(id) });
-const sync = new Sync({ walkId: config.walk.id, token: config.token, api: config.api, onChange: () => list.refresh() });
+const sync = new Sync({ walkId: config.walk.id, token: config.token, api: config.api, onChange: () => {
+  list.refresh();
+  list.showClock(sync);
+} });
 startRouteTools({ map, position, sync });
 const photo = open ? new PhotoField() : null;
 const saver = open ? new Saver({ form, photo, position, locator, map, list, sync }) : null;
