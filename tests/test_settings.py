@@ -64,3 +64,9 @@ def test_the_app_carries_its_settings(tmp_path: Path):
     with app.app_context():
         assert current().near_distance_m == 75.0
         assert current().photo_folder.is_dir()
+
+
+def test_text_given_to_create_app_is_typed_as_declared(tmp_path: Path):
+    """create_app({"RATELIMIT_ENABLED": "false"}) switches the limits off, as the variable does."""
+    app = create_app({"WALKAPP_INSTANCE": str(tmp_path), "RATELIMIT_ENABLED": "false"})
+    assert app.config["RATELIMIT_ENABLED"] is False
