@@ -2,7 +2,9 @@
 
 `connect()` opens a connection with our pragmas; `get_db()` gives the request's
 connection (kept on flask.g, closed on teardown). Query functions live in the
-submodules (places, walks, observations, users, ...) and take the Database first.
+submodules (places, walks, observations, users, ...) and take the Database first; they never
+open or commit a transaction. `transaction()` is the one transaction, opened by the word
+modules' doors (walkapp/<word>.py, docs/developers/architecture.md "One door per write").
 """
 
 from __future__ import annotations
@@ -94,7 +96,8 @@ def close_db(_error=None) -> None:
 
 
 def transaction(db: sqlite_utils.Database):
-    """`with transaction(db):` — BEGIN IMMEDIATE ... COMMIT, rolled back on error."""
+    """`with transaction(db):` — BEGIN IMMEDIATE ... COMMIT, rolled back on error, under the
+    write lock. For word modules only (tests/test_one_door.py); not re-entrant."""
     return _Transaction(db)
 
 

@@ -30,7 +30,7 @@ _ROW = (
 
 
 def insert_audit(db: sqlite_utils.Database, record: dict) -> bool:
-    """Store an audit once; False when the id was there already. Inside the caller's transaction."""
+    """Store an audit once; False when the id was there already."""
     cursor = db.execute(
         f"insert or ignore into audits ({', '.join(COLUMNS)}, received_at)"
         f" values ({', '.join('?' * len(COLUMNS))}, ?)",

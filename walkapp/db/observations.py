@@ -35,7 +35,6 @@ def insert_observation(db: sqlite_utils.Database, record: dict) -> bool:
     """Store an observation and its first measure (new, or keep for a green one), once per id.
 
     Returns True when stored now, False when the id was already there (a retry).
-    Runs inside the caller's transaction.
     """
     stamp = now()
     values = [record.get(column) for column in COLUMNS]
@@ -63,7 +62,7 @@ def positions(db: sqlite_utils.Database) -> tuple[list[str], list[float], list[f
 
 
 def save_assignments(db: sqlite_utils.Database, rows: list[tuple]) -> None:
-    """rows: (place_id, relation, distance_m, observation id). Inside the caller's transaction."""
+    """rows: (place_id, relation, distance_m, observation id)."""
     db.conn.executemany(
         "update observations set place_id = ?, relation = ?, distance_m = ? where id = ?", rows
     )
@@ -92,7 +91,7 @@ def list_for_walk(
 
 
 def update_observation(db: sqlite_utils.Database, observation_id: str, fields: dict) -> None:
-    """Change the given columns of one observation. Inside the caller's transaction."""
+    """Change the given columns of one observation."""
     allowed = [key for key in fields if key in COLUMNS and key not in ("id", "walk_id")]
     if not allowed:
         return
@@ -113,7 +112,7 @@ def update_observation(db: sqlite_utils.Database, observation_id: str, fields: d
 
 def delete_observation(db: sqlite_utils.Database, observation_id: str) -> list[str]:
     """Delete an observation with its measure, history and photo rows; return the photo files
-    to remove once the transaction has committed. Inside the caller's transaction."""
+    to remove once the transaction has committed."""
     files = [
         name
         for row in db.execute(
@@ -152,8 +151,7 @@ def place_name(db: sqlite_utils.Database, place_id: int | None) -> str | None:
 
 
 def insert_many(db: sqlite_utils.Database, records: list[dict]) -> None:
-    """Store many new observations with their first measures in one go (bulk loads, benchmarks).
-    Inside the caller's transaction."""
+    """Store many new observations with their first measures in one go (bulk loads, benchmarks)."""
     stamp = now()
     db.conn.executemany(
         f"insert into observations ({', '.join(COLUMNS)}, received_at, updated_at)"

@@ -16,8 +16,7 @@ def insert_photo(
     db: sqlite_utils.Database, photo_id: str, observation_id: str, stored, kind: str = "before"
 ) -> bool:
     """Record a stored photo once per id; False when the id was already there (a retry).
-    kind: before (of the finding) or after (of the measure done). Inside the caller's
-    transaction."""
+    kind: before (of the finding) or after (of the measure done)."""
     cursor = db.execute(
         "insert or ignore into photos (id, observation_id, filename, thumb_filename,"
         " content_type, bytes, width, height, created_at, kind)"

@@ -17,7 +17,6 @@ def photos_older_than(db: sqlite_utils.Database, cutoff: str) -> list[dict]:
 
 
 def delete_photos(db: sqlite_utils.Database, photo_ids: list[str]) -> None:
-    """Inside the caller's transaction."""
     db.conn.executemany("delete from photos where id = ?", [(i,) for i in photo_ids])
 
 
@@ -32,7 +31,6 @@ def named_walkers_older_than(db: sqlite_utils.Database, cutoff: str) -> list[dic
 
 
 def forget_walker_names(db: sqlite_utils.Database, walker_ids: list[str]) -> None:
-    """Inside the caller's transaction."""
     db.conn.executemany(
         "update walkers set display_name = '' where id = ?", [(i,) for i in walker_ids]
     )

@@ -12,8 +12,7 @@ from . import now, one
 def insert_chunk(
     db: sqlite_utils.Database, chunk_id: str, walk_id: str, walker_id: str | None, points: list
 ) -> bool:
-    """Store a chunk and its points once; False when the id was there already (a retry).
-    Inside the caller's transaction."""
+    """Store a chunk and its points once; False when the id was there already (a retry)."""
     cursor = db.execute(
         "insert or ignore into track_chunks (id, walk_id, walker_id, points, received_at)"
         " values (?, ?, ?, ?, ?)",
@@ -80,5 +79,5 @@ def chunks_older_than(db: sqlite_utils.Database, cutoff_day: str) -> list[dict]:
 
 
 def delete_chunks(db: sqlite_utils.Database, chunk_ids: list[str]) -> None:
-    """Inside the caller's transaction (points go with their chunk)."""
+    """Points go with their chunk."""
     db.conn.executemany("delete from track_chunks where id = ?", [(i,) for i in chunk_ids])
