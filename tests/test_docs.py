@@ -52,10 +52,12 @@ def _command_paths(group, ctx, prefix: str) -> list[str]:
 def walkapp_commands(app) -> list[str]:
     """Every command of the `walkapp` group, subcommands as `walkapp limiter clear`."""
     group = build()
-    ctx = group.make_context(
+    # Closing the context pops the app context FlaskGroup.get_command pushes: left open, every
+    # later test's CLI command would run against this module's app and its database.
+    with group.make_context(
         "walkapp", [], resilient_parsing=True, obj=ScriptInfo(create_app=lambda: app)
-    )
-    return _command_paths(group, ctx, "walkapp")
+    ) as ctx:
+        return _command_paths(group, ctx, "walkapp")
 
 
 def test_the_command_walk_finds_the_apps_and_the_standalone_commands(app):
