@@ -18,7 +18,8 @@ fi
 .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements/test.txt
 .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
 set +e
-.venv/bin/python -m pytest "$@"
+# One pytest worker per core (pytest-xdist); `-n 0` after the command runs in one process.
+.venv/bin/python -m pytest -n auto "$@"
 status=$?
 set -e
 # pytest exits 5 when it collected no tests: that is a failure here.

@@ -5,11 +5,24 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from flask import has_app_context
+from flask.globals import _cv_app
 
 from tests.helpers import PASSWORD, LiveServer, login, make_app
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.passwords import hash_password
+
+
+@pytest.fixture(autouse=True)
+def _no_app_context_left_behind():
+    """A test that leaves an app context pushed makes every later CLI command (which reuses the
+    current app) run against its database: fail the test that does it, not the ones after."""
+    yield
+    if has_app_context():
+        while (left := _cv_app.get(None)) is not None:
+            left.pop()
+        pytest.fail("this test left a Flask app context pushed", pytrace=False)
 
 
 @pytest.fixture

@@ -310,7 +310,7 @@ def test_open311_requests_fields_and_filters(staff, data, db):
         ("/open311/v2/requests.json?status=maybe", 400),
         ("/open311/v2/requests.json?start_date=soon", 400),
         ("/open311/v2/requests.json?service_code=ufo", 400),
-        (f"/open311/v2/requests/{uuid.uuid4()}.json", 404),
+        ("/open311/v2/requests/00000000-0000-4000-8000-000000000000.json", 404),
     ],
 )
 def test_open311_error_format(staff, url, code):
