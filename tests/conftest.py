@@ -11,6 +11,7 @@ from flask.globals import _cv_app
 from tests.helpers import PASSWORD, LiveServer, login, make_app
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
+from walkapp.db import walks as walks_db
 from walkapp.passwords import hash_password
 
 
@@ -45,6 +46,17 @@ def db(app):
     database = connect(database_path(app))
     yield database
     database.close()
+
+
+@pytest.fixture
+def walk(db):
+    """A planned evening walk (files that need another walk define their own)."""
+    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
+
+
+@pytest.fixture
+def other_walk(db):
+    return walks_db.create_walk(db, title="Annan vandring", starts_at="2026-11-24T18:00")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+import uuid
 
 from werkzeug.serving import make_server
 
@@ -76,3 +77,29 @@ def at(east_m: float, north_m: float = 0, accuracy: float = 6) -> dict:
         "longitude": SERGELS_TORG["longitude"] + east_m * EAST,
         "accuracy": accuracy,
     }
+
+
+def join(client, walk, name="Anna") -> dict:
+    """Join a walk through the walker's API; the Authorization header its token gives."""
+    response = client.post("/api/join", json={"code": walk["code"], "name": name})
+    assert response.status_code == 201, response.json
+    return {"Authorization": "Bearer " + response.json["token"]}
+
+
+def observation(**overrides) -> dict:
+    """A walker's observation as the phone posts it: a red lamp at Sergels torg."""
+    return {
+        "id": str(uuid.uuid4()),
+        "category": "lighting",
+        "rating": "red",
+        "note": "Lampan är trasig",
+        "lon": 18.0649,
+        "lat": 59.3326,
+        "accuracy_m": 8,
+        "recorded_at": "2026-11-24T18:30:00+01:00",
+        **overrides,
+    }
+
+
+def post_observation(client, walk, headers, body):
+    return client.post(f"/api/walks/{walk['id']}/observations", json=body, headers=headers)

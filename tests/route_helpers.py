@@ -6,6 +6,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from tests.helpers import join  # noqa: F401  (the route tests join through here)
+
 SERGEL = (18.0649, 59.3326)
 KUNGSTRADGARDEN = (18.0716, 59.3310)
 
@@ -32,12 +34,6 @@ ROUTE = {
         },
     ],
 }
-
-
-def join(client, walk, name="Anna") -> dict:
-    response = client.post("/api/join", json={"code": walk["code"], "name": name})
-    assert response.status_code == 201, response.json
-    return {"Authorization": "Bearer " + response.json["token"]}
 
 
 def walk_points(n: int, start: datetime, step_s: float = 10, start_lon: float = SERGEL[0]):

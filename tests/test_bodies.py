@@ -48,11 +48,6 @@ class CountingStream(io.RawIOBase):
         return n
 
 
-@pytest.fixture
-def walk(db):
-    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
-
-
 def test_a_ten_megabyte_join_is_refused_from_its_length_unread(client):
     body = CountingStream(10 * 1024 * 1024)
     response = client.post(

@@ -9,16 +9,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from tests.route_helpers import chunk
 from tests.test_observations_api import count, join, observation, post
-from walkapp.db import walks as walks_db
-
-
-@pytest.fixture
-def walk(db):
-    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
 
 
 def _iso(moment: datetime) -> str:

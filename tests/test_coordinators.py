@@ -46,11 +46,6 @@ def add_observation(db, walk_id, lon, lat, category="lighting", rating="red", no
     return observation_id
 
 
-@pytest.fixture
-def walk(db):
-    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
-
-
 def partner_id(db, name):
     partners_db.ensure_partners(db, [name])
     return next(p["id"] for p in partners_db.list_partners(db) if p["name"] == name)

@@ -8,15 +8,9 @@ import json
 import pytest
 
 from tests.test_observations_api import count, join, observation, post
-from walkapp.db import walks as walks_db
 from walkapp.inputs import MAX_ID, parse_id
 
 HUGE = "99999999999999999999"
-
-
-@pytest.fixture
-def walk(db):
-    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
 
 
 def raw_post(client, url, text, headers, method="POST"):

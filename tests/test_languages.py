@@ -21,7 +21,6 @@ from flask_babel import force_locale, ngettext
 
 from tests.conftest import login
 from walkapp import languages
-from walkapp.db import walks as walks_db
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "walkapp" / "translations"
@@ -71,11 +70,6 @@ def test_the_switch_keeps_the_choice_in_a_cookie(client):
     # An unknown code changes nothing; a foreign target is refused.
     assert "Set-Cookie" not in client.get("/lang/xx?next=/j").headers
     assert client.get("/lang/fi?next=//evil.example").headers["Location"] == "/"
-
-
-@pytest.fixture
-def walk(db):
-    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
 
 
 def _check_switch(client, name, url):

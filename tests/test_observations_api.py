@@ -10,44 +10,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.helpers import login, make_app
+from tests.helpers import join, login, make_app, observation, post_observation
 from walkapp.db import transaction
 from walkapp.db import walks as walks_db
 
 SERGEL = {"lon": 18.0649, "lat": 59.3326}
 
 
-@pytest.fixture
-def walk(db):
-    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
-
-
-@pytest.fixture
-def other_walk(db):
-    return walks_db.create_walk(db, title="Annan vandring", starts_at="2026-11-24T18:00")
-
-
-def join(client, walk, name="Anna") -> dict:
-    response = client.post("/api/join", json={"code": walk["code"], "name": name})
-    assert response.status_code == 201
-    return {"Authorization": "Bearer " + response.json["token"]}
-
-
-def observation(**overrides) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "category": "lighting",
-        "rating": "red",
-        "note": "Lampan är trasig",
-        **SERGEL,
-        "accuracy_m": 8,
-        "recorded_at": "2026-11-24T18:30:00+01:00",
-        **overrides,
-    }
-
-
-def post(client, walk, headers, body):
-    return client.post(f"/api/walks/{walk['id']}/observations", json=body, headers=headers)
+post = post_observation
 
 
 def count(db, table="observations") -> int:

@@ -6,15 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-
 from tests.test_observations_api import join, observation, post
 from walkapp.db import walks as walks_db
-
-
-@pytest.fixture
-def walk(db):
-    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
 
 
 def stored(db, observation_id):

@@ -7,23 +7,12 @@ import io
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from PIL import Image
 
 from tests.test_observations_api import join, observation, post
 from walkapp import walkers
 from walkapp.access import WALKER_COOKIE, make_walker_token
 from walkapp.db import walks as walks_db
-
-
-@pytest.fixture
-def walk(db):
-    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
-
-
-@pytest.fixture
-def other_walk(db):
-    return walks_db.create_walk(db, title="Annan vandring", starts_at="2026-11-24T18:00")
 
 
 def _ago(days: float) -> str:

@@ -3,14 +3,7 @@ it closes the poster's code and the installed app lead to the walk's follow-up p
 
 from __future__ import annotations
 
-import pytest
-
 from walkapp.db import walks as walks_db
-
-
-@pytest.fixture
-def walk(db):
-    return walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
 
 
 def join(client, walk):
