@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
-from tests.helpers import PASSWORD, make_app
+from tests.helpers import PASSWORD, make_app, observation
 from walkapp.access import make_walker_token
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import observations as obs_db
@@ -146,18 +146,7 @@ def _dumps(value) -> str:
 
 def _near_valid(observation_id, field: str, value) -> dict:
     """A body the observation and join routes would take, but for one field."""
-    body = {
-        "id": str(observation_id),
-        "code": "ABCDEF",
-        "name": "Fuzz",
-        "category": "lighting",
-        "rating": "red",
-        "note": "Lampan är trasig",
-        "lon": 18.0649,
-        "lat": 59.3326,
-        "accuracy_m": 8,
-        "recorded_at": "2026-11-24T18:30:00+01:00",
-    }
+    body = observation(id=str(observation_id), code="ABCDEF", name="Fuzz")
     return {"data": _dumps({**body, field: value}), "content_type": "application/json"}
 
 

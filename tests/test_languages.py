@@ -9,7 +9,6 @@ from __future__ import annotations
 import gettext
 import re
 import string
-import uuid
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, ngettext
 
-from tests.conftest import login
+from tests.helpers import login, observation
 from walkapp import languages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -226,17 +225,7 @@ def test_every_resident_screen_module_is_in_the_extraction_list():
 
 
 def _observation(**fields) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "category": "lighting",
-        "rating": "red",
-        "note": "المصباح مكسور",
-        "lon": 18.0649,
-        "lat": 59.3326,
-        "accuracy_m": 8,
-        "recorded_at": "2026-11-24T18:30:00+01:00",
-        **fields,
-    }
+    return observation(**{"note": "المصباح مكسور", **fields})
 
 
 def _token(client, walk) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, join, observation, post_observation
 from walkapp.redirects import safe_path
 
 # What browsers read as another host once they drop tabs/newlines and read \ as /.
@@ -65,25 +65,12 @@ def test_sign_in_next_stays_on_the_site(client, users):
 
 
 def test_triage_back_link_stays_on_the_site(staff, db):
-    import uuid
-
     from walkapp.db import walks as walks_db
 
     walk = walks_db.create_walk(db, title="T", starts_at="2026-11-24T18:00", state="ongoing")
-    joined = staff.post("/api/join", json={"code": walk["code"]}).json
-    observation_id = str(uuid.uuid4())
-    staff.post(
-        f"/api/walks/{walk['id']}/observations",
-        json={
-            "id": observation_id,
-            "category": "lighting",
-            "rating": "red",
-            "lon": 18.0649,
-            "lat": 59.3326,
-            "recorded_at": "2026-11-24T18:10:00+01:00",
-        },
-        headers={"Authorization": "Bearer " + joined["token"]},
-    )
+    body = observation()
+    post_observation(staff, walk, join(staff, walk), body)
+    observation_id = body["id"]
     response = staff.post(
         f"/observations/{observation_id}/status",
         data={"status": "new", "next": "/\t/evil.example"},

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.helpers import make_app, sign_in_directly
+from tests.helpers import make_app, observation, post_observation, sign_in_directly
 from walkapp.access import ADMIN, COORDINATOR, PUBLIC, WALKER, WALKER_COOKIE
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db
@@ -61,19 +61,9 @@ def world(tmp_path):
     client = app.test_client()
     joined = client.post("/api/join", json={"code": walk["code"]}).json
     bearer = {"Authorization": "Bearer " + joined["token"]}
-    observation_id = str(uuid.uuid4())
-    client.post(
-        f"/api/walks/{walk['id']}/observations",
-        json={
-            "id": observation_id,
-            "category": "lighting",
-            "rating": "red",
-            "lon": 18.0649,
-            "lat": 59.3326,
-            "recorded_at": "2026-11-24T18:10:00+01:00",
-        },
-        headers=bearer,
-    )
+    body = observation()
+    post_observation(client, walk, bearer, body)
+    observation_id = body["id"]
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30)).save(buffer, "JPEG")
     photo = client.post(
