@@ -18,7 +18,14 @@ from . import inputs, routes
 from .clock import offset_time
 from .db import audits as audits_db
 from .db import transaction
-from .inputs import Conflict, Invalid, instant, number_between, parse_uuid
+from .inputs import (
+    Conflict,
+    Invalid,
+    latitude,
+    longitude,
+    moment,
+    phone_id,
+)
 from .observations import MAX_NOTE
 from .places import PlaceIndex
 
@@ -121,20 +128,10 @@ def check_audit(payload, now: datetime | None = None) -> dict:
     if not isinstance(payload, dict):
         raise Invalid({"_": _l("Skicka bedömningen som ett JSON-objekt.")})
     errors: dict = {}
-    audit_id = parse_uuid(payload.get("id"))
-    if audit_id is None:
-        errors["id"] = _l("id ska vara ett UUID som telefonen har skapat.")
-    lon = number_between(payload.get("lon"), -180, 180)
-    lat = number_between(payload.get("lat"), -90, 90)
-    if lon is None:
-        errors["lon"] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
-    if lat is None:
-        errors["lat"] = _l("Latitud saknas eller är ogiltig (−90 till 90).")
-    recorded_at = instant(payload.get("recorded_at"), now)
-    if recorded_at is None:
-        errors["recorded_at"] = _l(
-            "Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden."
-        )
+    audit_id = phone_id(payload, errors)
+    lon = longitude(payload.get("lon"), errors)
+    lat = latitude(payload.get("lat"), errors)
+    recorded_at = moment(payload.get("recorded_at"), now, errors)
     scores: dict = {}
     raw_scores = payload.get("scores")
     if not isinstance(raw_scores, dict) or not raw_scores:

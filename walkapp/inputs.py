@@ -185,3 +185,49 @@ def reference_now(server_now: datetime, phone_now: datetime | None) -> datetime:
     if phone_now is not None and abs(phone_now - server_now) <= MAX_CLOCK_DISAGREEMENT:
         return max(server_now, phone_now)
     return server_now
+
+
+# Fields every walker write carries, each checked in one place: the value, or its message in
+# `errors` under the field's name (a track point's fields are named `points[3].lon`).
+
+
+def phone_id(payload: dict, errors: dict) -> str | None:
+    """The `id` the phone made for what it sends: a UUID."""
+    found = parse_uuid(payload.get("id"))
+    if found is None:
+        errors["id"] = _l("id ska vara ett UUID som telefonen har skapat.")
+    return found
+
+
+def longitude(raw, errors: dict, field: str = "lon") -> float | None:
+    found = number_between(raw, -180, 180)
+    if found is None:
+        errors[field] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
+    return found
+
+
+def latitude(raw, errors: dict, field: str = "lat") -> float | None:
+    found = number_between(raw, -90, 90)
+    if found is None:
+        errors[field] = _l("Latitud saknas eller är ogiltig (−90 till 90).")
+    return found
+
+
+def accuracy_metres(raw, errors: dict, field: str = "accuracy_m") -> float | None:
+    """A GPS accuracy in metres; None when the phone sent none (or on an error)."""
+    if raw is None:
+        return None
+    found = number_between(raw, 0, 100_000)
+    if found is None:
+        errors[field] = _l("Noggrannheten ska vara ett antal meter.")
+    return found
+
+
+def moment(
+    raw, now: datetime, errors: dict, field: str = "recorded_at", timespec: str = "seconds"
+) -> str | None:
+    """When the phone recorded it (see `instant`)."""
+    found = instant(raw, now, timespec)
+    if found is None:
+        errors[field] = _l("Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden.")
+    return found

@@ -17,7 +17,15 @@ from .db import audit_log, transaction
 from .db import observations as obs_db
 from .db import photos as photos_db
 from .db import public as public_db
-from .inputs import Conflict, Invalid, instant, number_between, parse_uuid
+from .inputs import (
+    Conflict,
+    Invalid,
+    accuracy_metres,
+    latitude,
+    longitude,
+    moment,
+    phone_id,
+)
 from .languages import NAMES as LANGUAGES
 from .photos import StoredPhoto, remove_files
 from .places import PlaceIndex
@@ -59,28 +67,14 @@ def _check_fields(payload: dict, fields, errors: dict) -> dict:
             errors["note"] = _l("Anteckningen innehåller otillåtna tecken.")
         else:
             record["note"] = note.strip()
-    if "lon" in fields:
-        lon = number_between(payload.get("lon"), -180, 180)
-        if lon is None:
-            errors["lon"] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
-        else:
-            record["lon"] = round(lon, 7)
-    if "lat" in fields:
-        lat = number_between(payload.get("lat"), -90, 90)
-        if lat is None:
-            errors["lat"] = _l("Latitud saknas eller är ogiltig (−90 till 90).")
-        else:
-            record["lat"] = round(lat, 7)
+    if "lon" in fields and (lon := longitude(payload.get("lon"), errors)) is not None:
+        record["lon"] = round(lon, 7)
+    if "lat" in fields and (lat := latitude(payload.get("lat"), errors)) is not None:
+        record["lat"] = round(lat, 7)
     if "accuracy_m" in fields:
-        raw = payload.get("accuracy_m")
-        if raw is None:
-            record["accuracy_m"] = None
-        else:
-            accuracy = number_between(raw, 0, 100_000)
-            if accuracy is None:
-                errors["accuracy_m"] = _l("Noggrannheten ska vara ett antal meter.")
-            else:
-                record["accuracy_m"] = round(accuracy, 1)
+        accuracy = accuracy_metres(payload.get("accuracy_m"), errors)
+        if "accuracy_m" not in errors:
+            record["accuracy_m"] = None if accuracy is None else round(accuracy, 1)
     if "position_source" in fields:
         source = payload.get("position_source")
         if source is None:
@@ -113,14 +107,8 @@ def check_new(payload, now: datetime | None = None) -> dict:
         raise Invalid({"_": _l("Skicka observationen som ett JSON-objekt.")})
     errors: dict = {}
     record = _check_fields(payload, EDITABLE, errors)
-    observation_id = parse_uuid(payload.get("id"))
-    if observation_id is None:
-        errors["id"] = _l("id ska vara ett UUID som telefonen har skapat.")
-    recorded_at = instant(payload.get("recorded_at"), now)
-    if recorded_at is None:
-        errors["recorded_at"] = _l(
-            "Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden."
-        )
+    observation_id = phone_id(payload, errors)
+    recorded_at = moment(payload.get("recorded_at"), now, errors)
     if errors:
         raise Invalid(errors)
     return {**record, "id": observation_id, "recorded_at": recorded_at}

@@ -21,7 +21,15 @@ from pyproj import Transformer
 from . import inputs
 from .db import tracks as tracks_db
 from .db import transaction
-from .inputs import Conflict, Invalid, instant, number_between, parse_uuid
+from .inputs import (
+    Conflict,
+    Invalid,
+    accuracy_metres,
+    latitude,
+    longitude,
+    moment,
+    phone_id,
+)
 from .places import METRIC_CRS
 
 RULES = {
@@ -43,21 +51,10 @@ def check_point(raw, field: str, now: datetime, errors: dict) -> dict | None:
     if not isinstance(raw, dict):
         errors[field] = _l("En punkt ska vara ett objekt med lon, lat, accuracy_m och t.")
         return None
-    lon = number_between(raw.get("lon"), -180, 180)
-    lat = number_between(raw.get("lat"), -90, 90)
-    accuracy = raw.get("accuracy_m")
-    accuracy = None if accuracy is None else number_between(accuracy, 0, 100_000)
-    t = instant(raw.get("t"), now, "milliseconds")
-    if lon is None:
-        errors[f"{field}.lon"] = _l("Longitud saknas eller är ogiltig (−180 till 180).")
-    if lat is None:
-        errors[f"{field}.lat"] = _l("Latitud saknas eller är ogiltig (−90 till 90).")
-    if raw.get("accuracy_m") is not None and accuracy is None:
-        errors[f"{field}.accuracy_m"] = _l("Noggrannheten ska vara ett antal meter.")
-    if t is None:
-        errors[f"{field}.t"] = _l(
-            "Tidpunkten ska vara ISO 8601 med tidszon och inte ligga i framtiden."
-        )
+    lon = longitude(raw.get("lon"), errors, f"{field}.lon")
+    lat = latitude(raw.get("lat"), errors, f"{field}.lat")
+    accuracy = accuracy_metres(raw.get("accuracy_m"), errors, f"{field}.accuracy_m")
+    t = moment(raw.get("t"), now, errors, f"{field}.t", "milliseconds")
     gap = raw.get("gap", False)
     if not isinstance(gap, bool):
         errors[f"{field}.gap"] = _l("gap ska vara true eller false.")
@@ -79,9 +76,7 @@ def check_chunk(payload, now: datetime | None = None) -> dict:
     if not isinstance(payload, dict):
         raise Invalid({"_": _l("Skicka spåret som ett JSON-objekt.")})
     errors: dict = {}
-    chunk_id = parse_uuid(payload.get("id"))
-    if chunk_id is None:
-        errors["id"] = _l("id ska vara ett UUID som telefonen har skapat.")
+    chunk_id = phone_id(payload, errors)
     raw_points = payload.get("points")
     points = []
     if not isinstance(raw_points, list) or not raw_points:
