@@ -146,20 +146,18 @@ def _wrong_code_message() -> str:
 
 def sign_in(view):
     """Failed sign-ins, per user name and per address."""
-    view = limiter.limit(
-        SIGN_IN_FAILURES_PER_NAME,
-        key_func=sign_in_name,
-        methods=["POST"],
-        deduct_when=_wrong_password,
-        error_message=_sign_in_message,
-    )(view)
-    return limiter.limit(
-        SIGN_IN_FAILURES_PER_ADDRESS,
-        key_func=address,
-        methods=["POST"],
-        deduct_when=_wrong_password,
-        error_message=_sign_in_message,
-    )(view)
+    for limit, key in (
+        (SIGN_IN_FAILURES_PER_NAME, sign_in_name),
+        (SIGN_IN_FAILURES_PER_ADDRESS, address),
+    ):
+        view = limiter.limit(
+            limit,
+            key_func=key,
+            methods=["POST"],
+            deduct_when=_wrong_password,
+            error_message=_sign_in_message,
+        )(view)
+    return view
 
 
 def join(view):

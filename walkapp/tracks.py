@@ -21,15 +21,7 @@ from pyproj import Transformer
 from . import inputs
 from .db import tracks as tracks_db
 from .db import transaction
-from .inputs import (
-    Conflict,
-    Invalid,
-    accuracy_metres,
-    latitude,
-    longitude,
-    moment,
-    phone_id,
-)
+from .inputs import Conflict, Invalid
 from .places import METRIC_CRS
 
 RULES = {
@@ -51,10 +43,10 @@ def check_point(raw, field: str, now: datetime, errors: dict) -> dict | None:
     if not isinstance(raw, dict):
         errors[field] = _l("En punkt ska vara ett objekt med lon, lat, accuracy_m och t.")
         return None
-    lon = longitude(raw.get("lon"), errors, f"{field}.lon")
-    lat = latitude(raw.get("lat"), errors, f"{field}.lat")
-    accuracy = accuracy_metres(raw.get("accuracy_m"), errors, f"{field}.accuracy_m")
-    t = moment(raw.get("t"), now, errors, f"{field}.t", "milliseconds")
+    lon = inputs.longitude(raw.get("lon"), errors, f"{field}.lon")
+    lat = inputs.latitude(raw.get("lat"), errors, f"{field}.lat")
+    accuracy = inputs.accuracy_metres(raw.get("accuracy_m"), errors, f"{field}.accuracy_m")
+    t = inputs.moment(raw.get("t"), now, errors, f"{field}.t", "milliseconds")
     gap = raw.get("gap", False)
     if not isinstance(gap, bool):
         errors[f"{field}.gap"] = _l("gap ska vara true eller false.")
@@ -76,7 +68,7 @@ def check_chunk(payload, now: datetime | None = None) -> dict:
     if not isinstance(payload, dict):
         raise Invalid({"_": _l("Skicka spåret som ett JSON-objekt.")})
     errors: dict = {}
-    chunk_id = phone_id(payload, errors)
+    chunk_id = inputs.phone_id(payload, errors)
     raw_points = payload.get("points")
     points = []
     if not isinstance(raw_points, list) or not raw_points:

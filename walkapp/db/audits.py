@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import sqlite_utils
 
 from ..vocabulary import AUDIT_PARAMETERS
-from . import marks, now, one
+from . import now, one
+from .exports import recorded_place_walk
 
 SCORE_COLUMNS = AUDIT_PARAMETERS
 COLUMNS = (
@@ -55,19 +56,6 @@ def for_place(db: sqlite_utils.Database, place_id: int) -> list[dict]:
 
 def iter_filtered(db: sqlite_utils.Database, filters) -> Iterator[dict]:
     """Audits by the exports' filters (from/to on the audit's time, place, walk), oldest first."""
-    clauses: list[str] = []
-    params: list = []
-    if filters.start:
-        clauses.append("a.recorded_at >= ?")
-        params.append(filters.start)
-    if filters.end:
-        clauses.append("a.recorded_at < ?")
-        params.append(filters.end)
-    if filters.places:
-        clauses.append(f"a.place_id in ({marks(filters.places)})")
-        params.extend(filters.places)
-    if filters.walks:
-        clauses.append(f"a.walk_id in ({marks(filters.walks)})")
-        params.extend(filters.walks)
+    clauses, params = recorded_place_walk(filters, "a")
     where = (" where " + " and ".join(clauses)) if clauses else ""
     yield from db.query(_ROW + where + " order by a.recorded_at, a.id", params)

@@ -75,17 +75,24 @@ def _in(column: str, values: list, clauses: list, params: list) -> None:
         params.extend(values)
 
 
-def _where(filters) -> tuple[str, list]:
+def recorded_place_walk(filters, alias: str) -> tuple[list[str], list]:
+    """The exports' filters every kind of record shares: from/to on `alias.recorded_at`, and
+    its place and walk; the clauses and their parameters."""
     clauses: list[str] = []
     params: list = []
     if filters.start:
-        clauses.append("o.recorded_at >= ?")
+        clauses.append(f"{alias}.recorded_at >= ?")
         params.append(filters.start)
     if filters.end:
-        clauses.append("o.recorded_at < ?")
+        clauses.append(f"{alias}.recorded_at < ?")
         params.append(filters.end)
-    _in("o.place_id", filters.places, clauses, params)
-    _in("o.walk_id", filters.walks, clauses, params)
+    _in(f"{alias}.place_id", filters.places, clauses, params)
+    _in(f"{alias}.walk_id", filters.walks, clauses, params)
+    return clauses, params
+
+
+def _where(filters) -> tuple[str, list]:
+    clauses, params = recorded_place_walk(filters, "o")
     _in("o.category", filters.categories, clauses, params)
     _in("o.rating", filters.ratings, clauses, params)
     _in("m.status", filters.statuses, clauses, params)
