@@ -19,7 +19,7 @@ fi
 .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
 set +e
 # One pytest worker per core (pytest-xdist); `-n 0` after the command runs in one process.
-.venv/bin/python -m pytest -n auto "$@"
+.venv/bin/python -m pytest -n auto --dist worksteal "$@"
 status=$?
 set -e
 # pytest exits 5 when it collected no tests: that is a failure here.
