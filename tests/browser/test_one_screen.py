@@ -86,6 +86,11 @@ def phone_at(browser, server, size, scheme="light"):
     )
     context.grant_permissions(["geolocation"], origin=server.url)
     context.set_geolocation(SERGELS_TORG)
+    # The screen's own choice, else dark after sunset in Stockholm: the test starts from `scheme`
+    # at any hour, as the walker's earlier tap on the theme switch would.
+    context.add_init_script(
+        f"if (!localStorage.getItem('walkapp-theme')) localStorage.setItem('walkapp-theme', '{scheme}')"
+    )
     return context
 
 
