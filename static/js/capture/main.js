@@ -14,7 +14,7 @@ import { $, config } from "./page.js";
 import { PhotoField } from "./photo.js";
 import { Position } from "./position.js";
 import { Saver } from "./save.js";
-import { mergeServerCopy } from "./store.js";
+import { dropRefusedChanges, mergeServerCopy } from "./store.js";
 import { initThemeSwitch } from "./theme_switch.js";
 import { initWakeLock } from "./wake_lock.js";
 import { startRouteTools } from "../route_capture.js";
@@ -30,7 +30,9 @@ const position = new Position(config.rules.accuracy, () => {
 const locator = new Locator(position);
 const map = new CaptureMap($("#map"), (latlng) => open && position.place(latlng.lat, latlng.lng));
 const list = new MineList(map, { onEdit: (id) => saver.edit(id), onRemove: (id) => saver.remove(id) });
+const STATUS_MS = 60_000; // how often a lit screen asks whether the walk is still open
 const sync = new Sync({ walkId: config.walk.id, token: config.token, api: config.api, onChange: () => {
+  if (sync.lastLanding?.body?.late) walkClosed(); // sent from the outbox after the walk closed
   list.refresh();
   list.showClock(sync);
 } });
@@ -45,21 +47,26 @@ if (form) {
   };
 }
 
-// A screen left open after the walk was closed says so (what is saved now is kept, marked late).
-function walkClosed() {
+// A screen left open after the walk was closed says so (what is saved now is kept, marked late;
+// changes to what was sent are not, and the list shows the server's copy again).
+async function walkClosed() {
   if (config.walk.state === "closed") return;
   config.walk.state = "closed";
   $("#closed-note").hidden = false;
-  list.refresh();
+  await dropRefusedChanges().catch(() => null);
+  await list.refresh();
 }
-if (saver) saver.onClosed = walkClosed;
+if (saver) {
+  saver.onClosed = walkClosed;
+  saver.checkWalk = walkInfo;
+}
 
 async function walkInfo() {
   try {
     const response = await fetch(config.api.walk, { headers: { Authorization: `Bearer ${config.token}` } });
     if (response.ok) {
       const info = await response.json();
-      if (info.walk?.state === "closed") walkClosed();
+      if (info.walk?.state === "closed") await walkClosed();
       return info;
     }
   } catch (error) {
@@ -74,9 +81,9 @@ async function loadPlaces() {
 }
 
 // Back on a screen left open (the phone in a pocket): is the walk still open?
-document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "visible" && navigator.onLine && open) walkInfo();
-});
+const asked = () => document.visibilityState === "visible" && navigator.onLine && open;
+document.addEventListener("visibilitychange", () => asked() && walkInfo());
+setInterval(() => asked() && walkInfo(), STATUS_MS); // the screen kept lit in the hand
 
 async function start() {
   locator.init();

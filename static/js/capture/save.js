@@ -2,8 +2,8 @@
 // a fix or a pin it asks for a tap on the map), queues on the phone, sends when it can and
 // confirms where the observation landed. Then the screen is ready for the next one.
 
-import { get } from "../outbox.js";
-import { $, format, landingText, language, newId, text } from "./page.js";
+import { allForWalk, get } from "../outbox.js";
+import { $, config, format, landingText, language, newId, text, walkId } from "./page.js";
 import { hasPending, queueEdit, queueNew, removeObservation } from "./store.js";
 
 const SETTLE_MS = 5000; // how long Spara waits for a good fix when the current one is poor
@@ -69,7 +69,16 @@ export class Saver {
     await this.sent(id, text.edit_saved);
   }
 
+  // Online, the server is asked before a change to what it holds: a walk closed meanwhile takes none.
+  async closed() {
+    if (navigator.onLine) await this.checkWalk?.();
+    if (config.walk.state !== "closed") return false;
+    this.confirm(text.closed, false);
+    return true;
+  }
+
   async edit(id) {
+    if (await this.closed()) return;
     const local = await get("observations", id);
     if (!local) return;
     this.finish();
@@ -81,12 +90,16 @@ export class Saver {
   }
 
   async remove(id) {
+    if (await this.closed()) return;
     if (!window.confirm(text.confirm_delete)) return;
     if (this.form.editing?.id === id) this.finish();
     await removeObservation(id);
-    this.confirm(text.deleted, true);
     await this.list.refresh();
-    if (navigator.onLine) this.sync.flush();
+    if (navigator.onLine) await this.sync.flush();
+    const refused = (await get("outbox", `delete:${id}`))?.failed;
+    if (!refused) return this.confirm(text.deleted, true);
+    this.confirm(format(text.refused, { reason: refused }), false);
+    await this.checkWalk?.(); // closed meanwhile: the observation comes back from the server
   }
 
   // Ready for the next one at once; then, after trying to send, where it landed.
@@ -96,8 +109,13 @@ export class Saver {
     await this.list.refresh();
     if (navigator.onLine) await this.sync.flush();
     const local = await get("observations", id);
-    const refused = (await get("outbox", `create:${id}`))?.failed;
-    if (refused) return this.confirm(format(text.refused, { reason: refused }), false);
+    const refused = (await allForWalk("outbox", walkId)).find(
+      (item) => item.observation_id === id && item.failed && (item.type === "create" || item.type === "edit")
+    )?.failed;
+    if (refused) {
+      this.confirm(format(text.refused, { reason: refused }), false);
+      return this.checkWalk?.(); // a change refused because the walk closed: the screen says so
+    }
     const arrived = local && local.sent && !(await hasPending(id));
     if (arrived && local.landing?.late) this.onClosed?.(); // closed while this screen was open
     const late = arrived && local.landing?.late ? ` ${text.closed_saved}` : "";

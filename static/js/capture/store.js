@@ -71,3 +71,11 @@ export async function mergeServerCopy() {
   }
   if (put.length) await write({ put });
 }
+
+// A closed walk takes no more changes: the edits and deletes the server refused are dropped and
+// the phone takes the server's copy back, so the list shows what is stored, not what was tried.
+export async function dropRefusedChanges() {
+  const refused = (await allForWalk("outbox", walkId)).filter((item) => item.failed && (item.type === "edit" || item.type === "delete"));
+  if (refused.length) await write({ remove: refused.map((item) => ["outbox", item.key]) });
+  await mergeServerCopy();
+}
