@@ -11,11 +11,14 @@ from playwright.sync_api import expect
 
 from tests.browser.test_capture import ARTIFACTS
 from tests.helpers import SERGELS_TORG
+from walkapp import walks
+from walkapp.db import connect, database_path
 
 pytestmark = pytest.mark.browser
 
 LANGUAGES = ("sv", "en", "fi", "ar", "fa", "so")
 SIZES = ((390, 844), (360, 640))
+TWO_LINES = "Trygghetsvandring Odenplan och Vasaparken med fastighetsägare"
 
 # What hides part of an element: the viewport's edge, or something drawn over it (sampled at
 # its centre and 4 px inside each corner, inside the rounded border).
@@ -56,6 +59,16 @@ BROKEN_WORDS = """(element) => {
 # Text cut off by its box (an ellipsis, a clamp, overflow).
 CUT = "(element) => element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1"
 
+# A label running over its button's padding to the border ("Wanaagsan" at 360 px): a line wider
+# than the inside of the box.
+TIGHT = """(element) => {
+  const style = getComputedStyle(element);
+  const room = element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  return [...range.getClientRects()].some((line) => line.width > room + 0.5);
+}"""
+
 
 def problems(page, selector) -> list[str]:
     found = []
@@ -71,6 +84,8 @@ def problems(page, selector) -> list[str]:
             found.append(f"{selector} {name}: breaks {broken}")
         if element.evaluate(CUT):
             found.append(f"{selector} {name}: text cut off")
+        if selector in (".category", ".rating") and element.evaluate(TIGHT):
+            found.append(f"{selector} {name}: text over the padding")
     return found
 
 
@@ -166,6 +181,33 @@ def test_after_a_save_the_whole_form_is_on_one_screen(browser, server, walk, lan
         for selector in ("#incident-note", ".category", ".rating", "#save", "#result"):
             found += [f"dark: {p}" for p in problems(page, selector)]
         page.screenshot(path=str(ARTIFACTS / f"one-screen-{name}-incident-dark.png"))
+        assert found == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_two_line_title_leaves_every_category_in_view_on_a_small_phone(browser, server, language):
+    """The title takes the header's whole first line, and a second for a longer one: on a 360×640
+    phone in Somali that second line pushed the last row of categories (Dhacdo among them) under
+    the Spara bar. The labels shrink until the categories fit."""
+    db = connect(database_path(server.app))
+    try:
+        walk = walks.create(db, title=TWO_LINES, starts_at="2026-11-24T18:00")
+    finally:
+        db.close()
+    context = phone_at(browser, server, (360, 640))
+    try:
+        page = context.new_page()
+        join_in(page, server, walk, language)
+        save_one(page)
+        found = []
+        for selector in (".category", ".rating", "#save", "#result", ".capture-bar h1"):
+            found += problems(page, selector)
+        page.screenshot(path=str(ARTIFACTS / f"one-screen-{language}-360x640-two-line-title.png"))
+        tap(page, ".category[data-category=incident]")
+        for selector in ("#incident-note", ".category[data-category=incident]", ".rating", "#save"):
+            found += [f"with Händelse: {p}" for p in problems(page, selector)]
         assert found == []
     finally:
         context.close()
