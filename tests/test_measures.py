@@ -4,6 +4,7 @@ several walkers' findings of one thing, the meeting view that never dead-ends, b
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -106,6 +107,89 @@ def test_save_and_next_walks_through_untriaged_findings(staff, db, walk):
         "done",
         "done",
     ]
+
+
+def seen_on(page: str) -> str:
+    """The history row a triage page's form was opened at (its hidden `seen` field)."""
+    return re.search(r'name="seen" type="hidden" value="(\d+)"', page)[1]
+
+
+def test_every_triage_action_keeps_the_queue_and_its_place(staff, db, walk):
+    first, second, third = (
+        add_observation(db, walk["id"], *SERGEL, when=f"2026-11-24T18:3{i}:00+00:00")
+        for i in range(3)
+    )
+    here = f"/observations/{second}/triage?queue=walk"
+    hidden = staff.post(f"/observations/{second}/public?queue=walk", data={"not_public": "1"})
+    assert hidden.status_code == 303 and hidden.location.endswith(here)
+    assert measures_db.get_line(db, second)["not_public"] == 1
+    page = staff.get(hidden.location).text
+    assert "Spara och nästa" in page and "Obehandlade kvar: 3" in page
+    assert f"/observations/{second}/public?queue=walk" in page
+    # Done, with the photo after: still in the queue, which goes on after this finding.
+    saved = staff.post(here, data={"status": "done"})
+    assert saved.status_code == 302 and saved.location.endswith(here)
+    page = staff.get(here).text
+    assert "Spara och nästa" in page and "Obehandlade kvar: 2" in page
+    assert f"/observations/{second}/after-photos?queue=walk" in page
+    photo = staff.post(
+        f"/observations/{second}/after-photos?queue=walk",
+        data={"photo": (io.BytesIO(jpeg()), "efter.jpg")},
+    )
+    assert photo.status_code == 303 and photo.location.endswith(here)
+    assert len(measures_db.get_line(db, second)["after_photo_ids"]) == 1
+    assert "Spara och nästa" in staff.get(photo.location).text
+    # The first is still untriaged, but the queue goes on from here: the third comes next.
+    step = staff.post(here, data={"status": "done", "next": "1"})
+    assert step.location.endswith(f"/observations/{third}/triage?queue=walk")
+    step = staff.post(
+        f"/observations/{third}/triage?queue=walk", data={"status": "done", "next": "1"}
+    )
+    assert step.location.endswith(f"/observations/{first}/triage?queue=walk")
+
+
+def test_a_duplicate_moves_on_and_an_older_form_never_overwrites_it(staff, db, walk):
+    earlier_walk = walks_db.create_walk(
+        db, title="Förra vandringen", starts_at="2026-10-01T18:00", place_ids=[1]
+    )
+    original = add_observation(db, earlier_walk["id"], *NEAR_SERGEL)
+    first, following = (
+        add_observation(db, walk["id"], *SERGEL, when=f"2026-11-24T18:3{i}:00+00:00")
+        for i in range(2)
+    )
+    here = f"/observations/{first}/triage?queue=walk"
+    page = staff.get(here).text
+    assert f"/observations/{first}/duplicate?queue=walk" in page
+    opened_at = seen_on(page)
+    marked = staff.post(
+        f"/observations/{first}/duplicate?queue=walk", data={"duplicate_of": original}
+    )
+    assert marked.status_code == 303
+    assert marked.location.endswith(f"/observations/{following}/triage?queue=walk")
+    assert "Spara och nästa" in staff.get(marked.location).text
+    # The first page, still open in another tab, is saved as if nothing had happened.
+    tk = partner_id(db, "Trafikkontoret")
+    stale = staff.post(
+        here, data={"status": "assigned", "partner_id": tk, "seen": opened_at, "next": "1"}
+    )
+    assert stale.status_code == 409 and "ändrades efter att sidan öppnades" in stale.text
+    assert '<option selected value="duplicate">' in stale.text  # shown as it is now
+    line = measures_db.get_line(db, first)
+    assert line["status"] == "duplicate" and line["duplicate_of"] == original
+    statuses = [
+        (h["old_value"], h["new_value"])
+        for h in measures_db.history(db, first)
+        if h["field"] == "status"
+    ]
+    assert statuses == [("new", "duplicate")]
+    # A form opened now may change it: that is a choice made on what is stored.
+    fresh = staff.post(
+        here, data={"status": "assigned", "partner_id": tk, "seen": seen_on(stale.text)}
+    )
+    assert fresh.status_code == 302
+    assert measures_db.get_line(db, first)["status"] == "assigned"
+    garbled = staff.post(here, data={"status": "done", "seen": "x"})
+    assert garbled.status_code == 409 and measures_db.get_line(db, first)["status"] == "assigned"
 
 
 def test_triage_page_has_map_candidates_to_click_and_sane_deadlines(staff, db, walk):

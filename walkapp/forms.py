@@ -269,6 +269,8 @@ class TriageForm(BaseForm):
     comment = TextAreaField(
         _l("Kommentar"), validators=[Length(max=1000, message=_l("Högst 1000 tecken."))]
     )
+    # The history row the form was opened at: a save from an older page changes nothing.
+    seen = HiddenField()
 
 
 class StatusForm(BaseForm):

@@ -79,6 +79,14 @@ def parse_id(raw) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
+def parse_version(raw) -> int | None:
+    """A count a form carries back (0 or more, ASCII digits only); None when it is not one."""
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if value <= MAX_ID else None
+
+
 def _has_surrogate(text: str) -> bool:
     try:
         text.encode("utf-8")

@@ -91,12 +91,25 @@ def triage_changes(
     return changes, {}
 
 
+STALE_FORM = _l(
+    "Åtgärden ändrades efter att sidan öppnades, så inget sparades. Här är den som den är nu:"
+    " se historiken och spara igen om det behövs."
+)
+
+
 def change(
-    db: sqlite_utils.Database, line: dict, submitted: dict, user_id: int | None
+    db: sqlite_utils.Database,
+    line: dict,
+    submitted: dict,
+    user_id: int | None,
+    seen: int | None = None,
 ) -> tuple[list[dict], dict]:
     """The one door of a measure's change — triage, the meeting's quick change, marking a
     duplicate: judged by triage_changes, then stored with one history row per changed field and
-    an audit entry, in one transaction. line: the stored measure. Returns (made, errors)."""
+    an audit entry, in one transaction. line: the stored measure. seen: the history row the
+    form was opened at (measures_db.last_change); when the measure changed since, nothing is
+    stored, so a form opened earlier never overwrites a later change (a duplicate marked in
+    between). Returns (made, errors); errors["seen"] for a stale form."""
     changes, errors = triage_changes(
         submitted,
         line,
@@ -107,6 +120,8 @@ def change(
     if errors:
         return [], errors
     with transaction(db):
+        if seen is not None and measures_db.last_change(db, line["id"]) != seen:
+            return [], {"seen": STALE_FORM}
         return _store_within(db, line["id"], user_id, changes), {}
 
 

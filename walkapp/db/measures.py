@@ -161,19 +161,33 @@ def same_category_candidates(
 
 
 def untriaged_queue(
-    db: sqlite_utils.Database, walk_id: str | None = None, place_id: int | None = None
+    db: sqlite_utils.Database,
+    walk_id: str | None = None,
+    place_id: int | None = None,
+    keeping: str | None = None,
 ) -> list[str]:
     """Ids of a walk's (or a place's) findings nobody has triaged yet (status new), in the
-    order they were recorded."""
+    order they were recorded; `keeping` (the finding on screen) stays in its place whatever
+    its status, so the queue goes on from there."""
     column, value = ("o.walk_id", walk_id) if walk_id is not None else ("o.place_id", place_id)
     return [
         row[0]
         for row in db.execute(
             "select o.id from observations o join measures m on m.observation_id = o.id"
-            f" where {column} = ? and m.status = 'new' order by o.recorded_at, o.id",
-            [value],
+            f" where {column} = ? and (m.status = 'new' or o.id = ?)"
+            " order by o.recorded_at, o.id",
+            [value, keeping],
         )
     ]
+
+
+def last_change(db: sqlite_utils.Database, observation_id: str) -> int:
+    """The measure's latest history row (0 before any): what a form saw when it was opened."""
+    row = db.execute(
+        "select coalesce(max(id), 0) from measure_history where observation_id = ?",
+        [observation_id],
+    ).fetchone()
+    return row[0]
 
 
 def nearby(db: sqlite_utils.Database, observation: dict, degrees: float = 0.002) -> list[dict]:

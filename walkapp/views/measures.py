@@ -26,6 +26,7 @@ from ..db import measures as measures_db
 from ..db import partners as partners_db
 from ..db import places as places_db
 from ..forms import StatusForm, TriageForm
+from ..inputs import parse_version
 from ..measures import (
     REQUIRED_HINTS,
     after_photo_allowed,
@@ -44,7 +45,7 @@ from ..vocabulary import (
     RATINGS,
     STATUS_REQUIRES,
 )
-from .shared import int_arg
+from .shared import int_arg, queue_kind, triage_url
 
 bp = Blueprint("measures", __name__)
 
@@ -67,22 +68,22 @@ def _line_or_404(observation_id: str) -> dict:
 
 
 def _queue(line: dict) -> tuple[str, list[str]] | None:
-    """The triage queue the coordinator works through (?queue=walk or ?queue=place)."""
-    kind = request.args.get("queue", "")
+    """The triage queue the coordinator works through (?queue=walk or ?queue=place): the
+    untriaged findings in recording order, with the one on screen kept in its place."""
+    kind = queue_kind()
     db = get_db()
     if kind == "walk":
-        return kind, measures_db.untriaged_queue(db, walk_id=line["walk_id"])
+        return kind, measures_db.untriaged_queue(db, walk_id=line["walk_id"], keeping=line["id"])
     if kind == "place" and line["place_id"] is not None:
-        return kind, measures_db.untriaged_queue(db, place_id=line["place_id"])
+        return kind, measures_db.untriaged_queue(
+            db, place_id=line["place_id"], keeping=line["id"]
+        )
     return None
 
 
-def _after_saving(line: dict, queue) -> str:
-    """Where "Spara och nästa" leads: the next untriaged finding, or back when none is left."""
-    if queue is None or "next" not in request.form:
-        return url_for(
-            "measures.triage", observation_id=line["id"], queue=request.args.get("queue")
-        )
+def _next_finding(line: dict, queue) -> str:
+    """The next finding of the queue after this one, or back to the walk (place) when none is
+    left."""
     kind, ids = queue
     following = next_in_queue(ids, line["id"])
     if following:
@@ -91,6 +92,14 @@ def _after_saving(line: dict, queue) -> str:
     if kind == "place":
         return url_for("places.show", place_id=line["place_id"])
     return url_for("walks.show", walk_id=line["walk_id"])
+
+
+def _after_saving(line: dict, queue) -> str:
+    """Where "Spara och nästa" leads: the next untriaged finding, or back when none is left;
+    "Spara åtgärden" stays on this finding, in its queue."""
+    if queue is None or "next" not in request.form:
+        return triage_url(line["id"])
+    return _next_finding(line, queue)
 
 
 def _map_data(line: dict) -> dict:
@@ -112,36 +121,60 @@ def _map_data(line: dict) -> dict:
     }
 
 
+def _triage_form(line: dict, partners: list[dict], posted: bool = False) -> TriageForm:
+    """The triage form: what was posted, or the stored measure."""
+    if posted:
+        form = TriageForm()
+    else:
+        form = TriageForm(
+            formdata=None,
+            data={
+                "status": line["status"],
+                "partner_id": line["partner_id"] or 0,
+                "deadline": date.fromisoformat(line["deadline"]) if line["deadline"] else None,
+                "reason": line["reason"],
+                "duplicate_of": line["duplicate_of"] or "",
+            },
+        )
+    form.status.choices = _status_choices()
+    form.partner_id.choices = [(0, _("– ingen vald –"))] + [
+        (p["id"], p["name"]) for p in partners if p["active"] or p["id"] == line["partner_id"]
+    ]
+    return form
+
+
+def _seen(form: TriageForm) -> int | None:
+    """The history row the posted form was opened at; None when it says nothing (a form of
+    an earlier version), -1 (matches nothing, so nothing is stored) when it is not a count."""
+    if not form.seen.data:
+        return None
+    seen = parse_version(form.seen.data)
+    return -1 if seen is None else seen
+
+
 @bp.route("/observations/<observation_id>/triage", methods=["GET", "POST"])
 @requires(COORDINATOR)
 def triage(observation_id: str):
     line = _line_or_404(observation_id)
     db = get_db()
-    form = TriageForm(
-        data=None
-        if request.method == "POST"
-        else {
-            "status": line["status"],
-            "partner_id": line["partner_id"] or 0,
-            "deadline": date.fromisoformat(line["deadline"]) if line["deadline"] else None,
-            "reason": line["reason"],
-            "duplicate_of": line["duplicate_of"] or "",
-        }
-    )
-    form.status.choices = _status_choices()
     partners = partners_db.list_partners(db, active_only=False)
-    form.partner_id.choices = [(0, _("– ingen vald –"))] + [
-        (p["id"], p["name"]) for p in partners if p["active"] or p["id"] == line["partner_id"]
-    ]
+    form = _triage_form(line, partners, posted=request.method == "POST")
     queue = _queue(line)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        made, errors = measures.change(db, line, form.data, current_user()["id"])
-        for field, message in errors.items():
-            getattr(form, field).errors.append(str(message))
-        if not errors:
+        made, errors = measures.change(
+            db, line, form.data, current_user()["id"], seen=_seen(form)
+        )
+        if "seen" in errors:
+            # Shown as it is now, so saving again is a choice made on what is stored.
+            flash(str(errors["seen"]))
+            form, status, errors = _triage_form(line, partners), 409, {}
+        elif not errors:
             flash(_("Åtgärden är sparad.") if made else _("Inget ändrades."))
             return redirect(_after_saving(line, queue))
-    status = 400 if request.method == "POST" else 200
+        for field, message in errors.items():
+            getattr(form, field).errors.append(str(message))
+    form.seen.data = str(measures_db.last_change(db, observation_id))
     entries = measures_db.history(db, observation_id)
     linked = [
         e[k]
@@ -163,6 +196,7 @@ def triage(observation_id: str):
         ),
         duplicates=possible_duplicates(line, measures_db.same_category_candidates(get_db(), line)),
         queue=queue,
+        queue_left=_left(line, queue),
         map_data=_map_data(line),
         hints=REQUIRED_HINTS,
         requires_by_status=STATUS_REQUIRES,
@@ -174,22 +208,29 @@ def triage(observation_id: str):
     ), status
 
 
+def _left(line: dict, queue) -> int | None:
+    """How many untriaged findings the queue still holds (this one counts while it is new)."""
+    if queue is None:
+        return None
+    return sum(1 for i in queue[1] if i != line["id"] or line["status"] == "new")
+
+
 @bp.post("/observations/<observation_id>/duplicate")
 @requires(COORDINATOR)
 def mark_duplicate(observation_id: str):
-    """One click on a listed candidate: this finding is a duplicate of that one."""
+    """One click on a listed candidate: this finding is a duplicate of that one. In a queue
+    the next finding follows, as after "Spara och nästa"."""
     line = _line_or_404(observation_id)
+    queue = _queue(line)
     _made, errors = measures.mark_duplicate(
         get_db(), line, request.form.get("duplicate_of", ""), current_user()["id"]
     )
     for message in errors.values():
         flash(str(message))
-    if not errors:
-        flash(_("Markerad som dubblett."))
-    return redirect(
-        url_for("measures.triage", observation_id=observation_id, queue=request.args.get("queue")),
-        code=303,
-    )
+    if errors:
+        return redirect(triage_url(observation_id), code=303)
+    flash(_("Markerad som dubblett."))
+    return redirect(_next_finding(line, queue) if queue else triage_url(observation_id), code=303)
 
 
 @bp.post("/observations/<observation_id>/merge")

@@ -35,7 +35,7 @@ from ..inputs import Conflict, parse_uuid
 from ..measures import after_photo_allowed
 from ..photos import PhotoRefused, store_photo
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES
-from .shared import photo_folder, refuse
+from .shared import photo_folder, refuse, triage_url
 
 bp = Blueprint("photos", __name__)
 api = Blueprint("photos_api", __name__, url_prefix="/api")
@@ -144,7 +144,7 @@ def after_photo(observation_id: str):
     else:
         _row, problem, _status = _store_after(observation_id, str(uuid.uuid4()))
         flash(problem or _("Efter-fotot är sparat."))
-    return redirect(url_for("measures.triage", observation_id=observation_id), code=303)
+    return redirect(triage_url(observation_id), code=303)
 
 
 @api.get("/walks/<walk_id>/earlier")

@@ -16,6 +16,7 @@ from ..db import places as places_db
 from ..db import promises as promises_db
 from ..db import public as public_db
 from ..vocabulary import CATEGORIES, GOOD_LABEL
+from .shared import triage_url
 
 bp = Blueprint("public", __name__)
 
@@ -96,4 +97,4 @@ def set_not_public(observation_id: str):
         if not_public
         else _("Iakttagelsen räknas åter offentligt.")
     )
-    return redirect(url_for("measures.triage", observation_id=observation_id), code=303)
+    return redirect(triage_url(observation_id), code=303)

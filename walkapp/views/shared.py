@@ -1,5 +1,6 @@
 """What several blueprints share: JSON refusals, the walker-write protocol, export filters from
-the query, photo links and the photo folder, streamed rows, the walker of the request."""
+the query, photo links and the photo folder, streamed rows, the walker of the request, the way
+back to a finding's triage queue."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from flask import (
     g,
     jsonify,
     request,
+    url_for,
 )
 from flask_babel import gettext as _
 
@@ -220,3 +222,19 @@ def int_arg(name: str) -> int | None:
     if value is None:
         abort(400, description=_("%(name)s ska vara ett id (ett positivt heltal).", name=name))
     return value
+
+
+# Triage works through a walk's or a place's untriaged findings (?queue=walk|place).
+QUEUE_KINDS = ("walk", "place")
+
+
+def queue_kind() -> str | None:
+    """The triage queue this request belongs to, if any."""
+    kind = request.args.get("queue")
+    return kind if kind in QUEUE_KINDS else None
+
+
+def triage_url(observation_id: str) -> str:
+    """Back to a finding's triage, in the queue the request came from: every form on the
+    triage page (not public, after photo, duplicate, the measure) returns here."""
+    return url_for("measures.triage", observation_id=observation_id, queue=queue_kind())
