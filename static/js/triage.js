@@ -19,6 +19,9 @@ if (box && window.L) {
   L.circleMarker(data.point, { radius: 10, color: data.pinned ? "#000" : "#fff", weight: 3, fillColor: data.colour, fillOpacity: 1 })
     .addTo(layers);
   map.fitBounds(layers.getBounds().extend(data.point), { maxZoom: 18, padding: [16, 16] });
+  // The map is one stop for the keyboard (Leaflet's own, with its arrow keys), not one per
+  // finding drawn on it: a hundred markers would stand between the page top and the status.
+  for (const shape of box.querySelectorAll(".leaflet-interactive")) shape.setAttribute("tabindex", "-1");
 }
 
 const form = document.querySelector(".triage-form");

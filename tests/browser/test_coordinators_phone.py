@@ -1,0 +1,120 @@
+"""A coordinator with a keyboard or on a phone (issue 23): triage's Status within a few Tab
+presses past a map of 120 findings and within the first screen of a phone, words that never
+break letter by letter (status chips, labels, headings) at phone, laptop and full-HD sizes in
+light and dark, and a place page of a busy place that stays a few screens long."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_coordinators_screens import signed_in
+from tests.helpers import PASSWORD, LiveServer, make_app
+from tests.test_coordinators import SERGEL, add_observation
+from walkapp.db import connect, database_path
+from walkapp.db import measures as measures_db
+from walkapp.db import partners as partners_db
+from walkapp.db import users as users_db
+from walkapp.db import walks as walks_db
+from walkapp.passwords import hash_password
+
+pytestmark = pytest.mark.browser
+
+SCREENS = {"phone": (390, 844), "laptop": (1366, 768), "full-hd": (1920, 1080)}
+CATEGORIES = ("lighting", "litter", "graffiti", "vegetation", "path", "sightlines")
+STATES = ("planned", "ongoing", "closed")
+
+
+@pytest.fixture
+def busy(tmp_path):
+    """A busy place: three walks (one in each state), 120 findings around Sergels torg, a third
+    of them assigned, some fixed, some kept as good."""
+    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
+    db = connect(database_path(server.app))
+    users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
+    partners_db.ensure_partners(db, ["Trafikkontoret", "Norra innerstadens stadsdelsförvaltning"])
+    tk = next(p["id"] for p in partners_db.list_partners(db) if p["name"] == "Trafikkontoret")
+    walks = [
+        walks_db.create_walk(
+            db,
+            title=f"Kvällsvandring Plattan {i + 1}",
+            starts_at=f"2026-{9 + i:02d}-24T18:00",
+            place_ids=[1],
+            state=state,
+        )
+        for i, state in enumerate(STATES)
+    ]
+    findings = []
+    for i in range(120):
+        lon = SERGEL[0] + ((i % 11) - 5) * 0.00012
+        lat = SERGEL[1] + ((i // 11) - 5) * 0.00006
+        findings.append(
+            add_observation(
+                db,
+                walks[i % 3]["id"],
+                lon,
+                lat,
+                category=CATEGORIES[i % len(CATEGORIES)],
+                rating="green" if i % 10 == 9 else "red",
+                note=f"Iakttagelse {i}: trasig belysning vid trappan mot tunnelbanan",
+                when=f"2026-11-24T18:{i % 60:02d}:{i // 60:02d}+00:00",
+            )
+        )
+    for i, finding in enumerate(findings):
+        if i % 3 == 1:
+            measures_db.update_measure(db, finding, None, {"status": "assigned", "partner_id": tk})
+        elif i % 7 == 2:
+            measures_db.update_measure(db, finding, None, {"status": "done", "partner_id": tk})
+    first = measures_db.untriaged_queue(db, walk_id=walks[2]["id"])[0]
+    yield {"server": server, "db": db, "walks": walks, "first": first}
+    db.close()
+    server.stop()
+
+
+def presses_to(page, selector: str, limit: int = 400) -> int:
+    """How many Tab presses from where the focus is until `selector` has it."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return presses
+    return limit + 1
+
+
+def from_the_top(page) -> None:
+    page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+
+
+def test_keyboard_reaches_triage_status_in_a_few_presses(browser, busy, tmp_path):
+    context, page = signed_in(browser, busy["server"], SCREENS["laptop"])
+    page.goto(busy["server"].url + f"/observations/{busy['first']}/triage?queue=walk")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#triage-map .leaflet-interactive").count() > 90  # findings nearby
+    # Without a skip link: the map is one stop (and its buttons), never one per finding on it.
+    from_the_top(page)
+    assert presses_to(page, "#status") <= 20
+    # The second stop is "Hoppa till åtgärden": Enter, and the next Tab is Status.
+    page.reload()
+    from_the_top(page)
+    to_skip = presses_to(page, "a.skip[href='#measure-heading']")
+    page.keyboard.press("Enter")
+    presses = to_skip + 1 + presses_to(page, "#status")
+    page.screenshot(path=str(tmp_path / "triage-keyboard.png"))
+    assert presses <= 10, presses
+    inside = page.evaluate(
+        """[...document.querySelectorAll('#triage-map *')].filter(e => e.tabIndex >= 0
+            && !e.closest('.leaflet-control')).length"""
+    )
+    assert inside == 0
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_triage_status_is_on_a_phones_first_screen(browser, busy, scheme, tmp_path):
+    context, page = signed_in(browser, busy["server"], SCREENS["phone"])
+    page.emulate_media(color_scheme=scheme)
+    page.goto(busy["server"].url + f"/observations/{busy['first']}/triage?queue=walk")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(tmp_path / f"triage-phone-{scheme}.png"))
+    status = page.locator("#status").bounding_box()
+    assert status["y"] + status["height"] <= 844, status
+    assert page.get_by_role("button", name="Spara och nästa").count() == 1
+    context.close()
