@@ -25,6 +25,8 @@ from .vocabulary import STATUS_REQUIRES, is_fixed, is_good, is_open, standing
 # duplicates in triage, "found again" on a repeat walk.
 SAME_FINDING_M = 25.0
 DEFAULT_LOOKBACK_DAYS = 90
+# The meeting's place view shows so many rows of a list (open, fixed, good, walks) before "Visa fler".
+PAGE_ROWS = 20
 
 # History fields in words: "Ansvarig: – → Trafikkontoret", "Status: Ny → Planerad".
 FIELD_LABELS = {

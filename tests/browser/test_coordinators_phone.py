@@ -6,6 +6,7 @@ light and dark, and a place page of a busy place that stays a few screens long."
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_coordinators_screens import signed_in
 from tests.helpers import PASSWORD, LiveServer, make_app
@@ -64,6 +65,9 @@ def busy(tmp_path):
             measures_db.update_measure(db, finding, None, {"status": "assigned", "partner_id": tk})
         elif i % 7 == 2:
             measures_db.update_measure(db, finding, None, {"status": "done", "partner_id": tk})
+        elif i % 7 == 3:
+            planned = {"status": "planned", "partner_id": tk, "deadline": "2027-03-01"}
+            measures_db.update_measure(db, finding, None, planned)
     first = measures_db.untriaged_queue(db, walk_id=walks[2]["id"])[0]
     yield {"server": server, "db": db, "walks": walks, "first": first}
     db.close()
@@ -117,4 +121,90 @@ def test_triage_status_is_on_a_phones_first_screen(browser, busy, scheme, tmp_pa
     status = page.locator("#status").bounding_box()
     assert status["y"] + status["height"] <= 844, status
     assert page.get_by_role("button", name="Spara och nästa").count() == 1
+    context.close()
+
+
+# Words of up to 12 letters (labels, statuses, dates, headings) that a line break cuts in two;
+# what a person typed (.long-text) may break anywhere.
+BROKEN_WORDS = """(() => {
+  const broken = new Set();
+  const texts = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (let node; (node = texts.nextNode()); ) {
+    const parent = node.parentElement;
+    if (!parent || !parent.getClientRects().length) continue;
+    if (parent.closest(".long-text, script, select, option, .leaflet-container")) continue;
+    for (const word of node.data.matchAll(/\\S+/g)) {
+      if (word[0].length > 12) continue;
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0)
+        .map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.add(`${word[0]} (${parent.tagName.toLowerCase()}.${parent.className})`);
+    }
+  }
+  return [...broken];
+})()"""
+
+
+@pytest.mark.parametrize("screen", sorted(SCREENS))
+def test_no_word_breaks_letter_by_letter(browser, busy, screen, tmp_path):
+    context, page = signed_in(browser, busy["server"], SCREENS[screen])
+    paths = {
+        "walks": "/walks",
+        "place": "/places/1",
+        "measures": "/measures",
+        "triage": f"/observations/{busy['first']}/triage?queue=walk",
+    }
+    broken = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for name, path in paths.items():
+            page.goto(busy["server"].url + path)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(tmp_path / f"{screen}-{scheme}-{name}.png"))
+            if found := page.evaluate(BROKEN_WORDS):
+                broken[f"{scheme} {name}"] = found[:5]
+            # A status is one line ("Planerad", not "Pl/a/n/er/a/d").
+            tall = page.evaluate(
+                """[...document.querySelectorAll('main .state')].filter(e =>
+                    e.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(e).lineHeight))
+                    .map(e => e.textContent)"""
+            )
+            if tall:
+                broken[f"{scheme} {name} states"] = tall
+    # The quick change's "Sista dag" beside a planned measure's date.
+    page.goto(busy["server"].url + "/places/1")
+    label = page.locator("tr:has(option[value=planned][selected]) label:text('Sista dag')").first
+    if label.is_visible():
+        box = label.bounding_box()
+        line = label.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+        assert box["height"] <= 2 * line, box
+    assert broken == {}
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen][0]
+    context.close()
+
+
+def test_a_busy_place_page_stays_a_few_screens_long_on_a_phone(browser, busy, tmp_path):
+    context, page = signed_in(browser, busy["server"], SCREENS["phone"])
+    page.goto(busy["server"].url + "/places/1")
+    page.wait_for_load_state("networkidle")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(path=str(tmp_path / "place-phone.png"), full_page=True)
+    assert height <= 12 * 844, height  # 120 findings: it was 36 screens
+    # Every section folds; the latest rows first, the rest one tap away.
+    folds = page.locator("main details.fold > summary")
+    assert folds.count() >= 5
+    more = page.locator("[data-section-box=open] details.more-rows")
+    expect(more.locator("summary")).to_contain_text("Visa fler")
+    hidden_rows = more.locator("tbody tr")
+    assert hidden_rows.count() > 0 and not hidden_rows.first.is_visible()
+    more.locator("summary").click()
+    expect(hidden_rows.first).to_be_visible()
+    total = page.locator("[data-section-box=open] tbody tr").count()
+    expect(page.locator("#open-heading .section-count")).to_have_text(str(total))
+    good = page.locator("[data-section-box=good] details.fold")
+    assert good.evaluate("d => d.open") is False
+    page.get_by_text("Det här fungerar").click()
+    assert good.evaluate("d => d.open") is True
     context.close()

@@ -25,6 +25,7 @@ from ..db import places as places_db
 from ..db import walks as walks_db
 from ..forms import PlaceForm, PlacesUploadForm
 from ..measures import (
+    PAGE_ROWS,
     compare_latest_walk,
     counts,
     default_since,
@@ -76,6 +77,7 @@ def show(place_id: int):
         counts=counts(lines),
         walks=walks,
         comparison=compare_latest_walk(lines, walks),
+        page_rows=PAGE_ROWS,
         status_form=status_form(),
         categories=CATEGORIES,
         ratings=RATINGS,
