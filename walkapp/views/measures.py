@@ -75,9 +75,7 @@ def _queue(line: dict) -> tuple[str, list[str]] | None:
     if kind == "walk":
         return kind, measures_db.untriaged_queue(db, walk_id=line["walk_id"], keeping=line["id"])
     if kind == "place" and line["place_id"] is not None:
-        return kind, measures_db.untriaged_queue(
-            db, place_id=line["place_id"], keeping=line["id"]
-        )
+        return kind, measures_db.untriaged_queue(db, place_id=line["place_id"], keeping=line["id"])
     return None
 
 
@@ -162,9 +160,7 @@ def triage(observation_id: str):
     queue = _queue(line)
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        made, errors = measures.change(
-            db, line, form.data, current_user()["id"], seen=_seen(form)
-        )
+        made, errors = measures.change(db, line, form.data, current_user()["id"], seen=_seen(form))
         if "seen" in errors:
             # Shown as it is now, so saving again is a choice made on what is stored.
             flash(str(errors["seen"]))

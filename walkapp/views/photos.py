@@ -13,7 +13,6 @@ from flask import (
     redirect,
     request,
     send_from_directory,
-    url_for,
 )
 from flask_babel import gettext as _
 

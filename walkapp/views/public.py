@@ -6,7 +6,7 @@ the SQL in walkapp.db.public never hands a note, name, photo, incident or positi
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 
 from .. import observations, public, settings
