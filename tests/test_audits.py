@@ -160,13 +160,22 @@ def test_follow_up_maps_carry_route_track_and_audit_layers(staff, db, walk):
     walker.post(
         f"/api/walks/{walk['id']}/track", json=chunk(walk_points(3, start)), headers=headers
     )
-    walk_map = staff.get(f"/maps/walk/{walk['id']}").get_data(as_text=True)
-    # Planned route and walked track (their colours are on every map page: walkapp.colours).
-    assert "#1d4ed8" in walk_map and '"kind": "track"' in walk_map
-    assert "Belysning: 0" in walk_map and "1. Plattan" in walk_map
-    overview = staff.get("/maps/overview").get_data(as_text=True)
-    assert "#1d4ed8" in overview and "Belysning: 0" in overview
-    assert '"kind": "track"' not in overview  # tracks only on one walk's map
+    from tests.test_maps import map_data
+
+    walk_map = map_data(staff.get(f"/maps/walk/{walk['id']}").get_data(as_text=True))
+    # Planned route and walked track, drawn by static/js/map_layers.js from the page's data.
+    assert walk_map["routes"]["colours"]["route"] == "#1d4ed8"
+    kinds = [f["properties"]["kind"] for f in walk_map["routes"]["features"]]
+    assert "track" in kinds and "route" in kinds
+    features = walk_map["routes"]["features"]
+    stops = [f["properties"] for f in features if f["properties"]["kind"] == "stop"]
+    assert (stops[0]["number"], stops[0]["name"]) == (1, "Plattan")
+    assert "Belysning: 0" in walk_map["audits"]["points"][0][2]
+    overview = map_data(staff.get("/maps/overview").get_data(as_text=True))
+    assert overview["routes"]["colours"]["route"] == "#1d4ed8"
+    assert "Belysning: 0" in overview["audits"]["points"][0][2]
+    # Tracks only on one walk's map.
+    assert "track" not in [f["properties"]["kind"] for f in overview["routes"]["features"]]
 
 
 def test_route_and_audit_words_in_english(staff, db, walk):

@@ -42,8 +42,10 @@ def rows(n: int) -> list[dict]:
 
 
 def map_data(html: str) -> dict:
-    """The observations' array as the page hands it to followup_map.js."""
-    match = re.search(r"walkappFollowUp\(\w+, (\{.*?\}),\s*(?:\w+|null)\);", html, re.S)
+    """What the page hands its scripts: the JSON element (never an executable script)."""
+    match = re.search(
+        r'<script[^>]* type="application/json" id="walkapp-map-data">(.*?)</script>', html, re.S
+    )
     return json.loads(match.group(1))
 
 

@@ -1,5 +1,6 @@
 """Place names are text in every tooltip, and a downloaded map carries its own CSP (issue 13,
-point 4): a place named `<img src=x onerror=…>` (admin GeoJSON upload) never becomes an element."""
+point 4): a place named `<img src=x onerror=…>` (admin GeoJSON upload) never becomes an element.
+Every other user text on a map: tests/test_map_text.py and tests/browser/test_map_text.py."""
 
 from __future__ import annotations
 
@@ -24,11 +25,11 @@ def evil_place(db):
 
 
 @pytest.mark.parametrize("path", ["/maps/public", "/maps/overview", "/maps/place/1"])
-def test_place_names_reach_folium_tooltips_escaped(client, users, evil_place, path):
+def test_place_names_reach_the_map_as_data(client, users, evil_place, path):
     login(client, "admin")
     page = client.get(path).get_data(as_text=True)
-    # In folium's JSON the escaped name reads \u0026lt;img…: the tooltip shows it as text.
-    assert "<img src=x" not in page and "\\u0026lt;img src=x onerror" in page
+    # In the page's JSON element the name reads \u003cimg…: the browser sets it as text.
+    assert "<img src=x" not in page and "\\u003cimg src=x onerror" in page
 
 
 def _csp(page: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import folium
 import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
@@ -278,25 +277,21 @@ def audit_feature(row: dict) -> dict:
 AUDIT_COLOUR = "#7b2cbf"
 
 
-def map_layer(rows: list[dict], name: str = "Trygghetsbedömningar") -> folium.FeatureGroup:
-    """Audits as points on a follow-up map, each with its nine scores in the tooltip."""
-    group = folium.FeatureGroup(name=name)
-    for row in rows:
-        scores = ", ".join(
-            f"{label}: {row[key]}"
-            for key, (label, _levels) in PARAMETERS.items()
-            if row[key] is not None
-        )
-        folium.RegularPolygonMarker(
-            [row["lat"], row["lon"]],
-            number_of_sides=4,
-            radius=8,
-            rotation=45,
-            color="#ffffff",
-            weight=2,
-            fill=True,
-            fill_color=AUDIT_COLOUR,
-            fill_opacity=1,
-            tooltip=folium.Tooltip(scores, sticky=True),
-        ).add_to(group)
-    return group
+def map_data(rows: list[dict]) -> dict:
+    """Audits as points for a follow-up map, each with its nine scores as the tooltip's text
+    (static/js/map_layers.js draws them)."""
+    return {
+        "colour": AUDIT_COLOUR,
+        "points": [
+            [
+                row["lon"],
+                row["lat"],
+                ", ".join(
+                    f"{label}: {row[key]}"
+                    for key, (label, _levels) in PARAMETERS.items()
+                    if row[key] is not None
+                ),
+            ]
+            for row in rows
+        ],
+    }

@@ -4,13 +4,20 @@ No Flask here: the caller hands over rows and a function that turns an asset nam
 Observations are not folium Markers (one Python object and one block of JavaScript per point
 would take seconds and megabytes); they travel as one compact JSON array that
 `static/js/followup_map.js` turns into clustered markers in the browser, with a filter control
-per category and per status, a heat-map layer, escaped popups, a Swedish legend, a scale bar and
+per category and per status, a heat-map layer, popups of text, a Swedish legend, a scale bar and
 fullscreen. Every script and stylesheet is walkapp's own (vendored), never a CDN.
+
+User text on a map travels as data (issue 23): place, stop, partner names, notes and titles go
+into one `<script type="application/json">` element (`MapData`), which the one inline script
+reads with JSON.parse; `static/js/map_layers.js` and `followup_map.js` set it as text. No user
+text is ever written into folium's templates (its Tooltip puts text into a JavaScript template
+literal, its GeoJsonTooltip into innerHTML), into an executable script or into HTML.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -55,6 +62,7 @@ SHADES = [
 # Vendored assets: (name, static path). Everything a map page loads besides the tiles.
 JS_ASSETS = [
     ("leaflet", "vendor/leaflet/leaflet.js"),
+    ("map_layers", "js/map_layers.js"),
     ("markercluster", "vendor/markercluster/leaflet.markercluster.js"),
     ("heat", "vendor/heat/leaflet-heat.js"),
     ("followup_controls", "js/followup_controls.js"),
@@ -62,6 +70,7 @@ JS_ASSETS = [
 ]
 CSS_ASSETS = [
     ("leaflet_css", "vendor/leaflet/leaflet.css"),
+    ("map_layers_css", "css/map_layers.css"),
     ("markercluster_css", "vendor/markercluster/MarkerCluster.css"),
     ("markercluster_default_css", "vendor/markercluster/MarkerCluster.Default.css"),
     ("followup_css", "css/followup_map.css"),
@@ -90,9 +99,18 @@ TEXT = {
 }
 
 
-def _script_json(value) -> str:
-    """JSON safe inside a <script> element: no '</script>', no HTML-significant characters."""
+MAP_DATA_ID = "walkapp-map-data"
+# Text that cannot be encoded: the inputs refuse it, and should one be stored all the same the
+# map shows U+FFFD rather than answering 500.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def script_json(value) -> str:
+    """JSON to stand inside a <script type="application/json"> element: no '</script>', no
+    '<!--', no HTML-significant character, no line separator, and no lone surrogate (one would
+    fail the response's encoding: it becomes U+FFFD)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, code)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -133,21 +151,26 @@ def points(rows: Iterable[dict], with_details: bool = True) -> tuple[list, list,
     return out, list(place_index), list(partner_index), bounds
 
 
-class FollowUpLayer(MacroElement):
-    """The observations, clustered and filtered in the browser by static/js/followup_map.js."""
+class MapData(MacroElement):
+    """What the map shows, as data: one non-executable JSON element in the page, and one inline
+    script that reads it and hands it to `walkappMap` (static/js/map_layers.js). The script's
+    text is the same on every map, whatever people typed."""
 
     _template = Template(
-        """{% macro script(this, kwargs) %}
-        walkappFollowUp({{ this._parent.get_name() }}, {{ this.data }},
-            {{ this.places_layer or "null" }});
+        """{% macro html(this, kwargs) %}"""
+        """<script type="application/json" id="{{ this.element_id }}">{{ this.data }}</script>"""
+        """{% endmacro %}
+        {% macro script(this, kwargs) %}
+        walkappMap({{ this._parent.get_name() }},
+            JSON.parse(document.getElementById("{{ this.element_id }}").textContent));
         {% endmacro %}"""
     )
 
-    def __init__(self, data: dict, places_layer: str | None):
+    def __init__(self, data: dict):
         super().__init__()
-        self._name = "FollowUpLayer"
-        self.data = _script_json(data)
-        self.places_layer = places_layer
+        self._name = "MapData"
+        self.element_id = MAP_DATA_ID
+        self.data = script_json(data)
 
 
 def _shade(count: int) -> str:
@@ -158,22 +181,28 @@ def _shade(count: int) -> str:
     return colour
 
 
-def tooltip_text(text: str) -> str:
-    """folium's GeoJsonTooltip writes each value with innerHTML: a place named
-    `<img src=x onerror=…>` (admin upload) would run. Escaped, it shows as the text it is."""
-    return str(escape(text))
+PLACE_LINE = "#12355b"
 
 
 def places_collection(places: list[dict], counts: dict[int, int] | None = None) -> dict:
+    """The places as GeoJSON for map_layers.js, each with its style; with counts, shaded by them.
+    The names are plain text: the browser sets them as text."""
     features = []
     for place in places:
-        properties = {"name": tooltip_text(place["name"])}
-        if counts is not None:
+        properties = {"name": place["name"]}
+        if counts is None:
+            properties["style"] = {"color": PLACE_LINE, "weight": 2, "fillOpacity": 0.08}
+        else:
             properties["open"] = counts.get(place["id"], 0)
+            properties["style"] = _shaded(properties["open"])
         features.append(
             {"type": "Feature", "geometry": place["geometry"], "properties": properties}
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _shaded(count: int) -> dict:
+    return {"color": PLACE_LINE, "weight": 2, "fillColor": _shade(count), "fillOpacity": 0.55}
 
 
 def _use_own_assets(
@@ -213,40 +242,28 @@ def follow_up_map(
     open_counts: dict[int, int] | None = None,
     title: str = "",
     back: tuple[str, str] | None = None,
+    routes: dict | None = None,
+    audits: dict | None = None,
 ) -> folium.Map:
     """A map of observations over places; with open_counts, places are shaded by them.
-    back: (url, label) of the page the map belongs to, shown as a link on the map."""
+    back: (url, label) of the page the map belongs to, shown as a link on the map.
+    routes: walkapp.routes.map_data (planned routes, stops, walked tracks); audits:
+    walkapp.audits.map_data."""
     compact, place_names, partner_names, bounds = points(rows)
     fmap = folium.Map(tiles=None, control_scale=False, zoom_control=True)
     _use_own_assets(fmap, asset_url)
     if tile_url and tile_url != "none":
         _tile_layer(tile_url, tile_attribution).add_to(fmap)
-    places_layer = None
-    if places:
-        layer = folium.GeoJson(
-            places_collection(places, open_counts),
-            name=TEXT["places"],
-            style_function=(
-                (
-                    lambda f: {
-                        "color": "#12355b",
-                        "weight": 2,
-                        "fillColor": _shade(f["properties"]["open"]),
-                        "fillOpacity": 0.55,
-                    }
-                )
-                if open_counts is not None
-                else (lambda f: {"color": "#12355b", "weight": 2, "fillOpacity": 0.08})
-            ),
-            tooltip=folium.GeoJsonTooltip(
-                fields=["name", "open"] if open_counts is not None else ["name"],
-                aliases=[TEXT["place"], TEXT["open_measures"]]
-                if open_counts is not None
-                else [TEXT["place"]],
-            ),
-        ).add_to(fmap)
-        places_layer = layer.get_name()
     data = {
+        "place_layer": {
+            "collection": places_collection(places, open_counts),
+            "fields": [["name", TEXT["place"]]]
+            + ([["open", TEXT["open_measures"]]] if open_counts is not None else []),
+        }
+        if places
+        else None,
+        "routes": routes,
+        "audits": audits,
         "points": compact,
         "places": place_names,
         "partners": partner_names,
@@ -261,21 +278,10 @@ def follow_up_map(
         "photo_url": photo_url,
         "text": TEXT,
         "title": title,
+        "back": {"url": back[0], "label": back[1]} if back else None,
     }
-    fmap.add_child(FollowUpLayer(data, places_layer))
+    fmap.add_child(MapData(data))
     _titled(fmap, title or "Karta")
-    if back:
-        fmap.get_root().html.add_child(
-            Element(
-                f'<a class="map-back" href="{escape(back[0])}" target="_top">'
-                f"← {escape(back[1])}</a>"
-                "<style>.map-back{position:absolute;z-index:1000;left:56px;top:10px;"
-                "background:#fff;color:#12355b;padding:10px 14px;border-radius:6px;"
-                "font:600 16px system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.4);"
-                "min-height:44px;box-sizing:border-box}</style>"
-            ),
-            name="back",
-        )
     extent = _extent(bounds, places)
     if extent:
         fmap.fit_bounds(extent, max_zoom=18)
@@ -306,7 +312,9 @@ def public_map(
     labels = {**PUBLIC_MAP_LABELS, **(labels or {})}
     by_place = {row["place_id"]: row for row in place_counts if row["place_id"] is not None}
     fmap = folium.Map(tiles=None, control_scale=True)
-    _use_own_assets(fmap, asset_url, only=("leaflet", "leaflet_css"))
+    _use_own_assets(
+        fmap, asset_url, only=("leaflet", "leaflet_css", "map_layers", "map_layers_css")
+    )
     if tile_url and tile_url != "none":
         _tile_layer(tile_url, tile_attribution).add_to(fmap)
     features = []
@@ -317,25 +325,24 @@ def public_map(
                 "type": "Feature",
                 "geometry": place["geometry"],
                 "properties": {
-                    "name": tooltip_text(place["name"]),
+                    "name": place["name"],
                     "total": row["total"],
                     "fixed": row["fixed"],
+                    "style": _shaded(row["total"]),
                 },
             }
         )
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        style_function=lambda f: {
-            "color": "#12355b",
-            "weight": 2,
-            "fillColor": _shade(f["properties"]["total"]),
-            "fillOpacity": 0.55,
-        },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "total", "fixed"],
-            aliases=[labels["place"], labels["total"], labels["fixed"]],
-        ),
-    ).add_to(fmap)
+    data = {
+        "place_layer": {
+            "collection": {"type": "FeatureCollection", "features": features},
+            "fields": [
+                ["name", labels["place"]],
+                ["total", labels["total"]],
+                ["fixed", labels["fixed"]],
+            ],
+        }
+    }
+    fmap.add_child(MapData(data))
     extent = _extent(None, places)
     if extent:
         fmap.fit_bounds(extent)
@@ -369,8 +376,11 @@ def _positions(geometry: dict):
 
 
 def render(fmap: folium.Map, nonce: str | None = None, lang: str = "sv", dir: str = "ltr") -> str:
-    """The page's HTML in its language; with a nonce, every script carries it (for the CSP)."""
+    """The page's HTML in its language; with a nonce, every script carries it (for the CSP).
+    Tagging every `<script` is safe because no user text is in the HTML outside MapData's
+    element, where each '<' is written \\u003c; a lone surrogate becomes U+FFFD, never a 500."""
     html = fmap.get_root().render().replace("<html>", f'<html lang="{lang}" dir="{dir}">', 1)
+    html = _LONE_SURROGATE.sub("\ufffd", html)
     if nonce:
         html = html.replace("<script", f'<script nonce="{nonce}"')
     return html

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-import folium
 import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
@@ -157,34 +156,19 @@ ROUTE_COLOUR = "#1d4ed8"
 TRACK_COLOUR = "#d9480f"
 
 
-def map_layer(features: list[dict], name: str = "Rutter") -> folium.FeatureGroup:
-    """Planned routes (dashed), stops (numbered) and walked tracks (solid, parts never joined) as
-    one layer of a follow-up map."""
-    group = folium.FeatureGroup(name=name)
-    lines = [f for f in features if f["geometry"]["type"] in ("LineString", "MultiLineString")]
-    if lines:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": lines},
-            style_function=lambda f: {
-                "color": TRACK_COLOUR if f["properties"].get("kind") == "track" else ROUTE_COLOUR,
-                "weight": 4,
-                "dashArray": None if f["properties"].get("kind") == "track" else "8 6",
-            },
-        ).add_to(group)
-    for feature in features:
-        if feature["geometry"]["type"] == "Point" and feature["properties"].get("kind") == "stop":
-            lon, lat = feature["geometry"]["coordinates"]
-            folium.CircleMarker(
-                [lat, lon],
-                radius=9,
-                color="#ffffff",
-                weight=2,
-                fill=True,
-                fill_color=ROUTE_COLOUR,
-                fill_opacity=1,
-                tooltip=f"{feature['properties']['number']}. {feature['properties']['name']}",
-            ).add_to(group)
-    return group
+def map_data(features: list[dict]) -> dict:
+    """Planned routes, stops and walked tracks for a follow-up map (static/js/map_layers.js draws
+    them: routes dashed, stops numbered, tracks solid with parts never joined). Stop names stay
+    plain text: the browser sets them as text."""
+    return {
+        "colours": {"route": ROUTE_COLOUR, "track": TRACK_COLOUR},
+        "features": [
+            feature
+            for feature in features
+            if feature["geometry"]["type"] in ("LineString", "MultiLineString")
+            or feature["properties"].get("kind") == "stop"
+        ],
+    }
 
 
 def save_within(

@@ -1,8 +1,9 @@
 // Follow-up maps: turns walkapp's compact observation array into clustered markers with a
 // filter per category and per status, a heat map (off by default), popups whose text is never
 // parsed as HTML; the filter control, the Swedish legend and the fullscreen button are in
-// followup_controls.js. Called by the folium page. Classic scripts, not modules: folium inlines
-// them into the downloadable one-file map, which opens from disk where modules cannot load.
+// followup_controls.js. Called by walkappMap (map_layers.js) with the page's data. Classic
+// scripts, not modules: folium inlines them into the downloadable one-file map, which opens from
+// disk where modules cannot load.
 /* exported walkappFollowUp */
 /* global walkappFollowUpControls */
 function walkappFollowUp(map, data, placesLayer) {

@@ -33,8 +33,10 @@ export function routeLayer(L, collection, stopLabel = "Stopp") {
       L.polyline(coords.map(([lon, lat]) => [lat, lon]), ROUTE_STYLE).addTo(group);
     } else if (kind === "stop") {
       const { number, name } = feature.properties;
+      // A text node, not a string: Leaflet sets a string tooltip with innerHTML (a coordinator names stops).
+      const label = name || `${stopLabel} ${number}`;
       L.marker([coords[1], coords[0]], { icon: stopIcon(L, number), title: `${stopLabel} ${number}`, keyboard: false })
-        .bindTooltip(name || `${stopLabel} ${number}`).addTo(group);
+        .bindTooltip(() => document.createTextNode(label)).addTo(group);
     }
   }
   return group;

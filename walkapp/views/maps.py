@@ -66,7 +66,7 @@ def _page(fmap, stem: str, lang: str = "sv"):
     return response
 
 
-def _map(rows, places, title: str, back: tuple[str, str], open_counts=None):
+def _map(rows, places, title: str, back: tuple[str, str], open_counts=None, layers=None):
     """A follow-up map with its page title and, unless downloaded, a link back to its page."""
     return maps.follow_up_map(
         rows,
@@ -75,38 +75,38 @@ def _map(rows, places, title: str, back: tuple[str, str], open_counts=None):
         open_counts=open_counts,
         title=title,
         back=None if request.args.get("download") == "1" or request.args.get("embed") else back,
+        **(layers or {}),
         **_tiles(),
     )
 
 
-def _route_layers(fmap, db, filters, with_tracks: bool) -> None:
+def _route_layers(db, filters, with_tracks: bool) -> dict:
     """The planned routes and stops (with the walked tracks on one walk's map) and the audits."""
     features = []
     for found in routes_db.walks_filtered(db, filters):
         features += (found["route"] or {}).get("features", [])
         if with_tracks:
             features += tracks.track_features(db, found["id"])
-    if features:
-        routes.map_layer(features).add_to(fmap)
     rows = list(audits_db.iter_filtered(db, filters))
-    if rows:
-        audits.map_layer(rows).add_to(fmap)
+    return {
+        "routes": routes.map_data(features) if features else None,
+        "audits": audits.map_data(rows) if rows else None,
+    }
 
 
 @bp.get("/overview")
 @requires(COORDINATOR)
 def overview():
     db = get_db()
-    rows = exports_db.iter_filtered(db, filters_or_400())
     filters = filters_or_400()
     fmap = _map(
-        rows,
+        exports_db.iter_filtered(db, filters),
         places_db.list_places(db),
         "Alla platser och observationer",
         (url_for("places.index"), "Platser"),
         open_counts=measures_db.open_counts_by_place(db),
+        layers=_route_layers(db, filters, with_tracks=False),
     )
-    _route_layers(fmap, db, filters, with_tracks=False)
     return _page(fmap, "oversikt")
 
 
@@ -119,10 +119,15 @@ def walk(walk_id: str):
         abort(404)
     place_ids = set(walks_db.walk_place_ids(db, walk_id))
     places = [p for p in places_db.list_places(db) if p["id"] in place_ids]
-    rows = exports_db.iter_filtered(db, filters_or_400(walks=[walk_id]))
+    filters = filters_or_400(walks=[walk_id])
     back = (url_for("walks.show", walk_id=walk_id), "Vandringen")
-    fmap = _map(rows, places, found["title"], back)
-    _route_layers(fmap, db, filters_or_400(walks=[walk_id]), with_tracks=True)
+    fmap = _map(
+        exports_db.iter_filtered(db, filters),
+        places,
+        found["title"],
+        back,
+        layers=_route_layers(db, filters, with_tracks=True),
+    )
     return _page(fmap, f"vandring-{found['code']}")
 
 
