@@ -152,7 +152,7 @@ class Watch:
 
 
 INJECTED = """() => ({
-  images: document.querySelectorAll('img[src="x"]').length,
+  images: document.querySelectorAll('img[src="x"], [onerror]').length,
   scripts: [...document.scripts]
     .filter((s) => !s.type || s.type === "module" || s.type.includes("javascript"))
     .filter((s) => s.textContent.includes("alert(1)")).length,
@@ -183,9 +183,11 @@ def show_tooltip(page, text: str, shot: str) -> None:
     """Leave the tooltip holding `text` open and keep a picture of it (test-artifacts/)."""
     page.evaluate(
         """(text) => [...document.querySelectorAll('.leaflet-interactive')].some((element) => {
-             element.dispatchEvent(new MouseEvent('mouseover', {bubbles: true, clientX: 200, clientY: 200}));
-             if ([...document.querySelectorAll('.leaflet-tooltip')].some((t) => t.textContent.includes(text))) return true;
-             element.dispatchEvent(new MouseEvent('mouseout', {bubbles: true}));
+             const at = {bubbles: true, clientX: 200, clientY: 200};
+             element.dispatchEvent(new MouseEvent('mouseover', at));
+             const tips = [...document.querySelectorAll('.leaflet-tooltip')];
+             if (tips.some((t) => t.textContent.includes(text))) return true;
+             element.dispatchEvent(new MouseEvent('mouseout', at));
              return false;
            })""",
         text,
