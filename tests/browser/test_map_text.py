@@ -266,13 +266,16 @@ def test_walk_page_protocol_and_triage_maps_show_user_text_as_text(browser, worl
     server, texts, walk = world["server"], world["texts"], world["walk"]
     context, page = signed_in(browser, server)
     watch = Watch(page)
-    for path in (f"/walks/{walk['id']}", f"/walks/{walk['id']}/protocol"):
+    for name, path in (
+        ("walk", f"/walks/{walk['id']}"),
+        ("protocol", f"/walks/{walk['id']}/protocol"),
+    ):
         page.goto(server.url + path)
         page.wait_for_selector("#route-map[data-ready=true]")
         assert_shown(hover_everything(page), texts["stop"])
         assert_shown([page.locator("h1").text_content()], texts["title"])
         assert_nothing_injected(page, watch)
-        show_tooltip(page, texts["stop"], f"map-text-{path.rsplit('/', 1)[-1][:8]}-1366.png")
+        show_tooltip(page, texts["stop"], f"map-text-{name}-1366.png")
     page.goto(server.url + f"/observations/{world['observation']}/triage")
     page.wait_for_selector("#triage-map .leaflet-interactive")
     assert_nothing_injected(page, watch)
