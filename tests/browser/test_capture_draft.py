@@ -53,3 +53,33 @@ def test_a_half_filled_observation_survives_the_language_switch(phone, server, w
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
     expect(page.locator(".category[aria-pressed=true]")).to_have_count(0)
+
+
+def test_switching_language_with_no_network_keeps_the_screen(phone, server, walk):
+    """In a dead zone the language switch cannot reach the server: the screen stays, with what
+    was half filled, and says so; with the network back the switch works and keeps it too."""
+    page = phone.new_page()
+    join(page, server, walk)
+    page.wait_for_selector("body[data-offline-ready=true]")
+    page.get_by_role("button", name="Klotter", exact=True).click()
+    page.get_by_label("Anteckning (frivilligt)").fill("Taggar på elskåpet")
+    phone.set_offline(True)
+    page.locator(".bar-languages summary").click()
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("#form-error")).to_have_text("Språket kan bytas när nätet är tillbaka.")
+    assert page.url == server.url + f"/walks/{walk['id']}/capture"
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator(".category[aria-pressed=true]")).to_have_text("Klotter")
+    expect(page.get_by_label("Anteckning (frivilligt)")).to_have_value("Taggar på elskåpet")
+
+    phone.set_offline(False)
+    page.locator(".bar-languages summary").click()
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator(".category[aria-pressed=true]")).to_have_text("Graffiti")
+    page.get_by_role("button", name="Watch", exact=True).click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#sync-status")).to_have_text("Everything is sent", timeout=15_000)
+    [row] = rows(server, walk["id"])
+    assert (row["category"], row["rating"], row["note"]) == ("graffiti", "yellow", "Taggar på elskåpet")

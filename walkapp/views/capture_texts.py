@@ -54,6 +54,7 @@ def capture_texts() -> dict[str, str]:
         "closed": _("Vandringen är avslutad. Det du har sparat på telefonen skickas ändå."),
         "closed_saved": _("Vandringen är avslutad – den sparades ändå, markerad som sen."),
         "refused": _("Inte mottagen: %(reason)s"),
+        "language_offline": _("Språket kan bytas när nätet är tillbaka."),
         "theme_dark": _("Mörkt tema"),
         "theme_light": _("Ljust tema"),
         "offline_preparing": _("Förbereder för offline …"),

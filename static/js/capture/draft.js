@@ -2,7 +2,7 @@
 // note, a pin the walker placed, the photo and what it edits are kept in this tab's
 // sessionStorage while the page changes, and put back when the screen is there again.
 
-import { walkId } from "./page.js";
+import { text, walkId } from "./page.js";
 
 const KEY = `walkapp-draft:${walkId}`;
 
@@ -52,6 +52,15 @@ export function keepDrafts({ form, photo, position, saver, map }) {
     link.addEventListener("click", async (event) => {
       event.preventDefault();
       await save().catch(() => null);
+      // The language is a cookie the server sets: asked for first, so in a dead zone the screen
+      // stays as it is (going there would end on the browser's offline page).
+      try {
+        await fetch(link.href, { redirect: "manual", credentials: "same-origin" });
+      } catch (error) {
+        link.closest("details")?.removeAttribute("open");
+        saver.say(text.language_offline);
+        return;
+      }
       location.assign(link.href);
     });
   }
