@@ -57,6 +57,7 @@ export function keepDrafts({ form, photo, position, saver, map }) {
       try {
         await fetch(link.href, { redirect: "manual", credentials: "same-origin" });
       } catch (error) {
+        sessionStorage.removeItem(KEY); // the screen stays: nothing to put back (pagehide keeps it)
         link.closest("details")?.removeAttribute("open");
         saver.say(text.language_offline);
         return;
