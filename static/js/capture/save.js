@@ -69,16 +69,16 @@ export class Saver {
     await this.sent(id, text.edit_saved);
   }
 
-  // Online, the server is asked before a change to what it holds: a walk closed meanwhile takes none.
-  async closed() {
-    if (navigator.onLine) await this.checkWalk?.();
-    if (config.walk.state !== "closed") return false;
-    this.confirm(text.closed, false);
-    return true;
-  }
-
   async edit(id) {
-    if (await this.closed()) return;
+    // Is the walk still open? Asked alongside, never waited for (a slow network must not hold up
+    // the tap); a walk closed meanwhile ends the edit and says so.
+    if (navigator.onLine) {
+      this.checkWalk?.().then(() => {
+        if (config.walk.state !== "closed" || this.form.editing?.id !== id) return;
+        this.finish();
+        this.confirm(text.closed, false);
+      });
+    }
     const local = await get("observations", id);
     if (!local) return;
     this.finish();
@@ -90,7 +90,6 @@ export class Saver {
   }
 
   async remove(id) {
-    if (await this.closed()) return;
     if (!window.confirm(text.confirm_delete)) return;
     if (this.form.editing?.id === id) this.finish();
     await removeObservation(id);
