@@ -193,6 +193,10 @@ def test_duplicates_within_25_m_are_suggested(staff, db, walk):
     response = triage(staff, here, status="duplicate", duplicate_of=close)
     assert response.status_code == 302
     assert measures_db.get_line(db, here)["duplicate_of"] == close
+    # The history names the other finding in words: its walk, its category's label.
+    history = staff.get(f"/observations/{here}/triage").text.split("Historik")[1]
+    assert f"Dubblett av: – → Förra året · Belysning · {close[:8]}" in history
+    assert "lighting" not in history
 
 
 def test_protocol_groups_by_place_then_partner_and_csv_round_trips(staff, db, walk):
@@ -332,6 +336,14 @@ def test_admin_keeps_the_partner_list(client, users, db):
     )
     assert again.status_code == 400 and "finns redan" in again.text
     assert client.post("/admin/partners", data={"name": "", "kind": "other"}).status_code == 400
+    stored = {p["name"]: p["kind"] for p in partners_db.list_partners(db)}
+    assert stored["Fastighets AB Plattan"] == "property"
+    # The list shows a kind's label, never its key.
+    page = client.get("/admin/partners").text
+    assert "<td>Fastighetsägare</td>" in page and "<td>property</td>" not in page
+    client.set_cookie("lang", "en")
+    assert "<td>Property owner</td>" in client.get("/admin/partners").text
+    client.delete_cookie("lang")
     pid = partner_id(db, "Fastighets AB Plattan")
     client.post(f"/admin/partners/{pid}/active", data={"active": "0"})
     assert pid not in {p["id"] for p in partners_db.list_partners(db)}

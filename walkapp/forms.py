@@ -34,6 +34,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .vocabulary import PARTNER_KINDS
+
 
 class BaseForm(FlaskForm):
     """Base of every form: a JSON body is not form data (Flask-WTF would crash on `[]` or `true`)."""
@@ -293,14 +295,7 @@ class PartnerForm(BaseForm):
     )
     kind = SelectField(
         _l("Slag"),
-        choices=[
-            ("city", _l("Stad / kommun")),
-            ("traffic", _l("Trafik")),
-            ("police", _l("Polis")),
-            ("transit", _l("Kollektivtrafik")),
-            ("property", _l("Fastighetsägare")),
-            ("other", _l("Annan")),
-        ],
+        choices=[SelectChoice(key, label) for key, label in PARTNER_KINDS.items()],
         default="other",
     )
 

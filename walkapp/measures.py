@@ -212,9 +212,21 @@ def section(status: str) -> str:
 
 
 def history_in_words(
-    entries: list[dict], partners: dict[int, str], statuses: dict, short_ids: dict[str, str]
+    entries: list[dict],
+    partners: dict[int, str],
+    statuses: dict,
+    short_ids: dict[str, dict],
+    categories: dict,
 ) -> list[dict]:
-    """History rows with a label and readable old/new values instead of raw keys and ids."""
+    """History rows with a label and readable old/new values instead of raw keys and ids: an
+    observation named by its walk, its category's label and the start of its id."""
+
+    def observation(value: str) -> str:
+        known = short_ids.get(value)
+        if known is None:
+            return value[:8]
+        category = categories.get(known["category"], known["category"])
+        return f"{known['title']} · {category} · {value[:8]}"
 
     def readable(field: str, value):
         if value is None or value == "":
@@ -226,7 +238,7 @@ def history_in_words(
         if field == "deadline":
             return local_day(value)
         if field == "duplicate_of":
-            return short_ids.get(value, value[:8])
+            return observation(value)
         return value
 
     return [

@@ -129,6 +129,17 @@ WALK_STATES: dict[str, object] = {
     "closed": _l("Avslutad"),
 }
 
+# What kind of body a partner is (the admin's partner list).
+PARTNER_KIND_LABELS_SV = {
+    "city": N_("Stad / kommun"),
+    "traffic": N_("Trafik"),
+    "police": N_("Polis"),
+    "transit": N_("Kollektivtrafik"),
+    "property": N_("Fastighetsägare"),
+    "other": N_("Annan"),
+}
+PARTNER_KINDS = translated(PARTNER_KIND_LABELS_SV)
+
 RELATIONS: dict[str, object] = {
     "inside": _l("på platsen"),
     "near": _l("nära"),

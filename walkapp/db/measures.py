@@ -208,12 +208,13 @@ def nearby(db: sqlite_utils.Database, observation: dict, degrees: float = 0.002)
     )
 
 
-def short_ids(db: sqlite_utils.Database, ids: list[str]) -> dict[str, str]:
-    """Observation ids as a person reads them: walk title, date and category key."""
+def short_ids(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
+    """What a person needs to recognise these observations: id -> its walk's title and category
+    key (walkapp.measures.history_in_words puts them in words)."""
     if not ids:
         return {}
     return {
-        row["id"]: f"{row['title']} · {row['category']} · {row['id'][:8]}"
+        row["id"]: {"title": row["title"], "category": row["category"]}
         for row in db.query(
             "select o.id, o.category, w.title from observations o join walks w"
             f" on w.id = o.walk_id where o.id in ({marks(ids)})",

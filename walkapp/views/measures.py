@@ -189,6 +189,7 @@ def triage(observation_id: str):
             {p["id"]: p["name"] for p in partners},
             MEASURE_STATUSES,
             measures_db.short_ids(db, linked),
+            CATEGORIES,
         ),
         duplicates=possible_duplicates(line, measures_db.same_category_candidates(get_db(), line)),
         queue=queue,

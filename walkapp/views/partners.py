@@ -18,6 +18,7 @@ from ..access import ADMIN, COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import partners as partners_db
 from ..forms import PartnerForm
+from ..vocabulary import PARTNER_KINDS
 
 bp = Blueprint("partners", __name__)
 
@@ -48,7 +49,10 @@ def admin():
         form.name.errors.append(_("Det finns redan en partner med det namnet."))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "partners/admin.html", form=form, partners=partners_db.list_partners(db, False)
+        "partners/admin.html",
+        form=form,
+        partners=partners_db.list_partners(db, False),
+        partner_kinds=PARTNER_KINDS,
     ), status
 
 
