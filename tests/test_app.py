@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from tests.helpers import make_app
 from walkapp import create_app
 from walkapp.db import connect, init
 from walkapp.db.migrations import MIGRATIONS, migrate
@@ -151,6 +152,31 @@ def test_create_walk_prints_id_code_and_join_url(runner):
     assert walk["join_url"].endswith("/j/" + walk["code"])
     bad = runner.invoke(args=["create-walk", "--title", "x", "--starts-at", "igår"])
     assert bad.exit_code == 1 and "not an ISO date" in bad.output
+
+
+def test_printed_links_name_the_port_or_address_the_server_answers_on(runner, tmp_path):
+    demo = runner.invoke(args=["demo", "--port", "8123"])
+    assert demo.exit_code == 0, demo.output
+    walk = json.loads(demo.stdout)
+    assert walk["join_url"] == f"http://127.0.0.1:8123/j/{walk['code']}"
+    planned = runner.invoke(
+        args=["create-walk", "--title", "Lan", "--starts-at", "2026-12-03T18:00"]
+        + ["--url", "http://192.168.1.20:8080/"]
+    )
+    assert planned.exit_code == 0, planned.output
+    walk = json.loads(planned.stdout)
+    assert walk["join_url"] == f"http://192.168.1.20:8080/j/{walk['code']}"
+    default = json.loads(runner.invoke(args=["demo"]).stdout)
+    assert default["join_url"].startswith("http://127.0.0.1:8000/j/")
+    bad = runner.invoke(args=["demo", "--url", "192.168.1.20:8080"])
+    assert bad.exit_code == 2 and "--url" in bad.output
+    for command in ("demo", "create-walk"):
+        help_text = runner.invoke(args=[command, "--help"]).output
+        assert "--port" in help_text and "--url" in help_text and "WALKAPP_PUBLIC_URL" in help_text
+    # PUBLIC_URL is where the server answers (it refuses other hosts): it wins.
+    public = make_app(tmp_path / "public", PUBLIC_URL="https://walkapp.example.se")
+    walk = json.loads(public.test_cli_runner().invoke(args=["demo", "--port", "8123"]).stdout)
+    assert walk["join_url"] == f"https://walkapp.example.se/j/{walk['code']}"
 
 
 def test_demo_is_realistic_and_runs_once(runner, db):

@@ -52,7 +52,7 @@ EARLIER_OBSERVATIONS = [
 # fmt: on
 
 
-def walk_summary(walk: dict, base_url: str = "http://127.0.0.1:8000") -> dict:
+def walk_summary(walk: dict, base_url: str) -> dict:
     return {
         "id": walk["id"],
         "code": walk["code"],
@@ -63,9 +63,7 @@ def walk_summary(walk: dict, base_url: str = "http://127.0.0.1:8000") -> dict:
     }
 
 
-def create_demo(
-    db: sqlite_utils.Database, near_m: float, base_url: str = "http://127.0.0.1:8000"
-) -> dict:
+def create_demo(db: sqlite_utils.Database, near_m: float, base_url: str = "") -> dict:
     existing = walks_db.find_walk_by_title(db, DEMO_TITLE)
     if existing:
         return walk_summary(existing, base_url)

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PREFIX = "WALKAPP_"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+# The port `walkapp serve` listens on unless told otherwise, and so the one the CLI's links name.
+SERVE_PORT = 8000
 
 
 def setting(
@@ -131,7 +133,7 @@ class Settings:
     public_url: str = setting(
         "",
         "base of join links: pages use the request's own address when empty, the CLI "
-        "`http://127.0.0.1:8000`",
+        "(`demo`, `create-walk`) its `--url`, else `http://127.0.0.1:` and its `--port` (8000)",
         deploy="https://walkapp.example.se",
     )
     trusted_hosts: str = setting(
@@ -209,10 +211,15 @@ Litestream also takes sftp://user:password@host/path (not tested here).""",
             hosts.insert(0, urlsplit(self.public_url).hostname or "")
         return [h for h in hosts if h] or None
 
-    @property
-    def base_url(self) -> str:
-        """Where join links printed by the CLI point (the web pages use the request's address)."""
-        return self.public_url or "http://127.0.0.1:8000"
+    def link_base(self, url: str | None = None, port: int | None = None) -> str:
+        """Where links printed by the CLI point (the web pages use the request's address):
+        PUBLIC_URL when set (serve then answers only its host), else the `--url` given, else
+        this machine on `--port` (serve's own default when none is given)."""
+        if self.public_url:
+            return self.public_url
+        if url:
+            return url
+        return f"http://127.0.0.1:{port or SERVE_PORT}"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from urllib.parse import urlsplit
 
 import click
 from flask.cli import ScriptInfo, with_appcontext
@@ -24,6 +25,31 @@ def _fail(message: object) -> None:
     sys.exit(1)
 
 
+def _check_url(_context, _parameter, value: str | None) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"{value!r} is not an address such as http://192.168.1.20:8080")
+    return value.rstrip("/")
+
+
+def link_options(command):
+    """`--url` and `--port` for a command that prints links (demo, create-walk)."""
+    command = click.option(
+        "--port",
+        type=click.IntRange(1, 65535),
+        help=f"the port `walkapp serve --port` listens on: links point at http://127.0.0.1:PORT"
+        f" (default {settings.SERVE_PORT}, serve's own)",
+    )(command)
+    return click.option(
+        "--url",
+        callback=_check_url,
+        help="the address people open, e.g. http://192.168.1.20:8080 (overrides --port);"
+        " WALKAPP_PUBLIC_URL, when set, wins over both",
+    )(command)
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
@@ -40,7 +66,7 @@ def init_db_command():
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=settings.SERVE_PORT, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve_command(host: str, port: int, workers: int, threads: int):
@@ -108,14 +134,16 @@ def serve_command(host: str, port: int, workers: int, threads: int):
 
 
 @click.command("demo")
+@link_options
 @with_appcontext
-def demo_command():
-    """Fill the database with a demo walk at Sergels torg/Plattan."""
+def demo_command(url: str | None, port: int | None):
+    """Fill the database with a demo walk at Sergels torg/Plattan and print it as JSON with its
+    join link: at WALKAPP_PUBLIC_URL when set, else at --url, else at http://127.0.0.1:PORT
+    (--port, default 8000 as `walkapp serve`)."""
     db = get_db()
-    places_index.load_shipped_geodata(
-        db, settings.current().geodata_dir, settings.current().near_distance_m
-    )
-    walk = demo.create_demo(db, settings.current().near_distance_m, settings.current().base_url)
+    environment = settings.current()
+    places_index.load_shipped_geodata(db, environment.geodata_dir, environment.near_distance_m)
+    walk = demo.create_demo(db, environment.near_distance_m, environment.link_base(url, port))
     click.echo(json.dumps(walk, ensure_ascii=False))
 
 

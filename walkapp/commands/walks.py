@@ -14,6 +14,7 @@ from .. import clock, demo, settings, walks
 from ..db import get_db
 from ..db import places as places_db
 from ..walks import check_walk_times
+from .server import link_options
 
 
 @click.command("create-walk")
@@ -25,9 +26,13 @@ from ..walks import check_walk_times
     " (without one it is Stockholm time)",
 )
 @click.option("--place", "place_names", multiple=True, help="a place name; repeat for several")
+@link_options
 @with_appcontext
-def create_walk_command(title: str, starts_at: str, place_names: tuple[str, ...]):
-    """Create a walk and print it as JSON with its id, code and join URL."""
+def create_walk_command(
+    title: str, starts_at: str, place_names: tuple[str, ...], url: str | None, port: int | None
+):
+    """Create a walk and print it as JSON with its id, code and join URL: at WALKAPP_PUBLIC_URL
+    when set, else at --url, else at http://127.0.0.1:PORT (--port, default 8000 as serve)."""
     try:
         moment = datetime.fromisoformat(starts_at)
     except ValueError:
@@ -52,7 +57,8 @@ def create_walk_command(title: str, starts_at: str, place_names: tuple[str, ...]
         starts_at=clock.from_typed(moment),
         place_ids=[by_name[n] for n in place_names],
     )
-    click.echo(json.dumps(demo.walk_summary(walk, settings.current().base_url), ensure_ascii=False))
+    summary = demo.walk_summary(walk, settings.current().link_base(url, port))
+    click.echo(json.dumps(summary, ensure_ascii=False))
 
 
 COMMANDS = (create_walk_command,)
