@@ -382,12 +382,12 @@ def square(name, lon, lat, size=0.002, **props):
 @pytest.mark.parametrize(
     "body, message",
     [
-        ("not json", "not JSON"),
-        ('{"type": "Feature"}', "not a GeoJSON FeatureCollection"),
-        ('{"type": "FeatureCollection", "features": []}', "has no features"),
+        ("not json", "filen är inte JSON"),
+        ('{"type": "Feature"}', "filen är inte en GeoJSON FeatureCollection"),
+        ('{"type": "FeatureCollection", "features": []}', "har inga objekt"),
         (
             json.dumps({"type": "FeatureCollection", "features": [square("", 18.0, 59.3)]}),
-            "has no name",
+            "objekt 0: saknar namn",
         ),
         (
             json.dumps(
@@ -396,7 +396,7 @@ def square(name, lon, lat, size=0.002, **props):
                     "features": [square("A", 18.0, 59.3), square("A", 18.1, 59.3)],
                 }
             ),
-            "used twice",
+            "objekt 1 (”A”): namnet ”A” används två gånger",
         ),
         (
             json.dumps(
@@ -405,7 +405,7 @@ def square(name, lon, lat, size=0.002, **props):
                     "features": [square("SWEREF", 674000, 6580000, size=200)],
                 }
             ),
-            "not WGS84",
+            "är inte longitud/latitud i WGS84",
         ),
         (
             json.dumps(
@@ -414,7 +414,7 @@ def square(name, lon, lat, size=0.002, **props):
                     "features": [square("Bad prio", 18.0, 59.3, priority=0)],
                 }
             ),
-            "priority",
+            "priority ska vara ett heltal",
         ),
         (
             json.dumps(
@@ -432,7 +432,7 @@ def square(name, lon, lat, size=0.002, **props):
                     ],
                 }
             ),
-            "Polygon or MultiPolygon",
+            "geometrin ska vara Polygon eller MultiPolygon",
         ),
     ],
 )
@@ -444,6 +444,88 @@ def test_admin_upload_refusals_change_nothing(client, users, db, body, message):
     assert response.status_code == 400 and message in response.text
     assert places_db.list_places(db, active_only=False) == before
     assert places_db.places_version(db) == version
+
+
+def test_admin_upload_refusals_speak_the_screens_language_and_escape_names(client, users):
+    login(client, "admin")
+    twice = {"type": "FeatureCollection", "features": [square("<b>A</b>", 18.0, 59.3)] * 2}
+    swedish = upload(client, json.dumps(twice)).text
+    assert "objekt 1 (”&lt;b&gt;A&lt;/b&gt;”): namnet ”&lt;b&gt;A&lt;/b&gt;” används två gånger" in (
+        swedish
+    )
+    assert "<b>A</b>" not in swedish
+    client.set_cookie("lang", "en")
+    english = upload(client, json.dumps(twice)).text
+    assert "feature 1 (&#39;&lt;b&gt;A&lt;/b&gt;&#39;): the name &#39;&lt;b&gt;A&lt;/b&gt;&#39; is" in (
+        english
+    )
+    assert "the file is not JSON" in upload(client, "not json").text
+
+
+def _preview(client, collection, mode="upsert"):
+    response = upload(client, json.dumps(collection), mode=mode)
+    assert response.status_code == 302, response.text
+    preview = client.get(response.location)
+    assert preview.status_code == 200
+    upload_id = re.search(r'name="upload" value="([^"]+)"', preview.text).group(1)
+    return preview.text, upload_id
+
+
+def _counted(page: str, heading: str) -> int:
+    return int(re.search(rf"<dt>{heading} \((\d+)\)</dt>", page).group(1))
+
+
+def test_admin_upload_warns_of_swapped_coordinates_before_anything_is_stored(client, users, db):
+    login(client, "admin")
+    before = places_db.list_places(db, active_only=False)
+    swapped = {"type": "FeatureCollection", "features": [square("Bytt plats", 59.33, 18.06)]}
+    page, upload_id = _preview(client, swapped)
+    assert "”Bytt plats” ligger utanför Sverige (59.33, 18.06)" in page
+    assert "longitud och latitud verkar ha bytt plats" in page
+    assert places_db.list_places(db, active_only=False) == before
+    far = {
+        "type": "FeatureCollection",
+        "features": [square("Helsingfors", 24.3, 60.1, size=0.5)],
+    }
+    page, _ = _preview(client, far)
+    assert "”Helsingfors” har 2 av 5 punkter utanför Sverige, t.ex. (24.8, 60.1)" in page
+    fine = {"type": "FeatureCollection", "features": [square("Hornstull", 18.03, 59.315)]}
+    page, _ = _preview(client, fine)
+    assert "utanför Sverige" not in page
+    client.set_cookie("lang", "en")
+    page, _ = _preview(client, swapped)
+    assert "&#39;Bytt plats&#39; lies outside Sweden" in page
+    # A warning, not a refusal: the admin may still confirm.
+    client.post("/admin/places/confirm", data={"upload": upload_id, "mode": "upsert"})
+    assert "Bytt plats" in {p["name"] for p in places_db.list_places(db)}
+
+
+def test_admin_upload_counts_only_real_changes_as_updated(client, users, db):
+    login(client, "admin")
+    exported = client.get("/export/places.geojson").json
+    for feature in exported["features"]:
+        # What the export adds beside a place's own properties is not the place's.
+        for key in ("id", "active", "year", "findings", "fixed"):
+            feature["properties"].pop(key)
+    stamps = {p["name"]: p["updated_at"] for p in places_db.list_places(db)}
+    page, _ = _preview(client, exported)
+    assert _counted(page, "Uppdateras") == 0 and _counted(page, "Oförändrade") == 15
+    changed = exported["features"][0]["properties"]
+    changed["description"] = "Ny beskrivning"
+    page, upload_id = _preview(client, exported, mode="replace")
+    assert _counted(page, "Nya") == 0 and _counted(page, "Inaktiveras") == 0
+    assert _counted(page, "Uppdateras") == 1 and _counted(page, "Oförändrade") == 14
+    assert changed["name"] in page.split("Uppdateras")[1].split("</dd>")[0]
+    done = client.post(
+        "/admin/places/confirm", data={"upload": upload_id, "mode": "replace"}
+    )
+    assert done.status_code == 303
+    flash = client.get(done.location).text
+    assert "0 nya, 1 uppdaterade, 14 oförändrade, 0 inaktiverade" in flash
+    after = {p["name"]: p for p in places_db.list_places(db)}
+    assert after[changed["name"]]["description"] == "Ny beskrivning"
+    assert [n for n in stamps if after[n]["updated_at"] != stamps[n]] == [changed["name"]]
+    assert all(p["active"] for p in after.values()) and len(after) == 15
 
 
 def test_admin_upload_previews_then_reassigns(client, users, db, data):

@@ -97,7 +97,22 @@ def test_export_then_import_round_trips(runner, db, tmp_path):
     path = tmp_path / "out.geojson"
     path.write_text(exported.output)
     result = runner.invoke(args=["import-places", str(path)])
-    assert json.loads(result.output)["updated"] == 15
+    counts = json.loads(result.output)
+    assert counts["updated"] == 0 and counts["unchanged"] == 15 and counts["created"] == 0
+
+
+def test_cli_warns_of_swapped_coordinates_and_counts_what_changed(runner, db, tmp_path):
+    swapped = [[[59.33, 18.06], [59.34, 18.06], [59.34, 18.07], [59.33, 18.07], [59.33, 18.06]]]
+    path = tmp_path / "places.geojson"
+    path.write_text(collection(feature("Bytt plats", swapped), feature("Plattan", SQUARE)))
+    result = runner.invoke(args=["import-places", "--upsert", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "warning: 'Bytt plats' lies outside Sweden (59.33, 18.06)" in result.stderr
+    assert "Plattan" not in result.stderr
+    assert json.loads(result.stdout)["created"] == 2
+    again = runner.invoke(args=["import-places", "--upsert", str(path)])
+    counts = json.loads(again.stdout)
+    assert counts["created"] == 0 and counts["updated"] == 0 and counts["unchanged"] == 2
 
 
 def _walk_id(db):

@@ -15,7 +15,7 @@ from .db import observations as obs_db
 from .db import partners as partners_db
 from .db import places as places_db
 from .places import RELATIONS, Place, PlaceIndex
-from .places_upload import parse_places
+from .places_upload import compare, parse_places
 
 _lock = threading.Lock()
 _cache: dict[tuple, PlaceIndex] = {}
@@ -72,9 +72,17 @@ def import_places(
     near_m: float,
     user_id: int | None = None,
 ) -> dict:
-    """Store validated places, re-assign every observation and audit it, in one transaction."""
+    """Store validated places, re-assign every observation and audit it, in one transaction.
+    Places the file leaves as they are stay untouched and are counted as unchanged."""
     with transaction(db):
-        counts = places_db.save_places(db, places, replace=replace)
+        unchanged = set(compare(places, places_db.list_places(db, False), replace)["unchanged"])
+        counts = places_db.save_places(
+            db,
+            [place for place in places if place["name"] not in unchanged],
+            replace=replace,
+            keep=sorted(unchanged),
+        )
+        counts["unchanged"] = len(unchanged)
         partners_db.ensure_partners(db, sorted({p for place in places for p in place["partners"]}))
         counts["reassigned"] = reassign_all(db, build_index(db, near_m))
         audit_log.record(db, user_id, "import", "places", None, counts)

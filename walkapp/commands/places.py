@@ -8,12 +8,13 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from .. import places_index, settings
 from ..db import get_db
 from ..db import places as places_db
 from ..places import InvalidCoordinates
-from ..places_upload import PlaceImportError, parse_places, places_to_geojson
+from ..places_upload import PlaceImportError, parse_places, places_to_geojson, warnings
 
 
 @click.command("import-places")
@@ -27,13 +28,17 @@ from ..places_upload import PlaceImportError, parse_places, places_to_geojson
 @with_appcontext
 def import_places_command(file: Path, replace: bool):
     """Replace or upsert places from a GeoJSON FeatureCollection (WGS84)."""
-    try:
-        places = parse_places(file.read_bytes())
-    except PlaceImportError as error:
-        for problem in error.problems:
-            click.echo(f"error: {problem}", err=True)
-        click.echo("Nothing was changed.", err=True)
-        sys.exit(1)
+    # The shell speaks English; the admin screen shows the same problems in its reader's language.
+    with force_locale("en"):
+        try:
+            places = parse_places(file.read_bytes())
+        except PlaceImportError as error:
+            for problem in error.problems:
+                click.echo(f"error: {problem}", err=True)
+            click.echo("Nothing was changed.", err=True)
+            sys.exit(1)
+        for warning in warnings(places):
+            click.echo(f"warning: {warning}", err=True)
     counts = places_index.import_places(
         get_db(), places, replace=replace, near_m=settings.current().near_distance_m
     )

@@ -46,8 +46,11 @@ def count_places(db: sqlite_utils.Database) -> int:
     return db.execute("select count(*) from places").fetchone()[0]
 
 
-def save_places(db: sqlite_utils.Database, places: list[dict], replace: bool) -> dict:
-    """Upsert places by name; with replace, places not in the list are deactivated.
+def save_places(
+    db: sqlite_utils.Database, places: list[dict], replace: bool, keep: list[str] | None = None
+) -> dict:
+    """Upsert places by name; with replace, places neither in the list nor in `keep` (the names
+    of the file's unchanged places, not written again) are deactivated.
 
     Deactivated rather than deleted: their observations keep their history.
     Returns counts.
@@ -80,7 +83,7 @@ def save_places(db: sqlite_utils.Database, places: list[dict], replace: bool) ->
             created += 1
     deactivated = 0
     if replace:
-        names = [place["name"] for place in places]
+        names = [place["name"] for place in places] + list(keep or [])
         deactivated = db.execute(
             f"update places set active = 0, updated_at = ? where active = 1 and name not in ({marks(names)})",
             [stamp, *names],

@@ -33,7 +33,7 @@ from ..measures import (
     open_measures,
 )
 from ..places_index import import_places, update_place
-from ..places_upload import PlaceImportError, parse_places
+from ..places_upload import PlaceImportError, compare, parse_places, warnings
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, OPEN_STATUSES, RATINGS
 from .measures import status_form
 from .shared import date_arg
@@ -131,7 +131,8 @@ def admin_upload():
         parse_places(raw)
     except PlaceImportError as error:
         # The same checks and messages as `walkapp import-places`; nothing is stored.
-        return _index_page(form, problems=error.problems, status=400)
+        # As plain text: a lazy string's __html__ would skip escaping the file's names.
+        return _index_page(form, problems=[str(p) for p in error.problems], status=400)
     upload_id = secrets.token_urlsafe(12)
     (_pending_folder() / f"{upload_id}.geojson").write_bytes(raw)
     return redirect(url_for("places.admin_preview", upload=upload_id, mode=form.mode.data))
@@ -144,17 +145,15 @@ def admin_preview():
     if not upload_id:
         return redirect(url_for("places.admin_index"))
     places = parse_places(_pending_path(upload_id).read_bytes())
-    existing = {p["name"] for p in places_db.list_places(get_db(), active_only=False)}
     mode = "replace" if request.args.get("mode") == "replace" else "upsert"
-    incoming = {p["name"] for p in places}
+    changes = compare(places, places_db.list_places(get_db(), False), replace=mode == "replace")
     return render_template(
         "places/preview.html",
         upload_id=upload_id,
         mode=mode,
         places=places,
-        new=sorted(incoming - existing),
-        updated=sorted(incoming & existing),
-        deactivated=sorted(existing - incoming) if mode == "replace" else [],
+        changes=changes,
+        warnings=[str(warning) for warning in warnings(places)],
         features={
             "type": "FeatureCollection",
             "features": [
@@ -182,7 +181,7 @@ def admin_confirm():
     path.unlink(missing_ok=True)
     flash(
         _(
-            "Platserna är inlästa: %(created)s nya, %(updated)s uppdaterade, %(deactivated)s inaktiverade; %(reassigned)s observationer omfördelade.",
+            "Platserna är inlästa: %(created)s nya, %(updated)s uppdaterade, %(unchanged)s oförändrade, %(deactivated)s inaktiverade; %(reassigned)s observationer omfördelade.",
             **counts,
         )
     )
