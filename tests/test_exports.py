@@ -327,9 +327,86 @@ def test_open311_requests_refuse_a_token_that_opens_nothing(client):
 # --- API tokens ---
 
 
+def make_token(staff, **form) -> str:
+    """A token made through the data page: POST, then the page it redirects to shows it once."""
+    made = staff.post("/tokens", data={"label": "QGIS planering", **form})
+    assert made.status_code == 303, made.text[:300]
+    page = staff.get(made.location)
+    return re.search(r'id="new-token">(wk_[^<]+)<', page.text).group(1)
+
+
+def test_reloading_after_making_a_token_makes_no_second_one(staff, db):
+    made = staff.post("/tokens", data={"label": "QGIS"})
+    assert made.status_code == 303 and made.location.endswith("/tokens")
+    shown = staff.get(made.location).text
+    token = re.search(r'id="new-token">(wk_[^<]+)<', shown).group(1)
+    assert db.execute("select token_hash from api_tokens").fetchall() == [(hash_token(token),)]
+    # The reload is a GET of the list: no second token, and the first is not shown again.
+    again = staff.get(made.location).text
+    assert "new-token" not in again and token not in again
+    assert db.execute("select count(*) from api_tokens").fetchone()[0] == 1
+
+
+def test_a_token_made_with_filters_reads_only_those_findings(staff, data, db, app):
+    token = make_token(staff, place=["1"], category=["vegetation", "lighting"], status=["open"])
+    assert db.execute("select filters from api_tokens").fetchone()[0] == (
+        "place=1&category=vegetation&category=lighting&status=open"
+    )
+    listed = staff.get("/tokens").text
+    assert "Platser: Sergels torg / Plattan; Kategorier: Vegetation / buskage, Belysning" in listed
+    tool = app.test_client()
+    # Without any filter in the address it reads only what it was made for (the open bush at
+    # Plattan, not the fixed lamp there nor anything elsewhere)...
+    everything = tool.get("/export/observations.geojson?token=" + token).json
+    assert {f["id"] for f in everything["features"]} == {data["ids"]["bush"]}
+    text = tool.get(f"/export/observations.csv?token={token}").data.decode("utf-8-sig")
+    assert [row["id"] for row in csv.DictReader(io.StringIO(text), delimiter=";")] == [
+        data["ids"]["bush"]
+    ]
+    # ... narrows further within them, and refuses naming what it does not read.
+    within = tool.get(f"/export/observations.geojson?token={token}&category=vegetation").json
+    assert {f["id"] for f in within["features"]} == {data["ids"]["bush"]}
+    outside = tool.get(f"/export/observations.geojson?token={token}&category=litter")
+    assert outside.status_code == 403 and list(outside.json["errors"]) == ["category"]
+    assert "litter" in outside.json["error"]
+    assert tool.get(f"/export/observations.csv?token={token}&place=2").status_code == 403
+    # Open311 reads the same findings, with the token however it is sent.
+    for headers, query in (({"Authorization": f"Bearer {token}"}, ""), ({}, f"?api_key={token}")):
+        found = tool.get("/open311/v2/requests.json" + query, headers=headers)
+        assert found.status_code == 200
+        assert [r["service_request_id"] for r in found.json] == [data["ids"]["bush"]]
+    lamp = tool.get(f"/open311/v2/requests/{data['ids']['lamp']}.json?api_key={token}")
+    assert lamp.status_code == 404
+    # A session and a token without filters still read everything.
+    assert len(export(staff)["features"]) == 4
+    plain = make_token(staff)
+    assert len(export(tool, "?token=" + plain)["features"]) == 4
+
+
+def test_a_token_with_filters_sees_only_its_findings_photos(staff, data, db, app, tmp_path):
+    from PIL import Image
+
+    from walkapp import observations, photos, settings
+
+    with app.app_context():
+        folder = settings.current().photo_folder
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(image, "JPEG")
+    links = {}
+    for name in ("bush", "lamp"):
+        stored = photos.store_photo(image.getvalue(), folder, 10 * 1024 * 1024)
+        photo_id = str(uuid.uuid4())
+        observations.attach_photo(db, photo_id, data["ids"][name], stored, folder)
+        links[name] = f"/observations/{data['ids'][name]}/photos/{photo_id}.jpg"
+    token = make_token(staff, place=["1"], category=["vegetation"])
+    tool = app.test_client()
+    assert tool.get(links["bush"] + "?token=" + token).status_code == 200
+    assert tool.get(links["lamp"] + "?token=" + token).status_code == 404
+    assert tool.get(links["lamp"] + "?token=" + make_token(staff)).status_code == 200
+
+
 def test_token_created_used_revoked_and_stored_hashed(staff, data, db, runner):
-    page = staff.post("/tokens", data={"label": "QGIS planering"})
-    token = re.search(r'id="new-token">(wk_[^<]+)<', page.text).group(1)
+    token = make_token(staff)
     stored = db.execute("select token_hash from api_tokens").fetchone()[0]
     assert stored == hash_token(token) and token not in stored
     tool = staff.application.test_client()

@@ -9,11 +9,15 @@ from .db import api_tokens as api_tokens_db
 from .db import audit_log, transaction
 
 
-def create(db: sqlite_utils.Database, user_id: int, label: str) -> tuple[int, str]:
-    """A new token acting for user_id: (its id, the token to show once)."""
+def create(
+    db: sqlite_utils.Database, user_id: int, label: str, filters: str = ""
+) -> tuple[int, str]:
+    """A new token acting for user_id: (its id, the token to show once). `filters`, an export
+    query string checked by the caller, is all the token reads (exports, Open311, photos)."""
     with transaction(db):
-        token_id, token = api_tokens_db.create_token(db, user_id, label)
-        audit_log.record(db, user_id, "create", "api_token", token_id, {"label": label[:80]})
+        token_id, token = api_tokens_db.create_token(db, user_id, label, filters)
+        detail = {"label": label[:80], "filters": filters}
+        audit_log.record(db, user_id, "create", "api_token", token_id, detail)
     return token_id, token
 
 

@@ -17,21 +17,26 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(db: sqlite_utils.Database, user_id: int, label: str) -> tuple[int, str]:
-    """A new token for user_id: (its id, the token, shown once and stored only hashed)."""
+def create_token(
+    db: sqlite_utils.Database, user_id: int, label: str, filters: str = ""
+) -> tuple[int, str]:
+    """A new token for user_id reading what `filters` (an export query string, empty for
+    everything) lets through: (its id, the token, shown once and stored only hashed)."""
     token = PREFIX + secrets.token_urlsafe(32)
     cursor = db.execute(
-        "insert into api_tokens (user_id, label, token_hash, created_at) values (?, ?, ?, ?)",
-        [user_id, label.strip()[:80], hash_token(token), now()],
+        "insert into api_tokens (user_id, label, token_hash, created_at, filters)"
+        " values (?, ?, ?, ?, ?)",
+        [user_id, label.strip()[:80], hash_token(token), now(), filters],
     )
     return cursor.lastrowid, token
 
 
 def user_for_token(db: sqlite_utils.Database, token: str) -> dict | None:
-    """The active user a live token belongs to (with `token_id`), or None."""
+    """The active user a live token belongs to (with `token_id` and `token_filters`), or None."""
     return one(
         db,
-        "select t.id as token_id, u.* from api_tokens t join users u on u.id = t.user_id"
+        "select t.id as token_id, t.filters as token_filters, u.* from api_tokens t"
+        " join users u on u.id = t.user_id"
         " where t.token_hash = ? and t.revoked_at is null and u.active = 1",
         [hash_token(token)],
     )
@@ -43,7 +48,7 @@ def note_use(db: sqlite_utils.Database, token_id: int) -> None:
 
 def list_tokens(db: sqlite_utils.Database, user_id: int | None = None) -> list[dict]:
     sql = (
-        "select t.id, t.label, t.created_at, t.last_used_at, t.revoked_at, u.username"
+        "select t.id, t.label, t.filters, t.created_at, t.last_used_at, t.revoked_at, u.username"
         " from api_tokens t join users u on u.id = t.user_id"
     )
     params: list = []

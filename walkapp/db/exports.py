@@ -91,11 +91,17 @@ def recorded_place_walk(filters, alias: str) -> tuple[list[str], list]:
     return clauses, params
 
 
-def _where(filters) -> tuple[str, list]:
+def _finding_clauses(filters) -> tuple[list[str], list]:
+    """Every filter of the findings (observation `o`, measure `m`): clauses and parameters."""
     clauses, params = recorded_place_walk(filters, "o")
     _in("o.category", filters.categories, clauses, params)
     _in("o.rating", filters.ratings, clauses, params)
     _in("m.status", filters.statuses, clauses, params)
+    return clauses, params
+
+
+def _where(filters) -> tuple[str, list]:
+    clauses, params = _finding_clauses(filters)
     where = (" where " + " and ".join(clauses)) if clauses else ""
     # rowid breaks ties: it is in observations_recorded, so the order needs no sort.
     return where + " order by o.recorded_at, o.rowid", params
@@ -161,12 +167,12 @@ def iter_filtered(db: sqlite_utils.Database, filters) -> Iterator[dict]:
 
 
 def iter_open311(
-    db: sqlite_utils.Database, query: dict, limit: int, public: bool = False
+    db: sqlite_utils.Database, query: dict, limit: int, public: bool = False, within=None
 ) -> Iterator[dict]:
     """Open311 requests, newest first. `public`: only what anyone may see (PRODUCT.md): walks
-    held, no incident or gathering findings, nothing a coordinator marked "inte publik"."""
-    clauses: list[str] = []
-    params: list = []
+    held, no incident or gathering findings, nothing a coordinator marked "inte publik".
+    `within`: Filters an API token is limited to (every one of them applies too)."""
+    clauses, params = _finding_clauses(within) if within is not None else ([], [])
     if "ids" in query:
         _in("o.id", query["ids"], clauses, params)
     else:
@@ -182,6 +188,14 @@ def iter_open311(
         _in_not("o.category", NEVER_PUBLIC_CATEGORIES, clauses, params)
     where = " where " + " and ".join(clauses)
     return iter_lines(db, where + f" order by o.recorded_at desc limit {int(limit)}", params)
+
+
+def matches(db: sqlite_utils.Database, observation_id: str, filters) -> bool:
+    """Whether the observation is one of the findings Filters let through."""
+    clauses, params = _finding_clauses(filters)
+    clauses, params = ["o.id = ?", *clauses], [observation_id, *params]
+    sql = "select 1 from observations o join measures m on m.observation_id = o.id where "
+    return db.execute(sql + " and ".join(clauses), params).fetchone() is not None
 
 
 def _in_not(column: str, values, clauses: list, params: list) -> None:

@@ -126,6 +126,46 @@ def unknown_ids(filters: Filters, known_places: set[int], known_walks: set[str])
     return errors
 
 
+class OutsideToken(BadFilter):
+    """The request asks for findings its API token does not read (answered 403)."""
+
+
+# Each list filter with its query parameter's name, in the order a URL shows them.
+_LISTS = (
+    ("places", "place"),
+    ("walks", "walk"),
+    ("categories", "category"),
+    ("ratings", "rating"),
+    ("statuses", "status"),
+)
+
+
+def within(asked: Filters, allowed: Filters) -> Filters:
+    """The request's filters inside a token's: what is both asked and allowed. A filter the
+    request leaves open takes the token's; asking for a value the token does not read is refused
+    naming it (OutsideToken), never answered with a quietly smaller or empty export."""
+    errors: dict = {}
+    narrowed = Filters(
+        start=max((t for t in (asked.start, allowed.start) if t), default=None),
+        end=min((t for t in (asked.end, allowed.end) if t), default=None),
+    )
+    if narrowed.start and narrowed.end and narrowed.start >= narrowed.end:
+        errors["from"] = _l("Nyckeln läser inget från den perioden.")
+    for attribute, name in _LISTS:
+        wanted, readable = getattr(asked, attribute), getattr(allowed, attribute)
+        outside = [value for value in wanted if readable and value not in readable]
+        if outside:
+            errors[name] = _l(
+                "Nyckeln läser inte %(name)s %(values)s.",
+                name=name,
+                values=", ".join(str(value) for value in outside)[:80],
+            )
+        setattr(narrowed, attribute, list(wanted or readable))
+    if errors:
+        raise OutsideToken(errors)
+    return narrowed
+
+
 def query_string(args) -> str:
     """The chosen filters of a form (a MultiDict) as an export URL's query, empty ones left out."""
     return urlencode(

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import (
     Blueprint,
     flash,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from .. import api_tokens
 from ..access import COORDINATOR, current_user, requires
@@ -30,38 +34,77 @@ from ..vocabulary import (
 bp = Blueprint("api_tokens", __name__)
 
 
+# Where the new token waits between the POST that makes it and the page that shows it once.
+NEW_TOKEN = "new_api_token"
+
+
 @bp.route("/tokens", methods=["GET", "POST"])
 @requires(COORDINATOR)
 def index():
     db = get_db()
     user = current_user()
     form = TokenForm()
-    created, query, filter_errors = None, "", {}
-    chosen = request.form if request.method == "POST" else None
+    filter_errors = {}
     if form.validate_on_submit():
         filter_errors = _filter_errors(request.form)
         if not filter_errors:
-            _token_id, created = api_tokens.create(db, user["id"], form.label.data or "")
-            # The QGIS URL shown with the new token keeps the chosen filters; the form starts over.
-            query, chosen = query_string(request.form), None
-            form.label.data = ""
-    status = 400 if request.method == "POST" and created is None else 200
+            query = query_string(request.form)
+            _token_id, token = api_tokens.create(
+                db, user["id"], form.label.data or "", filters=query
+            )
+            # POST, redirect, GET: a reload of the page shows the list, it makes no second token.
+            session[NEW_TOKEN] = {"token": token, "query": query}
+            return redirect(url_for("api_tokens.index"), code=303)
+    # Shown once: taken out of the session by the page that shows it.
+    created = session.pop(NEW_TOKEN, None) if request.method == "GET" else None
+    status = 400 if request.method == "POST" else 200
     listed = api_tokens_db.list_tokens(db, None if user["role"] == "admin" else user["id"])
+    places = places_db.list_places(db, active_only=False)
+    walks = walks_db.list_walks(db)
     return render_template(
         "api_tokens/index.html",
         form=form,
         created=created,
-        query=query,
-        chosen=chosen,
+        chosen=request.form if request.method == "POST" else None,
         filter_errors=filter_errors,
-        tokens=listed,
+        tokens=[{**t, "reads": _in_words(t["filters"], places, walks)} for t in listed],
         base=request.host_url.rstrip("/"),
-        places=places_db.list_places(db),
-        walks=walks_db.list_walks(db),
+        places=[p for p in places if p["active"]],
+        walks=walks,
         categories=CATEGORIES,
         ratings=RATINGS,
         statuses=MEASURE_STATUSES,
     ), status
+
+
+def _in_words(query: str, places: list[dict], walks: list[dict]) -> list[str]:
+    """A token's filters as a coordinator reads them ("Platser: Plattan"); empty: everything."""
+    chosen = MultiDict(parse_qsl(query))
+    names = {
+        "place": {str(p["id"]): p["name"] for p in places},
+        "walk": {w["id"]: w["title"] for w in walks},
+        "category": CATEGORIES,
+        "rating": RATINGS,
+        "status": {"open": _("Öppna"), "closed": _("Avslutade"), **MEASURE_STATUSES},
+    }
+    headings = {
+        "place": _("Platser"),
+        "walk": _("Vandringar"),
+        "category": _("Kategorier"),
+        "rating": _("Bedömning"),
+        "status": _("Status"),
+    }
+    words = []
+    if chosen.get("from"):
+        words.append(_("Från %(day)s", day=chosen["from"]))
+    if chosen.get("to"):
+        words.append(_("Till och med %(day)s", day=chosen["to"]))
+    for name, heading in headings.items():
+        values = chosen.getlist(name)
+        if values:
+            labels = ", ".join(str(names[name].get(v, v)) for v in values)
+            words.append(f"{heading}: {labels}")
+    return words
 
 
 def _filter_errors(form) -> dict:

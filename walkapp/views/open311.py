@@ -28,7 +28,7 @@ from ..exports.open311 import (
 )
 from ..exports.open311 import open311_request as open311_item
 from ..vocabulary import CATEGORIES
-from .shared import open311_error, photo_url
+from .shared import open311_error, photo_url, token_filters
 
 bp = Blueprint("open311", __name__)
 
@@ -80,7 +80,10 @@ def _items(query: dict, fmt: str):
     full = _reader()
     if full is None:
         return open311_error(401, "api_key is not valid")
-    rows = exports_db.iter_open311(get_db(), query, OPEN311_MAX, public=not full)
+    # A token made with filters reads only those findings, here as in the exports.
+    rows = exports_db.iter_open311(
+        get_db(), query, OPEN311_MAX, public=not full, within=token_filters()
+    )
     host = request.host_url
     items = [
         open311_item(row, photo_url(row, host) if full else None, public=not full) for row in rows

@@ -24,6 +24,7 @@ from ..access import (
     requires,
 )
 from ..clock import local_day
+from ..db import exports as exports_db
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import observations as obs_db
@@ -34,7 +35,7 @@ from ..inputs import Conflict, parse_uuid
 from ..measures import after_photo_allowed
 from ..photos import PhotoRefused, store_photo
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES
-from .shared import photo_folder, refuse, triage_url
+from .shared import photo_folder, refuse, token_filters, triage_url
 
 bp = Blueprint("photos", __name__)
 api = Blueprint("photos_api", __name__, url_prefix="/api")
@@ -99,9 +100,13 @@ def _photo_body(row: dict) -> dict:
 @requires(WALKER)
 @reads_with_api_token
 def photo(observation_id: str, photo_id: str, thumb: bool):
-    row = photos_db.get_photo(get_db(), photo_id)
+    db = get_db()
+    row = photos_db.get_photo(db, photo_id)
     if row is None or row["observation_id"] != observation_id:
         abort(404)
+    allowed = token_filters()
+    if allowed is not None and not exports_db.matches(db, observation_id, allowed):
+        abort(404)  # a token made with filters sees only its findings' photos
     folder = photo_folder()
     response = send_from_directory(
         folder, row["thumb_filename"] if thumb else row["filename"], mimetype="image/jpeg"

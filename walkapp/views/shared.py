@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import (
     abort,
@@ -18,12 +18,21 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from .. import clock, rate_limits, settings
+from ..access import current_user
 from ..db import connect, database_path, get_db
 from ..db import exports as exports_db
 from ..db import walks as walks_db
-from ..exports.filters import BadFilter, Filters, parse_filters, unknown_ids
+from ..exports.filters import (
+    BadFilter,
+    Filters,
+    OutsideToken,
+    parse_filters,
+    unknown_ids,
+    within,
+)
 from ..exports.geojson import photo_link
 from ..exports.open311 import to_xml
 from ..inputs import (
@@ -52,21 +61,35 @@ def open311_error(status: int, message: str):
     return response
 
 
+def token_filters() -> Filters | None:
+    """The filters the caller's API token is limited to, or None: a session, a walker, or a
+    token made without filters (it reads everything)."""
+    user = current_user()
+    stored = (user or {}).get("token_filters")
+    if not stored:
+        return None
+    # Checked when the token was made; a place or walk gone since simply matches nothing.
+    return parse_filters(MultiDict(parse_qsl(stored)))
+
+
 def filters_or_400(**fixed) -> Filters:
     """The request's export filters (with `fixed` ones set), or a 400 naming each bad one,
-    ids that name no place or walk included."""
+    ids that name no place or walk included; inside the caller's token's filters, or a 403
+    naming what the token does not read."""
     try:
         filters = parse_filters(request.args)
         known = exports_db.known_ids(get_db(), filters.places, filters.walks)
         if errors := unknown_ids(filters, *known):
             raise BadFilter(errors)
+        for key, value in fixed.items():
+            setattr(filters, key, value)
+        if (allowed := token_filters()) is not None:
+            filters = within(filters, allowed)
     except BadFilter as bad:
         errors = {name: str(message) for name, message in bad.errors.items()}
         response = jsonify({"error": " ".join(errors.values()), "errors": errors})
-        response.status_code = 400
+        response.status_code = 403 if isinstance(bad, OutsideToken) else 400
         abort(response)
-    for key, value in fixed.items():
-        setattr(filters, key, value)
     return filters
 
 
