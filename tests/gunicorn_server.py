@@ -51,7 +51,7 @@ class GunicornServer:
         }
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 20.0) -> GunicornServer:
+    def start(self, timeout: float = 60.0) -> GunicornServer:
         if self.serve:
             command = [
                 sys.executable,
