@@ -39,8 +39,15 @@ SETTLED = 30  # observations seen in the replica before the kill drill's burst
 BURST = 3 * PHONES  # acknowledged posts of the burst before the disk is lost
 
 
-def walkapp_cli(*args: str, instance: Path, replica_url: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "WALKAPP_INSTANCE": str(instance), "WALKAPP_REPLICA_URL": replica_url}
+def walkapp_cli(
+    *args: str, instance: Path, replica_url: str = "", env: dict | None = None
+) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "WALKAPP_INSTANCE": str(instance),
+        "WALKAPP_REPLICA_URL": replica_url,
+        **(env or {}),
+    }
     env.pop("WALKAPP_SECRET_KEY", None)
     return subprocess.run(
         [sys.executable, "-m", "walkapp", *args], env=env, capture_output=True, text=True
@@ -165,8 +172,8 @@ def test_drill_500_observations_with_photos_then_the_disk_is_lost(drill):
     # Every acknowledged write reaches the replica (how fast: benchmarks/ingest_replication.py).
     replica_holds(url, instance.parent, set(acknowledged), set(photos))
     status = walkapp_cli("status", "--json", instance=instance, replica_url=url)
-    state = json.loads(status.stdout)
-    assert status.returncode == 0 and state["running"] and state["warning"] is None
+    state = json.loads(status.stdout)["checks"]["replication"]
+    assert status.returncode == 0 and state["running"] and state["status"] == "ok"
     assert state["replica_txid"] == state["local_txid"] and state["age_s"] < 60
     lose_the_disk_and_restore(server, instance, url)
 
@@ -333,7 +340,10 @@ def test_admin_page_warns_when_litestream_is_not_running(tmp_path):
 
 def test_status_without_a_replica_says_off_and_creates_no_database(tmp_path):
     result = walkapp_cli("status", "--json", instance=tmp_path / "nothing")
-    assert result.returncode == 0 and json.loads(result.stdout) == {"replication": None}
+    checks = json.loads(result.stdout)["checks"]
+    assert checks["replication"]["status"] == "off"
+    # No database is a failing check (exit 1), and looking made none.
+    assert result.returncode == 1 and checks["database"]["status"] == "failing"
     assert not (tmp_path / "nothing").exists()
 
 
@@ -342,8 +352,9 @@ def test_status_warns_and_fails_when_nothing_replicates(tmp_path):
     result = walkapp_cli(
         "status", "--json", instance=tmp_path / "instance", replica_url=f"file://{tmp_path}/r"
     )
-    state = json.loads(result.stdout)
-    assert result.returncode == 2 and state["running"] is False and state["warning"]
+    state = json.loads(result.stdout)["checks"]["replication"]
+    assert result.returncode == 2 and state["running"] is False and state["status"] == "degraded"
+    assert "Litestream is not running" in state["message"]
 
 
 def test_photo_bytes_are_committed_with_their_row(client, app, db):

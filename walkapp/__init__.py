@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import bodies, db
+from . import bodies, db, health, rate_limits
 from . import settings as settings_module
 from .extensions import babel, csrf, limiter, select_locale
 from .security import set_headers
@@ -80,6 +80,8 @@ def create_app(config: dict | None = None) -> Flask:
         refuse_fresh_start(instance, typed.replica_url)
     # Migrations first: the instance's secret key is kept in the database.
     db.init(typed.database_file)
+    # quick_check reads every page: once a process, reported by /healthz and `walkapp status`.
+    database_at_start = health.database_at_start(typed.database_file)
 
     root = settings_module.ROOT
     app = Flask(
@@ -92,6 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config[f"WALKAPP_{key}"] = value
     app.config["WALKAPP_INSTANCE"] = str(instance)
     app.extensions["walkapp_settings"] = typed
+    app.extensions["walkapp_database_at_start"] = database_at_start
     app.config.update(
         SECRET_KEY=settings["SECRET_KEY"] or settings_module.instance_secret_key(instance),
         SESSION_COOKIE_HTTPONLY=True,
@@ -101,7 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=typed.max_photo_bytes + 256 * 1024,
         BABEL_DEFAULT_LOCALE="sv",
         **_translation_domains(),
-        RATELIMIT_STORAGE_URI=typed.ratelimit_storage_uri,
+        **rate_limits.storage_config(typed.ratelimit_storage_uri),
         RATELIMIT_ENABLED=typed.ratelimit_enabled,
         RATELIMIT_HEADERS_ENABLED=True,
         WTF_CSRF_TIME_LIMIT=None,

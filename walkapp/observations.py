@@ -233,10 +233,15 @@ def attach_photo(
     photo_folder: Path,
     kind: str = "before",
 ) -> tuple[bool, dict]:
-    """Record a stored photo once; a retry that lost the race removes its own files."""
-    with transaction(db):
-        created = photos_db.insert_photo(db, photo_id, observation_id, stored, kind)
-        row = photos_db.get_photo(db, photo_id)
+    """Record a stored photo once; a retry that lost the race, or a write that failed (a full
+    disk), removes its own files."""
+    try:
+        with transaction(db):
+            created = photos_db.insert_photo(db, photo_id, observation_id, stored, kind)
+            row = photos_db.get_photo(db, photo_id)
+    except BaseException:
+        remove_files(photo_folder, (stored.filename, stored.thumb_filename))
+        raise
     if not created:
         remove_files(photo_folder, (stored.filename, stored.thumb_filename))
     if row["observation_id"] != observation_id:

@@ -33,6 +33,8 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .health import ensure_room
+
 try:  # HEIC from iPhones, only if the optional plugin is installed
     from pillow_heif import register_heif_opener
 
@@ -232,9 +234,12 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def store_photo(data: bytes, folder: Path, max_bytes: int) -> StoredPhoto:
-    """Check and store a photo and its thumbnail under random names; nothing partial stays."""
+def store_photo(data: bytes, folder: Path, max_bytes: int, keep_free: int = 0) -> StoredPhoto:
+    """Check and store a photo and its thumbnail under random names; nothing partial stays.
+    Refused (health.DiskFull) when writing it would leave less than `keep_free` bytes free."""
     full, thumb = _encode(data, max_bytes)
+    # Written three times: the files, their row in the database, and that row in the WAL.
+    ensure_room(folder, keep_free, 3 * (len(full) + len(thumb)))
     folder.mkdir(parents=True, exist_ok=True)
     stem = secrets.token_urlsafe(18)
     names = (f"{stem}.jpg", f"{stem}-thumb.jpg")

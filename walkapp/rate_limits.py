@@ -2,8 +2,9 @@
 
 Limits count in Flask-Limiter's storage (`WALKAPP_RATELIMIT_STORAGE_URI`): `memory://` is exact
 for the embedded default of one gunicorn worker with threads; with several workers it must be a
-shared store (Redis), or each worker counts alone. Every refusal is a 429 with Retry-After and a
-Swedish message (views/errors.py).
+shared store (Redis), or each worker counts alone. When the shared store is down, each worker
+counts in its own memory until it answers again (`storage_config`): never a 500. Every refusal is
+a 429 with Retry-After and a Swedish message (views/errors.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask import g, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import settings
+from . import health, settings
 from .access import bearer_token, read_walker_token
 from .db import get_db
 from .db.walks import get_walk_by_code, normalise_code
@@ -38,6 +39,20 @@ IPV6_PREFIX = 64
 # nested too deep, text that cannot be stored, photos that cannot be taken. A phone sends none;
 # a school network of thirty phones stays far below, a script sending junk does not.
 BAD_BODIES_PER_ADDRESS = "60 per 10 minutes"
+
+
+def storage_config(uri: str) -> dict:
+    """Flask-Limiter's storage keys. A shared store that is down (or does not answer within
+    `health.STORE_TIMEOUT_S`) fails in a stated direction: Flask-Limiter logs "Rate limit storage
+    unreachable - falling back to in-memory storage", each worker counts the same limits in its
+    own memory, asks the store again now and then and goes back to it once it answers;
+    /healthz says `degraded`. An error it does not fall back from is logged, not a 500."""
+    return {
+        "RATELIMIT_STORAGE_URI": uri,
+        "RATELIMIT_STORAGE_OPTIONS": health.store_options(uri),
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+    }
 
 
 def address() -> str:

@@ -94,6 +94,13 @@ class Settings:
         "ignored with OpenStreetMap's public server, whose policy forbids it",
     )
     max_photo_bytes: int = setting(10 * 1024 * 1024, "largest accepted upload", shown="10 MiB")
+    min_free_bytes: int = setting(
+        256 * 1024 * 1024,
+        "free space (bytes) the instance folder's disk keeps: below it every write is refused "
+        "with a 507 and a message (the phone keeps what it sent and tries again), so the "
+        "database never fills the disk mid-write; `/healthz` fails (see [Health](health.md))",
+        shown="256 MiB",
+    )
     secure_cookies: bool = setting(False, "set `true` behind HTTPS", deploy="true")
     proxy_fix: int = setting(
         0,

@@ -170,7 +170,12 @@ class _Transaction:
 
     def __exit__(self, exc_type, exc, tb):
         try:
-            self.db.execute("rollback" if exc_type else "commit")
+            if exc_type is None:
+                self.db.execute("commit")
+            elif self.db.conn.in_transaction:
+                # Not after SQLite rolled back itself (a full disk): "cannot rollback" would hide
+                # the error that says why.
+                self.db.execute("rollback")
         finally:
             if self.lock:
                 self.lock.release()

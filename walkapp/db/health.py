@@ -1,10 +1,12 @@
-"""What restores and serving ask of a database file: its integrity and the walkapp schema.
+"""What restores, serving and /healthz ask of a database file: its integrity, the walkapp
+schema, whether it takes a write, and whether an error means the disk is full.
 
 Opened read-only for the checks: looking at a file must never turn an empty or foreign file into
 a database."""
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from pathlib import Path
 
@@ -72,3 +74,29 @@ def file_problems(path: Path, check: str | None = "full") -> list[str]:
         if db is not None:
             db.close()
     return problems
+
+
+# What a write may raise when the disk is full: SQLite's error, or the kernel's on a photo file.
+WRITE_ERRORS = (sqlite3.OperationalError, OSError)
+DatabaseError = sqlite3.DatabaseError
+
+
+def disk_full(error: BaseException) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full"), or ENOSPC/EDQUOT writing a file."""
+    if isinstance(error, sqlite3.OperationalError):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code == sqlite3.SQLITE_FULL or "database or disk is full" in str(error)
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def write_probe(db: sqlite_utils.Database, token: str, written_at: str) -> None:
+    db.execute(
+        "insert into health_probe (id, token, written_at) values (1, ?, ?)"
+        " on conflict (id) do update set token = excluded.token, written_at = excluded.written_at",
+        [token, written_at],
+    )
+
+
+def read_probe(db: sqlite_utils.Database) -> str | None:
+    row = db.execute("select token from health_probe where id = 1").fetchone()
+    return row[0] if row else None

@@ -1,4 +1,4 @@
-"""Language switch (the choice is kept in a cookie) and health check.
+"""Language switch (the choice is kept in a cookie); `/healthz` is views/health.py.
 
 The start page `/` is the public page (views/public.py).
 """
@@ -9,7 +9,6 @@ from flask import Blueprint, current_app, redirect, request, url_for
 
 from .. import languages
 from ..access import PUBLIC, requires
-from ..db import get_db
 from ..redirects import safe_path
 
 bp = Blueprint("main", __name__)
@@ -29,10 +28,3 @@ def set_language(code: str):
             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
         )
     return response
-
-
-@bp.get("/healthz")
-@requires(PUBLIC)
-def health():
-    get_db().execute("select 1").fetchone()
-    return {"status": "ok"}

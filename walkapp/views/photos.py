@@ -66,6 +66,7 @@ def upload_photo(observation_id: str):
                 upload.read(settings.current().max_photo_bytes + 1),
                 photo_folder(),
                 settings.current().max_photo_bytes,
+                keep_free=settings.current().min_free_bytes,
             )
         except PhotoRefused as refused:
             rate_limits.mark_bad_body()
@@ -123,7 +124,9 @@ def _store_after(observation_id: str, photo_id: str):
         return None, _("Välj en bild."), 400
     limit = settings.current().max_photo_bytes
     try:
-        stored = store_photo(upload.read(limit + 1), photo_folder(), limit)
+        stored = store_photo(
+            upload.read(limit + 1), photo_folder(), limit, settings.current().min_free_bytes
+        )
     except PhotoRefused as refused:
         rate_limits.mark_bad_body()
         return None, str(refused.message), refused.status
