@@ -237,6 +237,62 @@ def test_quick_check_at_start_failing_fails_health(tmp_path):
     assert restarted.test_client().post("/api/join", json={"code": walk["code"]}).status_code == 201
 
 
+def _crash_with_a_wal(app, transactions: int = 30) -> tuple[bytes, bytes]:
+    """The database file and its WAL as a crash (kill -9) leaves them: `transactions` rows,
+    each committed (acknowledged) on its own, all still in the WAL."""
+    path = database_path(app)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("pragma wal_autocheckpoint = 0")
+    db.execute("create table acknowledged (n integer)")
+    for n in range(transactions):
+        db.execute("insert into acknowledged (n) values (?)", [n])
+    image = path.read_bytes(), path.with_name(path.name + "-wal").read_bytes()
+    db.close()
+    return image
+
+
+def _restart_from(tmp_path, image: tuple[bytes, bytes], flip_frame: int | None = None):
+    instance = tmp_path / "instance"
+    path = instance / "walkapp.db"
+    database, wal = image
+    if flip_frame is not None:
+        page_size = int.from_bytes(wal[8:12], "big")
+        at = 32 + flip_frame * (24 + page_size) + 24 + page_size // 2
+        wal = wal[:at] + bytes([wal[at] ^ 0x01]) + wal[at + 1 :]
+    path.with_name("walkapp.db-shm").unlink(missing_ok=True)
+    path.write_bytes(database)
+    path.with_name("walkapp.db-wal").write_bytes(wal)
+    return make_app(tmp_path)
+
+
+def test_a_crash_image_with_a_sound_wal_loses_nothing(tmp_path):
+    image = _crash_with_a_wal(make_app(tmp_path))
+    restarted = _restart_from(tmp_path, image)
+    assert rows(restarted, "select count(*) from acknowledged") == [(30,)]
+    assert restarted.test_client().get("/healthz").status_code == 200
+    assert not list((tmp_path / "instance").glob("walkapp.db-wal.damaged-*"))
+
+
+def test_a_flipped_byte_in_the_wal_fails_health_and_keeps_the_wal(tmp_path):
+    image = _crash_with_a_wal(make_app(tmp_path))
+    restarted = _restart_from(tmp_path, image, flip_frame=12)
+    # What SQLite does with it: the transactions after the damaged frame are gone, silently.
+    assert rows(restarted, "select count(*) from acknowledged")[0][0] < 30
+    kept = list((tmp_path / "instance").glob("walkapp.db-wal.damaged-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() != image[1]
+    response = restarted.test_client().get("/healthz")
+    assert response.status_code == 503
+    message = response.json["checks"]["database"]["message"]
+    assert "frame 13 of" in message and "committed transaction" in message
+    assert "restore from the replica" in message
+    # Another start (a second worker, a restart) still says so, until the copy is moved away.
+    assert make_app(tmp_path).test_client().get("/healthz").status_code == 503
+    status = walkapp_status(tmp_path / "instance", "--json")
+    assert status.exit_code == 1 and kept[0].name in status.stdout
+    kept[0].unlink()
+    assert make_app(tmp_path).test_client().get("/healthz").status_code == 200
+
+
 # The rate-limit store.
 
 

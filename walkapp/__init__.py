@@ -73,6 +73,9 @@ def create_app(config: dict | None = None) -> Flask:
     instance = typed.instance
     instance.mkdir(parents=True, exist_ok=True)
     typed.photo_folder.mkdir(exist_ok=True)
+    # Before the first connection: opening the database replays its WAL, and drops for good what
+    # follows a damaged frame.
+    health.keep_damaged_wal(typed.database_file)
     if typed.replica_url:
         from .replication import refuse_fresh_start
 

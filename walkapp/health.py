@@ -82,10 +82,30 @@ def report(checks: dict[str, Check]) -> dict:
     return {"status": worst(checks), "checks": {n: c.as_dict() for n, c in checks.items()}}
 
 
+DAMAGED_WAL = "-wal.damaged-"
+
+
+def keep_damaged_wal(path: Path) -> Path | None:
+    """Before anything opens the database: a WAL that SQLite would silently cut short (a flipped
+    byte drops every transaction after it) is copied aside, where health reports it until an
+    operator moves it away."""
+    wal = path.with_name(path.name + "-wal")
+    if health_db.wal_damage(wal) is None:
+        return None
+    kept = path.with_name(f"{path.name}{DAMAGED_WAL}{clock.stamp().replace(':', '')}")
+    shutil.copy2(wal, kept)
+    return kept
+
+
 def database_at_start(path: Path) -> list[str]:
-    """What SQLite's quick_check (it reads every page, so once a process) finds in the database
-    file, read-only; empty when it is sound."""
-    return health_db.file_problems(path, check="quick")
+    """What health reports about the database file until the process ends: WALs kept aside as
+    damaged, and what SQLite's quick_check (it reads every page, so once a process) finds."""
+    kept = [
+        f"{copy.name} was kept at a start: {health_db.wal_damage(copy) or 'a damaged WAL'}; "
+        "restore from the replica or a backup, then move the copy out of the instance folder"
+        for copy in sorted(path.parent.glob(f"{path.name}{DAMAGED_WAL}*"))
+    ]
+    return kept + health_db.file_problems(path, check="quick")
 
 
 def probe(db) -> None:

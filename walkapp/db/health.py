@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import struct
 from pathlib import Path
 
 import sqlite_utils
@@ -100,3 +101,65 @@ def write_probe(db: sqlite_utils.Database, token: str, written_at: str) -> None:
 def read_probe(db: sqlite_utils.Database) -> str | None:
     row = db.execute("select token from health_probe where id = 1").fetchone()
     return row[0] if row else None
+
+
+WAL_MAGIC = (0x377F0682, 0x377F0683)  # the low bit: checksums over big-endian words
+WAL_HEADER = 32
+FRAME_HEADER = 24
+
+
+def _checksum(data: bytes, big_endian: bool, s0: int, s1: int) -> tuple[int, int]:
+    """SQLite's WAL checksum, carried on from (s0, s1) over data (a multiple of 8 bytes)."""
+    words = struct.unpack(f"{'>' if big_endian else '<'}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1
+
+
+def wal_damage(wal: Path) -> str | None:
+    """Why SQLite would cut this WAL short, when committed transactions follow the cut.
+
+    SQLite replays a WAL up to the first frame whose checksum does not match (a flipped byte)
+    and silently drops every frame after it, committed or not: the frames of this WAL (its
+    salts) from the damaged one on are lost. A torn last frame (a crash mid-commit, never
+    acknowledged) has none after it and is not reported."""
+    try:
+        data = wal.read_bytes()
+    except OSError:
+        return None
+    if len(data) < WAL_HEADER:
+        return None
+    magic, _version, page_size, _seq, salt1, salt2, c0, c1 = struct.unpack(">8I", data[:32])
+    if magic not in WAL_MAGIC or not 512 <= page_size <= 65536:
+        return None
+    big_endian = bool(magic & 1)
+    frame = FRAME_HEADER + page_size
+    frames = [data[at : at + frame] for at in range(WAL_HEADER, len(data) - frame + 1, frame)]
+
+    def ours(this: bytes) -> bool:
+        return struct.unpack(">II", this[8:16]) == (salt1, salt2)
+
+    if _checksum(data[:24], big_endian, 0, 0) != (c0, c1):
+        damaged_at, where = 0, "the WAL's header is damaged"
+    else:
+        s0, s1, damaged_at = c0, c1, None
+        for number, this in enumerate(frames):
+            if not ours(this):
+                return None  # the end of this WAL: what follows is an older one's
+            s0, s1 = _checksum(this[:8], big_endian, s0, s1)
+            s0, s1 = _checksum(this[FRAME_HEADER:], big_endian, s0, s1)
+            if (s0, s1) != struct.unpack(">II", this[16:24]):
+                damaged_at = number
+                break
+        if damaged_at is None:
+            return None
+        where = f"frame {damaged_at + 1} of {len(frames)} in the WAL is damaged"
+    dropped = [this for this in frames[damaged_at:] if ours(this)]
+    commits = sum(1 for this in dropped if struct.unpack(">I", this[4:8])[0] != 0)
+    if len(dropped) < 2 or not commits:
+        return None  # a torn last frame: a crash mid-commit, which was never acknowledged
+    return (
+        f"{where}: SQLite drops {len(dropped)} frame(s) from there on, "
+        f"{commits} committed transaction(s)"
+    )
