@@ -105,7 +105,8 @@ def database_at_start(path: Path) -> list[str]:
         "restore from the replica or a backup, then move the copy out of the instance folder"
         for copy in sorted(path.parent.glob(f"{path.name}{DAMAGED_WAL}*"))
     ]
-    return kept + health_db.file_problems(path, check="quick")
+    checked = health_db.file_problems(path, check="quick")
+    return kept + [f"quick_check at start: {problem}" for problem in checked]
 
 
 def probe(db) -> None:
@@ -120,7 +121,7 @@ def probe(db) -> None:
 def check_database(open_db: Callable | None, at_start: list[str]) -> Check:
     """The quick_check of the start and a write probe now on the database `open_db()` gives;
     `open_db` None when there is no database file."""
-    problems = [f"quick_check at start: {problem}" for problem in at_start[:5]]
+    problems = at_start[:5]
     if open_db is None:
         problems.append("there is no database: run `walkapp init-db`")
     else:
