@@ -9,6 +9,7 @@ from flask import has_app_context
 from flask.globals import _cv_app
 
 from tests.helpers import PASSWORD, LiveServer, login, make_app
+from tests.redis_server import RedisServer
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
@@ -73,6 +74,16 @@ def staff(client, users):
     """The test client signed in as the coordinator."""
     login(client, "coordinator")
     return client
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real redis-server on a Unix socket, stopped by its pid afterwards."""
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = RedisServer(folder).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from PIL import Image
 
 import walkapp.db
 from tests.helpers import PASSWORD, login, make_app
-from tests.redis_server import RedisServer
 from tests.test_crash_safety import observation
 from walkapp import health
 from walkapp.commands.health import status_command
@@ -294,15 +293,6 @@ def test_a_flipped_byte_in_the_wal_fails_health_and_keeps_the_wal(tmp_path):
 
 
 # The rate-limit store.
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    folder = tmp_path / "redis"
-    folder.mkdir()
-    server = RedisServer(folder).start()
-    yield server
-    server.stop()
 
 
 def test_redis_stopping_mid_walk_degrades_to_limits_in_memory(tmp_path, redis_server, caplog):

@@ -11,7 +11,6 @@ import requests
 
 from tests.gunicorn_server import GunicornServer
 from tests.helpers import PASSWORD, login, make_app
-from tests.redis_server import RedisServer
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
@@ -151,15 +150,6 @@ def test_limits_are_shown_on_every_429_in_swedish(limited):
         assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
         text = response.json["error"] if response.is_json else response.text
         assert "För många felaktiga koder" in text
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    folder = tmp_path / "redis"
-    folder.mkdir()
-    server = RedisServer(folder).start()
-    yield server
-    server.stop()
 
 
 def _csrf(text: str) -> str:

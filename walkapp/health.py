@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from limits.storage import storage_from_string
+
 from . import clock, replication
 from .db import health as health_db
 from .db import transaction
@@ -155,8 +157,6 @@ def store_options(uri: str) -> dict:
 
 
 def store_answers(uri: str) -> bool:
-    from limits.storage import storage_from_string
-
     return bool(storage_from_string(uri, **store_options(uri)).check())
 
 
@@ -179,12 +179,12 @@ def check_rate_limits(enabled: bool, uri: str) -> Check:
 _replication_seen: dict[tuple[Path, str], tuple[float, Check]] = {}
 
 
-def check_replication(instance: Path, url: str, fresh: bool = False) -> Check:
-    """Litestream's state (asked at most every REPLICATION_CACHE_S unless `fresh`)."""
+def check_replication(instance: Path, url: str) -> Check:
+    """Litestream's state, asked at most every REPLICATION_CACHE_S (a process's first look asks)."""
     if not url:
         return Check(OFF, "no replica (WALKAPP_REPLICA_URL is empty)")
     seen = _replication_seen.get((instance, url))
-    if seen and not fresh and time.monotonic() - seen[0] < REPLICATION_CACHE_S:
+    if seen and time.monotonic() - seen[0] < REPLICATION_CACHE_S:
         return seen[1]
     try:
         state = replication.state(instance, url)

@@ -1,5 +1,4 @@
-"""`walkapp status`: the checks of `/healthz` (walkapp/health.py) from the terminal, with the
-replica's full state (the same facts as /admin/replication).
+"""`walkapp status`: the checks of `/healthz` (walkapp/health.py) from the terminal.
 
 Runs without building an app, so it never creates or migrates a database; exit 0 when all is
 well, 2 when something is degraded, 1 when a check fails."""
