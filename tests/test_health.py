@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import os
 import sqlite3
 import uuid
 from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner
 from PIL import Image
 
 import walkapp.db
-from tests.helpers import PASSWORD, login, make_app
-from tests.test_crash_safety import observation
+from tests.gunicorn_server import GunicornServer
+from tests.helpers import PASSWORD, join, login, make_app, observation
 from walkapp import health
 from walkapp.commands.health import status_command
 from walkapp.db import connect, database_path
@@ -46,10 +46,9 @@ def rows(app, sql: str) -> list:
 
 def walk_with_walker(app) -> tuple[dict, dict]:
     db = connect(database_path(app))
-    walk = walks_db.create_walk(db, title="Kväll", starts_at="2026-12-02T18:00", state="ongoing")
+    walk = walks_db.create_walk(db, title="Kväll", starts_at="2026-11-24T18:00", state="ongoing")
     db.close()
-    token = app.test_client().post("/api/join", json={"code": walk["code"]}).json["token"]
-    return walk, {"Authorization": f"Bearer {token}"}
+    return walk, join(app.test_client(), walk)
 
 
 def upload(client, observation_id: str, headers: dict, photo: bytes, photo_id: str | None = None):
@@ -96,7 +95,7 @@ def full(tmp_path):
 def test_under_the_floor_an_observation_is_a_507_and_nothing_is_stored(full):
     roomy, cramped = full
     walk, headers = walk_with_walker(roomy)
-    record = observation(1)
+    record = observation()
     refused = cramped.test_client().post(
         f"/api/walks/{walk['id']}/observations", json=record, headers=headers
     )
@@ -113,7 +112,7 @@ def test_under_the_floor_an_observation_is_a_507_and_nothing_is_stored(full):
 def test_under_the_floor_a_photo_is_a_507_and_nothing_is_stored(full):
     roomy, cramped = full
     walk, headers = walk_with_walker(roomy)
-    record = observation(1)
+    record = observation()
     client = roomy.test_client()
     assert (
         client.post(
@@ -167,7 +166,7 @@ def test_a_photo_that_would_take_the_disk_under_the_floor_is_refused(tmp_path):
 
 def test_sqlite_reporting_the_disk_full_is_a_507_and_leaves_no_photo_file(app, monkeypatch):
     walk, headers = walk_with_walker(app)
-    record = observation(1)
+    record = observation()
     client = app.test_client()
     client.post(f"/api/walks/{walk['id']}/observations", json=record, headers=headers)
     plain = walkapp.db.connect
@@ -295,29 +294,54 @@ def test_a_flipped_byte_in_the_wal_fails_health_and_keeps_the_wal(tmp_path):
 # The rate-limit store.
 
 
-def test_redis_stopping_mid_walk_degrades_to_limits_in_memory(tmp_path, redis_server, caplog):
-    app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_server.uri)
-    walk, headers = walk_with_walker(app)
-    client = app.test_client()
-    before = client.get("/healthz").json["checks"]["rate_limits"]
-    assert before == {"status": "ok", "message": "the shared store answers", "store": "redis+unix"}
+def test_redis_stopping_mid_walk_degrades_to_limits_in_memory(tmp_path, redis_server):
+    # A real server: Flask-Limiter's state (the store found dead) lives in the worker's process.
+    app = make_app(tmp_path)
+    db = connect(database_path(app))
+    walk = walks_db.create_walk(db, title="Kväll", starts_at="2026-11-24T18:00", state="ongoing")
+    db.close()
+    limits = {
+        "WALKAPP_RATELIMIT_ENABLED": "true",
+        "WALKAPP_RATELIMIT_STORAGE_URI": redis_server.uri,
+    }
+    server = GunicornServer(tmp_path / "instance", serve=True, workers=1, threads=2, env=limits)
+    server.start(timeout=90)  # a loaded machine takes its time to boot a worker
+    try:
+        check = requests.get(server.url + "/healthz", timeout=10).json()["checks"]["rate_limits"]
+        assert check == {
+            "status": "ok",
+            "message": "the shared store answers",
+            "store": "redis+unix",
+        }
+        token = requests.post(server.url + "/api/join", json={"code": walk["code"]}, timeout=10)
+        headers = {"Authorization": "Bearer " + token.json()["token"]}
 
-    redis_server.stop()
-    caplog.set_level(logging.WARNING)
-    record = observation(1)
-    stored = client.post(f"/api/walks/{walk['id']}/observations", json=record, headers=headers)
-    assert stored.status_code == 201
-    assert rows(app, "select id from observations") == [(record["id"],)]
-    assert client.post("/api/join", json={"code": walk["code"]}).status_code == 201
-    assert "falling back to in-memory storage" in caplog.text
-    # The limits still hold, counted in this worker's memory: 20 wrong codes, then 429.
-    wrong = [client.post("/api/join", json={"code": "ZZZZZZ"}).status_code for _ in range(21)]
-    assert wrong == [404] * 20 + [429]
+        redis_server.stop()
+        record = observation()
+        stored = requests.post(
+            f"{server.url}/api/walks/{walk['id']}/observations",
+            json=record,
+            headers=headers,
+            timeout=10,
+        )
+        assert stored.status_code == 201
+        assert rows(app, "select id from observations") == [(record["id"],)]
+        again = requests.post(server.url + "/api/join", json={"code": walk["code"]}, timeout=10)
+        assert again.status_code == 201
+        # The limits still hold, counted in the worker's memory: 20 wrong codes, then 429.
+        wrong = [
+            requests.post(server.url + "/api/join", json={"code": "ZZZZZZ"}, timeout=10).status_code
+            for _ in range(21)
+        ]
+        assert wrong == [404] * 20 + [429]
 
-    response = client.get("/healthz")
-    assert response.status_code == 200 and response.json["status"] == "degraded"
-    check = response.json["checks"]["rate_limits"]
-    assert check["status"] == "degraded" and "own memory" in check["message"]
+        response = requests.get(server.url + "/healthz", timeout=10)
+        assert response.status_code == 200 and response.json()["status"] == "degraded"
+        check = response.json()["checks"]["rate_limits"]
+        assert check["status"] == "degraded" and "own memory" in check["message"]
+    finally:
+        server.stop()
+    assert "falling back to in-memory storage" in server.errors()
 
 
 # `walkapp status` (in this process: it reads the environment and builds no app).

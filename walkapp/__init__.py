@@ -127,6 +127,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    rate_limits.log_store_changes()
     bodies.init_app(app)
     set_headers(app)
 

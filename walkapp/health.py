@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ OK, OFF, DEGRADED, FAILING = "ok", "off", "degraded", "failing"
 _SEVERITY = {OK: 0, OFF: 0, DEGRADED: 1, FAILING: 2}
 # A shared store that does not answer within this is down: a request never waits longer on it.
 STORE_TIMEOUT_S = 1.0
-# Litestream is asked at most this often (three subprocesses, and a listing of the replica).
+# /healthz asks Litestream at most this often (three subprocesses, a listing of the replica).
 REPLICATION_CACHE_S = 15.0
 
 
@@ -177,22 +178,40 @@ def check_rate_limits(enabled: bool, uri: str) -> Check:
 
 
 _replication_seen: dict[tuple[Path, str], tuple[float, Check]] = {}
+_replication_reading: set[tuple[Path, str]] = set()
+_replication_lock = threading.Lock()
 
 
-def check_replication(instance: Path, url: str) -> Check:
-    """Litestream's state, asked at most every REPLICATION_CACHE_S (a process's first look asks)."""
-    if not url:
-        return Check(OFF, "no replica (WALKAPP_REPLICA_URL is empty)")
-    seen = _replication_seen.get((instance, url))
-    if seen and time.monotonic() - seen[0] < REPLICATION_CACHE_S:
-        return seen[1]
+def _read_replication(instance: Path, url: str) -> Check:
     try:
         state = replication.state(instance, url)
-    except replication.ReplicationError as error:
+    except Exception as error:  # a timeout, a missing binary: reported, never a 500
         check = Check(DEGRADED, f"the replication state cannot be read: {error}")
     else:
         facts = {k: v for k, v in state.as_dict().items() if k not in ("url", "warning")}
         status = DEGRADED if state.warning else OK
         check = Check(status, state.warning or "the replica keeps up", facts)
-    _replication_seen[(instance, url)] = (time.monotonic(), check)
+    with _replication_lock:
+        _replication_seen[(instance, url)] = (time.monotonic(), check)
+        _replication_reading.discard((instance, url))
     return check
+
+
+def check_replication(instance: Path, url: str, wait: bool = True) -> Check:
+    """Litestream's state (three subprocesses and a listing of the replica). With `wait` False
+    (`/healthz`, which a load balancer asks with a short timeout) it answers at once with what
+    was read at most REPLICATION_CACHE_S ago and reads anew in a thread when that is older."""
+    if not url:
+        return Check(OFF, "no replica (WALKAPP_REPLICA_URL is empty)")
+    if wait:
+        return _read_replication(instance, url)
+    key = (instance, url)
+    with _replication_lock:
+        seen = _replication_seen.get(key)
+        stale = seen is None or time.monotonic() - seen[0] >= REPLICATION_CACHE_S
+        if stale and key not in _replication_reading:
+            _replication_reading.add(key)
+            threading.Thread(target=_read_replication, args=key, daemon=True).start()
+    if seen is None:
+        return Check(DEGRADED, "Litestream's state is being read: ask again in a few seconds")
+    return seen[1]

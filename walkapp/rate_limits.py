@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 
 from flask import g, request
+from flask.logging import default_handler
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -53,6 +55,21 @@ def storage_config(uri: str) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
     }
+
+
+def _store_changes(record: logging.LogRecord) -> bool:
+    # Its other INFO lines name each refused key (an address, a user name): not for the log.
+    return record.levelno >= logging.WARNING or "storage recovered" in record.getMessage()
+
+
+def log_store_changes() -> None:
+    """Flask-Limiter's logger has only a NullHandler: its warnings (the store unreachable) and
+    "Rate limit storage recovered" go to the app's log, gunicorn's error log, not nowhere."""
+    logger = logging.getLogger("flask-limiter")
+    logger.setLevel(logging.INFO)
+    if default_handler not in logger.handlers:
+        logger.addHandler(default_handler)
+        logger.addFilter(_store_changes)
 
 
 def address() -> str:

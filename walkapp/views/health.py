@@ -36,7 +36,9 @@ def checks() -> dict[str, health.Check]:
         "rate_limits": health.check_rate_limits(
             environment.ratelimit_enabled, environment.ratelimit_storage_uri
         ),
-        "replication": health.check_replication(environment.instance, environment.replica_url),
+        "replication": health.check_replication(
+            environment.instance, environment.replica_url, wait=False
+        ),
     }
 
 
