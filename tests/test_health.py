@@ -305,7 +305,7 @@ def test_redis_stopping_mid_walk_degrades_to_limits_in_memory(tmp_path, redis_se
         "WALKAPP_RATELIMIT_STORAGE_URI": redis_server.uri,
     }
     server = GunicornServer(tmp_path / "instance", serve=True, workers=1, threads=2, env=limits)
-    server.start(timeout=90)  # a loaded machine takes its time to boot a worker
+    server.start()
     try:
         check = requests.get(server.url + "/healthz", timeout=10).json()["checks"]["rate_limits"]
         assert check == {
