@@ -120,6 +120,7 @@ def test_retention_is_a_dry_run_by_default_then_deletes_old_photos_and_names(app
         "names_days": 90,
         "track_points": 0,
         "tracks_days": 90,
+        "leftover_files": 0,
     }
     assert old_photo in dry.output
     assert db.execute("select count(*) from photos").fetchone()[0] == 2

@@ -30,19 +30,22 @@ def _load_geodata_once(app: Flask) -> None:
 
 
 def _prepare_photo_files(app: Flask) -> None:
-    """Clear what a crash mid-upload left, and write served files the database has (a restore)."""
+    """Write served files the database has (a restore), clear what a crash mid-upload left
+    (temporary files, files with no row) and make files of earlier versions the owner's only."""
     from .db import photos as photos_db
-    from .photos import clear_leftovers, write_missing
+    from .photos import clear_leftovers, owner_only, write_missing
 
     folder = app.extensions["walkapp_settings"].photo_folder
-    clear_leftovers(folder)
     database = db.connect(db.database_path(app))
     try:
         write_missing(
             folder, photos_db.all_files(database), lambda i: photos_db.photo_bytes(database, i)
         )
+        expected = photos_db.file_names(database)
     finally:
         database.close()
+    clear_leftovers(folder, expected)
+    owner_only(folder)
 
 
 def _translation_domains() -> dict[str, str]:

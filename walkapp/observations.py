@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
-from . import walks
+from . import clock, walks
 from .db import audit_log, transaction
 from .db import observations as obs_db
 from .db import photos as photos_db
@@ -27,7 +27,13 @@ from .inputs import (
     phone_id,
 )
 from .languages import NAMES as LANGUAGES
-from .photos import StoredPhoto, remove_files
+from .photos import (
+    BUDGET_WINDOW,
+    Allowance,
+    StoredPhoto,
+    check_allowance,
+    remove_files,
+)
 from .places import PlaceIndex
 from .vocabulary import CATEGORIES, POSITION_SOURCES, RATINGS
 
@@ -225,6 +231,23 @@ def set_not_public(
     return changed
 
 
+def check_photo_allowance(
+    db: sqlite_utils.Database,
+    allowance: Allowance,
+    observation_id: str,
+    kind: str,
+    walker_id: str | None,
+    adding: int = 0,
+) -> None:
+    """Raise PhotoRefused (413) when one more photo of `kind` would pass the observation's count
+    or the walker's budget over the last BUDGET_WINDOW (staff, walker_id None, have none)."""
+    used = None
+    if walker_id is not None:
+        since = clock.stamp(clock.now_utc() - BUDGET_WINDOW)
+        used = photos_db.walker_bytes_since(db, walker_id, since)
+    check_allowance(allowance, photos_db.count_photos(db, observation_id, kind), used, adding)
+
+
 def attach_photo(
     db: sqlite_utils.Database,
     photo_id: str,
@@ -232,12 +255,17 @@ def attach_photo(
     stored: StoredPhoto,
     photo_folder: Path,
     kind: str = "before",
+    walker_id: str | None = None,
+    allowance: Allowance | None = None,
 ) -> tuple[bool, dict]:
-    """Record a stored photo once; a retry that lost the race, or a write that failed (a full
-    disk), removes its own files."""
+    """Record a stored photo once, added by `walker_id` (None: staff) within `allowance`, checked
+    under the write lock so uploads at once cannot pass it together; a refused photo, a retry
+    that lost the race and a write that failed (a full disk) remove their own files."""
     try:
         with transaction(db):
-            created = photos_db.insert_photo(db, photo_id, observation_id, stored, kind)
+            if allowance is not None and photos_db.get_photo(db, photo_id) is None:
+                check_photo_allowance(db, allowance, observation_id, kind, walker_id, stored.bytes)
+            created = photos_db.insert_photo(db, photo_id, observation_id, stored, kind, walker_id)
             row = photos_db.get_photo(db, photo_id)
     except BaseException:
         remove_files(photo_folder, (stored.filename, stored.thumb_filename))
@@ -247,3 +275,10 @@ def attach_photo(
     if row["observation_id"] != observation_id:
         raise Conflict(_l("Det id:t används redan av en annan bild."))
     return created, row
+
+
+def remove_photo(db: sqlite_utils.Database, photo_id: str, photo_folder: Path) -> None:
+    """Remove a photo: its row and bytes in one transaction, then its files."""
+    with transaction(db):
+        files = photos_db.delete_photo(db, photo_id)
+    remove_files(photo_folder, files)

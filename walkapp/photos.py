@@ -15,6 +15,14 @@ WebP of 4096×3906 +247 MB. Before a pixel is decoded, a JPEG's scans are counte
 (at most MAX_JPEG_SCANS), an animation is refused (one frame), and the memory the decode will
 take — pixels at the scale they decode at, times what the format costs per pixel — must fit
 DECODE_BUDGET_BYTES. Refusals say what to do, as 413 (too big) or 422 (not a plain photo).
+
+Disk: one walker's token once grew the disk by 1.45 GB a minute with photos of one observation.
+An observation holds at most `Allowance.per_observation` photos of each kind and a walker adds at
+most `Allowance.walker_bytes_per_day` in 24 hours (WALKAPP_PHOTOS_PER_OBSERVATION,
+WALKAPP_PHOTO_BYTES_PER_WALKER_DAY); beyond either the upload is a 413, which the phone's outbox
+keeps as refused for good and shows (a 429 it would send again and again). Files are the owner's
+only (0600, like the database); what a crash leaves (temporary files, files whose row was never
+written) is cleared at start and by `walkapp retention --apply` (`clear_leftovers`).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -57,6 +66,13 @@ DECODE_BYTES_PER_PIXEL = {"JPEG": 4, "PNG": 4, "WEBP": 13, "HEIF": 8}
 LONG_SIDE = 1600
 THUMB_SIDE = 320
 JPEG_QUALITY = 82
+# A walker's photo budget counts what they added in this window.
+BUDGET_WINDOW = timedelta(hours=24)
+# A temporary file is written in milliseconds: older than this, its writer is gone.
+TEMPORARY_AGE_S = 60
+# A finished file gets its row once the write lock is free (a busy timeout of 10 s): a file
+# older than this with no row is a crash's leftover, a younger one may be an upload in flight.
+ORPHAN_AGE_S = 10 * 60
 
 
 class PhotoRefused(Exception):
@@ -135,6 +151,45 @@ def _check_decoding_cost(image: Image.Image, data: bytes) -> None:
                 w=width,
                 h=height,
                 format=image.format,
+            ),
+            413,
+        )
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """How many photos one observation holds (of each kind) and how many bytes one walker adds
+    in BUDGET_WINDOW."""
+
+    per_observation: int
+    walker_bytes_per_day: int
+
+
+def check_allowance(
+    allowance: Allowance, on_observation: int, walker_bytes: int | None, adding: int = 0
+) -> None:
+    """Refuse (413) a photo beyond the observation's count or the walker's budget: `on_observation`
+    photos already there, `walker_bytes` the walker added in the window (None: staff, no budget),
+    `adding` the bytes of this one (0 before it is decoded)."""
+    if on_observation >= allowance.per_observation:
+        raise PhotoRefused(
+            _l(
+                "Observationen har redan så många bilder som tas emot (högst %(n)s). Ta bort "
+                "en bild först om du vill lägga till en annan.",
+                n=allowance.per_observation,
+            ),
+            413,
+        )
+    if walker_bytes is None:
+        return
+    # Before the decode (adding 0) a photo still needs a byte of room.
+    if walker_bytes + max(adding, 1) > allowance.walker_bytes_per_day:
+        raise PhotoRefused(
+            _l(
+                "Du har skickat så många bilder det senaste dygnet att fler inte tas emot "
+                "(högst %(mb)s MB per dygn). Ta bort bilder du inte behöver eller fråga "
+                "samordnaren.",
+                mb=round(allowance.walker_bytes_per_day / 1_048_576),
             ),
             413,
         )
@@ -219,7 +274,10 @@ def _encode(data: bytes, max_bytes: int) -> tuple[bytes, bytes]:
 
 def _write_atomically(folder: Path, name: str, data: bytes, suffix: str = ".tmp") -> None:
     temporary = folder / f".{name}{suffix}"
-    with open(temporary, "wb") as handle:
+    # Readable by the owner only, like the database: a photo may show a face or a door code.
+    temporary.unlink(missing_ok=True)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(descriptor, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -260,20 +318,59 @@ def remove_files(folder: Path, names) -> None:
             path.unlink(missing_ok=True)
 
 
-def clear_leftovers(folder: Path, older_than_s: float = 60.0) -> list[str]:
-    """Remove the temporary files of writes a crash cut short (kill -9 mid-upload).
-
-    Only old ones: another worker may be writing a photo right now, which takes milliseconds."""
-    removed = []
-    limit = time.time() - older_than_s
-    for path in folder.glob(".*.tmp"):
+def leftovers(
+    folder: Path,
+    expected: set[str] | None = None,
+    temporary_age_s: float = TEMPORARY_AGE_S,
+    orphan_age_s: float = ORPHAN_AGE_S,
+) -> list[Path]:
+    """What crashes left in the folder: temporary files (`.name.tmp`) of writes cut short (kill -9
+    mid-upload) and, given the names the database expects, finished photo files no row names
+    (killed between the files and the row). Only old ones: another worker may be writing a photo
+    right now, or waiting to write its row."""
+    if not folder.is_dir():
+        return []
+    now = time.time()
+    found = []
+    for path in folder.iterdir():
+        temporary = path.name.startswith(".") and path.name.endswith(".tmp")
+        orphan = (
+            expected is not None
+            and not path.name.startswith(".")
+            and path.suffix == ".jpg"
+            and path.name not in expected
+        )
+        if not (temporary or orphan):
+            continue
         try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-                removed.append(path.name)
+            age = now - path.stat().st_mtime
         except FileNotFoundError:
             continue
+        if age >= (temporary_age_s if temporary else orphan_age_s):
+            found.append(path)
+    return sorted(found)
+
+
+def clear_leftovers(folder: Path, expected: set[str] | None = None, **ages: float) -> list[str]:
+    """Remove `leftovers(folder, expected, **ages)`; return the names removed."""
+    removed = []
+    for path in leftovers(folder, expected, **ages):
+        path.unlink(missing_ok=True)
+        removed.append(path.name)
     return removed
+
+
+def owner_only(folder: Path) -> int:
+    """Make the photo files of earlier versions (0644) the owner's only; how many changed."""
+    changed = 0
+    for path in folder.glob("*.jpg") if folder.is_dir() else ():
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+                changed += 1
+        except FileNotFoundError:
+            continue
+    return changed
 
 
 def write_missing(folder: Path, photos, read_bytes) -> int:

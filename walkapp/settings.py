@@ -101,6 +101,17 @@ class Settings:
         "database never fills the disk mid-write; `/healthz` fails (see [Health](health.md))",
         shown="256 MiB",
     )
+    photos_per_observation: int = setting(
+        5,
+        "photos one observation holds, of the finding and (separately) of the measure done; "
+        "one more is refused (413) with a message the walker reads",
+    )
+    photo_bytes_per_walker_day: int = setting(
+        100 * 1024 * 1024,
+        "bytes of photos (as stored, after re-encoding) one walker's token adds in 24 hours; "
+        "beyond it an upload is refused (413) with a message the walker reads",
+        shown="100 MiB",
+    )
     secure_cookies: bool = setting(False, "set `true` behind HTTPS", deploy="true")
     proxy_fix: int = setting(
         0,

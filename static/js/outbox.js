@@ -13,7 +13,7 @@ export function openStore() {
       const request = indexedDB.open(DB_NAME, DB_VERSION);
       request.onupgradeneeded = () => {
         const db = request.result;
-        // key: "create:<id>", "edit:<id>", "photo:<photo id>", "delete:<id>"
+        // key: "create:<id>", "edit:<id>", "photo:<photo id>", "photo_delete:<photo id>", "delete:<id>"
         const outbox = db.createObjectStore("outbox", { keyPath: "key" });
         outbox.createIndex("walk", "walk_id");
         const mine = db.createObjectStore("observations", { keyPath: "id" });

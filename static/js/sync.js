@@ -1,10 +1,10 @@
-// Sends the outbox: observations first, then edits, photos and deletes. Every request is
+// Sends the outbox: observations first, then edits, photos, photo removals and deletes. Every request is
 // idempotent on the server (ids made on the phone), so a retry after a lost answer is safe.
 
 import { allForWalk, write } from "./outbox.js";
 
 // Track chunks and audits (../track.js, ../audit.js) carry their own URL and JSON body.
-const ORDER = { create: 0, edit: 1, audit: 2, photo: 3, delete: 4, track: 5 };
+const ORDER = { create: 0, edit: 1, audit: 2, photo: 3, photo_delete: 4, delete: 5, track: 6 };
 const MAX_BACKOFF_MS = 60_000;
 
 export class Sync {
@@ -98,6 +98,12 @@ export class Sync {
       response = await fetch(`${this.api.observations}/${id}`, {
         method: "DELETE", headers: this.headers(false),
       });
+    } else if (item.type === "photo_delete") {
+      response = await fetch(`${this.api.photos.replace("{id}", id)}/${item.photo_id}`, {
+        method: "DELETE", headers: this.headers(false),
+      });
+      // Gone already (a retry after a lost answer) is what was asked.
+      if (response.status === 404) return this.settle(item, {}).then(() => "sent");
     } else {
       const form = new FormData();
       form.append("id", item.photo_id);
@@ -132,7 +138,8 @@ export class Sync {
       this.lastLanding = { id: item.observation_id, body };
     }
     if (item.type === "photo") {
-      update.push(["observations", item.observation_id, (local) => ({ ...local, photo_sent: true })]);
+      const sent = (local) => [...new Set([...(local.photos || []), item.photo_id])];
+      update.push(["observations", item.observation_id, (local) => ({ ...local, photo_sent: true, photos: sent(local) })]);
     }
     await write({ update });
   }

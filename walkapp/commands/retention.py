@@ -1,5 +1,5 @@
-"""`walkapp retention`: photos, walker names and walked tracks past their keeping period (a dry run
-unless --apply)."""
+"""`walkapp retention`: photos, walker names and walked tracks past their keeping period, and the
+photo files crashes left (a dry run unless --apply)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask.cli import with_appcontext
 
+from .. import photos as photo_files
 from .. import retention, settings
 from ..db import get_db
+from ..db import photos as photos_db
 from ..db import retention as retention_db
 from ..db import tracks as tracks_db
 
@@ -32,7 +34,7 @@ def retention_command(
     apply_: bool, photos_days: int | None, names_days: int | None, tracks_days: int | None
 ):
     """List (or with --apply delete) photos, walker names and walked tracks older than their
-    keeping period."""
+    keeping period, and photo files a crash left (temporary, or with no row)."""
     current = settings.current()
     photos_days = current.retain_photos_days if photos_days is None else photos_days
     names_days = current.retain_names_days if names_days is None else names_days
@@ -52,17 +54,23 @@ def retention_command(
     for walk_id in sorted({chunk["walk_id"] for chunk in chunks}):
         points = sum(chunk["points"] for chunk in chunks if chunk["walk_id"] == walk_id)
         click.echo(f"walked track of walk {walk_id}: {points} points")
+    folder = current.photo_folder
+    leftovers = photo_files.leftovers(folder, photos_db.file_names(db))
+    for path in leftovers:
+        click.echo(f"leftover file {path.name} (no photo row, or a write cut short)")
     summary = {
         "photos": len(photos),
         "names": len(walkers),
         "track_points": sum(chunk["points"] for chunk in chunks),
+        "leftover_files": len(leftovers),
         "applied": apply_,
         "photos_days": photos_days,
         "names_days": names_days,
         "tracks_days": tracks_days,
     }
     if apply_:
-        retention.apply(db, photos, walkers, chunks, summary, settings.current().photo_folder)
+        retention.apply(db, photos, walkers, chunks, summary, folder)
+        photo_files.clear_leftovers(folder, photos_db.file_names(db))
     else:
         click.echo("Dry run: nothing was deleted. Add --apply to delete.")
     click.echo(json.dumps(summary))

@@ -99,7 +99,7 @@ def serve_command(host: str, port: int, workers: int, threads: int):
             err=True,
         )
     # No worker runs yet: every temporary photo file is a crash's leftover, however new.
-    clear_leftovers(environment.photo_folder, older_than_s=0)
+    clear_leftovers(environment.photo_folder, temporary_age_s=0)
     server = [
         sys.executable,
         "-m",

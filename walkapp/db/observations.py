@@ -126,13 +126,15 @@ def delete_observation(db: sqlite_utils.Database, observation_id: str) -> list[s
 
 
 def list_for_walker(db: sqlite_utils.Database, walk_id: str, walker_id: str) -> list[dict]:
-    """A walker's own observations with their place name and photo ids, newest first."""
+    """A walker's own observations with their place name and the ids of the photos they added
+    (which they may remove), newest first."""
     rows = list(
         db.query(
             "select o.id, o.category, o.rating, o.note, o.lon, o.lat, o.accuracy_m, o.position_source,"
             " o.recorded_at, o.late, o.place_id, o.relation, o.distance_m,"
             " p.name as place_name,"
-            " (select group_concat(ph.id) from photos ph where ph.observation_id = o.id) as photos"
+            " (select group_concat(ph.id) from photos ph"
+            " where ph.observation_id = o.id and ph.walker_id = o.walker_id) as photos"
             " from observations o left join places p on p.id = o.place_id"
             " where o.walk_id = ? and o.walker_id = ? order by o.recorded_at desc",
             [walk_id, walker_id],

@@ -13,14 +13,20 @@ def get_photo(db: sqlite_utils.Database, photo_id: str) -> dict | None:
 
 
 def insert_photo(
-    db: sqlite_utils.Database, photo_id: str, observation_id: str, stored, kind: str = "before"
+    db: sqlite_utils.Database,
+    photo_id: str,
+    observation_id: str,
+    stored,
+    kind: str = "before",
+    walker_id: str | None = None,
 ) -> bool:
     """Record a stored photo once per id; False when the id was already there (a retry).
-    kind: before (of the finding) or after (of the measure done)."""
+    kind: before (of the finding) or after (of the measure done); walker_id: who added it (None
+    for staff)."""
     cursor = db.execute(
         "insert or ignore into photos (id, observation_id, filename, thumb_filename,"
-        " content_type, bytes, width, height, created_at, kind)"
-        " values (?, ?, ?, ?, 'image/jpeg', ?, ?, ?, ?, ?)",
+        " content_type, bytes, width, height, created_at, kind, walker_id)"
+        " values (?, ?, ?, ?, 'image/jpeg', ?, ?, ?, ?, ?, ?)",
         [
             photo_id,
             observation_id,
@@ -31,6 +37,7 @@ def insert_photo(
             stored.height,
             now(),
             kind,
+            walker_id,
         ],
     )
     if cursor.rowcount == 1:
@@ -41,17 +48,43 @@ def insert_photo(
     return cursor.rowcount == 1
 
 
-def count_photos(db: sqlite_utils.Database, observation_id: str | None = None) -> int:
+def count_photos(
+    db: sqlite_utils.Database, observation_id: str | None = None, kind: str | None = None
+) -> int:
     if observation_id is None:
         return db.execute("select count(*) from photos").fetchone()[0]
     return db.execute(
-        "select count(*) from photos where observation_id = ?", [observation_id]
+        "select count(*) from photos where observation_id = ? and kind = coalesce(?, kind)",
+        [observation_id, kind],
     ).fetchone()[0]
+
+
+def walker_bytes_since(db: sqlite_utils.Database, walker_id: str, since: str) -> int:
+    """The bytes of the photos (as served, full size) a walker added since an instant."""
+    return db.execute(
+        "select coalesce(sum(bytes), 0) from photos where walker_id = ? and created_at >= ?",
+        [walker_id, since],
+    ).fetchone()[0]
+
+
+def delete_photo(db: sqlite_utils.Database, photo_id: str) -> list[str]:
+    """Delete a photo's row (its bytes go with it); return its files to remove once the
+    transaction has committed."""
+    row = get_photo(db, photo_id)
+    if row is None:
+        return []
+    db.execute("delete from photos where id = ?", [photo_id])
+    return [row["filename"], row["thumb_filename"]]
 
 
 def all_files(db: sqlite_utils.Database) -> list[dict]:
     """Every photo's file names: which served files the database expects."""
     return list(db.query("select id, filename, thumb_filename from photos"))
+
+
+def file_names(db: sqlite_utils.Database) -> set[str]:
+    """The names of every served file (photo and thumbnail) the database expects."""
+    return {name for row in all_files(db) for name in (row["filename"], row["thumb_filename"])}
 
 
 def photo_bytes(db: sqlite_utils.Database, photo_id: str) -> dict | None:

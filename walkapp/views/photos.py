@@ -1,4 +1,6 @@
-"""Photos: the walker uploads them (API), coordinators and that walk's walkers see them."""
+"""Photos: the walker uploads them (API) within the observation's count and their daily budget,
+removes the ones they added while the walk is open; coordinators and that walk's walkers see
+them."""
 
 from __future__ import annotations
 
@@ -33,13 +35,18 @@ from ..db import walks as walks_db
 from ..extensions import csrf
 from ..inputs import Conflict, parse_uuid
 from ..measures import after_photo_allowed
-from ..photos import PhotoRefused, store_photo
+from ..photos import Allowance, PhotoRefused, store_photo
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES
-from .shared import photo_folder, refuse, token_filters, triage_url
+from .shared import photo_folder, refuse, token_filters, triage_url, walker_id
 
 bp = Blueprint("photos", __name__)
 api = Blueprint("photos_api", __name__, url_prefix="/api")
 csrf.exempt(api)
+
+
+def _allowance() -> Allowance:
+    current = settings.current()
+    return Allowance(current.photos_per_observation, current.photo_bytes_per_walker_day)
 
 
 @api.post("/observations/<observation_id>/photos")
@@ -62,6 +69,13 @@ def upload_photo(observation_id: str):
         if upload is None:
             return refuse(400, {"photo": _("Välj en bild.")})
         try:
+            # Before the decode: a full observation or a spent budget costs no work.
+            observations.check_photo_allowance(
+                db, _allowance(), observation_id, "before", walker_id()
+            )
+        except PhotoRefused as refused:
+            return refuse(refused.status, {"photo": str(refused.message)})
+        try:
             stored = store_photo(
                 upload.read(settings.current().max_photo_bytes + 1),
                 photo_folder(),
@@ -73,8 +87,16 @@ def upload_photo(observation_id: str):
             return refuse(refused.status, {"photo": str(refused.message)})
         try:
             created, existing = observations.attach_photo(
-                db, photo_id, observation_id, stored, photo_folder()
+                db,
+                photo_id,
+                observation_id,
+                stored,
+                photo_folder(),
+                walker_id=walker_id(),
+                allowance=_allowance(),
             )
+        except PhotoRefused as refused:
+            return refuse(refused.status, {"photo": str(refused.message)})
         except Conflict as conflict:
             return refuse(409, {"id": conflict.message})
     else:
@@ -82,6 +104,28 @@ def upload_photo(observation_id: str):
         if existing["observation_id"] != observation_id:
             return refuse(409, {"id": _("Det id:t används redan av en annan bild.")})
     return jsonify(_photo_body(existing)), 201 if created else 200
+
+
+@api.delete("/observations/<observation_id>/photos/<photo_id>")
+@requires(WALKER)
+@rate_limits.walker_write
+def remove_photo(observation_id: str, photo_id: str):
+    """The walker removes a photo they added, while the walk is open. Another's photo and one
+    already removed are both a 404 (the phone takes a 404 as done)."""
+    db = get_db()
+    row = photos_db.get_photo(db, photo_id)
+    if (
+        row is None
+        or row["observation_id"] != observation_id
+        or walker_id() is None
+        or row["walker_id"] != walker_id()
+    ):
+        return refuse(404, message=_("Bilden finns inte bland dina bilder."))
+    walk = walks_db.get_walk(db, obs_db.get_observation(db, observation_id)["walk_id"])
+    if walk["state"] == "closed":
+        return refuse(409, message=_("Vandringen är avslutad; bilder kan inte längre tas bort."))
+    observations.remove_photo(db, photo_id, photo_folder())
+    return "", 204
 
 
 def _photo_body(row: dict) -> dict:
@@ -124,6 +168,12 @@ def _store_after(observation_id: str, photo_id: str):
         return None, _("Välj en bild."), 400
     limit = settings.current().max_photo_bytes
     try:
+        observations.check_photo_allowance(
+            get_db(), _allowance(), observation_id, "after", walker_id()
+        )
+    except PhotoRefused as refused:
+        return None, str(refused.message), refused.status
+    try:
         stored = store_photo(
             upload.read(limit + 1), photo_folder(), limit, settings.current().min_free_bytes
         )
@@ -132,8 +182,17 @@ def _store_after(observation_id: str, photo_id: str):
         return None, str(refused.message), refused.status
     try:
         _created, row = observations.attach_photo(
-            get_db(), photo_id, observation_id, stored, photo_folder(), kind="after"
+            get_db(),
+            photo_id,
+            observation_id,
+            stored,
+            photo_folder(),
+            kind="after",
+            walker_id=walker_id(),
+            allowance=_allowance(),
         )
+    except PhotoRefused as refused:
+        return None, str(refused.message), refused.status
     except Conflict as conflict:
         return None, conflict.message, 409
     return row, None, 201

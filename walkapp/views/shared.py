@@ -212,7 +212,8 @@ def photo_folder() -> Path:
 
 
 def walker_id() -> str | None:
-    return g.walker["walker"] if g.walker else None
+    walker = g.get("walker")  # unset on staff routes
+    return walker["walker"] if walker else None
 
 
 def date_arg(name: str) -> date | None:

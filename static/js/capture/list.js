@@ -20,12 +20,14 @@ function button(label, action) {
 }
 
 export class MineList {
-  constructor(map, { onEdit, onRemove }) {
+  constructor(map, { onEdit, onRemove, onRemovePhoto }) {
     this.map = map;
     this.onEdit = onEdit;
     this.onRemove = onRemove;
+    this.onRemovePhoto = onRemovePhoto;
     this.list = $("#mine-list");
     this.status = $("#sync-status");
+    this.previews = [];
   }
 
   // The clocks' disagreement, as the last answer told it (../sync.js): a warning, not a failure.
@@ -46,7 +48,33 @@ export class MineList {
     status.classList.toggle("pending", waitingIds.size > 0 || failed.length > 0);
   }
 
-  row(item, waiting, problem) {
+  // The observation's photos: those sent (the server's thumbnail) and those still on the phone,
+  // each with its own Ta bort (./store.js removePhoto) while the walk is open.
+  photos(item, onPhone) {
+    const shown = [
+      ...(item.photos || []).map((id) => ({ id, src: `/observations/${item.id}/photos/${id}/thumb.jpg` })),
+      ...onPhone.map((entry) => ({ id: entry.photo_id, src: this.preview(entry.blob) })),
+    ];
+    if (!shown.length || config.walk.state === "closed") return null;
+    const list = document.createElement("ul");
+    list.className = "mine-photos";
+    shown.forEach((photo, index) => {
+      const image = Object.assign(document.createElement("img"), { src: photo.src, alt: format(text.photo_n, { n: index + 1 }) });
+      const entry = document.createElement("li");
+      entry.dataset.photo = photo.id;
+      entry.append(image, button(text.remove_photo, () => this.onRemovePhoto(item.id, photo.id)));
+      list.append(entry);
+    });
+    return list;
+  }
+
+  preview(blob) {
+    const url = URL.createObjectURL(blob);
+    this.previews.push(url);
+    return url;
+  }
+
+  row(item, waiting, problem, onPhone = []) {
     const row = document.createElement("li");
     row.className = `mine-item rating-${item.rating}`;
     row.dataset.id = item.id;
@@ -60,6 +88,8 @@ export class MineList {
     const where = (item.sent ? landingText(item.landing) : text.queued) + (marks.length ? ` · ${marks.join(", ")}` : "");
     row.append(title, span("where", where));
     if (item.note) row.append(span("note", item.note));
+    const photos = this.photos(item, onPhone);
+    if (photos) row.append(photos);
     if (problem) row.append(span("error", problem));
     if (config.walk.state !== "closed") {
       const actions = span("actions", "");
@@ -79,7 +109,10 @@ export class MineList {
     for (const item of mine) {
       item.label = `${config.categories[item.category] || item.category} · ${config.ratings[item.rating] || item.rating}`;
     }
-    const rows = mine.map((item) => this.row(item, waitingIds.has(item.id), problems.get(item.id)));
+    this.previews.forEach((url) => URL.revokeObjectURL(url));
+    this.previews = [];
+    const onPhone = (id) => outbox.filter((item) => item.type === "photo" && item.observation_id === id);
+    const rows = mine.map((item) => this.row(item, waitingIds.has(item.id), problems.get(item.id), onPhone(item.id)));
     if (!rows.length) rows.push(Object.assign(document.createElement("li"), { className: "empty", textContent: text.no_observations }));
     this.list.replaceChildren(...rows);
     this.map.showMine(mine);

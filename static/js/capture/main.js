@@ -10,11 +10,11 @@ import { keepDrafts } from "./draft.js";
 import { fitScreen, reveal } from "./fit.js";
 import { CaptureMap } from "./map.js";
 import { keepForOffline, tileUrls } from "./offline.js";
-import { $, config } from "./page.js";
+import { $, config, text } from "./page.js";
 import { PhotoField } from "./photo.js";
 import { Position } from "./position.js";
 import { Saver } from "./save.js";
-import { dropRefusedChanges, mergeServerCopy } from "./store.js";
+import { dropRefusedChanges, mergeServerCopy, removePhoto } from "./store.js";
 import { initThemeSwitch } from "./theme_switch.js";
 import { initWakeLock } from "./wake_lock.js";
 import { startRouteTools } from "../route_capture.js";
@@ -29,7 +29,16 @@ const position = new Position(config.rules.accuracy, () => {
 });
 const locator = new Locator(position);
 const map = new CaptureMap($("#map"), (latlng) => open && position.place(latlng.lat, latlng.lng));
-const list = new MineList(map, { onEdit: (id) => saver.edit(id), onRemove: (id) => saver.remove(id) });
+const list = new MineList(map, {
+  onEdit: (id) => saver.edit(id),
+  onRemove: (id) => saver.remove(id),
+  onRemovePhoto: async (id, photoId) => {
+    if (!window.confirm(text.confirm_remove_photo)) return;
+    await removePhoto(id, photoId);
+    await list.refresh();
+    if (navigator.onLine) sync.flush();
+  },
+});
 const STATUS_MS = 60_000; // how often a lit screen asks whether the walk is still open
 const sync = new Sync({ walkId: config.walk.id, token: config.token, api: config.api, onChange: () => {
   if (sync.lastLanding?.body?.late) walkClosed(); // sent from the outbox after the walk closed

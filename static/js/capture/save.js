@@ -109,7 +109,7 @@ export class Saver {
     if (navigator.onLine) await this.sync.flush();
     const local = await get("observations", id);
     const refused = (await allForWalk("outbox", walkId)).find(
-      (item) => item.observation_id === id && item.failed && (item.type === "create" || item.type === "edit")
+      (item) => item.observation_id === id && item.failed && ["create", "edit", "photo"].includes(item.type)
     )?.failed;
     if (refused) {
       this.confirm(format(text.refused, { reason: refused }), false);

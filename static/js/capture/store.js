@@ -50,6 +50,20 @@ export async function removeObservation(id) {
   await write({ put, remove: [["observations", id], ...items.map((item) => ["outbox", item.key])] });
 }
 
+// A photo the walker added goes: one still on the phone (waiting, or refused) is dropped there;
+// a sent one is removed on the server through the outbox, so it works offline too.
+export async function removePhoto(id, photoId) {
+  const onPhone = await get("outbox", `photo:${photoId}`);
+  const put = onPhone ? [] : [["outbox", { ...entry("photo_delete", photoId, { photo_id: photoId }), observation_id: id }]];
+  const remove = onPhone ? [["outbox", onPhone.key]] : [];
+  const others = (await allForWalk("outbox", walkId)).filter((item) => item.type === "photo" && item.observation_id === id && item.photo_id !== photoId);
+  const update = [["observations", id, (local) => {
+    const photos = (local.photos || []).filter((sent) => sent !== photoId);
+    return { ...local, photos, has_photo: photos.length > 0 || others.length > 0 };
+  }]];
+  await write({ put, remove, update });
+}
+
 export async function hasPending(id) {
   return (await allForWalk("outbox", walkId)).some((item) => item.observation_id === id && !item.failed);
 }
