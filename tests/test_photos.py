@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFile, JpegImagePlugin
 
-from tests.helpers import make_app
-from tests.test_observations_api import count, join, observation, photo_files, post, upload
+from tests.helpers import join, make_app, observation
+from tests.test_observations_api import count, photo_files, post, upload
 from walkapp import clock, photos
 from walkapp.db import transaction
 from walkapp.db import walks as walks_db
