@@ -236,6 +236,29 @@ def test_two_walkers_same_thing_are_one_group_merged_in_one_step(staff, db, walk
     assert "<dd>2</dd>" in protocol.split("Observationer")[1][:40]  # counted once
 
 
+def test_the_protocol_says_why_it_counts_fewer_than_the_walk_page(staff, db, walk):
+    """The walk page counts every observation; the protocol counts one thing once and says so."""
+    anna = by_walker(db, walk["id"], "Anna", *SERGEL, note="Mörkt vid trappan")
+    bo = by_walker(db, walk["id"], "Bo", *NEAR_SERGEL, note="Lampan är trasig")
+    by_walker(db, walk["id"], "Cia", *SERGEL, category="litter", note="Skräp i rabatten")
+    by_walker(db, walk["id"], "Dan", *NEAR_SERGEL, category="litter", note="Fimpar överallt")
+    by_walker(db, walk["id"], "Eva", *SERGEL, category="graffiti", note="Klotter på muren")
+    staff.post(f"/observations/{anna}/merge", data={"others": [bo]})
+    walk_page = staff.get(f"/walks/{walk['id']}").text
+    assert '<span id="observation-count">5</span>' in walk_page
+    protocol = staff.get(f"/walks/{walk['id']}/protocol").text
+    assert "<dd>3</dd>" in protocol.split("Observationer")[1][:40]
+    assert (
+        "5 observationer registrerades, varav 1 dubblett som slagits ihop och 1 fynd av samma"
+        " sak från en annan deltagare: de räknas här en gång, med observationen de upprepar."
+    ) in protocol
+    # Nothing a walker wrote is left out: the unmerged finding's note goes with the first.
+    assert "Fimpar överallt" in protocol and "Lampan är trasig" in protocol
+    alone = walks_db.create_walk(db, title="Ensam", starts_at="2026-11-25T18:00", place_ids=[1])
+    add_observation(db, alone["id"], *SERGEL)
+    assert "registrerades, varav" not in staff.get(f"/walks/{alone['id']}/protocol").text
+
+
 # --- the meeting view never dead-ends ---
 
 
@@ -267,10 +290,83 @@ def test_quick_change_takes_deadline_and_reason_inline_and_says_where_the_row_go
     impossible = quick(staff, finding, status="not_possible", reason="Privat mark")
     assert impossible.json["section"] == "closed"
     assert measures_db.get_line(db, finding)["reason"] == "Privat mark"
-    # Without a partner the answer says where to set one.
+    # Without a partner the answer names the field the row shows.
     other = add_observation(db, walk["id"], *SERGEL)
     answer = quick(staff, other, status="assigned")
-    assert answer.status_code == 400 and "i triagen" in answer.json["errors"]["partner_id"]
+    assert answer.status_code == 400 and "ansvarar" in answer.json["errors"]["partner_id"]
+    assert f'id="p-{other}" name="partner_id"' in staff.get("/places/1").text
+
+
+def test_the_meeting_sets_partner_and_deadline_inline(staff, db, walk):
+    """417 of 451 open measures had no partner and the meeting could not set one (issue 23.12)."""
+    finding = add_observation(db, walk["id"], *SERGEL)
+    tk = partner_id(db, "Trafikkontoret")
+    deadline = (clock.today() + timedelta(days=30)).isoformat()
+    answer = quick(staff, finding, status="planned", partner_id=tk, deadline=deadline)
+    assert answer.status_code == 200, answer.json
+    assert answer.json["partner"] == "Trafikkontoret" and answer.json["section"] == "open"
+    line = measures_db.get_line(db, finding)
+    assert (line["status"], line["partner_id"], line["deadline"]) == ("planned", tk, deadline)
+
+
+def test_only_the_chosen_status_fields_are_stored(staff, db, walk):
+    """A hidden field's value never reaches the store: not possible takes no deadline."""
+    finding = add_observation(db, walk["id"], *SERGEL)
+    tk = partner_id(db, "Trafikkontoret")
+    answer = quick(
+        staff, finding, status="not_possible", reason="Privat mark", deadline="2027-02-15",
+        partner_id=tk,
+    )
+    assert answer.status_code == 200, answer.json
+    line = measures_db.get_line(db, finding)
+    assert line["status"] == "not_possible" and line["reason"] == "Privat mark"
+    assert line["deadline"] is None and line["partner_id"] == tk
+    # Back to new: a stray partner, reason and past date are dropped, not refused.
+    again = quick(
+        staff, finding, status="new", reason="glömd", deadline="2001-01-01", partner_id=tk
+    )
+    assert again.status_code == 200, again.json
+    line = measures_db.get_line(db, finding)
+    assert (line["partner_id"], line["reason"], line["deadline"]) == (None, "", None)
+    fields = [e["field"] for e in measures_db.history(db, finding)]
+    assert "deadline" not in fields
+
+
+def test_a_row_leaving_the_open_list_lands_in_its_section_with_an_undo(staff, db, walk):
+    finding = add_observation(db, walk["id"], *SERGEL, note="Lampan vid trappan")
+    tk = partner_id(db, "Trafikkontoret")
+    measures_db.update_measure(
+        db, finding, None, {"status": "planned", "partner_id": tk, "deadline": "2020-01-01"}
+    )
+    moved = quick(staff, finding, status="not_possible", reason="Privat mark")
+    assert moved.status_code == 200 and moved.json["section"] == "closed"
+    page = staff.get("/places/1").text
+    closed = page.split('id="closed-heading"')[1].split("</section>")[0]
+    assert "Lampan vid trappan" in closed and f'action="/observations/{finding}/undo"' in closed
+    assert "Lampan vid trappan" not in page.split('id="open-heading"')[1].split("</section>")[0]
+    undone = staff.post(f"/observations/{finding}/undo", headers={"Accept": "application/json"})
+    assert undone.status_code == 200, undone.json
+    assert undone.json["section"] == "open" and undone.json["status"] == "planned"
+    line = measures_db.get_line(db, finding)
+    # Back as it was, the overdue deadline too.
+    assert (line["status"], line["partner_id"], line["deadline"], line["reason"]) == (
+        "planned",
+        tk,
+        "2020-01-01",
+        "",
+    )
+    statuses = [
+        (e["old_value"], e["new_value"])
+        for e in measures_db.history(db, finding)
+        if e["field"] == "status"
+    ]
+    assert statuses[:2] == [("not_possible", "planned"), ("planned", "not_possible")]
+    page = staff.get("/places/1").text
+    assert "Lampan vid trappan" in page.split('id="open-heading"')[1].split("</section>")[0]
+    # Undoing the undo is a change of status too; with no status change there is nothing to undo.
+    other = add_observation(db, walk["id"], *SERGEL)
+    nothing = staff.post(f"/observations/{other}/undo", headers={"Accept": "application/json"})
+    assert nothing.status_code == 400 and "ångra" in nothing.json["errors"]["status"]
 
 
 # --- before and after ---

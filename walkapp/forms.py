@@ -276,9 +276,11 @@ class TriageForm(BaseForm):
 
 
 class StatusForm(BaseForm):
-    """The quick status change on the meeting's place view."""
+    """The quick status change on the meeting's place view: partner, deadline and reason inline,
+    each shown for the statuses that carry it (vocabulary.STATUS_FIELDS)."""
 
     status = SelectField(_l("Status"), validators=[DataRequired(_l("Välj en status."))])
+    partner_id = SelectField(_l("Ansvarig"), coerce=int, default=0)
     deadline = DayField(_l("Sista dag"), validators=[Optional()])
     reason = StringField(
         _l("Skäl"), validators=[Length(max=1000, message=_l("Högst 1000 tecken."))]

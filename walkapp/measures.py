@@ -19,7 +19,7 @@ from .db import audit_log, transaction
 from .db import measures as measures_db
 from .inputs import parse_uuid
 from .places import metres_between
-from .vocabulary import STATUS_REQUIRES, is_fixed, is_good, is_open, standing
+from .vocabulary import STATUS_FIELDS, STATUS_REQUIRES, is_fixed, is_good, is_open, standing
 
 # Two findings of the same category this close are one thing: several walkers' groups, possible
 # duplicates in triage, "found again" on a repeat walk.
@@ -47,23 +47,32 @@ REQUIRED_HINTS = {
 
 
 def triage_changes(
-    submitted: dict, current: dict, observation_id: str, today: date, exists
+    submitted: dict,
+    current: dict,
+    observation_id: str,
+    today: date,
+    exists,
+    restoring: str | None = None,
 ) -> tuple[dict, dict]:
     """(changes, errors): the one rule of a status change. submitted: status, partner_id
     (0 = none), deadline (date|None), reason, duplicate_of, comment. current: the stored
-    measure. exists(id) -> bool."""
+    measure. exists(id) -> bool. Only the fields the chosen status carries (STATUS_FIELDS) are
+    taken from `submitted`; the others are emptied, whatever was sent. restoring: a deadline an
+    undo puts back, allowed in the past like the one stored."""
     errors: dict = {}
     status = submitted["status"]
-    partner_id = submitted["partner_id"] or None
-    deadline = submitted["deadline"].isoformat() if submitted["deadline"] else None
-    reason = (submitted.get("reason") or "").strip()
+    carried = STATUS_FIELDS.get(status, ())
+    partner_id = (submitted["partner_id"] or None) if "partner_id" in carried else None
+    day = submitted["deadline"] if "deadline" in carried else None
+    deadline = day.isoformat() if day else None
+    reason = (submitted.get("reason") or "").strip() if "reason" in carried else ""
     duplicate_raw = (submitted.get("duplicate_of") or "").strip()
     duplicate_of = None
     first, last = deadline_bounds(today)
-    if deadline and deadline != current["deadline"]:
-        if submitted["deadline"] < first:
+    if deadline and deadline not in (current["deadline"], restoring):
+        if day < first:
             errors["deadline"] = _l("Sista dag kan inte ligga i det förflutna.")
-        elif submitted["deadline"] > last:
+        elif day > last:
             errors["deadline"] = _l("Välj en sista dag senast %(last)s.", last=last.isoformat())
     required = STATUS_REQUIRES.get(status, ())
     if "reason" in required and not reason:
@@ -86,7 +95,7 @@ def triage_changes(
         "status": status,
         "partner_id": partner_id,
         "deadline": deadline,
-        "reason": reason if status == "not_possible" else "",
+        "reason": reason,
         "duplicate_of": duplicate_of,
         "comment": (submitted.get("comment") or "").strip(),
     }
@@ -105,19 +114,22 @@ def change(
     submitted: dict,
     user_id: int | None,
     seen: int | None = None,
+    restoring: str | None = None,
 ) -> tuple[list[dict], dict]:
-    """The one door of a measure's change — triage, the meeting's quick change, marking a
-    duplicate: judged by triage_changes, then stored with one history row per changed field and
-    an audit entry, in one transaction. line: the stored measure. seen: the history row the
-    form was opened at (measures_db.last_change); when the measure changed since, nothing is
-    stored, so a form opened earlier never overwrites a later change (a duplicate marked in
-    between). Returns (made, errors); errors["seen"] for a stale form."""
+    """The one door of a measure's change — triage, the meeting's quick change and its undo,
+    marking a duplicate: judged by triage_changes, then stored with one history row per changed
+    field and an audit entry, in one transaction. line: the stored measure. seen: the history
+    row the form was opened at (measures_db.last_change); when the measure changed since,
+    nothing is stored, so a form opened earlier never overwrites a later change (a duplicate
+    marked in between). restoring: the deadline an undo puts back (see triage_changes). Returns
+    (made, errors); errors["seen"] for a stale form."""
     changes, errors = triage_changes(
         submitted,
         line,
         line["id"],
         clock.today(),
         lambda i: measures_db.observation_exists(db, i),
+        restoring,
     )
     if errors:
         return [], errors
@@ -127,12 +139,67 @@ def change(
         return _store_within(db, line["id"], user_id, changes), {}
 
 
+def latest_status_change(entries: list[dict]) -> list[dict]:
+    """The latest status change of a measure, when it is the latest change: its history rows.
+    entries: newest first. A change writes its status row first (triage_changes' order), so the
+    rows from the newest down to the first status row are one change, if they share its moment
+    and author (two changes within one second stay apart)."""
+    for count, entry in enumerate(entries, start=1):
+        if entry["field"] == "status":
+            group = entries[:count]
+            same = {(e["changed_at"], e["changed_by"]) for e in group}
+            return group if len(same) == 1 else []
+    return []
+
+
+def undo_submission(line: dict, entries: list[dict], user_id: int | None) -> tuple[dict, dict]:
+    """(submitted, errors): what puts back the values the latest status change replaced, for
+    `change` to store as a change of its own (the history keeps both). Only the one who made a
+    change undoes it."""
+    latest = latest_status_change(entries)
+    if not latest:
+        return {}, {"status": _l("Det finns ingen statusändring att ångra.")}
+    if latest[0]["changed_by"] != user_id:
+        return {}, {"status": _l("Den senaste ändringen gjorde någon annan; ändra i triagen.")}
+    before = {**line, **{e["field"]: e["old_value"] for e in latest}}
+    return {
+        "status": before["status"],
+        "partner_id": int(before["partner_id"]) if before["partner_id"] else None,
+        "deadline": date.fromisoformat(before["deadline"]) if before["deadline"] else None,
+        "reason": before["reason"] or "",
+        "duplicate_of": before["duplicate_of"] or "",
+        "comment": "",
+    }, {}
+
+
+def undo(
+    db: sqlite_utils.Database, line: dict, user_id: int | None
+) -> tuple[list[dict], dict]:
+    """The meeting's "Ångra": back to the values before the latest status change, through the
+    same door and rule as every change (an overdue deadline may come back)."""
+    submitted, errors = undo_submission(line, measures_db.history(db, line["id"]), user_id)
+    if errors:
+        return [], errors
+    restoring = submitted["deadline"].isoformat() if submitted["deadline"] else None
+    return change(db, line, submitted, user_id, restoring=restoring)
+
+
+def undoable(rows: list[dict], latest: dict[str, dict], user_id: int | None, since: str) -> None:
+    """Marks the rows whose latest change is this user's status change since `since` (the
+    meeting's day): they get an "Ångra"."""
+    for row in rows:
+        change_ = latest.get(row["id"])
+        row["undo"] = bool(
+            change_ and change_["changed_by"] == user_id and change_["changed_at"] >= since
+        )
+
+
 def mark_duplicate(
     db: sqlite_utils.Database, line: dict, duplicate_of: str, user_id: int | None
 ) -> tuple[list[dict], dict]:
     """This finding is a duplicate of that one (one click on a listed candidate)."""
     submitted = {
-        **quick_submission(line, "duplicate", None, "", None),
+        **quick_submission(line, "duplicate", {}),
         "duplicate_of": duplicate_of,
     }
     return change(db, line, submitted, user_id)
@@ -148,7 +215,7 @@ def merge(db: sqlite_utils.Database, lead: dict, other_ids: list[str], user_id: 
             if other is None or other["walk_id"] != lead["walk_id"] or other_id == lead["id"]:
                 continue
             submitted = {
-                **quick_submission(other, "duplicate", None, "", None),
+                **quick_submission(other, "duplicate", {}),
                 "duplicate_of": lead["id"],
             }
             changes, errors = triage_changes(
@@ -190,20 +257,26 @@ def _store_within(
     return made
 
 
-def quick_submission(
-    current: dict, status: str, deadline: date | None, reason: str, partner_id: int | None
-) -> dict:
-    """The meeting's quick change as a triage submission: what it does not ask keeps its
-    stored value, so the same rule (triage_changes) judges both."""
-    stored_deadline = date.fromisoformat(current["deadline"]) if current["deadline"] else None
+def quick_submission(current: dict, status: str, sent: dict) -> dict:
+    """The meeting's quick change as a triage submission: sent holds the fields the form sent
+    (partner_id, deadline, reason); one it did not send keeps its stored value, so the same
+    rule (triage_changes) judges both and drops what the status does not carry."""
+    stored = {
+        "partner_id": current["partner_id"],
+        "deadline": date.fromisoformat(current["deadline"]) if current["deadline"] else None,
+        "reason": current["reason"],
+    }
     return {
+        **stored,
+        **sent,
         "status": status,
-        "partner_id": partner_id if partner_id else current["partner_id"],
-        "deadline": deadline or stored_deadline,
-        "reason": reason or current["reason"],
         "duplicate_of": current["duplicate_of"] or "",
         "comment": "",
     }
+
+
+# The meeting's "Går inte att åtgärda" section lists these; a duplicate goes with its finding.
+CLOSED_SECTION_STATUSES = ("not_possible",)
 
 
 def section(status: str) -> str:

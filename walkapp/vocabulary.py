@@ -70,7 +70,20 @@ FIXED_STATUSES = ("done", "verified")
 CLOSED_STATUSES = ("done", "verified", "not_possible", "duplicate")
 KEEP_STATUSES = ("keep",)
 GOOD_LABEL = _l("Det här fungerar")
-# What each status asks for in the triage form (labels say so beside the fields).
+# The fields each status carries: the triage form and the meeting's quick change show these, and
+# walkapp.measures.triage_changes keeps only these of what is sent (a hidden field's value is
+# never stored) and empties the rest.
+STATUS_FIELDS: dict[str, tuple[str, ...]] = {
+    "new": (),
+    "assigned": ("partner_id", "deadline"),
+    "planned": ("partner_id", "deadline"),
+    "done": ("partner_id", "deadline"),
+    "verified": ("partner_id", "deadline"),
+    "not_possible": ("partner_id", "reason"),
+    "duplicate": ("duplicate_of",),
+    "keep": (),
+}
+# Of those, what each status requires (labels say so beside the fields).
 STATUS_REQUIRES: dict[str, tuple[str, ...]] = {
     "new": (),
     "assigned": ("partner_id",),

@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import sqlite_utils
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from . import routes
 from .clock import STOCKHOLM, planning_bounds
@@ -133,6 +135,48 @@ def check_walk_times(
     return errors
 
 
+def protocol_count(lines: list[dict]) -> dict:
+    """The protocol's count beside the walk page's (every observation recorded): a merged
+    duplicate and a finding several walkers recorded of one thing are counted once, with the
+    finding they repeat. recorded, merged, same, shown, and `why` in words when they differ."""
+    groups = walker_groups(lines)
+    merged = sum(len(group["merged"]) for group in groups)
+    same = sum(len(group["candidates"]) for group in groups)
+    parts = []
+    if merged:
+        parts.append(
+            ngettext(
+                "%(num)d dubblett som slagits ihop",
+                "%(num)d dubbletter som slagits ihop",
+                merged,
+            )
+        )
+    if same:
+        parts.append(
+            ngettext(
+                "%(num)d fynd av samma sak från en annan deltagare",
+                "%(num)d fynd av samma sak från fler deltagare",
+                same,
+            )
+        )
+    why = None
+    if parts:
+        excluded = parts[0] if len(parts) == 1 else _("%(a)s och %(b)s", a=parts[0], b=parts[1])
+        why = _(
+            "%(recorded)s observationer registrerades, varav %(excluded)s: de räknas här en "
+            "gång, med observationen de upprepar.",
+            recorded=len(lines),
+            excluded=excluded,
+        )
+    return {
+        "recorded": len(lines),
+        "merged": merged,
+        "same": same,
+        "shown": len(groups),
+        "why": why,
+    }
+
+
 def protocol_groups(lines: list[dict], include_good: bool = False) -> list[dict]:
     """Findings grouped by place, then by responsible partner (unassigned last). A merged
     finding counts once: its duplicates' notes and photos go with it."""
@@ -140,7 +184,9 @@ def protocol_groups(lines: list[dict], include_good: bool = False) -> list[dict]
     for group in walker_groups(lines):
         line = {
             **group["lead"],
-            "merged": group["merged"],
+            # Several walkers' findings of one thing go with it, merged or not yet: each note
+            # and photo stays in the protocol (protocol_count says so).
+            "merged": group["merged"] + group["candidates"],
             "walkers": group["walkers"],
         }
         if is_good(line["status"]) and not include_good:

@@ -245,16 +245,37 @@ def observation_exists(db: sqlite_utils.Database, observation_id: str) -> bool:
     )
 
 
-def status_changes_since(db: sqlite_utils.Database, place_id: int, since: str) -> list[dict]:
-    """Measures of a place that became done or verified on or after `since` (a date)."""
+def status_changes_since(
+    db: sqlite_utils.Database,
+    place_id: int,
+    since: str,
+    statuses: tuple[str, ...] = FIXED_STATUSES,
+) -> list[dict]:
+    """Measures of a place that came to one of `statuses` (done or verified unless told) on or
+    after `since` (an instant) and are still there."""
     return _lines(
         db,
-        f" where o.place_id = ? and m.status in ({marks(FIXED_STATUSES)}) and exists ("
+        f" where o.place_id = ? and m.status in ({marks(statuses)}) and exists ("
         " select 1 from measure_history h where h.observation_id = o.id and h.field = 'status'"
-        f" and h.new_value in ({marks(FIXED_STATUSES)}) and h.changed_at >= ?)"
+        f" and h.new_value in ({marks(statuses)}) and h.changed_at >= ?)"
         " order by m.updated_at desc",
-        [place_id, *FIXED_STATUSES, *FIXED_STATUSES, since],
+        [place_id, *statuses, *statuses, since],
     )
+
+
+def latest_changes(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
+    """Each measure's latest history row: who changed it last, and when."""
+    if not ids:
+        return {}
+    return {
+        row["observation_id"]: row
+        for row in db.query(
+            "select h.observation_id, h.changed_at, h.changed_by, h.field from measure_history h"
+            f" where h.observation_id in ({marks(ids)}) and h.id = (select max(id)"
+            " from measure_history where observation_id = h.observation_id)",
+            ids,
+        )
+    }
 
 
 def iter_lines(db: sqlite_utils.Database, where: str, params) -> Iterator[dict]:

@@ -65,6 +65,8 @@ def register_views(app: Flask) -> None:
             # The product's rules, from their one module: no status list is written in a template.
             "OPEN_STATUSES": vocabulary.OPEN_STATUSES,
             "FIXED_STATUSES": vocabulary.FIXED_STATUSES,
+            "STATUS_FIELDS": vocabulary.STATUS_FIELDS,
+            "STATUS_REQUIRES": vocabulary.STATUS_REQUIRES,
             "RATING_COLOURS": vocabulary.RATING_COLOURS,
             "WALK_STATES": vocabulary.WALK_STATES,
             # The colours static CSS and JS read as custom properties (walkapp.colours).

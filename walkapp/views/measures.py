@@ -43,6 +43,7 @@ from ..vocabulary import (
     OPEN_STATUSES,
     RATING_COLOURS,
     RATINGS,
+    STATUS_FIELDS,
     STATUS_REQUIRES,
 )
 from .shared import int_arg, queue_kind, triage_url
@@ -54,9 +55,20 @@ def _status_choices():
     return [(key, str(label)) for key, label in MEASURE_STATUSES.items()]
 
 
-def status_form() -> StatusForm:
+def partner_choices(partners: list[dict], keep: int | None = None) -> list[tuple[int, str]]:
+    """The partners a measure may be given: the active ones, and the one it has."""
+    return [(0, _("– ingen vald –"))] + [
+        (p["id"], p["name"]) for p in partners if p["active"] or p["id"] == keep
+    ]
+
+
+def status_form(line: dict | None = None) -> StatusForm:
     form = StatusForm()
     form.status.choices = _status_choices()
+    form.partner_id.choices = partner_choices(
+        partners_db.list_partners(get_db(), active_only=False),
+        line["partner_id"] if line else None,
+    )
     return form
 
 
@@ -135,9 +147,7 @@ def _triage_form(line: dict, partners: list[dict], posted: bool = False) -> Tria
             },
         )
     form.status.choices = _status_choices()
-    form.partner_id.choices = [(0, _("– ingen vald –"))] + [
-        (p["id"], p["name"]) for p in partners if p["active"] or p["id"] == line["partner_id"]
-    ]
+    form.partner_id.choices = partner_choices(partners, line["partner_id"])
     return form
 
 
@@ -197,6 +207,7 @@ def triage(observation_id: str):
         map_data=_map_data(line),
         hints=REQUIRED_HINTS,
         requires_by_status=STATUS_REQUIRES,
+        fields_by_status=STATUS_FIELDS,
         deadline_bounds=(first.isoformat(), last.isoformat()),
         after_photo_allowed=after_photo_allowed(line["status"]),
         categories=CATEGORIES,
@@ -242,46 +253,64 @@ def merge(observation_id: str):
     )
 
 
+QUICK_FIELDS = ("partner_id", "deadline", "reason")
+
+
 @bp.post("/observations/<observation_id>/status")
 @requires(COORDINATOR)
 def quick_status(observation_id: str):
     """Change the status from the meeting's place view, without leaving it: the same rule as
-    triage (walkapp.measures.triage_changes), with the deadline and reason typed inline."""
+    triage (walkapp.measures.triage_changes), with partner, deadline and reason typed inline;
+    of those only the chosen status's fields are kept."""
     line = _line_or_404(observation_id)
-    form = status_form()
-    wants_json = request.accept_mimetypes.best == "application/json"
+    form = status_form(line)
     errors: dict = {}
     if form.validate_on_submit():
         if form.status.data == "duplicate":
             errors["status"] = _("Markera dubbletter i triagen, där du väljer vilken observation.")
         else:
-            submitted = quick_submission(
-                line, form.status.data, form.deadline.data, form.reason.data or "", None
-            )
+            sent = {f: getattr(form, f).data for f in QUICK_FIELDS if f in request.form}
+            submitted = quick_submission(line, form.status.data, sent)
             _made, found = measures.change(get_db(), line, submitted, current_user()["id"])
             errors = {field: str(message) for field, message in found.items()}
     else:
         errors = {
             field: " ".join(str(m) for m in messages) for field, messages in form.errors.items()
         }
-    if errors.get("partner_id"):
-        errors["partner_id"] = _("Välj först vem som ansvarar, i triagen.")
-    if wants_json:
+    return _quick_answer(line, errors, _("Statusen ändrades inte."))
+
+
+@bp.post("/observations/<observation_id>/undo")
+@requires(COORDINATOR)
+def undo(observation_id: str):
+    """The meeting's "Ångra": the latest status change undone, through the same door."""
+    line = _line_or_404(observation_id)
+    _made, found = measures.undo(get_db(), line, current_user()["id"])
+    errors = {field: str(message) for field, message in found.items()}
+    return _quick_answer(line, errors, _("Ändringen ångrades inte."))
+
+
+def _quick_answer(line: dict, errors: dict, refused: str):
+    """JSON for the page's script (where the row goes now, how to undo), else back to the page."""
+    if request.accept_mimetypes.best == "application/json":
         if errors:
-            return jsonify({"error": _("Statusen ändrades inte."), "errors": errors}), 400
-        status = form.status.data
+            return jsonify({"error": refused, "errors": errors}), 400
+        now = measures_db.get_line(get_db(), line["id"])
         return jsonify(
             {
-                "status": status,
-                "label": str(MEASURE_STATUSES[status]),
-                "section": section(status),
-                "deadline": submitted["deadline"].isoformat() if submitted["deadline"] else None,
+                "status": now["status"],
+                "label": str(MEASURE_STATUSES[now["status"]]),
+                "section": section(now["status"]),
+                "partner": now["partner_name"],
+                "deadline": now["deadline"],
+                "reason": now["reason"],
+                "undo": url_for("measures.undo", observation_id=line["id"]),
             }
         )
     for message in errors.values():
         flash(message)
     back = safe_path(request.form.get("next")) or url_for(
-        "measures.triage", observation_id=observation_id
+        "measures.triage", observation_id=line["id"]
     )
     return redirect(back, code=303)
 

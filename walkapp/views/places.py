@@ -25,12 +25,14 @@ from ..db import places as places_db
 from ..db import walks as walks_db
 from ..forms import PlaceForm, PlacesUploadForm
 from ..measures import (
+    CLOSED_SECTION_STATUSES,
     PAGE_ROWS,
     compare_latest_walk,
     counts,
     default_since,
     good_findings,
     open_measures,
+    undoable,
 )
 from ..places_index import import_places, update_place
 from ..places_upload import PlaceImportError, compare, parse_places, warnings
@@ -65,13 +67,26 @@ def show(place_id: int):
     walks = walks_db.walks_for_place(db, place_id)
     since = date_arg("since") or default_since(walks, today)
     lines = measures_db.lines_for_place(db, place_id)
+    start = clock.day_start(since)
+    fixed_rows = measures_db.status_changes_since(db, place_id, start)
+    closed_rows = measures_db.status_changes_since(db, place_id, start, CLOSED_SECTION_STATUSES)
+    good_rows = good_findings(lines)
+    # Rows this coordinator moved out of the open list today keep their "Ångra".
+    moved = fixed_rows + closed_rows + good_rows
+    undoable(
+        moved,
+        measures_db.latest_changes(db, [row["id"] for row in moved]),
+        current_user()["id"],
+        clock.day_start(today),
+    )
     return render_template(
         "places/show.html",
         place=place,
         since=since,
         open_rows=open_measures(lines, today),
-        fixed_rows=measures_db.status_changes_since(db, place_id, clock.day_start(since)),
-        good_rows=good_findings(lines),
+        fixed_rows=fixed_rows,
+        closed_rows=closed_rows,
+        good_rows=good_rows,
         untriaged=measures_db.untriaged_queue(db, place_id=place_id),
         deadline_bounds=[d.isoformat() for d in clock.deadline_bounds(today)],
         counts=counts(lines),

@@ -265,8 +265,7 @@ def protocol(walk_id: str):
         walk=walk,
         groups=groups,
         good=good_findings(lines),
-        total=sum(len(p["lines"]) for g in groups for p in g["partners"])
-        + len(good_findings(lines)),
+        count=walks.protocol_count(lines),
         walkers=walks_db.count_walkers(db, walk_id),
         places=[
             places_db.get_place(db, pid)["name"] for pid in walks_db.walk_place_ids(db, walk_id)
