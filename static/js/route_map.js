@@ -32,7 +32,21 @@ async function draw() {
   element.dataset.trackParts = String(tracks);
   element.dataset.features = String(data.features.length);
   const bounds = all.getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 17, padding: [20, 20] });
+  const fit = () => {
+    map.invalidateSize({ animate: false });
+    if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 17, padding: [20, 20], animate: false });
+  };
+  fit();
+  // Printed, the map has the paper's size (routes.css, .route-map.printing the same on screen):
+  // "beforeprint" comes while the screen's layout still holds, so the map takes the print size
+  // first and fits every stop in it; afterwards it is the screen's map again.
+  const printing = (on) => {
+    element.classList.toggle("printing", on);
+    fit();
+  };
+  window.addEventListener("beforeprint", () => printing(true));
+  window.addEventListener("afterprint", () => printing(false));
+  window.matchMedia("print").addEventListener("change", (event) => printing(event.matches));
   element.dataset.ready = "true";
 }
 

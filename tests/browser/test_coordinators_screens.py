@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import SERGELS_TORG, join, photo_file
+from tests.browser.test_capture import ARTIFACTS, SERGELS_TORG, join, photo_file
 from tests.helpers import PASSWORD, LiveServer, make_app
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock
@@ -115,9 +115,13 @@ def test_meeting_quick_change_takes_a_deadline_inline_and_moves_the_row(browser,
     fixed_box = page.locator("[data-section-box=fixed]")
     expect(open_box.locator(f"#m-{world['other']}")).to_have_count(1)
     deadline_field = row.get_by_label("Sista dag")
+    # Each status shows the fields it carries (vocabulary.STATUS_FIELDS), no others.
+    row.get_by_label("Status").select_option("new")
     expect(deadline_field).to_be_hidden()
+    expect(row.get_by_label("Ansvarig")).to_be_hidden()
     row.get_by_label("Status").select_option("planned")
     expect(deadline_field).to_be_visible()
+    expect(row.get_by_label("Skäl")).to_be_hidden()
     deadline = (clock.today() + timedelta(days=10)).isoformat()
     deadline_field.fill(deadline)
     row.get_by_role("button", name="Ändra").click()
@@ -140,6 +144,63 @@ def test_meeting_quick_change_takes_a_deadline_inline_and_moves_the_row(browser,
     long_row.get_by_role("button", name="Ändra").click()
     expect(open_box.locator(f"#m-{world['long']}")).to_have_count(0)
     assert measures_db.get_line(world["db"], world["long"])["reason"] == "Privat mark"
+    context.close()
+
+
+def test_the_meeting_sets_a_partner_inline_and_undoes_a_not_possible(browser, world):
+    """Issue 23.12: the meeting gives a finding its partner and deadline in the row, and a row
+    set to "Går inte att åtgärda" lands in its own section with an "Ångra"."""
+    db = world["db"]
+    fresh = add_observation(db, world["walk"]["id"], *SERGEL, category="path", note="Hål i gången")
+    for name, size in SCREENS.items():
+        context, page = signed_in(browser, world["server"], size)
+        page.goto(world["server"].url + "/places/1")
+        row = page.locator(f"#m-{fresh}")
+        expect(row.get_by_label("Ansvarig")).to_be_hidden()  # Ny carries no partner
+        row.get_by_label("Status").select_option("planned")
+        expect(row.get_by_label("Ansvarig")).to_be_visible()
+        row.screenshot(path=str(ARTIFACTS / f"meeting-inline-{name}.png"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+        context.close()
+    context, page = signed_in(browser, world["server"], SCREENS["laptop"])
+    page.goto(world["server"].url + "/places/1")
+    row = page.locator(f"#m-{fresh}")
+    row.get_by_label("Status").select_option("planned")
+    row.get_by_label("Ansvarig").select_option(label="Trafikkontoret")
+    deadline = (clock.today() + timedelta(days=20)).isoformat()
+    row.get_by_label("Sista dag").fill(deadline)
+    row.get_by_role("button", name="Ändra").click()
+    expect(row.locator("td.partner")).to_have_text("Trafikkontoret")
+    line = measures_db.get_line(db, fresh)
+    assert (line["status"], line["partner_name"], line["deadline"]) == (
+        "planned",
+        "Trafikkontoret",
+        deadline,
+    )
+    # Not possible: the deadline field goes away and is not stored.
+    row.get_by_label("Status").select_option("not_possible")
+    expect(row.get_by_label("Sista dag")).to_be_hidden()
+    row.get_by_label("Skäl").fill("Fastighetsägaren vill inte")
+    row.get_by_role("button", name="Ändra").click()
+    closed_box = page.locator("[data-section-box=closed]")
+    expect(closed_box.locator(f"#m-{fresh}")).to_have_count(1)
+    expect(page.locator("#closed-heading")).to_contain_text("(1)")
+    line = measures_db.get_line(db, fresh)
+    assert (line["status"], line["deadline"]) == ("not_possible", None)
+    closed_box.screenshot(path=str(ARTIFACTS / "meeting-closed.png"))
+    row.get_by_role("button", name="Ångra").click()
+    open_box = page.locator("[data-section-box=open]")
+    expect(open_box.locator(f"#m-{fresh}")).to_have_count(1)
+    expect(row.get_by_role("button", name="Ångra")).to_have_count(0)
+    expect(row.locator("td.deadline")).to_have_text(deadline)
+    line = measures_db.get_line(db, fresh)
+    assert (line["status"], line["deadline"], line["reason"]) == ("planned", deadline, "")
+    changes = [
+        (e["old_value"], e["new_value"])
+        for e in measures_db.history(db, fresh)
+        if e["field"] == "status"
+    ]
+    assert changes[:2] == [("not_possible", "planned"), ("planned", "not_possible")]
     context.close()
 
 
