@@ -172,9 +172,7 @@ def undo_submission(line: dict, entries: list[dict], user_id: int | None) -> tup
     }, {}
 
 
-def undo(
-    db: sqlite_utils.Database, line: dict, user_id: int | None
-) -> tuple[list[dict], dict]:
+def undo(db: sqlite_utils.Database, line: dict, user_id: int | None) -> tuple[list[dict], dict]:
     """The meeting's "Ångra": back to the values before the latest status change, through the
     same door and rule as every change (an overdue deadline may come back)."""
     submitted, errors = undo_submission(line, measures_db.history(db, line["id"]), user_id)

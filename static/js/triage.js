@@ -27,12 +27,17 @@ if (box && window.L) {
 const form = document.querySelector(".triage-form");
 if (form) {
   const requires = JSON.parse(form.dataset.requires);
+  const fields = JSON.parse(form.dataset.fields);
   const mark = () => {
     const needed = requires[form.elements.status.value] || [];
+    const carried = fields[form.elements.status.value] || [];
     for (const name of ["partner_id", "deadline", "reason", "duplicate_of"]) {
       const field = form.elements[name];
       const row = field && field.closest(".field");
       if (!row) continue;
+      // Only the fields the status carries are shown and sent (the server keeps no others).
+      row.hidden = !carried.includes(name);
+      field.disabled = !carried.includes(name);
       row.classList.toggle("required", needed.includes(name));
       field.toggleAttribute("aria-required", needed.includes(name));
       if (needed.includes(name)) field.setAttribute("aria-required", "true");
