@@ -116,6 +116,10 @@ def test_the_printed_protocol_holds_the_whole_route_and_no_buttons(browser, prin
     assert seen["zoom"] == 0
     assert seen["side_by_side"]
     assert seen["heading_break"] == "avoid"
+    # Back to the laptop's screen, then printed as Ctrl+P would: "beforeprint" fits the map.
+    page.emulate_media(media="null")  # no emulation: page.pdf prints with print media
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.wait_for_timeout(300)
     ARTIFACTS.mkdir(exist_ok=True)
     pdf_path = ARTIFACTS / "protocol-print.pdf"
     pdf_path.write_bytes(page.pdf(format="A4", print_background=True))
