@@ -20,6 +20,7 @@ from flask_babel import force_locale, ngettext
 
 from tests.helpers import login, observation
 from walkapp import languages
+from walkapp.db import walks as walks_db
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "walkapp" / "translations"
