@@ -495,3 +495,33 @@ def test_a_walker_changing_the_rating_before_triage_moves_the_first_status(clien
     )
     assert edited.status_code == 200, edited.json
     assert measures_db.get_line(db, observation_id)["status"] == "new"
+
+
+def test_a_change_without_a_comment_keeps_the_last_comment(staff, db, walk):
+    """The protocol's "Kommentar" is the last comment written: a quick change at the meeting
+    (which has no comment field) and a triage save with an empty comment never wipe it."""
+    observation_id = add_observation(db, walk["id"], *SERGEL)
+    partner = partner_id(db, "Trafikkontoret")
+    deadline = (clock.today() + timedelta(days=30)).isoformat()
+    staff.post(
+        f"/observations/{observation_id}/triage",
+        data={
+            "status": "assigned",
+            "partner_id": partner,
+            "deadline": deadline,
+            "comment": "Lampan byts i vecka 3",
+        },
+    )
+    assert measures_db.get_line(db, observation_id)["comment"] == "Lampan byts i vecka 3"
+    staff.post(
+        f"/observations/{observation_id}/status",
+        data={"status": "planned", "partner_id": partner, "deadline": deadline},
+    )
+    line = measures_db.get_line(db, observation_id)
+    assert line["status"] == "planned" and line["comment"] == "Lampan byts i vecka 3"
+    staff.post(
+        f"/observations/{observation_id}/triage",
+        data={"status": "done", "partner_id": partner, "deadline": deadline, "comment": ""},
+    )
+    line = measures_db.get_line(db, observation_id)
+    assert line["status"] == "done" and line["comment"] == "Lampan byts i vecka 3"

@@ -97,8 +97,12 @@ def triage_changes(
         "deadline": deadline,
         "reason": reason,
         "duplicate_of": duplicate_of,
-        "comment": (submitted.get("comment") or "").strip(),
     }
+    # A change without a comment keeps the last one written (the protocol's "Kommentar"): a
+    # quick change at the meeting never wipes what triage wrote.
+    comment = (submitted.get("comment") or "").strip()
+    if comment:
+        changes["comment"] = comment
     return changes, {}
 
 
