@@ -93,7 +93,12 @@ def test_coordinators_see_the_source_with_pin_placed_ones_marked(client, walk, d
     login(client, "coordinator")
     triage = client.get(f"/observations/{pin['id']}/triage").get_data(as_text=True)
     assert '<span class="pin-placed">nål satt för hand</span>' in triage
-    assert "GPS ±12 m" in client.get(f"/observations/{gps['id']}/triage").get_data(as_text=True)
+    shown = client.get(f"/observations/{gps['id']}/triage").get_data(as_text=True)
+    assert "GPS ±12 m" in shown and shown.count("±12 m") == 1  # not "GPS ±12 m · noggrannhet ±12 m"
+    client.set_cookie("lang", "en")
+    shown = client.get(f"/observations/{gps['id']}/triage").get_data(as_text=True)
+    assert "GPS ±12 m" in shown and "noggrannhet" not in shown
+    client.set_cookie("lang", "sv")
     protocol = client.get(f"/walks/{walk['id']}/protocol").get_data(as_text=True)
     assert protocol.count('class="pin-placed"') == 1
     protocol_csv = client.get(f"/walks/{walk['id']}/protocol.csv").get_data(as_text=True)

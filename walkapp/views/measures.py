@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import clock, measures
 from ..access import COORDINATOR, current_user, requires
@@ -247,7 +248,13 @@ def merge(observation_id: str):
     """Several walkers, one thing: the others become duplicates of this one, in one step."""
     lead = _line_or_404(observation_id)
     merged = measures.merge(get_db(), lead, request.form.getlist("others"), current_user()["id"])
-    flash(_("%(n)s observationer slogs ihop med den första.", n=merged))
+    flash(
+        ngettext(
+            "%(num)d observation slogs ihop med den första.",
+            "%(num)d observationer slogs ihop med den första.",
+            merged,
+        )
+    )
     return redirect(
         url_for("walks.show", walk_id=lead["walk_id"]) + f"#o-{observation_id}", code=303
     )

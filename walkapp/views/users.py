@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import users
 from ..access import ADMIN, current_user, requires
@@ -86,5 +87,12 @@ def sign_out_everywhere(user_id: int):
     """End every sign-in of the user (a lost laptop, a shared computer)."""
     user = _user_or_404(user_id)
     ended = users.sign_out_everywhere(get_db(), user_id, current_user()["id"])
-    flash(_("%(name)s är utloggad överallt (%(n)d inloggningar).", name=user["username"], n=ended))
+    flash(
+        ngettext(
+            "%(name)s är utloggad överallt (%(num)d inloggning).",
+            "%(name)s är utloggad överallt (%(num)d inloggningar).",
+            ended,
+            name=user["username"],
+        )
+    )
     return redirect(url_for("users.index"), code=303)
