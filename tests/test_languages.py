@@ -384,3 +384,13 @@ def test_every_string_a_walker_or_the_public_is_shown_is_translated(
     missing = sorted(map(repr, (m for m in seen if not _translated(catalogue.get(m)))))
     assert len(seen) > 120  # the screens really were rendered
     assert not missing, f"asked for on a {code} screen but not translated:\n" + "\n".join(missing)
+
+
+def test_a_note_in_arabic_keeps_its_direction_in_swedish_lists(client, walk, db, users):
+    headers = _token(client, walk)
+    body = _observation(language="ar")
+    client.post(f"/api/walks/{walk['id']}/observations", json=body, headers=headers)
+    login(client, "coordinator")
+    for url in (f"/walks/{walk['id']}", f"/walks/{walk['id']}/protocol"):
+        html = client.get(url).get_data(as_text=True)
+        assert re.search(r'dir="auto">\s*المصباح مكسور', html), url

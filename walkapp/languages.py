@@ -23,6 +23,15 @@ NAMES: dict[str, str] = {
     "so": "Soomaali",
 }
 RIGHT_TO_LEFT = frozenset({"ar", "fa"})
+# Each language as Open Graph's og:locale names it (language_TERRITORY where one is meant).
+OG_LOCALES: dict[str, str] = {
+    "sv": "sv_SE",
+    "en": "en_GB",
+    "fi": "fi_FI",
+    "ar": "ar",
+    "fa": "fa_IR",
+    "so": "so_SO",
+}
 
 RESIDENTS = "residents"
 STAFF = "staff"
@@ -90,3 +99,7 @@ def display_name(code: str | None, in_language: str) -> str | None:
     if not code or not is_known(code):
         return None
     return Locale.parse(code).get_display_name(in_language)
+
+
+def og_locale(code: str) -> str:
+    return OG_LOCALES.get(code, OG_LOCALES[DEFAULT])

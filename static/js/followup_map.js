@@ -32,6 +32,7 @@ function walkappFollowUp(map, data, placesLayer) {
     term.textContent = label;
     var detail = document.createElement("dd");
     detail.textContent = value; // text, never HTML: a note with <script> shows as text
+    detail.dir = "auto"; // an Arabic or Persian note reads right to left in a Swedish popup
     list.append(term, detail);
   }
 

@@ -37,3 +37,13 @@ def test_counts_on_the_public_page_are_in_the_readers_language(db, client, code)
     hero = re.search(r'<ul class="headline".*?</ul>', html, re.S).group(0)
     assert not [w for w in SWEDISH if w in hero], (code, hero)
 
+
+
+@pytest.mark.parametrize(
+    ("code", "locale"),
+    [("sv", "sv_SE"), ("en", "en_GB"), ("fi", "fi_FI"), ("ar", "ar"), ("fa", "fa_IR"), ("so", "so_SO")],
+)
+def test_the_shared_page_names_its_language_for_link_previews(client, code, locale):
+    client.set_cookie("lang", code)
+    page = client.get("/promise/2022").get_data(as_text=True)
+    assert f'<meta property="og:locale" content="{locale}">' in page

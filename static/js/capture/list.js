@@ -87,7 +87,7 @@ export class MineList {
     if (item.has_photo) marks.push(text.photo);
     const where = (item.sent ? landingText(item.landing) : text.queued) + (marks.length ? ` · ${marks.join(", ")}` : "");
     row.append(title, span("where", where));
-    if (item.note) row.append(span("note", item.note));
+    if (item.note) row.append(Object.assign(span("note", item.note), { dir: "auto" }));
     const photos = this.photos(item, onPhone);
     if (photos) row.append(photos);
     if (problem) row.append(span("error", problem));
