@@ -86,6 +86,7 @@ def world(tmp_path):
         "activity_id": 1,
         "token_id": 1,
         "year": 2026,
+        "language": "en",
         # The coordinator: an admin deactivating or signing out someone else, not itself.
         "user_id": ids["coordinator"],
         "walker_id": joined["walker_id"],

@@ -172,6 +172,21 @@ class PromiseEditForm(BaseForm):
     commitments = FieldList(FormField(CommitmentEntry))
 
 
+class CommitmentTextEntry(Form):
+    """One commitment's heading and text in another language, inside PromiseTextsForm; both may
+    stay empty (then the Swedish shows)."""
+
+    commitment_id = HiddenField()
+    heading = StringField(_l("Rubrik"), validators=[Length(max=80, message=_l("Högst 80 tecken."))])
+    text = TextAreaField(
+        _l("Åtagande"), validators=[Length(max=400, message=_l("Högst 400 tecken."))]
+    )
+
+
+class PromiseTextsForm(BaseForm):
+    commitments = FieldList(FormField(CommitmentTextEntry))
+
+
 class NewCommitmentForm(_CommitmentFields, BaseForm):
     counting = SelectField(
         _l("Räknas från"),

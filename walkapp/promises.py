@@ -117,6 +117,21 @@ def update(
         audit_log.record(db, user_id, "update", "promise", promise_id, detail)
 
 
+def save_texts(
+    db: sqlite_utils.Database,
+    promise_id: int,
+    language: str,
+    commitments: list[dict],
+    user_id: int | None,
+) -> None:
+    """Save each commitment's heading and text in one of the public's other languages (by
+    commitment id); an empty pair leaves the Swedish to show."""
+    with transaction(db):
+        promises_db.save_commitment_texts(db, promise_id, language, commitments)
+        detail = {"language": language, "commitments": commitments}
+        audit_log.record(db, user_id, "update_texts", "promise", promise_id, detail)
+
+
 def add_commitment(
     db: sqlite_utils.Database,
     promise_id: int,

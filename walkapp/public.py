@@ -16,6 +16,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from . import clock
+from .languages import DEFAULT as SOURCE_LANGUAGE
 from .promises import with_pace
 from .vocabulary import FIXED_STATUSES, is_fixed, is_good
 
@@ -171,11 +172,22 @@ def findings_by_place(counts: list[dict]) -> list[dict]:
     )
 
 
-def _commitment(item: dict, activities: list[dict]) -> dict:
+def in_language(item: dict, own: dict | None, language: str) -> dict:
+    """A commitment's heading and text for a reader of `language`: each in that language where
+    the promise gives it (`own`, from commitment_texts), else the Swedish, marked "sv"."""
+    own = own or {}
+    words = {}
+    for field in ("heading", "text"):
+        given = (own.get(field) or "").strip()
+        words[field] = given or item[field]
+        words[f"{field}_lang"] = language if given else SOURCE_LANGUAGE
+    return words
+
+
+def _commitment(item: dict, activities: list[dict], own: dict | None, language: str) -> dict:
     return {
         "id": item["id"],
-        "heading": item["heading"],
-        "text": item["text"],
+        **in_language(item, own, language),
         "counting": item["counting"],
         "target": item["target"],
         "done": item["done"],
@@ -186,6 +198,7 @@ def _commitment(item: dict, activities: list[dict]) -> dict:
             {
                 "date": activity["happened_on"],
                 "description": activity["description"],
+                "description_lang": SOURCE_LANGUAGE,  # activities are logged in Swedish only
                 "place": activity["place_name"],
             }
             for activity in activities
@@ -204,15 +217,19 @@ def overview(
     walks: list[dict],
     counts: list[dict],
     next_walk: dict | None,
+    texts: dict[int, dict] | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> dict:
     """Everything the public page shows for `year`, as plain data (also served as JSON), from
-    what walkapp.db.promises and walkapp.db.public hand over."""
+    what walkapp.db.promises and walkapp.db.public hand over; the commitments in `language`
+    where `texts` (by commitment id) give it, else in Swedish."""
     places = findings_by_place(counts)
     return {
         "year": year,
         "promise": {"title": promise["title"], "area": promise["area"]} if promise else None,
         "commitments": [
-            _commitment(item, activities) for item in with_pace(progress, year, today, planned)
+            _commitment(item, activities, (texts or {}).get(item["id"]), language)
+            for item in with_pace(progress, year, today, planned)
         ],
         "walks": walks,
         "places": places,

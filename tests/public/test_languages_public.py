@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.helpers import login
 from walkapp import measures
 
 from .seeding import add_finding, seed_walk
@@ -47,3 +48,130 @@ def test_the_shared_page_names_its_language_for_link_previews(client, code, loca
     client.set_cookie("lang", code)
     page = client.get("/promise/2022").get_data(as_text=True)
     assert f'<meta property="og:locale" content="{locale}">' in page
+
+
+# --- the promise in the reader's language, Swedish (marked) where a language has none ---------
+
+
+def _texts(db, commitment_id: int) -> dict:
+    rows = db.execute(
+        "select language, heading, text from commitment_texts where commitment_id = ?",
+        [commitment_id],
+    ).fetchall()
+    return {language: (heading, text) for language, heading, text in rows}
+
+
+def _page(client, code: str, year: int = 2022) -> str:
+    client.set_cookie("lang", code)
+    return client.get(f"/promise/{year}").get_data(as_text=True)
+
+
+def test_the_shipped_promise_reads_in_each_language(client):
+    english = _page(client, "en")
+    assert "<span>Young people</span>" in english and "Ungdomar" not in english
+    assert "At least eight safety walks" in english and "(in Swedish)" not in english
+    persian = _page(client, "fa")
+    assert "<span>جوانان</span>" in persian and "Ungdomar" not in persian
+    swedish = _page(client, "sv")
+    promised = re.search(r'<ol class="commitments">.*?</ol>', swedish, re.S).group(0)
+    assert "<span>Ungdomar</span>" in promised and "lang=" not in promised
+
+
+def _new_promise(client, db) -> int:
+    client.post("/admin/promises", data={"year": 2023, "title": "Löfte 2023", "copy_from": 0})
+    promise_id = db.execute("select id from promises where year = 2023").fetchone()[0]
+    client.post(
+        f"/admin/promises/{promise_id}/commitments",
+        data={
+            "heading": "Trygg skolväg",
+            "text": "Minst två vandringar vid skolor.",
+            "target": 2,
+            "counting": "walks",
+        },
+    )
+    return promise_id
+
+
+def test_a_commitment_without_a_text_in_the_readers_language_shows_the_swedish_marked(
+    client, db, users
+):
+    login(client, "admin")
+    promise_id = _new_promise(client, db)
+    commitment_id = db.execute(
+        "select id from commitments where promise_id = ?", [promise_id]
+    ).fetchone()[0]
+    english = _page(client, "en", 2023)
+    assert '<span lang="sv" dir="ltr">Trygg skolväg</span> <small class="in-source">(in Swedish)' in (
+        english
+    )
+    assert '<p lang="sv" dir="ltr">Minst två vandringar vid skolor.</p>' in english
+    arabic = _page(client, "ar", 2023)
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert '<span lang="sv" dir="ltr">Trygg skolväg</span> <small class="in-source">(بالسويدية)' in (
+        arabic
+    )
+
+    client.set_cookie("lang", "sv")
+    form = client.get(f"/admin/promises/{promise_id}/texts/en").get_data(as_text=True)
+    assert 'lang="sv" dir="ltr"><strong>Trygg skolväg</strong>' in form  # the Swedish to translate
+    saved = client.post(
+        f"/admin/promises/{promise_id}/texts/en",
+        data={
+            "commitments-0-commitment_id": commitment_id,
+            "commitments-0-heading": "Safe way to school",
+            "commitments-0-text": "At least two walks near schools.",
+        },
+    )
+    assert saved.status_code == 302
+    assert _texts(db, commitment_id) == {
+        "en": ("Safe way to school", "At least two walks near schools.")
+    }
+    english = _page(client, "en", 2023)
+    assert "<span>Safe way to school</span></h3>" in english
+    assert "<p>At least two walks near schools.</p>" in english and "Trygg skolväg" not in english
+    assert "Trygg skolväg" in _page(client, "fi", 2023)  # Finnish has none: still the Swedish
+
+    client.set_cookie("lang", "sv")
+    client.post(
+        f"/admin/promises/{promise_id}/texts/en",
+        data={
+            "commitments-0-commitment_id": commitment_id,
+            "commitments-0-heading": "",
+            "commitments-0-text": "",
+        },
+    )
+    assert _texts(db, commitment_id) == {}
+    assert '<span lang="sv" dir="ltr">Trygg skolväg</span>' in _page(client, "en", 2023)
+
+
+def test_promise_texts_refuse_unknown_languages_and_overlong_text(client, db, users):
+    login(client, "admin")
+    promise_id = _new_promise(client, db)
+    commitment_id = db.execute(
+        "select id from commitments where promise_id = ?", [promise_id]
+    ).fetchone()[0]
+    for language in ("sv", "xx", "de"):
+        assert client.get(f"/admin/promises/{promise_id}/texts/{language}").status_code == 404
+    assert client.get("/admin/promises/999/texts/en").status_code == 404
+    refused = client.post(
+        f"/admin/promises/{promise_id}/texts/fa",
+        data={
+            "commitments-0-commitment_id": commitment_id,
+            "commitments-0-heading": "ا" * 81,
+            "commitments-0-text": "متن",
+        },
+    )
+    assert refused.status_code == 400 and "Högst 80 tecken." in refused.get_data(as_text=True)
+    assert _texts(db, commitment_id) == {}
+
+
+def test_next_years_promise_copies_the_texts_in_every_language(client, db, users):
+    login(client, "admin")
+    client.post("/admin/promises", data={"year": 2023, "title": "Löfte 2023", "copy_from": 1})
+    promise_id = db.execute("select id from promises where year = 2023").fetchone()[0]
+    first = db.execute(
+        "select id from commitments where promise_id = ? order by position", [promise_id]
+    ).fetchone()[0]
+    assert set(_texts(db, first)) == {"en", "fi", "ar", "fa", "so"}
+    assert _texts(db, first)["en"][0] == "Young people"
+    assert "<span>Young people</span>" in _page(client, "en", 2023)

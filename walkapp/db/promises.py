@@ -43,6 +43,47 @@ def list_commitments(db: sqlite_utils.Database, promise_id: int) -> list[dict]:
     )
 
 
+def commitment_texts(db: sqlite_utils.Database, promise_id: int, language: str) -> dict[int, dict]:
+    """The promise's commitments' heading and text in `language`, by commitment id (only those
+    given in that language; Swedish is in `commitments` itself)."""
+    return {
+        row["commitment_id"]: row
+        for row in db.query(
+            "select t.commitment_id, t.heading, t.text from commitment_texts t"
+            " join commitments c on c.id = t.commitment_id"
+            " where c.promise_id = ? and t.language = ?",
+            [promise_id, language],
+        )
+    }
+
+
+def save_commitment_texts(
+    db: sqlite_utils.Database, promise_id: int, language: str, entries: list[dict]
+) -> None:
+    """Each commitment's heading and text in `language` (by commitment id); both empty removes
+    that language's text, so the Swedish shows."""
+    for item in entries:
+        known = one(
+            db,
+            "select id from commitments where id = ? and promise_id = ?",
+            [item["id"], promise_id],
+        )
+        if known is None:
+            continue
+        if not item["heading"] and not item["text"]:
+            db.execute(
+                "delete from commitment_texts where commitment_id = ? and language = ?",
+                [item["id"], language],
+            )
+            continue
+        db.execute(
+            "insert into commitment_texts (commitment_id, language, heading, text)"
+            " values (?, ?, ?, ?) on conflict (commitment_id, language)"
+            " do update set heading = excluded.heading, text = excluded.text",
+            [item["id"], language, item["heading"], item["text"]],
+        )
+
+
 def get_commitment(db: sqlite_utils.Database, commitment_id: int) -> dict | None:
     return one(db, "select * from commitments where id = ?", [commitment_id])
 
@@ -135,6 +176,14 @@ def create_promise(
             "insert into commitments (promise_id, position, heading, text, target, counting)"
             " select ?, position, heading, text, target, counting from commitments"
             " where promise_id = ? order by position, id",
+            [promise_id, copy_from],
+        )
+        db.execute(
+            "insert into commitment_texts (commitment_id, language, heading, text)"
+            " select new.id, t.language, t.heading, t.text from commitment_texts t"
+            " join commitments old on old.id = t.commitment_id"
+            " join commitments new on new.promise_id = ? and new.position = old.position"
+            " where old.promise_id = ?",
             [promise_id, copy_from],
         )
     return promise_id

@@ -57,6 +57,7 @@ def register_views(app: Flask) -> None:
             "current_locale": locale,
             "text_direction": languages.direction(locale),
             "og_locale": languages.og_locale(locale),
+            "direction_of": languages.direction,
             "language_name": lambda code: languages.display_name(code, locale),
             # The switch offers the languages of this screen's family, each named in itself.
             "language_choices": [

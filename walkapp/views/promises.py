@@ -6,11 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from .. import promises, public
+from .. import languages, promises, public
 from ..access import ADMIN, current_user, requires
 from ..db import get_db
 from ..db import promises as promises_db
-from ..forms import NewCommitmentForm, PromiseCreateForm, PromiseEditForm
+from ..forms import NewCommitmentForm, PromiseCreateForm, PromiseEditForm, PromiseTextsForm
 from ..inputs import parse_id
 
 bp = Blueprint("promises", __name__, url_prefix="/admin/promises")
@@ -109,7 +109,61 @@ def edit(promise_id: int):
         form=form,
         counting={c["id"]: c["counting"] for c in commitments},
         new_form=NewCommitmentForm(),
+        other_languages=_other_languages(),
     ), (400 if form.is_submitted() else 200)
+
+
+def _other_language_or_404(language: str) -> str:
+    """One of the public's languages other than Swedish (the promise's own texts)."""
+    if language not in languages.FAMILIES[languages.RESIDENTS] or language == languages.DEFAULT:
+        abort(404)
+    return language
+
+
+@bp.route("/<int:promise_id>/texts/<language>", methods=["GET", "POST"])
+@requires(ADMIN)
+def texts(promise_id: int, language: str):
+    """The commitments' headings and texts in one of the public's other languages."""
+    db = get_db()
+    promise = _promise_or_404(promise_id)
+    language = _other_language_or_404(language)
+    commitments = promises_db.list_commitments(db, promise_id)
+    own = promises_db.commitment_texts(db, promise_id, language)
+    form = PromiseTextsForm(
+        data={
+            "commitments": [
+                {**own.get(c["id"], {"heading": "", "text": ""}), "commitment_id": c["id"]}
+                for c in commitments
+            ]
+        }
+    )
+    if form.validate_on_submit():
+        known = {c["id"] for c in commitments}
+        entries = [
+            {
+                "id": int(entry.commitment_id.data),
+                "heading": (entry.heading.data or "").strip(),
+                "text": (entry.text.data or "").strip(),
+            }
+            for entry in form.commitments
+            if parse_id(entry.commitment_id.data or "") in known
+        ]
+        promises.save_texts(db, promise_id, language, entries, current_user()["id"])
+        flash(_("Ändringarna är sparade."))
+        return redirect(url_for("promises.texts", promise_id=promise_id, language=language))
+    return render_template(
+        "promises/texts.html",
+        promise=promise,
+        form=form,
+        language=language,
+        direction=languages.direction(language),
+        swedish={c["id"]: c for c in commitments},
+        other_languages=_other_languages(),
+    ), (400 if form.is_submitted() else 200)
+
+
+def _other_languages() -> list[str]:
+    return [code for code in languages.FAMILIES[languages.RESIDENTS] if code != languages.DEFAULT]
 
 
 @bp.post("/<int:promise_id>/commitments")

@@ -7,9 +7,10 @@ the SQL in walkapp.db.public never hands a note, name, photo, incident or positi
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import observations, public, settings
+from .. import languages, observations, public, settings
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import get_db
 from ..db import places as places_db
@@ -26,6 +27,7 @@ def overview(year: int) -> dict:
     db = get_db()
     today = public.today()
     promise = promises_db.promise_for_year(db, year)
+    language = str(get_locale() or languages.DEFAULT)
     return public.overview(
         year,
         today,
@@ -36,6 +38,8 @@ def overview(year: int) -> dict:
         walks=public_db.walks_held(db, year),
         counts=public_db.finding_counts(db, year),
         next_walk=public_db.next_public_walk(db, today.isoformat()) if year == today.year else None,
+        texts=promises_db.commitment_texts(db, promise["id"], language) if promise else {},
+        language=language,
     )
 
 
