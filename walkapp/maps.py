@@ -27,6 +27,7 @@ from jinja2 import Template
 from markupsafe import escape
 
 from . import colours
+from .map_controls import ZOOM_WORDS_SV, MapControls
 from .clock import local_day
 from .vocabulary import CATEGORY_LABELS_SV, RATING_COLOURS, RATING_LABELS_SV, STATUS_LABELS_SV
 
@@ -250,8 +251,9 @@ def follow_up_map(
     routes: walkapp.routes.map_data (planned routes, stops, walked tracks); audits:
     walkapp.audits.map_data."""
     compact, place_names, partner_names, bounds = points(rows)
-    fmap = folium.Map(tiles=None, control_scale=False, zoom_control=True)
+    fmap = folium.Map(tiles=None, control_scale=False, zoom_control=False)
     _use_own_assets(fmap, asset_url)
+    MapControls(ZOOM_WORDS_SV, scale=False).add_to(fmap)  # static/js/followup_map.js adds the scale
     if tile_url and tile_url != "none":
         _tile_layer(tile_url, tile_attribution).add_to(fmap)
     data = {
@@ -293,6 +295,7 @@ PUBLIC_MAP_LABELS = {
     "total": "Iakttagelser",
     "fixed": "Åtgärdade",
     "title": "Iakttagelser och åtgärder per plats",
+    **ZOOM_WORDS_SV,
 }
 
 
@@ -304,17 +307,20 @@ def public_map(
     tile_url: str = "",
     tile_attribution: str = "",
     labels: dict[str, str] | None = None,
+    direction: str = "ltr",
 ) -> folium.Map:
     """Aggregated counts per place only: no positions, notes, photos or incidents.
 
-    `labels` (place, total, fixed, title) come translated from the caller: the public map speaks
-    the public page's language."""
+    `labels` (place, total, fixed, title, zoom_in, zoom_out) come translated from the caller: the
+    public map speaks the public page's language, its controls mirrored when that reads right to
+    left (`direction`)."""
     labels = {**PUBLIC_MAP_LABELS, **(labels or {})}
     by_place = {row["place_id"]: row for row in place_counts if row["place_id"] is not None}
-    fmap = folium.Map(tiles=None, control_scale=True)
+    fmap = folium.Map(tiles=None, control_scale=False, zoom_control=False)
     _use_own_assets(
         fmap, asset_url, only=("leaflet", "leaflet_css", "map_layers", "map_layers_css")
     )
+    MapControls(labels, direction).add_to(fmap)
     if tile_url and tile_url != "none":
         _tile_layer(tile_url, tile_attribution).add_to(fmap)
     features = []

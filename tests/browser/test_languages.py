@@ -130,6 +130,16 @@ def _check_screen(page, code: str, name: str) -> None:
             page.screenshot(path=str(ARTIFACTS / f"languages-{code}-{name}-{scheme}.png"))
 
 
+ZOOM_IN = {
+    "sv": "Zooma in",
+    "en": "Zoom in",
+    "fi": "Lähennä",
+    "ar": "تكبير",
+    "fa": "بزرگ‌نمایی",
+    "so": "Weynee",
+}
+
+
 @pytest.mark.parametrize("code", list(languages.NAMES))
 def test_a_phone_in_each_language(browser, site, code):
     walk = _new_walk(site)
@@ -165,6 +175,8 @@ def test_a_phone_in_each_language(browser, site, code):
             assert first["x"] > last["x"]  # the first category sits at the right
             zoom = page.locator(".leaflet-control-zoom").bounding_box()
             assert zoom["x"] > 390 / 2  # the map's controls start at the right too
+        # Leaflet's titles ("Zoom in") in the screen's language.
+        assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == ZOOM_IN[code]
         page.locator("[data-category=lighting]").click()
         page.locator("[data-rating=red]").click()
         page.locator("#note").fill(f"note {code}")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from public.seeding import HOTORGET, PLATTAN, add_finding, seed_walk
 
+from tests.browser.test_capture import ARTIFACTS
 from walkapp import measures, promises
 from walkapp.db import connect, database_path
 from walkapp.db import partners as partners_db
@@ -138,4 +140,72 @@ def test_public_page_has_no_serious_accessibility_violations(
     page.screenshot(path=str(artifacts / f"public-{scheme}.png"), full_page=True)
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
+    context.close()
+
+
+def _box(locator) -> dict:
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+@pytest.fixture
+def long_attribution_site(tmp_path):
+    """Tiles from a port where nothing answers (no internet here), with a long attribution: on a
+    phone it fills the bottom line the scale used to share."""
+    from tests.helpers import LiveServer, make_app
+
+    server = LiveServer(
+        make_app(
+            tmp_path,
+            TILE_URL="http://127.0.0.1:9/{z}/{x}/{y}.png",
+            TILE_ATTRIBUTION="&copy; OpenStreetMap-bidragsgivare, kartdata under ODbL",
+        )
+    )
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])
+@pytest.mark.parametrize("code", ["ar", "fa", "sv"])
+def test_the_public_maps_controls_speak_the_page_language_and_never_cover_each_other(
+    browser, browser_context_args, long_attribution_site, code, width, height
+):
+    words = {"ar": ("تكبير", "تصغير"), "fa": ("بزرگ‌نمایی", "کوچک‌نمایی"), "sv": ("Zooma in", "Zooma ut")}
+    server = long_attribution_site
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": width, "height": height}})
+    context.add_cookies([{"name": "lang", "value": code, "url": server.url}])
+    page = context.new_page()
+    page.goto(server.url + "/maps/public")
+    zoom = page.locator(".leaflet-control-zoom")
+    zoom.wait_for()
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == words[code][0]
+    assert page.locator(".leaflet-control-zoom-out").get_attribute("title") == words[code][1]
+    boxes = {
+        name: _box(page.locator(selector))
+        for name, selector in (
+            ("zoom", ".leaflet-control-zoom"),
+            ("scale", ".leaflet-control-scale"),
+            ("attribution", ".leaflet-control-attribution"),
+        )
+    }
+    right_to_left = code in ("ar", "fa")
+    # The zoom at the reading start: the right on an Arabic or Persian page.
+    assert (boxes["zoom"]["x"] > width / 2) == right_to_left, boxes["zoom"]
+    for one, other in (("zoom", "scale"), ("zoom", "attribution"), ("scale", "attribution")):
+        assert not _overlap(boxes[one], boxes[other]), (one, other, boxes)
+    scale = page.locator(".leaflet-control-scale-line").first.inner_text()
+    assert re.fullmatch(r"\d+ k?m", scale), scale
+    assert page.locator(".leaflet-control-scale-line").count() == 1  # metric only
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"public-map-{code}-{width}.png"))
     context.close()

@@ -149,6 +149,7 @@ def public():
     db = get_db()
     year = parse_id(request.args.get("year", "")) or 0  # ASCII digits only: not "²", not 10⁵⁰⁰⁰
     year = year if 2000 <= year <= 2100 else clock.today().year
+    locale = str(get_locale() or languages.DEFAULT)
     fmap = maps.public_map(
         findings_by_place(public_db.finding_counts(db, year)),
         places_db.list_places(db),
@@ -158,7 +159,10 @@ def public():
             "total": _("Iakttagelser"),
             "fixed": _("Åtgärdade"),
             "title": _("Iakttagelser och åtgärder per plats %(year)s", year=year),
+            "zoom_in": _("Zooma in"),
+            "zoom_out": _("Zooma ut"),
         },
+        direction=languages.direction(locale),
         **_tiles(),
     )
-    return _page(fmap, f"publik-{year}", str(get_locale() or languages.DEFAULT))
+    return _page(fmap, f"publik-{year}", locale)

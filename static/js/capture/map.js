@@ -1,7 +1,7 @@
 // The Leaflet map: the places, the walker's own dots, the pin and the GPS accuracy circle.
 // Leaflet is loaded here, after the form works: no button waits for the map.
 
-import { config } from "./page.js";
+import { config, text } from "./page.js";
 
 const START = [59.3326, 18.0649];
 // A drawn pin (no bitmap: sharp on every screen, visible on dark tiles).
@@ -32,7 +32,9 @@ export class CaptureMap {
 
   build(L, element, onTap) {
     this.L = L;
-    const map = L.map(element, { zoomControl: true, attributionControl: true }).setView(START, 16);
+    const map = L.map(element, { zoomControl: false, attributionControl: true }).setView(START, 16);
+    // Leaflet's own titles are English ("Zoom in"): the buttons say it in the screen's language.
+    L.control.zoom({ zoomInTitle: text.zoom_in, zoomOutTitle: text.zoom_out }).addTo(map);
     if (config.tiles.url && config.tiles.url !== "none") {
       L.tileLayer(config.tiles.url, { maxZoom: 19, attribution: config.tiles.attribution }).addTo(map);
     }

@@ -1,0 +1,62 @@
+"""A folium map's controls in the page's language and direction: zoom buttons titled in words the
+reader knows ("Zooma in", "تكبير"), at the reading start's top corner (right on an Arabic or
+Persian page); the metric scale stacked above the attribution at the bottom end, so the two never
+cover each other however narrow the map; the scale's "1 km" kept left to right.
+
+No Flask: the caller hands over the words and the direction.
+"""
+
+from __future__ import annotations
+
+import json
+
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+# The words a map's controls need, in Swedish (folium maps for staff); callers translate them.
+ZOOM_WORDS_SV = {"zoom_in": "Zooma in", "zoom_out": "Zooma ut"}
+
+# Leaflet draws "1 km" in the page's direction: on a right-to-left page it would read "km 1".
+SCALE_CSS = ".leaflet-control-scale-line{direction:ltr;unicode-bidi:isolate}"
+
+
+def corners(direction: str) -> dict[str, str]:
+    """Where each control sits: zoom at the top of the reading start, scale and attribution
+    together at the bottom of its end."""
+    start, end = ("right", "left") if direction == "rtl" else ("left", "right")
+    return {"zoom": f"top{start}", "scale": f"bottom{end}", "attribution": f"bottom{end}"}
+
+
+class MapControls(MacroElement):
+    """Replaces folium's zoom and scale controls (make the map with zoom_control=False and
+    control_scale=False) by ones in the page's words and direction."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map, options) {
+            map.attributionControl && map.attributionControl.setPosition(options.corners.attribution);
+            if (options.scale) {
+                L.control.scale({position: options.corners.scale, imperial: false, maxWidth: 120}).addTo(map);
+            }
+            L.control.zoom({position: options.corners.zoom, zoomInTitle: options.zoom_in,
+                            zoomOutTitle: options.zoom_out}).addTo(map);
+        })({{ this._parent.get_name() }}, {{ this.options }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, words: dict[str, str], direction: str = "ltr", scale: bool = True):
+        super().__init__()
+        self._name = "MapControls"
+        options = {
+            "zoom_in": str(words["zoom_in"]),
+            "zoom_out": str(words["zoom_out"]),
+            "corners": corners(direction),
+            "scale": scale,
+        }
+        # As JSON inside a script: "</" escaped, so a translation can never end the script.
+        self.options = json.dumps(options, ensure_ascii=False).replace("</", "<\\/")
+
+    def render(self, **kwargs):
+        super().render(**kwargs)
+        figure = self.get_root()
+        figure.header.add_child(Element(f"<style>{SCALE_CSS}</style>"), name="map_controls_css")
