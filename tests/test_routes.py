@@ -30,7 +30,7 @@ def test_check_route_numbers_stops_in_order_and_names_them():
     route = check_route(json.dumps(ROUTE))
     kinds = [f["properties"]["kind"] for f in route["features"]]
     assert kinds == ["route", "stop", "stop"]
-    assert [(s["number"], s["name"]) for s in stops_of(route)] == [(1, "Plattan"), (2, "Stopp 2")]
+    assert [(s["number"], s["name"]) for s in stops_of(route)] == [(1, "Plattan"), (2, "")]
 
 
 @pytest.mark.parametrize(
@@ -205,3 +205,24 @@ def test_the_poster_of_a_public_walk_shows_its_stops(staff, db):
     walk = _walk_with_route(db, public=1)
     poster = staff.get(f"/walks/{walk['id']}/poster").get_data(as_text=True)
     assert "Vi stannar vid" in poster and "<li>Plattan</li>" in poster
+    # The unnamed stop is named in the poster's language, never stored in Swedish.
+    assert "<li>Stopp 2</li>" in poster
+    for code, name in (("en", "Stop 2"), ("ar", "توقف 2"), ("so", "Joogsi 2")):
+        staff.set_cookie("lang", code)
+        poster = staff.get(f"/walks/{walk['id']}/poster").get_data(as_text=True)
+        assert f"<li>{name}</li>" in poster and "Stopp 2" not in poster, code
+
+
+def test_stops_stored_unnamed_as_swedish_become_unnamed(db):
+    from walkapp.db.migrations.m0005_routes_stop_names import routes_stop_names
+
+    walk = walks_db.create_walk(db, title="Förr", starts_at="2026-11-24T18:00")
+    old = check_route(ROUTE)
+    old["features"][2]["properties"]["name"] = "Stopp 2"  # as earlier versions stored it
+    with transaction(db):
+        routes_db.save_route(db, walk["id"], old, None)
+        routes_stop_names(db)
+    assert [(s["number"], s["name"]) for s in stops_of(routes_db.get_route(db, walk["id"]))] == [
+        (1, "Plattan"),
+        (2, ""),
+    ]

@@ -114,7 +114,8 @@ def route_collection(line: list[list[float]], stops: list[dict]) -> dict:
                 "properties": {
                     "kind": "stop",
                     "number": number,
-                    "name": stop["name"] or f"Stopp {number}",
+                    # An unnamed stop stays "": each screen names it in its own language.
+                    "name": stop["name"],
                 },
             }
         )

@@ -28,7 +28,7 @@ function collection({ line, stops }) {
   stops.forEach((stop, i) => features.push({
     type: "Feature",
     geometry: { type: "Point", coordinates: stop.position },
-    properties: { kind: "stop", number: i + 1, name: stop.name || `Stopp ${i + 1}` },
+    properties: { kind: "stop", number: i + 1, name: stop.name || "" },
   }));
   return { type: "FeatureCollection", features };
 }
