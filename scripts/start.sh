@@ -10,5 +10,14 @@ lock=requirements/app.txt
 .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r "$lock"
 .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
 .venv/bin/walkapp init-db
-.venv/bin/walkapp demo
+# The demo's join link names the port serve will answer on (`--port N`, 8000 by default).
+port=8000
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --port) port="${args[i + 1]:-$port}" ;;
+    --port=*) port="${args[i]#--port=}" ;;
+  esac
+done
+.venv/bin/walkapp demo --port "$port"
 exec .venv/bin/walkapp serve "$@"
