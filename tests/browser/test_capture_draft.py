@@ -81,5 +81,13 @@ def test_switching_language_with_no_network_keeps_the_screen(phone, server, walk
     page.get_by_role("button", name="Watch", exact=True).click()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#sync-status")).to_have_text("Everything is sent", timeout=15_000)
-    [row] = rows(server, walk["id"])
+    # The status may read "sent" for the empty outbox a moment before the save is queued: ask
+    # the server until the observation is there (15 s at most).
+    stored = rows(server, walk["id"])
+    for _ in range(75):
+        if stored:
+            break
+        page.wait_for_timeout(200)
+        stored = rows(server, walk["id"])
+    [row] = stored
     assert (row["category"], row["rating"], row["note"]) == ("graffiti", "yellow", "Taggar på elskåpet")
