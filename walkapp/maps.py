@@ -27,8 +27,8 @@ from jinja2 import Template
 from markupsafe import escape
 
 from . import colours
-from .map_controls import ZOOM_WORDS_SV, MapControls
 from .clock import local_day
+from .map_controls import ZOOM_WORDS_SV, MapControls
 from .vocabulary import CATEGORY_LABELS_SV, RATING_COLOURS, RATING_LABELS_SV, STATUS_LABELS_SV
 
 # Short marks drawn on the markers (the legend spells them out).

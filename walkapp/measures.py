@@ -19,7 +19,7 @@ from .db import audit_log, transaction
 from .db import measures as measures_db
 from .inputs import parse_uuid
 from .places import metres_between
-from .vocabulary import STATUS_FIELDS, STATUS_REQUIRES, is_fixed, is_good, is_open, standing
+from .vocabulary import STATUS_FIELDS, STATUS_REQUIRES, is_fixed, is_good, is_open
 
 # Two findings of the same category this close are one thing: several walkers' groups, possible
 # duplicates in triage, "found again" on a repeat walk.
@@ -279,11 +279,6 @@ def quick_submission(current: dict, status: str, sent: dict) -> dict:
 
 # The meeting's "Går inte att åtgärda" section lists these; a duplicate goes with its finding.
 CLOSED_SECTION_STATUSES = ("not_possible",)
-
-
-def section(status: str) -> str:
-    """Where the meeting's place view lists a measure: its standing (open, fixed, good, closed)."""
-    return standing(status)
 
 
 def history_in_words(

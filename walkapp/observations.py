@@ -180,7 +180,7 @@ def record(
         "walk_id": walk["id"],
         "walker_id": walker_id,
         # Recorded while the walker was offline and the walk has closed since: kept, flagged.
-        "late": 1 if walk["state"] == "closed" else 0,
+        "late": 1 if walks.is_closed(walk) else 0,
     }
     with transaction(db):
         created = obs_db.insert_observation(db, fields)

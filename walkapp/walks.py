@@ -100,6 +100,12 @@ def starts(walk: dict) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM)
 
 
+def is_closed(walk: dict) -> bool:
+    """A closed walk takes no more changes from its walkers (what a phone sends late is kept,
+    flagged, see walkapp.observations.record)."""
+    return walk["state"] == "closed"
+
+
 def has_begun(walk: dict, now: datetime | None = None) -> bool:
     """A planned walk whose start time has come is under way (its first observation also
     starts it, see walkapp.observations.record)."""

@@ -35,7 +35,6 @@ from ..measures import (
     next_in_queue,
     possible_duplicates,
     quick_submission,
-    section,
 )
 from ..redirects import safe_path
 from ..vocabulary import (
@@ -46,6 +45,7 @@ from ..vocabulary import (
     RATINGS,
     STATUS_FIELDS,
     STATUS_REQUIRES,
+    standing,
 )
 from .shared import int_arg, queue_kind, triage_url
 
@@ -307,7 +307,7 @@ def _quick_answer(line: dict, errors: dict, refused: str):
             {
                 "status": now["status"],
                 "label": str(MEASURE_STATUSES[now["status"]]),
-                "section": section(now["status"]),
+                "section": standing(now["status"]),  # where the meeting lists it
                 "partner": now["partner_name"],
                 "deadline": now["deadline"],
                 "reason": now["reason"],

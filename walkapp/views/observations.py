@@ -155,7 +155,7 @@ def _own_open_observation(walk_id: str, observation_id: str):
         return None, refuse(404, message=_("Observationen finns inte."))
     if g.walker is None or observation["walker_id"] != g.walker["walker"]:
         return None, refuse(403, message=_("Du kan bara ändra dina egna observationer."))
-    if walks_db.get_walk(db, walk_id)["state"] == "closed":
+    if walks.is_closed(walks_db.get_walk(db, walk_id)):
         return None, refuse(
             409, message=_("Vandringen är avslutad; observationer kan inte längre ändras.")
         )

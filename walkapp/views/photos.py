@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import observations, rate_limits, settings
+from .. import observations, rate_limits, settings, walks
 from ..access import (
     COORDINATOR,
     WALKER,
@@ -122,7 +122,7 @@ def remove_photo(observation_id: str, photo_id: str):
     ):
         return refuse(404, message=_("Bilden finns inte bland dina bilder."))
     walk = walks_db.get_walk(db, obs_db.get_observation(db, observation_id)["walk_id"])
-    if walk["state"] == "closed":
+    if walks.is_closed(walk):
         return refuse(409, message=_("Vandringen är avslutad; bilder kan inte längre tas bort."))
     observations.remove_photo(db, photo_id, photo_folder())
     return "", 204

@@ -72,7 +72,7 @@ def _latest_walk(tokens: dict[str, str]) -> dict | None:
 
 
 def _walker_home(walk: dict) -> str:
-    if walk["state"] == "closed":
+    if walks.is_closed(walk):
         return url_for("follow_up.page", code=walk["code"])
     return url_for("observations.capture", walk_id=walk["id"])
 
@@ -95,7 +95,7 @@ def join(code: str):
         if walker_standing(read_walker_token(tokens[walk["id"]])) == walkers.OK:
             return redirect(_walker_home(walk))
         del tokens[walk["id"]]  # revoked or expired: join anew
-    if walk["state"] == "closed":
+    if walks.is_closed(walk):
         # The poster's QR code after the walk: what happens now, not an empty code form.
         return render_template("walkers/closed.html", walk=walk), 410
     walks.start_if_begun(db, walk)
@@ -137,7 +137,7 @@ def join_by_api():
     walk = walks_db.get_walk_by_code(db, payload["code"])
     if walk is None:
         return refuse(404, {"code": _("Det finns ingen vandring med den koden.")})
-    if walk["state"] == "closed":
+    if walks.is_closed(walk):
         return refuse(410, {"code": _("Vandringen är avslutad, koden gäller inte längre.")})
     walker_id = walkers.join(db, walk["id"], name)
     return jsonify(
