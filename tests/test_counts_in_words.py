@@ -97,7 +97,10 @@ def test_sign_out_everywhere_counts_the_sign_ins(client, db, users, sessions, sv
 
 @pytest.mark.parametrize(
     ("age", "sv", "en"),
-    [(1, "(för 1 sekund sedan)", "(1 second ago)"), (2, "(för 2 sekunder sedan)", "(2 seconds ago)")],
+    [
+        (1, "(för 1 sekund sedan)", "(1 second ago)"),
+        (2, "(för 2 sekunder sedan)", "(2 seconds ago)"),
+    ],
 )
 def test_the_replication_page_says_how_long_ago(tmp_path, monkeypatch, age, sv, en):
     app = make_app(tmp_path, REPLICA_URL="file:///elsewhere")

@@ -527,14 +527,16 @@ def test_admin_upload_refusals_speak_the_screens_language_and_escape_names(clien
     login(client, "admin")
     twice = {"type": "FeatureCollection", "features": [square("<b>A</b>", 18.0, 59.3)] * 2}
     swedish = upload(client, json.dumps(twice)).text
-    assert "objekt 1 (”&lt;b&gt;A&lt;/b&gt;”): namnet ”&lt;b&gt;A&lt;/b&gt;” används två gånger" in (
-        swedish
+    assert (
+        "objekt 1 (”&lt;b&gt;A&lt;/b&gt;”): namnet ”&lt;b&gt;A&lt;/b&gt;” används två gånger"
+        in (swedish)
     )
     assert "<b>A</b>" not in swedish
     client.set_cookie("lang", "en")
     english = upload(client, json.dumps(twice)).text
-    assert "feature 1 (&#39;&lt;b&gt;A&lt;/b&gt;&#39;): the name &#39;&lt;b&gt;A&lt;/b&gt;&#39; is" in (
-        english
+    assert (
+        "feature 1 (&#39;&lt;b&gt;A&lt;/b&gt;&#39;): the name &#39;&lt;b&gt;A&lt;/b&gt;&#39; is"
+        in (english)
     )
     assert "the file is not JSON" in upload(client, "not json").text
 
@@ -593,9 +595,7 @@ def test_admin_upload_counts_only_real_changes_as_updated(client, users, db):
     assert _counted(page, "Nya") == 0 and _counted(page, "Inaktiveras") == 0
     assert _counted(page, "Uppdateras") == 1 and _counted(page, "Oförändrade") == 14
     assert changed["name"] in page.split("Uppdateras")[1].split("</dd>")[0]
-    done = client.post(
-        "/admin/places/confirm", data={"upload": upload_id, "mode": "replace"}
-    )
+    done = client.post("/admin/places/confirm", data={"upload": upload_id, "mode": "replace"})
     assert done.status_code == 303
     flash = client.get(done.location).text
     assert "0 nya, 1 uppdaterade, 14 oförändrade, 0 inaktiverade" in flash

@@ -315,14 +315,19 @@ def test_the_walk_poster_invites_in_all_six_languages(client, walk, users):
 def test_the_poster_names_the_meeting_point_as_a_label_in_every_language(client, db, users):
     """ "Vi ses vid Utanför Konserthuset" read wrong: the stop's name stands after a label."""
     walk = walks_db.create_walk(
-        db, title="Kvällsvandring", starts_at="2026-12-03T18:00", meeting_point="Utanför Konserthuset"
+        db,
+        title="Kvällsvandring",
+        starts_at="2026-12-03T18:00",
+        meeting_point="Utanför Konserthuset",
     )
     login(client, "coordinator")
     labels = {}
     for code in SIX:
         client.set_cookie("lang", code)
         html = client.get(f"/walks/{walk['id']}/poster").get_data(as_text=True)
-        found = re.search(r'<p class="poster-where">([^<]+): <bdi>Utanför Konserthuset</bdi></p>', html)
+        found = re.search(
+            r'<p class="poster-where">([^<]+): <bdi>Utanför Konserthuset</bdi></p>', html
+        )
         assert found, code
         labels[code] = found.group(1)
         assert "Vi ses vid" not in html

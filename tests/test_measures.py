@@ -314,7 +314,11 @@ def test_only_the_chosen_status_fields_are_stored(staff, db, walk):
     finding = add_observation(db, walk["id"], *SERGEL)
     tk = partner_id(db, "Trafikkontoret")
     answer = quick(
-        staff, finding, status="not_possible", reason="Privat mark", deadline="2027-02-15",
+        staff,
+        finding,
+        status="not_possible",
+        reason="Privat mark",
+        deadline="2027-02-15",
         partner_id=tk,
     )
     assert answer.status_code == 200, answer.json

@@ -90,4 +90,8 @@ def test_switching_language_with_no_network_keeps_the_screen(phone, server, walk
         page.wait_for_timeout(200)
         stored = rows(server, walk["id"])
     [row] = stored
-    assert (row["category"], row["rating"], row["note"]) == ("graffiti", "yellow", "Taggar på elskåpet")
+    assert (row["category"], row["rating"], row["note"]) == (
+        "graffiti",
+        "yellow",
+        "Taggar på elskåpet",
+    )

@@ -180,9 +180,15 @@ def long_attribution_site(tmp_path):
 def test_the_public_maps_controls_speak_the_page_language_and_never_cover_each_other(
     browser, browser_context_args, long_attribution_site, code, width, height
 ):
-    words = {"ar": ("تكبير", "تصغير"), "fa": ("بزرگ‌نمایی", "کوچک‌نمایی"), "sv": ("Zooma in", "Zooma ut")}
+    words = {
+        "ar": ("تكبير", "تصغير"),
+        "fa": ("بزرگ‌نمایی", "کوچک‌نمایی"),
+        "sv": ("Zooma in", "Zooma ut"),
+    }
     server = long_attribution_site
-    context = browser.new_context(**{**browser_context_args, "viewport": {"width": width, "height": height}})
+    context = browser.new_context(
+        **{**browser_context_args, "viewport": {"width": width, "height": height}}
+    )
     context.add_cookies([{"name": "lang", "value": code, "url": server.url}])
     page = context.new_page()
     page.goto(server.url + "/maps/public")

@@ -39,10 +39,16 @@ def test_counts_on_the_public_page_are_in_the_readers_language(db, client, code)
     assert not [w for w in SWEDISH if w in hero], (code, hero)
 
 
-
 @pytest.mark.parametrize(
     ("code", "locale"),
-    [("sv", "sv_SE"), ("en", "en_GB"), ("fi", "fi_FI"), ("ar", "ar"), ("fa", "fa_IR"), ("so", "so_SO")],
+    [
+        ("sv", "sv_SE"),
+        ("en", "en_GB"),
+        ("fi", "fi_FI"),
+        ("ar", "ar"),
+        ("fa", "fa_IR"),
+        ("so", "so_SO"),
+    ],
 )
 def test_the_shared_page_names_its_language_for_link_previews(client, code, locale):
     client.set_cookie("lang", code)
@@ -101,14 +107,16 @@ def test_a_commitment_without_a_text_in_the_readers_language_shows_the_swedish_m
         "select id from commitments where promise_id = ?", [promise_id]
     ).fetchone()[0]
     english = _page(client, "en", 2023)
-    assert '<span lang="sv" dir="ltr">Trygg skolväg</span> <small class="in-source">(in Swedish)' in (
-        english
+    assert (
+        '<span lang="sv" dir="ltr">Trygg skolväg</span> <small class="in-source">(in Swedish)'
+        in (english)
     )
     assert '<p lang="sv" dir="ltr">Minst två vandringar vid skolor.</p>' in english
     arabic = _page(client, "ar", 2023)
     assert '<html lang="ar" dir="rtl">' in arabic
-    assert '<span lang="sv" dir="ltr">Trygg skolväg</span> <small class="in-source">(بالسويدية)' in (
-        arabic
+    assert (
+        '<span lang="sv" dir="ltr">Trygg skolväg</span> <small class="in-source">(بالسويدية)'
+        in (arabic)
     )
 
     client.set_cookie("lang", "sv")
