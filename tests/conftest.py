@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -25,6 +26,21 @@ def _no_app_context_left_behind():
         while (left := _cv_app.get(None)) is not None:
             left.pop()
         pytest.fail("this test left a Flask app context pushed", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_setting_left_in_the_environment():
+    """A WALKAPP_ variable a test leaves in os.environ (as `walkapp serve` sets its trusted hosts)
+    is read by every later app in that worker: put it back and fail the test that left it."""
+    before = {k: v for k, v in os.environ.items() if k.startswith("WALKAPP_")}
+    yield
+    after = {k: v for k, v in os.environ.items() if k.startswith("WALKAPP_")}
+    if after != before:
+        for key in after.keys() - before.keys():
+            del os.environ[key]
+        os.environ.update(before)
+        changed = sorted(set(after.items()) ^ set(before.items()))
+        pytest.fail(f"this test left settings in os.environ: {changed}", pytrace=False)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -79,6 +80,8 @@ def test_gunicorn_access_lines_hold_no_token(monkeypatch):
 def test_serve_uses_the_redacting_logger_and_one_worker(runner, monkeypatch):
     seen = {}
     monkeypatch.setattr("os.execv", lambda path, args: seen.setdefault("args", args))
+    # serve writes the trusted hosts it chose into os.environ for gunicorn: undone after the test.
+    monkeypatch.setattr("os.environ", dict(os.environ))
     runner.invoke(args=["serve"])
     args = seen["args"]
     assert args[args.index("--logger-class") + 1] == "walkapp.access_log.RedactingLogger"
