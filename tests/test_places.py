@@ -150,3 +150,17 @@ def test_bulk_assignment_equals_single_assignment(shipped):
             assert math.isnan(distance[i])
         else:
             assert single.distance_m == pytest.approx(distance[i], abs=0.06)
+
+
+def test_a_place_far_away_changes_no_assignment_near_the_others(shipped):
+    """The candidate grid spans every place: one in Kiruna (or one with swapped coordinates)
+    makes its cells coarse, and points near the Stockholm places still get the same answer."""
+    kiruna = Place(999, "Kiruna", 1, Polygon([(20.2, 67.85), (20.21, 67.85), (20.21, 67.86)]))
+    area = areas.from_features(_features("area.geojson"))
+    wide = PlaceIndex([*shipped.places, kiruna], area, shipped.near_m)
+    assert wide._grid.cell > shipped._grid.cell
+    rng = np.random.default_rng(11)
+    lons, lats = rng.uniform(18.03, 18.16, 20_000), rng.uniform(59.32, 59.37, 20_000)
+    for index_a, index_b in zip(shipped.assign_many(lons, lats), wide.assign_many(lons, lats)):
+        np.testing.assert_array_equal(index_a, index_b)
+    assert wide.assign(20.205, 67.852).place_id == 999

@@ -206,13 +206,30 @@ class _CandidateGrid:
         cell_m = max(cell_m, float(np.sqrt(width * height / self.MAX_CELLS)))
         self.cell = cell_m
         self.nx, self.ny = int(np.ceil(width / cell_m)), int(np.ceil(height / cell_m))
-        ix, iy = np.meshgrid(np.arange(self.nx), np.arange(self.ny))
-        x0s = self.x0 + ix.ravel() * cell_m
-        y0s = self.y0 + iy.ravel() * cell_m
+        # Only cells under a place's padded bounds can be near it: test those, not the whole
+        # extent (places far apart, or one with swapped coordinates, span millions of cells).
+        candidates = np.unique(
+            np.concatenate([self._cells_under(bounds, pad) for bounds in shapely.bounds(polygons)])
+        )
+        x0s = self.x0 + (candidates % self.nx) * cell_m
+        y0s = self.y0 + (candidates // self.nx) * cell_m
         boxes = shapely.box(x0s, y0s, x0s + cell_m, y0s + cell_m)
         cells, _ = shapely.STRtree(polygons).query(boxes, predicate="dwithin", distance=pad)
         self.mask = np.zeros(self.nx * self.ny, dtype=bool)
-        self.mask[cells] = True
+        self.mask[candidates[cells]] = True
+
+    def _cells_under(self, bounds: np.ndarray, pad: float) -> np.ndarray:
+        """Flat indexes of the cells a polygon's bounds, padded, overlap."""
+        xmin, ymin, xmax, ymax = bounds
+        ix = np.arange(
+            max(int((xmin - pad - self.x0) // self.cell), 0),
+            min(int((xmax + pad - self.x0) // self.cell) + 1, self.nx),
+        )
+        iy = np.arange(
+            max(int((ymin - pad - self.y0) // self.cell), 0),
+            min(int((ymax + pad - self.y0) // self.cell) + 1, self.ny),
+        )
+        return (iy[:, None] * self.nx + ix[None, :]).ravel()
 
     def may_be_near(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         ix = np.floor((x - self.x0) / self.cell)
