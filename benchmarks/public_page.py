@@ -184,12 +184,12 @@ def main() -> None:
         page_median, page_p95 = timed(lambda: client.get("/"))
 
         from walkapp.db import public as public_db
-        from walkapp.public import findings_by_place
+        from walkapp.public import observations_by_place
 
         ours_median, _ = timed(
             lambda: (
                 public_db.walks_held(db, this_year),
-                findings_by_place(public_db.finding_counts(db, this_year)),
+                observations_by_place(public_db.observation_counts(db, this_year)),
             )
         )
         naive_median, _ = timed(lambda: naive_overview(db, this_year))

@@ -143,7 +143,7 @@ def test_triage_refusals_each_with_its_message(staff, db, walk):
         assert response.status_code == 400, data
         assert message in response.text, data
     assert measures_db.history(db, observation_id) == []
-    assert measures_db.get_line(db, observation_id)["status"] == "new"
+    assert measures_db.get_observation(db, observation_id)["status"] == "new"
 
 
 def test_triage_records_history_of_each_change(staff, db, walk, users):
@@ -192,7 +192,7 @@ def test_duplicates_within_25_m_are_suggested(staff, db, walk):
     assert close in page and far not in page and other_kind not in page
     response = triage(staff, here, status="duplicate", duplicate_of=close)
     assert response.status_code == 302
-    assert measures_db.get_line(db, here)["duplicate_of"] == close
+    assert measures_db.get_observation(db, here)["duplicate_of"] == close
     # The history names the other finding in words: its walk, its category's label.
     history = staff.get(f"/observations/{here}/triage").text.split("Historik")[1]
     assert f"Dubblett av: – → Förra året · Belysning · {close[:8]}" in history

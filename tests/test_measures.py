@@ -51,8 +51,8 @@ def test_a_green_finding_is_kept_not_open_work(staff, db, walk):
         db, walk["id"], *SERGEL, category="people", rating="green", note="God belysning"
     )
     red = add_observation(db, walk["id"], *SERGEL, note="Trasig lampa")
-    assert measures_db.get_line(db, good)["status"] == "keep"
-    assert measures_db.get_line(db, red)["status"] == "new"
+    assert measures_db.get_observation(db, good)["status"] == "keep"
+    assert measures_db.get_observation(db, red)["status"] == "new"
     places = staff.get("/places").text
     row = places.split("Sergels torg")[1].split("</tr>")[0]
     assert ">1<" in row and ">2<" not in row  # one open, the green one is not
@@ -71,7 +71,7 @@ def test_a_green_finding_is_kept_not_open_work(staff, db, walk):
         headers={"Accept": "application/json"},
     )
     assert made.json["section"] == "open"
-    assert measures_db.get_line(db, good)["status"] == "new"
+    assert measures_db.get_observation(db, good)["status"] == "new"
 
 
 # --- triage as a queue ---
@@ -102,7 +102,7 @@ def test_save_and_next_walks_through_untriaged_findings(staff, db, walk):
     )
     assert last.location.endswith(f"/walks/{walk['id']}")
     assert measures_db.untriaged_queue(db, walk_id=walk["id"]) == []
-    assert [measures_db.get_line(db, i)["status"] for i in (first, second, third)] == [
+    assert [measures_db.get_observation(db, i)["status"] for i in (first, second, third)] == [
         "assigned",
         "done",
         "done",
@@ -122,7 +122,7 @@ def test_every_triage_action_keeps_the_queue_and_its_place(staff, db, walk):
     here = f"/observations/{second}/triage?queue=walk"
     hidden = staff.post(f"/observations/{second}/public?queue=walk", data={"not_public": "1"})
     assert hidden.status_code == 303 and hidden.location.endswith(here)
-    assert measures_db.get_line(db, second)["not_public"] == 1
+    assert measures_db.get_observation(db, second)["not_public"] == 1
     page = staff.get(hidden.location).text
     assert "Spara och nästa" in page and "Obehandlade kvar: 3" in page
     assert f"/observations/{second}/public?queue=walk" in page
@@ -137,7 +137,7 @@ def test_every_triage_action_keeps_the_queue_and_its_place(staff, db, walk):
         data={"photo": (io.BytesIO(jpeg()), "efter.jpg")},
     )
     assert photo.status_code == 303 and photo.location.endswith(here)
-    assert len(measures_db.get_line(db, second)["after_photo_ids"]) == 1
+    assert len(measures_db.get_observation(db, second)["after_photo_ids"]) == 1
     assert "Spara och nästa" in staff.get(photo.location).text
     # The first is still untriaged, but the queue goes on from here: the third comes next.
     step = staff.post(here, data={"status": "done", "next": "1"})
@@ -174,7 +174,7 @@ def test_a_duplicate_moves_on_and_an_older_form_never_overwrites_it(staff, db, w
     )
     assert stale.status_code == 409 and "ändrades efter att sidan öppnades" in stale.text
     assert '<option selected value="duplicate">' in stale.text  # shown as it is now
-    line = measures_db.get_line(db, first)
+    line = measures_db.get_observation(db, first)
     assert line["status"] == "duplicate" and line["duplicate_of"] == original
     statuses = [
         (h["old_value"], h["new_value"])
@@ -187,9 +187,12 @@ def test_a_duplicate_moves_on_and_an_older_form_never_overwrites_it(staff, db, w
         here, data={"status": "assigned", "partner_id": tk, "seen": seen_on(stale.text)}
     )
     assert fresh.status_code == 302
-    assert measures_db.get_line(db, first)["status"] == "assigned"
+    assert measures_db.get_observation(db, first)["status"] == "assigned"
     garbled = staff.post(here, data={"status": "done", "seen": "x"})
-    assert garbled.status_code == 409 and measures_db.get_line(db, first)["status"] == "assigned"
+    assert (
+        garbled.status_code == 409
+        and measures_db.get_observation(db, first)["status"] == "assigned"
+    )
 
 
 def test_triage_page_has_map_candidates_to_click_and_sane_deadlines(staff, db, walk):
@@ -201,7 +204,7 @@ def test_triage_page_has_map_candidates_to_click_and_sane_deadlines(staff, db, w
     assert 'name="duplicate_of" value="' + there in page
     marked = staff.post(f"/observations/{here}/duplicate", data={"duplicate_of": there})
     assert marked.status_code == 303
-    line = measures_db.get_line(db, here)
+    line = measures_db.get_observation(db, here)
     assert line["status"] == "duplicate" and line["duplicate_of"] == there
     tk = partner_id(db, "Trafikkontoret")
     for absurd in ("9999-12-31", (date.today() + timedelta(days=365 * 6)).isoformat()):
@@ -211,7 +214,7 @@ def test_triage_page_has_map_candidates_to_click_and_sane_deadlines(staff, db, w
         )
         assert refused.status_code == 400 and "Välj en sista dag senast" in refused.text
         assert 'id="deadline-error"' in refused.text
-    assert measures_db.get_line(db, there)["deadline"] is None
+    assert measures_db.get_observation(db, there)["deadline"] is None
 
 
 # --- several walkers, one thing ---
@@ -221,13 +224,13 @@ def test_two_walkers_same_thing_are_one_group_merged_in_one_step(staff, db, walk
     anna = by_walker(db, walk["id"], "Anna", *SERGEL, note="Mörkt vid trappan")
     bo = by_walker(db, walk["id"], "Bo", *NEAR_SERGEL, note="Lampan är trasig")
     alone = by_walker(db, walk["id"], "Cia", *SERGEL, category="litter")
-    groups = walker_groups(measures_db.lines_for_walk(db, walk["id"]))
+    groups = walker_groups(measures_db.observations_for_walk(db, walk["id"]))
     assert [(g["lead"]["id"], g["walkers"]) for g in groups] == [(anna, 2), (alone, 1)]
     page = staff.get(f"/walks/{walk['id']}").text
     assert "2 deltagare" in page and "Slå ihop" in page
     merged = staff.post(f"/observations/{anna}/merge", data={"others": [bo]})
     assert merged.status_code == 303
-    line = measures_db.get_line(db, bo)
+    line = measures_db.get_observation(db, bo)
     assert line["status"] == "duplicate" and line["duplicate_of"] == anna
     page = staff.get(f"/walks/{walk['id']}").text
     assert "Slå ihop" not in page and "2 deltagare" in page and "Lampan är trasig" in page
@@ -282,14 +285,14 @@ def test_quick_change_takes_deadline_and_reason_inline_and_says_where_the_row_go
     planned = quick(staff, finding, status="planned", deadline=deadline)
     assert planned.status_code == 200, planned.json
     assert planned.json["section"] == "open" and planned.json["deadline"] == deadline
-    assert measures_db.get_line(db, finding)["deadline"] == deadline
+    assert measures_db.get_observation(db, finding)["deadline"] == deadline
     refused = quick(staff, finding, status="not_possible")
     assert refused.status_code == 400 and "reason" in refused.json["errors"]
     done = quick(staff, finding, status="done")
     assert done.json["section"] == "fixed"
     impossible = quick(staff, finding, status="not_possible", reason="Privat mark")
     assert impossible.json["section"] == "closed"
-    assert measures_db.get_line(db, finding)["reason"] == "Privat mark"
+    assert measures_db.get_observation(db, finding)["reason"] == "Privat mark"
     # Without a partner the answer names the field the row shows.
     other = add_observation(db, walk["id"], *SERGEL)
     answer = quick(staff, other, status="assigned")
@@ -305,7 +308,7 @@ def test_the_meeting_sets_partner_and_deadline_inline(staff, db, walk):
     answer = quick(staff, finding, status="planned", partner_id=tk, deadline=deadline)
     assert answer.status_code == 200, answer.json
     assert answer.json["partner"] == "Trafikkontoret" and answer.json["section"] == "open"
-    line = measures_db.get_line(db, finding)
+    line = measures_db.get_observation(db, finding)
     assert (line["status"], line["partner_id"], line["deadline"]) == ("planned", tk, deadline)
 
 
@@ -322,7 +325,7 @@ def test_only_the_chosen_status_fields_are_stored(staff, db, walk):
         partner_id=tk,
     )
     assert answer.status_code == 200, answer.json
-    line = measures_db.get_line(db, finding)
+    line = measures_db.get_observation(db, finding)
     assert line["status"] == "not_possible" and line["reason"] == "Privat mark"
     assert line["deadline"] is None and line["partner_id"] == tk
     # Back to new: a stray partner, reason and past date are dropped, not refused.
@@ -330,7 +333,7 @@ def test_only_the_chosen_status_fields_are_stored(staff, db, walk):
         staff, finding, status="new", reason="glömd", deadline="2001-01-01", partner_id=tk
     )
     assert again.status_code == 200, again.json
-    line = measures_db.get_line(db, finding)
+    line = measures_db.get_observation(db, finding)
     assert (line["partner_id"], line["reason"], line["deadline"]) == (None, "", None)
     fields = [e["field"] for e in measures_db.history(db, finding)]
     assert "deadline" not in fields
@@ -351,7 +354,7 @@ def test_a_row_leaving_the_open_list_lands_in_its_section_with_an_undo(staff, db
     undone = staff.post(f"/observations/{finding}/undo", headers={"Accept": "application/json"})
     assert undone.status_code == 200, undone.json
     assert undone.json["section"] == "open" and undone.json["status"] == "planned"
-    line = measures_db.get_line(db, finding)
+    line = measures_db.get_observation(db, finding)
     # Back as it was, the overdue deadline too.
     assert (line["status"], line["partner_id"], line["deadline"], line["reason"]) == (
         "planned",
@@ -380,14 +383,14 @@ def test_after_photo_by_the_coordinator_once_done(staff, db, walk):
     finding = add_observation(db, walk["id"], *SERGEL)
     upload = {"photo": (io.BytesIO(jpeg()), "efter.jpg")}
     staff.post(f"/observations/{finding}/after-photos", data=upload)
-    assert measures_db.get_line(db, finding)["after_photo_ids"] == []  # not done yet
+    assert measures_db.get_observation(db, finding)["after_photo_ids"] == []  # not done yet
     measures_db.update_measure(db, finding, None, {"status": "done"})
     answer = staff.post(
         f"/observations/{finding}/after-photos",
         data={"photo": (io.BytesIO(jpeg()), "efter.jpg")},
     )
     assert answer.status_code == 303
-    line = measures_db.get_line(db, finding)
+    line = measures_db.get_observation(db, finding)
     assert len(line["after_photo_ids"]) == 1 and line["photo_ids"] == []
     for page in ("/places/1", f"/walks/{walk['id']}/protocol", f"/observations/{finding}/triage"):
         html = staff.get(page).text
@@ -425,7 +428,7 @@ def test_walker_on_a_repeat_walk_photographs_a_fixed_earlier_finding(client, db,
         headers=bearer,
     )
     assert again.status_code == 200  # a retry from the outbox stores nothing twice
-    assert measures_db.get_line(db, earlier)["after_photo_ids"] == [photo_id]
+    assert measures_db.get_observation(db, earlier)["after_photo_ids"] == [photo_id]
 
 
 # --- walks ---
@@ -491,14 +494,14 @@ def test_a_walker_changing_the_rating_before_triage_moves_the_first_status(clien
         },
         headers=bearer,
     )
-    assert measures_db.get_line(db, observation_id)["status"] == "keep"
+    assert measures_db.get_observation(db, observation_id)["status"] == "keep"
     edited = client.patch(
         f"/api/walks/{walk['id']}/observations/{observation_id}",
         json={"rating": "red"},
         headers=bearer,
     )
     assert edited.status_code == 200, edited.json
-    assert measures_db.get_line(db, observation_id)["status"] == "new"
+    assert measures_db.get_observation(db, observation_id)["status"] == "new"
 
 
 def test_a_change_without_a_comment_keeps_the_last_comment(staff, db, walk):
@@ -516,16 +519,16 @@ def test_a_change_without_a_comment_keeps_the_last_comment(staff, db, walk):
             "comment": "Lampan byts i vecka 3",
         },
     )
-    assert measures_db.get_line(db, observation_id)["comment"] == "Lampan byts i vecka 3"
+    assert measures_db.get_observation(db, observation_id)["comment"] == "Lampan byts i vecka 3"
     staff.post(
         f"/observations/{observation_id}/status",
         data={"status": "planned", "partner_id": partner, "deadline": deadline},
     )
-    line = measures_db.get_line(db, observation_id)
+    line = measures_db.get_observation(db, observation_id)
     assert line["status"] == "planned" and line["comment"] == "Lampan byts i vecka 3"
     staff.post(
         f"/observations/{observation_id}/triage",
         data={"status": "done", "partner_id": partner, "deadline": deadline, "comment": ""},
     )
-    line = measures_db.get_line(db, observation_id)
+    line = measures_db.get_observation(db, observation_id)
     assert line["status"] == "done" and line["comment"] == "Lampan byts i vecka 3"

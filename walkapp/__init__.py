@@ -82,7 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     if typed.replica_url:
         from .replication import refuse_fresh_start
 
-        # A new empty database must never be streamed over a replica holding a walk's findings.
+        # A new empty database must never be streamed over a replica holding a walk's observations.
         refuse_fresh_start(instance, typed.replica_url)
     # Migrations first: the instance's secret key is kept in the database.
     db.init(typed.database_file)

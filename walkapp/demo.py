@@ -36,7 +36,7 @@ DEMO_OBSERVATIONS = [
 # fmt: on
 
 
-# An earlier, closed walk at Odenplan/Vasaparken, with what became of its findings:
+# An earlier, closed walk at Odenplan/Vasaparken, with what became of its observations:
 # (lon, lat, category, rating, note, status, partner)
 EARLIER_TITLE = "Kvällsvandring Odenplan och Vasaparken"
 SDF = "Norra innerstadens stadsdelsförvaltning"
@@ -129,7 +129,7 @@ def _store(db, index, walk_id, walker_id, when, lon, lat, category, rating, note
 
 
 def _create_earlier_walk(db, index, now: datetime) -> None:
-    """A walk two months back, closed, its findings followed up to various statuses."""
+    """A walk two months back, closed, its observations followed up to various statuses."""
     by_name = {place["name"]: place["id"] for place in places_db.list_places(db)}
     start = (now - timedelta(days=60)).replace(hour=18, minute=30)
     if start.year != now.year:

@@ -1,5 +1,5 @@
 """Measures: the rules of a status change (triage and the meeting's quick change share them),
-the triage queue, several walkers' findings of one thing, and the meeting's view of a place.
+the triage queue, several walkers' observations of one thing, and the meeting's view of a place.
 
 No Flask, no SQL: takes what walkapp.db hands over; messages are marked for translation and
 the views put them beside the fields.
@@ -21,7 +21,7 @@ from .inputs import parse_uuid
 from .places import metres_between
 from .vocabulary import STATUS_FIELDS, STATUS_REQUIRES, is_fixed, is_good, is_open
 
-# Two findings of the same category this close are one thing: several walkers' groups, possible
+# Two observations of the same category this close are one thing: several walkers' groups, possible
 # duplicates in triage, "found again" on a repeat walk.
 SAME_FINDING_M = 25.0
 DEFAULT_LOOKBACK_DAYS = 90
@@ -114,7 +114,7 @@ STALE_FORM = _l(
 
 def change(
     db: sqlite_utils.Database,
-    line: dict,
+    observation: dict,
     submitted: dict,
     user_id: int | None,
     seen: int | None = None,
@@ -129,8 +129,8 @@ def change(
     (made, errors); errors["seen"] for a stale form."""
     changes, errors = triage_changes(
         submitted,
-        line,
-        line["id"],
+        observation,
+        observation["id"],
         clock.today(),
         lambda i: measures_db.observation_exists(db, i),
         restoring,
@@ -138,9 +138,9 @@ def change(
     if errors:
         return [], errors
     with transaction(db):
-        if seen is not None and measures_db.last_change(db, line["id"]) != seen:
+        if seen is not None and measures_db.last_change(db, observation["id"]) != seen:
             return [], {"seen": STALE_FORM}
-        return _store_within(db, line["id"], user_id, changes), {}
+        return _store_within(db, observation["id"], user_id, changes), {}
 
 
 def latest_status_change(entries: list[dict]) -> list[dict]:
@@ -156,7 +156,9 @@ def latest_status_change(entries: list[dict]) -> list[dict]:
     return []
 
 
-def undo_submission(line: dict, entries: list[dict], user_id: int | None) -> tuple[dict, dict]:
+def undo_submission(
+    observation: dict, entries: list[dict], user_id: int | None
+) -> tuple[dict, dict]:
     """(submitted, errors): what puts back the values the latest status change replaced, for
     `change` to store as a change of its own (the history keeps both). Only the one who made a
     change undoes it."""
@@ -165,7 +167,7 @@ def undo_submission(line: dict, entries: list[dict], user_id: int | None) -> tup
         return {}, {"status": _l("Det finns ingen statusändring att ångra.")}
     if latest[0]["changed_by"] != user_id:
         return {}, {"status": _l("Den senaste ändringen gjorde någon annan; ändra i triagen.")}
-    before = {**line, **{e["field"]: e["old_value"] for e in latest}}
+    before = {**observation, **{e["field"]: e["old_value"] for e in latest}}
     return {
         "status": before["status"],
         "partner_id": int(before["partner_id"]) if before["partner_id"] else None,
@@ -176,14 +178,18 @@ def undo_submission(line: dict, entries: list[dict], user_id: int | None) -> tup
     }, {}
 
 
-def undo(db: sqlite_utils.Database, line: dict, user_id: int | None) -> tuple[list[dict], dict]:
+def undo(
+    db: sqlite_utils.Database, observation: dict, user_id: int | None
+) -> tuple[list[dict], dict]:
     """The meeting's "Ångra": back to the values before the latest status change, through the
     same door and rule as every change (an overdue deadline may come back)."""
-    submitted, errors = undo_submission(line, measures_db.history(db, line["id"]), user_id)
+    submitted, errors = undo_submission(
+        observation, measures_db.history(db, observation["id"]), user_id
+    )
     if errors:
         return [], errors
     restoring = submitted["deadline"].isoformat() if submitted["deadline"] else None
-    return change(db, line, submitted, user_id, restoring=restoring)
+    return change(db, observation, submitted, user_id, restoring=restoring)
 
 
 def undoable(rows: list[dict], latest: dict[str, dict], user_id: int | None, since: str) -> None:
@@ -197,14 +203,14 @@ def undoable(rows: list[dict], latest: dict[str, dict], user_id: int | None, sin
 
 
 def mark_duplicate(
-    db: sqlite_utils.Database, line: dict, duplicate_of: str, user_id: int | None
+    db: sqlite_utils.Database, observation: dict, duplicate_of: str, user_id: int | None
 ) -> tuple[list[dict], dict]:
-    """This finding is a duplicate of that one (one click on a listed candidate)."""
+    """This observation is a duplicate of that one (one click on a listed candidate)."""
     submitted = {
-        **quick_submission(line, "duplicate", {}),
+        **quick_submission(observation, "duplicate", {}),
         "duplicate_of": duplicate_of,
     }
-    return change(db, line, submitted, user_id)
+    return change(db, observation, submitted, user_id)
 
 
 def merge(db: sqlite_utils.Database, lead: dict, other_ids: list[str], user_id: int | None) -> int:
@@ -213,7 +219,7 @@ def merge(db: sqlite_utils.Database, lead: dict, other_ids: list[str], user_id: 
     merged = 0
     with transaction(db):
         for other_id in other_ids:
-            other = measures_db.get_line(db, other_id)
+            other = measures_db.get_observation(db, other_id)
             if other is None or other["walk_id"] != lead["walk_id"] or other_id == lead["id"]:
                 continue
             submitted = {
@@ -277,7 +283,7 @@ def quick_submission(current: dict, status: str, sent: dict) -> dict:
     }
 
 
-# The meeting's "Går inte att åtgärda" section lists these; a duplicate goes with its finding.
+# The meeting's "Går inte att åtgärda" section lists these; a duplicate goes with its observation.
 CLOSED_SECTION_STATUSES = ("not_possible",)
 
 
@@ -323,7 +329,7 @@ def history_in_words(
 
 
 def next_in_queue(queue: list[str], current: str) -> str | None:
-    """The next untriaged finding after `current` in a walk's or place's queue, wrapping round."""
+    """The next untriaged observation after `current` in a walk's or place's queue, wrapping round."""
     others = [item for item in queue if item != current]
     if not others:
         return None
@@ -333,21 +339,21 @@ def next_in_queue(queue: list[str], current: str) -> str | None:
     return others[0]
 
 
-def walker_groups(lines: list[dict]) -> list[dict]:
-    """A walk's findings as groups: the same category within SAME_FINDING_M recorded by two or more
-    walkers is one thing. Merged duplicates sit under the finding they duplicate.
+def walker_groups(observations: list[dict]) -> list[dict]:
+    """A walk's observations as groups: the same category within SAME_FINDING_M recorded by two or more
+    walkers is one thing. Merged duplicates sit under the observation they duplicate.
 
     Returns [{"lead": line, "merged": [lines], "candidates": [lines], "walkers": n}] in the
     order of the lead's recording; candidates are not merged yet (one step merges them)."""
-    by_id = {line["id"]: line for line in lines}
+    by_id = {observation["id"]: observation for observation in observations}
     merged: dict[str, list[dict]] = {}
     leads = []
-    for line in lines:
-        target = line.get("duplicate_of")
-        if line["status"] == "duplicate" and target in by_id:
-            merged.setdefault(target, []).append(line)
+    for observation in observations:
+        target = observation.get("duplicate_of")
+        if observation["status"] == "duplicate" and target in by_id:
+            merged.setdefault(target, []).append(observation)
         else:
-            leads.append(line)
+            leads.append(observation)
     groups, taken = [], set()
     for lead in leads:
         if lead["id"] in taken:
@@ -381,11 +387,11 @@ def walker_groups(lines: list[dict]) -> list[dict]:
     return groups
 
 
-def possible_duplicates(line: dict, candidates: list[dict]) -> list[dict]:
+def possible_duplicates(observation: dict, candidates: list[dict]) -> list[dict]:
     """Of `candidates` (open observations of the same category, any walk), those within
     SAME_FINDING_M of `line`, nearest first, each with its distance_m."""
     distances = metres_between(
-        (line["lon"], line["lat"]), [(c["lon"], c["lat"]) for c in candidates]
+        (observation["lon"], observation["lat"]), [(c["lon"], c["lat"]) for c in candidates]
     )
     near = [
         {**candidate, "distance_m": round(float(distance))}
@@ -405,50 +411,62 @@ def default_since(walks: list[dict], today: date) -> date:
     return max(meetings) if meetings else today - timedelta(days=DEFAULT_LOOKBACK_DAYS)
 
 
-def open_measures(lines: list[dict], today: date) -> list[dict]:
+def open_measures(observations: list[dict], today: date) -> list[dict]:
     """Open measures, overdue first (oldest deadline first), then by deadline, then undated."""
     rows = []
-    for line in lines:
-        if not is_open(line["status"]):
+    for observation in observations:
+        if not is_open(observation["status"]):
             continue
-        overdue = bool(line["deadline"]) and date.fromisoformat(line["deadline"]) < today
-        rows.append({**line, "overdue": overdue})
+        overdue = (
+            bool(observation["deadline"]) and date.fromisoformat(observation["deadline"]) < today
+        )
+        rows.append({**observation, "overdue": overdue})
     return sorted(
         rows, key=lambda r: (not r["overdue"], r["deadline"] is None, r["deadline"] or "")
     )
 
 
-def good_findings(lines: list[dict]) -> list[dict]:
-    """ "Det här fungerar": green findings kept as they are."""
-    return [line for line in lines if is_good(line["status"])]
+def good_observations(observations: list[dict]) -> list[dict]:
+    """ "Det här fungerar": green observations kept as they are."""
+    return [observation for observation in observations if is_good(observation["status"])]
 
 
-def counts(lines: list[dict]) -> dict:
+def counts(observations: list[dict]) -> dict:
     return {
-        "by_category": Counter(line["category"] for line in lines).most_common(),
-        "by_status": Counter(line["status"] for line in lines),
+        "by_category": Counter(
+            observation["category"] for observation in observations
+        ).most_common(),
+        "by_status": Counter(observation["status"] for observation in observations),
     }
 
 
-def compare_latest_walk(lines: list[dict], walks: list[dict]) -> dict | None:
+def compare_latest_walk(observations: list[dict], walks: list[dict]) -> dict | None:
     """For a place walked more than once: what the latest walk found again (same category within
-    SAME_FINDING_M of an earlier finding), what is new, and which earlier findings were verified fixed."""
-    walked = [w for w in walks if any(line["walk_id"] == w["id"] for line in lines)]
+    SAME_FINDING_M of an earlier observation), what is new, and which earlier observations were verified fixed."""
+    walked = [
+        w for w in walks if any(observation["walk_id"] == w["id"] for observation in observations)
+    ]
     if len(walked) < 2:
         return None
     latest = walked[-1]
-    current = [line for line in lines if line["walk_id"] == latest["id"]]
-    earlier = [line for line in lines if line["walk_id"] != latest["id"]]
+    current = [
+        observation for observation in observations if observation["walk_id"] == latest["id"]
+    ]
+    earlier = [
+        observation for observation in observations if observation["walk_id"] != latest["id"]
+    ]
     again, new, matched_earlier = [], [], set()
-    for line in current:
-        same = [e for e in earlier if e["category"] == line["category"]]
-        distances = metres_between((line["lon"], line["lat"]), [(e["lon"], e["lat"]) for e in same])
+    for observation in current:
+        same = [e for e in earlier if e["category"] == observation["category"]]
+        distances = metres_between(
+            (observation["lon"], observation["lat"]), [(e["lon"], e["lat"]) for e in same]
+        )
         close = [e for e, d in zip(same, distances) if d <= SAME_FINDING_M]
         if close:
-            again.append({**line, "earlier": close[0]})
+            again.append({**observation, "earlier": close[0]})
             matched_earlier.update(e["id"] for e in close)
         else:
-            new.append(line)
+            new.append(observation)
     fixed = [e for e in earlier if e["status"] == "verified" and e["id"] not in matched_earlier]
     return {"walk": latest, "again": again, "new": new, "fixed": fixed}
 

@@ -221,7 +221,7 @@ def delete(db: sqlite_utils.Database, observation_id: str, photo_folder: Path) -
 def set_not_public(
     db: sqlite_utils.Database, observation_id: str, not_public: bool, user_id: int | None
 ) -> bool:
-    """Mark a finding "inte publik" (or public again), audited. False: no such id."""
+    """Mark a observation "inte publik" (or public again), audited. False: no such id."""
     with transaction(db):
         changed = public_db.set_not_public(db, observation_id, not_public)
         if changed:

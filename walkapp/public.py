@@ -52,15 +52,17 @@ def day_and_time(value: str) -> str:
     )
 
 
-def last_change(finding: dict) -> str:
+def last_change(observation: dict) -> str:
     """When a measure last changed: its own stamp or its newest history entry."""
-    return max(stamp for stamp in (finding.get("updated_at"), finding.get("history_at")) if stamp)
+    return max(
+        stamp for stamp in (observation.get("updated_at"), observation.get("history_at")) if stamp
+    )
 
 
-def status_sentence(finding: dict) -> str:
+def status_sentence(observation: dict) -> str:
     """A measure's state in one plain sentence, with partner and the date of the last change."""
-    status, partner = finding["status"], finding.get("partner")
-    when = day(last_change(finding))
+    status, partner = observation["status"], observation.get("partner")
+    when = day(last_change(observation))
     if is_good(status):
         return _("Ett bra exempel – här behöver inget göras.")
     if status == "new":
@@ -70,8 +72,8 @@ def status_sentence(finding: dict) -> str:
             return _("Lämnad till %(partner)s %(date)s.", partner=partner, date=when)
         return _("Lämnad till en ansvarig aktör %(date)s.", date=when)
     if status == "planned":
-        if finding.get("deadline"):
-            deadline = day(finding["deadline"])
+        if observation.get("deadline"):
+            deadline = day(observation["deadline"])
             if partner:
                 return _(
                     "Planerad av %(partner)s, klar senast %(deadline)s.",
@@ -130,13 +132,13 @@ def status_counts(statuses: dict[str, int]) -> str:
     return ", ".join(parts)
 
 
-def findings_by_place(counts: list[dict]) -> list[dict]:
-    """'Ni sa, vi gjorde': per place, per category, how many findings and their statuses, from
+def observations_by_place(counts: list[dict]) -> list[dict]:
+    """'Ni sa, vi gjorde': per place, per category, how many observations and their statuses, from
     walkapp.db.public.finding_counts.
 
     Returns [{place_id, place, total, fixed, good, categories: [{category, total, good, statuses:
-    {status: n}}]}], places with the most findings first; place None = outside every place.
-    Good findings are counted apart and never as work (the one rule, vocabulary.standing).
+    {status: n}}]}], places with the most observations first; place None = outside every place.
+    Good observations are counted apart and never as work (the one rule, vocabulary.standing).
     """
     places: dict = {}
     for row in counts:
@@ -223,7 +225,7 @@ def overview(
     """Everything the public page shows for `year`, as plain data (also served as JSON), from
     what walkapp.db.promises and walkapp.db.public hand over; the commitments in `language`
     where `texts` (by commitment id) give it, else in Swedish."""
-    places = findings_by_place(counts)
+    places = observations_by_place(counts)
     return {
         "year": year,
         "promise": {"title": promise["title"], "area": promise["area"]} if promise else None,
@@ -237,7 +239,7 @@ def overview(
             "walks": len(walks),
             "findings": sum(walk["findings"] for walk in walks),
             "fixed": sum(walk["fixed"] for walk in walks),
-            # Things to fix: every finding but the good ones ("Det här fungerar").
+            # Things to fix: every observation but the good ones ("Det här fungerar").
             "to_fix": sum(place["total"] - place["good"] for place in places),
             "good": sum(place["good"] for place in places),
         },

@@ -103,7 +103,7 @@ def _parse_time(text: str) -> datetime:
 def refuse_fresh_start(instance: Path, url: str) -> None:
     """With a replica, the database must be a walkapp database before anything serves it: a
     fresh (or empty, unreadable, foreign) database streamed over a replica holding a walk's
-    findings would bury them. A new machine restores first."""
+    observations would bury them. A new machine restores first."""
     database = instance / DB_NAME
     if database.exists():
         problems = health_db.file_problems(database, check=None)

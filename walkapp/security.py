@@ -55,7 +55,7 @@ def is_private(app: Flask) -> bool:
 def set_headers(app: Flask):
     def after_request(response):
         # Private answers are never kept: not by a shared proxy, not on the laptop's disk
-        # (a protocol, a new API token, a walker's own findings). A view may say otherwise
+        # (a protocol, a new API token, a walker's own observations). A view may say otherwise
         # for its own reasons (photos for the walk; the capture screen's offline start).
         # So is any answer that hands out a secret: a join's token (in the body or a cookie),
         # a new session. Answers to writes are never worth keeping either.

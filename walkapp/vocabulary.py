@@ -59,12 +59,12 @@ STATUS_LABELS_SV = {
     "keep": N_("Bra – behålls"),
 }
 MEASURE_STATUSES = translated(STATUS_LABELS_SV)
-# A measure's standing: the one rule of "is this finding open, fixed or good" that every page,
+# A measure's standing: the one rule of "is this observation open, fixed or good" that every page,
 # export and count uses (the SQL builds its `in (...)` lists from these sets; `standing` below).
 # Open = still to be dealt with; fixed = done or verified; closed = fixed, impossible or a
-# duplicate. Good = kept as it is ("keep"): a green finding starts so, neither open nor fixed nor
+# duplicate. Good = kept as it is ("keep"): a green observation starts so, neither open nor fixed nor
 # closed, never counted as work to do, shown as "Det här fungerar" (GOOD_LABEL). Only the status
-# decides: once a coordinator makes a good finding work to do (new), it is work everywhere.
+# decides: once a coordinator makes a good observation work to do (new), it is work everywhere.
 OPEN_STATUSES = ("new", "assigned", "planned")
 FIXED_STATUSES = ("done", "verified")
 CLOSED_STATUSES = ("done", "verified", "not_possible", "duplicate")
@@ -113,7 +113,7 @@ def is_open(status: str) -> bool:
 
 
 def is_good(status: str) -> bool:
-    """A finding kept as it is ("Det här fungerar"): never counted as work to do."""
+    """A observation kept as it is ("Det här fungerar"): never counted as work to do."""
     return standing(status) == "good"
 
 
@@ -126,7 +126,7 @@ INITIAL_STATUSES = ("new", "keep")
 
 
 def initial_status(rating: str) -> str:
-    """A new observation's measure: a green finding is kept, anything else is work to do."""
+    """A new observation's measure: a green observation is kept, anything else is work to do."""
     return "keep" if rating == "green" else "new"
 
 
@@ -160,7 +160,7 @@ RELATIONS: dict[str, object] = {
     "outside_area": _l("utanför lokalpolisområdet"),
 }
 
-# Findings never shown to the public in any form (PRODUCT.md, "What is public").
+# Observations never shown to the public in any form (PRODUCT.md, "What is public").
 NEVER_PUBLIC_CATEGORIES = ("incident", "gathering")
 
 # Where an observation's position came from (PRODUCT.md): never invented.

@@ -141,11 +141,11 @@ def check_walk_times(
     return errors
 
 
-def protocol_count(lines: list[dict]) -> dict:
+def protocol_count(observations: list[dict]) -> dict:
     """The protocol's count beside the walk page's (every observation recorded): a merged
-    duplicate and a finding several walkers recorded of one thing are counted once, with the
-    finding they repeat. recorded, merged, same, shown, and `why` in words when they differ."""
-    groups = walker_groups(lines)
+    duplicate and a observation several walkers recorded of one thing are counted once, with the
+    observation they repeat. recorded, merged, same, shown, and `why` in words when they differ."""
+    groups = walker_groups(observations)
     merged = sum(len(group["merged"]) for group in groups)
     same = sum(len(group["candidates"]) for group in groups)
     parts = []
@@ -171,11 +171,11 @@ def protocol_count(lines: list[dict]) -> dict:
         why = _(
             "%(recorded)s observationer registrerades, varav %(excluded)s: de räknas här en "
             "gång, med observationen de upprepar.",
-            recorded=len(lines),
+            recorded=len(observations),
             excluded=excluded,
         )
     return {
-        "recorded": len(lines),
+        "recorded": len(observations),
         "merged": merged,
         "same": same,
         "shown": len(groups),
@@ -183,28 +183,28 @@ def protocol_count(lines: list[dict]) -> dict:
     }
 
 
-def protocol_groups(lines: list[dict], include_good: bool = False) -> list[dict]:
-    """Findings grouped by place, then by responsible partner (unassigned last). A merged
-    finding counts once: its duplicates' notes and photos go with it."""
+def protocol_groups(observations: list[dict], include_good: bool = False) -> list[dict]:
+    """Observations grouped by place, then by responsible partner (unassigned last). A merged
+    observation counts once: its duplicates' notes and photos go with it."""
     places: dict = {}
-    for group in walker_groups(lines):
-        line = {
+    for group in walker_groups(observations):
+        observation = {
             **group["lead"],
-            # Several walkers' findings of one thing go with it, merged or not yet: each note
+            # Several walkers' observations of one thing go with it, merged or not yet: each note
             # and photo stays in the protocol (protocol_count says so).
             "merged": group["merged"] + group["candidates"],
             "walkers": group["walkers"],
         }
-        if is_good(line["status"]) and not include_good:
+        if is_good(observation["status"]) and not include_good:
             continue
-        place = places.setdefault(line["place_name"] or "", {})
-        place.setdefault(line["partner_name"] or "", []).append(line)
+        place = places.setdefault(observation["place_name"] or "", {})
+        place.setdefault(observation["partner_name"] or "", []).append(observation)
     return [
         {
             "place": place,
             "partners": [
-                {"partner": partner, "lines": place_lines}
-                for partner, place_lines in sorted(
+                {"partner": partner, "observations": place_observations}
+                for partner, place_observations in sorted(
                     by_partner.items(), key=lambda kv: (kv[0] == "", kv[0])
                 )
             ],

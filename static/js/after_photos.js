@@ -1,4 +1,4 @@
-// A repeat walk: send an "after" photo of a fixed earlier finding (the list is server-rendered).
+// A repeat walk: send an "after" photo of a fixed earlier observation (the list is server-rendered).
 // The walker's token from the capture screen's config authenticates, as for every walker call.
 
 const section = document.querySelector(".after-photos");

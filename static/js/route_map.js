@@ -1,6 +1,6 @@
 // The walk page's and protocol's map (templates/routes/_map.html): planned route and stops,
 // each walker's walked track (one line per stretch between gaps, never joined), audits and
-// findings, from /walks/<id>/route.json.
+// observations, from /walks/<id>/route.json.
 
 import { AUDIT_COLOUR, RATING_COLOURS, TRACK_STYLE, loadLeaflet, routeLayer } from "./route_style.js";
 
@@ -25,7 +25,7 @@ async function draw() {
       for (const part of c) L.polyline(part.map(([lon, lat]) => [lat, lon]), TRACK_STYLE).addTo(all);
     } else if (kind === "audit") {
       L.circleMarker([c[1], c[0]], { radius: 7, color: "#ffffff", weight: 2, fillColor: AUDIT_COLOUR, fillOpacity: 1 }).addTo(all);
-    } else if (kind === "finding") {
+    } else if (kind === "observation") {
       L.circleMarker([c[1], c[0]], { radius: 6, color: "#ffffff", weight: 1, fillColor: RATING_COLOURS[feature.properties.rating], fillOpacity: 0.9 }).addTo(all);
     }
   }

@@ -1,5 +1,5 @@
-// Triage: a small map of the finding (its accuracy circle or the walker's pin, the place,
-// findings nearby) and the fields the chosen status requires, marked as it changes.
+// Triage: a small map of the observation (its accuracy circle or the walker's pin, the place,
+// observations nearby) and the fields the chosen status requires, marked as it changes.
 
 const data = JSON.parse(document.getElementById("triage-map-data").textContent);
 const box = document.getElementById("triage-map");
@@ -20,7 +20,7 @@ if (box && window.L) {
     .addTo(layers);
   map.fitBounds(layers.getBounds().extend(data.point), { maxZoom: 18, padding: [16, 16] });
   // The map is one stop for the keyboard (Leaflet's own, with its arrow keys), not one per
-  // finding drawn on it: a hundred markers would stand between the page top and the status.
+  // observation drawn on it: a hundred markers would stand between the page top and the status.
   for (const shape of box.querySelectorAll(".leaflet-interactive")) shape.setAttribute("tabindex", "-1");
 }
 

@@ -127,14 +127,14 @@ def test_meeting_quick_change_takes_a_deadline_inline_and_moves_the_row(browser,
     row.get_by_role("button", name="Ändra").click()
     expect(row.locator(".status-result")).to_contain_text("Planerad")
     expect(row.locator("td.deadline")).to_have_text(deadline)
-    line = measures_db.get_line(world["db"], world["other"])
+    line = measures_db.get_observation(world["db"], world["other"])
     assert (line["status"], line["deadline"]) == ("planned", deadline)
     row.get_by_label("Status").select_option("done")
     row.get_by_role("button", name="Ändra").click()
     expect(fixed_box.locator(f"#m-{world['other']}")).to_have_count(1)
     expect(open_box.locator(f"#m-{world['other']}")).to_have_count(0)
     expect(page.locator("#open-heading")).to_contain_text("(1)")
-    assert measures_db.get_line(world["db"], world["other"])["status"] == "done"
+    assert measures_db.get_observation(world["db"], world["other"])["status"] == "done"
     # Not possible asks for its reason in the row itself.
     long_row = page.locator(f"#m-{world['long']}")
     long_row.get_by_label("Status").select_option("not_possible")
@@ -143,7 +143,7 @@ def test_meeting_quick_change_takes_a_deadline_inline_and_moves_the_row(browser,
     long_row.get_by_label("Skäl").fill("Privat mark")
     long_row.get_by_role("button", name="Ändra").click()
     expect(open_box.locator(f"#m-{world['long']}")).to_have_count(0)
-    assert measures_db.get_line(world["db"], world["long"])["reason"] == "Privat mark"
+    assert measures_db.get_observation(world["db"], world["long"])["reason"] == "Privat mark"
     context.close()
 
 
@@ -171,7 +171,7 @@ def test_the_meeting_sets_a_partner_inline_and_undoes_a_not_possible(browser, wo
     row.get_by_label("Sista dag").fill(deadline)
     row.get_by_role("button", name="Ändra").click()
     expect(row.locator("td.partner")).to_have_text("Trafikkontoret")
-    line = measures_db.get_line(db, fresh)
+    line = measures_db.get_observation(db, fresh)
     assert (line["status"], line["partner_name"], line["deadline"]) == (
         "planned",
         "Trafikkontoret",
@@ -185,7 +185,7 @@ def test_the_meeting_sets_a_partner_inline_and_undoes_a_not_possible(browser, wo
     closed_box = page.locator("[data-section-box=closed]")
     expect(closed_box.locator(f"#m-{fresh}")).to_have_count(1)
     expect(page.locator("#closed-heading")).to_contain_text("(1)")
-    line = measures_db.get_line(db, fresh)
+    line = measures_db.get_observation(db, fresh)
     assert (line["status"], line["deadline"]) == ("not_possible", None)
     closed_box.screenshot(path=str(ARTIFACTS / "meeting-closed.png"))
     row.get_by_role("button", name="Ångra").click()
@@ -193,7 +193,7 @@ def test_the_meeting_sets_a_partner_inline_and_undoes_a_not_possible(browser, wo
     expect(open_box.locator(f"#m-{fresh}")).to_have_count(1)
     expect(row.get_by_role("button", name="Ångra")).to_have_count(0)
     expect(row.locator("td.deadline")).to_have_text(deadline)
-    line = measures_db.get_line(db, fresh)
+    line = measures_db.get_observation(db, fresh)
     assert (line["status"], line["deadline"], line["reason"]) == ("planned", deadline, "")
     changes = [
         (e["old_value"], e["new_value"])
@@ -239,6 +239,6 @@ def test_walker_on_a_repeat_walk_adds_an_after_photo_from_the_capture_screen(
     expect(phone.locator(f"li[data-observation='{world['long']}']")).to_have_count(0)  # not done
     item.locator("input[type=file]").set_input_files(str(photo_file(tmp_path)))
     expect(item.locator(".after-result")).to_contain_text("Efter-fotot är sparat")
-    assert len(measures_db.get_line(db, world["other"])["after_photo_ids"]) == 1
+    assert len(measures_db.get_observation(db, world["other"])["after_photo_ids"]) == 1
     phone.screenshot(path=str(tmp_path / "phone-after-photo.png"), full_page=True)
     phone_context.close()

@@ -1,6 +1,6 @@
-"""The exports' queries: findings by filter (GeoJSON/CSV) and by Open311 query, streamed.
+"""The exports' queries: observations by filter (GeoJSON/CSV) and by Open311 query, streamed.
 
-The GeoJSON features are built by SQLite itself (json_object), one text per finding, so the
+The GeoJSON features are built by SQLite itself (json_object), one text per observation, so the
 server only joins them: 100 000 features stream in well under a second (benchmarks/export.py).
 """
 
@@ -12,7 +12,7 @@ import sqlite_utils
 
 from ..vocabulary import CATEGORY_LABELS_SV, NEVER_PUBLIC_CATEGORIES, STATUS_LABELS_SV
 from . import marks
-from .measures import iter_lines
+from .measures import iter_observations
 
 
 def _sql_text(value: str) -> str:
@@ -49,7 +49,7 @@ _PROPERTY_SQL = {
     "note": "o.note",
 }
 
-# Each finding's first photo, found once for all rows: a subquery per row cost more than the
+# Each observation's first photo, found once for all rows: a subquery per row cost more than the
 # whole JSON (benchmarks/export.py).
 _FIRST_PHOTOS = """
     with first_photos as materialized (
@@ -91,8 +91,8 @@ def recorded_place_walk(filters, alias: str) -> tuple[list[str], list]:
     return clauses, params
 
 
-def _finding_clauses(filters) -> tuple[list[str], list]:
-    """Every filter of the findings (observation `o`, measure `m`): clauses and parameters."""
+def _observation_clauses(filters) -> tuple[list[str], list]:
+    """Every filter of the observations (observation `o`, measure `m`): clauses and parameters."""
     clauses, params = recorded_place_walk(filters, "o")
     _in("o.category", filters.categories, clauses, params)
     _in("o.rating", filters.ratings, clauses, params)
@@ -101,7 +101,7 @@ def _finding_clauses(filters) -> tuple[list[str], list]:
 
 
 def _where(filters) -> tuple[str, list]:
-    clauses, params = _finding_clauses(filters)
+    clauses, params = _observation_clauses(filters)
     where = (" where " + " and ".join(clauses)) if clauses else ""
     # rowid breaks ties: it is in observations_recorded, so the order needs no sort.
     return where + " order by o.recorded_at, o.rowid", params
@@ -128,7 +128,7 @@ def iter_rows(db: sqlite_utils.Database, filters) -> Iterator[dict]:
 def iter_feature_texts(
     db: sqlite_utils.Database, filters, photo_prefix: str, photo_suffix: str = ""
 ) -> Iterator[bytes]:
-    """Each finding as a GeoJSON Feature's UTF-8 text, made by SQLite (the same as
+    """Each observation as a GeoJSON Feature's UTF-8 text, made by SQLite (the same as
     walkapp.exports.geojson.observation_feature of iter_rows). Bytes, as the response sends
     them: no decoding into Python text and encoding back."""
     where, where_params = _where(filters)
@@ -161,18 +161,18 @@ def known_ids(db: sqlite_utils.Database, place_ids: list[int], walk_ids: list[st
 
 
 def iter_filtered(db: sqlite_utils.Database, filters) -> Iterator[dict]:
-    """Findings matching Filters as the maps' lines (walkapp.db.measures), oldest first."""
+    """Observations matching Filters as the maps' lines (walkapp.db.measures), oldest first."""
     where, params = _where(filters)
-    return iter_lines(db, where, params)
+    return iter_observations(db, where, params)
 
 
 def iter_open311(
     db: sqlite_utils.Database, query: dict, limit: int, public: bool = False, within=None
 ) -> Iterator[dict]:
     """Open311 requests, newest first. `public`: only what anyone may see (PRODUCT.md): walks
-    held, no incident or gathering findings, nothing a coordinator marked "inte publik".
+    held, no incident or gathering observations, nothing a coordinator marked "inte publik".
     `within`: Filters an API token is limited to (every one of them applies too)."""
-    clauses, params = _finding_clauses(within) if within is not None else ([], [])
+    clauses, params = _observation_clauses(within) if within is not None else ([], [])
     if "ids" in query:
         _in("o.id", query["ids"], clauses, params)
     else:
@@ -187,12 +187,12 @@ def iter_open311(
         clauses.append("w.state = 'closed' and o.not_public = 0")
         _in_not("o.category", NEVER_PUBLIC_CATEGORIES, clauses, params)
     where = " where " + " and ".join(clauses)
-    return iter_lines(db, where + f" order by o.recorded_at desc limit {int(limit)}", params)
+    return iter_observations(db, where + f" order by o.recorded_at desc limit {int(limit)}", params)
 
 
 def matches(db: sqlite_utils.Database, observation_id: str, filters) -> bool:
-    """Whether the observation is one of the findings Filters let through."""
-    clauses, params = _finding_clauses(filters)
+    """Whether the observation is one of the observations Filters let through."""
+    clauses, params = _observation_clauses(filters)
     clauses, params = ["o.id = ?", *clauses], [observation_id, *params]
     sql = "select 1 from observations o join measures m on m.observation_id = o.id where "
     return db.execute(sql + " and ".join(clauses), params).fetchone() is not None

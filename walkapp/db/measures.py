@@ -13,7 +13,7 @@ from . import marks, now
 FIELDS = ("status", "partner_id", "deadline", "reason", "duplicate_of", "comment")
 
 # One observation with everything a triage or protocol line shows.
-_LINE = """
+_OBSERVATION = """
     select o.id, o.walk_id, o.walker_id, o.category, o.rating, o.note, o.lon, o.lat,
            o.recorded_at, o.late, o.place_id, o.relation, o.distance_m, o.not_public,
            o.accuracy_m, o.position_source, o.language,
@@ -38,23 +38,23 @@ def _split_photos(row: dict) -> dict:
     return row
 
 
-def _lines(db: sqlite_utils.Database, where: str, params) -> list[dict]:
-    return [_split_photos(row) for row in db.query(_LINE + where, params)]
+def _observations(db: sqlite_utils.Database, where: str, params) -> list[dict]:
+    return [_split_photos(row) for row in db.query(_OBSERVATION + where, params)]
 
 
-def get_line(db: sqlite_utils.Database, observation_id: str) -> dict | None:
-    return next(iter(_lines(db, " where o.id = ?", [observation_id])), None)
+def get_observation(db: sqlite_utils.Database, observation_id: str) -> dict | None:
+    return next(iter(_observations(db, " where o.id = ?", [observation_id])), None)
 
 
-def lines_for_walk(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
-    return _lines(db, " where o.walk_id = ? order by o.recorded_at", [walk_id])
+def observations_for_walk(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
+    return _observations(db, " where o.walk_id = ? order by o.recorded_at", [walk_id])
 
 
-def lines_for_place(db: sqlite_utils.Database, place_id: int) -> list[dict]:
-    return _lines(db, " where o.place_id = ? order by o.recorded_at", [place_id])
+def observations_for_place(db: sqlite_utils.Database, place_id: int) -> list[dict]:
+    return _observations(db, " where o.place_id = ? order by o.recorded_at", [place_id])
 
 
-def filtered_lines(
+def filtered_observations(
     db: sqlite_utils.Database,
     partner_id: int | None = None,
     statuses: tuple[str, ...] = (),
@@ -78,7 +78,7 @@ def filtered_lines(
         )
         params.extend([*OPEN_STATUSES, overdue_on])
     where = (" where " + " and ".join(clauses)) if clauses else ""
-    return _lines(
+    return _observations(
         db, where + " order by pa.name is null, pa.name, m.deadline is null, m.deadline", params
     )
 
@@ -166,8 +166,8 @@ def untriaged_queue(
     place_id: int | None = None,
     keeping: str | None = None,
 ) -> list[str]:
-    """Ids of a walk's (or a place's) findings nobody has triaged yet (status new), in the
-    order they were recorded; `keeping` (the finding on screen) stays in its place whatever
+    """Ids of a walk's (or a place's) observations nobody has triaged yet (status new), in the
+    order they were recorded; `keeping` (the observation on screen) stays in its place whatever
     its status, so the queue goes on from there."""
     column, value = ("o.walk_id", walk_id) if walk_id is not None else ("o.place_id", place_id)
     return [
@@ -191,7 +191,7 @@ def last_change(db: sqlite_utils.Database, observation_id: str) -> int:
 
 
 def nearby(db: sqlite_utils.Database, observation: dict, degrees: float = 0.002) -> list[dict]:
-    """Findings of any category in a box around one (for the triage map)."""
+    """Observations of any category in a box around one (for the triage map)."""
     return list(
         db.query(
             "select o.id, o.lon, o.lat, o.category, o.rating, m.status from observations o"
@@ -226,11 +226,11 @@ def short_ids(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
 def fixed_at_places(
     db: sqlite_utils.Database, place_ids: list[int], other_than_walk: str
 ) -> list[dict]:
-    """Findings of earlier walks at these places whose measure is done or verified: what a
+    """Observations of earlier walks at these places whose measure is done or verified: what a
     walker on a repeat walk may photograph "after"."""
     if not place_ids:
         return []
-    return _lines(
+    return _observations(
         db,
         f" where o.place_id in ({marks(place_ids)}) and o.walk_id != ?"
         f" and m.status in ({marks(FIXED_STATUSES)}) order by p.name, o.recorded_at",
@@ -253,7 +253,7 @@ def status_changes_since(
 ) -> list[dict]:
     """Measures of a place that came to one of `statuses` (done or verified unless told) on or
     after `since` (an instant) and are still there."""
-    return _lines(
+    return _observations(
         db,
         f" where o.place_id = ? and m.status in ({marks(statuses)}) and exists ("
         " select 1 from measure_history h where h.observation_id = o.id and h.field = 'status'"
@@ -278,9 +278,9 @@ def latest_changes(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]
     }
 
 
-def iter_lines(db: sqlite_utils.Database, where: str, params) -> Iterator[dict]:
+def iter_observations(db: sqlite_utils.Database, where: str, params) -> Iterator[dict]:
     """Like the lists above, one row at a time from the cursor (for streamed exports)."""
-    cursor = db.execute(_LINE + where, params)
+    cursor = db.execute(_OBSERVATION + where, params)
     columns = [column[0] for column in cursor.description]
     while True:
         rows = cursor.fetchmany(500)

@@ -21,7 +21,7 @@ def insert_photo(
     walker_id: str | None = None,
 ) -> bool:
     """Record a stored photo once per id; False when the id was already there (a retry).
-    kind: before (of the finding) or after (of the measure done); walker_id: who added it (None
+    kind: before (of the observation) or after (of the measure done); walker_id: who added it (None
     for staff)."""
     cursor = db.execute(
         "insert or ignore into photos (id, observation_id, filename, thumb_filename,"

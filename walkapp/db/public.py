@@ -3,7 +3,7 @@
 The public gets counts per walk and per place, category and measure status: never a note, a
 walker's name, a photo, an incident observation or a position finer than the place. Those rules
 are in the SQL here, so nothing personal ever reaches a view. A walker's follow-up shows their
-own notes and, of the others' findings, only category, rating, place and status.
+own notes and, of the others' observations, only category, rating, place and status.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from .. import clock
 from ..vocabulary import FIXED_STATUSES, NEVER_PUBLIC_CATEGORIES
 from . import marks, quoted
 
-# Findings the public may count: not incidents or gatherings, not duplicates, not marked "inte
+# Observations the public may count: not incidents or gatherings, not duplicates, not marked "inte
 # publik", from walks held (closed) that year.
 # Driven from the walks (a range on walks_starts_at), then each walk's observations by index.
-_PUBLIC_FINDINGS = f"""
+_PUBLIC_OBSERVATIONS = f"""
     select o.walk_id, o.place_id, o.category, o.rating, m.status
     from walks w
     cross join observations o on o.walk_id = w.id
@@ -50,13 +50,13 @@ def _place_names(db: sqlite_utils.Database, walk_ids: list[str]) -> dict[str, li
 
 
 def walks_held(db: sqlite_utils.Database, year: int) -> list[dict]:
-    """Closed walks of `year`, newest first: date, light, place names, findings and fixed."""
+    """Closed walks of `year`, newest first: date, light, place names, observations and fixed."""
     rows = list(
         db.query(
-            "with findings as (" + _PUBLIC_FINDINGS + ")"
+            "with public_observations as (" + _PUBLIC_OBSERVATIONS + ")"
             " select w.id, w.starts_at, w.light, count(f.walk_id) as findings,"
             f" coalesce(sum(f.status in ({quoted(FIXED_STATUSES)})), 0) as fixed"
-            " from walks w left join findings f on f.walk_id = w.id"
+            " from walks w left join public_observations f on f.walk_id = w.id"
             " where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end"
             " group by w.id order by w.starts_at desc",
             _year(year),
@@ -78,11 +78,11 @@ def walks_held(db: sqlite_utils.Database, year: int) -> list[dict]:
 
 
 def _found_place_names(db: sqlite_utils.Database, year: int) -> dict[str, list[str]]:
-    """Places a walk's public findings fell in, for walks planned without places."""
+    """Places a walk's public observations fell in, for walks planned without places."""
     names: dict[str, list[str]] = defaultdict(list)
     for row in db.query(
-        "with findings as (" + _PUBLIC_FINDINGS + ")"
-        " select distinct f.walk_id, p.name from findings f join places p on p.id = f.place_id"
+        "with public_observations as (" + _PUBLIC_OBSERVATIONS + ")"
+        " select distinct f.walk_id, p.name from public_observations f join places p on p.id = f.place_id"
         " order by f.walk_id, p.name",
         _year(year),
     ):
@@ -90,15 +90,15 @@ def _found_place_names(db: sqlite_utils.Database, year: int) -> dict[str, list[s
     return names
 
 
-def finding_counts(db: sqlite_utils.Database, year: int) -> list[dict]:
-    """How many public findings of `year` per place, category and status:
+def observation_counts(db: sqlite_utils.Database, year: int) -> list[dict]:
+    """How many public observations of `year` per place, category and status:
     [{place_id, place, category, status, n}] (place None = outside every place); the public
     page's figures are built from them in walkapp.public.findings_by_place."""
     return list(
         db.query(
-            "with findings as (" + _PUBLIC_FINDINGS + ")"
+            "with public_observations as (" + _PUBLIC_OBSERVATIONS + ")"
             " select f.place_id, p.name as place, f.category, f.status,"
-            " count(*) as n from findings f left join places p on p.id = f.place_id"
+            " count(*) as n from public_observations f left join places p on p.id = f.place_id"
             " group by f.place_id, f.category, f.status",
             _year(year),
         )
@@ -123,9 +123,9 @@ def next_public_walk(db: sqlite_utils.Database, from_iso: str) -> dict | None:
 
 
 def walk_follow_up(db: sqlite_utils.Database, walk_id: str, walker_id: str) -> list[dict]:
-    """A walk's findings as one walker may see them after the walk.
+    """A walk's observations as one walker may see them after the walk.
 
-    Their own findings with notes; the others' without note or name, and without incidents.
+    Their own observations with notes; the others' without note or name, and without incidents.
     """
     return list(
         db.query(
@@ -146,7 +146,7 @@ def walk_follow_up(db: sqlite_utils.Database, walk_id: str, walker_id: str) -> l
 
 
 def set_not_public(db: sqlite_utils.Database, observation_id: str, not_public: bool) -> bool:
-    """Mark a finding "inte publik" (or public again). False: no such id."""
+    """Mark a observation "inte publik" (or public again). False: no such id."""
     cursor = db.execute(
         "update observations set not_public = ? where id = ?",
         [int(not_public), observation_id],

@@ -1,4 +1,4 @@
-"""Serialisation of findings for other tools (CSV for Swedish Excel, ...). No Flask, no SQL."""
+"""Serialisation of observations for other tools (CSV for Swedish Excel, ...). No Flask, no SQL."""
 
 from __future__ import annotations
 

@@ -127,7 +127,7 @@ def unknown_ids(filters: Filters, known_places: set[int], known_walks: set[str])
 
 
 class OutsideToken(BadFilter):
-    """The request asks for findings its API token does not read (answered 403)."""
+    """The request asks for observations its API token does not read (answered 403)."""
 
 
 # Each list filter with its query parameter's name, in the order a URL shows them.

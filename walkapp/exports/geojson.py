@@ -1,4 +1,4 @@
-"""Findings as GeoJSON (RFC 7946): one feature per observation with flat properties, streamed.
+"""Observations as GeoJSON (RFC 7946): one feature per observation with flat properties, streamed.
 
 Flat, because GDAL and QGIS read a nested object as a JSON string nobody can filter or style on.
 The property names below are the export's contract (the CSV has the same columns); the database

@@ -42,7 +42,7 @@ PUBLIC_DECIMALS = 4
 
 
 def open311_request(row: dict, media_url: str | None = None, public: bool = False) -> dict:
-    """One finding as a GeoReport v2 request; `public` leaves out all that is not public."""
+    """One observation as a GeoReport v2 request; `public` leaves out all that is not public."""
     full = _full_request(row, media_url)
     if not public:
         return full

@@ -1,4 +1,4 @@
-"""Data out: streamed GeoJSON and CSV of the findings, and the places as GeoJSON."""
+"""Data out: streamed GeoJSON and CSV of the observations, and the places as GeoJSON."""
 
 from __future__ import annotations
 
@@ -71,13 +71,14 @@ def observations_csv():
 @requires(PUBLIC)
 def places_geojson():
     """The prioritised places (public data) with what the public page shows of them: this year's
-    findings and how many are fixed, as counts. `?all=1` adds inactive places for staff."""
+    observations and how many are fixed, as counts. `?all=1` adds inactive places for staff."""
     db = get_db()
     everything = request.args.get("all") == "1" and current_user() is not None
     collection = places_to_geojson(places_db.list_places(db, active_only=not everything))
     year = clock.today().year
     counts = {
-        row["place_id"]: row for row in public.findings_by_place(public_db.finding_counts(db, year))
+        row["place_id"]: row
+        for row in public.observations_by_place(public_db.observation_counts(db, year))
     }
     for feature in collection["features"]:
         row = counts.get(feature["id"], {"total": 0, "fixed": 0})

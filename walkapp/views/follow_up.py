@@ -1,7 +1,7 @@
 """The walkers' follow-up: what their walk found and what has happened since (no account).
 
 Opened with the same walk token as the capture screen. The walker sees their own notes; of the
-others' findings only category, rating, place and status (walkapp.db.public.walk_follow_up).
+others' observations only category, rating, place and status (walkapp.db.public.walk_follow_up).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def follow_up_url(code: str, external: bool = False) -> str:
     return url_for("follow_up.page", code=code, _external=external)
 
 
-def _walk_and_findings(code: str) -> tuple[dict, list[dict]]:
+def _walk_and_observations(code: str) -> tuple[dict, list[dict]]:
     db = get_db()
     if g.walker is None:
         # A signed-in coordinator sees the walkers' view of the walk (no notes of their own).
@@ -39,21 +39,21 @@ def _walk_and_findings(code: str) -> tuple[dict, list[dict]]:
 @bp.get("/j/<code>/follow-up")
 @requires(WALKER)
 def page(code: str):
-    walk, findings = _walk_and_findings(code)
-    # Before and after photos of the walker's own findings only (others' photos stay private).
-    photos = photos_db.photo_ids_by_kind(get_db(), [f["id"] for f in findings if f["mine"]])
-    for finding in findings:
-        finding["sentence"] = public.status_sentence(finding)
-        finding["good"] = is_good(finding["status"])
-        kinds = photos.get(finding["id"], {"before": [], "after": []})
-        finding["photo_ids"], finding["after_photo_ids"] = kinds["before"], kinds["after"]
+    walk, observations = _walk_and_observations(code)
+    # Before and after photos of the walker's own observations only (others' photos stay private).
+    photos = photos_db.photo_ids_by_kind(get_db(), [f["id"] for f in observations if f["mine"]])
+    for observation in observations:
+        observation["sentence"] = public.status_sentence(observation)
+        observation["good"] = is_good(observation["status"])
+        kinds = photos.get(observation["id"], {"before": [], "after": []})
+        observation["photo_ids"], observation["after_photo_ids"] = kinds["before"], kinds["after"]
     body = render_template(
         "follow_up/page.html",
         walk=walk,
-        findings=findings,
-        mine=[f for f in findings if f["mine"]],
-        others=[f for f in findings if not f["mine"]],
-        fixed=sum(is_fixed(f["status"]) for f in findings),
+        observations=observations,
+        mine=[f for f in observations if f["mine"]],
+        others=[f for f in observations if not f["mine"]],
+        fixed=sum(is_fixed(f["status"]) for f in observations),
         categories=CATEGORIES,
         ratings=RATINGS,
         good_label=GOOD_LABEL,
@@ -66,15 +66,15 @@ def page(code: str):
 @bp.get("/api/follow-up/<code>")
 @requires(WALKER)
 def summary(code: str):
-    """A small summary for the capture screen: the link, and how far the walk's findings got."""
-    walk, findings = _walk_and_findings(code)
+    """A small summary for the capture screen: the link, and how far the walk's observations got."""
+    walk, observations = _walk_and_observations(code)
     return jsonify(
         {
             "url": follow_up_url(walk["code"]),
             "state": walk["state"],
-            "findings": len(findings),
-            "mine": sum(1 for f in findings if f["mine"]),
-            "fixed": sum(is_fixed(f["status"]) for f in findings),
-            "last_change": max((public.last_change(f) for f in findings), default=None),
+            "findings": len(observations),
+            "mine": sum(1 for f in observations if f["mine"]),
+            "fixed": sum(is_fixed(f["status"]) for f in observations),
+            "last_change": max((public.last_change(f) for f in observations), default=None),
         }
     )

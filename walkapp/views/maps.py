@@ -23,7 +23,7 @@ from ..db import public as public_db
 from ..db import routes as routes_db
 from ..db import walks as walks_db
 from ..inputs import parse_id
-from ..public import findings_by_place
+from ..public import observations_by_place
 from ..security import content_security_policy, csp_nonce, tile_origin
 from ..settings import ROOT
 from .shared import filters_or_400
@@ -151,7 +151,7 @@ def public():
     year = year if 2000 <= year <= 2100 else clock.today().year
     locale = str(get_locale() or languages.DEFAULT)
     fmap = maps.public_map(
-        findings_by_place(public_db.finding_counts(db, year)),
+        observations_by_place(public_db.observation_counts(db, year)),
         places_db.list_places(db),
         asset_url=_asset_url,
         labels={

@@ -1,6 +1,6 @@
 """Measures: triage (a coordinator turns an observation into a measure: partner, deadline,
 status, comment, with history and possible duplicates) as a queue through a walk's or a
-place's untriaged findings, merging several walkers' findings of one thing, the quick status
+place's untriaged observations, merging several walkers' observations of one thing, the quick status
 change used in meetings, and the list of measures by partner, status and place."""
 
 from __future__ import annotations
@@ -63,76 +63,80 @@ def partner_choices(partners: list[dict], keep: int | None = None) -> list[tuple
     ]
 
 
-def status_form(line: dict | None = None) -> StatusForm:
+def status_form(observation: dict | None = None) -> StatusForm:
     form = StatusForm()
     form.status.choices = _status_choices()
     form.partner_id.choices = partner_choices(
         partners_db.list_partners(get_db(), active_only=False),
-        line["partner_id"] if line else None,
+        observation["partner_id"] if observation else None,
     )
     return form
 
 
-def _line_or_404(observation_id: str) -> dict:
-    line = measures_db.get_line(get_db(), observation_id)
-    if line is None:
+def _observation_or_404(observation_id: str) -> dict:
+    observation = measures_db.get_observation(get_db(), observation_id)
+    if observation is None:
         abort(404)
-    return line
+    return observation
 
 
-def _queue(line: dict) -> tuple[str, list[str]] | None:
+def _queue(observation: dict) -> tuple[str, list[str]] | None:
     """The triage queue the coordinator works through (?queue=walk or ?queue=place): the
-    untriaged findings in recording order, with the one on screen kept in its place."""
+    untriaged observations in recording order, with the one on screen kept in its place."""
     kind = queue_kind()
     db = get_db()
     if kind == "walk":
-        return kind, measures_db.untriaged_queue(db, walk_id=line["walk_id"], keeping=line["id"])
-    if kind == "place" and line["place_id"] is not None:
-        return kind, measures_db.untriaged_queue(db, place_id=line["place_id"], keeping=line["id"])
+        return kind, measures_db.untriaged_queue(
+            db, walk_id=observation["walk_id"], keeping=observation["id"]
+        )
+    if kind == "place" and observation["place_id"] is not None:
+        return kind, measures_db.untriaged_queue(
+            db, place_id=observation["place_id"], keeping=observation["id"]
+        )
     return None
 
 
-def _next_finding(line: dict, queue) -> str:
-    """The next finding of the queue after this one, or back to the walk (place) when none is
+def _next_observation(observation: dict, queue) -> str:
+    """The next observation of the queue after this one, or back to the walk (place) when none is
     left."""
     kind, ids = queue
-    following = next_in_queue(ids, line["id"])
+    following = next_in_queue(ids, observation["id"])
     if following:
         return url_for("measures.triage", observation_id=following, queue=kind)
     flash(_("Alla obehandlade observationer är genomgångna."))
     if kind == "place":
-        return url_for("places.show", place_id=line["place_id"])
-    return url_for("walks.show", walk_id=line["walk_id"])
+        return url_for("places.show", place_id=observation["place_id"])
+    return url_for("walks.show", walk_id=observation["walk_id"])
 
 
-def _after_saving(line: dict, queue) -> str:
-    """Where "Spara och nästa" leads: the next untriaged finding, or back when none is left;
-    "Spara åtgärden" stays on this finding, in its queue."""
+def _after_saving(observation: dict, queue) -> str:
+    """Where "Spara och nästa" leads: the next untriaged observation, or back when none is left;
+    "Spara åtgärden" stays on this observation, in its queue."""
     if queue is None or "next" not in request.form:
-        return triage_url(line["id"])
-    return _next_finding(line, queue)
+        return triage_url(observation["id"])
+    return _next_observation(observation, queue)
 
 
-def _map_data(line: dict) -> dict:
+def _map_data(observation: dict) -> dict:
     """The triage map: the point, its accuracy (or the walker's pin), the place, what is near."""
     db = get_db()
-    place = places_db.get_place(db, line["place_id"]) if line["place_id"] else None
+    place = places_db.get_place(db, observation["place_id"]) if observation["place_id"] else None
     return {
-        "point": [line["lat"], line["lon"]],
-        "accuracy_m": line["accuracy_m"],
+        "point": [observation["lat"], observation["lon"]],
+        "accuracy_m": observation["accuracy_m"],
         # Older rows say nothing of the source: no accuracy then means a pin.
-        "pinned": line["position_source"] == "pin"
-        or (line["position_source"] is None and line["accuracy_m"] is None),
-        "colour": RATING_COLOURS[line["rating"]],
+        "pinned": observation["position_source"] == "pin"
+        or (observation["position_source"] is None and observation["accuracy_m"] is None),
+        "colour": RATING_COLOURS[observation["rating"]],
         "place": place["geometry"] if place else None,
         "nearby": [
             [n["lat"], n["lon"], RATING_COLOURS[n["rating"]], str(CATEGORIES.get(n["category"]))]
-            for n in measures_db.nearby(db, line)
+            for n in measures_db.nearby(db, observation)
         ],
     }
 
 
-def _triage_form(line: dict, partners: list[dict], posted: bool = False) -> TriageForm:
+def _triage_form(observation: dict, partners: list[dict], posted: bool = False) -> TriageForm:
     """The triage form: what was posted, or the stored measure."""
     if posted:
         form = TriageForm()
@@ -140,15 +144,17 @@ def _triage_form(line: dict, partners: list[dict], posted: bool = False) -> Tria
         form = TriageForm(
             formdata=None,
             data={
-                "status": line["status"],
-                "partner_id": line["partner_id"] or 0,
-                "deadline": date.fromisoformat(line["deadline"]) if line["deadline"] else None,
-                "reason": line["reason"],
-                "duplicate_of": line["duplicate_of"] or "",
+                "status": observation["status"],
+                "partner_id": observation["partner_id"] or 0,
+                "deadline": date.fromisoformat(observation["deadline"])
+                if observation["deadline"]
+                else None,
+                "reason": observation["reason"],
+                "duplicate_of": observation["duplicate_of"] or "",
             },
         )
     form.status.choices = _status_choices()
-    form.partner_id.choices = partner_choices(partners, line["partner_id"])
+    form.partner_id.choices = partner_choices(partners, observation["partner_id"])
     return form
 
 
@@ -164,21 +170,23 @@ def _seen(form: TriageForm) -> int | None:
 @bp.route("/observations/<observation_id>/triage", methods=["GET", "POST"])
 @requires(COORDINATOR)
 def triage(observation_id: str):
-    line = _line_or_404(observation_id)
+    observation = _observation_or_404(observation_id)
     db = get_db()
     partners = partners_db.list_partners(db, active_only=False)
-    form = _triage_form(line, partners, posted=request.method == "POST")
-    queue = _queue(line)
+    form = _triage_form(observation, partners, posted=request.method == "POST")
+    queue = _queue(observation)
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        made, errors = measures.change(db, line, form.data, current_user()["id"], seen=_seen(form))
+        made, errors = measures.change(
+            db, observation, form.data, current_user()["id"], seen=_seen(form)
+        )
         if "seen" in errors:
             # Shown as it is now, so saving again is a choice made on what is stored.
             flash(str(errors["seen"]))
-            form, status, errors = _triage_form(line, partners), 409, {}
+            form, status, errors = _triage_form(observation, partners), 409, {}
         elif not errors:
             flash(_("Åtgärden är sparad.") if made else _("Inget ändrades."))
-            return redirect(_after_saving(line, queue))
+            return redirect(_after_saving(observation, queue))
         for field, message in errors.items():
             getattr(form, field).errors.append(str(message))
     form.seen.data = str(measures_db.last_change(db, observation_id))
@@ -193,7 +201,7 @@ def triage(observation_id: str):
     first, last = clock.deadline_bounds(clock.today())
     return render_template(
         "measures/triage.html",
-        line=line,
+        observation=observation,
         form=form,
         history=history_in_words(
             entries,
@@ -202,51 +210,55 @@ def triage(observation_id: str):
             measures_db.short_ids(db, linked),
             CATEGORIES,
         ),
-        duplicates=possible_duplicates(line, measures_db.same_category_candidates(get_db(), line)),
+        duplicates=possible_duplicates(
+            observation, measures_db.same_category_candidates(get_db(), observation)
+        ),
         queue=queue,
-        queue_left=_left(line, queue),
-        map_data=_map_data(line),
+        queue_left=_left(observation, queue),
+        map_data=_map_data(observation),
         hints=REQUIRED_HINTS,
         requires_by_status=STATUS_REQUIRES,
         fields_by_status=STATUS_FIELDS,
         deadline_bounds=(first.isoformat(), last.isoformat()),
-        after_photo_allowed=after_photo_allowed(line["status"]),
+        after_photo_allowed=after_photo_allowed(observation["status"]),
         categories=CATEGORIES,
         ratings=RATINGS,
         statuses=MEASURE_STATUSES,
     ), status
 
 
-def _left(line: dict, queue) -> int | None:
-    """How many untriaged findings the queue still holds (this one counts while it is new)."""
+def _left(observation: dict, queue) -> int | None:
+    """How many untriaged observations the queue still holds (this one counts while it is new)."""
     if queue is None:
         return None
-    return sum(1 for i in queue[1] if i != line["id"] or line["status"] == "new")
+    return sum(1 for i in queue[1] if i != observation["id"] or observation["status"] == "new")
 
 
 @bp.post("/observations/<observation_id>/duplicate")
 @requires(COORDINATOR)
 def mark_duplicate(observation_id: str):
-    """One click on a listed candidate: this finding is a duplicate of that one. In a queue
-    the next finding follows, as after "Spara och nästa"."""
-    line = _line_or_404(observation_id)
-    queue = _queue(line)
+    """One click on a listed candidate: this observation is a duplicate of that one. In a queue
+    the next observation follows, as after "Spara och nästa"."""
+    observation = _observation_or_404(observation_id)
+    queue = _queue(observation)
     _made, errors = measures.mark_duplicate(
-        get_db(), line, request.form.get("duplicate_of", ""), current_user()["id"]
+        get_db(), observation, request.form.get("duplicate_of", ""), current_user()["id"]
     )
     for message in errors.values():
         flash(str(message))
     if errors:
         return redirect(triage_url(observation_id), code=303)
     flash(_("Markerad som dubblett."))
-    return redirect(_next_finding(line, queue) if queue else triage_url(observation_id), code=303)
+    return redirect(
+        _next_observation(observation, queue) if queue else triage_url(observation_id), code=303
+    )
 
 
 @bp.post("/observations/<observation_id>/merge")
 @requires(COORDINATOR)
 def merge(observation_id: str):
     """Several walkers, one thing: the others become duplicates of this one, in one step."""
-    lead = _line_or_404(observation_id)
+    lead = _observation_or_404(observation_id)
     merged = measures.merge(get_db(), lead, request.form.getlist("others"), current_user()["id"])
     flash(
         ngettext(
@@ -269,40 +281,40 @@ def quick_status(observation_id: str):
     """Change the status from the meeting's place view, without leaving it: the same rule as
     triage (walkapp.measures.triage_changes), with partner, deadline and reason typed inline;
     of those only the chosen status's fields are kept."""
-    line = _line_or_404(observation_id)
-    form = status_form(line)
+    observation = _observation_or_404(observation_id)
+    form = status_form(observation)
     errors: dict = {}
     if form.validate_on_submit():
         if form.status.data == "duplicate":
             errors["status"] = _("Markera dubbletter i triagen, där du väljer vilken observation.")
         else:
             sent = {f: getattr(form, f).data for f in QUICK_FIELDS if f in request.form}
-            submitted = quick_submission(line, form.status.data, sent)
-            _made, found = measures.change(get_db(), line, submitted, current_user()["id"])
+            submitted = quick_submission(observation, form.status.data, sent)
+            _made, found = measures.change(get_db(), observation, submitted, current_user()["id"])
             errors = {field: str(message) for field, message in found.items()}
     else:
         errors = {
             field: " ".join(str(m) for m in messages) for field, messages in form.errors.items()
         }
-    return _quick_answer(line, errors, _("Statusen ändrades inte."))
+    return _quick_answer(observation, errors, _("Statusen ändrades inte."))
 
 
 @bp.post("/observations/<observation_id>/undo")
 @requires(COORDINATOR)
 def undo(observation_id: str):
     """The meeting's "Ångra": the latest status change undone, through the same door."""
-    line = _line_or_404(observation_id)
-    _made, found = measures.undo(get_db(), line, current_user()["id"])
+    observation = _observation_or_404(observation_id)
+    _made, found = measures.undo(get_db(), observation, current_user()["id"])
     errors = {field: str(message) for field, message in found.items()}
-    return _quick_answer(line, errors, _("Ändringen ångrades inte."))
+    return _quick_answer(observation, errors, _("Ändringen ångrades inte."))
 
 
-def _quick_answer(line: dict, errors: dict, refused: str):
+def _quick_answer(observation: dict, errors: dict, refused: str):
     """JSON for the page's script (where the row goes now, how to undo), else back to the page."""
     if request.accept_mimetypes.best == "application/json":
         if errors:
             return jsonify({"error": refused, "errors": errors}), 400
-        now = measures_db.get_line(get_db(), line["id"])
+        now = measures_db.get_observation(get_db(), observation["id"])
         return jsonify(
             {
                 "status": now["status"],
@@ -311,13 +323,13 @@ def _quick_answer(line: dict, errors: dict, refused: str):
                 "partner": now["partner_name"],
                 "deadline": now["deadline"],
                 "reason": now["reason"],
-                "undo": url_for("measures.undo", observation_id=line["id"]),
+                "undo": url_for("measures.undo", observation_id=observation["id"]),
             }
         )
     for message in errors.values():
         flash(message)
     back = safe_path(request.form.get("next")) or url_for(
-        "measures.triage", observation_id=line["id"]
+        "measures.triage", observation_id=observation["id"]
     )
     return redirect(back, code=303)
 
@@ -337,7 +349,7 @@ def index():
     place_id = int_arg("place")
     overdue = request.args.get("overdue") == "1"
     today = clock.today()
-    rows = measures_db.filtered_lines(
+    rows = measures_db.filtered_observations(
         db,
         partner_id=partner_id,
         statuses=statuses,

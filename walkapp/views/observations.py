@@ -79,7 +79,7 @@ def capture(walk_id: str):
             texts=capture_texts(),
             modules=CAPTURE_MODULES,
             css=inline_css(),
-            # A repeat walk: fixed earlier findings at its places may get an "after" photo.
+            # A repeat walk: fixed earlier observations at its places may get an "after" photo.
             earlier=measures_db.fixed_at_places(db, walks_db.walk_place_ids(db, walk_id), walk_id),
             tile_url=settings.current().tile_url,
             tile_attribution=settings.current().tile_attribution,

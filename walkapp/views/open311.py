@@ -80,7 +80,7 @@ def _items(query: dict, fmt: str):
     full = _reader()
     if full is None:
         return open311_error(401, "api_key is not valid")
-    # A token made with filters reads only those findings, here as in the exports.
+    # A token made with filters reads only those observations, here as in the exports.
     rows = exports_db.iter_open311(
         get_db(), query, OPEN311_MAX, public=not full, within=token_filters()
     )

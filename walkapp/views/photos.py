@@ -151,7 +151,7 @@ def photo(observation_id: str, photo_id: str, thumb: bool):
         abort(404)
     allowed = token_filters()
     if allowed is not None and not exports_db.matches(db, observation_id, allowed):
-        abort(404)  # a token made with filters sees only its findings' photos
+        abort(404)  # a token made with filters sees only its observations' photos
     folder = photo_folder()
     response = send_from_directory(
         folder, row["thumb_filename"] if thumb else row["filename"], mimetype="image/jpeg"
@@ -202,10 +202,10 @@ def _store_after(observation_id: str, photo_id: str):
 @requires(COORDINATOR)
 def after_photo(observation_id: str):
     """The coordinator attaches an "after" photo to a measure marked done or verified."""
-    line = measures_db.get_line(get_db(), observation_id)
-    if line is None:
+    observation = measures_db.get_observation(get_db(), observation_id)
+    if observation is None:
         abort(404)
-    if not after_photo_allowed(line["status"]):
+    if not after_photo_allowed(observation["status"]):
         flash(_("Ett efter-foto hör till en åtgärd som är åtgärdad eller verifierad."))
     else:
         _row, problem, _status = _store_after(observation_id, str(uuid.uuid4()))
@@ -215,8 +215,8 @@ def after_photo(observation_id: str):
 
 @api.get("/walks/<walk_id>/earlier")
 @requires(WALKER)
-def earlier_findings(walk_id: str):
-    """On a repeat walk: earlier findings at this walk's places whose measure is done, which
+def earlier_observations(walk_id: str):
+    """On a repeat walk: earlier observations at this walk's places whose measure is done, which
     the walker may photograph "after". Category, place and status only: no notes, no photos."""
     db = get_db()
     rows = measures_db.fixed_at_places(db, walks_db.walk_place_ids(db, walk_id), walk_id)
@@ -242,7 +242,7 @@ def earlier_findings(walk_id: str):
 @rate_limits.walker_write
 @rate_limits.bad_bodies
 def walker_after_photo(walk_id: str, observation_id: str):
-    """A walker on a repeat walk photographs a fixed earlier finding at one of its places."""
+    """A walker on a repeat walk photographs a fixed earlier observation at one of its places."""
     photo_id = parse_uuid(request.form.get("id"))
     if photo_id is None:
         return refuse(400, {"id": _("id ska vara ett UUID som telefonen har skapat.")})

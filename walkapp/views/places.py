@@ -30,7 +30,7 @@ from ..measures import (
     compare_latest_walk,
     counts,
     default_since,
-    good_findings,
+    good_observations,
     open_measures,
     undoable,
 )
@@ -50,7 +50,9 @@ def index():
     today = clock.today().isoformat()
     rows = []
     for place in places_db.list_places(db):
-        open_rows = measures_db.filtered_lines(db, statuses=OPEN_STATUSES, place_id=place["id"])
+        open_rows = measures_db.filtered_observations(
+            db, statuses=OPEN_STATUSES, place_id=place["id"]
+        )
         overdue = sum(1 for r in open_rows if r["deadline"] and r["deadline"] < today)
         rows.append({**place, "open": len(open_rows), "overdue": overdue})
     return render_template("places/index.html", places=rows)
@@ -66,11 +68,11 @@ def show(place_id: int):
     today = clock.today()
     walks = walks_db.walks_for_place(db, place_id)
     since = date_arg("since") or default_since(walks, today)
-    lines = measures_db.lines_for_place(db, place_id)
+    observations = measures_db.observations_for_place(db, place_id)
     start = clock.day_start(since)
     fixed_rows = measures_db.status_changes_since(db, place_id, start)
     closed_rows = measures_db.status_changes_since(db, place_id, start, CLOSED_SECTION_STATUSES)
-    good_rows = good_findings(lines)
+    good_rows = good_observations(observations)
     # Rows this coordinator moved out of the open list today keep their "Ångra".
     moved = fixed_rows + closed_rows + good_rows
     undoable(
@@ -83,15 +85,15 @@ def show(place_id: int):
         "places/show.html",
         place=place,
         since=since,
-        open_rows=open_measures(lines, today),
+        open_rows=open_measures(observations, today),
         fixed_rows=fixed_rows,
         closed_rows=closed_rows,
         good_rows=good_rows,
         untriaged=measures_db.untriaged_queue(db, place_id=place_id),
         deadline_bounds=[d.isoformat() for d in clock.deadline_bounds(today)],
-        counts=counts(lines),
+        counts=counts(observations),
         walks=walks,
-        comparison=compare_latest_walk(lines, walks),
+        comparison=compare_latest_walk(observations, walks),
         page_rows=PAGE_ROWS,
         status_form=status_form(),
         categories=CATEGORIES,

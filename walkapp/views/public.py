@@ -36,7 +36,7 @@ def overview(year: int) -> dict:
         activities=promises_db.list_activities(db, promise["id"]) if promise else [],
         planned=promises_db.planned_walks_left(db, year, today.isoformat()) if promise else 0,
         walks=public_db.walks_held(db, year),
-        counts=public_db.finding_counts(db, year),
+        counts=public_db.observation_counts(db, year),
         next_walk=public_db.next_public_walk(db, today.isoformat()) if year == today.year else None,
         texts=promises_db.commitment_texts(db, promise["id"], language) if promise else {},
         language=language,
@@ -91,7 +91,7 @@ def year_data(year: int):
 @bp.post("/observations/<observation_id>/public")
 @requires(COORDINATOR)
 def set_not_public(observation_id: str):
-    """A coordinator marks a finding "inte publik" (near a shelter, a private entrance): it
+    """A coordinator marks a observation "inte publik" (near a shelter, a private entrance): it
     leaves every public output. Posted from the triage page (templates/public/_not_public.html)."""
     not_public = request.form.get("not_public") == "1"
     if not observations.set_not_public(get_db(), observation_id, not_public, current_user()["id"]):

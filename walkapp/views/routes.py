@@ -105,7 +105,7 @@ def walker_route(walk_id: str):
 @requires(COORDINATOR)
 def walk_map_data(walk_id: str):
     """The walk page's and protocol's map: planned route, stops, walked tracks, audits and
-    findings (coordinators only: tracks are a person's movement)."""
+    observations (coordinators only: tracks are a person's movement)."""
     _walk_or_404(walk_id)
     db = get_db()
     route = routes_db.get_route(db, walk_id) or EMPTY
@@ -117,23 +117,26 @@ def walk_map_data(walk_id: str):
         }
         for row in audits_db.for_walk(db, walk_id)
     ]
-    findings = [
+    observations = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [line["lon"], line["lat"]]},
+            "geometry": {"type": "Point", "coordinates": [observation["lon"], observation["lat"]]},
             "properties": {
-                "kind": "finding",
-                "rating": line["rating"],
-                "category": line["category"],
-                "url": url_for("measures.triage", observation_id=line["id"]),
+                "kind": "observation",
+                "rating": observation["rating"],
+                "category": observation["category"],
+                "url": url_for("measures.triage", observation_id=observation["id"]),
             },
         }
-        for line in measures_db.lines_for_walk(db, walk_id)
+        for observation in measures_db.observations_for_walk(db, walk_id)
     ]
     return jsonify(
         {
             "type": "FeatureCollection",
-            "features": route["features"] + tracks.track_features(db, walk_id) + audits + findings,
+            "features": route["features"]
+            + tracks.track_features(db, walk_id)
+            + audits
+            + observations,
         }
     )
 
@@ -157,13 +160,13 @@ def route_features(db, walk: dict) -> list[dict]:
     track of each walker who recorded (MultiLineString, one part per stretch between gaps)."""
     about = {"walk_id": walk["id"], "walk_title": walk["title"], "starts_at": walk["starts_at"]}
     features = []
-    line = routes.line_of(walk["route"])
-    if line:
+    route_line = routes.line_of(walk["route"])
+    if route_line:
         features.append(
             {
                 "type": "Feature",
                 "id": f"{walk['id']}:route",
-                "geometry": {"type": "MultiLineString", "coordinates": [line]},
+                "geometry": {"type": "MultiLineString", "coordinates": [route_line]},
                 "properties": {**about, "kind": "route"},
             }
         )

@@ -1,6 +1,6 @@
 """What several blueprints share: JSON refusals, the walker-write protocol, export filters from
 the query, photo links and the photo folder, streamed rows, the walker of the request, the way
-back to a finding's triage queue."""
+back to a observation's triage queue."""
 
 from __future__ import annotations
 
@@ -248,7 +248,7 @@ def int_arg(name: str) -> int | None:
     return value
 
 
-# Triage works through a walk's or a place's untriaged findings (?queue=walk|place).
+# Triage works through a walk's or a place's untriaged observations (?queue=walk|place).
 QUEUE_KINDS = ("walk", "place")
 
 
@@ -259,6 +259,6 @@ def queue_kind() -> str | None:
 
 
 def triage_url(observation_id: str) -> str:
-    """Back to a finding's triage, in the queue the request came from: every form on the
+    """Back to a observation's triage, in the queue the request came from: every form on the
     triage page (not public, after photo, duplicate, the measure) returns here."""
     return url_for("measures.triage", observation_id=observation_id, queue=queue_kind())

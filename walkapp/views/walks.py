@@ -26,7 +26,7 @@ from ..db import places as places_db
 from ..db import walks as walks_db
 from ..exports.csv import excel_csv
 from ..forms import WalkForm
-from ..measures import good_findings, walker_groups
+from ..measures import good_observations, walker_groups
 from ..public import local_datetime
 from ..vocabulary import (
     CATEGORIES,
@@ -172,7 +172,7 @@ def show(walk_id: str):
     url = join_url(walk)
     qr = segno.make(url, error="m")
     places = [places_db.get_place(db, pid) for pid in walks_db.walk_place_ids(db, walk_id)]
-    lines = measures_db.lines_for_walk(db, walk_id)
+    observations = measures_db.observations_for_walk(db, walk_id)
     return render_template(
         "walks/show.html",
         walk=walk,
@@ -187,8 +187,8 @@ def show(walk_id: str):
         ],
         tokens_expire=token_expiry_day(walk, settings.current().walker_token_days),
         token_days=settings.current().walker_token_days,
-        groups=walker_groups(lines),
-        total=len(lines),
+        groups=walker_groups(observations),
+        total=len(observations),
         untriaged=measures_db.untriaged_queue(db, walk_id=walk_id),
         places_geojson=[p["geometry"] for p in places if p],
         rating_colours=RATING_COLOURS,
@@ -217,7 +217,7 @@ def live(walk_id: str):
     """What the walk page polls while the walk is on (no full reload)."""
     _walk_or_404(walk_id)
     db = get_db()
-    rows = measures_db.lines_for_walk(db, walk_id)
+    rows = measures_db.observations_for_walk(db, walk_id)
     groups = {group["lead"]["id"]: group for group in walker_groups(rows)}
     return jsonify(
         {
@@ -258,14 +258,14 @@ def live(walk_id: str):
 def protocol(walk_id: str):
     walk = _walk_or_404(walk_id)
     db = get_db()
-    lines = measures_db.lines_for_walk(db, walk_id)
-    groups = walks.protocol_groups(lines)
+    observations = measures_db.observations_for_walk(db, walk_id)
+    groups = walks.protocol_groups(observations)
     return render_template(
         "walks/protocol.html",
         walk=walk,
         groups=groups,
-        good=good_findings(lines),
-        count=walks.protocol_count(lines),
+        good=good_observations(observations),
+        count=walks.protocol_count(observations),
         walkers=walks_db.count_walkers(db, walk_id),
         places=[
             places_db.get_place(db, pid)["name"] for pid in walks_db.walk_place_ids(db, walk_id)
@@ -299,24 +299,24 @@ def protocol_csv(walk_id: str):
     walk = _walk_or_404(walk_id)
     rows = [
         [
-            line["place_name"] or "utanför prioriterade platser",
-            line["partner_name"] or "",
-            CATEGORY_LABELS_SV.get(line["category"], line["category"]),
-            RATING_LABELS_SV[line["rating"]],
-            line["note"],
-            STATUS_LABELS_SV[line["status"]],
-            line["deadline"] or "",
-            clock.local_day(line["recorded_at"]),
-            "ja" if line["photo_ids"] else "nej",
-            line["comment"],
-            POSITION_SOURCE_LABELS_SV.get(line["position_source"], ""),
-            line["id"],
+            observation["place_name"] or "utanför prioriterade platser",
+            observation["partner_name"] or "",
+            CATEGORY_LABELS_SV.get(observation["category"], observation["category"]),
+            RATING_LABELS_SV[observation["rating"]],
+            observation["note"],
+            STATUS_LABELS_SV[observation["status"]],
+            observation["deadline"] or "",
+            clock.local_day(observation["recorded_at"]),
+            "ja" if observation["photo_ids"] else "nej",
+            observation["comment"],
+            POSITION_SOURCE_LABELS_SV.get(observation["position_source"], ""),
+            observation["id"],
         ]
         for group in walks.protocol_groups(
-            measures_db.lines_for_walk(get_db(), walk_id), include_good=True
+            measures_db.observations_for_walk(get_db(), walk_id), include_good=True
         )
         for partner in group["partners"]
-        for line in partner["lines"]
+        for observation in partner["observations"]
     ]
     filename = f"protokoll-{clock.local_day(walk['starts_at'])}-{walk['code']}.csv"
     return Response(
