@@ -103,7 +103,7 @@ class Settings:
     )
     photos_per_observation: int = setting(
         5,
-        "photos one observation holds, of the observation and (separately) of the measure done; "
+        "photos one observation holds before, and (separately) after the measure is done; "
         "one more is refused (413) with a message the walker reads",
     )
     photo_bytes_per_walker_day: int = setting(
