@@ -532,3 +532,35 @@ def test_a_change_without_a_comment_keeps_the_last_comment(staff, db, walk):
     )
     line = measures_db.get_observation(db, observation_id)
     assert line["status"] == "done" and line["comment"] == "Lampan byts i vecka 3"
+
+
+def test_a_walker_removes_their_after_photo_while_the_repeat_walk_is_open(client, db, walk):
+    earlier = add_observation(db, walk["id"], *SERGEL)
+    measures_db.update_measure(db, earlier, None, {"status": "done"})
+    walks_db.set_state(db, walk["id"], "closed")
+    repeat = walks_db.create_walk(
+        db, title="Återbesök", starts_at="2027-03-01T18:00", place_ids=[1], state="ongoing"
+    )
+
+    def bearer(name):
+        token = client.post("/api/join", json={"code": repeat["code"], "name": name}).json
+        return {"Authorization": "Bearer " + token["token"]}
+
+    anna, bo = bearer("Anna"), bearer("Bo")
+    photo_ids = []
+    for _ in range(2):
+        photo_ids.append(str(uuid.uuid4()))
+        stored = client.post(
+            f"/api/walks/{repeat['id']}/earlier/{earlier}/after-photos",
+            data={"id": photo_ids[-1], "photo": (io.BytesIO(jpeg()), "a.jpg")},
+            headers=anna,
+        )
+        assert stored.status_code == 201
+    url = f"/api/observations/{earlier}/photos/{{}}"
+    assert client.delete(url.format(photo_ids[0]), headers=bo).status_code == 404  # not Bo's
+    assert client.delete(url.format(photo_ids[0]), headers=anna).status_code == 204
+    assert measures_db.get_observation(db, earlier)["after_photo_ids"] == [photo_ids[1]]
+    # Once the repeat walk is closed the photo stays.
+    walks_db.set_state(db, repeat["id"], "closed")
+    assert client.delete(url.format(photo_ids[1]), headers=anna).status_code == 409
+    assert measures_db.get_observation(db, earlier)["after_photo_ids"] == [photo_ids[1]]

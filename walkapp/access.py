@@ -19,6 +19,7 @@ from . import api_tokens, settings, walkers
 from .db import api_tokens as api_tokens_db
 from .db import get_db
 from .db import observations as observations_db
+from .db import photos as photos_db
 from .db import sessions as sessions_db
 from .db import walks as walks_db
 from .extensions import csrf
@@ -186,6 +187,17 @@ def _walk_of(view_args: dict) -> str | None:
     raise RuntimeError("a WALKER route needs walk_id, code or observation_id in its URL")
 
 
+def _photo_walk_of(view_args: dict) -> str | None:
+    """The walk of the walker who added the photo a route names: an "after" photo taken on a
+    repeat walk belongs to an observation of an earlier walk."""
+    db = get_db()
+    photo = photos_db.get_photo(db, view_args["photo_id"]) if "photo_id" in view_args else None
+    if photo is None or photo["walker_id"] is None:
+        return None
+    walker = walks_db.get_walker(db, photo["walker_id"])
+    return walker["walk_id"] if walker else None
+
+
 def requires(role: str) -> Callable:
     """Declare and enforce the weakest role that may use a view."""
 
@@ -195,6 +207,8 @@ def requires(role: str) -> Callable:
             if role == WALKER:
                 walk_id = _walk_of(kwargs)
                 walker = current_walker(walk_id)
+                if walker is None and (photo_walk := _photo_walk_of(kwargs)):
+                    walker = current_walker(photo_walk)
                 staff = current_user() if walker is None else None
                 if walker is None and staff is None:
                     _deny(403, _walker_refusal())

@@ -110,8 +110,9 @@ def upload_photo(observation_id: str):
 @requires(WALKER)
 @rate_limits.walker_write
 def remove_photo(observation_id: str, photo_id: str):
-    """The walker removes a photo they added, while the walk is open. Another's photo and one
-    already removed are both a 404 (the phone takes a 404 as done)."""
+    """The walker removes a photo they added, while their walk is open (for an "after" photo
+    taken on a repeat walk: the repeat walk). Another's photo and one already removed are both a
+    404 (the phone takes a 404 as done)."""
     db = get_db()
     row = photos_db.get_photo(db, photo_id)
     if (
@@ -121,8 +122,7 @@ def remove_photo(observation_id: str, photo_id: str):
         or row["walker_id"] != walker_id()
     ):
         return refuse(404, message=_("Bilden finns inte bland dina bilder."))
-    walk = walks_db.get_walk(db, obs_db.get_observation(db, observation_id)["walk_id"])
-    if walks.is_closed(walk):
+    if walks.is_closed(walks_db.get_walk(db, g.walker["walk"])):
         return refuse(409, message=_("Vandringen är avslutad; bilder kan inte längre tas bort."))
     observations.remove_photo(db, photo_id, photo_folder())
     return "", 204
