@@ -302,16 +302,26 @@ def test_photo_files_are_the_owners_only(client, app, db):
     assert upload(client, body["id"], headers, encoded("JPEG", (400, 300))).status_code == 201
     files = photo_files(app)
     assert len(files) == 2
+    folder = Path(app.config["WALKAPP_INSTANCE"]) / "photos"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     for path in files:
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path.name
-    # Files an earlier version wrote (0644) are tightened at the next start; a restored one is
-    # written 0600.
+    # Files and a folder an earlier version wrote (0644, 0755) are tightened at the next start;
+    # a restored file is written 0600.
     files[0].chmod(0o644)
     files[1].unlink()
+    folder.chmod(0o755)
     make_app(Path(app.config["WALKAPP_INSTANCE"]).parent)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert {path.name for path in photo_files(app)} == {path.name for path in files}
     for path in files:
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path.name
+
+
+def test_a_photo_folder_made_by_the_first_photo_is_the_owners_only(tmp_path):
+    folder = tmp_path / "fresh" / "photos"
+    photos.store_photo(encoded("JPEG", (400, 300)), folder, 10 * 1024**2)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
 def _leftovers(app, db, client):

@@ -75,7 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     typed = settings_module.Settings.from_values(settings)
     instance = typed.instance
     instance.mkdir(parents=True, exist_ok=True)
-    typed.photo_folder.mkdir(exist_ok=True)
+    typed.photo_folder.mkdir(mode=0o700, exist_ok=True)
     # Before the first connection: opening the database replays its WAL, and drops for good what
     # follows a damaged frame.
     health.keep_damaged_wal(typed.database_file)

@@ -298,7 +298,7 @@ def store_photo(data: bytes, folder: Path, max_bytes: int, keep_free: int = 0) -
     full, thumb = _encode(data, max_bytes)
     # Written three times: the files, their row in the database, and that row in the WAL.
     ensure_room(folder, keep_free, 3 * (len(full) + len(thumb)))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stem = secrets.token_urlsafe(18)
     names = (f"{stem}.jpg", f"{stem}-thumb.jpg")
     try:
@@ -361,7 +361,10 @@ def clear_leftovers(folder: Path, expected: set[str] | None = None, **ages: floa
 
 
 def owner_only(folder: Path) -> int:
-    """Make the photo files of earlier versions (0644) the owner's only; how many changed."""
+    """Make the photo folder (0700) and the photo files of earlier versions (0644) the owner's
+    only; how many files changed."""
+    if folder.is_dir() and folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)
     changed = 0
     for path in folder.glob("*.jpg") if folder.is_dir() else ():
         try:
