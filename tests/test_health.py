@@ -127,6 +127,35 @@ def test_under_the_floor_a_photo_is_a_507_and_nothing_is_stored(full):
     assert not list((Path(cramped.config["WALKAPP_INSTANCE"]) / "photos").iterdir())
 
 
+def test_under_the_floor_a_walker_still_removes_a_photo(full):
+    roomy, cramped = full
+    walk, headers = walk_with_walker(roomy)
+    record = observation()
+    client = roomy.test_client()
+    assert (
+        client.post(
+            f"/api/walks/{walk['id']}/observations", json=record, headers=headers
+        ).status_code
+        == 201
+    )
+    photo = upload(client, record["id"], headers, noisy_jpeg(200, 150)).json
+    folder = Path(cramped.config["WALKAPP_INSTANCE"]) / "photos"
+    assert rows(cramped, "select count(*) from photos") == [(1,)] and len(list(folder.iterdir()))
+    removed = cramped.test_client().delete(
+        f"/api/observations/{record['id']}/photos/{photo['id']}", headers=headers
+    )
+    assert removed.status_code == 204  # deleting frees space
+    assert rows(cramped, "select count(*) from photos") == [(0,)]
+    assert rows(cramped, "select count(*) from photo_blobs") == [(0,)]
+    assert not list(folder.iterdir())
+    # Other writes stay refused.
+    refused = cramped.test_client().delete(
+        f"/api/walks/{walk['id']}/observations/{record['id']}", headers=headers
+    )
+    assert refused.status_code == 507
+    assert rows(cramped, "select count(*) from observations") == [(1,)]
+
+
 def test_under_the_floor_a_coordinators_form_says_so_in_swedish(full, tmp_path):
     roomy, cramped = full
     db = connect(database_path(roomy))
