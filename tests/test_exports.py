@@ -434,6 +434,36 @@ def test_token_created_used_revoked_and_stored_hashed(staff, data, db, runner):
     assert runner.invoke(args=["create-token", "--user", "nobody"]).exit_code == 1
 
 
+def test_create_token_with_filters_reads_only_those_findings(staff, data, db, app, runner):
+    made = runner.invoke(
+        args=[
+            "create-token", "--user", "coordinator", "--label", "Plattan",
+            "--place", "1", "--category", "vegetation", "--category", "lighting",
+            "--status", "open",
+        ]
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    token = made.output.strip()
+    # The same filters as the same choice on the data page.
+    assert db.execute("select filters from api_tokens").fetchone()[0] == (
+        "place=1&category=vegetation&category=lighting&status=open"
+    )
+    assert "Platser: Sergels torg / Plattan; Kategorier: Vegetation" in staff.get("/tokens").text
+    tool = app.test_client()
+    found = tool.get("/export/observations.geojson?token=" + token).json
+    assert {f["id"] for f in found["features"]} == {data["ids"]["bush"]}
+    assert tool.get(f"/export/observations.csv?token={token}&place=2").status_code == 403
+    # Bad or unknown filters make no token and say which option.
+    for args, option in (
+        (["--category", "ufo"], "--category"),
+        (["--place", "999"], "--place"),
+        (["--from", "2026-13-01"], "--from"),
+    ):
+        refused = runner.invoke(args=["create-token", "--user", "coordinator", *args])
+        assert refused.exit_code == 2 and option in refused.output, refused.output
+    assert db.execute("select count(*) from api_tokens").fetchone()[0] == 1
+
+
 # --- admin place upload ---
 
 

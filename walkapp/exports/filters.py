@@ -131,6 +131,17 @@ class OutsideToken(BadFilter):
 
 
 # Each list filter with its query parameter's name, in the order a URL shows them.
+def filter_errors(args, known_ids) -> dict[str, str]:
+    """Chosen filters (a MultiDict) checked as the export checks them, unknown ids included
+    (`known_ids(places, walks)` gives the known ones): parameter -> message, empty when good."""
+    try:
+        filters = parse_filters(args)
+    except BadFilter as bad:
+        return {name: str(message) for name, message in bad.errors.items()}
+    known = known_ids(filters.places, filters.walks)
+    return {name: str(message) for name, message in unknown_ids(filters, *known).items()}
+
+
 _LISTS = (
     ("places", "place"),
     ("walks", "walk"),

@@ -23,7 +23,8 @@ from ..db import exports as exports_db
 from ..db import get_db
 from ..db import places as places_db
 from ..db import walks as walks_db
-from ..exports.filters import BadFilter, parse_filters, query_string, unknown_ids
+from ..exports.filters import filter_errors as filter_errors_of
+from ..exports.filters import query_string
 from ..forms import TokenForm
 from ..vocabulary import (
     CATEGORIES,
@@ -46,7 +47,9 @@ def index():
     form = TokenForm()
     filter_errors = {}
     if form.validate_on_submit():
-        filter_errors = _filter_errors(request.form)
+        filter_errors = filter_errors_of(
+            request.form, lambda places, walks: exports_db.known_ids(db, places, walks)
+        )
         if not filter_errors:
             query = query_string(request.form)
             _token_id, token = api_tokens.create(
@@ -105,16 +108,6 @@ def _in_words(query: str, places: list[dict], walks: list[dict]) -> list[str]:
             labels = ", ".join(str(names[name].get(v, v)) for v in values)
             words.append(f"{heading}: {labels}")
     return words
-
-
-def _filter_errors(form) -> dict:
-    """The chosen filters checked as the export will check them (unknown ids included)."""
-    try:
-        filters = parse_filters(form)
-    except BadFilter as bad:
-        return {name: str(message) for name, message in bad.errors.items()}
-    known = exports_db.known_ids(get_db(), filters.places, filters.walks)
-    return {name: str(message) for name, message in unknown_ids(filters, *known).items()}
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
