@@ -112,6 +112,23 @@ def test_map_pages_reference_no_host_but_the_tiles(client, users, db, path):
     assert "/static/" not in download.text and "walkappFollowUp" in download.text
 
 
+@pytest.mark.parametrize("path", ["/maps/overview", "/maps/place/1", "WALK", "/maps/public"])
+def test_map_pages_carry_the_apps_icon(client, users, db, path):
+    walk = walks_db.create_walk(db, title="Karta", starts_at="2026-11-24T18:00", public=True)
+    add_observation(db, walk["id"], *SERGEL, note="Lampa")
+    login(client, "coordinator")
+    url = f"/maps/walk/{walk['id']}" if path == "WALK" else path
+    html = client.get(url).text
+    icons = re.findall(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert icons == ["/static/icons/icon.svg"], icons  # no /favicon.ico 404 in the console
+    icon = client.get(icons[0])
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    # The downloaded file opens from disk: its icon is in it.
+    download = client.get(url + "?download=1").text
+    assert '<link rel="icon" href="data:image/svg+xml;base64,' in download
+    assert "/static/icons" not in download
+
+
 def test_tiles_none_means_no_tile_layer(client, users, app):
     app.extensions["walkapp_settings"] = replace(
         app.extensions["walkapp_settings"], tile_url="none"

@@ -69,6 +69,7 @@ JS_ASSETS = [
     ("followup_controls", "js/followup_controls.js"),
     ("followup", "js/followup_map.js"),
 ]
+ICON = "icons/icon.svg"  # the app's icon, as on every other page
 CSS_ASSETS = [
     ("leaflet_css", "vendor/leaflet/leaflet.css"),
     ("map_layers_css", "css/map_layers.css"),
@@ -226,9 +227,13 @@ def _tile_layer(tile_url: str, attribution: str) -> folium.TileLayer:
     )
 
 
-def _titled(fmap: folium.Map, title: str) -> None:
-    """The map page's title, and the colours its CSS reads (walkapp.colours)."""
+def _titled(fmap: folium.Map, title: str, asset_url: Callable[[str], str]) -> None:
+    """The map page's title, the app's icon, and the colours its CSS reads (walkapp.colours)."""
     fmap.get_root().header.add_child(Element(f"<title>{escape(title)}</title>"), name="title")
+    icon = escape(asset_url(ICON))
+    fmap.get_root().header.add_child(
+        Element(f'<link rel="icon" href="{icon}" type="image/svg+xml">'), name="icon"
+    )
     fmap.get_root().header.add_child(Element(colours.style_element()), name="colours")
 
 
@@ -283,7 +288,7 @@ def follow_up_map(
         "back": {"url": back[0], "label": back[1]} if back else None,
     }
     fmap.add_child(MapData(data))
-    _titled(fmap, title or "Karta")
+    _titled(fmap, title or "Karta", asset_url)
     extent = _extent(bounds, places)
     if extent:
         fmap.fit_bounds(extent, max_zoom=18)
@@ -352,7 +357,7 @@ def public_map(
     extent = _extent(None, places)
     if extent:
         fmap.fit_bounds(extent)
-    _titled(fmap, labels["title"])
+    _titled(fmap, labels["title"], asset_url)
     return fmap
 
 

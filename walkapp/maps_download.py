@@ -46,12 +46,13 @@ def self_contained(html: str, static_folder: Path, tile_origin: str) -> str:
 
 _SCRIPT_SRC = re.compile(r'<script(?: nonce="[^"]*")? src="(/static/[^"]+)"></script>')
 _CSS_HREF = re.compile(r'<link rel="stylesheet" href="(/static/[^"]+)"/?>')
+_ICON_HREF = re.compile(r'<link rel="icon" href="(/static/[^"]+\.svg)" type="image/svg\+xml">')
 _CSS_URL = re.compile(r"url\((?:'|\")?(images/[^)'\"]+)(?:'|\")?\)")
 
 
 def inline_assets(html: str, static_folder: Path) -> str:
     """One self-contained file: every /static script and stylesheet written into the page,
-    the stylesheets' images as data URIs. Opens from disk with no network (tiles aside)."""
+    the stylesheets' images and the page's icon as data URIs. Opens from disk with no network (tiles aside)."""
 
     def read(url_path: str) -> tuple[Path, str]:
         path = (static_folder / url_path.removeprefix("/static/").split("?")[0]).resolve()
@@ -73,4 +74,10 @@ def inline_assets(html: str, static_folder: Path) -> str:
 
         return "<style>" + _CSS_URL.sub(data_uri, source) + "</style>"
 
+    def icon(match: re.Match) -> str:
+        _path, source = read(match.group(1))
+        encoded = base64.b64encode(source.encode()).decode()
+        return f'<link rel="icon" href="data:image/svg+xml;base64,{encoded}">'
+
+    html = _ICON_HREF.sub(icon, html)
     return _CSS_HREF.sub(stylesheet, _SCRIPT_SRC.sub(script, html))
