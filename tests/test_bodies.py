@@ -191,3 +191,52 @@ def test_bad_observation_bodies_count_too(tmp_path):
         answer = client.post(path, data="[" * 20, content_type="application/json", headers=headers)
         assert answer.status_code == 400
     assert client.post(path, json=observation(), headers=headers).status_code == 429
+
+
+# Form fields that are not text (issue 23 point 7): Werkzeug kept `%ED%A0%80` (a lone surrogate,
+# percent-encoded) as the literal text "%ED%A0%80", which was then stored.
+NOT_TEXT = ["%ED%A0%80", "%FF", "%C3", "%F4%90%80%80"]
+
+
+@pytest.mark.parametrize("bad", NOT_TEXT)
+def test_a_form_field_that_is_not_text_is_a_400_in_swedish_and_nothing_stored(staff, db, bad):
+    form = f"title=Kv%C3%A4ll{bad}&starts_at=2026-12-03T18%3A00&light=dark"
+    refused = staff.post(
+        "/walks/new", data=form, content_type="application/x-www-form-urlencoded"
+    )
+    assert refused.status_code == 400
+    assert "Texten innehåller ogiltiga tecken." in refused.text
+    assert db.execute("select count(*) from walks").fetchone()[0] == 0
+    # The same form in good text is stored, with its text as typed.
+    stored = staff.post(
+        "/walks/new",
+        data="title=Kv%C3%A4ll&starts_at=2026-12-03T18%3A00&light=dark",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert stored.status_code in (302, 303)
+    assert db.execute("select title from walks").fetchall() == [("Kväll",)]
+
+
+def test_a_raw_byte_that_is_not_text_is_refused_too(staff, db):
+    refused = staff.post(
+        "/walks/new",
+        data=b"title=Kv\xe4ll&starts_at=2026-12-03T18%3A00&light=dark",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert refused.status_code == 400 and "ogiltiga tecken" in refused.text
+    assert db.execute("select count(*) from walks").fetchone()[0] == 0
+
+
+def test_an_api_form_field_that_is_not_text_is_named_in_json(client, walk):
+    headers = join(client, walk)
+    record = observation()
+    assert post(client, walk, headers, record).status_code == 201
+    refused = client.post(
+        f"/api/observations/{record['id']}/photos",
+        data="id=%ED%A0%80",
+        content_type="application/x-www-form-urlencoded",
+        headers=headers,
+    )
+    assert refused.status_code == 400
+    assert refused.json["errors"] == {"id": "Texten innehåller ogiltiga tecken."}
+    assert refused.json["error"] == "Texten innehåller ogiltiga tecken."

@@ -12,14 +12,17 @@ address's limit of bad bodies (`rate_limits.BAD_BODIES_PER_ADDRESS`).
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable
 
 import flask
 from flask import Flask, abort, current_app, has_app_context, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug import formparser
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from . import rate_limits
+from .inputs import Unreadable, check_form_text
 
 
 def limit(max_bytes: int) -> Callable:
@@ -47,9 +50,32 @@ def declared(endpoint: str | None) -> int | None:
     return getattr(view, "max_body_bytes", None)
 
 
+class UnreadableForm(BadRequest):
+    """A form field that is not text: a 400 naming it (views/errors.py answers in HTML or JSON)."""
+
+    def __init__(self, unreadable: Unreadable):
+        super().__init__(description=str(unreadable.message))
+        self.errors = {unreadable.field: str(unreadable.message)}
+
+
+class FormDataParser(formparser.FormDataParser):
+    """Refuses a form whose fields are not text (walkapp.inputs.check_form_text) before Werkzeug
+    parses it, wherever the form is read first (the CSRF check, a rate limit's key, the view)."""
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        body = stream.read()
+        try:
+            check_form_text(body)
+        except Unreadable as unreadable:
+            raise UnreadableForm(unreadable) from None
+        return super()._parse_urlencoded(io.BytesIO(body), mimetype, content_length, options)
+
+
 class Request(flask.Request):
     """Reads no more of a body than its route declared, wherever the body is read first (a rate
-    limit's key reads the join code before the view does)."""
+    limit's key reads the join code before the view does); refuses form fields that are not text."""
+
+    form_data_parser_class = FormDataParser
 
     @property
     def max_content_length(self) -> int | None:

@@ -13,6 +13,7 @@ import json
 import math
 import uuid
 from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote_plus
 
 from flask_babel import lazy_gettext as _l
 
@@ -116,6 +117,24 @@ def check_value(value, field: str = "_") -> None:
             if _has_surrogate(key):
                 raise Unreadable(_l("Texten innehåller ogiltiga tecken."), where)
             stack.append((inner, key if depth == 0 and where == "_" else where, depth + 1))
+
+
+def check_form_text(body: bytes) -> None:
+    """A form body (application/x-www-form-urlencoded) whose names and values are all text:
+    Unreadable naming the field otherwise. Werkzeug keeps what is not UTF-8 (`%ED%A0%80`, a
+    lone surrogate percent-encoded) as literal text, which would then be stored."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unreadable(_l("Texten innehåller ogiltiga tecken.")) from None
+    for pair in text.split("&"):
+        name, _equals, value = pair.partition("=")
+        try:
+            unquote_plus(name, errors="strict")
+            unquote_plus(value, errors="strict")
+        except UnicodeDecodeError:
+            field = unquote_plus(name, errors="replace")[:40] or "_"
+            raise Unreadable(_l("Texten innehåller ogiltiga tecken."), field) from None
 
 
 def parse_json(data: bytes | str):
