@@ -183,3 +183,58 @@ def test_next_years_promise_copies_the_texts_in_every_language(client, db, users
     assert set(_texts(db, first)) == {"en", "fi", "ar", "fa", "so"}
     assert _texts(db, first)["en"][0] == "Young people"
     assert ">Young people</h3>" in _page(client, "en", 2023)
+
+
+def test_the_dashboard_shows_the_promise_in_the_staff_readers_language(client, db, users):
+    """Coordinators reading English see the English headings where the promise gives them (the
+    start page and the activity form's choices), the Swedish (marked) where it does not."""
+    from walkapp import public
+
+    year = public.today().year
+    login(client, "admin")
+    client.post("/admin/promises", data={"year": year, "title": "Löftet", "copy_from": 0})
+    promise_id = db.execute("select id from promises where year = ?", [year]).fetchone()[0]
+    for heading, counting in (("Trygg skolväg", "walks"), ("Möten med unga", "activities")):
+        client.post(
+            f"/admin/promises/{promise_id}/commitments",
+            data={"heading": heading, "text": "Minst två.", "target": 2, "counting": counting},
+        )
+    first, second = (
+        row[0]
+        for row in db.execute(
+            "select id from commitments where promise_id = ? order by id", [promise_id]
+        )
+    )
+    client.post(
+        f"/admin/promises/{promise_id}/texts/en",
+        data={
+            "commitments-0-commitment_id": first,
+            "commitments-0-heading": "Safe way to school",
+            "commitments-0-text": "At least two.",
+            "commitments-1-commitment_id": second,
+            "commitments-1-heading": "",
+            "commitments-1-text": "",
+        },
+    )
+    client.set_cookie("lang", "en")
+    english = client.get("/dashboard").get_data(as_text=True)
+    assert f'<h3 id="commitment-{first}">Safe way to school</h3>' in english
+    assert "Trygg skolväg" not in english
+    assert f'<h3 id="commitment-{second}" lang="sv" dir="ltr">Möten med unga</h3>' in english
+    client.post(
+        f"/admin/promises/{promise_id}/texts/en",
+        data={
+            "commitments-0-commitment_id": first,
+            "commitments-0-heading": "Safe way to school",
+            "commitments-0-text": "At least two.",
+            "commitments-1-commitment_id": second,
+            "commitments-1-heading": "Meeting young people",
+            "commitments-1-text": "At least two.",
+        },
+    )
+    activities = client.get("/dashboard/activities").get_data(as_text=True)
+    assert f"{year} · Meeting young people" in activities and "Möten med unga" not in activities
+    client.set_cookie("lang", "sv")
+    swedish = client.get("/dashboard").get_data(as_text=True)
+    assert f'<h3 id="commitment-{first}">Trygg skolväg</h3>' in swedish
+    assert "Safe way to school" not in swedish

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from .. import promises, public
+from .. import languages, promises, public
 from ..access import COORDINATOR, current_user, requires
 from ..db import dashboard as dashboard_db
 from ..db import get_db
@@ -23,10 +24,21 @@ from ..promises import with_pace
 bp = Blueprint("dashboard", __name__)
 
 
+def _reader_language() -> str:
+    return str(get_locale() or languages.DEFAULT)
+
+
 def _commitments_with_pace(promise: dict, today: date) -> list[dict]:
+    """With each heading and text in the reader's language where the promise gives one, else the
+    Swedish (its `…_lang` says which)."""
     db = get_db()
     planned = promises_db.planned_walks_left(db, promise["year"], today.isoformat())
-    return with_pace(promises_db.progress(db, promise), promise["year"], today, planned)
+    language = _reader_language()
+    own = promises_db.commitment_texts(db, promise["id"], language)
+    return [
+        {**item, **public.in_language(item, own.get(item["id"]), language)}
+        for item in with_pace(promises_db.progress(db, promise), promise["year"], today, planned)
+    ]
 
 
 @bp.get("/dashboard")
@@ -54,9 +66,11 @@ def _activity_choices(today: date) -> list[SelectChoice]:
         promise = promises_db.promise_for_year(db, year)
         if promise is None:
             continue
+        own = promises_db.commitment_texts(db, promise["id"], _reader_language())
         for item in promises_db.list_commitments(db, promise["id"]):
             if item["counting"] == "activities":
-                label = f"{year} · {item['heading'] or item['text'][:60]}"
+                words = public.in_language(item, own.get(item["id"]), _reader_language())
+                label = f"{year} · {words['heading'] or words['text'][:60]}"
                 choices.append(SelectChoice(item["id"], label))
     return choices
 
