@@ -101,15 +101,16 @@ def stored(server):
     return ids, integrity
 
 
-def test_twenty_concurrent_clients_store_exactly_4000(walk_on_server):
+def test_twenty_concurrent_clients_store_exactly_1000(walk_on_server):
+    # How many a second is benchmarks/ingest.py's question; this one is "each exactly once".
     server, walk = walk_on_server
     statuses, ids = [], []
-    threads = run_clients(server, walk, 200, time.monotonic() + 240, statuses, ids)
+    threads = run_clients(server, walk, 50, time.monotonic() + 240, statuses, ids)
     for thread in threads:
         thread.join()
-    assert statuses.count(201) == 4000
+    assert statuses.count(201) == 1000
     stored_ids, integrity = stored(server)
-    assert len(stored_ids) == 4000 and set(stored_ids) == set(ids)
+    assert len(stored_ids) == 1000 and set(stored_ids) == set(ids)
     assert integrity == "ok"
 
 
