@@ -103,3 +103,17 @@ def observation(**overrides) -> dict:
 
 def post_observation(client, walk, headers, body):
     return client.post(f"/api/walks/{walk['id']}/observations", json=body, headers=headers)
+
+
+def open_offline(browser, saved, console_errors: bool = True):
+    """A downloaded file opened with no network: (context, page, the page's errors and, with
+    console_errors, what it logged as errors)."""
+    context = browser.new_context()
+    context.set_offline(True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    if console_errors:
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(saved.as_uri())
+    return context, page, errors

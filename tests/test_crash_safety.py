@@ -56,16 +56,21 @@ def join(server, walk) -> str:
     return response.json()["token"]
 
 
+def send(server, walk_id: str, token: str, record: dict) -> requests.Response:
+    """One observation posted as the phone does, with the walker's token."""
+    return requests.post(
+        f"{server.url}/api/walks/{walk_id}/observations",
+        json=record,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+
+
 def post_until_stored(server, walk_id, token, record, deadline) -> int:
     """Send one observation, retrying after errors or no answer, as the phone's outbox does."""
     while time.monotonic() < deadline:
         try:
-            response = requests.post(
-                f"{server.url}/api/walks/{walk_id}/observations",
-                json=record,
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=10,
-            )
+            response = send(server, walk_id, token, record)
             if response.status_code in (200, 201):
                 return response.status_code
             if response.status_code < 500:

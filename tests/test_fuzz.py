@@ -84,49 +84,13 @@ JSON_VALUES = st.recursive(
 )
 FIELD_NAMES = (
     st.sampled_from(
-        [
-            "id",
-            "code",
-            "name",
-            "category",
-            "rating",
-            "note",
-            "lon",
-            "lat",
-            "accuracy_m",
-            "position_source",
-            "recorded_at",
-            "title",
-            "starts_at",
-            "status",
-            "partner",
-            "partner_id",
-            "deadline",
-            "reason",
-            "comment",
-            "duplicate_of",
-            "username",
-            "password",
-            "label",
-            "priority",
-            "description",
-            "text",
-            "target",
-            "happened_on",
-            "photo",
-            "file",
-            "from",
-            "to",
-            "place",
-            "walk",
-            "since",
-            "year",
-            "all",
-            "start_date",
-            "end_date",
-            "service_request_id",
-            "service_code",
-        ]
+        (
+            "id code name category rating note lon lat accuracy_m position_source recorded_at "
+            "title starts_at status partner partner_id deadline reason comment duplicate_of "
+            "username password label priority description text target happened_on photo file "
+            "from to place walk since year all start_date end_date service_request_id "
+            "service_code "
+        ).split()
     )
     | ODD_TEXT
 )

@@ -27,7 +27,7 @@ from PIL import Image
 
 from tests.conftest import PASSWORD, login, make_app
 from tests.gunicorn_server import GunicornServer
-from tests.test_crash_safety import join, observation, post_until_stored
+from tests.test_crash_safety import join, observation, post_until_stored, send
 from walkapp import create_app, replication
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -202,12 +202,7 @@ def test_drill_500_observations_with_photos_then_the_disk_is_lost(drill):
         assert served.status_code == 200 and hashlib.sha256(served.content).hexdigest() == digest
     # A walker's token from before the loss still posts: the key came back with the database.
     later = observation(501)
-    response = requests.post(
-        f"{server.url}/api/walks/{walk['id']}/observations",
-        json=later,
-        headers={"Authorization": f"Bearer {tokens[0]}"},
-        timeout=10,
-    )
+    response = send(server, walk["id"], tokens[0], later)
     assert response.status_code == 201, response.text
 
 
@@ -251,12 +246,7 @@ def test_drill_kill_mid_burst_then_retries_fill_in_exactly_once(drill):
             record = observation((n + 1) * 100_000 + i)
             i += 1
             try:
-                response = requests.post(
-                    f"{server.url}/api/walks/{walk['id']}/observations",
-                    json=record,
-                    headers={"Authorization": f"Bearer {tokens[n]}"},
-                    timeout=10,
-                )
+                response = send(server, walk["id"], tokens[n], record)
                 if response.status_code == 201:
                     with lock:
                         acked[record["id"]] = (tokens[n], record)

@@ -17,14 +17,7 @@ from . import inputs, routes
 from .clock import offset_time
 from .db import audits as audits_db
 from .db import transaction
-from .inputs import (
-    Conflict,
-    Invalid,
-    latitude,
-    longitude,
-    moment,
-    phone_id,
-)
+from .inputs import Conflict, Invalid, latitude, longitude, moment, phone_id
 from .observations import MAX_NOTE
 from .places import PlaceIndex
 

@@ -109,6 +109,32 @@ class WholeNumberField(_OwnParseMessage, IntegerField):
     parse_message = _l("Skriv ett heltal, till exempel 8.")
 
 
+# One translated sentence per length a field allows (pybabel finds each).
+_AT_MOST = {
+    80: _l("Högst 80 tecken."),
+    120: _l("Högst 120 tecken."),
+    200: _l("Högst 200 tecken."),
+    400: _l("Högst 400 tecken."),
+    1000: _l("Högst 1000 tecken."),
+    2000: _l("Högst 2000 tecken."),
+}
+
+
+def text_field(field, label, max_chars: int, required=None, message=None, **options):
+    """A text field of at most max_chars (said in words), required when `required` (the message
+    an empty field gets) is given."""
+    validators = [DataRequired(required)] if required else []
+    validators.append(Length(max=max_chars, message=message or _AT_MOST[max_chars]))
+    return field(label, validators=validators, **options)
+
+
+def whole_number(label, required, low: int, high: int, message):
+    """A whole number from low to high: `required` for an empty field, `message` out of range."""
+    return WholeNumberField(
+        label, validators=[InputRequired(required), NumberRange(min=low, max=high, message=message)]
+    )
+
+
 class DayField(_OwnParseMessage, DateField):
     parse_message = _l("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-12.")
 
@@ -125,12 +151,11 @@ class ActivityForm(BaseForm):
         _l("Datum"),
         validators=[DataRequired(_l("Skriv datumet då insatsen gjordes (ÅÅÅÅ-MM-DD)."))],
     )
-    description = TextAreaField(
+    description = text_field(
+        TextAreaField,
         _l("Kort beskrivning (visas för alla)"),
-        validators=[
-            DataRequired(_l("Skriv en kort beskrivning av insatsen.")),
-            Length(max=200, message=_l("Högst 200 tecken.")),
-        ],
+        200,
+        _l("Skriv en kort beskrivning av insatsen."),
     )
     place_id = SelectField(_l("Plats (frivilligt)"), coerce=int, default=0)
 
@@ -138,20 +163,14 @@ class ActivityForm(BaseForm):
 class _CommitmentFields:
     """A commitment's heading, text and target (WTForms collects fields from mixins too)."""
 
-    heading = StringField(_l("Rubrik"), validators=[Length(max=80, message=_l("Högst 80 tecken."))])
-    text = TextAreaField(
-        _l("Åtagande"),
-        validators=[
-            DataRequired(_l("Skriv vad polisen lovar.")),
-            Length(max=400, message=_l("Högst 400 tecken.")),
-        ],
-    )
-    target = WholeNumberField(
+    heading = text_field(StringField, _l("Rubrik"), 80)
+    text = text_field(TextAreaField, _l("Åtagande"), 400, _l("Skriv vad polisen lovar."))
+    target = whole_number(
         _l("Mål (antal)"),
-        validators=[
-            InputRequired(_l("Skriv målet som ett heltal.")),
-            NumberRange(min=1, max=1000, message=_l("Målet ska vara mellan 1 och 1000.")),
-        ],
+        _l("Skriv målet som ett heltal."),
+        1,
+        1000,
+        _l("Målet ska vara mellan 1 och 1000."),
     )
 
 
@@ -162,13 +181,7 @@ class CommitmentEntry(_CommitmentFields, Form):
 
 
 class PromiseEditForm(BaseForm):
-    title = StringField(
-        _l("Rubrik"),
-        validators=[
-            DataRequired(_l("Skriv en rubrik.")),
-            Length(max=120, message=_l("Högst 120 tecken.")),
-        ],
-    )
+    title = text_field(StringField, _l("Rubrik"), 120, _l("Skriv en rubrik."))
     commitments = FieldList(FormField(CommitmentEntry))
 
 
@@ -177,10 +190,8 @@ class CommitmentTextEntry(Form):
     stay empty (then the Swedish shows)."""
 
     commitment_id = HiddenField()
-    heading = StringField(_l("Rubrik"), validators=[Length(max=80, message=_l("Högst 80 tecken."))])
-    text = TextAreaField(
-        _l("Åtagande"), validators=[Length(max=400, message=_l("Högst 400 tecken."))]
-    )
+    heading = text_field(StringField, _l("Rubrik"), 80)
+    text = text_field(TextAreaField, _l("Åtagande"), 400)
 
 
 class PromiseTextsForm(BaseForm):
@@ -199,20 +210,14 @@ class NewCommitmentForm(_CommitmentFields, BaseForm):
 
 
 class PromiseCreateForm(BaseForm):
-    year = WholeNumberField(
+    year = whole_number(
         _l("År"),
-        validators=[
-            InputRequired(_l("Skriv året, till exempel 2026.")),
-            NumberRange(min=2000, max=2100, message=_l("Året ska vara mellan 2000 och 2100.")),
-        ],
+        _l("Skriv året, till exempel 2026."),
+        2000,
+        2100,
+        _l("Året ska vara mellan 2000 och 2100."),
     )
-    title = StringField(
-        _l("Rubrik"),
-        validators=[
-            DataRequired(_l("Skriv en rubrik.")),
-            Length(max=120, message=_l("Högst 120 tecken.")),
-        ],
-    )
+    title = text_field(StringField, _l("Rubrik"), 120, _l("Skriv en rubrik."))
     copy_from = SelectField(_l("Börja med åtagandena från"), coerce=int, default=0)
 
 
@@ -231,13 +236,7 @@ class MomentField(_OwnParseMessage, DateTimeLocalField):
 
 
 class WalkForm(BaseForm):
-    title = StringField(
-        _l("Rubrik"),
-        validators=[
-            DataRequired(_l("Skriv en rubrik för vandringen.")),
-            Length(max=120, message=_l("Högst 120 tecken.")),
-        ],
-    )
+    title = text_field(StringField, _l("Rubrik"), 120, _l("Skriv en rubrik för vandringen."))
     starts_at = MomentField(
         _l("Start"), validators=[DataRequired(_l("Skriv när vandringen börjar."))]
     )
@@ -245,24 +244,17 @@ class WalkForm(BaseForm):
         _l("Ljusförhållande"),
         validators=[DataRequired(_l("Välj ljusförhållande."))],
     )
-    meeting_point = StringField(
-        _l("Samlingsplats"), validators=[Length(max=200, message=_l("Högst 200 tecken."))]
-    )
+    meeting_point = text_field(StringField, _l("Samlingsplats"), 200)
     place_ids = SelectMultipleField(
         _l("Platser som vandringen går förbi"),
         coerce=int,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-    route_notes = TextAreaField(
-        _l("Anteckningar om rutten"),
-        validators=[Length(max=2000, message=_l("Högst 2000 tecken."))],
-    )
+    route_notes = text_field(TextAreaField, _l("Anteckningar om rutten"), 2000)
     pre_meeting_at = MomentField(_l("Förmöte (frivilligt)"), validators=[Optional()])
     follow_up_at = MomentField(_l("Uppföljningsmöte (frivilligt)"), validators=[Optional()])
-    leader = StringField(
-        _l("Vandringsledare"), validators=[Length(max=120, message=_l("Högst 120 tecken."))]
-    )
+    leader = text_field(StringField, _l("Vandringsledare"), 120)
     public = BooleanField(_l("Visa på den publika sidan"))
 
     def validate_place_ids(self, field):
@@ -275,17 +267,12 @@ class TriageForm(BaseForm):
     status = SelectField(_l("Status"), validators=[DataRequired(_l("Välj en status."))])
     partner_id = SelectField(_l("Ansvarig"), coerce=int, default=0)
     deadline = DayField(_l("Sista dag"), validators=[Optional()])
-    reason = TextAreaField(
-        _l("Skäl"),
-        validators=[Length(max=1000, message=_l("Högst 1000 tecken."))],
-    )
+    reason = text_field(TextAreaField, _l("Skäl"), 1000)
     duplicate_of = StringField(
         _l("Dubblett av observation"),
         validators=[Length(max=64, message=_l("Ett observations-id har 36 tecken."))],
     )
-    comment = TextAreaField(
-        _l("Kommentar"), validators=[Length(max=1000, message=_l("Högst 1000 tecken."))]
-    )
+    comment = text_field(TextAreaField, _l("Kommentar"), 1000)
     # The history row the form was opened at: a save from an older page changes nothing.
     seen = HiddenField()
 
@@ -297,19 +284,11 @@ class StatusForm(BaseForm):
     status = SelectField(_l("Status"), validators=[DataRequired(_l("Välj en status."))])
     partner_id = SelectField(_l("Ansvarig"), coerce=int, default=0)
     deadline = DayField(_l("Sista dag"), validators=[Optional()])
-    reason = StringField(
-        _l("Skäl"), validators=[Length(max=1000, message=_l("Högst 1000 tecken."))]
-    )
+    reason = text_field(StringField, _l("Skäl"), 1000)
 
 
 class PartnerForm(BaseForm):
-    name = StringField(
-        _l("Namn"),
-        validators=[
-            DataRequired(_l("Skriv partnerns namn.")),
-            Length(max=120, message=_l("Högst 120 tecken.")),
-        ],
-    )
+    name = text_field(StringField, _l("Namn"), 120, _l("Skriv partnerns namn."))
     kind = SelectField(
         _l("Slag"),
         choices=[SelectChoice(key, label) for key, label in PARTNER_KINDS.items()],
@@ -318,12 +297,11 @@ class PartnerForm(BaseForm):
 
 
 class TokenForm(BaseForm):
-    label = StringField(
+    label = text_field(
+        StringField,
         _l("Vad nyckeln är till (t.ex. QGIS på stadsbyggnadskontoret)"),
-        validators=[
-            DataRequired(_l("Skriv vad nyckeln ska användas till.")),
-            Length(max=80, message=_l("Högst 80 tecken.")),
-        ],
+        80,
+        _l("Skriv vad nyckeln ska användas till."),
     )
 
 
@@ -343,24 +321,13 @@ class PlacesUploadForm(BaseForm):
 
 
 class PlaceForm(BaseForm):
-    name = StringField(
-        _l("Namn"),
-        validators=[
-            DataRequired(_l("Skriv platsens namn.")),
-            Length(max=120, message=_l("Högst 120 tecken.")),
-        ],
-    )
-    priority = WholeNumberField(
+    name = text_field(StringField, _l("Namn"), 120, _l("Skriv platsens namn."))
+    priority = whole_number(
         _l("Prioritet (1 = högst)"),
-        validators=[
-            InputRequired(_l("Skriv en prioritet, 1 eller mer.")),
-            NumberRange(min=1, max=99, message=_l("Prioriteten ska vara mellan 1 och 99.")),
-        ],
+        _l("Skriv en prioritet, 1 eller mer."),
+        1,
+        99,
+        _l("Prioriteten ska vara mellan 1 och 99."),
     )
-    description = TextAreaField(
-        _l("Beskrivning"), validators=[Length(max=2000, message=_l("Högst 2000 tecken."))]
-    )
-    partners = StringField(
-        _l("Partner (kommaseparerade)"),
-        validators=[Length(max=1000, message=_l("Högst 1000 tecken."))],
-    )
+    description = text_field(TextAreaField, _l("Beskrivning"), 2000)
+    partners = text_field(StringField, _l("Partner (kommaseparerade)"), 1000)

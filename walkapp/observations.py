@@ -17,23 +17,9 @@ from .db import audit_log, transaction
 from .db import observations as obs_db
 from .db import photos as photos_db
 from .db import public as public_db
-from .inputs import (
-    Conflict,
-    Invalid,
-    accuracy_metres,
-    latitude,
-    longitude,
-    moment,
-    phone_id,
-)
+from .inputs import Conflict, Invalid, accuracy_metres, latitude, longitude, moment, phone_id
 from .languages import NAMES as LANGUAGES
-from .photos import (
-    BUDGET_WINDOW,
-    Allowance,
-    StoredPhoto,
-    check_allowance,
-    remove_files,
-)
+from .photos import BUDGET_WINDOW, Allowance, StoredPhoto, check_allowance, remove_files
 from .places import PlaceIndex
 from .vocabulary import CATEGORIES, POSITION_SOURCES, RATINGS
 
@@ -47,20 +33,22 @@ ACCURACY_GOOD_M = 20
 ACCURACY_FAIR_M = 50
 
 
+# A field whose value is one of a list's keys, and what a walker reads otherwise.
+_CHOICES = (
+    ("category", CATEGORIES, _l("Välj en kategori.")),
+    ("rating", RATINGS, _l("Välj Åtgärda, Bevaka eller Bra.")),
+)
+
+
 def _check_fields(payload: dict, fields, errors: dict) -> dict:
     record: dict = {}
-    if "category" in fields:
-        category = payload.get("category")
-        if not isinstance(category, str) or category not in CATEGORIES:
-            errors["category"] = _l("Välj en kategori.")
-        else:
-            record["category"] = category
-    if "rating" in fields:
-        rating = payload.get("rating")
-        if not isinstance(rating, str) or rating not in RATINGS:
-            errors["rating"] = _l("Välj Åtgärda, Bevaka eller Bra.")
-        else:
-            record["rating"] = rating
+    for key, allowed, message in _CHOICES:
+        if key in fields:
+            value = payload.get(key)
+            if isinstance(value, str) and value in allowed:
+                record[key] = value
+            else:
+                errors[key] = message
     if "note" in fields:
         note = payload.get("note")
         if note is None:

@@ -150,11 +150,7 @@ def add_commitment(
 
 def delete_commitment(db: sqlite_utils.Database, commitment_id: int, user_id: int | None) -> bool:
     """Remove a commitment without logged activities; False when it has some (or is gone)."""
-    with transaction(db):
-        row = promises_db.delete_commitment(db, commitment_id)
-        if row is not None:
-            audit_log.record(db, user_id, "delete", "commitment", commitment_id, row)
-    return row is not None
+    return _deleted(db, "commitment", commitment_id, user_id, promises_db.delete_commitment)
 
 
 def add_activity(
@@ -166,17 +162,23 @@ def add_activity(
     user_id: int | None,
 ) -> int:
     with transaction(db):
-        activity_id = promises_db.add_activity(
-            db, commitment_id, happened_on, description, place_id, user_id
-        )
+        activity = {"happened_on": happened_on, "description": description, "place_id": place_id}
+        activity_id = promises_db.add_activity(db, commitment_id, activity, user_id)
         detail = {"commitment_id": commitment_id, "happened_on": happened_on}
         audit_log.record(db, user_id, "create", "activity", activity_id, detail)
     return activity_id
 
 
 def delete_activity(db: sqlite_utils.Database, activity_id: int, user_id: int | None) -> bool:
+    return _deleted(db, "activity", activity_id, user_id, promises_db.delete_activity)
+
+
+def _deleted(
+    db: sqlite_utils.Database, kind: str, row_id: int, user_id: int | None, remove
+) -> bool:
+    """Remove one row by `remove(db, id)` and log what it was; False when nothing was removed."""
     with transaction(db):
-        row = promises_db.delete_activity(db, activity_id)
+        row = remove(db, row_id)
         if row is not None:
-            audit_log.record(db, user_id, "delete", "activity", activity_id, row)
+            audit_log.record(db, user_id, "delete", kind, row_id, row)
     return row is not None

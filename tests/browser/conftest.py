@@ -31,3 +31,16 @@ def phone(context, server):
     context.grant_permissions(["geolocation"], origin=server.url)
     context.set_geolocation(SERGELS_TORG)
     return context
+
+
+@pytest.fixture
+def phone_without_worker(browser, server):
+    """A phone at Sergels torg with no service worker, so page.route sees the page's own
+    requests (a worker's fetches pass it by)."""
+    context = browser.new_context(
+        service_workers="block", viewport={"width": 390, "height": 844}, locale="sv-SE"
+    )
+    context.grant_permissions(["geolocation"], origin=server.url)
+    context.set_geolocation(SERGELS_TORG)
+    yield context
+    context.close()

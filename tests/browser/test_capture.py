@@ -10,7 +10,6 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.helpers import SERGELS_TORG
 from walkapp.db import connect, database_path
 
 pytestmark = pytest.mark.browser
@@ -149,13 +148,9 @@ def test_offline_records_survive_reload_and_are_sent_once(phone, server, walk):
     assert page.locator("#sync-status").get_attribute("data-waiting") == "0"
 
 
-def test_lost_answer_is_retried_and_stored_once(browser, server, walk):
+def test_lost_answer_is_retried_and_stored_once(phone_without_worker, server, walk):
     # No service worker here, so the route below sees the page's own request.
-    context = browser.new_context(
-        service_workers="block", viewport={"width": 390, "height": 844}, locale="sv-SE"
-    )
-    context.grant_permissions(["geolocation"], origin=server.url)
-    context.set_geolocation(SERGELS_TORG)
+    context = phone_without_worker
     dropped = []
 
     def drop_first_answer(route):
@@ -171,7 +166,6 @@ def test_lost_answer_is_retried_and_stored_once(browser, server, walk):
     join(page, server, walk)
     record(page, "Belysning", "Åtgärda")
     page.get_by_text("Allt är skickat").wait_for(timeout=20_000)
-    context.close()
     assert dropped
     rows = stored(server, walk["id"])
     assert len(rows) == 1

@@ -9,7 +9,8 @@ import math
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import SERGELS_TORG, join, record
+from tests.browser.test_capture import join, record
+from tests.helpers import SERGELS_TORG
 from walkapp.db import connect, database_path
 
 pytestmark = pytest.mark.browser
@@ -108,13 +109,9 @@ def test_after_an_edit_new_observations_follow_the_gps_and_the_edit_keeps_its_po
     assert metres(new, KUNGSTRADGARDEN) < 1 and new["position_source"] == "gps"
 
 
-def test_editing_straight_after_saving_keeps_the_typed_text(browser, server, walk):
+def test_editing_straight_after_saving_keeps_the_typed_text(phone_without_worker, server, walk):
     # No service worker, so the route below sees the page's own requests.
-    context = browser.new_context(
-        service_workers="block", viewport={"width": 390, "height": 844}, locale="sv-SE"
-    )
-    context.grant_permissions(["geolocation"], origin=server.url)
-    context.set_geolocation(SERGELS_TORG)
+    context = phone_without_worker
     edited = []
 
     def lose_answers_until_edited(route):
@@ -134,7 +131,6 @@ def test_editing_straight_after_saving_keeps_the_typed_text(browser, server, wal
     page.get_by_role("button", name="Spara", exact=True).click()
     edited.append(True)
     all_sent(page)
-    context.close()
     [row] = rows(server, walk["id"])
     assert row["note"] == "Lampan vid trappan är trasig"
 

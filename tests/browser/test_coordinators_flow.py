@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import SERGELS_TORG, join, record
-from tests.helpers import PASSWORD, LiveServer, make_app
+from tests.browser.test_capture import join, record
+from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, make_app
 from walkapp.db import connect, database_path
 from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import ARTIFACTS, SERGELS_TORG, join, photo_file
-from tests.helpers import PASSWORD, LiveServer, make_app
+from tests.browser.test_capture import ARTIFACTS, join, photo_file
+from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, make_app
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock
 from walkapp.db import connect, database_path

@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import ARTIFACTS, SERGELS_TORG
+from tests.browser.test_capture import ARTIFACTS
 from tests.browser.test_public_page import AXE
 from tests.conftest import PASSWORD, LiveServer, make_app
+from tests.helpers import SERGELS_TORG
 from walkapp import languages
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db

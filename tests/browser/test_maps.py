@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.helpers import PASSWORD, LiveServer, make_app
+from tests.helpers import PASSWORD, LiveServer, make_app, open_offline
 from tests.test_coordinators import add_observation
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -110,12 +110,7 @@ def test_overview_map_offline_clusters_popup_and_layer_toggle(browser, server, t
     download.value.save_as(saved)
     context.close()
 
-    offline = browser.new_context()
-    offline.set_offline(True)
-    disk = offline.new_page()
-    disk_errors = []
-    disk.on("pageerror", lambda e: disk_errors.append(str(e)))
-    disk.goto(saved.as_uri())
+    offline, disk, disk_errors = open_offline(browser, saved, console_errors=False)
     disk.wait_for_selector("html[data-map-ready=true]")
     expect(disk.locator(".wm-cluster").first).to_be_visible()
     assert len(visible_categories(disk)) == 61

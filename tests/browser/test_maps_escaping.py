@@ -9,8 +9,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import SERGELS_TORG, join
-from tests.helpers import PASSWORD, LiveServer, make_app
+from tests.browser.test_capture import join
+from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, make_app, open_offline
 from walkapp import settings
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import users as users_db
@@ -71,13 +71,7 @@ def test_downloaded_public_map_from_disk_keeps_names_as_text(browser, server, tm
     download.value.save_as(saved)
     context.close()
 
-    offline = browser.new_context()
-    offline.set_offline(True)
-    disk = offline.new_page()
-    problems = []
-    disk.on("pageerror", lambda error: problems.append(str(error)))
-    disk.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    disk.goto(saved.as_uri())
+    offline, disk, problems = open_offline(browser, saved)
     hover_places(disk)
     assert_tooltip_is_text(disk)
     assert problems == []  # the file's own CSP lets every one of its scripts run

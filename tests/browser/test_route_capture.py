@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import SERGELS_TORG, join
-from tests.helpers import EAST, PASSWORD, at, query, sign_in_directly
+from tests.browser.test_capture import join
+from tests.helpers import EAST, PASSWORD, SERGELS_TORG, at, query, sign_in_directly
 from walkapp import tracks
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db

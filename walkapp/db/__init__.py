@@ -55,6 +55,11 @@ def quoted(values) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
+def rows(db: sqlite_utils.Database, sql: str, params=()) -> list[dict]:
+    """Every row of a query, as dicts."""
+    return list(db.query(sql, params))
+
+
 def one(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
     """The first row of a query as a dict, or None."""
     return next(iter(db.query(sql, params)), None)

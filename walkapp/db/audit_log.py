@@ -6,7 +6,7 @@ import json
 
 import sqlite_utils
 
-from . import now
+from . import now, rows
 
 
 def record(
@@ -32,10 +32,9 @@ def record(
 
 
 def list_entries(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
-    return list(
-        db.query(
-            "select a.*, u.username from audit_log a left join users u on u.id = a.user_id"
-            " order by a.id desc limit ?",
-            [limit],
-        )
+    return rows(
+        db,
+        "select a.*, u.username from audit_log a left join users u on u.id = a.user_id"
+        " order by a.id desc limit ?",
+        [limit],
     )

@@ -6,32 +6,30 @@ import sqlite_utils
 
 from .. import clock
 from ..vocabulary import OPEN_STATUSES
-from . import marks
+from . import marks, rows
 
 
 def planned_walks(db: sqlite_utils.Database, year: int, from_iso: str) -> list[dict]:
     """Walks planned (or under way) from `from_iso` to the end of `year`, soonest first."""
-    return list(
-        db.query(
-            "select w.id, w.title, w.code, w.starts_at, w.state, w.public, w.meeting_point,"
-            " (select count(*) from walk_places wp where wp.walk_id = w.id) as places"
-            " from walks w where w.state in ('planned', 'ongoing')"
-            " and w.starts_at >= max(?, ?) and w.starts_at < ? order by w.starts_at",
-            [clock.year_bounds(year)[0], clock.day_start(from_iso), clock.year_bounds(year)[1]],
-        )
+    return rows(
+        db,
+        "select w.id, w.title, w.code, w.starts_at, w.state, w.public, w.meeting_point,"
+        " (select count(*) from walk_places wp where wp.walk_id = w.id) as places"
+        " from walks w where w.state in ('planned', 'ongoing')"
+        " and w.starts_at >= max(?, ?) and w.starts_at < ? order by w.starts_at",
+        [clock.year_bounds(year)[0], clock.day_start(from_iso), clock.year_bounds(year)[1]],
     )
 
 
 def measures_per_partner(db: sqlite_utils.Database, today_iso: str) -> list[dict]:
     """Per partner (None = nobody yet): open measures and those past their deadline."""
-    return list(
-        db.query(
-            "select p.id as partner_id, p.name as partner, count(*) as open,"
-            " coalesce(sum(m.deadline is not null and m.deadline < ?), 0) as overdue,"
-            " min(m.deadline) as next_deadline"
-            " from measures m left join partners p on p.id = m.partner_id"
-            f" where m.status in ({marks(OPEN_STATUSES)})"
-            " group by m.partner_id order by overdue desc, open desc, p.name is null, p.name",
-            [today_iso, *OPEN_STATUSES],
-        )
+    return rows(
+        db,
+        "select p.id as partner_id, p.name as partner, count(*) as open,"
+        " coalesce(sum(m.deadline is not null and m.deadline < ?), 0) as overdue,"
+        " min(m.deadline) as next_deadline"
+        " from measures m left join partners p on p.id = m.partner_id"
+        f" where m.status in ({marks(OPEN_STATUSES)})"
+        " group by m.partner_id order by overdue desc, open desc, p.name is null, p.name",
+        [today_iso, *OPEN_STATUSES],
     )

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
-from . import marks, now
+from . import marks, now, rows
 
 FIELDS = ("status", "partner_id", "deadline", "reason", "duplicate_of", "comment")
 
@@ -126,12 +126,11 @@ def update_measure(
 
 
 def history(db: sqlite_utils.Database, observation_id: str) -> list[dict]:
-    return list(
-        db.query(
-            "select h.*, u.username from measure_history h left join users u on u.id = h.changed_by"
-            " where h.observation_id = ? order by h.changed_at desc, h.id desc",
-            [observation_id],
-        )
+    return rows(
+        db,
+        "select h.*, u.username from measure_history h left join users u on u.id = h.changed_by"
+        " where h.observation_id = ? order by h.changed_at desc, h.id desc",
+        [observation_id],
     )
 
 
@@ -140,23 +139,22 @@ def same_category_candidates(
 ) -> list[dict]:
     """Open observations of the same category in a small box around one (any walk); the caller
     measures the real distance."""
-    return list(
-        db.query(
-            "select o.id, o.lon, o.lat, o.recorded_at, o.note, w.title as walk_title, m.status"
-            " from observations o join measures m on m.observation_id = o.id"
-            " join walks w on w.id = o.walk_id"
-            f" where o.category = ? and o.id != ? and m.status in ({marks(OPEN_STATUSES)})"
-            " and o.lon between ? and ? and o.lat between ? and ?",
-            [
-                observation["category"],
-                observation["id"],
-                *OPEN_STATUSES,
-                observation["lon"] - 2 * degrees,
-                observation["lon"] + 2 * degrees,
-                observation["lat"] - degrees,
-                observation["lat"] + degrees,
-            ],
-        )
+    return rows(
+        db,
+        "select o.id, o.lon, o.lat, o.recorded_at, o.note, w.title as walk_title, m.status"
+        " from observations o join measures m on m.observation_id = o.id"
+        " join walks w on w.id = o.walk_id"
+        f" where o.category = ? and o.id != ? and m.status in ({marks(OPEN_STATUSES)})"
+        " and o.lon between ? and ? and o.lat between ? and ?",
+        [
+            observation["category"],
+            observation["id"],
+            *OPEN_STATUSES,
+            observation["lon"] - 2 * degrees,
+            observation["lon"] + 2 * degrees,
+            observation["lat"] - degrees,
+            observation["lat"] + degrees,
+        ],
     )
 
 
@@ -192,19 +190,18 @@ def last_change(db: sqlite_utils.Database, observation_id: str) -> int:
 
 def nearby(db: sqlite_utils.Database, observation: dict, degrees: float = 0.002) -> list[dict]:
     """Observations of any category in a box around one (for the triage map)."""
-    return list(
-        db.query(
-            "select o.id, o.lon, o.lat, o.category, o.rating, m.status from observations o"
-            " join measures m on m.observation_id = o.id where o.id != ?"
-            " and o.lon between ? and ? and o.lat between ? and ? limit 200",
-            [
-                observation["id"],
-                observation["lon"] - 2 * degrees,
-                observation["lon"] + 2 * degrees,
-                observation["lat"] - degrees,
-                observation["lat"] + degrees,
-            ],
-        )
+    return rows(
+        db,
+        "select o.id, o.lon, o.lat, o.category, o.rating, m.status from observations o"
+        " join measures m on m.observation_id = o.id where o.id != ?"
+        " and o.lon between ? and ? and o.lat between ? and ? limit 200",
+        [
+            observation["id"],
+            observation["lon"] - 2 * degrees,
+            observation["lon"] + 2 * degrees,
+            observation["lat"] - degrees,
+            observation["lat"] + degrees,
+        ],
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
-from . import marks
+from . import marks, rows
 
 
 def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
@@ -14,17 +14,16 @@ def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[d
 
 
 def partner_counts(db: sqlite_utils.Database, today: str) -> list[dict]:
-    return list(
-        db.query(
-            "select pa.id, pa.name, pa.active,"
-            f" coalesce(sum(m.status in ({marks(OPEN_STATUSES)})), 0) as open,"
-            f" coalesce(sum(m.status in ({marks(OPEN_STATUSES)})"
-            " and m.deadline is not null and m.deadline < ?), 0) as overdue,"
-            f" coalesce(sum(m.status in ({marks(FIXED_STATUSES)})), 0) as done"
-            " from partners pa left join measures m on m.partner_id = pa.id"
-            " group by pa.id order by pa.name",
-            [*OPEN_STATUSES, *OPEN_STATUSES, today, *FIXED_STATUSES],
-        )
+    return rows(
+        db,
+        "select pa.id, pa.name, pa.active,"
+        f" coalesce(sum(m.status in ({marks(OPEN_STATUSES)})), 0) as open,"
+        f" coalesce(sum(m.status in ({marks(OPEN_STATUSES)})"
+        " and m.deadline is not null and m.deadline < ?), 0) as overdue,"
+        f" coalesce(sum(m.status in ({marks(FIXED_STATUSES)})), 0) as done"
+        " from partners pa left join measures m on m.partner_id = pa.id"
+        " group by pa.id order by pa.name",
+        [*OPEN_STATUSES, *OPEN_STATUSES, today, *FIXED_STATUSES],
     )
 
 

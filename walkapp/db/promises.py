@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from .. import clock
-from . import now, one
+from . import now, one, rows
 
 DEFAULT_AREA = "Lokalpolisområde Norrmalm"
 
@@ -36,10 +36,8 @@ def promise_for_year(db: sqlite_utils.Database, year: int) -> dict | None:
 
 
 def list_commitments(db: sqlite_utils.Database, promise_id: int) -> list[dict]:
-    return list(
-        db.query(
-            "select * from commitments where promise_id = ? order by position, id", [promise_id]
-        )
+    return rows(
+        db, "select * from commitments where promise_id = ? order by position, id", [promise_id]
     )
 
 
@@ -129,30 +127,32 @@ def progress(db: sqlite_utils.Database, promise: dict) -> list[dict]:
 
 def list_activities(db: sqlite_utils.Database, promise_id: int) -> list[dict]:
     """Logged activities of a promise, newest first, with their place's name."""
-    return list(
-        db.query(
-            "select a.id, a.commitment_id, a.happened_on, a.description, a.place_id,"
-            " p.name as place_name, a.created_at from activities a"
-            " join commitments c on c.id = a.commitment_id"
-            " left join places p on p.id = a.place_id"
-            " where c.promise_id = ? order by a.happened_on desc, a.id desc",
-            [promise_id],
-        )
+    return rows(
+        db,
+        "select a.id, a.commitment_id, a.happened_on, a.description, a.place_id,"
+        " p.name as place_name, a.created_at from activities a"
+        " join commitments c on c.id = a.commitment_id"
+        " left join places p on p.id = a.place_id"
+        " where c.promise_id = ? order by a.happened_on desc, a.id desc",
+        [promise_id],
     )
 
 
 def add_activity(
-    db: sqlite_utils.Database,
-    commitment_id: int,
-    happened_on: str,
-    description: str,
-    place_id: int | None,
-    user_id: int | None,
+    db: sqlite_utils.Database, commitment_id: int, activity: dict, user_id: int | None
 ) -> int:
+    """activity: happened_on, description, place_id (or None)."""
     return db.execute(
         "insert into activities (commitment_id, happened_on, description, place_id,"
         " created_by, created_at) values (?, ?, ?, ?, ?, ?)",
-        [commitment_id, happened_on, description.strip(), place_id, user_id, now()],
+        [
+            commitment_id,
+            activity["happened_on"],
+            activity["description"].strip(),
+            activity["place_id"],
+            user_id,
+            now(),
+        ],
     ).lastrowid
 
 

@@ -14,7 +14,7 @@ import sqlite_utils
 
 from .. import clock
 from ..vocabulary import FIXED_STATUSES, NEVER_PUBLIC_CATEGORIES
-from . import marks, quoted
+from . import marks, quoted, rows
 
 # Observations the public may count: not incidents or gatherings, not duplicates, not marked "inte
 # publik", from walks held (closed) that year.
@@ -94,14 +94,13 @@ def observation_counts(db: sqlite_utils.Database, year: int) -> list[dict]:
     """How many public observations of `year` per place, category and status:
     [{place_id, place, category, status, n}] (place None = outside every place); the public
     page's figures are built from them in walkapp.public.findings_by_place."""
-    return list(
-        db.query(
-            "with public_observations as (" + _PUBLIC_OBSERVATIONS + ")"
-            " select f.place_id, p.name as place, f.category, f.status,"
-            " count(*) as n from public_observations f left join places p on p.id = f.place_id"
-            " group by f.place_id, f.category, f.status",
-            _year(year),
-        )
+    return rows(
+        db,
+        "with public_observations as (" + _PUBLIC_OBSERVATIONS + ")"
+        " select f.place_id, p.name as place, f.category, f.status,"
+        " count(*) as n from public_observations f left join places p on p.id = f.place_id"
+        " group by f.place_id, f.category, f.status",
+        _year(year),
     )
 
 
@@ -127,21 +126,20 @@ def walk_follow_up(db: sqlite_utils.Database, walk_id: str, walker_id: str) -> l
 
     Their own observations with notes; the others' without note or name, and without incidents.
     """
-    return list(
-        db.query(
-            "select o.id, o.category, o.rating, o.recorded_at, o.relation, p.name as place,"
-            " o.walker_id = :walker as mine,"
-            " case when o.walker_id = :walker then o.note else '' end as note,"
-            " m.status, m.deadline, m.reason, m.updated_at, pa.name as partner,"
-            " (select max(h.changed_at) from measure_history h where h.observation_id = o.id)"
-            " as history_at"
-            " from observations o join measures m on m.observation_id = o.id"
-            " left join places p on p.id = o.place_id"
-            " left join partners pa on pa.id = m.partner_id"
-            " where o.walk_id = :walk and (o.walker_id = :walker or o.category != 'incident')"
-            " order by p.name is null, p.name, o.recorded_at",
-            {"walk": walk_id, "walker": walker_id},
-        )
+    return rows(
+        db,
+        "select o.id, o.category, o.rating, o.recorded_at, o.relation, p.name as place,"
+        " o.walker_id = :walker as mine,"
+        " case when o.walker_id = :walker then o.note else '' end as note,"
+        " m.status, m.deadline, m.reason, m.updated_at, pa.name as partner,"
+        " (select max(h.changed_at) from measure_history h where h.observation_id = o.id)"
+        " as history_at"
+        " from observations o join measures m on m.observation_id = o.id"
+        " left join places p on p.id = o.place_id"
+        " left join partners pa on pa.id = m.partner_id"
+        " where o.walk_id = :walk and (o.walker_id = :walker or o.category != 'incident')"
+        " order by p.name is null, p.name, o.recorded_at",
+        {"walk": walk_id, "walker": walker_id},
     )
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from . import rows
+
 
 def photos_older_than(db: sqlite_utils.Database, cutoff: str) -> list[dict]:
-    return list(
-        db.query(
-            "select p.id, p.filename, p.thumb_filename, p.created_at, o.walk_id from photos p"
-            " join observations o on o.id = p.observation_id where p.created_at < ?"
-            " order by p.created_at",
-            [cutoff],
-        )
+    return rows(
+        db,
+        "select p.id, p.filename, p.thumb_filename, p.created_at, o.walk_id from photos p"
+        " join observations o on o.id = p.observation_id where p.created_at < ?"
+        " order by p.created_at",
+        [cutoff],
     )
 
 
@@ -21,12 +22,11 @@ def delete_photos(db: sqlite_utils.Database, photo_ids: list[str]) -> None:
 
 
 def named_walkers_older_than(db: sqlite_utils.Database, cutoff: str) -> list[dict]:
-    return list(
-        db.query(
-            "select w.id, w.display_name, w.joined_at, w.walk_id from walkers w"
-            " where w.display_name != '' and w.joined_at < ? order by w.joined_at",
-            [cutoff],
-        )
+    return rows(
+        db,
+        "select w.id, w.display_name, w.joined_at, w.walk_id from walkers w"
+        " where w.display_name != '' and w.joined_at < ? order by w.joined_at",
+        [cutoff],
     )
 
 

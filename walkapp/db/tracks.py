@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
-from . import now, one
+from . import now, one, rows
 
 
 def insert_chunk(
@@ -50,12 +50,11 @@ def chunk_points(db: sqlite_utils.Database, chunk_id: str) -> list[dict]:
 
 def points_for_walk(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
     """Every walker's points of a walk, per walker in time order."""
-    return list(
-        db.query(
-            "select walker_id, t, lon, lat, accuracy_m, gap from track_points where walk_id = ?"
-            " order by walker_id, t, chunk_id, seq",
-            [walk_id],
-        )
+    return rows(
+        db,
+        "select walker_id, t, lon, lat, accuracy_m, gap from track_points where walk_id = ?"
+        " order by walker_id, t, chunk_id, seq",
+        [walk_id],
     )
 
 
@@ -67,14 +66,13 @@ def iter_points(db: sqlite_utils.Database, walk_ids: list[str]) -> Iterator[dict
 def chunks_older_than(db: sqlite_utils.Database, cutoff_day: str) -> list[dict]:
     """Chunks of walks whose day (the follow-up meeting's, when later than the walk's) is
     before cutoff_day (YYYY-MM-DD)."""
-    return list(
-        db.query(
-            "select c.id, c.walk_id, c.points, w.starts_at from track_chunks c"
-            " join walks w on w.id = c.walk_id"
-            " where max(substr(w.starts_at, 1, 10), substr(coalesce(w.follow_up_at, ''), 1, 10))"
-            " < ? order by w.starts_at",
-            [cutoff_day],
-        )
+    return rows(
+        db,
+        "select c.id, c.walk_id, c.points, w.starts_at from track_chunks c"
+        " join walks w on w.id = c.walk_id"
+        " where max(substr(w.starts_at, 1, 10), substr(coalesce(w.follow_up_at, ''), 1, 10))"
+        " < ? order by w.starts_at",
+        [cutoff_day],
     )
 
 

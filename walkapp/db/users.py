@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import now, one
+from . import now, one, rows
 
 ROLES = ("coordinator", "admin")
 
@@ -36,13 +36,12 @@ def get_any_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
 
 def list_users(db: sqlite_utils.Database) -> list[dict]:
     """Every account with its number of live sign-ins, for the admin."""
-    return list(
-        db.query(
-            "select u.id, u.username, u.role, u.active, u.created_at,"
-            " (select count(*) from sessions s where s.user_id = u.id and s.expires_at > ?)"
-            " as sessions from users u order by u.active desc, u.username",
-            [now()],
-        )
+    return rows(
+        db,
+        "select u.id, u.username, u.role, u.active, u.created_at,"
+        " (select count(*) from sessions s where s.user_id = u.id and s.expires_at > ?)"
+        " as sessions from users u order by u.active desc, u.username",
+        [now()],
     )
 
 

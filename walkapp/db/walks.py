@@ -8,7 +8,7 @@ import uuid
 import sqlite_utils
 
 from ..clock import from_typed
-from . import marks, now, one
+from . import marks, now, one, rows
 
 # No look-alikes: 0/O, 1/I/L are left out.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -116,13 +116,12 @@ def get_walker(db: sqlite_utils.Database, walker_id: str) -> dict | None:
 
 def list_walkers(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
     """The walk's walkers with how many observations each sent, first joined first."""
-    return list(
-        db.query(
-            "select k.id, k.display_name, k.joined_at, k.revoked_at,"
-            " (select count(*) from observations o where o.walker_id = k.id) as observations"
-            " from walkers k where k.walk_id = ? order by k.joined_at, k.id",
-            [walk_id],
-        )
+    return rows(
+        db,
+        "select k.id, k.display_name, k.joined_at, k.revoked_at,"
+        " (select count(*) from observations o where o.walker_id = k.id) as observations"
+        " from walkers k where k.walk_id = ? order by k.joined_at, k.id",
+        [walk_id],
     )
 
 
@@ -166,26 +165,24 @@ def _set_places(db: sqlite_utils.Database, walk_id: str, place_ids) -> None:
 
 
 def walks_with_counts(db: sqlite_utils.Database) -> list[dict]:
-    return list(
-        db.query(
-            "select w.*, (select count(*) from observations o where o.walk_id = w.id) as observations,"
-            " (select count(*) from walkers k where k.walk_id = w.id) as walkers"
-            " from walks w order by w.starts_at desc"
-        )
+    return rows(
+        db,
+        "select w.*, (select count(*) from observations o where o.walk_id = w.id) as observations,"
+        " (select count(*) from walkers k where k.walk_id = w.id) as walkers"
+        " from walks w order by w.starts_at desc",
     )
 
 
 def walks_for_place(db: sqlite_utils.Database, place_id: int) -> list[dict]:
     """Walks that passed a place or found something there, oldest first, with their counts."""
-    return list(
-        db.query(
-            "select w.id, w.title, w.starts_at, w.state, w.follow_up_at,"
-            " (select count(*) from observations o where o.walk_id = w.id and o.place_id = :place)"
-            " as observations"
-            " from walks w where exists (select 1 from walk_places wp where wp.walk_id = w.id"
-            " and wp.place_id = :place) or exists (select 1 from observations o"
-            " where o.walk_id = w.id and o.place_id = :place)"
-            " order by w.starts_at",
-            {"place": place_id},
-        )
+    return rows(
+        db,
+        "select w.id, w.title, w.starts_at, w.state, w.follow_up_at,"
+        " (select count(*) from observations o where o.walk_id = w.id and o.place_id = :place)"
+        " as observations"
+        " from walks w where exists (select 1 from walk_places wp where wp.walk_id = w.id"
+        " and wp.place_id = :place) or exists (select 1 from observations o"
+        " where o.walk_id = w.id and o.place_id = :place)"
+        " order by w.starts_at",
+        {"place": place_id},
     )

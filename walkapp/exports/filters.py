@@ -15,13 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..clock import local_midnight_utc
 from ..inputs import parse_id
-from ..vocabulary import (
-    CATEGORIES,
-    CLOSED_STATUSES,
-    MEASURE_STATUSES,
-    OPEN_STATUSES,
-    RATINGS,
-)
+from ..vocabulary import CATEGORIES, CLOSED_STATUSES, MEASURE_STATUSES, OPEN_STATUSES, RATINGS
 
 # The query parameters, in the order a URL shows them.
 PARAMETERS = ("from", "to", "place", "walk", "category", "rating", "status")

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from flask import (
-    Blueprint,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -26,11 +18,7 @@ from ..db import walks as walks_db
 from ..exports.filters import filter_errors as filter_errors_of
 from ..exports.filters import query_string
 from ..forms import TokenForm
-from ..vocabulary import (
-    CATEGORIES,
-    MEASURE_STATUSES,
-    RATINGS,
-)
+from ..vocabulary import CATEGORIES, MEASURE_STATUSES, RATINGS
 
 bp = Blueprint("api_tokens", __name__)
 

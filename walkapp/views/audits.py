@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from .. import audits, bodies, rate_limits, routes, settings
-from ..access import COORDINATOR, WALKER, requires
+from .. import audits, routes, settings
+from ..access import COORDINATOR, requires
 from ..audits import PARAMETERS
 from ..db import audits as audits_db
 from ..db import get_db
@@ -18,9 +18,10 @@ from ..extensions import csrf
 from ..places_index import current_index
 from .shared import (
     GEOJSON,
-    download_name,
+    attachment,
     filters_or_400,
     streamed_rows,
+    walker_endpoint,
     walker_id,
     walker_write,
 )
@@ -40,9 +41,7 @@ def audit_texts() -> list[dict]:
 
 
 @api.post("/walks/<walk_id>/audits")
-@requires(WALKER)
-@rate_limits.walker_write
-@bodies.limit(audits.BODY_BYTES)
+@walker_endpoint(audits.BODY_BYTES)
 def add_audit(walk_id: str):
     def store(db, walk, clean):
         index = current_index(db, settings.current().near_distance_m)
@@ -81,7 +80,5 @@ def audits_geojson():
     return current_app.response_class(
         stream_feature_collection(feature_texts(streamed_rows(app, features))),
         mimetype=GEOJSON,
-        headers={
-            "Content-Disposition": f'attachment; filename="{download_name("bedomningar", "geojson")}"'
-        },
+        headers=attachment("bedomningar", "geojson"),
     )

@@ -6,15 +6,7 @@ the row ends the sign-in everywhere that cookie was copied to.
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from .. import rate_limits, sessions, settings, users

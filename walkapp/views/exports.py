@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    jsonify,
-    request,
-)
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import clock, public
 from ..access import COORDINATOR, PUBLIC, current_user, requires
@@ -21,6 +15,7 @@ from ..exports.geojson import stream_feature_collection
 from ..places_upload import places_to_geojson
 from .shared import (
     GEOJSON,
+    attachment,
     download_name,
     filters_or_400,
     photo_url,
@@ -41,9 +36,7 @@ def observations_geojson():
     return Response(
         stream_feature_collection(texts),
         mimetype=GEOJSON,
-        headers={
-            "Content-Disposition": f'attachment; filename="{download_name("observationer", "geojson")}"'
-        },
+        headers=attachment("observationer", "geojson"),
     )
 
 
@@ -61,9 +54,7 @@ def observations_csv():
     return Response(
         excel_csv(CSV_COLUMNS, rows),
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{download_name("observationer", "csv")}"'
-        },
+        headers=attachment("observationer", "csv"),
     )
 
 

@@ -6,7 +6,7 @@ others' observations only category, rating, place and status (walkapp.db.public.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, render_template, url_for
+from flask import Blueprint, g, jsonify, render_template, url_for
 
 from .. import public
 from ..access import WALKER, requires
@@ -15,6 +15,7 @@ from ..db import photos as photos_db
 from ..db import public as public_db
 from ..db import walks as walks_db
 from ..vocabulary import CATEGORIES, GOOD_LABEL, RATINGS, is_fixed, is_good
+from .shared import found_or_404
 
 bp = Blueprint("follow_up", __name__)
 
@@ -28,9 +29,7 @@ def _walk_and_observations(code: str) -> tuple[dict, list[dict]]:
     db = get_db()
     if g.walker is None:
         # A signed-in coordinator sees the walkers' view of the walk (no notes of their own).
-        walk = walks_db.get_walk_by_code(db, code)
-        if walk is None:
-            abort(404)
+        walk = found_or_404(walks_db.get_walk_by_code(db, code))
         return walk, public_db.walk_follow_up(db, walk["id"], "")
     walk = walks_db.get_walk(db, g.walker["walk"])
     return walk, public_db.walk_follow_up(db, walk["id"], g.walker["walker"])

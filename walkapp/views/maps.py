@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -26,7 +26,7 @@ from ..inputs import parse_id
 from ..public import observations_by_place
 from ..security import content_security_policy, csp_nonce, tile_origin
 from ..settings import ROOT
-from .shared import filters_or_400
+from .shared import filters_or_400, found_or_404
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")
 
@@ -114,9 +114,7 @@ def overview():
 @requires(COORDINATOR)
 def walk(walk_id: str):
     db = get_db()
-    found = walks_db.get_walk(db, walk_id)
-    if found is None:
-        abort(404)
+    found = found_or_404(walks_db.get_walk(db, walk_id))
     place_ids = set(walks_db.walk_place_ids(db, walk_id))
     places = [p for p in places_db.list_places(db) if p["id"] in place_ids]
     filters = filters_or_400(walks=[walk_id])
@@ -135,9 +133,7 @@ def walk(walk_id: str):
 @requires(COORDINATOR)
 def place(place_id: int):
     db = get_db()
-    found = places_db.get_place(db, place_id)
-    if found is None:
-        abort(404)
+    found = found_or_404(places_db.get_place(db, place_id))
     rows = exports_db.iter_filtered(db, filters_or_400(places=[place_id]))
     back = (url_for("places.show", place_id=place_id), found["name"])
     return _page(_map(rows, [found], found["name"], back), f"plats-{place_id}")

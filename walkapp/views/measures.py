@@ -7,16 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -47,7 +38,7 @@ from ..vocabulary import (
     STATUS_REQUIRES,
     standing,
 )
-from .shared import int_arg, queue_kind, triage_url
+from .shared import found_or_404, int_arg, queue_kind, triage_url
 
 bp = Blueprint("measures", __name__)
 
@@ -74,9 +65,7 @@ def status_form(observation: dict | None = None) -> StatusForm:
 
 
 def _observation_or_404(observation_id: str) -> dict:
-    observation = measures_db.get_observation(get_db(), observation_id)
-    if observation is None:
-        abort(404)
+    observation = found_or_404(measures_db.get_observation(get_db(), observation_id))
     return observation
 
 

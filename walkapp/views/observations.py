@@ -6,17 +6,10 @@ Documented in docs/developers/api.md. API calls authenticate with the walker's t
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    g,
-    jsonify,
-    make_response,
-    render_template,
-)
+from flask import Blueprint, g, jsonify, make_response, render_template
 from flask_babel import gettext as _
 
-from .. import bodies, observations, rate_limits, settings, walkers, walks
+from .. import observations, settings, walkers, walks
 from ..access import (
     WALKER,
     bearer_token,
@@ -32,18 +25,20 @@ from ..db import places as places_db
 from ..db import walks as walks_db
 from ..extensions import csrf
 from ..inputs import Invalid
-from ..observations import (
-    ACCURACY_FAIR_M,
-    ACCURACY_GOOD_M,
-    MAX_NOTE,
-    check_edit,
-    check_new,
-)
+from ..observations import ACCURACY_FAIR_M, ACCURACY_GOOD_M, MAX_NOTE, check_edit, check_new
 from ..places_index import current_index
 from ..vocabulary import CATEGORIES, RATING_COLOURS, RATINGS
 from .capture_texts import capture_texts
 from .offline import CAPTURE_MODULES, inline_css, tile_precache
-from .shared import json_body, photo_folder, refuse, walker_id, walker_write
+from .shared import (
+    found_or_404,
+    json_body,
+    photo_folder,
+    refuse,
+    walker_endpoint,
+    walker_id,
+    walker_write,
+)
 from .walkers import set_walker_cookie
 
 bp = Blueprint("observations", __name__)
@@ -59,9 +54,7 @@ def _index():
 @requires(WALKER)
 def capture(walk_id: str):
     db = get_db()
-    walk = walks_db.get_walk(db, walk_id)
-    if walk is None:
-        abort(404)
+    walk = found_or_404(walks_db.get_walk(db, walk_id))
     walks.start_if_begun(db, walk)
     # The page hands the walker's token to its script, which sends it as a Bearer token.
     token = walker_tokens_from_cookie().get(walk_id) or bearer_token()
@@ -136,9 +129,7 @@ def own_observations(walk_id: str):
 
 
 @api.post("/walks/<walk_id>/observations")
-@requires(WALKER)
-@rate_limits.walker_write
-@bodies.limit(observations.BODY_BYTES)
+@walker_endpoint(observations.BODY_BYTES)
 def create_observation(walk_id: str):
     return walker_write(
         walk_id,
@@ -163,9 +154,7 @@ def _own_open_observation(walk_id: str, observation_id: str):
 
 
 @api.patch("/walks/<walk_id>/observations/<observation_id>")
-@requires(WALKER)
-@rate_limits.walker_write
-@bodies.limit(observations.BODY_BYTES)
+@walker_endpoint(observations.BODY_BYTES)
 def edit_observation(walk_id: str, observation_id: str):
     observation, refusal = _own_open_observation(walk_id, observation_id)
     if refusal:
@@ -178,8 +167,7 @@ def edit_observation(walk_id: str, observation_id: str):
 
 
 @api.delete("/walks/<walk_id>/observations/<observation_id>")
-@requires(WALKER)
-@rate_limits.walker_write
+@walker_endpoint()
 def delete_observation(walk_id: str, observation_id: str):
     db = get_db()
     if obs_db.get_observation(db, observation_id) is None:

@@ -6,20 +6,13 @@ import hashlib
 import json
 from pathlib import Path
 
-from flask import (
-    Blueprint,
-    current_app,
-    url_for,
-)
+from flask import Blueprint, current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import colours, languages, settings
-from ..access import (
-    PUBLIC,
-    requires,
-)
+from ..access import PUBLIC, requires
 from ..settings import ROOT
 
 bp = Blueprint("offline", __name__)

@@ -6,12 +6,7 @@ Requests are public (a public-safe view) to anyone; a token (Bearer, `?token=` o
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    current_app,
-    jsonify,
-    request,
-)
+from flask import Blueprint, current_app, jsonify, request
 
 from .. import settings
 from ..access import PUBLIC, current_user, offered_api_token, requires

@@ -6,25 +6,11 @@ from __future__ import annotations
 
 import uuid
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    g,
-    jsonify,
-    redirect,
-    request,
-    send_from_directory,
-)
+from flask import Blueprint, abort, flash, g, jsonify, redirect, request, send_from_directory
 from flask_babel import gettext as _
 
 from .. import observations, rate_limits, settings, walks
-from ..access import (
-    COORDINATOR,
-    WALKER,
-    reads_with_api_token,
-    requires,
-)
+from ..access import COORDINATOR, WALKER, reads_with_api_token, requires
 from ..clock import local_day
 from ..db import exports as exports_db
 from ..db import get_db
@@ -37,7 +23,7 @@ from ..inputs import Conflict, parse_uuid
 from ..measures import after_photo_allowed
 from ..photos import Allowance, PhotoRefused, store_photo
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES
-from .shared import photo_folder, refuse, token_filters, triage_url, walker_id
+from .shared import found_or_404, photo_folder, refuse, token_filters, triage_url, walker_id
 
 bp = Blueprint("photos", __name__)
 api = Blueprint("photos_api", __name__, url_prefix="/api")
@@ -202,9 +188,7 @@ def _store_after(observation_id: str, photo_id: str):
 @requires(COORDINATOR)
 def after_photo(observation_id: str):
     """The coordinator attaches an "after" photo to a measure marked done or verified."""
-    observation = measures_db.get_observation(get_db(), observation_id)
-    if observation is None:
-        abort(404)
+    observation = found_or_404(measures_db.get_observation(get_db(), observation_id))
     if not after_photo_allowed(observation["status"]):
         flash(_("Ett efter-foto hör till en åtgärd som är åtgärdad eller verifierad."))
     else:

@@ -6,15 +6,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import clock, settings
@@ -38,7 +30,7 @@ from ..places_index import import_places, update_place
 from ..places_upload import PlaceImportError, compare, parse_places, warnings
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, OPEN_STATUSES, RATINGS
 from .measures import status_form
-from .shared import date_arg
+from .shared import date_arg, found_or_404
 
 bp = Blueprint("places", __name__)
 
@@ -62,9 +54,7 @@ def index():
 @requires(COORDINATOR)
 def show(place_id: int):
     db = get_db()
-    place = places_db.get_place(db, place_id)
-    if place is None:
-        abort(404)
+    place = found_or_404(places_db.get_place(db, place_id))
     today = clock.today()
     walks = walks_db.walks_for_place(db, place_id)
     since = date_arg("since") or default_since(walks, today)
@@ -209,9 +199,7 @@ def admin_confirm():
 @requires(ADMIN)
 def admin_edit(place_id: int):
     db = get_db()
-    place = places_db.get_place(db, place_id)
-    if place is None:
-        abort(404)
+    place = found_or_404(places_db.get_place(db, place_id))
     form = PlaceForm(
         data=None
         if request.method == "POST"

@@ -7,7 +7,7 @@ six languages at once, each in its own script and direction, beside a large QR c
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -16,6 +16,7 @@ from .. import languages, public
 from ..access import COORDINATOR, requires
 from ..db import get_db
 from ..db import walks as walks_db
+from .shared import found_or_404
 from .walks import join_url
 
 bp = Blueprint("posters", __name__)
@@ -34,9 +35,7 @@ def invitations() -> list[dict]:
 @bp.get("/walks/<walk_id>/poster")
 @requires(COORDINATOR)
 def walk_poster(walk_id: str):
-    walk = walks_db.get_walk(get_db(), walk_id)
-    if walk is None:
-        abort(404)
+    walk = found_or_404(walks_db.get_walk(get_db(), walk_id))
     url = join_url(walk)
     qr = segno.make(url, error="m")
     return render_template(

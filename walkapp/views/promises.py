@@ -12,6 +12,7 @@ from ..db import get_db
 from ..db import promises as promises_db
 from ..forms import NewCommitmentForm, PromiseCreateForm, PromiseEditForm, PromiseTextsForm
 from ..inputs import parse_id
+from .shared import found_or_404
 
 bp = Blueprint("promises", __name__, url_prefix="/admin/promises")
 
@@ -70,9 +71,7 @@ def create():
 
 
 def _promise_or_404(promise_id: int) -> dict:
-    promise = promises_db.get_promise(get_db(), promise_id)
-    if promise is None:
-        abort(404)
+    promise = found_or_404(promises_db.get_promise(get_db(), promise_id))
     return promise
 
 

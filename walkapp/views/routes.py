@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from .. import routes, tracks
@@ -19,7 +19,7 @@ from ..db import walks as walks_db
 from ..exports.geojson import feature_texts, stream_feature_collection
 from ..routes import InvalidRoute, check_route
 from .audits import audit_texts
-from .shared import GEOJSON, download_name, filters_or_400, streamed_rows
+from .shared import GEOJSON, attachment, filters_or_400, found_or_404, streamed_rows
 
 bp = Blueprint("routes", __name__)
 api = Blueprint("routes_api", __name__, url_prefix="/api")
@@ -85,9 +85,7 @@ def public_walk_route(walk_id: str) -> dict | None:
 
 
 def _walk_or_404(walk_id: str) -> dict:
-    walk = walks_db.get_walk(get_db(), walk_id)
-    if walk is None:
-        abort(404)
+    walk = found_or_404(walks_db.get_walk(get_db(), walk_id))
     return walk
 
 
@@ -146,9 +144,9 @@ def walk_map_data(walk_id: str):
 def public_route(walk_id: str):
     """The planned route of a walk the coordinator made public; never a walked track."""
     walk = walks_db.get_walk(get_db(), walk_id)
-    route = routes_db.get_route(get_db(), walk_id) if walk and walk["public"] else None
-    if route is None:
-        abort(404)
+    route = found_or_404(
+        routes_db.get_route(get_db(), walk_id) if walk and walk["public"] else None
+    )
     response = jsonify(route)
     response.mimetype = GEOJSON
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -190,7 +188,5 @@ def routes_geojson():
     return current_app.response_class(
         stream_feature_collection(feature_texts(streamed_rows(app, features))),
         mimetype=GEOJSON,
-        headers={
-            "Content-Disposition": f'attachment; filename="{download_name("rutter", "geojson")}"'
-        },
+        headers=attachment("rutter", "geojson"),
     )

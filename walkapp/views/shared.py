@@ -9,30 +9,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
-from flask import (
-    abort,
-    current_app,
-    g,
-    jsonify,
-    request,
-    url_for,
-)
+from flask import abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from .. import clock, rate_limits, settings
-from ..access import current_user
+from .. import bodies, clock, rate_limits, settings
+from ..access import WALKER, current_user, requires
 from ..db import connect, database_path, get_db
 from ..db import exports as exports_db
 from ..db import walks as walks_db
-from ..exports.filters import (
-    BadFilter,
-    Filters,
-    OutsideToken,
-    parse_filters,
-    unknown_ids,
-    within,
-)
+from ..exports.filters import BadFilter, Filters, OutsideToken, parse_filters, unknown_ids, within
 from ..exports.geojson import photo_link
 from ..exports.open311 import to_xml
 from ..inputs import (
@@ -158,6 +144,30 @@ def json_body():
     if not isinstance(value, dict):
         rate_limits.mark_bad_body()
     return value
+
+
+def found_or_404(row):
+    """The row a route's id names, or a 404 when there is none."""
+    if row is None:
+        abort(404)
+    return row
+
+
+def attachment(stem: str, extension: str) -> dict:
+    """The header that saves a download as walkapp's dated file name (download_name)."""
+    return {"Content-Disposition": f'attachment; filename="{download_name(stem, extension)}"'}
+
+
+def walker_endpoint(body_bytes: int | None = None):
+    """A walker's write route: the walk's token, the per-walker write limit and, for a JSON
+    body, its size limit checked before anything parses it."""
+
+    def wrap(view):
+        if body_bytes is not None:
+            view = bodies.limit(body_bytes)(view)
+        return requires(WALKER)(rate_limits.walker_write(view))
+
+    return wrap
 
 
 def walker_write(walk_id: str, check: Callable, store: Callable):

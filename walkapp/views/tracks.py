@@ -11,19 +11,16 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .. import bodies, rate_limits, tracks
-from ..access import WALKER, requires
+from .. import tracks
 from ..extensions import csrf
-from .shared import walker_id, walker_write
+from .shared import walker_endpoint, walker_id, walker_write
 
 api = Blueprint("tracks_api", __name__, url_prefix="/api")
 csrf.exempt(api)
 
 
 @api.post("/walks/<walk_id>/track")
-@requires(WALKER)
-@rate_limits.walker_write
-@bodies.limit(tracks.CHUNK_BODY_BYTES)
+@walker_endpoint(tracks.CHUNK_BODY_BYTES)
 def add_track_chunk(walk_id: str):
     return walker_write(
         walk_id,

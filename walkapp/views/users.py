@@ -3,7 +3,7 @@ Each ends the user's sessions (db/sessions.py) and is written to the audit log."
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -13,14 +13,13 @@ from ..db import get_db
 from ..db import users as users_db
 from ..forms import ResetPasswordForm
 from ..passwords import hash_password, password_problem
+from .shared import found_or_404
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
 
 def _user_or_404(user_id: int) -> dict:
-    user = users_db.get_any_user(get_db(), user_id)
-    if user is None:
-        abort(404)
+    user = found_or_404(users_db.get_any_user(get_db(), user_id))
     return user
 
 

@@ -5,16 +5,7 @@ A join sets a signed token for that walk (cookie, or Bearer for the API).
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import bodies, rate_limits, settings, walkers, walks

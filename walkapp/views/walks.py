@@ -7,7 +7,6 @@ import segno
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     jsonify,
     redirect,
@@ -41,6 +40,7 @@ from ..vocabulary import (
 )
 from ..walkers import token_expiry_day
 from .routes import route_from_form
+from .shared import found_or_404
 
 bp = Blueprint("walks", __name__)
 
@@ -48,9 +48,7 @@ NEXT_STATE = {"planned": "ongoing", "ongoing": "closed", "closed": "ongoing"}
 
 
 def _walk_or_404(walk_id: str) -> dict:
-    walk = walks_db.get_walk(get_db(), walk_id)
-    if walk is None:
-        abort(404)
+    walk = found_or_404(walks_db.get_walk(get_db(), walk_id))
     return walk
 
 
