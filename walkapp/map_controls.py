@@ -3,6 +3,10 @@ reader knows ("Zooma in", "تكبير"), at the reading start's top corner (righ
 Persian page); the metric scale stacked above the attribution at the bottom end, so the two never
 cover each other however narrow the map; the scale's "1 km" kept left to right.
 
+The same options serve the JS maps of staff pages (the walk's route map, route drawing, triage,
+the live walk, the places upload's preview): `options()` as JSON in templates/base.html,
+applied by static/js/map_controls.js as MapControls' script does.
+
 No Flask: the caller hands over the words and the direction.
 """
 
@@ -27,6 +31,17 @@ def corners(direction: str) -> dict[str, str]:
     return {"zoom": f"top{start}", "scale": f"bottom{end}", "attribution": f"bottom{end}"}
 
 
+def options(words: dict[str, str], direction: str = "ltr", scale: bool = True) -> dict:
+    """What a map's controls need, for folium's maps (MapControls) and for the JS maps of staff
+    pages (JSON in templates/base.html, read by static/js/map_controls.js) alike."""
+    return {
+        "zoom_in": str(words["zoom_in"]),
+        "zoom_out": str(words["zoom_out"]),
+        "corners": corners(direction),
+        "scale": scale,
+    }
+
+
 class MapControls(MacroElement):
     """Replaces folium's zoom and scale controls (make the map with zoom_control=False and
     control_scale=False) by ones in the page's words and direction."""
@@ -47,14 +62,10 @@ class MapControls(MacroElement):
     def __init__(self, words: dict[str, str], direction: str = "ltr", scale: bool = True):
         super().__init__()
         self._name = "MapControls"
-        options = {
-            "zoom_in": str(words["zoom_in"]),
-            "zoom_out": str(words["zoom_out"]),
-            "corners": corners(direction),
-            "scale": scale,
-        }
         # As JSON inside a script: "</" escaped, so a translation can never end the script.
-        self.options = json.dumps(options, ensure_ascii=False).replace("</", "<\\/")
+        self.options = json.dumps(
+            options(words, direction, scale), ensure_ascii=False
+        ).replace("</", "<\\/")
 
     def render(self, **kwargs):
         super().render(**kwargs)

@@ -1,8 +1,11 @@
 // Places from an uploaded file, on a map, before the admin confirms the import.
 
+import { addControls } from "./map_controls.js";
+
 const element = document.getElementById("preview-map");
 const data = JSON.parse(document.getElementById("preview-features").textContent);
-const map = L.map(element);
+const map = L.map(element, { zoomControl: false });
+addControls(L, map);
 if (element.dataset.tiles && element.dataset.tiles !== "none") {
   L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
 }

@@ -1,6 +1,7 @@
 // The walk form's route drawing (templates/routes/_form_map.html): clicks on the map add points
 // to the route or numbered stops; the hidden `route` field holds the GeoJSON the server checks.
 
+import { addControls } from "./map_controls.js";
 import { ROUTE_STYLE, loadLeaflet, routeLayer } from "./route_style.js";
 
 const box = document.getElementById("route-draw");
@@ -35,7 +36,8 @@ function collection({ line, stops }) {
 
 async function start() {
   const L = await loadLeaflet(box.dataset.leaflet);
-  const map = L.map("route-draw-map").setView([59.3326, 18.0649], 15);
+  const map = L.map("route-draw-map", { zoomControl: false }).setView([59.3326, 18.0649], 15);
+  addControls(L, map);
   const tiles = box.dataset.tiles;
   if (tiles && tiles !== "none") L.tileLayer(tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
   const state = read();

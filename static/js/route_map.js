@@ -2,13 +2,15 @@
 // each walker's walked track (one line per stretch between gaps, never joined), audits and
 // observations, from /walks/<id>/route.json.
 
+import { addControls } from "./map_controls.js";
 import { AUDIT_COLOUR, RATING_COLOURS, TRACK_STYLE, loadLeaflet, routeLayer } from "./route_style.js";
 
 const element = document.getElementById("route-map");
 
 async function draw() {
   const L = await loadLeaflet(element.dataset.leaflet);
-  const map = L.map(element, { scrollWheelZoom: false }).setView([59.3326, 18.0649], 15);
+  const map = L.map(element, { scrollWheelZoom: false, zoomControl: false }).setView([59.3326, 18.0649], 15);
+  addControls(L, map);
   const tiles = element.dataset.tiles;
   if (tiles && tiles !== "none") L.tileLayer(tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
   const response = await fetch(element.dataset.src, { headers: { Accept: "application/json" } });

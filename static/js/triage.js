@@ -1,10 +1,13 @@
 // Triage: a small map of the observation (its accuracy circle or the walker's pin, the place,
 // observations nearby) and the fields the chosen status requires, marked as it changes.
 
+import { addControls } from "./map_controls.js";
+
 const data = JSON.parse(document.getElementById("triage-map-data").textContent);
 const box = document.getElementById("triage-map");
 if (box && window.L) {
-  const map = L.map(box, { scrollWheelZoom: false, maxZoom: 19 }).setView(data.point, 18);
+  const map = L.map(box, { scrollWheelZoom: false, maxZoom: 19, zoomControl: false }).setView(data.point, 18);
+  addControls(L, map);
   const tiles = box.dataset.tiles;
   if (tiles && tiles !== "none") L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
   const layers = L.featureGroup().addTo(map);

@@ -2,10 +2,13 @@
 // rendered by the server (one renderer: groups, merge buttons, Stockholm times) and swapped in;
 // the map shows the walk's places and groups points at one spot with a count.
 
+import { addControls } from "./map_controls.js";
+
 const section = document.getElementById("live");
 const { places, colours } = JSON.parse(document.getElementById("live-data").textContent);
 
-const map = L.map("live-map", { maxZoom: 19 }).setView([59.3326, 18.0649], 15);
+const map = L.map("live-map", { maxZoom: 19, zoomControl: false }).setView([59.3326, 18.0649], 15);
+addControls(L, map);
 const tiles = section.dataset.tiles;
 if (tiles && tiles !== "none") {
   L.tileLayer(tiles, { maxZoom: 19, attribution: section.dataset.attribution }).addTo(map);

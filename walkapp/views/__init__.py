@@ -11,9 +11,10 @@ import pkgutil
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-from .. import clock, colours, languages, vocabulary
+from .. import clock, colours, languages, map_controls, vocabulary
 from ..access import current_user
 from ..extensions import screen_family
 from ..inputs import MAX_ID
@@ -75,4 +76,10 @@ def register_views(app: Flask) -> None:
             "colour_css": colours.root_css(),
             "PACE_LABELS": PACE_LABELS,
             "POSITION_SOURCES": vocabulary.POSITION_SOURCES,
+            # Leaflet's controls on staff pages' JS maps, in the reader's words (Swedish, English).
+            "map_controls": lambda: map_controls.options(
+                {"zoom_in": _("Zooma in"), "zoom_out": _("Zooma ut")},
+                languages.direction(locale),
+                scale=False,
+            ),
         }

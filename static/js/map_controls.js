@@ -1,0 +1,16 @@
+// A staff page's Leaflet map with its controls in the page's words and direction: the options
+// walkapp/map_controls.py gives folium's maps, here as JSON (templates/base.html).
+// Leaflet's own zoom titles are English ("Zoom in"); make the map with zoomControl: false.
+
+export function addControls(L, map) {
+  const element = document.getElementById("map-controls");
+  if (!element) return;
+  const options = JSON.parse(element.textContent);
+  if (map.attributionControl) map.attributionControl.setPosition(options.corners.attribution);
+  if (options.scale) {
+    L.control.scale({ position: options.corners.scale, imperial: false, maxWidth: 120 }).addTo(map);
+  }
+  L.control.zoom({
+    position: options.corners.zoom, zoomInTitle: options.zoom_in, zoomOutTitle: options.zoom_out,
+  }).addTo(map);
+}
