@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask_babel import get_translations
 from flask_babel import gettext as _
 
+# A count's form is looked up in a table for every count below this; beyond it, the entry for
+# 100 + count % 100: every plural rule of our languages reads only n and n % 100 (Arabic's
+# 3–10 and 11–99 forms repeat each hundred), static/js/capture/page.js `counted`.
+COUNTED_UP_TO = 200
 
-def capture_texts() -> dict[str, str]:
+
+def counted(pick: Callable) -> dict:
+    """A count's text for the phone in the screen's language: every plural form of its catalogue
+    (`forms`, with `%(n)s` for the number) and which one each count takes (`index`). `pick(t, n)`
+    is `t.ngettext(singular, plural, n)`, written out so that pybabel extracts the two."""
+    translations = get_translations()
+    forms: list[str] = []
+    index = []
+    for n in range(COUNTED_UP_TO):
+        # The catalogue's own rule picks the form (gettext's ngettext: unformatted).
+        form = pick(translations, n).replace("%(num)d", "%(n)s")
+        if form not in forms:
+            forms.append(form)
+        index.append(forms.index(form))
+    return {"forms": forms, "index": index}
+
+
+def capture_texts() -> dict:
     return {
         "inside": _("%(place)s — på platsen"),
         "near": _("nära %(place)s, %(m)s m"),
         "none": _("utanför prioriterade platser"),
         "queued": _("sparad på telefonen, skickas när nätet är tillbaka"),
-        "waiting_one": _("1 väntar på att skickas"),
-        "waiting": _("%(n)s väntar på att skickas"),
+        "waiting": counted(
+            lambda t, n: t.ngettext(
+                "%(num)d väntar på att skickas", "%(num)d väntar på att skickas", n
+            )
+        ),
         "all_sent": _("Allt är skickat"),
-        "failed": _("%(n)s kunde inte tas emot – se listan"),
+        "failed": counted(
+            lambda t, n: t.ngettext(
+                "%(num)d kunde inte tas emot – se listan",
+                "%(num)d kunde inte tas emot – se listan",
+                n,
+            )
+        ),
         "clock_skew": _(
             "Telefonens klocka går %(minutes)s minuter fel jämfört med serverns. "
             "Det du sparar tas emot, men kontrollera telefonens tid."

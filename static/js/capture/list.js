@@ -2,7 +2,7 @@
 // header's count of what still waits to be sent.
 
 import { allForWalk } from "../outbox.js";
-import { $, config, format, landingText, text, walkId } from "./page.js";
+import { $, config, counted, format, landingText, text, walkId } from "./page.js";
 
 function span(className, content) {
   const element = document.createElement("span");
@@ -42,8 +42,8 @@ export class MineList {
   showWaiting(waitingIds, failed) {
     const status = this.status;
     if (waitingIds.size === 0 && failed.length === 0) status.textContent = text.all_sent;
-    else if (failed.length) status.textContent = format(text.failed, { n: failed.length });
-    else status.textContent = waitingIds.size === 1 ? text.waiting_one : format(text.waiting, { n: waitingIds.size });
+    else if (failed.length) status.textContent = counted(text.failed, failed.length);
+    else status.textContent = counted(text.waiting, waitingIds.size);
     status.dataset.waiting = String(waitingIds.size);
     status.classList.toggle("pending", waitingIds.size > 0 || failed.length > 0);
   }

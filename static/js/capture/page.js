@@ -16,6 +16,14 @@ export function format(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, key) => `${ISOLATE[0]}${values[key]}${ISOLATE[1]}`);
 }
 
+// A count in the screen's language: `entry` holds the catalogue's plural forms and which one each
+// count takes (walkapp/views/capture_texts.py `counted`); past the table, 100 + n % 100 (every
+// rule of ours reads only n and n % 100).
+export function counted(entry, n) {
+  const at = n < entry.index.length ? n : entry.index.length - 100 + (n % 100);
+  return format(entry.forms[entry.index[at]], { n });
+}
+
 export function newId() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
