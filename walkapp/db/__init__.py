@@ -32,6 +32,8 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     db.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
     # FULL: a committed observation survives a power cut, not only a crash.
     db.execute("pragma synchronous = full")
+    # ANALYZE reads at most this many rows an index (pragma optimize, below and in close_db).
+    db.execute("pragma analysis_limit = 1000")
     return db
 
 
@@ -83,7 +85,15 @@ def init(path: str | Path) -> list[str]:
         os.chmod(path, 0o600)
     db = connect(path)
     try:
-        return migrate(db)
+        applied = migrate(db)
+        # Table statistics for the query planner, refreshed where the data grew (bounded work):
+        # without them SQLite may pick an index that reads every observation of a place per walk.
+        # SQLite before 3.46 (Debian 12 has 3.40) never analyses a database with no statistics
+        # yet: the first start does it (bounded by analysis_limit), later ones keep it fresh.
+        if not db.execute("select 1 from sqlite_master where name = 'sqlite_stat1'").fetchone():
+            db.execute("analyze")
+        db.execute("pragma optimize = 0x10002")
+        return applied
     finally:
         db.close()
 
@@ -97,6 +107,12 @@ def get_db() -> sqlite_utils.Database:
 def close_db(_error=None) -> None:
     db = g.pop("db", None)
     if db is not None:
+        # SQLite's advice for short connections: statistics for what this request's queries used,
+        # where the tables grew (usually nothing to do).
+        try:
+            db.execute("pragma optimize")
+        except sqlite3.Error:
+            pass
         db.close()
 
 
