@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -366,3 +367,30 @@ def test_sign_in_lands_on_the_dashboard_or_the_page_that_asked(client, users):
     signed = client.post(asked.location, data={"username": "coordinator", "password": PASSWORD})
     assert signed.location.endswith("/walks")
     assert 'href="/dashboard"' in client.get("/walks").text
+
+
+def test_the_measures_list_comes_in_pages_that_keep_the_filters(staff, db, walk, monkeypatch):
+    monkeypatch.setattr("walkapp.views.measures.LIST_ROWS", 2)
+    notes = [f"lampa {i}" for i in range(5)]
+    for i, note in enumerate(notes):
+        add_observation(db, walk["id"], *SERGEL, note=note, when=f"2026-11-24T18:3{i}:00+00:00")
+    add_observation(db, walk["id"], *SERGEL, category="litter", note="skräp")
+    db.execute(
+        "update measures set status = 'verified' where observation_id in"
+        " (select id from observations where note = 'skräp')"
+    )
+    db.conn.commit()
+    seen = []
+    for page in (1, 2, 3):
+        text = staff.get(f"/measures?status=open&page={page}").text
+        assert f"sida {page} av 3" in text and "5 åtgärder" in text
+        seen += [note for note in notes if f">{note}<" in text or f">{note}\n" in text]
+        links = re.findall(r'<a href="([^"]+)" rel="(prev|next)"', text)
+        expected = {1: [("next", 2)], 2: [("prev", 1), ("next", 3)], 3: [("prev", 2)]}[page]
+        assert [(rel, int(href.split("page=")[1])) for href, rel in links] == expected
+        assert all("status=open" in href for href, _rel in links)
+    assert sorted(seen) == notes  # each once, none lost between pages
+    assert staff.get("/measures?status=open&page=4").status_code == 404
+    assert staff.get("/measures?status=open&page=0").status_code == 400
+    staff.set_cookie("lang", "en")
+    assert "page 1 of 3" in staff.get("/measures?status=open").text

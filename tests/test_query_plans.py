@@ -22,8 +22,7 @@ def test_the_place_pages_walks_read_the_places_observations_once_by_index(db, wa
 
 
 def test_a_database_without_planner_statistics_gets_them_at_start(app, db, walk):
-    """An instance from before (no sqlite_stat1) is analysed once, at its next start; later
-    requests keep the statistics fresh (pragma optimize when their connection closes)."""
+    """An instance from before (no sqlite_stat1) is analysed once, at its next start."""
     from walkapp.db import database_path, init
 
     db.conn.executemany(

@@ -63,9 +63,9 @@ class MapControls(MacroElement):
         super().__init__()
         self._name = "MapControls"
         # As JSON inside a script: "</" escaped, so a translation can never end the script.
-        self.options = json.dumps(
-            options(words, direction, scale), ensure_ascii=False
-        ).replace("</", "<\\/")
+        self.options = json.dumps(options(words, direction, scale), ensure_ascii=False).replace(
+            "</", "<\\/"
+        )
 
     def render(self, **kwargs):
         super().render(**kwargs)

@@ -27,6 +27,8 @@ SAME_FINDING_M = 25.0
 DEFAULT_LOOKBACK_DAYS = 90
 # The meeting's place view shows so many rows of a list (open, fixed, good, walks) before "Visa fler".
 PAGE_ROWS = 20
+# The measures list pages this many rows: a whole region's open measures are tens of thousands.
+LIST_ROWS = 100
 
 # History fields in words: "Ansvarig: – → Trafikkontoret", "Status: Ny → Planerad".
 FIELD_LABELS = {

@@ -32,7 +32,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     db.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
     # FULL: a committed observation survives a power cut, not only a crash.
     db.execute("pragma synchronous = full")
-    # ANALYZE reads at most this many rows an index (pragma optimize, below and in close_db).
+    # ANALYZE reads at most this many rows an index (init's statistics for the planner).
     db.execute("pragma analysis_limit = 1000")
     return db
 
@@ -107,12 +107,6 @@ def get_db() -> sqlite_utils.Database:
 def close_db(_error=None) -> None:
     db = g.pop("db", None)
     if db is not None:
-        # SQLite's advice for short connections: statistics for what this request's queries used,
-        # where the tables grew (usually nothing to do).
-        try:
-            db.execute("pragma optimize")
-        except sqlite3.Error:
-            pass
         db.close()
 
 

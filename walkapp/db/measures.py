@@ -60,8 +60,36 @@ def filtered_observations(
     statuses: tuple[str, ...] = (),
     place_id: int | None = None,
     overdue_on: str | None = None,
+    page: tuple[int, int] | None = None,
 ) -> list[dict]:
-    """Measures for the partners' view; overdue_on (a date) keeps open ones past their deadline."""
+    """Measures for the partners' view; overdue_on (a date) keeps open ones past their deadline.
+    page: (rows, offset) of the list, in a stable order."""
+    where, params = _filter(partner_id, statuses, place_id, overdue_on)
+    order = (
+        " order by pa.name is null, pa.name, m.deadline is null, m.deadline, o.recorded_at, o.id"
+    )
+    if page is not None:
+        order += " limit ? offset ?"
+        params = [*params, *page]
+    return _observations(db, where + order, params)
+
+
+def count_filtered(
+    db: sqlite_utils.Database,
+    partner_id: int | None = None,
+    statuses: tuple[str, ...] = (),
+    place_id: int | None = None,
+    overdue_on: str | None = None,
+) -> int:
+    """How many measures filtered_observations lists with the same filters."""
+    where, params = _filter(partner_id, statuses, place_id, overdue_on)
+    return db.execute(
+        "select count(*) from observations o join measures m on m.observation_id = o.id" + where,
+        params,
+    ).fetchone()[0]
+
+
+def _filter(partner_id, statuses, place_id, overdue_on) -> tuple[str, list]:
     clauses, params = [], []
     if partner_id is not None:
         clauses.append("m.partner_id = ?")
@@ -77,10 +105,7 @@ def filtered_observations(
             f"m.status in ({marks(OPEN_STATUSES)}) and m.deadline is not null and m.deadline < ?"
         )
         params.extend([*OPEN_STATUSES, overdue_on])
-    where = (" where " + " and ".join(clauses)) if clauses else ""
-    return _observations(
-        db, where + " order by pa.name is null, pa.name, m.deadline is null, m.deadline", params
-    )
+    return ((" where " + " and ".join(clauses)) if clauses else ""), params
 
 
 def update_measure(

@@ -91,7 +91,11 @@ def register(app: Flask) -> None:
             message = error.description
         elif status != 429 and error.description and error.description != type(error).description:
             message = error.description
-        if getattr(error, "errors", None) and wants_json() and not request.path.startswith("/open311/"):
+        if (
+            getattr(error, "errors", None)
+            and wants_json()
+            and not request.path.startswith("/open311/")
+        ):
             # A field that could not be read (walkapp.bodies.UnreadableForm) is named.
             response = make_response(jsonify({"error": message, "errors": error.errors}), status)
         else:

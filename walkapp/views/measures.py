@@ -20,6 +20,7 @@ from ..db import places as places_db
 from ..forms import StatusForm, TriageForm
 from ..inputs import parse_version
 from ..measures import (
+    LIST_ROWS,
     REQUIRED_HINTS,
     after_photo_allowed,
     history_in_words,
@@ -338,16 +339,31 @@ def index():
     place_id = int_arg("place")
     overdue = request.args.get("overdue") == "1"
     today = clock.today()
+    filters = {
+        "partner_id": partner_id,
+        "statuses": statuses,
+        "place_id": place_id,
+        "overdue_on": today.isoformat() if overdue else None,
+    }
+    total = measures_db.count_filtered(db, **filters)
+    pages = max(1, -(-total // LIST_ROWS))
+    page = int_arg("page") or 1
+    if not 1 <= page <= pages:
+        abort(404)
     rows = measures_db.filtered_observations(
-        db,
-        partner_id=partner_id,
-        statuses=statuses,
-        place_id=place_id,
-        overdue_on=today.isoformat() if overdue else None,
+        db, **filters, page=(LIST_ROWS, (page - 1) * LIST_ROWS)
     )
+    args = {k: v for k, v in request.args.items(multi=True) if k != "page"}
     return render_template(
         "measures/index.html",
         rows=rows,
+        paging={
+            "page": page,
+            "pages": pages,
+            "total": total,
+            "previous": url_for("measures.index", **args, page=page - 1) if page > 1 else None,
+            "next": url_for("measures.index", **args, page=page + 1) if page < pages else None,
+        },
         partners=partners_db.list_partners(db, active_only=False),
         places=places_db.list_places(db),
         chosen={"partner": partner_id, "place": place_id, "statuses": statuses, "overdue": overdue},
