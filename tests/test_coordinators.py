@@ -394,3 +394,17 @@ def test_the_measures_list_comes_in_pages_that_keep_the_filters(staff, db, walk,
     assert staff.get("/measures?status=open&page=0").status_code == 400
     staff.set_cookie("lang", "en")
     assert "page 1 of 3" in staff.get("/measures?status=open").text
+
+
+def test_the_places_list_counts_open_and_overdue_measures_per_place(staff, db, walk):
+    late = add_observation(db, walk["id"], *SERGEL, note="sen")
+    add_observation(db, walk["id"], *SERGEL, note="i tid")
+    done = add_observation(db, walk["id"], *SERGEL, note="klar")
+    measures_db.update_measure(db, late, None, {"status": "assigned", "deadline": "2020-01-01"})
+    measures_db.update_measure(db, done, None, {"status": "done", "deadline": "2020-01-01"})
+    db.conn.commit()
+    page = staff.get("/places").text
+    row = page.split(">Sergels torg")[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["2", "1"]
+    other = page.split(">Hötorget")[1].split("</tr>")[0]
+    assert re.findall(r'<td class="num">(\d+)</td>', other) == ["0", "0"]

@@ -313,12 +313,19 @@ def iter_observations(db: sqlite_utils.Database, where: str, params) -> Iterator
 
 
 def open_counts_by_place(db: sqlite_utils.Database) -> dict[int, int]:
+    return {place_id: counts[0] for place_id, counts in open_and_overdue_by_place(db, "").items()}
+
+
+def open_and_overdue_by_place(db: sqlite_utils.Database, today: str) -> dict[int, tuple[int, int]]:
+    """{place id: (open measures, of them past their deadline on `today`)}, in one grouped read
+    (the places list once loaded every open measure of every place to count them)."""
     return {
-        place_id: count
-        for place_id, count in db.execute(
-            "select o.place_id, count(*) from observations o join measures m"
+        place_id: (open_count, overdue)
+        for place_id, open_count, overdue in db.execute(
+            "select o.place_id, count(*), coalesce(sum(m.deadline is not null and m.deadline < ?), 0)"
+            " from observations o join measures m"
             f" on m.observation_id = o.id where m.status in ({marks(OPEN_STATUSES)})"
             " and o.place_id is not null group by o.place_id",
-            list(OPEN_STATUSES),
+            [today, *OPEN_STATUSES],
         )
     }

@@ -28,7 +28,7 @@ from ..measures import (
 )
 from ..places_index import import_places, update_place
 from ..places_upload import PlaceImportError, compare, parse_places, warnings
-from ..vocabulary import CATEGORIES, MEASURE_STATUSES, OPEN_STATUSES, RATINGS
+from ..vocabulary import CATEGORIES, MEASURE_STATUSES, RATINGS
 from .measures import status_form
 from .shared import date_arg, found_or_404
 
@@ -40,13 +40,11 @@ bp = Blueprint("places", __name__)
 def index():
     db = get_db()
     today = clock.today().isoformat()
+    counts = measures_db.open_and_overdue_by_place(db, today)
     rows = []
     for place in places_db.list_places(db):
-        open_rows = measures_db.filtered_observations(
-            db, statuses=OPEN_STATUSES, place_id=place["id"]
-        )
-        overdue = sum(1 for r in open_rows if r["deadline"] and r["deadline"] < today)
-        rows.append({**place, "open": len(open_rows), "overdue": overdue})
+        open_count, overdue = counts.get(place["id"], (0, 0))
+        rows.append({**place, "open": open_count, "overdue": overdue})
     return render_template("places/index.html", places=rows)
 
 
