@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
-from . import clock, walks
+from . import areas, clock, walks
 from .db import audit_log, transaction
 from .db import observations as obs_db
 from .db import photos as photos_db
@@ -172,6 +172,8 @@ def record(
     }
     with transaction(db):
         created = obs_db.insert_observation(db, fields)
+        if created:
+            areas.resolve_one(db, clean["id"], clean["lon"], clean["lat"])
         row = obs_db.get_observation(db, clean["id"])
         if created and walk["state"] == "planned":
             # The first observation shows the walk has begun: coordinators see it ongoing.
@@ -196,6 +198,8 @@ def edit(db: sqlite_utils.Database, index: PlaceIndex, observation: dict, change
         changes = {**changes, **_assigned(index, changes["lon"], changes["lat"])}
     with transaction(db):
         obs_db.update_observation(db, observation["id"], changes)
+        if "lon" in changes:
+            areas.resolve_one(db, observation["id"], changes["lon"], changes["lat"])
         row = obs_db.get_observation(db, observation["id"])
     return reply(db, row)
 

@@ -46,10 +46,12 @@ def current_index(db: sqlite_utils.Database, near_m: float) -> PlaceIndex:
 
 
 def reassign_all(db: sqlite_utils.Database, index: PlaceIndex) -> int:
-    """Re-assign every stored observation. Inside the caller's transaction."""
+    """Re-assign every stored observation (its place, and its areas anew). Inside the caller's
+    transaction."""
     ids, lons, lats = obs_db.positions(db)
     if not ids:
         return 0
+    areas.resolve_all(db)
     place_idx, relation, distance = index.assign_many(lons, lats)
     place_ids = index.place_ids(place_idx)
     rows = [
@@ -99,11 +101,13 @@ def update_place(db: sqlite_utils.Database, place_id: int, user_id: int | None, 
 
 
 def load_shipped_geodata(db: sqlite_utils.Database, geodata_dir: Path, near_m: float) -> dict:
-    """Load geodata/area.geojson and places.geojson into a database that has neither."""
+    """Load geodata/area.geojson, areas.json and places.geojson into a database without them."""
     loaded: dict = {}
     districts = areas.load_shipped(db, geodata_dir)
     if districts:
         loaded["districts"] = districts
+    if count := areas.load_shipped_areas(db, geodata_dir):
+        loaded["areas"] = count
     if places_db.count_places(db) == 0:
         places = parse_places((geodata_dir / "places.geojson").read_bytes())
         loaded["places"] = import_places(db, places, replace=False, near_m=near_m)

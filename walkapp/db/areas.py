@@ -1,11 +1,14 @@
-"""The area's districts: which of them make up the LPO area (walkapp.areas)."""
+"""The areas: the police area's districts (what "outside_area" means, walkapp.areas), the areas
+of every kind with their parts, and which areas each observation lies in."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import sqlite_utils
 
+from . import marks
 from .places import bump_version
 
 
@@ -38,3 +41,123 @@ def save_districts(db: sqlite_utils.Database, features: list[dict]) -> None:
 def set_district_included(db: sqlite_utils.Database, district_id: int, included: bool) -> None:
     db.execute("update districts set included = ? where id = ?", [int(included), district_id])
     bump_version(db)
+
+
+def areas_version(db: sqlite_utils.Database) -> str:
+    row = db.execute("select value from meta where key = 'areas_version'").fetchone()
+    return row[0] if row else "0"
+
+
+def set_areas_version(db: sqlite_utils.Database, version: str) -> None:
+    """The areas changed: every worker's cached area index is stale."""
+    db.execute("update meta set value = ? where key = 'areas_version'", [version])
+
+
+def count_areas(db: sqlite_utils.Database) -> int:
+    return db.execute("select count(*) from areas").fetchone()[0]
+
+
+def list_areas(db: sqlite_utils.Database, with_geometry: bool = True) -> list[dict]:
+    """Every area with its part ids (geometry as GeoJSON text, None for a union of parts)."""
+    columns = "id, kind, name, code, approximate, source" + (", geometry" if with_geometry else "")
+    parts: dict[int, list[int]] = {}
+    for area_id, part_id in db.execute("select area_id, part_id from area_parts order by 1, 2"):
+        parts.setdefault(area_id, []).append(part_id)
+    return [
+        {**row, "parts": parts.get(row["id"], [])}
+        for row in db.query(f"select {columns} from areas order by kind, name")
+    ]
+
+
+def insert_areas(db: sqlite_utils.Database, rows: Iterable[tuple]) -> None:
+    """rows: (kind, name, code, approximate, source, geometry text or None), all new."""
+    db.conn.executemany(
+        "insert into areas (kind, name, code, approximate, source, geometry)"
+        " values (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def upsert_areas(db: sqlite_utils.Database, rows: list[tuple]) -> dict:
+    """Areas by (kind, name): new ones created, existing ones get the code and geometry."""
+    existing = {
+        (kind, name) for kind, name in db.execute("select kind, name from areas").fetchall()
+    }
+    new = [row for row in rows if (row[0], row[1]) not in existing]
+    old = [row for row in rows if (row[0], row[1]) in existing]
+    insert_areas(db, new)
+    db.conn.executemany(
+        "update areas set code = ?, approximate = ?, source = ?, geometry = ?"
+        " where kind = ? and name = ?",
+        [(code, approx, source, geometry, kind, name) for kind, name, code, approx, source, geometry in old],
+    )
+    return {"created": len(new), "updated": len(old)}
+
+
+def area_ids(db: sqlite_utils.Database, kind: str) -> dict[str, int]:
+    """name -> id for the areas of one kind."""
+    return {name: i for i, name in db.execute("select id, name from areas where kind = ?", [kind])}
+
+
+def find_area(db: sqlite_utils.Database, kind: str, value: str) -> int | None:
+    """An area of `kind` by its code or its name (any case), or None."""
+    row = db.execute(
+        "select id from areas where kind = ? and (code = ? or lower(name) = lower(?))"
+        " order by code = ? desc limit 1",
+        [kind, value, value, value],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def ensure_area(db: sqlite_utils.Database, kind: str, name: str) -> int:
+    """The id of the area of `kind` named `name`, created as a union of parts if missing."""
+    db.execute(
+        "insert or ignore into areas (kind, name, source) values (?, ?, 'parts')", [kind, name]
+    )
+    return db.execute("select id from areas where kind = ? and name = ?", [kind, name]).fetchone()[0]
+
+
+def set_parts(db: sqlite_utils.Database, area_id: int, part_ids: list[int]) -> None:
+    db.execute("delete from area_parts where area_id = ?", [area_id])
+    db.conn.executemany(
+        "insert or ignore into area_parts (area_id, part_id) values (?, ?)",
+        [(area_id, part_id) for part_id in part_ids],
+    )
+
+
+def insert_parts(db: sqlite_utils.Database, pairs: Iterable[tuple[int, int]]) -> None:
+    db.conn.executemany("insert or ignore into area_parts (area_id, part_id) values (?, ?)", pairs)
+
+
+def replace_observation_areas(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """Every observation's areas anew. rows: (observation id, kind, area id)."""
+    db.execute("delete from observation_areas")
+    db.conn.executemany(
+        "insert into observation_areas (observation_id, kind, area_id) values (?, ?, ?)", rows
+    )
+
+
+def save_observation_areas(db: sqlite_utils.Database, observation_id: str, rows: list[tuple]) -> None:
+    """One observation's areas anew."""
+    db.execute("delete from observation_areas where observation_id = ?", [observation_id])
+    db.conn.executemany(
+        "insert into observation_areas (observation_id, kind, area_id) values (?, ?, ?)", rows
+    )
+
+
+def areas_of(db: sqlite_utils.Database, observation_id: str) -> dict[str, list[dict]]:
+    """kind -> [{name, code}] of one observation's areas."""
+    found: dict[str, list[dict]] = {}
+    for kind, name, code in db.execute(
+        "select oa.kind, a.name, a.code from observation_areas oa join areas a on a.id = oa.area_id"
+        " where oa.observation_id = ? order by oa.kind, a.name",
+        [observation_id],
+    ):
+        found.setdefault(kind, []).append({"name": name, "code": code})
+    return found
+
+
+def existing_areas(db: sqlite_utils.Database, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return {row[0] for row in db.execute(f"select id from areas where id in ({marks(ids)})", ids)}

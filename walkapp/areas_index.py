@@ -1,0 +1,248 @@
+"""Which areas hold a point: every kind at once, vectorised (shapely 2, numpy). No Flask, no SQL.
+
+Rules (docs/developers/architecture.md, "Areas"):
+
+- Each kind but `free` gives a point at most one area; where polygons of one kind overlap (the
+  simplified kommun shores do) the smallest wins. Free areas may overlap and all count.
+- An area with parts holds a point when one of its parts does (LPO Norrmalm = three
+  stadsdelsområden + Lidingö kommun; a stadsdelsområde = its stadsdelar; Stockholm kommun = its
+  117 stadsdelar; a län = its kommuner). Parts are exact data and win over the area's own
+  polygon, which counts only where no part decides (kinds resolve in KINDS order, parts first).
+- A kind in SHORE_M whose polygons are rough (kommun, län) takes the nearest area within that
+  many metres (SWEREF 99 TM) for a point in none: the water off a simplified shore.
+
+Containment is tested in WGS84 degrees, as GeoJSON draws the polygons; a coarse grid of cells
+decides whole cells at once so only points near a boundary meet an exact test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from .places import _TO_METRIC, to_metric
+
+# Resolution order: an area's parts are of kinds earlier in this list.
+KINDS = ("stadsdel", "stadsdelsomrade", "kommun", "lan", "lpo", "region")
+FREE = "free"
+ALL_KINDS = (*KINDS, FREE)
+CODED = ("kommun", "lan")
+SHORE_M = {"kommun": 1000.0, "lan": 1000.0}
+CELL_DEG = (0.002, 0.001)  # lon, lat: about 110 m square at Stockholm
+MAX_CELLS = 4_000_000
+
+
+@dataclass(frozen=True)
+class Area:
+    id: int
+    kind: str
+    name: str
+    code: str | None = None
+    geometry: BaseGeometry | None = None  # WGS84 lon/lat
+    parts: tuple[int, ...] = field(default=())  # ids of other areas
+
+
+@dataclass
+class Resolution:
+    """Per point: `by_kind[:, k]` the index into AreaIndex.areas of its KINDS[k] area, or -1;
+    `free` the (point, area index) pairs of free areas."""
+
+    by_kind: np.ndarray
+    free: tuple[np.ndarray, np.ndarray]
+
+
+class AreaIndex:
+    """Areas with their polygons prepared once; rebuilt when the areas change."""
+
+    def __init__(self, areas: Sequence[Area]):
+        self.areas = list(areas)
+        self.ids = np.array([a.id for a in self.areas], dtype=np.int64)
+        self.kinds = [a.kind for a in self.areas]
+        position = {a.id: i for i, a in enumerate(self.areas)}
+        drawn = [i for i, a in enumerate(self.areas) if a.geometry is not None]
+        self._drawn = np.array(drawn, dtype=np.int64)
+        self._polygons = np.array([self.areas[i].geometry for i in drawn], dtype=object)
+        for polygon in self._polygons:
+            shapely.prepare(polygon)
+        kind_no = {kind: k for k, kind in enumerate(ALL_KINDS)}
+        self._poly_kind = np.array([kind_no[self.areas[i].kind] for i in drawn], dtype=np.int64)
+        # Rank 0 wins within a kind: the smallest polygon (degrees² only order, never measure).
+        sizes = shapely.area(self._polygons) if drawn else np.zeros(0)
+        order = np.lexsort((sizes, self._poly_kind)) if drawn else np.zeros(0, dtype=np.int64)
+        self._rank = np.empty(len(drawn), dtype=np.int64)
+        self._rank[order] = np.arange(len(drawn))
+        self._by_rank = order
+        self._tree = shapely.STRtree(self._polygons)
+        self._bounds = shapely.total_bounds(self._polygons) if drawn else None
+        # For each kind K: part area index -> whole area index of kind K (last slot: "none").
+        self._wholes: dict[int, list[tuple[int, np.ndarray]]] = {}
+        for i, area in enumerate(self.areas):
+            for part_id in area.parts:
+                j = position.get(part_id)
+                if j is None or self.kinds[j] not in KINDS:
+                    continue
+                whole_k, part_k = KINDS.index(area.kind), KINDS.index(self.kinds[j])
+                tables = self._wholes.setdefault(whole_k, [])
+                table = next((t for k, t in tables if k == part_k), None)
+                if table is None:
+                    table = np.full(len(self.areas) + 1, -1, dtype=np.int32)
+                    tables.append((part_k, table))
+                if table[j] < 0:
+                    table[j] = i
+        self._shore: dict[int, tuple[np.ndarray, shapely.STRtree]] = {}
+
+    def resolve(self, lons, lats) -> Resolution:
+        x = np.asarray(lons, dtype=float).reshape(-1)
+        y = np.asarray(lats, dtype=float).reshape(-1)
+        n = x.size
+        drawn, free = self._contained(x, y)
+        by_kind = np.full((len(KINDS), n), -1, dtype=np.int32)
+        for k, kind in enumerate(KINDS):
+            column = drawn.get(k)
+            for part_k, table in self._wholes.get(k, []):
+                derived = table[by_kind[part_k]]
+                column = derived if column is None else np.where(derived >= 0, derived, column)
+            if column is None:
+                continue
+            if kind in SHORE_M and n:
+                missing = np.flatnonzero(column < 0)
+                if missing.size:
+                    column[missing] = self._nearest(k, x[missing], y[missing], SHORE_M[kind])
+            by_kind[k] = column
+        return Resolution(by_kind, free)
+
+    def rows(self, observation_ids: Sequence[str], resolution: Resolution) -> list[tuple]:
+        """(observation id, kind, area id) for every area of every point."""
+        ks, points = np.nonzero(resolution.by_kind >= 0)
+        area_idx = resolution.by_kind[ks, points]
+        rows = [
+            (observation_ids[p], KINDS[k], int(self.ids[a]))
+            for k, p, a in zip(ks.tolist(), points.tolist(), area_idx.tolist())
+        ]
+        free_points, free_areas = resolution.free
+        rows += [
+            (observation_ids[p], FREE, int(self.ids[a]))
+            for p, a in zip(free_points.tolist(), free_areas.tolist())
+        ]
+        return rows
+
+    def names(self, lon: float, lat: float) -> dict[str, list[str]]:
+        """The areas holding one point by kind, as names (the `walkapp areas resolve` answer)."""
+        resolution = self.resolve([lon], [lat])
+        found: dict[str, list[str]] = {}
+        for k, kind in enumerate(KINDS):
+            if (i := resolution.by_kind[k, 0]) >= 0:
+                found[kind] = [self.areas[i].name]
+        for i in resolution.free[1].tolist():
+            found.setdefault(FREE, []).append(self.areas[i].name)
+        return found
+
+    def _contained(self, x: np.ndarray, y: np.ndarray) -> tuple[dict[int, np.ndarray], tuple]:
+        """For each kind with polygons, the best one's area index per point (-1: none), and
+        the free (point, area index) pairs; whole grid cells decided at once."""
+        n = x.size
+        free_k = len(ALL_KINDS) - 1
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        kinds = sorted(set(self._poly_kind.tolist()) - {free_k})
+        if n == 0 or self._bounds is None:
+            return {k: np.full(n, -1, dtype=np.int32) for k in kinds}, empty
+        none = len(self._drawn)  # the rank that means "no polygon"
+        lookup = np.append(self._drawn[self._by_rank], -1).astype(np.int32)
+        x0, y0, x1, y1 = self._bounds
+        inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+        within = None if inside.all() else np.flatnonzero(inside)
+        px, py = (x, y) if within is None else (x[within], y[within])
+        ranks = {} if within is None else {k: np.full(n, none, dtype=np.int32) for k in kinds}
+        free_points, free_polys = [], []
+        if px.size:
+            cell, boxes, n_cells = _cells(px, py)
+            c, p = self._tree.query(boxes, predicate="intersects")
+            full = shapely.contains(self._polygons[p], boxes[c])
+            kind, rank = self._poly_kind[p], self._rank[p]
+            cell_best = np.full((len(ALL_KINDS), n_cells), none, dtype=np.int32)
+            exclusive = full & (kind != free_k)
+            np.minimum.at(cell_best, (kind[exclusive], c[exclusive]), rank[exclusive])
+            for k in kinds:
+                if within is None:
+                    ranks[k] = cell_best[k][cell]
+                else:
+                    ranks[k][within] = cell_best[k][cell]
+            # Partial cells need an exact test, only of polygons that could beat the winner.
+            exact = ~full & ((kind == free_k) | (rank < cell_best[kind, c]))
+            sure_free = full & (kind == free_k)
+            for chosen, test in ((exact, True), (sure_free, False)):
+                if not chosen.any():
+                    continue
+                pts, polys = _expand(cell, c[chosen], p[chosen], n_cells)
+                if within is not None:
+                    pts = within[pts]
+                if test:
+                    hit = shapely.contains_xy(self._polygons[polys], x[pts], y[pts])
+                    pts, polys = pts[hit], polys[hit]
+                poly_kind = self._poly_kind[polys]
+                free_points.append(pts[poly_kind == free_k])
+                free_polys.append(polys[poly_kind == free_k])
+                for k in kinds:
+                    of_k = poly_kind == k
+                    if of_k.any():
+                        np.minimum.at(ranks[k], pts[of_k], self._rank[polys[of_k]])
+        free = empty
+        if free_points and sum(f.size for f in free_points):
+            pairs = np.column_stack([np.concatenate(free_points), np.concatenate(free_polys)])
+            pairs = np.unique(pairs, axis=0)
+            free = (pairs[:, 0], self._drawn[pairs[:, 1]])
+        return {k: lookup[ranks[k]] for k in kinds}, free
+
+    def _nearest(self, k: int, x: np.ndarray, y: np.ndarray, max_m: float) -> np.ndarray:
+        """The nearest area of KINDS[k] within max_m metres of each point, or -1."""
+        if k not in self._shore:
+            members = np.flatnonzero(self._poly_kind == ALL_KINDS.index(KINDS[k]))
+            metric = np.array([to_metric(g) for g in self._polygons[members]], dtype=object)
+            self._shore[k] = (self._drawn[members], shapely.STRtree(metric))
+        members, tree = self._shore[k]
+        found = np.full(x.size, -1, dtype=np.int32)
+        if not members.size:
+            return found
+        mx, my = _TO_METRIC.transform(x, y)
+        points = shapely.points(np.asarray(mx), np.asarray(my))
+        point_i, area_i = tree.query_nearest(points, max_distance=max_m)
+        found[point_i] = members[area_i]
+        return found
+
+
+def _cells(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each point's cell (numbered among the cells holding a point), those cells as boxes."""
+    cw, ch = CELL_DEG
+    gx0, gy0 = x.min(), y.min()
+    while True:
+        nx = int((x.max() - gx0) // cw) + 1
+        ny = int((y.max() - gy0) // ch) + 1
+        if nx * ny <= MAX_CELLS:
+            break
+        cw, ch = cw * 2, ch * 2
+    flat = ((y - gy0) // ch).astype(np.int64) * nx + ((x - gx0) // cw).astype(np.int64)
+    used = np.flatnonzero(np.bincount(flat, minlength=nx * ny))
+    number = np.full(nx * ny, -1, dtype=np.int64)
+    number[used] = np.arange(used.size)
+    bx, by = gx0 + (used % nx) * cw, gy0 + (used // nx) * ch
+    return number[flat], shapely.box(bx, by, bx + cw, by + ch), int(used.size)
+
+
+def _expand(cell: np.ndarray, pair_cells: np.ndarray, pair_polys: np.ndarray, n_cells: int):
+    """Every (point, polygon) for (cell, polygon) pairs: the points of each pair's cell."""
+    needed = np.zeros(n_cells, dtype=bool)
+    needed[pair_cells] = True
+    sub = np.flatnonzero(needed[cell])
+    order = sub[np.argsort(cell[sub], kind="stable")]
+    counts = np.bincount(cell[sub], minlength=n_cells)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    sizes = counts[pair_cells]
+    total = int(sizes.sum())
+    pair_of = np.repeat(np.arange(pair_cells.size), sizes)
+    offset = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    points = order[starts[pair_cells][pair_of] + offset]
+    return points, pair_polys[pair_of]
