@@ -12,6 +12,7 @@ import sqlite_utils
 
 from ..vocabulary import CATEGORY_LABELS_SV, NEVER_PUBLIC_CATEGORIES, STATUS_LABELS_SV
 from . import marks
+from .areas import find_area
 from .measures import iter_observations
 
 
@@ -47,6 +48,22 @@ _PROPERTY_SQL = {
     "partner": "pa.name",
     "deadline": "m.deadline",
     "note": "o.note",
+    **{
+        name: f"(select a.{column} from observation_areas oa join areas a on a.id = oa.area_id"
+        f" where oa.observation_id = o.id and oa.kind = '{kind}')"
+        for name, kind, column in (
+            ("stadsdel", "stadsdel", "name"),
+            ("stadsdelsomrade", "stadsdelsomrade", "name"),
+            ("kommun", "kommun", "name"),
+            ("kommun_code", "kommun", "code"),
+            ("lan", "lan", "name"),
+            ("lan_code", "lan", "code"),
+            ("lpo", "lpo", "name"),
+            ("region", "region", "name"),
+        )
+    },
+    "free_areas": "(select group_concat(a.name, '; ') from observation_areas oa join areas a"
+    " on a.id = oa.area_id where oa.observation_id = o.id and oa.kind = 'free')",
 }
 
 # Each observation's first photo, found once for all rows: a subquery per row cost more than the
@@ -97,7 +114,30 @@ def _observation_clauses(filters) -> tuple[list[str], list]:
     _in("o.category", filters.categories, clauses, params)
     _in("o.rating", filters.ratings, clauses, params)
     _in("m.status", filters.statuses, clauses, params)
+    _areas_within(filters, clauses, params)
     return clauses, params
+
+
+def _areas_within(filters, clauses: list, params: list) -> None:
+    """Each area filter: the observation lies in one of its areas (filters of two kinds: both)."""
+    for ids in filters.area_ids.values():
+        clauses.append(
+            f"o.id in (select observation_id from observation_areas where area_id in ({marks(ids)}))"
+            if ids
+            else "0"
+        )
+        params.extend(ids)
+
+
+def known_areas(
+    db: sqlite_utils.Database, asked: dict[str, list[str]], kinds: dict[str, str]
+) -> dict[str, dict]:
+    """parameter -> value -> the id of the area of its kind (`kinds`: parameter -> kind) with
+    that code or name, or None."""
+    return {
+        name: {value: find_area(db, kinds[name], value) for value in values}
+        for name, values in asked.items()
+    }
 
 
 def _where(filters) -> tuple[str, list]:

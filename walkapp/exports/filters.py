@@ -19,6 +19,16 @@ from ..vocabulary import CATEGORIES, CLOSED_STATUSES, MEASURE_STATUSES, OPEN_STA
 
 # The query parameters, in the order a URL shows them.
 PARAMETERS = ("from", "to", "place", "walk", "category", "rating", "status")
+# The area filters: parameter -> area kind (a code or a name, any case). Not a token's limits.
+AREA_PARAMETERS = {
+    "region": "region",
+    "lpo": "lpo",
+    "lan": "lan",
+    "kommun": "kommun",
+    "stadsdelsomrade": "stadsdelsomrade",
+    "stadsdel": "stadsdel",
+    "area": "free",
+}
 
 
 class BadFilter(ValueError):
@@ -36,6 +46,9 @@ class Filters:
     categories: list[str] = field(default_factory=list)
     ratings: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
+    # Area filters as asked (parameter -> values), then as area ids (parameter -> ids).
+    areas: dict[str, list[str]] = field(default_factory=dict)
+    area_ids: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _day(raw: str, name: str, errors: dict) -> date | None:
@@ -99,9 +112,28 @@ def parse_filters(args) -> Filters:
             filters.statuses.append(value)
         else:
             errors["status"] = _l("Okänt värde för status: %(value)s", value=value[:40])
+    for name in AREA_PARAMETERS:
+        if values := _values(args, name):
+            filters.areas[name] = [value[:80] for value in values]
     if errors:
         raise BadFilter(errors)
     return filters
+
+
+def unknown_areas(filters: Filters, found: dict[str, dict[str, int | None]]) -> dict:
+    """Set the area ids of the asked area filters (`found`: parameter -> value -> id or None);
+    the values that name no area, by parameter, as a 400 would say them."""
+    errors: dict = {}
+    for name, values in filters.areas.items():
+        missing = [value for value in values if found[name].get(value) is None]
+        if missing:
+            errors[name] = _l(
+                "Det finns inget område av slaget %(name)s med namnet eller koden %(values)s.",
+                name=name,
+                values=", ".join(missing)[:80],
+            )
+        filters.area_ids[name] = [found[name][v] for v in values if found[name].get(v) is not None]
+    return errors
 
 
 def unknown_ids(filters: Filters, known_places: set[int], known_walks: set[str]) -> dict:
@@ -166,6 +198,7 @@ def within(asked: Filters, allowed: Filters) -> Filters:
                 values=", ".join(str(value) for value in outside)[:80],
             )
         setattr(narrowed, attribute, list(wanted or readable))
+    narrowed.areas, narrowed.area_ids = asked.areas, asked.area_ids
     if errors:
         raise OutsideToken(errors)
     return narrowed

@@ -31,6 +31,15 @@ PROPERTIES = (
     "partner",
     "deadline",
     "note",
+    "stadsdel",
+    "stadsdelsomrade",
+    "kommun",
+    "kommun_code",
+    "lan",
+    "lan_code",
+    "lpo",
+    "region",
+    "free_areas",
     "photo_url",
 )
 

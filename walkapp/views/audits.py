@@ -70,7 +70,7 @@ def place_audits(place_id: int) -> dict:
 @bp.get("/export/audits.geojson")
 @requires(COORDINATOR)
 def audits_geojson():
-    filters = filters_or_400()
+    filters = filters_or_400(areas=False)
     app = current_app._get_current_object()
 
     def features(db):

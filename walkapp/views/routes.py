@@ -178,7 +178,7 @@ def route_features(db, walk: dict) -> list[dict]:
 @bp.get("/export/routes.geojson")
 @requires(COORDINATOR)
 def routes_geojson():
-    filters = filters_or_400()
+    filters = filters_or_400(areas=False)
     app = current_app._get_current_object()
 
     def features(db):

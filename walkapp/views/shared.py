@@ -18,7 +18,16 @@ from ..access import WALKER, current_user, requires
 from ..db import connect, database_path, get_db
 from ..db import exports as exports_db
 from ..db import walks as walks_db
-from ..exports.filters import BadFilter, Filters, OutsideToken, parse_filters, unknown_ids, within
+from ..exports.filters import (
+    AREA_PARAMETERS,
+    BadFilter,
+    Filters,
+    OutsideToken,
+    parse_filters,
+    unknown_areas,
+    unknown_ids,
+    within,
+)
 from ..exports.geojson import photo_link
 from ..exports.open311 import to_xml
 from ..inputs import (
@@ -58,14 +67,20 @@ def token_filters() -> Filters | None:
     return parse_filters(MultiDict(parse_qsl(stored)))
 
 
-def filters_or_400(**fixed) -> Filters:
+def filters_or_400(areas: bool = True, **fixed) -> Filters:
     """The request's export filters (with `fixed` ones set), or a 400 naming each bad one,
-    ids that name no place or walk included; inside the caller's token's filters, or a 403
-    naming what the token does not read."""
+    ids that name no place or walk and values that name no area included (`areas` False: the
+    records are not observations, an area filter is refused); inside the caller's token's
+    filters, or a 403 naming what the token does not read."""
     try:
         filters = parse_filters(request.args)
         known = exports_db.known_ids(get_db(), filters.places, filters.walks)
-        if errors := unknown_ids(filters, *known):
+        errors = unknown_ids(filters, *known)
+        if areas:
+            errors |= unknown_areas(filters, exports_db.known_areas(get_db(), filters.areas, AREA_PARAMETERS))
+        else:
+            errors |= {name: _("Områdesfilter gäller bara observationer.") for name in filters.areas}
+        if errors:
             raise BadFilter(errors)
         for key, value in fixed.items():
             setattr(filters, key, value)
