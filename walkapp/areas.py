@@ -230,7 +230,5 @@ def set_parts(
         areas_db.set_parts(db, whole, part_ids)
         areas_db.set_areas_version(db, uuid.uuid4().hex)
         resolved = resolve_all(db)
-        audit_log.record(
-            db, user_id, "update", "area", whole, {"parts": [list(p) for p in parts]}
-        )
+        audit_log.record(db, user_id, "update", "area", whole, {"parts": [list(p) for p in parts]})
     return {"area": whole, "parts": len(part_ids), "resolved": resolved}

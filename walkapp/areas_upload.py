@@ -72,7 +72,9 @@ def parse_areas(
         if code_property:
             code = _code(kind, properties.get(code_property))
             if code is None:
-                problems.append(f"feature {number} ({name}): no property {code_property!r} (the code)")
+                problems.append(
+                    f"feature {number} ({name}): no property {code_property!r} (the code)"
+                )
                 continue
             if kind in CODE_DIGITS and not (code.isdigit() and len(code) == CODE_DIGITS[kind]):
                 problems.append(

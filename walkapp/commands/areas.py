@@ -42,7 +42,11 @@ def import_command(
     re-resolve every observation."""
     try:
         rows = parse_areas(
-            file.read_bytes(), kind, name_property, code_property, approximate=approximate,
+            file.read_bytes(),
+            kind,
+            name_property,
+            code_property,
+            approximate=approximate,
             source=file.name,
         )
     except AreaImportError as error:
@@ -54,7 +58,11 @@ def import_command(
 @click.argument("kind")
 @click.argument("name")
 @click.option(
-    "--part", "parts", multiple=True, required=True, metavar="KIND:NAME",
+    "--part",
+    "parts",
+    multiple=True,
+    required=True,
+    metavar="KIND:NAME",
     help="a part by kind and name or code, e.g. stadsdelsomrade:Norrmalm or kommun:0186",
 )
 @with_appcontext

@@ -89,7 +89,10 @@ def upsert_areas(db: sqlite_utils.Database, rows: list[tuple]) -> dict:
     db.conn.executemany(
         "update areas set code = ?, approximate = ?, source = ?, geometry = ?"
         " where kind = ? and name = ?",
-        [(code, approx, source, geometry, kind, name) for kind, name, code, approx, source, geometry in old],
+        [
+            (code, approx, source, geometry, kind, name)
+            for kind, name, code, approx, source, geometry in old
+        ],
     )
     return {"created": len(new), "updated": len(old)}
 
@@ -114,7 +117,9 @@ def ensure_area(db: sqlite_utils.Database, kind: str, name: str) -> int:
     db.execute(
         "insert or ignore into areas (kind, name, source) values (?, ?, 'parts')", [kind, name]
     )
-    return db.execute("select id from areas where kind = ? and name = ?", [kind, name]).fetchone()[0]
+    return db.execute("select id from areas where kind = ? and name = ?", [kind, name]).fetchone()[
+        0
+    ]
 
 
 def set_parts(db: sqlite_utils.Database, area_id: int, part_ids: list[int]) -> None:
@@ -137,7 +142,9 @@ def replace_observation_areas(db: sqlite_utils.Database, rows: list[tuple]) -> N
     )
 
 
-def save_observation_areas(db: sqlite_utils.Database, observation_id: str, rows: list[tuple]) -> None:
+def save_observation_areas(
+    db: sqlite_utils.Database, observation_id: str, rows: list[tuple]
+) -> None:
     """One observation's areas anew."""
     db.execute("delete from observation_areas where observation_id = ?", [observation_id])
     db.conn.executemany(

@@ -77,9 +77,13 @@ def filters_or_400(areas: bool = True, **fixed) -> Filters:
         known = exports_db.known_ids(get_db(), filters.places, filters.walks)
         errors = unknown_ids(filters, *known)
         if areas:
-            errors |= unknown_areas(filters, exports_db.known_areas(get_db(), filters.areas, AREA_PARAMETERS))
+            errors |= unknown_areas(
+                filters, exports_db.known_areas(get_db(), filters.areas, AREA_PARAMETERS)
+            )
         else:
-            errors |= {name: _("Områdesfilter gäller bara observationer.") for name in filters.areas}
+            errors |= {
+                name: _("Områdesfilter gäller bara observationer.") for name in filters.areas
+            }
         if errors:
             raise BadFilter(errors)
         for key, value in fixed.items():
