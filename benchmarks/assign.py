@@ -1,20 +1,26 @@
 """Bulk place assignment: walkapp vs geopandas sjoin(+sjoin_nearest) vs a naive per-point loop.
 
-1 000 000 random points against 1 000 place polygons around central Stockholm.
+1 000 000 random points against 1 000 place polygons around central Stockholm, then the same
+with the shipped areas resolved too (117 stadsdelar, 290 kommuner, 21 län and their unions:
+what recording and re-assignment do), against a naive loop over every area polygon.
 Needs the bench extra: pip install -e '.[bench]'. Prints figures, the last line JSON.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import shapely
 import shapely.affinity
 from shapely.geometry import Point
 
+from walkapp import areas, db
 from walkapp.places import Place, PlaceIndex, to_metric
+from walkapp.settings import ROOT
 
 N_POINTS = 1_000_000
 N_PLACES = 1_000
@@ -87,6 +93,32 @@ def run_naive(places, lons, lats):
     return time.perf_counter() - start, inside
 
 
+def shipped_area_index():
+    """The shipped areas as the app stores them, in a throwaway database."""
+    folder = Path(tempfile.mkdtemp())
+    database = db.connect(folder / "areas.db")
+    db.migrate(database)
+    areas.load_shipped_areas(database, ROOT / "geodata")
+    return areas.build_index(database)
+
+
+def run_with_areas(index: PlaceIndex, area_index, lons, lats):
+    start = time.perf_counter()
+    index.assign_many(lons, lats)
+    resolution = area_index.resolve(lons, lats)
+    return time.perf_counter() - start, resolution
+
+
+def run_naive_areas(area_index, lons, lats) -> float:
+    """Each point against every area polygon, in turn."""
+    drawn = [a for a in area_index.areas if a.geometry is not None]
+    start = time.perf_counter()
+    for lon, lat in zip(lons[:NAIVE_SAMPLE], lats[:NAIVE_SAMPLE]):
+        point = Point(lon, lat)
+        [a.id for a in drawn if a.geometry.contains(point)]
+    return NAIVE_SAMPLE / (time.perf_counter() - start)
+
+
 def main() -> None:
     rng = np.random.default_rng(2026)
     places = make_places(rng)
@@ -122,6 +154,21 @@ def main() -> None:
     naive_rate = NAIVE_SAMPLE / naive_s
     print(f"naive loop: {naive_rate:,.0f} points/s (measured on {NAIVE_SAMPLE:,} points)")
 
+    area_index = shipped_area_index()
+    cold_s, _ = run_with_areas(index, area_index, lons, lats)
+    more_lons = rng.uniform(17.90, 18.25, N_POINTS)
+    more_lats = rng.uniform(59.28, 59.40, N_POINTS)
+    warm_s, resolution = run_with_areas(index, area_index, more_lons, more_lats)
+    with_areas_rate = N_POINTS / warm_s
+    in_kommun = int((resolution.by_kind[2] >= 0).sum())
+    print(
+        f"walkapp with areas: {warm_s:.3f} s = {with_areas_rate:,.0f} points/s "
+        f"(first call, classifying the grid cells: {cold_s:.3f} s = {N_POINTS / cold_s:,.0f} "
+        f"points/s; {len(area_index.areas)} areas; {in_kommun:,} points in a kommun)"
+    )
+    naive_areas_rate = run_naive_areas(area_index, more_lons, more_lats)
+    print(f"naive area loop: {naive_areas_rate:,.0f} points/s (areas only, {NAIVE_SAMPLE:,} points)")
+
     figures = {
         "benchmark": "assign",
         "points": N_POINTS,
@@ -132,6 +179,10 @@ def main() -> None:
         "ratio_vs_geopandas": round(ours_rate / gpd_rate, 1) if gpd_rate else None,
         "ratio_vs_naive": round(ours_rate / naive_rate, 1),
         "same_counts_as_geopandas": agree,
+        "with_areas_points_per_s": round(with_areas_rate),
+        "with_areas_first_call_points_per_s": round(N_POINTS / cold_s),
+        "naive_areas_points_per_s": round(naive_areas_rate),
+        "areas_ratio_vs_naive": round(with_areas_rate / naive_areas_rate, 1),
     }
     print(json.dumps(figures))
 

@@ -32,8 +32,10 @@ FREE = "free"
 ALL_KINDS = (*KINDS, FREE)
 CODED = ("kommun", "lan")
 SHORE_M = {"kommun": 1000.0, "lan": 1000.0}
-CELL_DEG = (0.002, 0.001)  # lon, lat: about 110 m square at Stockholm
+CELL_DEG = (0.001, 0.0005)  # lon, lat: about 55 m square at Stockholm
 MAX_CELLS = 4_000_000
+MAX_KNOWN_CELLS = 1_000_000  # classified cells an index keeps (some 40 MB), then it starts anew
+_GLOBAL_NX = int(np.ceil(360.0 / CELL_DEG[0])) + 1
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class AreaIndex:
                 if table[j] < 0:
                     table[j] = i
         self._shore: dict[int, tuple[np.ndarray, shapely.STRtree]] = {}
+        self._cells = _Cells.empty(len(ALL_KINDS), len(drawn))
 
     def resolve(self, lons, lats) -> Resolution:
         x = np.asarray(lons, dtype=float).reshape(-1)
@@ -150,52 +153,90 @@ class AreaIndex:
         kinds = sorted(set(self._poly_kind.tolist()) - {free_k})
         if n == 0 or self._bounds is None:
             return {k: np.full(n, -1, dtype=np.int32) for k in kinds}, empty
-        none = len(self._drawn)  # the rank that means "no polygon"
         lookup = np.append(self._drawn[self._by_rank], -1).astype(np.int32)
         x0, y0, x1, y1 = self._bounds
         inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
         within = None if inside.all() else np.flatnonzero(inside)
         px, py = (x, y) if within is None else (x[within], y[within])
-        ranks = {} if within is None else {k: np.full(n, none, dtype=np.int32) for k in kinds}
+        none = len(self._drawn)  # the rank that means "no polygon"
+        ranks = {k: np.full(n, none, dtype=np.int32) for k in kinds} if within is not None else {}
         free_points, free_polys = [], []
         if px.size:
-            cell, boxes, n_cells = _cells(px, py)
-            c, p = self._tree.query(boxes, predicate="intersects")
-            full = shapely.contains(self._polygons[p], boxes[c])
-            kind, rank = self._poly_kind[p], self._rank[p]
-            cell_best = np.full((len(ALL_KINDS), n_cells), none, dtype=np.int32)
-            exclusive = full & (kind != free_k)
-            np.minimum.at(cell_best, (kind[exclusive], c[exclusive]), rank[exclusive])
+            used, cell = _cells(px, py)
+            cells = self._cells_known(used)
+            rows = np.searchsorted(cells.ids, used)
+            point_row = rows[cell]
             for k in kinds:
+                column = cells.best[k][point_row]
                 if within is None:
-                    ranks[k] = cell_best[k][cell]
+                    ranks[k] = column
                 else:
-                    ranks[k][within] = cell_best[k][cell]
-            # Partial cells need an exact test, only of polygons that could beat the winner.
-            exact = ~full & ((kind == free_k) | (rank < cell_best[kind, c]))
-            sure_free = full & (kind == free_k)
-            for chosen, test in ((exact, True), (sure_free, False)):
-                if not chosen.any():
-                    continue
-                pts, polys = _expand(cell, c[chosen], p[chosen], n_cells)
+                    ranks[k][within] = column
+            # The (cell, polygon) pairs of the used cells that need a test or are free areas.
+            sizes = cells.start[rows + 1] - cells.start[rows]
+            if sizes.sum():
+                first = np.repeat(cells.start[rows], sizes)
+                pair = (
+                    first + np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+                )
+                pair_cells = np.repeat(np.arange(used.size), sizes)
+                pts, chosen = _expand(cell, pair_cells, pair, used.size)
+                polys, test = cells.poly[chosen], cells.test[chosen]
                 if within is not None:
                     pts = within[pts]
-                if test:
-                    hit = shapely.contains_xy(self._polygons[polys], x[pts], y[pts])
-                    pts, polys = pts[hit], polys[hit]
+                hit = np.ones(pts.size, dtype=bool)
+                hit[test] = shapely.contains_xy(
+                    self._polygons[polys[test]], x[pts[test]], y[pts[test]]
+                )
+                pts, polys = pts[hit], polys[hit]
                 poly_kind = self._poly_kind[polys]
                 free_points.append(pts[poly_kind == free_k])
                 free_polys.append(polys[poly_kind == free_k])
                 for k in kinds:
                     of_k = poly_kind == k
                     if of_k.any():
-                        np.minimum.at(ranks[k], pts[of_k], self._rank[polys[of_k]])
+                        _lower(ranks[k], pts[of_k], self._rank[polys[of_k]])
         free = empty
         if free_points and sum(f.size for f in free_points):
             pairs = np.column_stack([np.concatenate(free_points), np.concatenate(free_polys)])
             pairs = np.unique(pairs, axis=0)
             free = (pairs[:, 0], self._drawn[pairs[:, 1]])
         return {k: lookup[ranks[k]] for k in kinds}, free
+
+    def _cells_known(self, used: np.ndarray) -> _Cells:
+        """The classification of the grid cells `used` (sorted ids): those met before are kept,
+        so an index that lives in a worker classifies each cell once."""
+        cells = self._cells
+        pos = np.minimum(np.searchsorted(cells.ids, used), max(cells.ids.size - 1, 0))
+        known = cells.ids[pos] == used if cells.ids.size else np.zeros(used.size, dtype=bool)
+        if known.all():
+            return cells
+        if cells.ids.size > MAX_KNOWN_CELLS:
+            cells = _Cells.empty(len(ALL_KINDS), len(self._drawn))
+            known[:] = False
+        cells = cells.merged(self._classify(used[~known]))
+        self._cells = cells
+        return cells
+
+    def _classify(self, ids: np.ndarray) -> _Cells:
+        """Per cell and kind, the best polygon holding the whole cell (its rank), and the pairs
+        left to test point by point: polygons that cut the cell and could beat that winner,
+        and free areas (all count; tested unless they hold the whole cell)."""
+        free_k = len(ALL_KINDS) - 1
+        none = len(self._drawn)
+        cw, ch = CELL_DEG
+        bx = (ids % _GLOBAL_NX) * cw - 180.0
+        by = (ids // _GLOBAL_NX) * ch - 90.0
+        boxes = shapely.box(bx, by, bx + cw, by + ch)
+        c, p = self._tree.query(boxes, predicate="intersects")
+        full = shapely.contains(self._polygons[p], boxes[c])
+        kind, rank = self._poly_kind[p], self._rank[p]
+        best = np.full((len(ALL_KINDS), ids.size), none, dtype=np.int32)
+        exclusive = full & (kind != free_k)
+        np.minimum.at(best, (kind[exclusive], c[exclusive]), rank[exclusive])
+        exact = ~full & ((kind == free_k) | (rank < best[kind, c]))
+        keep = exact | (full & (kind == free_k))
+        return _Cells.of(ids, best, c[keep], p[keep], exact[keep])
 
     def _nearest(self, k: int, x: np.ndarray, y: np.ndarray, max_m: float) -> np.ndarray:
         """The nearest area of KINDS[k] within max_m metres of each point, or -1."""
@@ -214,22 +255,74 @@ class AreaIndex:
         return found
 
 
-def _cells(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Each point's cell (numbered among the cells holding a point), those cells as boxes."""
+@dataclass(frozen=True)
+class _Cells:
+    """Classified grid cells: sorted ids, best rank per kind and cell, and the pairs to test
+    (polygon `poly` for the cell at row r in start[r]:start[r + 1], `test` False: holds it)."""
+
+    ids: np.ndarray
+    best: np.ndarray
+    start: np.ndarray
+    poly: np.ndarray
+    test: np.ndarray
+
+    @classmethod
+    def empty(cls, n_kinds: int, none: int) -> _Cells:
+        nothing = np.zeros(0, dtype=np.int64)
+        best = np.full((n_kinds, 0), none, dtype=np.int32)
+        return cls(nothing, best, np.zeros(1, dtype=np.int64), nothing, np.zeros(0, dtype=bool))
+
+    @classmethod
+    def of(cls, ids, best, pair_rows, poly, test) -> _Cells:
+        order = np.argsort(pair_rows, kind="stable")
+        start = np.concatenate([[0], np.cumsum(np.bincount(pair_rows, minlength=ids.size))])
+        return cls(ids, best, start.astype(np.int64), poly[order], test[order])
+
+    def merged(self, other: _Cells) -> _Cells:
+        ids = np.concatenate([self.ids, other.ids])
+        order = np.argsort(ids, kind="stable")
+        row_of = np.empty(ids.size, dtype=np.int64)
+        row_of[order] = np.arange(ids.size)
+        pair_rows = np.concatenate(
+            [
+                np.repeat(np.arange(self.ids.size), np.diff(self.start)),
+                self.ids.size + np.repeat(np.arange(other.ids.size), np.diff(other.start)),
+            ]
+        )
+        return _Cells.of(
+            ids[order],
+            np.concatenate([self.best, other.best], axis=1)[:, order],
+            row_of[pair_rows],
+            np.concatenate([self.poly, other.poly]),
+            np.concatenate([self.test, other.test]),
+        )
+
+
+def _cells(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The global grid cells holding the points (sorted ids) and each point's among them."""
     cw, ch = CELL_DEG
-    gx0, gy0 = x.min(), y.min()
-    while True:
-        nx = int((x.max() - gx0) // cw) + 1
-        ny = int((y.max() - gy0) // ch) + 1
-        if nx * ny <= MAX_CELLS:
-            break
-        cw, ch = cw * 2, ch * 2
-    flat = ((y - gy0) // ch).astype(np.int64) * nx + ((x - gx0) // cw).astype(np.int64)
-    used = np.flatnonzero(np.bincount(flat, minlength=nx * ny))
+    # Truncation is flooring here: both are positive.
+    gx = ((x + 180.0) * (1.0 / cw)).astype(np.int64)
+    gy = ((y + 90.0) * (1.0 / ch)).astype(np.int64)
+    gx0, gy0 = gx.min(), gy.min()
+    nx, ny = int(gx.max() - gx0) + 1, int(gy.max() - gy0) + 1
+    if nx * ny > MAX_CELLS:  # points spread far apart: sort rather than count
+        used, inverse = np.unique(gy * _GLOBAL_NX + gx, return_inverse=True)
+        return used, inverse.reshape(-1)
+    flat = (gy - gy0) * nx + (gx - gx0)
+    local = np.flatnonzero(np.bincount(flat, minlength=nx * ny))
     number = np.full(nx * ny, -1, dtype=np.int64)
-    number[used] = np.arange(used.size)
-    bx, by = gx0 + (used % nx) * cw, gy0 + (used // nx) * ch
-    return number[flat], shapely.box(bx, by, bx + cw, by + ch), int(used.size)
+    number[local] = np.arange(local.size)
+    used = (local // nx + gy0) * _GLOBAL_NX + (local % nx + gx0)
+    return used, number[flat]
+
+
+def _lower(ranks: np.ndarray, points: np.ndarray, values: np.ndarray) -> None:
+    """ranks[points] = min(ranks[points], values), for repeated points too. A test hit always
+    beats its cell's winner, so a point hit once just takes the value (np.minimum.at is slow)."""
+    once = np.bincount(points, minlength=ranks.size)[points] == 1
+    ranks[points[once]] = values[once]
+    np.minimum.at(ranks, points[~once], values[~once])
 
 
 def _expand(cell: np.ndarray, pair_cells: np.ndarray, pair_polys: np.ndarray, n_cells: int):
