@@ -167,7 +167,9 @@ def main() -> None:
         f"points/s; {len(area_index.areas)} areas; {in_kommun:,} points in a kommun)"
     )
     naive_areas_rate = run_naive_areas(area_index, more_lons, more_lats)
-    print(f"naive area loop: {naive_areas_rate:,.0f} points/s (areas only, {NAIVE_SAMPLE:,} points)")
+    print(
+        f"naive area loop: {naive_areas_rate:,.0f} points/s (areas only, {NAIVE_SAMPLE:,} points)"
+    )
 
     figures = {
         "benchmark": "assign",

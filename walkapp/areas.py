@@ -180,17 +180,15 @@ def resolve_all(db: sqlite_utils.Database) -> int:
     """Every stored observation's areas anew. Inside the caller's transaction."""
     ids, lons, lats = obs_db.positions(db)
     index = current_index(db)
-    rows = index.rows(ids, index.resolve(lons, lats)) if ids else []
-    areas_db.replace_observation_areas(db, rows)
+    if ids:
+        areas_db.save_observation_areas(db, index.rows(ids, index.resolve(lons, lats)))
     return len(ids)
 
 
 def resolve_one(db: sqlite_utils.Database, observation_id: str, lon: float, lat: float) -> None:
     """One observation's areas, inside the caller's transaction (recording or moving it)."""
     index = current_index(db)
-    areas_db.save_observation_areas(
-        db, observation_id, index.rows([observation_id], index.resolve([lon], [lat]))
-    )
+    areas_db.save_observation_areas(db, index.rows([observation_id], index.resolve([lon], [lat])))
 
 
 def import_areas(db: sqlite_utils.Database, rows: list[tuple], user_id: int | None = None) -> dict:

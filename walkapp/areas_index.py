@@ -17,6 +17,7 @@ decides whole cells at once so only points near a boundary meet an exact test.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -119,19 +120,19 @@ class AreaIndex:
         return Resolution(by_kind, free)
 
     def rows(self, observation_ids: Sequence[str], resolution: Resolution) -> list[tuple]:
-        """(observation id, kind, area id) for every area of every point."""
-        ks, points = np.nonzero(resolution.by_kind >= 0)
-        area_idx = resolution.by_kind[ks, points]
-        rows = [
-            (observation_ids[p], KINDS[k], int(self.ids[a]))
-            for k, p, a in zip(ks.tolist(), points.tolist(), area_idx.tolist())
+        """Per point: (the area id of each of KINDS or None, the free areas' ids as a JSON list
+        or None, observation id), as walkapp.db.areas stores them."""
+        ids = np.append(self.ids, -1)
+        columns = [
+            [None if value < 0 else value for value in ids[column].tolist()]
+            for column in resolution.by_kind
         ]
-        free_points, free_areas = resolution.free
-        rows += [
-            (observation_ids[p], FREE, int(self.ids[a]))
-            for p, a in zip(free_points.tolist(), free_areas.tolist())
-        ]
-        return rows
+        free: list = [None] * len(observation_ids)
+        points, areas = resolution.free
+        for point, area in zip(points.tolist(), self.ids[areas].tolist()):
+            free[point] = [*(free[point] or []), area]
+        free = [None if f is None else json.dumps(sorted(f)) for f in free]
+        return list(zip(*columns, free, observation_ids))
 
     def names(self, lon: float, lat: float) -> dict[str, list[str]]:
         """The areas holding one point by kind, as names (the `walkapp areas resolve` answer)."""

@@ -1,5 +1,5 @@
 """The areas: the police area's districts (what "outside_area" means, walkapp.areas), the areas
-of every kind with their parts, and which areas each observation lies in."""
+of every kind with their parts, and which areas each observation lies in (its area_* columns)."""
 
 from __future__ import annotations
 
@@ -134,33 +134,38 @@ def insert_parts(db: sqlite_utils.Database, pairs: Iterable[tuple[int, int]]) ->
     db.conn.executemany("insert or ignore into area_parts (area_id, part_id) values (?, ?)", pairs)
 
 
-def replace_observation_areas(db: sqlite_utils.Database, rows: list[tuple]) -> None:
-    """Every observation's areas anew. rows: (observation id, kind, area id)."""
-    db.execute("delete from observation_areas")
-    db.conn.executemany(
-        "insert into observation_areas (observation_id, kind, area_id) values (?, ?, ?)", rows
-    )
+# The observation's area columns, in walkapp.areas_index.KINDS order, then its free areas.
+RESOLVED = ("stadsdel", "stadsdelsomrade", "kommun", "lan", "lpo", "region", "free")
+_UPDATE = (
+    f"update observations set {', '.join(f'area_{kind} = ?' for kind in RESOLVED)} where id = ?"
+)
 
 
-def save_observation_areas(
-    db: sqlite_utils.Database, observation_id: str, rows: list[tuple]
-) -> None:
-    """One observation's areas anew."""
-    db.execute("delete from observation_areas where observation_id = ?", [observation_id])
-    db.conn.executemany(
-        "insert into observation_areas (observation_id, kind, area_id) values (?, ?, ?)", rows
-    )
+def save_observation_areas(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """Observations' areas. rows: (one area id or None per kind in RESOLVED order but free, the
+    free areas' ids as JSON text or None, observation id)."""
+    db.conn.executemany(_UPDATE, rows)
 
 
 def areas_of(db: sqlite_utils.Database, observation_id: str) -> dict[str, list[dict]]:
     """kind -> [{name, code}] of one observation's areas."""
-    found: dict[str, list[dict]] = {}
-    for kind, name, code in db.execute(
-        "select oa.kind, a.name, a.code from observation_areas oa join areas a on a.id = oa.area_id"
-        " where oa.observation_id = ? order by oa.kind, a.name",
+    row = db.execute(
+        f"select {', '.join(f'area_{kind}' for kind in RESOLVED)} from observations where id = ?",
         [observation_id],
-    ):
-        found.setdefault(kind, []).append({"name": name, "code": code})
+    ).fetchone()
+    if row is None:
+        return {}
+    wanted = {kind: [value] for kind, value in zip(RESOLVED[:-1], row[:-1]) if value is not None}
+    if row[-1]:
+        wanted["free"] = json.loads(row[-1])
+    found: dict[str, list[dict]] = {}
+    for kind, ids in wanted.items():
+        found[kind] = [
+            {"name": name, "code": code}
+            for name, code in db.execute(
+                f"select name, code from areas where id in ({marks(ids)}) order by name", ids
+            )
+        ]
     return found
 
 

@@ -49,8 +49,7 @@ _PROPERTY_SQL = {
     "deadline": "m.deadline",
     "note": "o.note",
     **{
-        name: f"(select a.{column} from observation_areas oa join areas a on a.id = oa.area_id"
-        f" where oa.observation_id = o.id and oa.kind = '{kind}')"
+        name: f"a_{kind}.{column}"
         for name, kind, column in (
             ("stadsdel", "stadsdel", "name"),
             ("stadsdelsomrade", "stadsdelsomrade", "name"),
@@ -62,8 +61,8 @@ _PROPERTY_SQL = {
             ("region", "region", "name"),
         )
     },
-    "free_areas": "(select group_concat(a.name, '; ') from observation_areas oa join areas a"
-    " on a.id = oa.area_id where oa.observation_id = o.id and oa.kind = 'free')",
+    "free_areas": "case when o.area_free is null then null else (select group_concat(a.name, '; ')"
+    " from json_each(o.area_free) j join areas a on a.id = j.value) end",
 }
 
 # Each observation's first photo, found once for all rows: a subquery per row cost more than the
@@ -83,7 +82,10 @@ _JOINS = """
     left join places p on p.id = o.place_id
     left join partners pa on pa.id = m.partner_id
     left join first_photos fp on fp.observation_id = o.id
-"""
+""" + "".join(
+    f"    left join areas a_{kind} on a_{kind}.id = o.area_{kind}\n"
+    for kind in ("stadsdel", "stadsdelsomrade", "kommun", "lan", "lpo", "region")
+)
 
 
 def _in(column: str, values: list, clauses: list, params: list) -> None:
@@ -120,12 +122,13 @@ def _observation_clauses(filters) -> tuple[list[str], list]:
 
 def _areas_within(filters, clauses: list, params: list) -> None:
     """Each area filter: the observation lies in one of its areas (filters of two kinds: both)."""
-    for ids in filters.area_ids.values():
-        clauses.append(
-            f"o.id in (select observation_id from observation_areas where area_id in ({marks(ids)}))"
-            if ids
-            else "0"
-        )
+    for kind, ids in filters.area_ids.items():
+        if kind == "free":
+            clauses.append(
+                f"exists (select 1 from json_each(o.area_free) where value in ({marks(ids)}))"
+            )
+        else:
+            clauses.append(f"o.area_{kind} in ({marks(ids)})")
         params.extend(ids)
 
 

@@ -46,7 +46,7 @@ class Filters:
     categories: list[str] = field(default_factory=list)
     ratings: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
-    # Area filters as asked (parameter -> values), then as area ids (parameter -> ids).
+    # Area filters as asked (parameter -> values), then as area ids (kind -> ids).
     areas: dict[str, list[str]] = field(default_factory=dict)
     area_ids: dict[str, list[int]] = field(default_factory=dict)
 
@@ -132,7 +132,8 @@ def unknown_areas(filters: Filters, found: dict[str, dict[str, int | None]]) -> 
                 name=name,
                 values=", ".join(missing)[:80],
             )
-        filters.area_ids[name] = [found[name][v] for v in values if found[name].get(v) is not None]
+        ids = [found[name][value] for value in values if found[name].get(value) is not None]
+        filters.area_ids[AREA_PARAMETERS[name]] = ids
     return errors
 
 

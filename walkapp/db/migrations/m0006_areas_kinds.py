@@ -1,5 +1,6 @@
 """Areas of several kinds (police region, LPO, län, kommun, stadsdelsområde, stadsdel, free),
-each a polygon or a union of other areas (its parts), and the areas every observation lies in.
+each a polygon or a union of other areas (its parts), and the areas every observation lies in: a column of the observation per kind (at most one area
+of each, `area_kommun`…), the free areas as a JSON list of ids (`area_free`).
 
 The districts table stays: it is the police area that "outside_area" means (walkapp.areas)."""
 
@@ -31,13 +32,13 @@ def areas_kinds(db: sqlite_utils.Database) -> None:
             part_id integer not null references areas (id) on delete cascade,
             primary key (area_id, part_id)
         ) without rowid;
-        create table observation_areas (
-            observation_id text not null references observations (id) on delete cascade,
-            kind text not null,
-            area_id integer not null references areas (id) on delete cascade,
-            primary key (observation_id, kind, area_id)
-        ) without rowid;
-        create index observation_areas_area on observation_areas (area_id, observation_id);
+        alter table observations add column area_stadsdel integer;
+        alter table observations add column area_stadsdelsomrade integer;
+        alter table observations add column area_kommun integer;
+        alter table observations add column area_lan integer;
+        alter table observations add column area_lpo integer;
+        alter table observations add column area_region integer;
+        alter table observations add column area_free text;
         insert into meta (key, value) values ('areas_version', '0')
         """,
     )
