@@ -120,6 +120,11 @@ def parse_filters(args) -> Filters:
     return filters
 
 
+def areas_refused(filters: Filters) -> dict:
+    """The area filters asked of records that are not observations (audits, routes): a 400."""
+    return {name: _l("Områdesfilter gäller bara observationer.") for name in filters.areas}
+
+
 def unknown_areas(filters: Filters, found: dict[str, dict[str, int | None]]) -> dict:
     """Set the area ids of the asked area filters (`found`: parameter -> value -> id or None);
     the values that name no area, by parameter, as a 400 would say them."""

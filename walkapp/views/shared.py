@@ -23,6 +23,7 @@ from ..exports.filters import (
     BadFilter,
     Filters,
     OutsideToken,
+    areas_refused,
     parse_filters,
     unknown_areas,
     unknown_ids,
@@ -81,9 +82,7 @@ def filters_or_400(areas: bool = True, **fixed) -> Filters:
                 filters, exports_db.known_areas(get_db(), filters.areas, AREA_PARAMETERS)
             )
         else:
-            errors |= {
-                name: _("Områdesfilter gäller bara observationer.") for name in filters.areas
-            }
+            errors |= areas_refused(filters)
         if errors:
             raise BadFilter(errors)
         for key, value in fixed.items():
