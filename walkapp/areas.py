@@ -34,7 +34,7 @@ SHIPPED = "area.geojson"
 SHIPPED_AREAS = "areas.json"
 
 _lock = threading.Lock()
-_index_cache: dict[str, AreaIndex] = {}
+_index_cache: dict[tuple, AreaIndex] = {}
 _shipped_cache: dict[str, tuple[str, list[tuple], list[dict]]] = {}
 
 
@@ -164,7 +164,7 @@ def build_index(db: sqlite_utils.Database) -> AreaIndex:
 def current_index(db: sqlite_utils.Database) -> AreaIndex:
     """The index of the database's areas, keyed by their version: databases holding the same
     shipped areas share one, and every worker notices an import."""
-    version = areas_db.areas_version(db)
+    version = (areas_db.areas_version(db), *areas_db.area_span(db))
     with _lock:
         index = _index_cache.get(version)
     if index is None:

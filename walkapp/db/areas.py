@@ -53,6 +53,12 @@ def set_areas_version(db: sqlite_utils.Database, version: str) -> None:
     db.execute("update meta set value = ? where key = 'areas_version'", [version])
 
 
+def area_span(db: sqlite_utils.Database) -> tuple[int, int]:
+    """How many areas and the highest id: with the version, what tells two databases apart."""
+    count, highest = db.execute("select count(*), coalesce(max(id), 0) from areas").fetchone()
+    return count, highest
+
+
 def count_areas(db: sqlite_utils.Database) -> int:
     return db.execute("select count(*) from areas").fetchone()[0]
 
