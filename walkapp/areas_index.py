@@ -173,36 +173,39 @@ class AreaIndex:
                     ranks[k] = column
                 else:
                     ranks[k][within] = column
-            # The (cell, polygon) pairs of the used cells that need a test or are free areas.
-            sizes = cells.start[rows + 1] - cells.start[rows]
-            if sizes.sum():
-                first = np.repeat(cells.start[rows], sizes)
-                pair = (
-                    first + np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-                )
-                pair_cells = np.repeat(np.arange(used.size), sizes)
-                pts, chosen = _expand(cell, pair_cells, pair, used.size)
-                polys, test = cells.poly[chosen], cells.test[chosen]
-                if within is not None:
-                    pts = within[pts]
-                hit = np.ones(pts.size, dtype=bool)
-                hit[test] = shapely.contains_xy(
-                    self._polygons[polys[test]], x[pts[test]], y[pts[test]]
-                )
-                pts, polys = pts[hit], polys[hit]
-                poly_kind = self._poly_kind[polys]
-                free_points.append(pts[poly_kind == free_k])
-                free_polys.append(polys[poly_kind == free_k])
-                for k in kinds:
-                    of_k = poly_kind == k
-                    if of_k.any():
-                        _lower(ranks[k], pts[of_k], self._rank[polys[of_k]])
+            pts, polys = self._hits(cells, rows, cell, px, py)
+            if within is not None:
+                pts = within[pts]
+            poly_kind = self._poly_kind[polys]
+            free_points.append(pts[poly_kind == free_k])
+            free_polys.append(polys[poly_kind == free_k])
+            for k in kinds:
+                of_k = poly_kind == k
+                if of_k.any():
+                    _lower(ranks[k], pts[of_k], self._rank[polys[of_k]])
         free = empty
         if free_points and sum(f.size for f in free_points):
             pairs = np.column_stack([np.concatenate(free_points), np.concatenate(free_polys)])
             pairs = np.unique(pairs, axis=0)
             free = (pairs[:, 0], self._drawn[pairs[:, 1]])
         return {k: lookup[ranks[k]] for k in kinds}, free
+
+    def _hits(self, cells: _Cells, rows: np.ndarray, cell: np.ndarray, x, y) -> tuple:
+        """(point, polygon) for each polygon of a point's cell left to test that holds it, and
+        each free area holding the whole cell; rows: the used cells' rows in `cells`."""
+        sizes = cells.start[rows + 1] - cells.start[rows]
+        total = int(sizes.sum())
+        if not total:
+            nothing = np.zeros(0, dtype=np.int64)
+            return nothing, nothing
+        first = np.repeat(cells.start[rows], sizes)
+        pair = first + np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        pair_cells = np.repeat(np.arange(rows.size), sizes)
+        pts, chosen = _expand(cell, pair_cells, pair, rows.size)
+        polys, test = cells.poly[chosen], cells.test[chosen]
+        hit = np.ones(pts.size, dtype=bool)
+        hit[test] = shapely.contains_xy(self._polygons[polys[test]], x[pts[test]], y[pts[test]])
+        return pts[hit], polys[hit]
 
     def _cells_known(self, used: np.ndarray) -> _Cells:
         """The classification of the grid cells `used` (sorted ids): those met before are kept,
