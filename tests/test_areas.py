@@ -86,6 +86,14 @@ def test_the_shipped_boundaries_are_the_real_files(db):
     assert ("stadsdel", "Djurgården") in [names[p] for p in ostermalm["parts"]]
 
 
+def test_the_shipped_boundary_files_pass_the_import_check():
+    spec = json.loads((ROOT / "geodata" / "areas.json").read_text(encoding="utf-8"))
+    for entry in spec["files"]:
+        data = (ROOT / "geodata" / entry["file"]).read_bytes()
+        args = (entry["kind"], entry["name_property"], entry.get("code_property"))
+        assert parse_areas(data, *args) == parse_areas(data, *args, check_geometry=False)
+
+
 def test_sergels_torg_is_in_stadsdel_norrmalm_kommun_stockholm_and_lpo_norrmalm(db):
     assert _names(db, SERGELS_TORG) == {
         "stadsdel": ["Norrmalm"],

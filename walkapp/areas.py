@@ -87,6 +87,7 @@ def _shipped(geodata_dir: Path) -> tuple[str, list[tuple], list[dict]]:
                     title_case=entry.get("title_case", False),
                     approximate=entry.get("approximate", False),
                     source=entry.get("source", ""),
+                    check_geometry=False,
                 )
             _shipped_cache[key] = (f"shipped-{digest.hexdigest()[:16]}", rows, spec["parts"])
         return _shipped_cache[key]
@@ -113,11 +114,11 @@ def _store_union(db: sqlite_utils.Database, union: dict) -> None:
     kommun whose code starts with the area's code."""
     parts_of = areas_db.area_ids(db, union["every"]) if "every" in union else {}
     if union.get("by_code_prefix"):
-        codes = {name: code for name, code in _codes(db, union["every"])}
-        wholes = _codes(db, union["kind"])
+        codes = dict(_codes(db, union["every"]))
+        whole_ids = areas_db.area_ids(db, union["kind"])
         pairs = [
-            (areas_db.area_ids(db, union["kind"])[name], parts_of[part])
-            for name, code in wholes
+            (whole_ids[name], parts_of[part])
+            for name, code in _codes(db, union["kind"])
             for part, part_code in codes.items()
             if code and part_code and part_code.startswith(code)
         ]
