@@ -564,3 +564,63 @@ def test_a_walker_removes_their_after_photo_while_the_repeat_walk_is_open(client
     walks_db.set_state(db, repeat["id"], "closed")
     assert client.delete(url.format(photo_ids[1]), headers=anna).status_code == 409
     assert measures_db.get_observation(db, earlier)["after_photo_ids"] == [photo_ids[1]]
+
+
+def test_walker_groups_find_the_same_groups_as_comparing_every_pair():
+    """The grid of SAME_FINDING_M cells gives what comparing each observation with every other
+    gives (the rule as first written), on a dense walk with merged duplicates."""
+    import random
+
+    from walkapp.measures import SAME_FINDING_M, walker_groups
+    from walkapp.places import metres_between
+
+    rng = random.Random(5)
+    observations = []
+    for i in range(400):
+        observations.append(
+            {
+                "id": f"o{i:03d}",
+                "lon": 18.0649 + rng.uniform(-0.0015, 0.0015),
+                "lat": 59.3326 + rng.uniform(-0.0008, 0.0008),
+                "category": rng.choice(["lighting", "litter", "graffiti"]),
+                "walker_id": f"w{rng.randrange(6)}",
+                "status": "new",
+                "duplicate_of": None,
+            }
+        )
+    for o in observations[::37]:
+        o["status"], o["duplicate_of"] = "duplicate", "o000"
+
+    def every_pair(rows):
+        by_id = {r["id"]: r for r in rows}
+        merged, leads = {}, []
+        for r in rows:
+            if r["status"] == "duplicate" and r["duplicate_of"] in by_id:
+                merged.setdefault(r["duplicate_of"], []).append(r["id"])
+            else:
+                leads.append(r)
+        taken, groups = set(), []
+        for lead in leads:
+            if lead["id"] in taken:
+                continue
+            taken.add(lead["id"])
+            near = [
+                o
+                for o in leads
+                if o["id"] not in taken
+                and o["status"] != "duplicate"
+                and o["category"] == lead["category"]
+                and o["walker_id"] != lead["walker_id"]
+            ]
+            far = metres_between((lead["lon"], lead["lat"]), [(o["lon"], o["lat"]) for o in near])
+            same = [o["id"] for o, d in zip(near, far) if d <= SAME_FINDING_M]
+            taken.update(same)
+            groups.append((lead["id"], merged.get(lead["id"], []), same))
+        return groups
+
+    ours = [
+        (g["lead"]["id"], [m["id"] for m in g["merged"]], [c["id"] for c in g["candidates"]])
+        for g in walker_groups(observations)
+    ]
+    assert ours == every_pair(observations)
+    assert sum(len(c) for _lead, _merged, c in ours) > 50  # the walk is dense: groups are found

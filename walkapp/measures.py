@@ -7,6 +7,7 @@ the views put them beside the fields.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import date, timedelta
 
@@ -18,7 +19,7 @@ from .clock import deadline_bounds, local_day
 from .db import audit_log, transaction
 from .db import measures as measures_db
 from .inputs import parse_uuid
-from .places import metres_between
+from .places import metres_between, metric_xy
 from .vocabulary import STATUS_FIELDS, STATUS_REQUIRES, is_fixed, is_good, is_open
 
 # Two observations of the same category this close are one thing: several walkers' groups, possible
@@ -357,24 +358,21 @@ def walker_groups(observations: list[dict]) -> list[dict]:
         else:
             leads.append(observation)
     groups, taken = [], set()
-    for lead in leads:
+    near = _near_each_other(leads)
+    for i, lead in enumerate(leads):
         if lead["id"] in taken:
             continue
         taken.add(lead["id"])
         candidates = []
         if lead["status"] != "duplicate":
-            near = [
+            candidates = [
                 other
-                for other in leads
+                for other in (leads[j] for j in near(i))
                 if other["id"] not in taken
                 and other["status"] != "duplicate"
                 and other["category"] == lead["category"]
                 and other.get("walker_id") != lead.get("walker_id")
             ]
-            distances = metres_between(
-                (lead["lon"], lead["lat"]), [(o["lon"], o["lat"]) for o in near]
-            )
-            candidates = [o for o, d in zip(near, distances) if d <= SAME_FINDING_M]
             taken.update(o["id"] for o in candidates)
         members = [lead, *merged.get(lead["id"], []), *candidates]
         walkers = {m.get("walker_id") or m["id"] for m in members}
@@ -387,6 +385,34 @@ def walker_groups(observations: list[dict]) -> list[dict]:
             }
         )
     return groups
+
+
+def _near_each_other(observations: list[dict]):
+    """near(i): the indexes of the other observations within SAME_FINDING_M of observation i, in
+    list order. Positions are projected once and binned in cells of that size, so a walk of
+    10 000 observations compares each with its neighbours only (not with all: 23 s)."""
+    if not observations:
+        return lambda i: []
+    x, y = metric_xy([(o["lon"], o["lat"]) for o in observations])
+    cells: dict[tuple[int, int], list[int]] = {}
+    keys = list(
+        zip((x // SAME_FINDING_M).astype(int).tolist(), (y // SAME_FINDING_M).astype(int).tolist())
+    )
+    for index, key in enumerate(keys):
+        cells.setdefault(key, []).append(index)
+
+    def near(i: int) -> list[int]:
+        cx, cy = keys[i]
+        found = [
+            j
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for j in cells.get((cx + dx, cy + dy), ())
+            if j != i and math.hypot(x[j] - x[i], y[j] - y[i]) <= SAME_FINDING_M
+        ]
+        return sorted(found)
+
+    return near
 
 
 def possible_duplicates(observation: dict, candidates: list[dict]) -> list[dict]:

@@ -239,6 +239,14 @@ class _CandidateGrid:
         return inside & self.mask[flat]
 
 
+def metric_xy(points: Sequence[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat points in metres (SWEREF 99 TM), as x and y arrays."""
+    lons = np.array([p[0] for p in points], dtype=float)
+    lats = np.array([p[1] for p in points], dtype=float)
+    x, y = _TO_METRIC.transform(lons, lats)
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
 def metres_between(
     origin: tuple[float, float], points: Sequence[tuple[float, float]]
 ) -> np.ndarray:
