@@ -32,7 +32,7 @@ from walkapp.db import exports as exports_db  # noqa: E402
 from walkapp.db import users as users_db  # noqa: E402
 from walkapp.db import walks as walks_db  # noqa: E402
 from walkapp.db.observations import insert_many  # noqa: E402
-from walkapp.db.tokens import create_token  # noqa: E402
+from walkapp.db.api_tokens import create_token  # noqa: E402
 from walkapp.exports.filters import Filters  # noqa: E402
 from walkapp.exports.geojson import observation_feature, photo_link  # noqa: E402
 from walkapp.passwords import hash_password  # noqa: E402
