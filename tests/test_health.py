@@ -51,6 +51,17 @@ def walk_with_walker(app) -> tuple[dict, dict]:
     return walk, join(app.test_client(), walk)
 
 
+def walk_with_observation(app) -> tuple[dict, dict, dict]:
+    """A walk, its walker's headers and one observation they recorded (with room on the disk)."""
+    walk, headers = walk_with_walker(app)
+    record = observation()
+    posted = app.test_client().post(
+        f"/api/walks/{walk['id']}/observations", json=record, headers=headers
+    )
+    assert posted.status_code == 201
+    return walk, headers, record
+
+
 def upload(client, observation_id: str, headers: dict, photo: bytes, photo_id: str | None = None):
     return client.post(
         f"/api/observations/{observation_id}/photos",
@@ -111,15 +122,8 @@ def test_under_the_floor_an_observation_is_a_507_and_nothing_is_stored(full):
 
 def test_under_the_floor_a_photo_is_a_507_and_nothing_is_stored(full):
     roomy, cramped = full
-    walk, headers = walk_with_walker(roomy)
-    record = observation()
+    _walk, headers, record = walk_with_observation(roomy)
     client = roomy.test_client()
-    assert (
-        client.post(
-            f"/api/walks/{walk['id']}/observations", json=record, headers=headers
-        ).status_code
-        == 201
-    )
     refused = upload(cramped.test_client(), record["id"], headers, noisy_jpeg(200, 150))
     assert refused.status_code == 507 and "lagringsutrymme" in refused.json["error"]
     assert rows(cramped, "select count(*) from photos") == [(0,)]
@@ -129,15 +133,8 @@ def test_under_the_floor_a_photo_is_a_507_and_nothing_is_stored(full):
 
 def test_under_the_floor_a_walker_still_removes_a_photo(full):
     roomy, cramped = full
-    walk, headers = walk_with_walker(roomy)
-    record = observation()
+    walk, headers, record = walk_with_observation(roomy)
     client = roomy.test_client()
-    assert (
-        client.post(
-            f"/api/walks/{walk['id']}/observations", json=record, headers=headers
-        ).status_code
-        == 201
-    )
     photo = upload(client, record["id"], headers, noisy_jpeg(200, 150)).json
     folder = Path(cramped.config["WALKAPP_INSTANCE"]) / "photos"
     assert rows(cramped, "select count(*) from photos") == [(1,)] and len(list(folder.iterdir()))

@@ -624,3 +624,58 @@ def test_walker_groups_find_the_same_groups_as_comparing_every_pair():
     ]
     assert ours == every_pair(observations)
     assert sum(len(c) for _lead, _merged, c in ours) > 50  # the walk is dense: groups are found
+
+
+def _row_seen(page: str, observation_id: str) -> str:
+    form = re.search(
+        rf'action="/observations/{observation_id}/status".*?name="seen" value="(\d+)"', page, re.S
+    )
+    return form.group(1)
+
+
+def test_the_quick_change_sends_seen_so_a_later_change_is_not_overwritten(staff, db, walk):
+    finding = add_observation(db, walk["id"], *SERGEL)
+    tk = partner_id(db, "Trafikkontoret")
+    measures_db.update_measure(db, finding, None, {"status": "assigned", "partner_id": tk})
+    # Two coordinators have the meeting's place page open.
+    opened = _row_seen(staff.get("/places/1").text, finding)
+    assert int(opened) == measures_db.last_change(db, finding)
+    first = quick(staff, finding, status="done", seen=opened)
+    assert first.status_code == 200 and first.json["seen"] == measures_db.last_change(db, finding)
+    # The other page, opened before that change, changes nothing and says why.
+    second = quick(staff, finding, status="not_possible", reason="Privat mark", seen=opened)
+    assert second.status_code == 409
+    assert "ändrades efter att sidan öppnades" in second.json["errors"]["seen"]
+    assert measures_db.get_observation(db, finding)["status"] == "done"
+    # The row's next change is made on the answer's seen (what the page's script keeps).
+    third = quick(
+        staff, finding, status="not_possible", reason="Privat mark", seen=str(first.json["seen"])
+    )
+    assert third.status_code == 200
+    assert measures_db.get_observation(db, finding)["status"] == "not_possible"
+    assert _row_seen(staff.get("/places/1").text, finding) == str(third.json["seen"])
+
+
+def test_the_duplicate_button_sends_seen_so_a_later_change_is_not_overwritten(staff, db, walk):
+    original, other = (add_observation(db, walk["id"], *SERGEL) for _ in range(2))
+    page = staff.get(f"/observations/{other}/triage").text
+    opened = re.search(
+        rf'action="/observations/{other}/duplicate[^"]*".*?name="seen" value="(\d+)"', page, re.S
+    ).group(1)
+    # Someone assigns it in between, from the meeting.
+    tk = partner_id(db, "Trafikkontoret")
+    assert quick(staff, other, status="assigned", partner_id=tk).status_code == 200
+    stale = staff.post(
+        f"/observations/{other}/duplicate", data={"duplicate_of": original, "seen": opened}
+    )
+    assert stale.status_code == 303 and stale.location.endswith(f"/observations/{other}/triage")
+    assert "ändrades efter att sidan öppnades" in staff.get(stale.location).text
+    assert measures_db.get_observation(db, other)["status"] == "assigned"
+    # From the page as it is now, the duplicate is marked.
+    fresh = seen_on(staff.get(f"/observations/{other}/triage").text)
+    marked = staff.post(
+        f"/observations/{other}/duplicate", data={"duplicate_of": original, "seen": fresh}
+    )
+    assert marked.status_code == 303
+    line = measures_db.get_observation(db, other)
+    assert line["status"] == "duplicate" and line["duplicate_of"] == original

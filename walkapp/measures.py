@@ -206,14 +206,19 @@ def undoable(rows: list[dict], latest: dict[str, dict], user_id: int | None, sin
 
 
 def mark_duplicate(
-    db: sqlite_utils.Database, observation: dict, duplicate_of: str, user_id: int | None
+    db: sqlite_utils.Database,
+    observation: dict,
+    duplicate_of: str,
+    user_id: int | None,
+    seen: int | None = None,
 ) -> tuple[list[dict], dict]:
-    """This observation is a duplicate of that one (one click on a listed candidate)."""
+    """This observation is a duplicate of that one (one click on a listed candidate); `seen` as
+    for `change`: a page opened before another change stores nothing."""
     submitted = {
         **quick_submission(observation, "duplicate", {}),
         "duplicate_of": duplicate_of,
     }
-    return change(db, observation, submitted, user_id)
+    return change(db, observation, submitted, user_id, seen=seen)
 
 
 def merge(db: sqlite_utils.Database, lead: dict, other_ids: list[str], user_id: int | None) -> int:

@@ -67,6 +67,8 @@ function showAnswer(form, answer) {
   const partner = row.querySelector("td.partner");
   if (partner) partner.textContent = answer.partner || "–";
   form.elements.status.value = answer.status;
+  // The next change from this row is made on what is stored now (the stale-form guard).
+  if (form.elements.seen) form.elements.seen.value = answer.seen;
   if (form.elements.deadline) form.elements.deadline.value = answer.deadline || "";
   if (form.elements.reason) form.elements.reason.value = answer.reason || "";
   showFieldsFor(form);

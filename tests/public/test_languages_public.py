@@ -205,33 +205,26 @@ def test_the_dashboard_shows_the_promise_in_the_staff_readers_language(client, d
             "select id from commitments where promise_id = ? order by id", [promise_id]
         )
     )
-    client.post(
-        f"/admin/promises/{promise_id}/texts/en",
-        data={
-            "commitments-0-commitment_id": first,
-            "commitments-0-heading": "Safe way to school",
-            "commitments-0-text": "At least two.",
-            "commitments-1-commitment_id": second,
-            "commitments-1-heading": "",
-            "commitments-1-text": "",
-        },
-    )
+    def english_texts(second_heading: str) -> None:
+        client.post(
+            f"/admin/promises/{promise_id}/texts/en",
+            data={
+                "commitments-0-commitment_id": first,
+                "commitments-0-heading": "Safe way to school",
+                "commitments-0-text": "At least two.",
+                "commitments-1-commitment_id": second,
+                "commitments-1-heading": second_heading,
+                "commitments-1-text": "At least two." if second_heading else "",
+            },
+        )
+
+    english_texts("")
     client.set_cookie("lang", "en")
     english = client.get("/dashboard").get_data(as_text=True)
     assert f'<h3 id="commitment-{first}">Safe way to school</h3>' in english
     assert "Trygg skolväg" not in english
     assert f'<h3 id="commitment-{second}" lang="sv" dir="ltr">Möten med unga</h3>' in english
-    client.post(
-        f"/admin/promises/{promise_id}/texts/en",
-        data={
-            "commitments-0-commitment_id": first,
-            "commitments-0-heading": "Safe way to school",
-            "commitments-0-text": "At least two.",
-            "commitments-1-commitment_id": second,
-            "commitments-1-heading": "Meeting young people",
-            "commitments-1-text": "At least two.",
-        },
-    )
+    english_texts("Meeting young people")
     activities = client.get("/dashboard/activities").get_data(as_text=True)
     assert f"{year} · Meeting young people" in activities and "Möten med unga" not in activities
     client.set_cookie("lang", "sv")

@@ -23,7 +23,9 @@ _OBSERVATION = """
            (select group_concat(ph.id) from photos ph where ph.observation_id = o.id
             and ph.kind = 'before') as photo_ids,
            (select group_concat(ph.id) from photos ph where ph.observation_id = o.id
-            and ph.kind = 'after') as after_photo_ids
+            and ph.kind = 'after') as after_photo_ids,
+           (select coalesce(max(h.id), 0) from measure_history h
+            where h.observation_id = o.id) as seen
     from observations o
     join measures m on m.observation_id = o.id
     join walks w on w.id = o.walk_id

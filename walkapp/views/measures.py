@@ -148,12 +148,12 @@ def _triage_form(observation: dict, partners: list[dict], posted: bool = False) 
     return form
 
 
-def _seen(form: TriageForm) -> int | None:
-    """The history row the posted form was opened at; None when it says nothing (a form of
-    an earlier version), -1 (matches nothing, so nothing is stored) when it is not a count."""
-    if not form.seen.data:
+def _seen(raw: str | None) -> int | None:
+    """The history row the posted form was opened at (its `seen`); None when it says nothing (a
+    form of an earlier version), -1 (matches nothing, so nothing is stored) when not a count."""
+    if not raw:
         return None
-    seen = parse_version(form.seen.data)
+    seen = parse_version(raw)
     return -1 if seen is None else seen
 
 
@@ -168,7 +168,7 @@ def triage(observation_id: str):
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         made, errors = measures.change(
-            db, observation, form.data, current_user()["id"], seen=_seen(form)
+            db, observation, form.data, current_user()["id"], seen=_seen(form.seen.data)
         )
         if "seen" in errors:
             # Shown as it is now, so saving again is a choice made on what is stored.
@@ -232,7 +232,11 @@ def mark_duplicate(observation_id: str):
     observation = _observation_or_404(observation_id)
     queue = _queue(observation)
     _made, errors = measures.mark_duplicate(
-        get_db(), observation, request.form.get("duplicate_of", ""), current_user()["id"]
+        get_db(),
+        observation,
+        request.form.get("duplicate_of", ""),
+        current_user()["id"],
+        seen=_seen(request.form.get("seen")),
     )
     for message in errors.values():
         flash(str(message))
@@ -280,7 +284,13 @@ def quick_status(observation_id: str):
         else:
             sent = {f: getattr(form, f).data for f in QUICK_FIELDS if f in request.form}
             submitted = quick_submission(observation, form.status.data, sent)
-            _made, found = measures.change(get_db(), observation, submitted, current_user()["id"])
+            _made, found = measures.change(
+                get_db(),
+                observation,
+                submitted,
+                current_user()["id"],
+                seen=_seen(request.form.get("seen")),
+            )
             errors = {field: str(message) for field, message in found.items()}
     else:
         errors = {
@@ -303,7 +313,8 @@ def _quick_answer(observation: dict, errors: dict, refused: str):
     """JSON for the page's script (where the row goes now, how to undo), else back to the page."""
     if request.accept_mimetypes.best == "application/json":
         if errors:
-            return jsonify({"error": refused, "errors": errors}), 400
+            # Changed by someone else since the page was opened: 409, nothing stored.
+            return jsonify({"error": refused, "errors": errors}), 409 if "seen" in errors else 400
         now = measures_db.get_observation(get_db(), observation["id"])
         return jsonify(
             {
@@ -314,6 +325,7 @@ def _quick_answer(observation: dict, errors: dict, refused: str):
                 "deadline": now["deadline"],
                 "reason": now["reason"],
                 "undo": url_for("measures.undo", observation_id=observation["id"]),
+                "seen": now["seen"],  # what the row's next change is made on
             }
         )
     for message in errors.values():
