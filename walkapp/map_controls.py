@@ -4,7 +4,7 @@ Persian page); the metric scale stacked above the attribution at the bottom end,
 cover each other however narrow the map; the scale's "1 km" kept left to right.
 
 The same options serve the JS maps of staff pages (the walk's route map, route drawing, triage,
-the live walk, the places upload's preview): `options()` as JSON in templates/base.html,
+the live walk, the places upload's preview): `options()` as JSON in the map element's `data-controls`,
 applied by static/js/map_controls.js as MapControls' script does.
 
 No Flask: the caller hands over the words and the direction.
@@ -33,7 +33,7 @@ def corners(direction: str) -> dict[str, str]:
 
 def options(words: dict[str, str], direction: str = "ltr", scale: bool = True) -> dict:
     """What a map's controls need, for folium's maps (MapControls) and for the JS maps of staff
-    pages (JSON in templates/base.html, read by static/js/map_controls.js) alike."""
+    pages (JSON in the map element's data-controls, read by static/js/map_controls.js) alike."""
     return {
         "zoom_in": str(words["zoom_in"]),
         "zoom_out": str(words["zoom_out"]),

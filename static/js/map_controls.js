@@ -1,11 +1,11 @@
 // A staff page's Leaflet map with its controls in the page's words and direction: the options
-// walkapp/map_controls.py gives folium's maps, here as JSON (templates/base.html).
+// walkapp/map_controls.py gives folium's maps, here as JSON in the map element's data-controls.
 // Leaflet's own zoom titles are English ("Zoom in"); make the map with zoomControl: false.
 
 export function addControls(L, map) {
-  const element = document.getElementById("map-controls");
-  if (!element) return;
-  const options = JSON.parse(element.textContent);
+  const raw = map.getContainer().dataset.controls;
+  if (!raw) return;
+  const options = JSON.parse(raw);
   if (map.attributionControl) map.attributionControl.setPosition(options.corners.attribution);
   if (options.scale) {
     L.control.scale({ position: options.corners.scale, imperial: false, maxWidth: 120 }).addTo(map);
