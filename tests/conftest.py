@@ -13,6 +13,7 @@ from flask.globals import _cv_app
 
 from tests.helpers import PASSWORD, LiveServer, login, make_app
 from tests.redis_server import RedisServer
+from walkapp.extensions import limiter
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
@@ -61,7 +62,9 @@ def _one_app(tmp_path_factory):
         target.close()
     finally:
         source.close()
-    return shared, pristine
+    # Flask-Limiter keeps its settings and storage on the one extension object, set by the last
+    # app built: each test puts back the shared app's (limits off, its own memory storage).
+    return shared, pristine, dict(vars(limiter))
 
 
 @pytest.fixture
@@ -69,9 +72,10 @@ def app(_one_app, tmp_path):
     """The process's app pointed at this test's own instance folder (tmp_path / "instance", as
     make_app gives) with a fresh copy of the database. Settings and extensions a test changes are
     put back after it; a test that needs other settings builds its own with make_app."""
-    shared, pristine = _one_app
+    shared, pristine, limiter_state = _one_app
+    vars(limiter).update(limiter_state)
     instance = (tmp_path / "instance").resolve()
-    (instance / "photos").mkdir(parents=True)
+    (instance / "photos").mkdir(parents=True, mode=0o700)  # as create_app makes it
     shutil.copyfile(pristine, instance / "walkapp.db")
     os.chmod(instance / "walkapp.db", 0o600)
     config, extensions = dict(shared.config), dict(shared.extensions)
