@@ -228,14 +228,21 @@ def test_a_raw_byte_that_is_not_text_is_refused_too(staff, db):
 
 
 def test_an_api_form_field_that_is_not_text_is_named_in_json(client, walk):
-    headers = join(client, walk)
+    # An address of its own: the refusal counts toward that address's bad bodies.
+    here = _from("10.0.0.23")
+    joined = client.post("/api/join", json={"code": walk["code"], "name": "Anna"}, **here)
+    headers = {"Authorization": "Bearer " + joined.json["token"]}
     record = observation()
-    assert post(client, walk, headers, record).status_code == 201
+    posted = client.post(
+        f"/api/walks/{walk['id']}/observations", json=record, headers=headers, **here
+    )
+    assert posted.status_code == 201
     refused = client.post(
         f"/api/observations/{record['id']}/photos",
         data="id=%ED%A0%80",
         content_type="application/x-www-form-urlencoded",
         headers=headers,
+        **here,
     )
     assert refused.status_code == 400
     assert refused.json["errors"] == {"id": "Texten innehåller ogiltiga tecken."}
