@@ -76,22 +76,21 @@ def filtered_observations(
     return _observations(db, where + order, params)
 
 
-def count_filtered(
-    db: sqlite_utils.Database,
-    partner_id: int | None = None,
-    statuses: tuple[str, ...] = (),
-    place_id: int | None = None,
-    overdue_on: str | None = None,
-) -> int:
+def count_filtered(db: sqlite_utils.Database, **filters) -> int:
     """How many measures filtered_observations lists with the same filters."""
-    where, params = _filter(partner_id, statuses, place_id, overdue_on)
+    where, params = _filter(**filters)
     return db.execute(
         "select count(*) from observations o join measures m on m.observation_id = o.id" + where,
         params,
     ).fetchone()[0]
 
 
-def _filter(partner_id, statuses, place_id, overdue_on) -> tuple[str, list]:
+def _filter(
+    partner_id: int | None = None,
+    statuses: tuple[str, ...] = (),
+    place_id: int | None = None,
+    overdue_on: str | None = None,
+) -> tuple[str, list]:
     clauses, params = [], []
     if partner_id is not None:
         clauses.append("m.partner_id = ?")
