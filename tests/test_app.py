@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
 from tests.helpers import make_app
 from walkapp import create_app
 from walkapp.db import connect, init
@@ -253,3 +255,39 @@ def test_old_swedish_paths_redirect_to_the_english_ones(client):
     assert response.status_code == 301 and response.headers["Location"].endswith(
         "/j/ABC123/follow-up"
     )
+
+
+def test_migration_numbers_from_0007_on_are_used_once():
+    numbers = [name.split("_", 1)[0] for name, _ in MIGRATIONS if name >= "0007"]
+    assert numbers, "0007_users_roles is registered"
+    assert len(numbers) == len(set(numbers)), sorted(numbers)
+
+
+def test_users_rebuild_keeps_accounts_sign_ins_and_what_points_at_them(tmp_path):
+    db = connect(tmp_path / "old.db")
+    migrate(db, upto="0006_walks_place_index")
+    db.execute(
+        "insert into users (id, username, password_hash, role, active, created_at)"
+        " values (7, 'kim', 'x', 'coordinator', 1, '2026-01-01T00:00:00+00:00')"
+    )
+    db.execute(
+        "insert into sessions (id_hash, user_id, created_at, expires_at)"
+        " values ('h', 7, '2026-01-01T00:00:00+00:00', '2099-01-01T00:00:00+00:00')"
+    )
+    db.conn.commit()
+    assert migrate(db) == ["0007_users_roles"]
+    assert db.execute("select id, username, role from users").fetchall() == [
+        (7, "kim", "coordinator")
+    ]
+    assert db.execute("select user_id from sessions").fetchall() == [(7,)]
+    assert db.execute("pragma foreign_keys").fetchone() == (1,)
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    assert "references users" in db.execute(
+        "select sql from sqlite_master where name = 'sessions'"
+    ).fetchone()[0]
+    # A partner's person names their partner; nobody else does.
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(
+            "insert into users (username, password_hash, role, created_at)"
+            " values ('p', 'x', 'partner', '2026-01-01')"
+        )

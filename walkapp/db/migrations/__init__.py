@@ -2,7 +2,13 @@
 
 One module per change in this package, `mNNNN_<word>_<what>.py`, with a function decorated
 `@migration("NNNN_<word>_<what>")`; names sort into the order they run. Never edit one that
-has shipped.
+has shipped. From 0007 on each number is used once (tests/test_app.py): the thirteen 0003s
+and the 0005s and 0006s shipped sharing one, and renaming them would run them again.
+
+A migration that rebuilds a table others refer to (SQLite changes a CHECK or a column only by
+copying the table) says `foreign_keys_off=True`: SQLite's own procedure, foreign keys off
+around its transaction (dropping the old table would otherwise cascade into its children) and
+`foreign_key_check` before the commit.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 
 
-def migration(name: str) -> Callable[[Migration], Migration]:
+def migration(name: str, *, foreign_keys_off: bool = False) -> Callable[[Migration], Migration]:
     def register(fn: Migration) -> Migration:
+        fn.foreign_keys_off = foreign_keys_off  # type: ignore[attr-defined]
         MIGRATIONS.append((name, fn))
         return fn
 
@@ -43,12 +50,17 @@ def migrate(db: sqlite_utils.Database, upto: str | None = None) -> list[str]:
             break
         # One explicit transaction per migration, DDL included: all of it or none of it.
         # Checked again under the write lock: several workers may start at once.
+        keys_off = getattr(fn, "foreign_keys_off", False)
+        if keys_off:
+            db.execute("pragma foreign_keys = off")  # a no-op inside a transaction
         db.execute("begin immediate")
         try:
             if db.execute("select 1 from _migrations where name = ?", [name]).fetchone():
                 db.execute("commit")
                 continue
             fn(db)
+            if keys_off and db.execute("pragma foreign_key_check").fetchone():
+                raise RuntimeError(f"migration {name} left rows pointing at nothing")
             db.execute(
                 "insert into _migrations (name, applied_at) values (?, ?)",
                 [name, datetime.now(UTC).isoformat(timespec="seconds")],
@@ -57,6 +69,9 @@ def migrate(db: sqlite_utils.Database, upto: str | None = None) -> list[str]:
         except BaseException:
             db.execute("rollback")
             raise
+        finally:
+            if keys_off:
+                db.execute("pragma foreign_keys = on")
         ran.append(name)
     return ran
 
