@@ -13,10 +13,10 @@ from flask.globals import _cv_app
 
 from tests.helpers import PASSWORD, LiveServer, login, make_app
 from tests.redis_server import RedisServer
-from walkapp.extensions import limiter
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
+from walkapp.extensions import limiter
 from walkapp.passwords import hash_password
 
 

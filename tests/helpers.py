@@ -79,6 +79,12 @@ def at(east_m: float, north_m: float = 0, accuracy: float = 6) -> dict:
     }
 
 
+def plan_walk(client, title: str, starts_at: str = "2026-12-03T18:00", **fields):
+    """Post the walk form as a signed-in coordinator (a dark evening unless told otherwise)."""
+    return client.post("/walks/new", data={"title": title, "starts_at": starts_at,
+                                            "light": "dark", **fields})  # fmt: skip
+
+
 def join(client, walk, name="Anna") -> dict:
     """Join a walk through the walker's API; the Authorization header its token gives."""
     response = client.post("/api/join", json={"code": walk["code"], "name": name})

@@ -282,9 +282,10 @@ def test_users_rebuild_keeps_accounts_sign_ins_and_what_points_at_them(tmp_path)
     assert db.execute("select user_id from sessions").fetchall() == [(7,)]
     assert db.execute("pragma foreign_keys").fetchone() == (1,)
     assert db.execute("pragma foreign_key_check").fetchall() == []
-    assert "references users" in db.execute(
-        "select sql from sqlite_master where name = 'sessions'"
-    ).fetchone()[0]
+    assert (
+        "references users"
+        in db.execute("select sql from sqlite_master where name = 'sessions'").fetchone()[0]
+    )
     # A partner's person names their partner; nobody else does.
     with pytest.raises(sqlite3.IntegrityError):
         db.execute(

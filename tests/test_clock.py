@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
+from tests.helpers import plan_walk
 from tests.test_coordinators import add_observation
 from walkapp import clock, demo
 from walkapp.db import connect, transaction
@@ -53,14 +54,8 @@ def test_year_bounds_are_stockholm_midnights():
 
 
 def test_walk_form_takes_stockholm_time_and_pages_show_it(staff, db):
-    response = staff.post(
-        "/walks/new",
-        data={
-            "title": "Vårvandring",
-            "starts_at": "2026-03-29T03:30",
-            "light": "dark",
-            "follow_up_at": "2026-04-02T18:00",
-        },
+    response = plan_walk(
+        staff, "Vårvandring", "2026-03-29T03:30", follow_up_at="2026-04-02T18:00"
     )
     assert response.status_code == 302, response.text
     walk = walks_db.find_walk_by_title(db, "Vårvandring")

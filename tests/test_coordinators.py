@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.helpers import PASSWORD, login, make_app, sign_in_directly
+from tests.helpers import PASSWORD, login, make_app, plan_walk, sign_in_directly
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import measures as measures_db
 from walkapp.db import observations as obs_db
@@ -53,16 +53,8 @@ def partner_id(db, name):
 
 
 def test_plan_a_walk_and_see_its_join_code(staff, db):
-    response = staff.post(
-        "/walks/new",
-        data={
-            "title": "Vandring vid Plattan",
-            "starts_at": "2026-12-03T18:00",
-            "light": "dark",
-            "meeting_point": "Glasobelisken",
-            "place_ids": ["1"],
-            "leader": "Kim",
-        },
+    response = plan_walk(
+        staff, "Vandring vid Plattan", meeting_point="Glasobelisken", place_ids=["1"], leader="Kim"
     )
     assert response.status_code == 302
     page = staff.get(response.location)

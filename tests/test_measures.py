@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
+from tests.helpers import plan_walk
 from tests.test_coordinators import SERGEL, add_observation, partner_id
 from walkapp import clock
 from walkapp.db import measures as measures_db
@@ -438,16 +439,7 @@ def test_walk_form_public_checkbox_and_place_checkboxes(staff, db):
     form = staff.get("/walks/new").text
     assert 'type="checkbox" value="1"' in form and "Visa på den publika sidan" in form
     assert "Ctrl" not in form
-    staff.post(
-        "/walks/new",
-        data={
-            "title": "Publik",
-            "starts_at": "2026-12-03T18:00",
-            "light": "dark",
-            "place_ids": ["1", "2"],
-            "public": "y",
-        },
-    )
+    plan_walk(staff, "Publik", place_ids=["1", "2"], public="y")
     walk = walks_db.find_walk_by_title(db, "Publik")
     assert walk["public"] == 1 and walks_db.walk_place_ids(db, walk["id"]) == [1, 2]
     staff.post(

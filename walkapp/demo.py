@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlite_utils
 
@@ -17,39 +19,16 @@ from .places import RELATIONS
 
 DEMO_TITLE = "Demovandring Sergels torg / Plattan"
 
-# (lon, lat, category, rating, note)
-# fmt: off
-DEMO_OBSERVATIONS = [
-    (18.06470, 59.33250, "lighting", "red", "Två armaturer släckta vid trappan ner mot Plattan."),
-    (18.06395, 59.33270, "gathering", "red", "Samlingsplats vid pelarna, upplevs stökigt efter 21."),
-    (18.06560, 59.33225, "litter", "yellow", "Överfulla papperskorgar vid glasobelisken."),
-    (18.06330, 59.33310, "sightlines", "yellow", "Skymd sikt bakom byggstaket vid Klarabergsgatan."),
-    (18.06620, 59.33290, "feeling", "green", "Mycket folk och god belysning vid Kulturhuset."),
-    (18.06500, 59.33205, "underpass", "red", "Gångtunneln mot tunnelbanan är mörk och luktar urin."),
-    (18.06700, 59.33330, "graffiti", "yellow", "Klotter på elskåp vid Drottninggatan."),
-    (18.06250, 59.33240, "path", "yellow", "Trasiga plattor, snubbelrisk i mörker."),
-    (18.06455, 59.33345, "vandalism", "red", "Krossad glasruta i busskur."),
-    (18.06890, 59.33290, "lighting", "red", "Belysningen på Brunkebergstorg bländar men lämnar skuggor."),
-    (18.06180, 59.33460, "wayfinding", "green", "Tydlig skyltning mot Centralstationen."),
-    (18.06520, 59.33280, "people", "yellow", "Öde efter att butikerna stängt."),
-]
-# fmt: on
+# The demo walk's observations and the earlier walk's, with what became of them, are data:
+# walkapp/demo.json.
+_DATA = json.loads((Path(__file__).with_name("demo.json")).read_text(encoding="utf-8"))
+DEMO_OBSERVATIONS = [tuple(o.values()) for o in _DATA["demo"]]
 
 
-# An earlier, closed walk at Odenplan/Vasaparken, with what became of its observations:
-# (lon, lat, category, rating, note, status, partner)
+# An earlier, closed walk at Odenplan/Vasaparken: (lon, lat, category, rating, note, status,
+# partner) for each of its observations.
 EARLIER_TITLE = "Kvällsvandring Odenplan och Vasaparken"
-SDF = "Norra innerstadens stadsdelsförvaltning"
-# fmt: off
-EARLIER_OBSERVATIONS = [
-    (18.04930, 59.34290, "lighting", "red", "Trasig gatlykta vid busshållplatsen.", "done", "Trafikkontoret"),
-    (18.04560, 59.33990, "vegetation", "red", "Buskar skymmer gångvägen genom parken.", "planned", SDF),
-    (18.04700, 59.34100, "litter", "yellow", "Mycket skräp kring lekplatsen.", "assigned", SDF),
-    (18.04990, 59.34320, "gathering", "red", "Langning vid uppgången, kvällstid.", "assigned", "Polisen LPO Norrmalm"),
-    (18.05170, 59.34210, "feeling", "green", "Tryggt och upplyst kring Stadsbiblioteket.", "new", None),
-    (18.04620, 59.34040, "path", "yellow", "Isigt och ojämnt på trappan.", "verified", "Trafikkontoret"),
-]
-# fmt: on
+EARLIER_OBSERVATIONS = [tuple(o.values()) for o in _DATA["earlier"]]
 
 
 def walk_summary(walk: dict, base_url: str) -> dict:

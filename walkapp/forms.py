@@ -128,10 +128,13 @@ def text_field(field, label, max_chars: int, required=None, message=None, **opti
     return field(label, validators=validators, **options)
 
 
-def whole_number(label, required, low: int, high: int, message):
-    """A whole number from low to high: `required` for an empty field, `message` out of range."""
+def whole_number(label, bounds: tuple[int, int], required, out_of_range):
+    """A whole number within bounds (low, high): `required` for an empty field, `out_of_range`
+    outside them."""
+    low, high = bounds
     return WholeNumberField(
-        label, validators=[InputRequired(required), NumberRange(min=low, max=high, message=message)]
+        label,
+        validators=[InputRequired(required), NumberRange(min=low, max=high, message=out_of_range)],
     )
 
 
@@ -166,12 +169,9 @@ class _CommitmentFields:
     heading = text_field(StringField, _l("Rubrik"), 80)
     text = text_field(TextAreaField, _l("Åtagande"), 400, _l("Skriv vad polisen lovar."))
     target = whole_number(
-        _l("Mål (antal)"),
-        _l("Skriv målet som ett heltal."),
-        1,
-        1000,
+        _l("Mål (antal)"), (1, 1000), _l("Skriv målet som ett heltal."),
         _l("Målet ska vara mellan 1 och 1000."),
-    )
+    )  # fmt: skip
 
 
 class CommitmentEntry(_CommitmentFields, Form):
@@ -211,12 +211,9 @@ class NewCommitmentForm(_CommitmentFields, BaseForm):
 
 class PromiseCreateForm(BaseForm):
     year = whole_number(
-        _l("År"),
-        _l("Skriv året, till exempel 2026."),
-        2000,
-        2100,
+        _l("År"), (2000, 2100), _l("Skriv året, till exempel 2026."),
         _l("Året ska vara mellan 2000 och 2100."),
-    )
+    )  # fmt: skip
     title = text_field(StringField, _l("Rubrik"), 120, _l("Skriv en rubrik."))
     copy_from = SelectField(_l("Börja med åtagandena från"), coerce=int, default=0)
 
@@ -323,11 +320,8 @@ class PlacesUploadForm(BaseForm):
 class PlaceForm(BaseForm):
     name = text_field(StringField, _l("Namn"), 120, _l("Skriv platsens namn."))
     priority = whole_number(
-        _l("Prioritet (1 = högst)"),
-        _l("Skriv en prioritet, 1 eller mer."),
-        1,
-        99,
+        _l("Prioritet (1 = högst)"), (1, 99), _l("Skriv en prioritet, 1 eller mer."),
         _l("Prioriteten ska vara mellan 1 och 99."),
-    )
+    )  # fmt: skip
     description = text_field(TextAreaField, _l("Beskrivning"), 2000)
     partners = text_field(StringField, _l("Partner (kommaseparerade)"), 1000)

@@ -6,6 +6,8 @@ Pure functions over plain numbers and dates; no Flask, no SQL.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -111,10 +113,8 @@ def update(
     db: sqlite_utils.Database, promise_id: int, title: str, commitments: list[dict], user_id
 ) -> None:
     """Save the title and each commitment's heading, text and target (by commitment id)."""
-    with transaction(db):
+    with _audited(db, user_id, "update", promise_id, {"title": title, "commitments": commitments}):
         promises_db.update_promise(db, promise_id, title, commitments)
-        detail = {"title": title, "commitments": commitments}
-        audit_log.record(db, user_id, "update", "promise", promise_id, detail)
 
 
 def save_texts(
@@ -126,10 +126,17 @@ def save_texts(
 ) -> None:
     """Save each commitment's heading and text in one of the public's other languages (by
     commitment id); an empty pair leaves the Swedish to show."""
-    with transaction(db):
+    detail = {"language": language, "commitments": commitments}
+    with _audited(db, user_id, "update_texts", promise_id, detail):
         promises_db.save_commitment_texts(db, promise_id, language, commitments)
-        detail = {"language": language, "commitments": commitments}
-        audit_log.record(db, user_id, "update_texts", "promise", promise_id, detail)
+
+
+@contextmanager
+def _audited(db, user_id, action: str, promise_id: int, detail: dict) -> Iterator[None]:
+    """One change to a promise and its audit-log entry, in one transaction."""
+    with transaction(db):
+        yield
+        audit_log.record(db, user_id, action, "promise", promise_id, detail)
 
 
 def add_commitment(

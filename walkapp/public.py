@@ -14,6 +14,7 @@ from datetime import date, datetime
 from babel.dates import format_date, format_time
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from . import clock
 from .languages import DEFAULT as SOURCE_LANGUAGE
@@ -67,38 +68,34 @@ def status_sentence(observation: dict) -> str:
         return _("Ett bra exempel – här behöver inget göras.")
     if status == "new":
         return _("Inte behandlad ännu. Samordnaren går igenom alla iakttagelser efter vandringen.")
-    if status == "assigned":
-        if partner:
-            return _("Lämnad till %(partner)s %(date)s.", partner=partner, date=when)
-        return _("Lämnad till en ansvarig aktör %(date)s.", date=when)
-    if status == "planned":
-        if observation.get("deadline"):
-            deadline = day(observation["deadline"])
-            if partner:
-                return _(
-                    "Planerad av %(partner)s, klar senast %(deadline)s.",
-                    partner=partner,
-                    deadline=deadline,
-                )
-            return _("Planerad, klar senast %(deadline)s.", deadline=deadline)
-        if partner:
-            return _("Planerad av %(partner)s %(date)s.", partner=partner, date=when)
-        return _("Planerad %(date)s.", date=when)
-    if status == "done":
-        if partner:
-            return _("Åtgärdat %(date)s av %(partner)s.", date=when, partner=partner)
-        return _("Åtgärdat %(date)s.", date=when)
-    if status == "verified":
-        if partner:
-            return _(
-                "Åtgärdat av %(partner)s och kontrollerat på plats %(date)s.",
-                partner=partner,
-                date=when,
-            )
-        return _("Åtgärdat och kontrollerat på plats %(date)s.", date=when)
-    if status == "not_possible":
-        return _("Går inte att åtgärda (beslut %(date)s).", date=when)
-    return _("Samma sak som en annan iakttagelse, som följs upp där.")
+    deadline = observation.get("deadline")
+    key = "planned_by" if status == "planned" and deadline else status
+    if key not in _SENTENCES:
+        return _("Samma sak som en annan iakttagelse, som följs upp där.")
+    # One sentence per status, told with the partner where one is known.
+    without, with_partner = _SENTENCES[key]
+    text = with_partner if partner else without
+    return text % {"partner": partner, "date": when, "deadline": day(deadline) if deadline else ""}
+
+
+# status -> (its sentence without a partner, with one); "planned_by" is planned with a deadline.
+_SENTENCES = {
+    "assigned": (
+        _l("Lämnad till en ansvarig aktör %(date)s."),
+        _l("Lämnad till %(partner)s %(date)s."),
+    ),
+    "planned_by": (
+        _l("Planerad, klar senast %(deadline)s."),
+        _l("Planerad av %(partner)s, klar senast %(deadline)s."),
+    ),
+    "planned": (_l("Planerad %(date)s."), _l("Planerad av %(partner)s %(date)s.")),
+    "done": (_l("Åtgärdat %(date)s."), _l("Åtgärdat %(date)s av %(partner)s.")),
+    "verified": (
+        _l("Åtgärdat och kontrollerat på plats %(date)s."),
+        _l("Åtgärdat av %(partner)s och kontrollerat på plats %(date)s."),
+    ),
+    "not_possible": (_l("Går inte att åtgärda (beslut %(date)s)."),) * 2,
+}
 
 
 def status_counts(statuses: dict[str, int]) -> str:

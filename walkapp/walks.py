@@ -35,14 +35,8 @@ def create(
 ) -> dict:
     """Plan a walk with its places (and its route when given), audited, in one transaction."""
     with transaction(db):
-        walk = walks_db.create_walk(
-            db,
-            title=title,
-            starts_at=starts_at,
-            place_ids=place_ids,
-            created_by=created_by,
-            **fields,
-        )
+        fields.update(title=title, starts_at=starts_at, place_ids=place_ids, created_by=created_by)
+        walk = walks_db.create_walk(db, **fields)
         audit_log.record(db, created_by, "create", "walk", walk["id"], {"title": title})
         if route is not UNCHANGED:
             routes.save_within(db, walk["id"], route, created_by)

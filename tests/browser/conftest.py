@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import SERGELS_TORG, LiveServer, make_app
+from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, make_app
 from walkapp.db import connect, database_path
+from walkapp.db import partners as partners_db
+from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
+from walkapp.passwords import hash_password
 
 
 @pytest.fixture
@@ -15,6 +18,16 @@ def server(tmp_path):
     server = LiveServer(make_app(tmp_path, TILE_URL="none"))
     yield server
     server.stop()
+
+
+@pytest.fixture
+def staff_server(server):
+    """The live server with the coordinator kim (PASSWORD) and the partner Trafikkontoret."""
+    db = connect(database_path(server.app))
+    users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
+    partners_db.ensure_partners(db, ["Trafikkontoret"])
+    db.close()
+    return server
 
 
 @pytest.fixture

@@ -52,12 +52,18 @@ def test_an_observation_the_server_refuses_is_not_confirmed(phone, server, walk)
     assert query(server, "select id from observations") == []
 
 
-def test_a_screen_left_open_after_the_walk_closed_says_so(phone, server, walk):
+def one_sent_then_closed(phone, server, walk):
+    """A phone that joined, sent one red lamp, and whose walk the coordinator then closed."""
     page = phone.new_page()
     join(page, server, walk)
     record(page, "Belysning", "Åtgärda")
     all_sent(page)
     close(server, walk)
+    return page
+
+
+def test_a_screen_left_open_after_the_walk_closed_says_so(phone, server, walk):
+    page = one_sent_then_closed(phone, server, walk)
     note = page.locator("#closed-note")
     expect(note).to_be_hidden()
 
@@ -105,11 +111,7 @@ def test_an_edit_refused_because_the_walk_closed_is_not_confirmed(phone, server,
 
 
 def test_a_delete_after_the_walk_closed_keeps_the_observation_and_says_why(phone, server, walk):
-    page = phone.new_page()
-    join(page, server, walk)
-    record(page, "Belysning", "Åtgärda")
-    all_sent(page)
-    close(server, walk)
+    page = one_sent_then_closed(phone, server, walk)
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(".mine-item").get_by_role("button", name="Ta bort").click()
     expect(page.locator("#closed-note")).to_be_visible()

@@ -10,27 +10,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import join, record
-from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, make_app
-from walkapp.db import connect, database_path
-from walkapp.db import partners as partners_db
-from walkapp.db import users as users_db
-from walkapp.passwords import hash_password
+from tests.helpers import PASSWORD, SERGELS_TORG
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def server(tmp_path):
-    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
-    db = connect(database_path(server.app))
-    users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
-    partners_db.ensure_partners(db, ["Trafikkontoret"])
-    db.close()
-    yield server
-    server.stop()
-
-
-def test_plan_join_record_watch_triage(browser, server):
+def test_plan_join_record_watch_triage(browser, staff_server):
+    server = staff_server
     staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
     desk = staff.new_page()
     errors = []

@@ -10,15 +10,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import ARTIFACTS, join, photo_file
-from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, make_app
+from tests.helpers import PASSWORD, SERGELS_TORG
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock
 from walkapp.db import connect, database_path
 from walkapp.db import measures as measures_db
 from walkapp.db import partners as partners_db
-from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +26,9 @@ SCREENS = {"laptop": (1366, 768), "phone": (390, 844)}
 
 
 @pytest.fixture
-def world(tmp_path):
-    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
+def world(staff_server):
+    server = staff_server
     db = connect(database_path(server.app))
-    users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
-    partners_db.ensure_partners(db, ["Trafikkontoret"])
     walk = walks_db.create_walk(
         db, title=LONG_TITLE[:120], starts_at="2026-11-24T18:00", place_ids=[1], state="ongoing"
     )
@@ -43,7 +39,6 @@ def world(tmp_path):
     measures_db.update_measure(db, other, None, {"status": "assigned", "partner_id": tk})
     yield {"server": server, "db": db, "walk": walk, "long": long_one, "other": other}
     db.close()
-    server.stop()
 
 
 def signed_in(browser, server, size):

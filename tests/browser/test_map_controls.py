@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from tests.browser.test_map_text import route, signed_in
-from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, login, make_app, query
+from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, login, make_app, plan_walk, query
 from walkapp import clock
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -34,16 +34,7 @@ def world(tmp_path):
     client = server.app.test_client()
     login(client, "admin")
     starts = clock.now_utc().astimezone(clock.STOCKHOLM).strftime("%Y-%m-%dT%H:%M")
-    created = client.post(
-        "/walks/new",
-        data={
-            "title": "Kväll",
-            "starts_at": starts,
-            "light": "dark",
-            "place_ids": ["1"],
-            "route": route("Stopp"),
-        },
-    )
+    created = plan_walk(client, "Kväll", starts, place_ids=["1"], route=route("Stopp"))
     assert created.status_code == 302, created.text
     walk = query(server, "select * from walks")[0]
     joined = client.post("/api/join", json={"code": walk["code"], "name": "Anna"})

@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, login, make_app, query
+from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, login, make_app, plan_walk, query
 from walkapp import clock
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -89,16 +89,7 @@ def world(request, tmp_path):
         "/admin/partners", data={"name": texts["partner"], "kind": "other"}
     ).status_code in (302, 303)
     starts = clock.now_utc().astimezone(clock.STOCKHOLM).strftime("%Y-%m-%dT%H:%M")
-    created = client.post(
-        "/walks/new",
-        data={
-            "title": texts["title"],
-            "starts_at": starts,
-            "light": "dark",
-            "place_ids": ["1"],
-            "route": route(texts["stop"]),
-        },
-    )
+    created = plan_walk(client, texts["title"], starts, place_ids=["1"], route=route(texts["stop"]))
     assert created.status_code == 302, created.text
     walk = query(server, "select * from walks")[0]
     joined = client.post("/api/join", json={"code": walk["code"], "name": "Anna"})

@@ -23,13 +23,11 @@ def planned_walks(db: sqlite_utils.Database, year: int, from_iso: str) -> list[d
 
 def measures_per_partner(db: sqlite_utils.Database, today_iso: str) -> list[dict]:
     """Per partner (None = nobody yet): open measures and those past their deadline."""
-    return rows(
-        db,
-        "select p.id as partner_id, p.name as partner, count(*) as open,"
-        " coalesce(sum(m.deadline is not null and m.deadline < ?), 0) as overdue,"
-        " min(m.deadline) as next_deadline"
-        " from measures m left join partners p on p.id = m.partner_id"
-        f" where m.status in ({marks(OPEN_STATUSES)})"
-        " group by m.partner_id order by overdue desc, open desc, p.name is null, p.name",
-        [today_iso, *OPEN_STATUSES],
-    )
+    return rows(db, f"""
+        select p.id as partner_id, p.name as partner, count(*) as open,
+            coalesce(sum(m.deadline is not null and m.deadline < ?), 0) as overdue,
+            min(m.deadline) as next_deadline
+        from measures m left join partners p on p.id = m.partner_id
+        where m.status in ({marks(OPEN_STATUSES)})
+        group by m.partner_id order by overdue desc, open desc, p.name is null, p.name
+    """, [today_iso, *OPEN_STATUSES])  # fmt: skip

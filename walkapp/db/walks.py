@@ -116,13 +116,11 @@ def get_walker(db: sqlite_utils.Database, walker_id: str) -> dict | None:
 
 def list_walkers(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
     """The walk's walkers with how many observations each sent, first joined first."""
-    return rows(
-        db,
-        "select k.id, k.display_name, k.joined_at, k.revoked_at,"
-        " (select count(*) from observations o where o.walker_id = k.id) as observations"
-        " from walkers k where k.walk_id = ? order by k.joined_at, k.id",
-        [walk_id],
-    )
+    return rows(db, """
+        select k.id, k.display_name, k.joined_at, k.revoked_at,
+            (select count(*) from observations o where o.walker_id = k.id) as observations
+        from walkers k where k.walk_id = ? order by k.joined_at, k.id
+    """, [walk_id])  # fmt: skip
 
 
 def revoke_walker(db: sqlite_utils.Database, walker_id: str, user_id: int) -> bool:
@@ -165,12 +163,12 @@ def _set_places(db: sqlite_utils.Database, walk_id: str, place_ids) -> None:
 
 
 def walks_with_counts(db: sqlite_utils.Database) -> list[dict]:
-    return rows(
-        db,
-        "select w.*, (select count(*) from observations o where o.walk_id = w.id) as observations,"
-        " (select count(*) from walkers k where k.walk_id = w.id) as walkers"
-        " from walks w order by w.starts_at desc",
-    )
+    return rows(db, """
+        select w.*,
+            (select count(*) from observations o where o.walk_id = w.id) as observations,
+            (select count(*) from walkers k where k.walk_id = w.id) as walkers
+        from walks w order by w.starts_at desc
+    """)  # fmt: skip
 
 
 def walks_for_place(db: sqlite_utils.Database, place_id: int) -> list[dict]:

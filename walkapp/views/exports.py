@@ -29,33 +29,29 @@ bp = Blueprint("exports", __name__)
 @bp.get("/export/observations.geojson")
 @requires(COORDINATOR)
 def observations_geojson():
-    filters = filters_or_400()
-    app = current_app._get_current_object()
-    host, suffix = request.host_url, token_suffix()
+    filters, app, host, suffix = _export_request()
     texts = streamed_rows(app, lambda db: exports_db.iter_feature_texts(db, filters, host, suffix))
-    return Response(
-        stream_feature_collection(texts),
-        mimetype=GEOJSON,
-        headers=attachment("observationer", "geojson"),
-    )
+    return _download(stream_feature_collection(texts), GEOJSON, "geojson")
 
 
 @bp.get("/export/observations.csv")
 @requires(COORDINATOR)
 def observations_csv():
     """The GeoJSON's columns (same names), then longitude and latitude, for Swedish Excel."""
-    filters = filters_or_400()
-    app = current_app._get_current_object()
-    host, suffix = request.host_url, token_suffix()
-    rows = (
-        csv_row(row, photo_url(row, host, suffix))
-        for row in streamed_rows(app, lambda db: exports_db.iter_rows(db, filters))
-    )
-    return Response(
-        excel_csv(CSV_COLUMNS, rows),
-        mimetype="text/csv",
-        headers=attachment("observationer", "csv"),
-    )
+    filters, app, host, suffix = _export_request()
+    rows = streamed_rows(app, lambda db: exports_db.iter_rows(db, filters))
+    lines = (csv_row(row, photo_url(row, host, suffix)) for row in rows)
+    return _download(excel_csv(CSV_COLUMNS, lines), "text/csv", "csv")
+
+
+def _export_request():
+    """What an export of observations streams from: the list's filters (400 for bad ones), the
+    app (the stream outlives the request) and the photo links' host and token."""
+    return filters_or_400(), current_app._get_current_object(), request.host_url, token_suffix()
+
+
+def _download(body, mimetype: str, extension: str) -> Response:
+    return Response(body, mimetype=mimetype, headers=attachment("observationer", extension))
 
 
 @bp.get("/export/places.geojson")
