@@ -275,7 +275,7 @@ def test_users_rebuild_keeps_accounts_sign_ins_and_what_points_at_them(tmp_path)
         " values ('h', 7, '2026-01-01T00:00:00+00:00', '2099-01-01T00:00:00+00:00')"
     )
     db.conn.commit()
-    assert migrate(db) == ["0007_users_roles"]
+    assert migrate(db, upto="0007_users_roles") == ["0007_users_roles"]
     assert db.execute("select id, username, role from users").fetchall() == [
         (7, "kim", "coordinator")
     ]

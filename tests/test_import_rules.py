@@ -31,6 +31,7 @@ WEB = {
     "walkapp.forms",
     "walkapp.join_forms",
     "walkapp.settings",
+    "walkapp.mail_texts",
 }
 # Outside walkapp/db/, these may hold SQL, for the reason given.
 SQL_ELSEWHERE = {

@@ -12,7 +12,7 @@ import requests
 from georeport import GeoReport
 
 from tests.helpers import LiveServer, login, make_app
-from tests.public.seeding import (
+from tests.public_page.seeding import (
     HOTORGET,
     MARKER_LAT,
     MARKER_LON,

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
+from walkapp import mail_texts
 from walkapp.access import ADMIN, COORDINATOR, PUBLIC, WALKER, WALKER_COOKIE
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db
@@ -37,6 +38,11 @@ JSON_PREFIXES = ("/api/", "/export/", "/open311/")
 OWNER_ONLY = {"observations_api.edit_observation", "observations_api.delete_observation"}
 # Public routes whose sample (a finding of a walk not yet held) only staff may see: 404 to others.
 STAFF_SAMPLE_ONLY = {"open311.request_one"}
+
+
+def unsubscribe_token(app, user_id: int) -> str:
+    with app.app_context():
+        return mail_texts.unsubscribe_token(user_id, "overdue")
 
 
 @pytest.fixture
@@ -90,6 +96,8 @@ def world(tmp_path):
         # The coordinator: an admin deactivating or signing out someone else, not itself.
         "user_id": ids["coordinator"],
         "walker_id": joined["walker_id"],
+        # A mail's unsubscribe link (the coordinator's, from the weekly overdue digest).
+        "token": unsubscribe_token(app, ids["coordinator"]),
     }
     return {"app": app, "samples": samples, "token": joined["token"], "users": ids}
 

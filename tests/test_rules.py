@@ -9,7 +9,7 @@ from pathlib import Path
 from flask_babel import force_locale, gettext
 
 from tests.helpers import at
-from tests.public.seeding import add_finding, seed_walk
+from tests.public_page.seeding import add_finding, seed_walk
 from walkapp import clock, colours
 from walkapp.measures import (
     SAME_FINDING_M,

@@ -154,6 +154,29 @@ class Settings:
         "(`demo`, `create-walk`) its `--url`, else `http://127.0.0.1:` and its `--port` (8000)",
         deploy="https://walkapp.example.se",
     )
+    smtp_url: str = setting(
+        "",
+        "where mail goes: `smtp://user:password@host:587` (STARTTLS, always), `smtps://…:465`, "
+        "or `smtp+plain://localhost:25` for a relay on the same machine; empty = no mail is "
+        "sent and the screens say so (see [Mail](mail.md)); needs `PUBLIC_URL` for the links",
+        shown="none",
+        deploy="smtp://walkapp:CHANGE-ME@smtp.example.se:587",
+        deploy_note="Mail to partners and coordinators (walkapp-mail.service sends it); leave "
+        "empty for none.",
+    )
+    smtp_ca_file: str = setting(
+        "", "a CA bundle to check the SMTP server's certificate with (empty: the system's)"
+    )
+    mail_from: str = setting(
+        "walkapp <noreply@localhost>",
+        "the sender of every mail, as `Name <address>`",
+        deploy="Trygghetsvandringar <noreply@walkapp.example.se>",
+    )
+    mail_quiet_minutes: int = setting(
+        10,
+        "a walk's assignments to a partner are gathered into one mail once its triage has been "
+        "quiet this long",
+    )
     trusted_hosts: str = setting(
         "",
         "host names walkapp answers for, comma-separated, besides `PUBLIC_URL`'s own (a request "

@@ -10,10 +10,21 @@ from .db import audit_log, transaction
 from .db import sessions as sessions_db
 from .db import users as users_db
 
+# Accounts that sign in to the staff screens. A partner's person (role `partner`) gets mail
+# about their partner's measures (walkapp.mail) and has no screens yet.
+SIGN_IN_ROLES = ("coordinator", "admin")
 
-def create(db: sqlite_utils.Database, username: str, password_hash: str, role: str) -> int:
+
+def create(
+    db: sqlite_utils.Database, username: str, password_hash: str, role: str, **details
+) -> int:
+    """An account; details: partner_id (a partner's person), email, language (of mail)."""
     with transaction(db):
-        return users_db.create_user(db, username, password_hash, role)
+        return users_db.create_user(db, username, password_hash, role, **details)
+
+
+def may_sign_in(user: dict) -> bool:
+    return user["role"] in SIGN_IN_ROLES
 
 
 def change_password(

@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from public.seeding import HOTORGET, PLATTAN, add_finding, seed_walk
 
 from tests.browser.test_capture import ARTIFACTS
+from tests.public_page.seeding import HOTORGET, PLATTAN, add_finding, seed_walk
 from walkapp import measures, promises
 from walkapp.db import connect, database_path
 from walkapp.db import partners as partners_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
-from . import marks, rows
+from . import marks, one, rows
 
 
 def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
@@ -40,3 +40,8 @@ def set_partner_active(db: sqlite_utils.Database, partner_id: int, active: bool)
 def ensure_partners(db: sqlite_utils.Database, names: list[str]) -> None:
     for name in names:
         db.execute("insert or ignore into partners (name) values (?)", [name])
+
+
+def find_by_name(db: sqlite_utils.Database, name: str) -> dict | None:
+    """A partner by its name, case-blind (partner names are compared so everywhere)."""
+    return one(db, "select * from partners where lower(name) = lower(?)", [name.strip()])

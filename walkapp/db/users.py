@@ -6,15 +6,25 @@ import sqlite_utils
 
 from . import now, one, rows
 
-ROLES = ("coordinator", "admin")
+ROLES = ("coordinator", "admin", "partner")
 
 
-def create_user(db: sqlite_utils.Database, username: str, password_hash: str, role: str) -> int:
+def create_user(
+    db: sqlite_utils.Database,
+    username: str,
+    password_hash: str,
+    role: str,
+    *,
+    partner_id: int | None = None,
+    email: str | None = None,
+    language: str | None = None,
+) -> int:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     cursor = db.execute(
-        "insert into users (username, password_hash, role, created_at) values (?, ?, ?, ?)",
-        [username, password_hash, role, now()],
+        "insert into users (username, password_hash, role, created_at, partner_id, email,"
+        " language) values (?, ?, ?, ?, ?, ?, ?)",
+        [username, password_hash, role, now(), partner_id, email, language],
     )
     return cursor.lastrowid
 

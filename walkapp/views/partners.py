@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import clock, partners
+from .. import clock, mail, partners
 from ..access import ADMIN, COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import partners as partners_db
@@ -22,6 +22,7 @@ def index():
     return render_template(
         "partners/index.html",
         partners=partners_db.partner_counts(get_db(), clock.today().isoformat()),
+        mail_on=mail.configured(),
     )
 
 

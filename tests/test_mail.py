@@ -1,0 +1,404 @@
+"""Mail over a real SMTP server (aiosmtpd, STARTTLS with a certificate made here, AUTH): a walk's
+assignments make one mail per partner person, in their language, plain text and HTML; nothing is
+mailed twice (again, after a restart, after kill -9 of the worker); failures are retried; the
+one-click unsubscribe holds; without WALKAPP_SMTP_URL nothing is sent and the screens say so."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from tests.helpers import make_app
+from tests.test_coordinators import SERGEL, add_observation
+from walkapp import clock, mail, mail_texts, measures
+from walkapp.db import connect, database_path
+from walkapp.db import partners as partners_db
+from walkapp.db import users as users_db
+from walkapp.db import walks as walks_db
+
+PUBLIC = "https://walkapp.example.se"
+compose = mail_texts.compose
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """What the SMTP server accepted: one parsed message per recipient, in arrival order."""
+
+    def __init__(self, delay: float = 0.0):
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.delay = delay
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.delay:  # a slow server, so a kill lands before the mail is taken
+            time.sleep(self.delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(parsed)
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted for delivery"
+
+    def ids(self) -> list[str]:
+        return [m["Message-ID"] for m in self.messages]
+
+
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = auth_data.login == b"walkapp" and auth_data.password == b"s3cret pass"
+    return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("smtp-tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+class SmtpServer:
+    def __init__(self, certificate, delay: float = 0.0):
+        self.cert, self.key = certificate
+        self.inbox = Inbox(delay)
+        self.port = free_port()
+        self.controller = None
+
+    def start(self):
+        """Listen (again, after a stop: a new controller on the same port and inbox)."""
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cert, self.key)
+        self.controller = Controller(
+            self.inbox,
+            hostname="127.0.0.1",
+            port=self.port,
+            tls_context=context,
+            require_starttls=True,
+            authenticator=authenticate,
+            auth_require_tls=True,
+        )
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def settings(self) -> dict:
+        return {
+            "SMTP_URL": f"smtp://walkapp:s3cret%20pass@127.0.0.1:{self.port}",
+            "SMTP_CA_FILE": str(self.cert),
+            "PUBLIC_URL": PUBLIC,
+            "MAIL_FROM": "Trygghetsvandringar <noreply@walkapp.example.se>",
+        }
+
+
+@pytest.fixture
+def smtp(certificate):
+    server = SmtpServer(certificate).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def world(tmp_path, smtp):
+    """An app mailing through the server; Trafikkontoret with two people (Swedish, English) and
+    one without an address; a walk with three findings at Sergels torg."""
+    app = make_app(tmp_path, **smtp.settings())
+    db = connect(database_path(app))
+    partners_db.ensure_partners(db, ["Trafikkontoret", "Fastighetsägaren"])
+    tk = partners_db.find_by_name(db, "trafikkontoret")["id"]
+    other = partners_db.find_by_name(db, "Fastighetsägaren")["id"]
+    people = {
+        "anna": users_db.create_user(db, "anna", "x", "partner", partner_id=tk,
+                                     email="anna@trafik.example", language="sv"),
+        "ben": users_db.create_user(db, "ben", "x", "partner", partner_id=tk,
+                                    email="ben@trafik.example", language="en"),
+        "nomail": users_db.create_user(db, "nomail", "x", "partner", partner_id=tk),
+        "kim": users_db.create_user(db, "kim", "x", "coordinator", email="kim@polisen.example"),
+    }  # fmt: skip
+    walk = walks_db.create_walk(db, title="Kväll vid Plattan", starts_at="2026-11-24T18:00")
+    found = [
+        add_observation(db, walk["id"], *SERGEL, note="Lampan <b>släckt</b> vid trappan"),
+        add_observation(db, walk["id"], *SERGEL, category="litter", note="Skräp"),
+        add_observation(db, walk["id"], *SERGEL, category="graffiti", note="Klotter"),
+    ]
+    db.conn.commit()
+    yield {"app": app, "db": db, "tk": tk, "other": other, "people": people, "walk": walk,
+           "found": found}  # fmt: skip
+    db.close()
+
+
+def assign(db, observation_id, partner, status="assigned", **extra):
+    """A measure given to a partner through the one door of a status change."""
+    return measures.set_status(db, observation_id, status, None, partner_id=partner, **extra)
+
+
+def later(minutes: float) -> datetime:
+    return clock.now_utc() + timedelta(minutes=minutes)
+
+
+def test_a_walks_assignments_make_one_mail_per_person_in_their_language(world, smtp):
+    app, db = world["app"], world["db"]
+    with app.app_context():
+        assign(db, world["found"][0], world["tk"])
+        assign(db, world["found"][1], world["tk"])
+        assign(db, world["found"][2], world["other"])  # nobody there has an address
+        assert mail.prepare(db, compose) == 0  # triage goes on: nothing yet
+        assert mail.prepare(db, compose, later(11)) == 2  # quiet: one mail each to anna and ben
+        assert mail.prepare(db, compose, later(12)) == 0
+        assert mail.send_due(db) == {"sent": 2, "failed": 0}
+        assert mail.send_due(db) == {"sent": 0, "failed": 0}
+    by_to = {m["To"]: m for m in smtp.inbox.messages}
+    assert sorted(by_to) == ["anna@trafik.example", "ben@trafik.example"]
+    anna, ben = by_to["anna@trafik.example"], by_to["ben@trafik.example"]
+    assert "2 åtgärder till Trafikkontoret från Kväll vid Plattan" in anna["Subject"]
+    assert "2 measures for Trafikkontoret from Kväll vid Plattan" in ben["Subject"]
+    assert anna["From"] == "Trygghetsvandringar <noreply@walkapp.example.se>"
+    text = anna.get_body(("plain",)).get_content()
+    html = anna.get_body(("html",)).get_content()
+    assert "Belysning" in text and "Nedskräpning" in text and "Klotter" not in text
+    assert "Lampan <b>släckt</b> vid trappan" in text  # plain text as written
+    assert "Lampan &lt;b&gt;släckt&lt;/b&gt;" in html and "<b>släckt" not in html
+    assert "geo:59.332600,18.064900" in text
+    assert "Lighting" in ben.get_body(("plain",)).get_content()
+    unsubscribe = anna["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith(PUBLIC + "/mail/unsubscribe/")
+    assert anna["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in text and unsubscribe in html
+    # Never who walked or wrote: the walker's name is nowhere.
+    assert "Demodeltagare" not in text and "walker" not in text.lower()
+    stored = db.execute("select count(*), count(sent_at) from mail_outbox").fetchone()
+    assert stored == (2, 2)
+
+
+def test_one_click_unsubscribe_stops_that_kind_only(world, smtp):
+    app, db = world["app"], world["db"]
+    with app.app_context():
+        token = mail_texts.unsubscribe_token(world["people"]["anna"], "assigned")
+    client = app.test_client()
+    page = client.get(f"/mail/unsubscribe/{token}", base_url=PUBLIC)
+    assert page.status_code == 200 and "Vill du sluta få" in page.text
+    # What a mail program sends by itself: no cookie, no CSRF token.
+    done = client.post(f"/mail/unsubscribe/{token}", data="List-Unsubscribe=One-Click",
+                       content_type="application/x-www-form-urlencoded", base_url=PUBLIC)  # fmt: skip
+    assert done.status_code == 200 and "inga fler" in done.text
+    assert client.get("/mail/unsubscribe/forged", base_url=PUBLIC).status_code == 404
+    assert client.post("/mail/unsubscribe/forged", base_url=PUBLIC).status_code == 404
+    with app.app_context():
+        assign(db, world["found"][0], world["tk"])
+        mail.prepare(db, compose, later(11))
+        mail.send_due(db)
+    assert [m["To"] for m in smtp.inbox.messages] == ["ben@trafik.example"]
+
+
+def test_a_reopened_measure_tells_its_partner(world, smtp):
+    app, db = world["app"], world["db"]
+    with app.app_context():
+        assign(db, world["found"][0], world["tk"])
+        assign(db, world["found"][0], world["tk"], status="done")
+        mail.prepare(db, compose, later(11))
+        mail.send_due(db)
+        smtp.inbox.messages.clear()
+        measures.set_status(db, world["found"][0], "assigned", None, reason="")
+        assert mail.prepare(db, compose, later(22)) == 2
+        mail.send_due(db)
+    subjects = sorted(m["Subject"] for m in smtp.inbox.messages)
+    assert subjects[0].startswith("walkapp: reopened") or "öppnades igen" in subjects[-1]
+    assert any("öppnades igen" in s for s in subjects)
+
+
+def test_reassigned_before_the_mail_no_mail_to_the_first_partner(world, smtp):
+    app, db = world["app"], world["db"]
+    with app.app_context():
+        assign(db, world["found"][0], world["tk"])
+        assign(db, world["found"][0], world["other"])
+        assert mail.prepare(db, compose, later(11)) == 0
+    assert smtp.inbox.messages == []
+
+
+def test_a_server_that_is_down_is_retried_and_each_mail_arrives_once(world, smtp, certificate):
+    app, db = world["app"], world["db"]
+    smtp.stop()
+    with app.app_context():
+        assign(db, world["found"][0], world["tk"])
+        mail.prepare(db, compose, later(11))
+        assert mail.send_due(db) == {"sent": 0, "failed": 2}
+        rows = db.execute("select attempts, last_error, sent_at from mail_outbox").fetchall()
+        assert [(a, s) for a, _e, s in rows] == [(1, None), (1, None)]
+        assert all("connect" in e for _a, e, _s in rows)
+        assert mail.send_due(db) == {"sent": 0, "failed": 0}  # not due again yet
+        smtp.start()
+        db.execute("update mail_outbox set next_attempt_at = '2000-01-01T00:00:00+00:00'")
+        db.conn.commit()
+        assert mail.send_due(db) == {"sent": 2, "failed": 0}
+    assert len(smtp.inbox.ids()) == len(set(smtp.inbox.ids())) == 2
+
+
+def test_starttls_is_required_and_a_wrong_password_is_a_failure(world, smtp):
+    app, db = world["app"], world["db"]
+    with app.app_context():
+        assign(db, world["found"][0], world["tk"])
+        mail.prepare(db, compose, later(11))
+        wrong = mail.Server.from_url(f"smtp://walkapp:nope@127.0.0.1:{smtp.port}")
+        assert mail.send_due(db, wrong) == {"sent": 0, "failed": 2}
+        plain = mail.Server.from_url(f"smtp+plain://walkapp:x@127.0.0.1:{smtp.port}")
+        db.execute("update mail_outbox set next_attempt_at = '2000-01-01T00:00:00+00:00'")
+        db.conn.commit()
+        assert mail.send_due(db, plain)["sent"] == 0  # the server asks for TLS first
+    assert smtp.inbox.messages == []
+    with pytest.raises(mail.MailNotConfigured):
+        mail.Server.from_url("http://example.org")
+
+
+def test_the_weekly_digests_come_once_a_week(world, smtp):
+    app, db = world["app"], world["db"]
+    today = clock.today()
+    with app.app_context():
+        assign(db, world["found"][0], world["tk"], status="planned",
+               deadline=(today + timedelta(days=3)).isoformat())  # fmt: skip
+        assign(db, world["found"][1], world["tk"], status="planned",
+               deadline=(today + timedelta(days=40)).isoformat())  # fmt: skip
+        db.execute("update measures set deadline = '2026-01-05' where observation_id = ?",
+                   [world["found"][2]])  # fmt: skip
+        db.execute("update measures set status = 'assigned', partner_id = ? where observation_id = ?",
+                   [world["other"], world["found"][2]])  # fmt: skip
+        db.conn.commit()
+        mail.prepare(db, compose, later(11))
+        mail.send_due(db)
+        smtp.inbox.messages.clear()
+        # A Monday at 07:30 in Stockholm, this week; then again on Wednesday.
+        local = clock.local(clock.now_utc())
+        monday = (local - timedelta(days=local.weekday())).replace(hour=7, minute=30)
+        assert mail.prepare(db, compose, monday) == 3  # anna, ben: their digest; kim: overdue per partner
+        assert mail.prepare(db, compose, monday + timedelta(days=2)) == 0
+        assert mail.prepare(db, compose, monday + timedelta(hours=3)) == 0
+        mail.send_due(db)
+    by_to = {m["To"]: m for m in smtp.inbox.messages}
+    digest = by_to["anna@trafik.example"].get_body(("plain",)).get_content()
+    assert "Belysning" in digest and "Nedskräpning" not in digest  # 40 days off: not yet
+    overdue = by_to["kim@polisen.example"].get_body(("plain",)).get_content()
+    assert "Fastighetsägaren: 1" in overdue
+
+
+def test_kill_9_of_the_worker_mid_round_loses_and_duplicates_no_mail(tmp_path, certificate):
+    slow = SmtpServer(certificate, delay=0.15).start()
+    try:
+        app = make_app(tmp_path, **slow.settings(), MAIL_QUIET_MINUTES=0)
+        db = connect(database_path(app))
+        partners_db.ensure_partners(db, ["Trafikkontoret"])
+        tk = partners_db.find_by_name(db, "Trafikkontoret")["id"]
+        for n in range(12):
+            users_db.create_user(db, f"p{n}", "x", "partner", partner_id=tk,
+                                 email=f"p{n}@trafik.example")  # fmt: skip
+        walk = walks_db.create_walk(db, title="Kväll", starts_at="2026-11-24T18:00")
+        db.conn.commit()
+        with app.app_context():
+            assign(db, add_observation(db, walk["id"], *SERGEL), tk)
+        env = {**os.environ, "WALKAPP_INSTANCE": str(tmp_path / "instance"),
+               **{f"WALKAPP_{k}": str(v) for k, v in slow.settings().items()},
+               "WALKAPP_MAIL_QUIET_MINUTES": "0"}  # fmt: skip
+        command = [sys.executable, "-m", "walkapp", "mail-worker", "--interval", "1"]
+        worker = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while len(slow.inbox.messages) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # Kill while the worker waits on the next recipient (the server is slow there), after
+        # it learnt the third was taken: mid-round, mid-conversation.
+        time.sleep(0.07)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        arrived = len(slow.inbox.messages)
+        assert 3 <= arrived < 12, "the kill landed mid-round"
+        done = subprocess.run([*command[:-2], "--once"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        ids = slow.inbox.ids()
+        assert len(ids) == len(set(ids)) == 12
+        assert sorted(m["To"] for m in slow.inbox.messages) == sorted(
+            f"p{n}@trafik.example" for n in range(12)
+        )
+        assert db.execute("select count(*) from mail_outbox where sent_at is null").fetchone() == (0,)
+        db.close()
+    finally:
+        slow.stop()
+
+
+def test_without_an_smtp_url_nothing_is_sent_and_the_screens_say_so(tmp_path):
+    app = make_app(tmp_path)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["mail-worker", "--once"])
+    assert result.exit_code == 2 and "WALKAPP_SMTP_URL is not set" in result.output
+    status = runner.invoke(args=["mail-status"])
+    assert '"configured": false' in status.output
+    db = connect(database_path(app))
+    users_db.create_user(db, "kim", "x", "admin")
+    db.conn.commit()
+    db.close()
+    from tests.helpers import sign_in_directly
+
+    client = app.test_client()
+    sign_in_directly(client, connect(database_path(app)), 1)
+    page = client.get("/partners").text
+    assert "Ingen e-post skickas" in page
+
+
+def test_create_user_makes_a_partners_person(tmp_path):
+    app = make_app(tmp_path)
+    db = connect(database_path(app))
+    partners_db.ensure_partners(db, ["Trafikkontoret"])
+    db.conn.commit()
+    runner = app.test_cli_runner()
+    made = runner.invoke(
+        args=["create-user", "anna", "--role", "partner", "--partner", "trafikkontoret",
+              "--email", "anna@trafik.example", "--language", "en"],
+        input="Ljuset vid trappan 1928\n",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    user = db.execute("select role, partner_id, email, language from users").fetchone()
+    tk = partners_db.find_by_name(db, "Trafikkontoret")["id"]
+    assert user == ("partner", tk, "anna@trafik.example", "en")
+    missing = runner.invoke(args=["create-user", "bo", "--role", "partner"], input="x\n")
+    assert missing.exit_code == 2 and "--role partner needs --partner" in missing.output
+    bad = runner.invoke(
+        args=["create-user", "cy", "--email", "not-an-address"], input="Ljuset vid trappan 1928\n"
+    )
+    assert bad.exit_code == 2 and "not an e-mail address" in bad.output
+    # A partner's person has no screens yet: the sign-in says so instead of a 403 page.
+    client = app.test_client()
+    answer = client.post("/login", data={"username": "anna", "password": "Ljuset vid trappan 1928"})
+    assert answer.status_code == 403 and "Partnerkonton får e-post" in answer.text
+    db.close()
+
+
+def test_mail_templates_exist_for_every_kind():
+    folder = Path(__file__).resolve().parent.parent / "templates" / "mail"
+    for kind in mail.KINDS:
+        assert (folder / f"{kind}.txt").exists() and (folder / f"{kind}.html").exists()

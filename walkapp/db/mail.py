@@ -1,0 +1,187 @@
+"""Mail: events read from the measures' history, the outbox the worker sends, unsubscribes.
+
+No transactions here: walkapp/mail.py owns them (one door per write)."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
+from . import marks, now, one, quoted, rows
+
+
+def collect_events(db: sqlite_utils.Database) -> int:
+    """Turn the measure history written since the last call into events: a partner given a
+    measure ("assigned"), a fixed measure opened again ("reopened", for its partner). The cursor
+    moves in the same transaction, so each history row becomes at most one event."""
+    cursor = db.execute("select history_id from mail_cursor where id = 1").fetchone()[0]
+    newest = db.execute("select coalesce(max(id), 0) from measure_history").fetchone()[0]
+    if newest <= cursor:
+        return 0
+    made = db.execute(
+        f"""
+        insert or ignore into mail_events
+            (history_id, kind, observation_id, partner_id, walk_id, happened_at)
+        select h.id,
+            case when h.field = 'partner_id' then 'assigned' else 'reopened' end,
+            h.observation_id, m.partner_id, o.walk_id, h.changed_at
+        from measure_history h
+        join measures m on m.observation_id = h.observation_id
+        join observations o on o.id = h.observation_id
+        where h.id > ? and h.id <= ? and m.partner_id is not null and (
+            (h.field = 'partner_id' and h.new_value is not null
+                and cast(h.new_value as integer) = m.partner_id)
+            or (h.field = 'status' and h.old_value in ({quoted(FIXED_STATUSES)})
+                and h.new_value in ({quoted(OPEN_STATUSES)})))
+        """,
+        [cursor, newest],
+    ).rowcount
+    db.execute("update mail_cursor set history_id = ? where id = 1", [newest])
+    return made
+
+
+def quiet_groups(db: sqlite_utils.Database, before: str) -> list[dict]:
+    """Unmailed events per (kind, partner, walk) whose newest is older than `before`: a
+    coordinator triaging a walk gets one mail out to each partner, not one per finding."""
+    return rows(db, """
+        select kind, partner_id, walk_id, max(happened_at) as newest
+        from mail_events where mailed_at is null
+        group by kind, partner_id, walk_id having max(happened_at) <= ?
+        order by newest
+    """, [before])  # fmt: skip
+
+
+def group_measures(db: sqlite_utils.Database, kind: str, partner_id: int, walk_id: str) -> list[dict]:
+    """A group's unmailed events with what the mail tells of each measure (never who walked):
+    its category, rating, note, place, deadline, position and whether it is still the
+    partner's and still open."""
+    return rows(db, f"""
+        select e.history_id, e.observation_id, o.category, o.rating, o.note, o.lon, o.lat,
+            m.status, m.deadline, m.reason, m.comment, p.name as place,
+            m.partner_id = e.partner_id and m.status in ({quoted(OPEN_STATUSES)}) as still_ours
+        from mail_events e
+        join observations o on o.id = e.observation_id
+        join measures m on m.observation_id = e.observation_id
+        left join places p on p.id = o.place_id
+        where e.mailed_at is null and e.kind = ? and e.partner_id = ? and e.walk_id = ?
+        order by p.name, o.recorded_at
+    """, [kind, partner_id, walk_id])  # fmt: skip
+
+
+def mark_events_mailed(db: sqlite_utils.Database, history_ids: list[int], stamp: str) -> None:
+    db.execute(
+        f"update mail_events set mailed_at = ? where history_id in ({marks(history_ids)})",
+        [stamp, *history_ids],
+    )
+
+
+def recipients(db: sqlite_utils.Database, kind: str, partner_id: int | None = None) -> list[dict]:
+    """Active accounts with an e-mail address that have not unsubscribed from `kind`: a
+    partner's people (partner_id given), else the coordinators and admins."""
+    role = "u.role = 'partner' and u.partner_id = ?" if partner_id is not None else (
+        "u.role in ('coordinator', 'admin')"
+    )  # fmt: skip
+    params = [partner_id] if partner_id is not None else []
+    return rows(db, f"""
+        select u.id, u.username, u.email, u.language from users u
+        where u.active = 1 and u.email is not null and u.email != '' and {role}
+            and not exists (select 1 from mail_unsubscribes x
+                            where x.user_id = u.id and x.kind = ?)
+        order by u.id
+    """, [*params, kind])  # fmt: skip
+
+
+def due_for_partner(db: sqlite_utils.Database, partner_id: int, until: str) -> list[dict]:
+    """A partner's open measures with a deadline on or before `until`, earliest first."""
+    return rows(db, f"""
+        select m.observation_id, m.status, m.deadline, o.category, o.note, o.lon, o.lat,
+            p.name as place
+        from measures m join observations o on o.id = m.observation_id
+        left join places p on p.id = o.place_id
+        where m.partner_id = ? and m.status in ({quoted(OPEN_STATUSES)})
+            and m.deadline is not null and m.deadline <= ?
+        order by m.deadline, p.name
+    """, [partner_id, until])  # fmt: skip
+
+
+def overdue_by_partner(db: sqlite_utils.Database, today: str) -> list[dict]:
+    """Open measures past their deadline, counted per partner, for the coordinators' digest."""
+    return rows(db, f"""
+        select pa.name as partner, count(*) as overdue, min(m.deadline) as oldest
+        from measures m join partners pa on pa.id = m.partner_id
+        where m.status in ({quoted(OPEN_STATUSES)}) and m.deadline < ?
+        group by m.partner_id order by overdue desc, pa.name
+    """, [today])  # fmt: skip
+
+
+def partners_with_people(db: sqlite_utils.Database) -> list[dict]:
+    return rows(db, """
+        select distinct pa.id, pa.name from partners pa
+        join users u on u.partner_id = pa.id and u.role = 'partner' and u.active = 1
+        order by pa.name
+    """)  # fmt: skip
+
+
+def get_partner(db: sqlite_utils.Database, partner_id: int) -> dict | None:
+    return one(db, "select id, name from partners where id = ?", [partner_id])
+
+
+def get_walk(db: sqlite_utils.Database, walk_id: str) -> dict | None:
+    return one(db, "select id, title, starts_at, public from walks where id = ?", [walk_id])
+
+
+def queue(db: sqlite_utils.Database, mail: dict) -> bool:
+    """Add a mail unless one with its dedupe_key exists; whether it was added."""
+    stamp = now()
+    return (
+        db.execute(
+            "insert or ignore into mail_outbox (dedupe_key, kind, user_id, recipient, subject,"
+            " body_text, body_html, unsubscribe_url, created_at, next_attempt_at)"
+            " values (:dedupe_key, :kind, :user_id, :recipient, :subject, :body_text,"
+            " :body_html, :unsubscribe_url, :stamp, :stamp)",
+            {**mail, "stamp": stamp},
+        ).rowcount
+        == 1
+    )
+
+
+def due(db: sqlite_utils.Database, at: str, limit: int = 50) -> list[dict]:
+    return rows(db, """
+        select * from mail_outbox where sent_at is null and next_attempt_at <= ?
+        order by next_attempt_at, id limit ?
+    """, [at, limit])  # fmt: skip
+
+
+def mark_sent(db: sqlite_utils.Database, mail_id: int, stamp: str) -> None:
+    db.execute(
+        "update mail_outbox set sent_at = ?, attempts = attempts + 1, last_error = null"
+        " where id = ? and sent_at is null",
+        [stamp, mail_id],
+    )
+
+
+def mark_failed(db: sqlite_utils.Database, mail_id: int, error: str, next_at: str) -> None:
+    db.execute(
+        "update mail_outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+        " where id = ? and sent_at is null",
+        [error[:500], next_at, mail_id],
+    )
+
+
+def unsubscribe(db: sqlite_utils.Database, user_id: int, kind: str) -> None:
+    db.execute(
+        "insert or ignore into mail_unsubscribes (user_id, kind, at) values (?, ?, ?)",
+        [user_id, kind, now()],
+    )
+
+
+def counts(db: sqlite_utils.Database) -> dict:
+    """The outbox at a glance: waiting, failing (tried and not yet sent), sent, oldest waiting."""
+    row = one(db, """
+        select coalesce(sum(sent_at is null), 0) as waiting,
+            coalesce(sum(sent_at is null and attempts > 0), 0) as failing,
+            coalesce(sum(sent_at is not null), 0) as sent,
+            min(case when sent_at is null then created_at end) as oldest_waiting
+        from mail_outbox
+    """)  # fmt: skip
+    return row or {"waiting": 0, "failing": 0, "sent": 0, "oldest_waiting": None}

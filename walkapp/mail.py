@@ -1,0 +1,251 @@
+"""Mail that closes the loop: who hears of what, made into mails in the database and sent over
+SMTP by `walkapp mail-worker`, each event once.
+
+- A partner's people (accounts with the role `partner` and an e-mail address) get one mail per
+  walk when measures of that walk are assigned to their partner — gathered until the walk's
+  triage has been quiet for `MAIL_QUIET_MINUTES` — and one when a measure they had fixed is
+  opened again; every Monday from 07:00 (Stockholm) a digest of what is due within two weeks
+  and overdue.
+- Coordinators and admins with an address get every Monday the overdue measures per partner.
+
+Exactly once: events are read from the measures' history behind a cursor, a mail is queued in
+the same transaction that marks its events mailed, and a digest's key names its week, so a
+restart makes no mail twice; the worker marks a mail sent straight after the server took it
+(a crash between the server's "250" and that commit, a few microseconds, is the one window
+where a mail could go twice; its Message-ID is the same both times). Mails are plain text plus
+HTML, in the reader's language (Swedish or English), with a one-click unsubscribe per kind.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr
+from urllib.parse import unquote, urlsplit
+
+import sqlite_utils
+
+from . import clock, settings
+from .db import mail as mail_db
+from .db import now, transaction
+
+KINDS = ("assigned", "reopened", "digest", "overdue")
+DIGEST_WEEKDAY, DIGEST_HOUR = 0, 7  # Monday, 07:00 in Stockholm
+DUE_AHEAD_DAYS = 14
+# After a failed try: wait 1, 5, 15, 60 minutes, then every 6 hours; given up after a week.
+RETRY_MINUTES = (1, 5, 15, 60, 360)
+GIVE_UP_ATTEMPTS = 30
+
+
+class MailNotConfigured(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Server:
+    """Where mail goes, from `WALKAPP_SMTP_URL`: `smtp://user:pass@host:587` (STARTTLS, always),
+    `smtps://…:465` (TLS from the start), `smtp+plain://host:25` (no TLS: only for a relay on
+    the same machine)."""
+
+    scheme: str
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+
+    @classmethod
+    def from_url(cls, url: str) -> Server:
+        parts = urlsplit(url)
+        defaults = {"smtp": 587, "smtps": 465, "smtp+plain": 25}
+        if parts.scheme not in defaults or not parts.hostname:
+            raise MailNotConfigured(
+                "WALKAPP_SMTP_URL must look like smtp://user:password@host:587 "
+                "(or smtps://…, smtp+plain://… for a relay on this machine)"
+            )
+        return cls(
+            parts.scheme,
+            parts.hostname,
+            parts.port or defaults[parts.scheme],
+            unquote(parts.username) if parts.username else None,
+            unquote(parts.password) if parts.password else None,
+        )
+
+    def connect(self, ca_file: str | None = None, timeout: float = 30) -> smtplib.SMTP:
+        context = ssl.create_default_context(cafile=ca_file or None)
+        if self.scheme == "smtps":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=timeout)
+            if self.scheme == "smtp":
+                client.starttls(context=context)  # refused servers raise: never in the clear
+        if self.username:
+            client.login(self.username, self.password or "")
+        return client
+
+
+def configured() -> bool:
+    return bool(settings.current().smtp_url)
+
+
+# --- what to send -----------------------------------------------------------------------------
+
+
+Compose = Callable[[str, dict, dict], dict]
+
+
+def prepare(db: sqlite_utils.Database, compose: Compose, moment: datetime | None = None) -> int:
+    """Read new history into events, make the mails of every quiet walk and of this week's
+    digests: all in one transaction. compose(kind, reader, context) -> {subject, body_text,
+    body_html, unsubscribe_url} writes a mail (walkapp.mail_texts.compose, in the web layer:
+    templates and links). How many mails were queued."""
+    moment = moment or clock.now_utc()
+    quiet = timedelta(minutes=settings.current().mail_quiet_minutes)
+    queued = 0
+    with transaction(db):
+        mail_db.collect_events(db)
+        for group in mail_db.quiet_groups(db, clock.stamp(moment - quiet)):
+            queued += _queue_group(db, compose, group)
+        if _digest_time(moment):
+            queued += _queue_digests(db, compose, moment)
+    return queued
+
+
+def _queue_group(db, compose: Compose, group: dict) -> int:
+    measures = mail_db.group_measures(db, group["kind"], group["partner_id"], group["walk_id"])
+    mail_db.mark_events_mailed(db, [m["history_id"] for m in measures], now())
+    # Told only of what is still theirs and open (reassigned or closed meanwhile: no mail).
+    current = [m for m in measures if m["still_ours"]]
+    if not current:
+        return 0
+    partner = mail_db.get_partner(db, group["partner_id"])
+    walk = mail_db.get_walk(db, group["walk_id"])
+    last = max(m["history_id"] for m in measures)
+    queued = 0
+    for person in mail_db.recipients(db, group["kind"], group["partner_id"]):
+        key = f"{group['kind']}:{group['walk_id']}:{group['partner_id']}:{last}:{person['id']}"
+        context = {"partner": partner, "walk": walk, "measures": current}
+        queued += _queue(db, compose, key, group["kind"], person, context)
+    return queued
+
+
+def _digest_time(moment: datetime) -> bool:
+    local = clock.local(moment)
+    return local.weekday() == DIGEST_WEEKDAY and local.hour >= DIGEST_HOUR
+
+
+def _queue_digests(db, compose: Compose, moment: datetime) -> int:
+    local = clock.local(moment)
+    year, week, _day = local.isocalendar()
+    today = local.date()
+    until = (today + timedelta(days=DUE_AHEAD_DAYS)).isoformat()
+    queued = 0
+    for partner in mail_db.partners_with_people(db):
+        due = mail_db.due_for_partner(db, partner["id"], until)
+        if not due:
+            continue
+        overdue = [m for m in due if m["deadline"] < today.isoformat()]
+        context = {"partner": partner, "due": due, "overdue": overdue, "week": week}
+        for person in mail_db.recipients(db, "digest", partner["id"]):
+            key = f"digest:{year}-W{week:02d}:{person['id']}"
+            queued += _queue(db, compose, key, "digest", person, context)
+    late = mail_db.overdue_by_partner(db, today.isoformat())
+    if late:
+        for person in mail_db.recipients(db, "overdue"):
+            key = f"overdue:{year}-W{week:02d}:{person['id']}"
+            queued += _queue(db, compose, key, "overdue", person, {"partners": late, "week": week})
+    return queued
+
+
+def _queue(db, compose: Compose, key: str, kind: str, person: dict, context: dict) -> int:
+    written = compose(kind, person, context)
+    mail = {"dedupe_key": key, "kind": kind, "user_id": person["id"], "recipient": person["email"]}
+    return int(mail_db.queue(db, {**mail, **written}))
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+def send_due(db: sqlite_utils.Database, server: Server | None = None, limit: int = 50) -> dict:
+    """Send the mails that are due, one connection for all; each marked sent right after the
+    server took it, or given its next try. {"sent": n, "failed": n}."""
+    current = settings.current()
+    if server is None:
+        if not current.smtp_url:
+            raise MailNotConfigured("WALKAPP_SMTP_URL is not set: no mail is sent")
+        server = Server.from_url(current.smtp_url)
+    due = mail_db.due(db, now(), limit)
+    result = {"sent": 0, "failed": 0}
+    if not due:
+        return result
+    try:
+        client = server.connect(current.smtp_ca_file)
+    except (OSError, smtplib.SMTPException) as error:
+        for mail in due:
+            _failed(db, mail, f"connect: {error}")
+        result["failed"] = len(due)
+        return result
+    try:
+        for mail in due:
+            try:
+                client.send_message(message(mail, current.mail_from))
+            except (OSError, smtplib.SMTPException) as error:
+                _failed(db, mail, str(error))
+                result["failed"] += 1
+                if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
+                    break  # the connection is gone: the rest wait for the next round
+                continue
+            with transaction(db):
+                mail_db.mark_sent(db, mail["id"], now())
+            result["sent"] += 1
+    finally:
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    return result
+
+
+def _failed(db, mail: dict, error: str) -> None:
+    attempt = mail["attempts"]
+    wait = RETRY_MINUTES[min(attempt, len(RETRY_MINUTES) - 1)]
+    later = clock.now_utc() + timedelta(minutes=wait)
+    if attempt + 1 >= GIVE_UP_ATTEMPTS:
+        later = datetime.max.replace(tzinfo=later.tzinfo) - timedelta(days=1)
+    with transaction(db):
+        mail_db.mark_failed(db, mail["id"], error, clock.stamp(later))
+
+
+def message(mail: dict, sender: str) -> EmailMessage:
+    """The mail as sent: plain text with an HTML alternative, a Message-ID fixed by its row (a
+    retry carries the same one) and the one-click unsubscribe headers (RFC 8058)."""
+    msg = EmailMessage()
+    msg["Subject"] = mail["subject"]
+    msg["From"] = sender
+    msg["To"] = formataddr(("", mail["recipient"]))
+    domain = (sender.rsplit("@", 1)[-1].strip(" >") or "walkapp.invalid").lower()
+    msg["Message-ID"] = f"<walkapp-mail-{mail['id']}@{domain}>"
+    if mail["unsubscribe_url"]:
+        msg["List-Unsubscribe"] = f"<{mail['unsubscribe_url']}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(mail["body_text"])
+    msg.add_alternative(mail["body_html"], subtype="html")
+    return msg
+
+
+# --- unsubscribing ----------------------------------------------------------------------------
+
+
+def unsubscribe(db: sqlite_utils.Database, user_id: int, kind: str) -> None:
+    with transaction(db):
+        mail_db.unsubscribe(db, user_id, kind)
+
+
+def status(db: sqlite_utils.Database) -> dict:
+    return {"configured": configured(), **mail_db.counts(db)}
