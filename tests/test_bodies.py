@@ -247,3 +247,91 @@ def test_an_api_form_field_that_is_not_text_is_named_in_json(client, walk):
     assert refused.status_code == 400
     assert refused.json["errors"] == {"id": "Texten innehåller ogiltiga tecken."}
     assert refused.json["error"] == "Texten innehåller ogiltiga tecken."
+
+
+def _multipart(fields: dict[str, bytes], files: dict[str, tuple[str, bytes]] | None = None):
+    """A multipart body of raw bytes (the test client would encode str fields as UTF-8)."""
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            b'--B\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
+            % (name.encode(), value)
+        )
+    for name, (filename, content) in (files or {}).items():
+        parts.append(
+            b'--B\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
+            b"Content-Type: image/jpeg\r\n\r\n%s\r\n" % (name.encode(), filename.encode(), content)
+        )
+    return b"".join(parts) + b"--B--\r\n", "multipart/form-data; boundary=B"
+
+
+@pytest.mark.parametrize("bad", [b"\xff", b"Kv\xe4ll", b"\xed\xa0\x80"])
+def test_a_multipart_field_that_is_not_text_is_a_400_naming_it_and_nothing_stored(
+    staff, db, bad
+):
+    # Werkzeug decoded a multipart field with replacement characters: "Kv\ufffdll" was stored.
+    body, content_type = _multipart(
+        {"title": bad, "starts_at": b"2026-12-03T18:00", "light": b"dark"}
+    )
+    refused = staff.post("/walks/new", data=body, content_type=content_type)
+    assert refused.status_code == 400
+    assert "Texten innehåller ogiltiga tecken." in refused.text
+    assert "Fältet ”title”: Texten innehåller ogiltiga tecken." in refused.text
+    assert db.execute("select count(*) from walks").fetchone()[0] == 0
+    body, content_type = _multipart(
+        {"title": "Kväll".encode(), "starts_at": b"2026-12-03T18:00", "light": b"dark"}
+    )
+    stored = staff.post("/walks/new", data=body, content_type=content_type)
+    assert stored.status_code in (302, 303)
+    assert db.execute("select title from walks").fetchall() == [("Kväll",)]
+
+
+def test_an_api_multipart_field_that_is_not_text_is_named_in_json(client, walk):
+    here = _from("10.0.0.24")
+    joined = client.post("/api/join", json={"code": walk["code"], "name": "Anna"}, **here)
+    headers = {"Authorization": "Bearer " + joined.json["token"]}
+    record = observation()
+    posted = client.post(
+        f"/api/walks/{walk['id']}/observations", json=record, headers=headers, **here
+    )
+    assert posted.status_code == 201
+    body, content_type = _multipart({"id": b"\xff\xfe"}, {"photo": ("a.jpg", b"\xff\xd8\xff")})
+    refused = client.post(
+        f"/api/observations/{record['id']}/photos",
+        data=body,
+        content_type=content_type,
+        headers=headers,
+        **here,
+    )
+    assert refused.status_code == 400
+    assert refused.json["errors"] == {"id": "Texten innehåller ogiltiga tecken."}
+
+
+@pytest.mark.parametrize("bad", NOT_TEXT)
+def test_a_query_value_that_is_not_text_is_a_400_naming_it(staff, bad):
+    # Werkzeug kept `%FF` percent-encoded, as literal text, in request.args.
+    refused = staff.get(f"/measures?place={bad}")
+    assert refused.status_code == 400
+    assert "Fältet ”place”: Texten innehåller ogiltiga tecken." in refused.text
+    refused = staff.get(f"/export/observations.geojson?category={bad}")
+    assert refused.status_code == 400
+    assert refused.json["errors"] == {"category": "Texten innehåller ogiltiga tecken."}
+    assert staff.get("/measures?place=").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "offset"),
+    [
+        (b'{"code": "ABCDEF", "name": "Kv\xe4ll"}', "name", 30),
+        (b'{"code": "\xff"}', "code", 10),
+        (b'{"code": "ABCDEF", "name": "x"\xff}', "_", 30),
+    ],
+)
+def test_a_raw_byte_in_a_json_body_is_named_not_utf8(client, body, field, offset):
+    refused = client.post(
+        "/api/join", data=body, content_type="application/json", **_from("10.0.0.25")
+    )
+    assert refused.status_code == 400
+    assert refused.json["errors"] == {
+        field: f"Innehållet är inte UTF-8-text (byte {offset})."
+    }

@@ -11,6 +11,7 @@ address's limit of bad bodies (`rate_limits.BAD_BODIES_PER_ADDRESS`).
 
 from __future__ import annotations
 
+import codecs
 import functools
 import io
 from collections.abc import Callable
@@ -19,10 +20,13 @@ import flask
 from flask import Flask, abort, current_app, has_app_context, request
 from flask_babel import gettext as _
 from werkzeug import formparser
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.http import parse_options_header
+from werkzeug.utils import cached_property
 
 from . import rate_limits
-from .inputs import Unreadable, check_form_text
+from .inputs import Unreadable, check_form_text, field_text, not_text
 
 
 def limit(max_bytes: int) -> Callable:
@@ -58,9 +62,47 @@ class UnreadableForm(BadRequest):
         self.errors = {unreadable.field: str(unreadable.message)}
 
 
+# Werkzeug decodes a multipart field with `bytes.decode(charset, "replace")`: the charset it is
+# handed is this codec, which decodes by inputs.field_text's rule whatever `errors` says.
+_FIELD_TEXT = "walkapp_field_text"
+
+
+def _field_text_codec(name: str) -> codecs.CodecInfo | None:
+    if name != _FIELD_TEXT:
+        return None
+    return codecs.CodecInfo(
+        name=_FIELD_TEXT,
+        encode=codecs.utf_8_encode,
+        decode=lambda raw, errors="strict": (field_text(bytes(raw)), len(raw)),
+    )
+
+
+codecs.register(_field_text_codec)
+
+
+class MultiPartParser(formparser.MultiPartParser):
+    """Decodes each field by inputs.field_text and names the field that is not text."""
+
+    _field = "_"
+
+    def get_part_charset(self, headers: Headers) -> str:
+        # Called for a field just before its value is decoded: remember its name.
+        self._field = parse_options_header(headers.get("content-disposition"))[1].get("name", "_")
+        return _FIELD_TEXT
+
+    def parse(self, stream, boundary, content_length):
+        self._field = "_"
+        try:
+            return super().parse(stream, boundary, content_length)
+        except Unreadable:
+            raise UnreadableForm(not_text(self._field)) from None
+        except UnicodeDecodeError:  # a part's headers (its name) that are not UTF-8
+            raise UnreadableForm(not_text()) from None
+
+
 class FormDataParser(formparser.FormDataParser):
-    """Refuses a form whose fields are not text (walkapp.inputs.check_form_text) before Werkzeug
-    parses it, wherever the form is read first (the CSRF check, a rate limit's key, the view)."""
+    """Refuses a form whose fields are not text (walkapp.inputs.check_form_text, field_text)
+    wherever the form is read first (the CSRF check, a rate limit's key, the view)."""
 
     def _parse_urlencoded(self, stream, mimetype, content_length, options):
         body = stream.read()
@@ -70,12 +112,39 @@ class FormDataParser(formparser.FormDataParser):
             raise UnreadableForm(unreadable) from None
         return super()._parse_urlencoded(io.BytesIO(body), mimetype, content_length, options)
 
+    def _parse_multipart(self, stream, mimetype, content_length, options):
+        boundary = options.get("boundary", "").encode("ascii")
+        if not boundary:
+            raise ValueError("Missing boundary")
+        parser = MultiPartParser(
+            stream_factory=self.stream_factory,
+            max_form_memory_size=self.max_form_memory_size,
+            max_form_parts=self.max_form_parts,
+            cls=self.cls,
+        )
+        form, files = parser.parse(stream, boundary, content_length)
+        return stream, form, files
+
 
 class Request(flask.Request):
     """Reads no more of a body than its route declared, wherever the body is read first (a rate
-    limit's key reads the join code before the view does); refuses form fields that are not text."""
+    limit's key reads the join code before the view does); refuses form fields and query values
+    that are not text."""
 
     form_data_parser_class = FormDataParser
+    _args_refused = False
+
+    @cached_property
+    def args(self):
+        # Refused once; the error page that answers then reads no query (it has none).
+        if self._args_refused:
+            return self.parameter_storage_class()
+        try:
+            check_form_text(self.query_string)
+        except Unreadable as unreadable:
+            self._args_refused = True
+            raise UnreadableForm(unreadable) from None
+        return super().args
 
     @property
     def max_content_length(self) -> int | None:

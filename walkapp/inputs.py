@@ -104,7 +104,7 @@ def check_value(value, field: str = "_") -> None:
         item, where, depth = stack.pop()
         if isinstance(item, str):
             if _has_surrogate(item):
-                raise Unreadable(_l("Texten innehåller ogiltiga tecken."), where)
+                raise not_text(where)
             continue
         if not isinstance(item, dict | list):
             continue
@@ -115,26 +115,54 @@ def check_value(value, field: str = "_") -> None:
             continue
         for key, inner in item.items():
             if _has_surrogate(key):
-                raise Unreadable(_l("Texten innehåller ogiltiga tecken."), where)
+                raise not_text(where)
             stack.append((inner, key if depth == 0 and where == "_" else where, depth + 1))
 
 
-def check_form_text(body: bytes) -> None:
-    """A form body (application/x-www-form-urlencoded) whose names and values are all text:
-    Unreadable naming the field otherwise. Werkzeug keeps what is not UTF-8 (`%ED%A0%80`, a
-    lone surrogate percent-encoded) as literal text, which would then be stored."""
+# What a form field, a query value or a JSON string that is not text is answered with.
+NOT_TEXT = _l("Texten innehåller ogiltiga tecken.")
+
+
+def not_text(field: str = "_") -> Unreadable:
+    """The refusal of a field that is not text (not UTF-8, or a lone surrogate)."""
+    return Unreadable(NOT_TEXT, field)
+
+
+def field_text(raw: bytes, field: str = "_") -> str:
+    """A form field's bytes (a multipart part) as text: strict UTF-8, else not_text(field)."""
     try:
-        text = body.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise Unreadable(_l("Texten innehåller ogiltiga tecken.")) from None
+        raise not_text(field) from None
+
+
+def check_form_text(body: bytes) -> None:
+    """A form body (application/x-www-form-urlencoded) or a query string whose names and values
+    are all text: not_text naming the field otherwise. Werkzeug keeps what is not UTF-8
+    (`%ED%A0%80`, a lone surrogate percent-encoded) as literal text, which would then be
+    stored or matched."""
+    text = field_text(body)
     for pair in text.split("&"):
         name, _equals, value = pair.partition("=")
         try:
             unquote_plus(name, errors="strict")
             unquote_plus(value, errors="strict")
         except UnicodeDecodeError:
-            field = unquote_plus(name, errors="replace")[:40] or "_"
-            raise Unreadable(_l("Texten innehåller ogiltiga tecken."), field) from None
+            raise not_text(unquote_plus(name, errors="replace")[:40] or "_") from None
+
+
+def _not_utf8(data: bytes, error: UnicodeDecodeError) -> Unreadable:
+    """A JSON body with a byte that is not UTF-8: the byte's offset, and the top-level field
+    holding it when the rest is JSON (each such byte read as a lone surrogate, which
+    check_value names)."""
+    message = _l("Innehållet är inte UTF-8-text (byte %(offset)s).", offset=error.start)
+    try:
+        check_value(json.loads(data.decode("utf-8", "surrogateescape")))
+    except Unreadable as found:
+        return Unreadable(message, found.field)
+    except (ValueError, RecursionError):
+        pass
+    return Unreadable(message)
 
 
 def parse_json(data: bytes | str):
@@ -143,7 +171,9 @@ def parse_json(data: bytes | str):
         value = json.loads(data or b"null")
     except RecursionError:  # the C parser's own guard against "[" * 100000
         raise Unreadable(_l("Innehållet är för djupt nästlat.")) from None
-    except ValueError as exc:  # UnicodeDecodeError included
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(data, exc) from None
+    except ValueError as exc:
         raise NotJson(_l("Innehållet är inte giltig JSON."), str(exc)) from None
     check_value(value)
     return value

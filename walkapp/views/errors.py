@@ -41,14 +41,18 @@ def _disk_full_api_message() -> str:
     )
 
 
-def _render(status: int, message: str):
+def _render(status: int, message: str, errors: dict | None = None):
     if request.path.startswith("/open311/"):
         return open311_error(status, message)
     if wants_json():
         if status == DISK_FULL:
             return jsonify({"error": _disk_full_api_message(), "retry": True}), status
+        if errors:
+            return jsonify({"error": message, "errors": errors}), status
         return jsonify({"error": message}), status
-    return render_template("error.html", status=status, message=message), status
+    return render_template(
+        "error.html", status=status, message=message, errors=errors or {}
+    ), status
 
 
 def _disk_full(error: Exception):
@@ -91,15 +95,8 @@ def register(app: Flask) -> None:
             message = error.description
         elif status != 429 and error.description and error.description != type(error).description:
             message = error.description
-        if (
-            getattr(error, "errors", None)
-            and wants_json()
-            and not request.path.startswith("/open311/")
-        ):
-            # A field that could not be read (walkapp.bodies.UnreadableForm) is named.
-            response = make_response(jsonify({"error": message, "errors": error.errors}), status)
-        else:
-            response = make_response(_render(status, message))
+        # A field that could not be read (walkapp.bodies.UnreadableForm) is named.
+        response = make_response(_render(status, message, getattr(error, "errors", None)))
         # Keep what the exception itself says in headers (Allow, Retry-After, ...).
         for key, value in error.get_headers():
             if key.lower() != "content-type":
