@@ -3,6 +3,7 @@ and count, whatever path it took (issue 22, point 3)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -229,3 +230,38 @@ def test_no_template_writes_out_a_label_of_the_vocabulary(app):
         if re.search(rf"""_\(\s*["']{re.escape(label)}["']\s*\)""", path.read_text("utf-8"))
     ]
     assert inline == []
+
+
+# --- Leaflet's controls: their words and corners set in one module of each side ---
+
+
+def test_leaflet_controls_are_set_only_by_map_controls():
+    """The capture screen once titled its zoom through its own config; now every JS map calls
+    static/js/map_controls.js, and the words come from walkapp/map_controls.py."""
+    own = []
+    for path in (ROOT / "static" / "js").rglob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "map_controls.js" and re.search(r"zoomInTitle|setPrefix|control\.zoom", text):
+            own.append(str(path.relative_to(ROOT)))
+        if re.search(r"\bL\.map\(", text):
+            assert "addControls" in text, path
+    assert own == []
+    python = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "walkapp").rglob("*.py")
+        if path.name != "map_controls.py"
+        and re.search(r"[\"']Zooma (in|ut)[\"']", path.read_text(encoding="utf-8"))
+    ]
+    assert python == []
+
+
+def test_the_leaflet_link_is_titled_in_the_readers_language(staff, db):
+    from walkapp import map_controls
+
+    assert map_controls.WORDS_SV["leaflet"] == "Ett JavaScript-bibliotek för interaktiva kartor"
+    walk = seed_walk(db, "2022-03-01T18:30", state="ongoing")
+    assert map_controls.WORDS_SV["leaflet"] in staff.get("/maps/overview").text
+    controls = re.search(r"data-controls='([^']+)'", staff.get(f"/walks/{walk['id']}").text)
+    assert json.loads(controls.group(1))["leaflet"] == map_controls.WORDS_SV["leaflet"]
+    staff.get("/lang/en")
+    assert "A JavaScript library for interactive maps" in staff.get("/maps/public").text

@@ -1,13 +1,16 @@
 """A folium map's controls in the page's language and direction: zoom buttons titled in words the
-reader knows ("Zooma in", "تكبير"), at the reading start's top corner (right on an Arabic or
-Persian page); the metric scale stacked above the attribution at the bottom end, so the two never
-cover each other however narrow the map; the scale's "1 km" kept left to right.
+reader knows ("Zooma in", "تكبير"), and Leaflet's own link in the attribution titled so too
+(Leaflet says "A JavaScript library for interactive maps"), at the reading start's top corner
+(right on an Arabic or Persian page); the metric scale stacked above the attribution at the bottom
+end, so the two never cover each other however narrow the map; the scale's "1 km" kept left to
+right.
 
-The same options serve the JS maps of staff pages (the walk's route map, route drawing, triage,
-the live walk, the places upload's preview): `options()` as JSON in the map element's `data-controls`,
-applied by static/js/map_controls.js as MapControls' script does.
+The same options serve every JS map (the walk's route map, route drawing, triage, the live walk,
+the places upload's preview, the walkers' capture screen): `options()` as JSON in the map
+element's `data-controls`, applied by static/js/map_controls.js as MapControls' script does.
 
-No Flask: the caller hands over the words and the direction.
+The words are typed once here in Swedish (`WORDS_SV`, the staff's folium maps) and translated
+from there (`WORDS`); the caller hands over the direction. No Flask.
 """
 
 from __future__ import annotations
@@ -17,8 +20,15 @@ import json
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-# The words a map's controls need, in Swedish (folium maps for staff); callers translate them.
-ZOOM_WORDS_SV = {"zoom_in": "Zooma in", "zoom_out": "Zooma ut"}
+from .vocabulary import N_, translated
+
+# The words a map's controls need, in Swedish (folium maps for staff), and in the reader's language.
+WORDS_SV = {
+    "zoom_in": N_("Zooma in"),
+    "zoom_out": N_("Zooma ut"),
+    "leaflet": N_("Ett JavaScript-bibliotek för interaktiva kartor"),
+}
+WORDS = translated(WORDS_SV)
 
 # Leaflet draws "1 km" in the page's direction: on a right-to-left page it would read "km 1".
 SCALE_CSS = ".leaflet-control-scale-line{direction:ltr;unicode-bidi:isolate}"
@@ -37,6 +47,7 @@ def options(words: dict[str, str], direction: str = "ltr", scale: bool = True) -
     return {
         "zoom_in": str(words["zoom_in"]),
         "zoom_out": str(words["zoom_out"]),
+        "leaflet": str(words["leaflet"]),
         "corners": corners(direction),
         "scale": scale,
     }
@@ -49,7 +60,15 @@ class MapControls(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function (map, options) {
-            map.attributionControl && map.attributionControl.setPosition(options.corners.attribution);
+            var attribution = map.attributionControl;
+            if (attribution) {
+                attribution.setPosition(options.corners.attribution);
+                // Leaflet's own link, titled in the reader's words (its prefix is Leaflet's markup).
+                var holder = document.createElement("div");
+                holder.innerHTML = attribution.options.prefix || "";
+                var link = holder.querySelector("a");
+                if (link) { link.title = options.leaflet; attribution.setPrefix(holder.innerHTML); }
+            }
             if (options.scale) {
                 L.control.scale({position: options.corners.scale, imperial: false, maxWidth: 120}).addTo(map);
             }

@@ -28,7 +28,7 @@ from markupsafe import escape
 
 from . import colours
 from .clock import local_day
-from .map_controls import ZOOM_WORDS_SV, MapControls
+from .map_controls import WORDS_SV, MapControls
 from .vocabulary import CATEGORY_LABELS_SV, RATING_COLOURS, RATING_LABELS_SV, STATUS_LABELS_SV
 
 # Short marks drawn on the markers (the legend spells them out).
@@ -258,7 +258,7 @@ def follow_up_map(
     compact, place_names, partner_names, bounds = points(rows)
     fmap = folium.Map(tiles=None, control_scale=False, zoom_control=False)
     _use_own_assets(fmap, asset_url)
-    MapControls(ZOOM_WORDS_SV, scale=False).add_to(fmap)  # static/js/followup_map.js adds the scale
+    MapControls(WORDS_SV, scale=False).add_to(fmap)  # static/js/followup_map.js adds the scale
     if tile_url and tile_url != "none":
         _tile_layer(tile_url, tile_attribution).add_to(fmap)
     data = {
@@ -300,7 +300,7 @@ PUBLIC_MAP_LABELS = {
     "total": "Iakttagelser",
     "fixed": "Åtgärdade",
     "title": "Iakttagelser och åtgärder per plats",
-    **ZOOM_WORDS_SV,
+    **WORDS_SV,
 }
 
 
@@ -316,7 +316,7 @@ def public_map(
 ) -> folium.Map:
     """Aggregated counts per place only: no positions, notes, photos or incidents.
 
-    `labels` (place, total, fixed, title, zoom_in, zoom_out) come translated from the caller: the
+    `labels` (place, total, fixed, title and map_controls.WORDS) come translated from the caller: the
     public map speaks the public page's language, its controls mirrored when that reads right to
     left (`direction`)."""
     labels = {**PUBLIC_MAP_LABELS, **(labels or {})}

@@ -1,7 +1,9 @@
 """Leaflet's controls on staff pages' JS maps speak the reader's language (issue 23, point 10):
-Leaflet titles its zoom buttons "Zoom in"/"Zoom out" in English. The walk page's route map and
-live map, the route drawing of the walk form, triage and the places upload's preview read their
-words from walkapp/map_controls.py (as the folium maps do) in Swedish and in English."""
+Leaflet titles its zoom buttons "Zoom in"/"Zoom out" and its attribution link "A JavaScript
+library for interactive maps" in English. The walk page's route map and live map, the route
+drawing of the walk form, triage and the places upload's preview read their words from
+walkapp/map_controls.py (as the folium maps do) in Swedish and in English; so does the walkers'
+capture screen, through the same static/js/map_controls.js, in all six languages."""
 
 from __future__ import annotations
 
@@ -10,9 +12,13 @@ import uuid
 
 import pytest
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from tests.browser.test_languages import PHONE_LOCALES
 from tests.browser.test_map_text import route, signed_in
 from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, login, make_app, plan_walk, query
-from walkapp import clock
+from walkapp import clock, languages, map_controls
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.passwords import hash_password
@@ -22,6 +28,10 @@ pytestmark = pytest.mark.browser
 TITLES = {
     "sv": ("Zooma in", "Zooma ut"),
     "en": ("Zoom in", "Zoom out"),
+}
+LEAFLET = {
+    "sv": "Ett JavaScript-bibliotek för interaktiva kartor",
+    "en": "A JavaScript library for interactive maps",
 }
 
 
@@ -66,6 +76,13 @@ def zoom_titles(page, box: str) -> tuple[str, str]:
     return zoom_in.get_attribute("title"), zoom_out.get_attribute("title")
 
 
+def leaflet_title(page, box: str) -> str:
+    """The title of Leaflet's own link in the attribution (its prefix)."""
+    link = page.locator(f"{box} .leaflet-control-attribution a[href='https://leafletjs.com']")
+    link.wait_for(state="attached")
+    return link.get_attribute("title")
+
+
 @pytest.mark.parametrize("language", sorted(TITLES))
 def test_staff_maps_title_their_controls_in_the_readers_language(
     browser, world, tmp_path, language
@@ -82,6 +99,7 @@ def test_staff_maps_title_their_controls_in_the_readers_language(
     for path, box in pages:
         page.goto(server.url + path)
         assert zoom_titles(page, box) == TITLES[language], (path, box)
+        assert leaflet_title(page, box) == LEAFLET[language], (path, box)
     # The places upload's preview.
     upload = tmp_path / "platser.geojson"
     lon, lat = SERGELS_TORG["longitude"], SERGELS_TORG["latitude"]
@@ -97,4 +115,44 @@ def test_staff_maps_title_their_controls_in_the_readers_language(
     page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
     page.wait_for_url(lambda url: "/admin/places/preview" in url)
     assert zoom_titles(page, "#preview-map") == TITLES[language]
+    assert leaflet_title(page, "#preview-map") == LEAFLET[language]
+    # The folium maps, the public one in the reader's language.
+    for path in ("/maps/overview", "/maps/public"):
+        page.goto(server.url + path)
+        expected = LEAFLET["sv"] if path == "/maps/overview" else LEAFLET[language]
+        assert leaflet_title(page, ".folium-map") == expected, path
+    context.close()
+
+
+def _in(server, code: str, text: str) -> str:
+    with server.app.test_request_context(), force_locale(code):
+        return _(text)
+
+
+@pytest.mark.parametrize("code", list(languages.NAMES))
+def test_the_capture_screen_titles_its_controls_through_the_shared_module(browser, world, code):
+    server, walk = world["server"], world["walk"]
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, locale=PHONE_LOCALES[code]
+    )
+    page = context.new_page()
+    page.goto(server.url + f"/j/{walk['code']}")
+    page.locator("#name").fill("Aino")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("html").get_attribute("lang") == code
+    # The options come from walkapp/map_controls.py, as on every other map.
+    controls = json.loads(page.locator("#map").get_attribute("data-controls"))
+    assert controls["zoom_in"] == _in(server, code, map_controls.WORDS_SV["zoom_in"])
+    assert zoom_titles(page, "#map") == (
+        _in(server, code, "Zooma in"),
+        _in(server, code, "Zooma ut"),
+    )
+    assert leaflet_title(page, "#map") == _in(server, code, LEAFLET["sv"])
+    if code != "sv":
+        assert leaflet_title(page, "#map") != LEAFLET["sv"]
+    if languages.direction(code) == "rtl":  # the zoom at the reading start: the right
+        assert page.locator("#map .leaflet-control-zoom").bounding_box()["x"] > 390 / 2
+    else:
+        assert page.locator("#map .leaflet-control-zoom").bounding_box()["x"] < 390 / 2
     context.close()

@@ -76,10 +76,7 @@ def register_views(app: Flask) -> None:
             "colour_css": colours.root_css(),
             "PACE_LABELS": PACE_LABELS,
             "POSITION_SOURCES": vocabulary.POSITION_SOURCES,
-            # Leaflet's controls on staff pages' JS maps, in the reader's words (Swedish, English).
-            "map_controls": lambda: map_controls.options(
-                {"zoom_in": _("Zooma in"), "zoom_out": _("Zooma ut")},
-                languages.direction(locale),
-                scale=False,
-            ),
+            # Leaflet's controls on every JS map, in the reader's words. Corners as for a left to
+            # right page: app.css mirrors Leaflet's corners on a right-to-left one.
+            "map_controls": lambda: map_controls.options(map_controls.WORDS, scale=False),
         }

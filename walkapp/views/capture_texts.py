@@ -59,8 +59,6 @@ def capture_texts() -> dict:
         "gps_wait": _("Väntar på GPS … du kan också trycka på kartan där du står."),
         "gps_start": _("Tryck på ”Använd GPS” eller på kartan där du står."),
         "gps_ok": _("GPS ±%(m)s m"),
-        "zoom_in": _("Zooma in"),
-        "zoom_out": _("Zooma ut"),
         "gps_poor": _("Osäker position (±%(m)s m) – kontrollera nålen."),
         "gps_manual": _("Nålen är flyttad för hand – gäller bara den här observationen."),
         "gps_denied": _("Ingen GPS – tryck på kartan där du står."),

@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import audits, clock, languages, maps, maps_download, routes, settings, tracks
+from .. import audits, clock, languages, map_controls, maps, maps_download, routes, settings, tracks
 from ..access import COORDINATOR, PUBLIC, requires
 from ..db import audits as audits_db
 from ..db import exports as exports_db
@@ -155,8 +155,7 @@ def public():
             "total": _("Iakttagelser"),
             "fixed": _("Åtgärdade"),
             "title": _("Iakttagelser och åtgärder per plats %(year)s", year=year),
-            "zoom_in": _("Zooma in"),
-            "zoom_out": _("Zooma ut"),
+            **map_controls.WORDS,
         },
         direction=languages.direction(locale),
         **_tiles(),

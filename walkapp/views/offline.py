@@ -25,6 +25,7 @@ SHELL_FILES = (
     "js/theme.js",
     "js/outbox.js",
     "js/sync.js",
+    "js/map_controls.js",  # the capture map's controls, shared with every map
     *sorted(f"js/capture/{path.name}" for path in (STATIC / "js" / "capture").glob("*.js")),
     "js/after_photos.js",
     # The walk as a route on the capture screen (templates/routes/_capture.html).

@@ -1,7 +1,8 @@
 // The Leaflet map: the places, the walker's own dots, the pin and the GPS accuracy circle.
 // Leaflet is loaded here, after the form works: no button waits for the map.
 
-import { config, text } from "./page.js";
+import { addControls } from "../map_controls.js";
+import { config } from "./page.js";
 
 const START = [59.3326, 18.0649];
 // A drawn pin (no bitmap: sharp on every screen, visible on dark tiles).
@@ -33,8 +34,8 @@ export class CaptureMap {
   build(L, element, onTap) {
     this.L = L;
     const map = L.map(element, { zoomControl: false, attributionControl: true }).setView(START, 16);
-    // Leaflet's own titles are English ("Zoom in"): the buttons say it in the screen's language.
-    L.control.zoom({ zoomInTitle: text.zoom_in, zoomOutTitle: text.zoom_out }).addTo(map);
+    // The controls in the screen's language, as on every map (walkapp/map_controls.py).
+    addControls(L, map);
     if (config.tiles.url && config.tiles.url !== "none") {
       L.tileLayer(config.tiles.url, { maxZoom: 19, attribution: config.tiles.attribution }).addTo(map);
     }
