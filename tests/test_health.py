@@ -20,7 +20,7 @@ from PIL import Image
 import walkapp.db
 from tests.gunicorn_server import GunicornServer
 from tests.helpers import PASSWORD, join, login, make_app, observation
-from walkapp import health
+from walkapp import health, rate_limits
 from walkapp.commands.health import status_command
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -367,7 +367,48 @@ def test_redis_stopping_mid_walk_degrades_to_limits_in_memory(tmp_path, redis_se
         assert check["status"] == "degraded" and "own memory" in check["message"]
     finally:
         server.stop()
-    assert "falling back to in-memory storage" in server.errors()
+    # Said once (not per request), with the direction it fails in: each worker counts alone.
+    log = server.errors()
+    assert log.count("falling back to in-memory storage") == 1, log
+    assert log.count(rate_limits.STORE_DOWN_LOG) == 1, log
+
+
+def test_the_admin_status_page_shows_each_health_check_and_redis_down(tmp_path, redis_server):
+    app = make_app(
+        tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_server.uri, REPLICA_URL=""
+    )
+    db = connect(database_path(app))
+    users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")
+    db.close()
+    client = app.test_client()
+    login(client, "admin")
+    page = client.get("/admin/replication").get_data(as_text=True)
+    for label in ("Databasen", "Diskutrymme", "Spärrar (rate limits)", "Replikering"):
+        assert f'<th scope="row">{label}</th>' in page, label
+    assert "Allt fungerar" in page and "i sitt eget minne" not in page
+    redis_server.stop()
+    page = client.get("/admin/replication").get_data(as_text=True)
+    assert (
+        "Spärrarnas gemensamma lager (redis+unix) svarar inte: varje arbetsprocess räknar nu "
+        "spärrarna i sitt eget minne"
+    ) in page
+    assert "Allt fungerar" not in page
+    client.get("/lang/en")
+    page = client.get("/admin/replication").get_data(as_text=True)
+    assert "each worker now counts the limits in its own memory" in page
+
+
+def test_the_admin_status_page_shows_a_disk_under_the_floor(tmp_path):
+    floor = health.free_bytes(tmp_path) + 10 * 1024**3
+    app = make_app(tmp_path, MIN_FREE_BYTES=floor)
+    db = connect(database_path(app))
+    users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")
+    db.close()
+    client = app.test_client()
+    login(client, "admin")
+    page = client.get("/admin/replication").get_data(as_text=True)
+    assert "Diskutrymmet är under golvet" in page
+    assert "WALKAPP_MIN_FREE_BYTES" in page
 
 
 # `walkapp status` (in this process: it reads the environment and builds no app).

@@ -182,15 +182,21 @@ _replication_reading: set[tuple[Path, str]] = set()
 _replication_lock = threading.Lock()
 
 
+def replication_check(state: replication.ReplicationState | None, error: Exception | None = None) -> Check:
+    """The replication check of a state read (or of the error reading it)."""
+    if state is None:
+        return Check(DEGRADED, f"the replication state cannot be read: {error}")
+    facts = {k: v for k, v in state.as_dict().items() if k not in ("url", "warning")}
+    return Check(DEGRADED if state.warning else OK, state.warning or "the replica keeps up", facts)
+
+
 def _read_replication(instance: Path, url: str) -> Check:
     try:
         state = replication.state(instance, url)
     except Exception as error:  # a timeout, a missing binary: reported, never a 500
-        check = Check(DEGRADED, f"the replication state cannot be read: {error}")
+        check = replication_check(None, error)
     else:
-        facts = {k: v for k, v in state.as_dict().items() if k not in ("url", "warning")}
-        status = DEGRADED if state.warning else OK
-        check = Check(status, state.warning or "the replica keeps up", facts)
+        check = replication_check(state)
     with _replication_lock:
         _replication_seen[(instance, url)] = (time.monotonic(), check)
         _replication_reading.discard((instance, url))

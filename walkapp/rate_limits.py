@@ -57,14 +57,26 @@ def storage_config(uri: str) -> dict:
     }
 
 
+# Flask-Limiter's warning, once a worker finds the store dead (not again until it recovers)...
+STORE_DOWN = "falling back to in-memory storage"
+# ... followed in the log by the direction we fail in.
+STORE_DOWN_LOG = (
+    "each worker now counts its rate limits alone, in its own memory, until the shared store "
+    "answers again (with N workers a limit lets up to N times as much through)"
+)
+
+
 def _store_changes(record: logging.LogRecord) -> bool:
+    if STORE_DOWN in str(record.msg) and STORE_DOWN_LOG not in str(record.msg):
+        record.msg = f"{record.msg}: {STORE_DOWN_LOG}"
     # Its other INFO lines name each refused key (an address, a user name): not for the log.
     return record.levelno >= logging.WARNING or "storage recovered" in record.getMessage()
 
 
 def log_store_changes() -> None:
-    """Flask-Limiter's logger has only a NullHandler: its warnings (the store unreachable) and
-    "Rate limit storage recovered" go to the app's log, gunicorn's error log, not nowhere."""
+    """Flask-Limiter's logger has only a NullHandler: its warnings (the store unreachable, said
+    with the direction we fail in) and "Rate limit storage recovered" go to the app's log,
+    gunicorn's error log, not nowhere."""
     logger = logging.getLogger("flask-limiter")
     logger.setLevel(logging.INFO)
     if default_handler not in logger.handlers:
