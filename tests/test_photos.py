@@ -19,6 +19,7 @@ from PIL import Image, ImageFile, JpegImagePlugin
 from tests.helpers import join, make_app, observation
 from tests.test_observations_api import count, photo_files, post, upload
 from walkapp import clock, photos
+from walkapp.db import photos as photos_db
 from walkapp.db import transaction
 from walkapp.db import walks as walks_db
 
@@ -221,7 +222,7 @@ def test_the_count_is_a_setting(client, app, db):
 def test_a_walker_past_the_daily_budget_is_refused_others_are_not(client, app, db, loads):
     walk, anna, first = _walk_with_observation(client, db)
     assert upload(client, first["id"], anna, encoded("JPEG", (800, 600))).status_code == 201
-    size = db.execute("select bytes from photos").fetchone()[0]
+    size = sum(path.stat().st_size for path in photo_files(app))  # the photo and its thumbnail
     _with_settings(app, photo_bytes_per_walker_day=size + 1)  # room for one such photo a day
     second = observation()
     post(client, walk, anna, second)
@@ -241,6 +242,28 @@ def test_a_walker_past_the_daily_budget_is_refused_others_are_not(client, app, d
         )
     assert upload(client, second["id"], anna, encoded("JPEG", (800, 600))).status_code == 201
     assert count(db, "photos") == 3
+
+
+def test_the_daily_budget_counts_every_size_of_a_photo_stored_on_disk(client, app, db):
+    # It once counted only the full-size photo: its thumbnail filled the disk unbudgeted.
+    walk, anna, first = _walk_with_observation(client, db)
+    photo = encoded("JPEG", (800, 600))
+    assert upload(client, first["id"], anna, photo).status_code == 201
+    on_disk = sum(path.stat().st_size for path in photo_files(app))
+    full_size = db.execute("select bytes from photos").fetchone()[0]
+    assert len(photo_files(app)) == 2 and on_disk > full_size
+    walker_id = db.execute("select walker_id from photos").fetchone()[0]
+    assert photos_db.walker_bytes_since(db, walker_id, "2000-01-01T00:00:00+00:00") == on_disk
+    # Room for two full-size photos, not for two photos as stored: the second is refused.
+    _with_settings(app, photo_bytes_per_walker_day=2 * on_disk - 1)
+    second = observation()
+    post(client, walk, anna, second)
+    refused = upload(client, second["id"], anna, photo)
+    assert refused.status_code == 413 and "per dygn" in refused.json["errors"]["photo"]
+    assert count(db, "photos") == 1 and len(photo_files(app)) == 2
+    _with_settings(app, photo_bytes_per_walker_day=2 * on_disk)
+    assert upload(client, second["id"], anna, photo).status_code == 201
+    assert sum(path.stat().st_size for path in photo_files(app)) == 2 * on_disk
 
 
 def test_a_spent_budget_is_refused_before_decoding(client, app, db, loads):

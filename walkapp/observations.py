@@ -256,7 +256,9 @@ def attach_photo(
     try:
         with transaction(db):
             if allowance is not None and photos_db.get_photo(db, photo_id) is None:
-                check_photo_allowance(db, allowance, observation_id, kind, walker_id, stored.bytes)
+                check_photo_allowance(
+                    db, allowance, observation_id, kind, walker_id, stored.disk_bytes
+                )
             created = photos_db.insert_photo(db, photo_id, observation_id, stored, kind, walker_id)
             row = photos_db.get_photo(db, photo_id)
     except BaseException:

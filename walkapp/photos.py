@@ -205,6 +205,11 @@ class StoredPhoto:
     data: bytes  # also kept in the database, so a replica carries the photo with its row
     thumb_data: bytes
 
+    @property
+    def disk_bytes(self) -> int:
+        """What it takes on disk: every stored size (the photo and its thumbnail)."""
+        return len(self.data) + len(self.thumb_data)
+
 
 _decoding = threading.BoundedSemaphore(CONCURRENT_DECODES)
 

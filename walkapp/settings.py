@@ -108,7 +108,8 @@ class Settings:
     )
     photo_bytes_per_walker_day: int = setting(
         100 * 1024 * 1024,
-        "bytes of photos (as stored, after re-encoding) one walker's token adds in 24 hours; "
+        "bytes of photos as stored on disk (each photo and its thumbnail, after re-encoding) "
+        "one walker's token adds in 24 hours; "
         "beyond it an upload is refused (413) with a message the walker reads",
         shown="100 MiB",
     )

@@ -60,9 +60,12 @@ def count_photos(
 
 
 def walker_bytes_since(db: sqlite_utils.Database, walker_id: str, since: str) -> int:
-    """The bytes of the photos (as served, full size) a walker added since an instant."""
+    """The bytes on disk of the photos a walker added since an instant: each photo's every stored
+    size (the full-size photo and its thumbnail, whose bytes photo_blobs holds as written)."""
     return db.execute(
-        "select coalesce(sum(bytes), 0) from photos where walker_id = ? and created_at >= ?",
+        "select coalesce(sum(p.bytes + coalesce(length(b.thumb), 0)), 0) from photos p"
+        " left join photo_blobs b on b.photo_id = p.id"
+        " where p.walker_id = ? and p.created_at >= ?",
         [walker_id, since],
     ).fetchone()[0]
 
