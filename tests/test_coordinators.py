@@ -231,7 +231,7 @@ def test_protocol_groups_by_place_then_partner_and_csv_round_trips(staff, db, wa
     assert raw.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(raw.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Plats", "Ansvarig", "Kategori"]
-    by_id = {row[-1]: row for row in rows[1:]}
+    by_id = {row[rows[0].index("Observation")]: row for row in rows[1:]}
     assert by_id[plattan][1] == "Trafikkontoret" and by_id[plattan][4] == "Mörk trappa – åäö"
     assert by_id[plattan][7] == "2026-11-24"
     assert by_id[outside][0] == "utanför prioriterade platser"

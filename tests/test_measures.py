@@ -3,6 +3,7 @@ several walkers' findings of one thing, the meeting view that never dead-ends, b
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import uuid
@@ -261,6 +262,34 @@ def test_the_protocol_says_why_it_counts_fewer_than_the_walk_page(staff, db, wal
     alone = walks_db.create_walk(db, title="Ensam", starts_at="2026-11-25T18:00", place_ids=[1])
     add_observation(db, alone["id"], *SERGEL)
     assert "registrerades, varav" not in staff.get(f"/walks/{alone['id']}/protocol").text
+
+
+def test_the_protocol_csv_has_every_observation_with_its_group(staff, db, walk):
+    """The CSV once held one row per group: an unmerged finding of the same thing by another
+    walker and a merged duplicate were missing. Now every observation is a row, its group numbered
+    as the protocol counts them, and the protocol says how the two counts relate."""
+    anna = by_walker(db, walk["id"], "Anna", *SERGEL, note="Mörkt vid trappan")
+    bo = by_walker(db, walk["id"], "Bo", *NEAR_SERGEL, note="Lampan är trasig")
+    cia = by_walker(db, walk["id"], "Cia", *SERGEL, category="litter", note="Skräp i rabatten")
+    dan = by_walker(db, walk["id"], "Dan", *NEAR_SERGEL, category="litter", note="Fimpar")
+    eva = by_walker(db, walk["id"], "Eva", *SERGEL, category="graffiti", note="Klotter")
+    staff.post(f"/observations/{anna}/merge", data={"others": [bo]})
+    raw = staff.get(f"/walks/{walk['id']}/protocol.csv").data.decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(raw), delimiter=";"))
+    assert header[-3:] == ["Observation", "Grupp", "I gruppen"]
+    by_id = {row[-3]: (row[-2], row[-1]) for row in rows}
+    assert sorted(by_id) == sorted([anna, bo, cia, dan, eva])  # every observation, once
+    assert by_id[anna][0] == by_id[bo][0] and by_id[cia][0] == by_id[dan][0]
+    assert len({group for group, _role in by_id.values()}) == 3
+    assert sorted(group for group, _role in by_id.values()) == ["1", "1", "2", "2", "3"]
+    assert by_id[anna][1] == "huvudfynd" and by_id[bo][1] == "dubblett, sammanslagen"
+    assert {by_id[cia][1], by_id[dan][1]} == {"huvudfynd", "samma sak, inte sammanslagen"}
+    assert by_id[eva][1] == "huvudfynd"
+    protocol = staff.get(f"/walks/{walk['id']}/protocol").text
+    assert (
+        "CSV-filen har en rad för var och en av de 5 observationerna; de 3 här är dess grupper"
+        " (kolumnen Grupp)."
+    ) in protocol
 
 
 # --- the meeting view never dead-ends ---

@@ -13,11 +13,18 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from . import routes
-from .clock import STOCKHOLM, planning_bounds
+from .clock import STOCKHOLM, local_day, planning_bounds
 from .db import audit_log, transaction
 from .db import walks as walks_db
 from .measures import walker_groups
-from .vocabulary import WALK_STATES, is_good
+from .vocabulary import (
+    CATEGORY_LABELS_SV,
+    POSITION_SOURCE_LABELS_SV,
+    RATING_LABELS_SV,
+    STATUS_LABELS_SV,
+    WALK_STATES,
+    is_good,
+)
 
 # "Leave the route as it is" for update() (None removes it).
 UNCHANGED = object()
@@ -168,12 +175,24 @@ def protocol_count(observations: list[dict]) -> dict:
             recorded=len(observations),
             excluded=excluded,
         )
+    csv = None
+    if parts:
+        # The CSV has every observation, numbered by group (protocol_rows): say how they relate.
+        csv = ngettext(
+            "CSV-filen har en rad för var och en av de %(recorded)s observationerna, alla i "
+            "grupp 1 (kolumnen Grupp).",
+            "CSV-filen har en rad för var och en av de %(recorded)s observationerna; de %(num)d "
+            "här är dess grupper (kolumnen Grupp).",
+            len(groups),
+            recorded=len(observations),
+        )
     return {
         "recorded": len(observations),
         "merged": merged,
         "same": same,
         "shown": len(groups),
         "why": why,
+        "csv": csv,
     }
 
 
@@ -204,4 +223,58 @@ def protocol_groups(observations: list[dict], include_good: bool = False) -> lis
             ],
         }
         for place, by_partner in sorted(places.items(), key=lambda kv: (kv[0] == "", kv[0]))
+    ]
+
+
+# The protocol as CSV (plain Swedish, like every export): one row per observation recorded, with
+# its group — numbered as the protocol counts them — and its part in the group.
+PROTOCOL_COLUMNS = [
+    "Plats",
+    "Ansvarig",
+    "Kategori",
+    "Bedömning",
+    "Anteckning",
+    "Status",
+    "Sista dag",
+    "Registrerad",
+    "Foto",
+    "Kommentar",
+    "Position",
+    "Observation",
+    "Grupp",
+    "I gruppen",
+]
+LEAD, MERGED, SAME = "huvudfynd", "dubblett, sammanslagen", "samma sak, inte sammanslagen"
+
+
+def protocol_rows(observations: list[dict]) -> list[list]:
+    """Every observation as a row of PROTOCOL_COLUMNS, in the protocol's order (place, partner),
+    each group's lead first, then what it merged and the same thing not merged yet."""
+    rows = []
+    places = protocol_groups(observations, include_good=True)
+    leads = [
+        lead for place in places for partner in place["partners"] for lead in partner["observations"]
+    ]
+    for number, lead in enumerate(leads, start=1):
+        members = [(lead, LEAD)] + [
+            (other, MERGED if other["status"] == "duplicate" else SAME) for other in lead["merged"]
+        ]
+        rows.extend([*_protocol_row(member), number, role] for member, role in members)
+    return rows
+
+
+def _protocol_row(observation: dict) -> list:
+    return [
+        observation["place_name"] or "utanför prioriterade platser",
+        observation["partner_name"] or "",
+        CATEGORY_LABELS_SV.get(observation["category"], observation["category"]),
+        RATING_LABELS_SV[observation["rating"]],
+        observation["note"],
+        STATUS_LABELS_SV[observation["status"]],
+        observation["deadline"] or "",
+        local_day(observation["recorded_at"]),
+        "ja" if observation["photo_ids"] else "nej",
+        observation["comment"],
+        POSITION_SOURCE_LABELS_SV.get(observation["position_source"], ""),
+        observation["id"],
     ]

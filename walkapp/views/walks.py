@@ -29,14 +29,10 @@ from ..measures import good_observations, walker_groups
 from ..public import local_datetime
 from ..vocabulary import (
     CATEGORIES,
-    CATEGORY_LABELS_SV,
     LIGHT_CONDITIONS,
     MEASURE_STATUSES,
-    POSITION_SOURCE_LABELS_SV,
     RATING_COLOURS,
-    RATING_LABELS_SV,
     RATINGS,
-    STATUS_LABELS_SV,
 )
 from ..walkers import token_expiry_day
 from .routes import route_from_form
@@ -275,50 +271,14 @@ def protocol(walk_id: str):
     )
 
 
-PROTOCOL_COLUMNS = [
-    "Plats",
-    "Ansvarig",
-    "Kategori",
-    "Bedömning",
-    "Anteckning",
-    "Status",
-    "Sista dag",
-    "Registrerad",
-    "Foto",
-    "Kommentar",
-    "Position",
-    "Observation",
-]
-
-
 @bp.get("/walks/<walk_id>/protocol.csv")
 @requires(COORDINATOR)
 def protocol_csv(walk_id: str):
     walk = _walk_or_404(walk_id)
-    rows = [
-        [
-            observation["place_name"] or "utanför prioriterade platser",
-            observation["partner_name"] or "",
-            CATEGORY_LABELS_SV.get(observation["category"], observation["category"]),
-            RATING_LABELS_SV[observation["rating"]],
-            observation["note"],
-            STATUS_LABELS_SV[observation["status"]],
-            observation["deadline"] or "",
-            clock.local_day(observation["recorded_at"]),
-            "ja" if observation["photo_ids"] else "nej",
-            observation["comment"],
-            POSITION_SOURCE_LABELS_SV.get(observation["position_source"], ""),
-            observation["id"],
-        ]
-        for group in walks.protocol_groups(
-            measures_db.observations_for_walk(get_db(), walk_id), include_good=True
-        )
-        for partner in group["partners"]
-        for observation in partner["observations"]
-    ]
+    rows = walks.protocol_rows(measures_db.observations_for_walk(get_db(), walk_id))
     filename = f"protokoll-{clock.local_day(walk['starts_at'])}-{walk['code']}.csv"
     return Response(
-        excel_csv(PROTOCOL_COLUMNS, rows),
+        excel_csv(walks.PROTOCOL_COLUMNS, rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
