@@ -111,6 +111,52 @@ def test_save_and_next_walks_through_untriaged_findings(staff, db, walk):
     ]
 
 
+def test_triage_follows_the_measures_lists_filter_and_order(staff, db, walk):
+    """"Triagera dessa" on /measures?status=new&place=1: the queue is the list's selection in the
+    list's order, its filter carried from finding to finding, and back to the list at the end."""
+    first, second, third = (
+        add_observation(db, walk["id"], *SERGEL, when=f"2026-11-24T18:3{i}:00+00:00")
+        for i in range(3)
+    )
+    elsewhere = add_observation(db, walk["id"], 18.0915, 59.3385, when="2026-11-24T18:40:00+00:00")
+    tk = partner_id(db, "Trafikkontoret")
+    measures_db.update_measure(db, third, None, {"status": "assigned", "partner_id": tk})
+    listed = "status=new&place=1"
+    page = staff.get(f"/measures?{listed}").text
+    start = f"/observations/{first}/triage?queue=list&amp;status=new&amp;place=1"
+    assert start in page and "Triagera dessa (2)" in page
+    here = f"/observations/{first}/triage?queue=list&status=new&place=1"
+    page = staff.get(here).text
+    assert "Spara och nästa" in page and "Kvar i urvalet: 2" in page
+    # Every form of the page keeps the queue and its filter.
+    assert f"/observations/{first}/public?queue=list&amp;status=new&amp;place=1" in page
+    step = staff.post(here, data={"status": "assigned", "partner_id": tk, "next": "1"})
+    assert step.status_code == 302
+    assert step.location.endswith(f"/observations/{second}/triage?queue=list&status=new&place=1")
+    assert "Kvar i urvalet: 1" in staff.get(step.location).text
+    last = staff.post(step.location, data={"status": "done", "next": "1"})
+    assert last.location.endswith(f"/measures?status=new&place=1")
+    assert "Alla i urvalet är genomgångna." in staff.get(last.location).text
+    assert measures_db.get_observation(db, elsewhere)["status"] == "new"  # not in the filter
+
+
+def test_the_filters_queue_goes_in_the_lists_order_not_the_recording_order(staff, db, walk):
+    early, late = (
+        add_observation(db, walk["id"], *SERGEL, when=f"2026-11-24T18:3{i}:00+00:00")
+        for i in range(2)
+    )
+    tk = partner_id(db, "Trafikkontoret")
+    north = partner_id(db, "Norra innerstadens stadsdelsförvaltning")
+    measures_db.update_measure(db, early, None, {"status": "assigned", "partner_id": tk})
+    measures_db.update_measure(db, late, None, {"status": "assigned", "partner_id": north})
+    page = staff.get("/measures?status=assigned").text
+    assert page.index("Norra innerstadens") < page.index("Trafikkontoret")  # the list's order
+    assert f"/observations/{late}/triage?queue=list&amp;status=assigned" in page
+    here = f"/observations/{late}/triage?queue=list&status=assigned"
+    step = staff.post(here, data={"status": "assigned", "partner_id": north, "next": "1"})
+    assert step.location.endswith(f"/observations/{early}/triage?queue=list&status=assigned")
+
+
 def seen_on(page: str) -> str:
     """The history row a triage page's form was opened at (its hidden `seen` field)."""
     return re.search(r'name="seen" type="hidden" value="(\d+)"', page)[1]

@@ -67,13 +67,33 @@ def filtered_observations(
     """Measures for the partners' view; overdue_on (a date) keeps open ones past their deadline.
     page: (rows, offset) of the list, in a stable order."""
     where, params = _filter(partner_id, statuses, place_id, overdue_on)
-    order = (
-        " order by pa.name is null, pa.name, m.deadline is null, m.deadline, o.recorded_at, o.id"
-    )
+    order = _LIST_ORDER
     if page is not None:
         order += " limit ? offset ?"
         params = [*params, *page]
     return _observations(db, where + order, params)
+
+
+# The measures list's order: by partner (none last), deadline (none last), then recording.
+_LIST_ORDER = (
+    " order by pa.name is null, pa.name, m.deadline is null, m.deadline, o.recorded_at, o.id"
+)
+
+
+def filtered_ids(db: sqlite_utils.Database, keeping: str | None = None, **filters) -> list[str]:
+    """The ids filtered_observations lists with the same filters, in its order (a triage
+    queue); `keeping` (the observation on screen) stays in whatever it is now."""
+    where, params = _filter(**filters)
+    if keeping is not None and where:
+        where, params = f" where ({where.removeprefix(' where ')}) or o.id = ?", [*params, keeping]
+    return [
+        row[0]
+        for row in db.execute(
+            "select o.id from observations o join measures m on m.observation_id = o.id"
+            " left join partners pa on pa.id = m.partner_id" + where + _LIST_ORDER,
+            params,
+        )
+    ]
 
 
 def count_filtered(db: sqlite_utils.Database, **filters) -> int:

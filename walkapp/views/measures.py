@@ -1,6 +1,6 @@
 """Measures: triage (a coordinator turns an observation into a measure: partner, deadline,
 status, comment, with history and possible duplicates) as a queue through a walk's or a
-place's untriaged observations, merging several walkers' observations of one thing, the quick status
+place's untriaged observations or through the measures list's selection, merging several walkers' observations of one thing, the quick status
 change used in meetings, and the list of measures by partner, status and place."""
 
 from __future__ import annotations
@@ -39,7 +39,14 @@ from ..vocabulary import (
     STATUS_REQUIRES,
     standing,
 )
-from .shared import found_or_404, int_arg, queue_kind, triage_url
+from .shared import (
+    found_or_404,
+    int_arg,
+    list_filter_args,
+    queue_args,
+    queue_kind,
+    triage_url,
+)
 
 bp = Blueprint("measures", __name__)
 
@@ -83,6 +90,8 @@ def _queue(observation: dict) -> tuple[str, list[str]] | None:
         return kind, measures_db.untriaged_queue(
             db, place_id=observation["place_id"], keeping=observation["id"]
         )
+    if kind == "list":
+        return kind, measures_db.filtered_ids(db, keeping=observation["id"], **_list_filters())
     return None
 
 
@@ -92,7 +101,10 @@ def _next_observation(observation: dict, queue) -> str:
     kind, ids = queue
     following = next_in_queue(ids, observation["id"])
     if following:
-        return url_for("measures.triage", observation_id=following, queue=kind)
+        return url_for("measures.triage", observation_id=following, **queue_args())
+    if kind == "list":
+        flash(_("Alla i urvalet är genomgångna."))
+        return url_for("measures.index", **list_filter_args())
     flash(_("Alla obehandlade observationer är genomgångna."))
     if kind == "place":
         return url_for("places.show", place_id=observation["place_id"])
@@ -204,6 +216,7 @@ def triage(observation_id: str):
             observation, measures_db.same_category_candidates(get_db(), observation)
         ),
         queue=queue,
+        queue_args=queue_args(),
         queue_left=_left(observation, queue),
         map_data=_map_data(observation),
         hints=REQUIRED_HINTS,
@@ -218,9 +231,12 @@ def triage(observation_id: str):
 
 
 def _left(observation: dict, queue) -> int | None:
-    """How many untriaged observations the queue still holds (this one counts while it is new)."""
+    """How many untriaged observations the queue still holds (this one counts while it is new);
+    of a list's selection, how many it still holds (this one while it matches)."""
     if queue is None:
         return None
+    if queue[0] == "list":
+        return measures_db.count_filtered(get_db(), **_list_filters())
     return sum(1 for i in queue[1] if i != observation["id"] or observation["status"] == "new")
 
 
@@ -336,27 +352,34 @@ def _quick_answer(observation: dict, errors: dict, refused: str):
     return redirect(back, code=303)
 
 
-@bp.get("/measures")
-@requires(COORDINATOR)
-def index():
-    """What each partner has to do: filter by partner, status, place, overdue."""
-    db = get_db()
+def _list_filters() -> dict:
+    """The measures list's filters from the query (the list and its triage queue): partner,
+    status (several, or "open"), place, overdue."""
     statuses = tuple(s for s in request.args.getlist("status") if s)
     unknown = [s for s in statuses if s not in MEASURE_STATUSES and s != "open"]
     if unknown:
         abort(400, description=_("Okänd status: %(s)s", s=", ".join(unknown)))
     if "open" in statuses:
         statuses = tuple(s for s in statuses if s != "open") + OPEN_STATUSES
-    partner_id = int_arg("partner")
-    place_id = int_arg("place")
     overdue = request.args.get("overdue") == "1"
-    today = clock.today()
-    filters = {
-        "partner_id": partner_id,
+    return {
+        "partner_id": int_arg("partner"),
         "statuses": statuses,
-        "place_id": place_id,
-        "overdue_on": today.isoformat() if overdue else None,
+        "place_id": int_arg("place"),
+        "overdue_on": clock.today().isoformat() if overdue else None,
     }
+
+
+@bp.get("/measures")
+@requires(COORDINATOR)
+def index():
+    """What each partner has to do: filter by partner, status, place, overdue; "Triagera dessa"
+    walks the selection in the list's order."""
+    db = get_db()
+    filters = _list_filters()
+    statuses, partner_id, place_id = filters["statuses"], filters["partner_id"], filters["place_id"]
+    overdue = filters["overdue_on"] is not None
+    today = clock.today()
     total = measures_db.count_filtered(db, **filters)
     pages = max(1, -(-total // LIST_ROWS))
     page = int_arg("page") or 1
@@ -366,6 +389,7 @@ def index():
         db, **filters, page=(LIST_ROWS, (page - 1) * LIST_ROWS)
     )
     args = {k: v for k, v in request.args.items(multi=True) if k != "page"}
+    first = measures_db.filtered_observations(db, **filters, page=(1, 0)) if total else []
     return render_template(
         "measures/index.html",
         rows=rows,
@@ -379,6 +403,11 @@ def index():
         partners=partners_db.list_partners(db, active_only=False),
         places=places_db.list_places(db),
         chosen={"partner": partner_id, "place": place_id, "statuses": statuses, "overdue": overdue},
+        triage_all=url_for(
+            "measures.triage", observation_id=first[0]["id"], queue="list", **list_filter_args()
+        )
+        if first
+        else None,
         today=today.isoformat(),
         status_form=status_form(),
         categories=CATEGORIES,

@@ -276,8 +276,11 @@ def int_arg(name: str) -> int | None:
     return value
 
 
-# Triage works through a walk's or a place's untriaged observations (?queue=walk|place).
-QUEUE_KINDS = ("walk", "place")
+# Triage works through a walk's or a place's untriaged observations (?queue=walk|place), or
+# through the measures list's selection (?queue=list with the list's filters).
+QUEUE_KINDS = ("walk", "place", "list")
+# The measures list's filters, which a list queue carries from finding to finding.
+LIST_FILTERS = ("status", "partner", "place", "overdue")
 
 
 def queue_kind() -> str | None:
@@ -286,7 +289,20 @@ def queue_kind() -> str | None:
     return kind if kind in QUEUE_KINDS else None
 
 
+def list_filter_args() -> dict:
+    """The measures list's filters as the query gave them."""
+    return {name: request.args.getlist(name) for name in LIST_FILTERS if name in request.args}
+
+
+def queue_args() -> dict:
+    """The query that keeps a request in its triage queue: the kind, and a list's filters."""
+    kind = queue_kind()
+    if kind is None:
+        return {}
+    return {"queue": kind, **(list_filter_args() if kind == "list" else {})}
+
+
 def triage_url(observation_id: str) -> str:
     """Back to a observation's triage, in the queue the request came from: every form on the
     triage page (not public, after photo, duplicate, the measure) returns here."""
-    return url_for("measures.triage", observation_id=observation_id, queue=queue_kind())
+    return url_for("measures.triage", observation_id=observation_id, **queue_args())
