@@ -33,6 +33,19 @@ def login(client, username: str, password: str = PASSWORD):
     return client.post("/login", data={"username": username, "password": password})
 
 
+def admin_client(app):
+    """A test client of `app` signed in as a new admin."""
+    from walkapp.db import users as users_db
+    from walkapp.passwords import hash_password
+
+    db = connect(database_path(app))
+    users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")
+    db.close()
+    client = app.test_client()
+    login(client, "admin")
+    return client
+
+
 def sign_in_directly(client, db, user_id: int) -> str:
     """A server-side session for user_id, as the sign-in form would make (no password check);
     returns the session id."""

@@ -227,9 +227,10 @@ def test_a_raw_byte_that_is_not_text_is_refused_too(staff, db):
     assert db.execute("select count(*) from walks").fetchone()[0] == 0
 
 
-def test_an_api_form_field_that_is_not_text_is_named_in_json(client, walk):
-    # An address of its own: the refusal counts toward that address's bad bodies.
-    here = _from("10.0.0.23")
+def _recorded_from(client, walk, address: str) -> tuple[dict, dict, dict]:
+    """A walker joined from an address of its own (refusals count toward that address's bad
+    bodies), and an observation they recorded: (the address, their headers, the observation)."""
+    here = _from(address)
     joined = client.post("/api/join", json={"code": walk["code"], "name": "Anna"}, **here)
     headers = {"Authorization": "Bearer " + joined.json["token"]}
     record = observation()
@@ -237,6 +238,11 @@ def test_an_api_form_field_that_is_not_text_is_named_in_json(client, walk):
         f"/api/walks/{walk['id']}/observations", json=record, headers=headers, **here
     )
     assert posted.status_code == 201
+    return here, headers, record
+
+
+def test_an_api_form_field_that_is_not_text_is_named_in_json(client, walk):
+    here, headers, record = _recorded_from(client, walk, "10.0.0.23")
     refused = client.post(
         f"/api/observations/{record['id']}/photos",
         data="id=%ED%A0%80",
@@ -287,14 +293,7 @@ def test_a_multipart_field_that_is_not_text_is_a_400_naming_it_and_nothing_store
 
 
 def test_an_api_multipart_field_that_is_not_text_is_named_in_json(client, walk):
-    here = _from("10.0.0.24")
-    joined = client.post("/api/join", json={"code": walk["code"], "name": "Anna"}, **here)
-    headers = {"Authorization": "Bearer " + joined.json["token"]}
-    record = observation()
-    posted = client.post(
-        f"/api/walks/{walk['id']}/observations", json=record, headers=headers, **here
-    )
-    assert posted.status_code == 201
+    here, headers, record = _recorded_from(client, walk, "10.0.0.24")
     body, content_type = _multipart({"id": b"\xff\xfe"}, {"photo": ("a.jpg", b"\xff\xd8\xff")})
     refused = client.post(
         f"/api/observations/{record['id']}/photos",

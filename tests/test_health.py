@@ -19,7 +19,7 @@ from PIL import Image
 
 import walkapp.db
 from tests.gunicorn_server import GunicornServer
-from tests.helpers import PASSWORD, join, login, make_app, observation
+from tests.helpers import PASSWORD, admin_client, join, login, make_app, observation
 from walkapp import health, rate_limits
 from walkapp.commands.health import status_command
 from walkapp.db import connect, database_path
@@ -374,14 +374,14 @@ def test_redis_stopping_mid_walk_degrades_to_limits_in_memory(tmp_path, redis_se
 
 
 def test_the_admin_status_page_shows_each_health_check_and_redis_down(tmp_path, redis_server):
-    app = make_app(
-        tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_server.uri, REPLICA_URL=""
+    client = admin_client(
+        make_app(
+            tmp_path,
+            RATELIMIT_ENABLED=True,
+            RATELIMIT_STORAGE_URI=redis_server.uri,
+            REPLICA_URL="",
+        )
     )
-    db = connect(database_path(app))
-    users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")
-    db.close()
-    client = app.test_client()
-    login(client, "admin")
     page = client.get("/admin/replication").get_data(as_text=True)
     for label in ("Databasen", "Diskutrymme", "Spärrar (rate limits)", "Replikering"):
         assert f'<th scope="row">{label}</th>' in page, label
@@ -400,12 +400,7 @@ def test_the_admin_status_page_shows_each_health_check_and_redis_down(tmp_path, 
 
 def test_the_admin_status_page_shows_a_disk_under_the_floor(tmp_path):
     floor = health.free_bytes(tmp_path) + 10 * 1024**3
-    app = make_app(tmp_path, MIN_FREE_BYTES=floor)
-    db = connect(database_path(app))
-    users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")
-    db.close()
-    client = app.test_client()
-    login(client, "admin")
+    client = admin_client(make_app(tmp_path, MIN_FREE_BYTES=floor))
     page = client.get("/admin/replication").get_data(as_text=True)
     assert "Diskutrymmet är under golvet" in page
     assert "WALKAPP_MIN_FREE_BYTES" in page

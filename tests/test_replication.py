@@ -25,14 +25,13 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.conftest import PASSWORD, login, make_app
+from tests.conftest import login, make_app
+from tests.helpers import admin_client
 from tests.gunicorn_server import GunicornServer
 from tests.test_crash_safety import join, observation, post_until_stored, send
 from walkapp import create_app, replication
 from walkapp.db import connect, database_path
-from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 PHONES = 6
 SETTLED = 30  # observations seen in the replica before the kill drill's burst
@@ -318,12 +317,7 @@ def test_admin_page_says_when_replication_is_off(client, users):
 
 
 def test_admin_page_warns_when_litestream_is_not_running(tmp_path):
-    app = make_app(tmp_path, REPLICA_URL=f"file://{tmp_path / 'replica'}")
-    db = connect(database_path(app))
-    users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")
-    db.close()
-    client = app.test_client()
-    login(client, "admin")
+    client = admin_client(make_app(tmp_path, REPLICA_URL=f"file://{tmp_path / 'replica'}"))
     text = client.get("/admin/replication").get_data(as_text=True)
     assert "Litestream körs inte" in text
 

@@ -11,7 +11,6 @@ import pkgutil
 
 from flask import Flask
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 from .. import clock, colours, languages, map_controls, vocabulary
