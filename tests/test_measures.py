@@ -135,7 +135,7 @@ def test_triage_follows_the_measures_lists_filter_and_order(staff, db, walk):
     assert step.location.endswith(f"/observations/{second}/triage?queue=list&status=new&place=1")
     assert "Kvar i urvalet: 1" in staff.get(step.location).text
     last = staff.post(step.location, data={"status": "done", "next": "1"})
-    assert last.location.endswith(f"/measures?status=new&place=1")
+    assert last.location.endswith("/measures?status=new&place=1")
     assert "Alla i urvalet är genomgångna." in staff.get(last.location).text
     assert measures_db.get_observation(db, elsewhere)["status"] == "new"  # not in the filter
 

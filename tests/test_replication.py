@@ -26,8 +26,8 @@ import requests
 from PIL import Image
 
 from tests.conftest import login, make_app
-from tests.helpers import admin_client
 from tests.gunicorn_server import GunicornServer
+from tests.helpers import admin_client
 from tests.test_crash_safety import join, observation, post_until_stored, send
 from walkapp import create_app, replication
 from walkapp.db import connect, database_path

@@ -11,7 +11,6 @@ import json
 import uuid
 
 import pytest
-
 from flask_babel import force_locale
 from flask_babel import gettext as _
 

@@ -39,6 +39,13 @@ from .routes import route_from_form
 from .shared import found_or_404
 
 bp = Blueprint("walks", __name__)
+# The words the walk page and the protocol show for keys.
+LABELS = {
+    "categories": CATEGORIES,
+    "ratings": RATINGS,
+    "statuses": MEASURE_STATUSES,
+    "lights": LIGHT_CONDITIONS,
+}
 
 NEXT_STATE = {"planned": "ongoing", "ongoing": "closed", "closed": "ongoing"}
 
@@ -187,10 +194,7 @@ def show(walk_id: str):
         places_geojson=[p["geometry"] for p in places if p],
         rating_colours=RATING_COLOURS,
         next_state=NEXT_STATE[walk["state"]],
-        categories=CATEGORIES,
-        ratings=RATINGS,
-        statuses=MEASURE_STATUSES,
-        lights=LIGHT_CONDITIONS,
+        **LABELS,
     )
 
 
@@ -264,10 +268,7 @@ def protocol(walk_id: str):
         places=[
             places_db.get_place(db, pid)["name"] for pid in walks_db.walk_place_ids(db, walk_id)
         ],
-        categories=CATEGORIES,
-        ratings=RATINGS,
-        statuses=MEASURE_STATUSES,
-        lights=LIGHT_CONDITIONS,
+        **LABELS,
     )
 
 
