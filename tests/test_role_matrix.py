@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
-from walkapp import mail_texts
+from walkapp import calendars, mail_texts
 from walkapp.access import ADMIN, COORDINATOR, PUBLIC, WALKER, WALKER_COOKIE
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db
@@ -99,6 +99,11 @@ def world(tmp_path):
         # A mail's unsubscribe link (the coordinator's, from the weekly overdue digest).
         "token": unsubscribe_token(app, ids["coordinator"]),
     }
+    # Query strings some routes need to show their page: the partners' calendar's key.
+    db = connect(database_path(app))
+    queries = {"calendars.partners_feed": f"?key={calendars.renew_partners_key(db, None)}"}
+    db.close()
+    samples["_queries"] = queries
     return {"app": app, "samples": samples, "token": joined["token"], "users": ids}
 
 
@@ -117,6 +122,7 @@ def _requests(app, samples):
         assert not missing, f"{rule.rule}: add a sample value for {missing} to this test"
         values = {key: samples[key] for key in rule.arguments if key in samples}
         path = rule.build({**values, **(rule.defaults or {})}, append_unknown=False)[1]
+        path += samples["_queries"].get(rule.endpoint, "")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((rule, method, path))
     return sorted(

@@ -19,3 +19,11 @@ def keep_first(db: sqlite_utils.Database, name: str, value: str) -> str:
     the one write outside a word module's transaction (walkapp.settings reads the key)."""
     db.execute("insert or ignore into instance_secrets (name, value) values (?, ?)", [name, value])
     return get_secret(db, name)
+
+
+def replace_secret(db: sqlite_utils.Database, name: str, value: str) -> None:
+    db.execute(
+        "insert into instance_secrets (name, value) values (?, ?)"
+        " on conflict (name) do update set value = excluded.value",
+        [name, value],
+    )

@@ -190,3 +190,14 @@ WALKS_FOR_PLACE = (
     " from hit join walks w on w.id = hit.walk_id left join counted c on c.walk_id = w.id"
     " order by w.starts_at"
 )
+
+
+def walks_for_calendar(db: sqlite_utils.Database, since: str, public_only: bool) -> list[dict]:
+    """Walks starting at or after `since`, earliest first, with what a calendar shows of them
+    (never their code: a calendar is shared, a code lets anyone join)."""
+    return rows(db, f"""
+        select id, title, starts_at, meeting_point, route_notes, pre_meeting_at, follow_up_at,
+            leader, state, public, created_at
+        from walks where starts_at >= ? {"and public = 1" if public_only else ""}
+        order by starts_at
+    """, [since])  # fmt: skip

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import clock, settings, walks
+from .. import calendars, clock, settings, walks
 from ..access import COORDINATOR, current_user, requires
 from ..db import get_db
 from ..db import measures as measures_db
@@ -112,7 +112,17 @@ def _valid(form: WalkForm) -> bool:
 @bp.get("/walks")
 @requires(COORDINATOR)
 def index():
-    return render_template("walks/index.html", walks=walks_db.walks_with_counts(get_db()))
+    db = get_db()
+    return render_template(
+        "walks/index.html",
+        walks=walks_db.walks_with_counts(db),
+        public_calendar=url_for("calendars.public_feed", _external=True),
+        partners_calendar=(
+            url_for("calendars.partners_feed", key=key, _external=True)
+            if (key := calendars.partners_key(db))
+            else None
+        ),
+    )
 
 
 @bp.route("/walks/new", methods=["GET", "POST"])

@@ -1,0 +1,117 @@
+"""The walks as iCalendar feeds: the public one holds public walks only, the partners' one every
+walk and its meetings behind a key that a coordinator makes and renews; both parse with
+icalendar's parser, keep Stockholm's times exact across daylight saving and never hold a code."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import pytest
+
+from walkapp import clock
+from walkapp.db import walks as walks_db
+
+
+def ahead(days: int, hour: int = 18) -> str:
+    """A Stockholm wall time `days` from today, as the walk form takes it."""
+    return (clock.today() + timedelta(days=days)).isoformat() + f"T{hour:02d}:00"
+
+
+@pytest.fixture
+def walks(db):
+    made = {
+        "public": walks_db.create_walk(
+            db, title="Kväll, vid Plattan; öppen\nför alla", starts_at=ahead(10), public=1,
+            meeting_point="Glasobelisken", follow_up_at=ahead(40),
+        ),
+        "closed_group": walks_db.create_walk(
+            db, title="Skolans vandring", starts_at=ahead(12), public=0,
+            pre_meeting_at=ahead(5, 16), follow_up_at=ahead(30, 9),
+        ),
+        "long_ago": walks_db.create_walk(
+            db, title="Förra årets", starts_at=ahead(-400), public=1
+        ),
+        "spring": walks_db.create_walk(
+            db, title="Vårvandring", starts_at="2026-03-29T03:30", public=1
+        ),
+    }  # fmt: skip
+    db.conn.commit()
+    return made
+
+
+def parsed(response) -> icalendar.Calendar:
+    assert response.status_code == 200, response.text
+    assert response.mimetype == "text/calendar"
+    raw = response.get_data()
+    assert b"\r\n" in raw and all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    return icalendar.Calendar.from_ical(raw)
+
+
+def events(calendar) -> dict[str, icalendar.Event]:
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_the_public_feed_holds_public_walks_of_the_last_year_and_ahead(client, walks):
+    calendar = parsed(client.get("/walks.ics"))
+    found = events(calendar)
+    ids = {uid.split("@")[0] for uid in found}
+    assert ids == {f"walk-{walks['public']['id']}"} | (
+        {f"walk-{walks['spring']['id']}"}
+        if walks["spring"]["starts_at"] >= clock.stamp(datetime.now(UTC) - timedelta(days=365))
+        else set()
+    )
+    event = found[next(u for u in found if walks["public"]["id"] in u)]
+    assert str(event["summary"]) == "Kväll, vid Plattan; öppen\nför alla"  # escaped, round-trips
+    assert str(event["location"]) == "Glasobelisken"
+    start = event.decoded("dtstart")
+    assert start == clock.parse_stored(walks["public"]["starts_at"])
+    assert event.decoded("dtend") - start == timedelta(hours=2)
+    assert str(event["url"]).endswith("/")
+    body = client.get("/walks.ics").text
+    assert walks["public"]["code"] not in body and "Skolans vandring" not in body
+    assert "Uppföljningsmöte" not in body  # the meetings are for partners
+
+
+def test_a_walk_on_the_spring_forward_day_keeps_its_instant(client, db):
+    walk = walks_db.create_walk(
+        db, title="Natt", starts_at=ahead(0, 3), public=1
+    )  # today, whatever day it is
+    spring = walks_db.create_walk(db, title="Vår", starts_at="2027-03-28T02:30", public=1)
+    db.conn.commit()
+    found = events(parsed(client.get("/walks.ics")))
+    by_title = {str(e["summary"]): e for e in found.values()}
+    # 02:30 does not exist on 28 March 2027 in Stockholm: read with the winter offset (01:30Z).
+    assert by_title["Vår"].decoded("dtstart") == datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
+    assert spring["starts_at"] == "2027-03-28T01:30:00+00:00"
+    assert by_title["Natt"].decoded("dtstart") == clock.parse_stored(walk["starts_at"])
+
+
+def test_the_partners_feed_needs_its_key_and_a_new_key_ends_the_old(app, staff, walks):
+    client = app.test_client()  # nobody signed in (staff is the signed-in one)
+    assert client.get("/walks/partners.ics").status_code == 404
+    assert client.get("/walks/partners.ics?key=guess").status_code == 404
+    page = staff.get("/walks").text
+    assert "Ingen länk ännu." in page
+    made = staff.post("/walks/calendar-key")
+    assert made.status_code == 303
+    page = staff.get("/walks").text
+    link = page.split("/walks/partners.ics?key=")[1].split("<")[0]
+    calendar = parsed(client.get(f"/walks/partners.ics?key={link}"))
+    summaries = sorted(str(e["summary"]) for e in calendar.walk("VEVENT"))
+    assert "Skolans vandring" in summaries
+    assert "Förmöte: Skolans vandring" in summaries
+    assert "Uppföljningsmöte: Skolans vandring" in summaries
+    assert "Förra årets" not in summaries
+    assert walks["closed_group"]["code"] not in client.get(f"/walks/partners.ics?key={link}").text
+    staff.post("/walks/calendar-key")
+    assert client.get(f"/walks/partners.ics?key={link}").status_code == 404
+    assert client.post("/walks/calendar-key").status_code in (302, 401)  # signed-in only
+
+
+def test_the_feed_is_swedish_and_english_for_a_kept_choice(client, walks):
+    # Calendar programs send no language: Swedish. A browser that chose English gets English.
+    assert "Trygghetsvandring." in client.get("/walks.ics", headers={"Accept-Language": "en"}).text
+    client.set_cookie("lang", "en")
+    body = client.get("/walks.ics").text
+    assert "Safety walk." in body and "Meeting point: Glasobelisken." in body

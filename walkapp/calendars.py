@@ -1,0 +1,117 @@
+"""Calendars: the walks as an iCalendar feed (RFC 5545) for residents' and partners' calendars.
+
+The public feed holds the public walks; the partners' feed every walk, with its pre-meeting and
+follow-up meeting as events of their own (the meetings partners sit in). A calendar is shared
+and copied, so it never holds a walk's join code or anything walkers recorded. A walk is shown
+as two hours long: walks have a start, not an end. No Flask here; the view adds the links.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+import sqlite_utils
+from flask_babel import gettext as _
+from icalendar import Calendar, Event
+
+from . import clock
+from .db import audit_log, transaction
+from .db import secrets as secrets_db
+
+WALK_HOURS = 2
+MEETING_HOURS = 1
+# How far back a feed reaches: a calendar keeps the walks it has seen.
+FEED_DAYS_BACK = 365
+PRODUCT_ID = "-//walkapp//trygghetsvandringar//SV"
+
+
+def since(today_utc: datetime) -> str:
+    return clock.stamp(today_utc - timedelta(days=FEED_DAYS_BACK))
+
+
+def feed(walks: list[dict], name: str, host: str, link, meetings: bool) -> bytes:
+    """The walks as one VCALENDAR. host: the stable part of each event's UID (a calendar
+    updates an event it has seen by its UID); link(walk) -> the URL an event points to, or None;
+    meetings: the pre-meetings and follow-up meetings as events of their own."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Stockholm")
+    stamp = clock.now_utc().replace(microsecond=0)
+    for walk in walks:
+        url = link(walk)
+        calendar.add_component(
+            _event(f"walk-{walk['id']}@{host}", walk["title"], walk["starts_at"], WALK_HOURS,
+                   walk["meeting_point"], _description(walk), url, stamp)  # fmt: skip
+        )
+        if not meetings:
+            continue
+        for key, words in (
+            ("pre_meeting_at", _("Förmöte: %(walk)s")),
+            ("follow_up_at", _("Uppföljningsmöte: %(walk)s")),
+        ):
+            if walk.get(key):
+                title = words % {"walk": walk["title"]}
+                calendar.add_component(
+                    _event(f"{key}-{walk['id']}@{host}", title, walk[key], MEETING_HOURS, "",
+                           "", url, stamp)  # fmt: skip
+                )
+    return calendar.to_ical()
+
+
+def _event(uid, title, starts, hours, location, description, url, stamp) -> Event:
+    start = clock.parse_stored(starts)
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(hours=hours))
+    event.add("summary", title)
+    if location:
+        event.add("location", location)
+    if description:
+        event.add("description", description)
+    if url:
+        event.add("url", url)
+    return event
+
+
+def _description(walk: dict) -> str:
+    parts = [_("Trygghetsvandring.")]
+    if walk.get("meeting_point"):
+        parts.append(_("Samling: %(place)s.", place=walk["meeting_point"]))
+    if walk.get("leader"):
+        parts.append(_("Leds av %(leader)s.", leader=walk["leader"]))
+    if walk.get("route_notes"):
+        parts.append(walk["route_notes"])
+    return "\n".join(parts)
+
+
+# --- the partners' feed's key ------------------------------------------------------------------
+
+KEY_NAME = "calendar_partners_key"
+
+
+def partners_key(db: sqlite_utils.Database) -> str | None:
+    """The key in the partners' feed's address (None until a coordinator makes one), kept in
+    the database: a backup and the replica carry it."""
+    return secrets_db.get_secret(db, KEY_NAME)
+
+
+def is_partners_key(db: sqlite_utils.Database, offered: str | None) -> bool:
+    kept = secrets_db.get_secret(db, KEY_NAME)
+    return bool(kept and offered) and hmac.compare_digest(kept, offered)
+
+
+def renew_partners_key(db: sqlite_utils.Database, user_id: int | None) -> str:
+    """A (new) key: every address handed out so far stops working (audited)."""
+    key = secrets.token_urlsafe(24)
+    with transaction(db):
+        secrets_db.replace_secret(db, KEY_NAME, key)
+        audit_log.record(db, user_id, "renew", "calendar_key", None, {})
+    return key
