@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
-import sqlite3
 
 import pytest
 from flask import has_app_context
 from flask.globals import _cv_app
 
-from tests.helpers import PASSWORD, LiveServer, login, make_app
+from tests.helpers import PASSWORD, LiveServer, login, make_app, pointed_at, shared_app
 from tests.redis_server import RedisServer
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.extensions import limiter
 from walkapp.passwords import hash_password
 
 
@@ -48,47 +45,21 @@ def _no_setting_left_in_the_environment():
 
 @pytest.fixture(scope="session")
 def _one_app(tmp_path_factory):
-    """One app per test process, and a migrated database with the shipped geodata to copy.
+    return shared_app(tmp_path_factory, "one-app")
 
-    Building an app costs about 0.2 s (most of it Werkzeug compiling the URL rules) and a fresh
-    database a tenth of that; a copy of the file costs almost nothing."""
-    base = tmp_path_factory.mktemp("one-app")
-    shared = make_app(base)
-    pristine = base / "pristine.db"
-    source = connect(database_path(shared))
-    try:
-        target = sqlite3.connect(pristine)
-        source.conn.backup(target)
-        target.close()
-    finally:
-        source.close()
-    # Flask-Limiter keeps its settings and storage on the one extension object, set by the last
-    # app built: each test puts back the shared app's (limits off, its own memory storage).
-    return shared, pristine, dict(vars(limiter))
+
+@pytest.fixture(scope="session")
+def _one_browser_app(tmp_path_factory):
+    """The browser tests' shared app: no map tiles (the test machines have no internet)."""
+    return shared_app(tmp_path_factory, "one-browser-app", TILE_URL="none")
 
 
 @pytest.fixture
 def app(_one_app, tmp_path):
-    """The process's app pointed at this test's own instance folder (tmp_path / "instance", as
-    make_app gives) with a fresh copy of the database. Settings and extensions a test changes are
-    put back after it; a test that needs other settings builds its own with make_app."""
-    shared, pristine, limiter_state = _one_app
-    vars(limiter).update(limiter_state)
-    instance = (tmp_path / "instance").resolve()
-    (instance / "photos").mkdir(parents=True, mode=0o700)  # as create_app makes it
-    shutil.copyfile(pristine, instance / "walkapp.db")
-    os.chmod(instance / "walkapp.db", 0o600)
-    config, extensions = dict(shared.config), dict(shared.extensions)
-    shared.extensions["walkapp_settings"] = dataclasses.replace(
-        extensions["walkapp_settings"], instance=instance
-    )
-    shared.config["WALKAPP_INSTANCE"] = str(instance)
-    shared.instance_path = str(instance)
-    yield shared
-    shared.config.clear()
-    shared.config.update(config)
-    shared.extensions.clear()
-    shared.extensions.update(extensions)
+    """The process's app pointed at this test's own instance folder with a fresh copy of the
+    database; a test that needs other settings builds its own with make_app."""
+    with pointed_at(_one_app, tmp_path) as shared:
+        yield shared
 
 
 @pytest.fixture

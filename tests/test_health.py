@@ -123,7 +123,6 @@ def test_under_the_floor_an_observation_is_a_507_and_nothing_is_stored(full):
 def test_under_the_floor_a_photo_is_a_507_and_nothing_is_stored(full):
     roomy, cramped = full
     _walk, headers, record = walk_with_observation(roomy)
-    client = roomy.test_client()
     refused = upload(cramped.test_client(), record["id"], headers, noisy_jpeg(200, 150))
     assert refused.status_code == 507 and "lagringsutrymme" in refused.json["error"]
     assert rows(cramped, "select count(*) from photos") == [(0,)]

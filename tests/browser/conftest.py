@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, make_app
+from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, pointed_at
 from walkapp.db import connect, database_path
 from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db
@@ -14,10 +14,13 @@ from walkapp.passwords import hash_password
 
 
 @pytest.fixture
-def server(tmp_path):
-    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
-    yield server
-    server.stop()
+def server(_one_browser_app, tmp_path):
+    """The browser tests' shared app (no tiles) on a live server, pointed at this test's own
+    instance and database; stopped before the app is put back."""
+    with pointed_at(_one_browser_app, tmp_path) as shared:
+        server = LiveServer(shared)
+        yield server
+        server.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_coordinators_screens import signed_in
-from tests.helpers import PASSWORD, LiveServer, make_app
+from tests.helpers import PASSWORD
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp.db import connect, database_path
 from walkapp.db import measures as measures_db
@@ -26,10 +26,10 @@ STATES = ("planned", "ongoing", "closed")
 
 
 @pytest.fixture
-def busy(tmp_path):
+def busy(server, tmp_path):
     """A busy place: three walks (one in each state), 120 findings around Sergels torg, a third
     of them assigned, some fixed, some kept as good."""
-    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
+    # the shared browser app on a live server (tests/browser/conftest.py), stopped there
     db = connect(database_path(server.app))
     users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
     partners_db.ensure_partners(db, ["Trafikkontoret", "Norra innerstadens stadsdelsförvaltning"])
@@ -71,7 +71,6 @@ def busy(tmp_path):
     first = measures_db.untriaged_queue(db, walk_id=walks[2]["id"])[0]
     yield {"server": server, "db": db, "walks": walks, "first": first}
     db.close()
-    server.stop()
 
 
 def presses_to(page, selector: str, limit: int = 400) -> int:

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from tests.browser.test_languages import PHONE_LOCALES
 from tests.browser.test_map_text import route, signed_in
-from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, login, make_app, plan_walk, query
+from tests.helpers import PASSWORD, SERGELS_TORG, login, plan_walk, query
 from walkapp import clock, languages, map_controls
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -35,8 +35,8 @@ LEAFLET = {
 
 
 @pytest.fixture
-def world(tmp_path):
-    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
+def world(server, tmp_path):
+    # the shared browser app on a live server (tests/browser/conftest.py), stopped there
     db = connect(database_path(server.app))
     users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")
     db.close()
@@ -64,7 +64,6 @@ def world(tmp_path):
     )
     assert recorded.status_code == 201, recorded.json
     yield {"server": server, "walk": walk, "observation": observation_id}
-    server.stop()
 
 
 def zoom_titles(page, box: str) -> tuple[str, str]:

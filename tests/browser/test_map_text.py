@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, login, make_app, plan_walk, query
+from tests.helpers import PASSWORD, SERGELS_TORG, login, plan_walk, query
 from walkapp import clock
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -71,11 +71,11 @@ def route(stop_name: str) -> str:
 
 
 @pytest.fixture(params=sorted(PAYLOADS))
-def world(request, tmp_path):
+def world(request, server, tmp_path):
     """The payload planted the way people plant it: the admin's and coordinator's forms, the
     walker's phone API. Returns the server, the texts, the walk and the observation."""
     texts = planted(PAYLOADS[request.param])
-    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
+    # the shared browser app on a live server (tests/browser/conftest.py), stopped there
     db = connect(database_path(server.app))
     for role in ("coordinator", "admin"):
         users_db.create_user(db, role, hash_password(PASSWORD), role)
@@ -123,7 +123,6 @@ def world(request, tmp_path):
     assert json.loads(stored["geojson"])["features"][1]["properties"]["name"] == texts["stop"]
     assert query(server, "select note from observations")[0]["note"] == texts["note"]
     yield {"server": server, "texts": texts, "walk": walk, "observation": observation_id}
-    server.stop()
 
 
 class Watch:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import join
-from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, make_app, open_offline
+from tests.helpers import PASSWORD, SERGELS_TORG, open_offline
 from walkapp import settings
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import users as users_db
@@ -23,15 +23,14 @@ EVIL = "<img src=x onerror=window.pwned=1>"
 
 
 @pytest.fixture
-def server(tmp_path):
-    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
+def server(server, tmp_path):
+    # the shared browser app on a live server (tests/browser/conftest.py), stopped there
     db = connect(database_path(server.app))
     with transaction(db):  # as an admin's GeoJSON upload could name them
         db.execute("update places set name = ? || name", [EVIL])
     server.walk = walks_db.create_walk(db, title="Kväll", starts_at="2026-11-24T18:00")
     db.close()
     yield server
-    server.stop()
 
 
 def hover_places(page) -> None:

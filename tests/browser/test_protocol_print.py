@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from tests.browser.test_coordinators_screens import signed_in
-from tests.helpers import PASSWORD, LiveServer, make_app
+from tests.helpers import PASSWORD
 from tests.test_coordinators import add_observation
 from walkapp import observations, photos, settings
 from walkapp.db import connect, database_path, transaction
@@ -46,8 +46,8 @@ def attach(db, folder, observation_id: str, colour: str, kind: str) -> None:
 
 
 @pytest.fixture
-def printed(tmp_path):
-    server = LiveServer(make_app(tmp_path, TILE_URL="none"))
+def printed(server, tmp_path):
+    # the shared browser app on a live server (tests/browser/conftest.py), stopped there
     db = connect(database_path(server.app))
     users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
     walk = walks_db.create_walk(
@@ -70,7 +70,6 @@ def printed(tmp_path):
     attach(db, folder, findings[0], "orange", "after")
     yield {"server": server, "db": db, "walk": walk}
     db.close()
-    server.stop()
 
 
 def test_the_printed_protocol_holds_the_whole_route_and_no_buttons(browser, printed):
