@@ -29,6 +29,21 @@ def _load_geodata_once(app: Flask) -> None:
         database.close()
 
 
+def _adopt_organisation_settings(app: Flask) -> None:
+    """Once, after the upgrade to organisations: WALKAPP_ORGANISATION and its kin become the
+    first organisation's data (a migration cannot read settings)."""
+    from .organisations import adopt_settings
+
+    typed = app.extensions["walkapp_settings"]
+    database = db.connect(db.database_path(app))
+    try:
+        adopt_settings(
+            database, typed.organisation, typed.organisation_logo, typed.open311_jurisdiction
+        )
+    finally:
+        database.close()
+
+
 def _prepare_photo_files(app: Flask) -> None:
     """Write served files the database has (a restore), clear what a crash mid-upload left
     (temporary files, files with no row) and make files of earlier versions the owner's only."""
@@ -124,6 +139,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _load_geodata_once(app)
+    _adopt_organisation_settings(app)
     _prepare_photo_files(app)
     app.teardown_appcontext(db.close_db)
 

@@ -3,7 +3,12 @@
 Roles, weakest first: public < walker < coordinator < admin. A walker is someone
 holding a token for one walk; the view receives that walk's id in the URL and
 the token must be for that walk. Coordinators and admins sign in; admin can do
-all a coordinator can.
+all a coordinator can. A region user signs in too and reads what a coordinator reads, of every
+organisation it covers, and changes nothing.
+
+Organisations are scoped here, once for every route: an id in the URL naming something of an
+organisation the signed-in caller (or API token) does not see is a 404, as if it did not exist
+(walkapp/organisations.py says who sees what); `scope()` hands lists the same organisations.
 """
 
 from __future__ import annotations
@@ -15,17 +20,19 @@ from flask import abort, current_app, g, jsonify, redirect, request, session, ur
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from . import api_tokens, settings, walkers
+from . import api_tokens, organisations, settings, walkers
 from .db import api_tokens as api_tokens_db
 from .db import get_db
 from .db import observations as observations_db
+from .db import organisations as organisations_db
 from .db import photos as photos_db
 from .db import sessions as sessions_db
 from .db import walks as walks_db
 from .extensions import csrf
 
 PUBLIC, WALKER, COORDINATOR, ADMIN = "public", "walker", "coordinator", "admin"
-STAFF_ROLES = {COORDINATOR: (COORDINATOR, ADMIN), ADMIN: (ADMIN,)}
+REGION = "region"
+STAFF_ROLES = {COORDINATOR: (COORDINATOR, ADMIN, REGION), ADMIN: (ADMIN,)}
 WALKER_COOKIE = "walker"
 
 
@@ -173,6 +180,36 @@ def _deny(status: int, message: str):
     abort(status, description=message)
 
 
+def scope() -> frozenset[int] | None:
+    """The organisations the request's caller sees (None: every one), once per request."""
+    if "scope" not in g:
+        g.scope = organisations.scope_of(get_db(), current_user())
+    return g.scope
+
+
+def _hide_others(view_args: dict) -> None:
+    """A 404 for an id of the URL naming what belongs to an organisation the caller does not
+    see: to them it is not there. Ids that name nothing are the view's to answer."""
+    seen = scope()
+    if seen is organisations.EVERYTHING:
+        return
+    db = get_db()
+    for name, value in view_args.items():
+        if name not in organisations_db.OWNED_IDS:
+            continue
+        if name == "code":
+            value = walks_db.normalise_code(value)
+        owners = organisations_db.owners(db, name, value)
+        if owners is not None and not organisations.sees(seen, owners):
+            _deny(404, _("Det finns inget här."))
+
+
+def _read_only(user: dict) -> None:
+    """A region user reads; every write is refused."""
+    if user["role"] == REGION and request.method not in SAFE_METHODS:
+        _deny(403, _("Regionens konto kan bara läsa."))
+
+
 def _walk_of(view_args: dict) -> str | None:
     """The walk a walker route is about: from walk_id, a join code, or an observation id."""
     if "walk_id" in view_args:
@@ -212,7 +249,10 @@ def requires(role: str) -> Callable:
                 staff = current_user() if walker is None else None
                 if walker is None and staff is None:
                     _deny(403, _walker_refusal())
-                # A coordinator may open any walk's walker screens (g.walker is then None).
+                if staff is not None:
+                    # A coordinator may open their walks' walker screens (g.walker is then None).
+                    _hide_others(kwargs)
+                    _read_only(staff)
                 g.walker = walker
                 if not via_bearer() and request.method not in SAFE_METHODS:
                     _check_csrf()
@@ -222,6 +262,11 @@ def requires(role: str) -> Callable:
                     _deny(401, _("Logga in för att fortsätta."))
                 if user["role"] not in STAFF_ROLES[role]:
                     _deny(403, _("Du saknar behörighet för den här sidan."))
+                _hide_others(kwargs)
+                _read_only(user)
+            elif offered_api_token() and current_user() is not None:
+                # A public route read with an API token reads its organisation only.
+                _hide_others(kwargs)
             return view(*args, **kwargs)
 
         wrapped.required_role = role

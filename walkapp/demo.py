@@ -59,7 +59,7 @@ def create_demo(db: sqlite_utils.Database, near_m: float, base_url: str = "") ->
         leader="Demo",
         state="ongoing",
     )
-    index = places_index.current_index(db, near_m)
+    index = places_index.current_index(db, near_m, walk["organisation_id"])
     with transaction(db):
         walker_id = walks_db.add_walker(db, walk["id"], "Demodeltagare")
         for minute, (lon, lat, category, rating, note) in enumerate(DEMO_OBSERVATIONS):

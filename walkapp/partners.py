@@ -6,15 +6,26 @@ from __future__ import annotations
 import sqlite_utils
 
 from .db import audit_log, transaction
+from .db import organisations as organisations_db
 from .db import partners as partners_db
 
 
-def add(db: sqlite_utils.Database, name: str, kind: str, user_id: int | None) -> bool:
-    """Add a partner; False when the name is taken."""
+def add(
+    db: sqlite_utils.Database,
+    name: str,
+    kind: str,
+    user_id: int | None,
+    organisation_id: int | None = None,
+) -> bool:
+    """Add a partner working with the organisation; a partner of that name another
+    organisation works with is shared instead (PRODUCT.md). False when the name is taken."""
     with transaction(db):
-        partner_id = partners_db.add_partner(db, name, kind)
+        shared = partners_db.find_by_name(db, name) if organisation_id else None
+        partner_id = shared["id"] if shared else partners_db.add_partner(db, name, kind)
         if partner_id is not None:
-            detail = {"name": name, "kind": kind}
+            if organisation_id:
+                organisations_db.add_partner(db, organisation_id, partner_id)
+            detail = {"name": name, "kind": kind, "shared": bool(shared)}
             audit_log.record(db, user_id, "create", "partner", partner_id, detail)
     return partner_id is not None
 

@@ -1,4 +1,5 @@
-"""Glue between stored places and the geometry: the cached index and re-assignment."""
+"""Glue between stored places and the geometry: the cached index and re-assignment. Each
+organisation's observations are assigned to its own places only: one index per organisation."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import numpy as np
 import sqlite_utils
 from shapely.geometry import shape
 
-from . import areas
+from . import areas, organisations
 from .db import audit_log, file_of, transaction
 from .db import observations as obs_db
+from .db import organisations as organisations_db
 from .db import partners as partners_db
 from .db import places as places_db
 from .places import RELATIONS, Place, PlaceIndex
@@ -21,37 +23,51 @@ _lock = threading.Lock()
 _cache: dict[tuple, PlaceIndex] = {}
 
 
-def build_index(db: sqlite_utils.Database, near_m: float) -> PlaceIndex:
+def build_index(
+    db: sqlite_utils.Database, near_m: float, organisation_id: int | None = None
+) -> PlaceIndex:
+    """The index of an organisation's places (the first organisation's for None)."""
+    organisation_id = organisation_id or organisations.home_of(db, None)
     places = [
         Place(row["id"], row["name"], row["priority"], shape(row["geometry"]))
-        for row in places_db.list_places(db)
+        for row in places_db.list_places(db, organisation_ids=[organisation_id])
     ]
     return PlaceIndex(places, areas.boundary(db), near_m=near_m)
 
 
-def current_index(db: sqlite_utils.Database, near_m: float) -> PlaceIndex:
-    """The index for the database's current places, rebuilt only when they changed.
+def current_index(
+    db: sqlite_utils.Database, near_m: float, organisation_id: int | None = None
+) -> PlaceIndex:
+    """The index for an organisation's current places, rebuilt only when places changed.
 
     Keyed by the database file and its places_version, so every worker notices an import.
     """
-    key = (file_of(db), places_db.places_version(db), near_m)
+    organisation_id = organisation_id or organisations.home_of(db, None)
+    version = (file_of(db), places_db.places_version(db), near_m)
     with _lock:
-        index = _cache.get(key)
+        index = _cache.get((*version, organisation_id))
         if index is None:
-            index = build_index(db, near_m)
-            for old in [k for k in _cache if k[0] == key[0]]:
+            index = build_index(db, near_m, organisation_id)
+            for old in [k for k in _cache if k[0] == version[0] and k[:3] != version]:
                 del _cache[old]
-            _cache[key] = index
+            _cache[(*version, organisation_id)] = index
     return index
 
 
-def reassign_all(db: sqlite_utils.Database, index: PlaceIndex) -> int:
-    """Re-assign every stored observation (its place, and its areas anew). Inside the caller's
-    transaction."""
-    ids, lons, lats = obs_db.positions(db)
+def reassign_all(db: sqlite_utils.Database, near_m: float) -> int:
+    """Re-assign every stored observation (its areas anew, and its place among its
+    organisation's). Inside the caller's transaction."""
+    areas.resolve_all(db)
+    total = 0
+    for organisation_id in organisations_db.with_observations(db):
+        total += _reassign(db, build_index(db, near_m, organisation_id), organisation_id)
+    return total
+
+
+def _reassign(db: sqlite_utils.Database, index: PlaceIndex, organisation_id: int) -> int:
+    ids, lons, lats = obs_db.positions(db, organisation_id)
     if not ids:
         return 0
-    areas.resolve_all(db)
     place_idx, relation, distance = index.assign_many(lons, lats)
     place_ids = index.place_ids(place_idx)
     rows = [
@@ -73,20 +89,28 @@ def import_places(
     replace: bool,
     near_m: float,
     user_id: int | None = None,
+    organisation_id: int | None = None,
 ) -> dict:
-    """Store validated places, re-assign every observation and audit it, in one transaction.
-    Places the file leaves as they are stay untouched and are counted as unchanged."""
+    """Store validated places of an organisation (the first's for None), re-assign every
+    observation and audit it, in one transaction. Places the file leaves as they are stay
+    untouched and are counted as unchanged."""
     with transaction(db):
-        unchanged = set(compare(places, places_db.list_places(db, False), replace)["unchanged"])
+        organisation_id = organisation_id or organisations.home_of(db, None)
+        own = places_db.list_places(db, False, [organisation_id])
+        unchanged = set(compare(places, own, replace)["unchanged"])
         counts = places_db.save_places(
             db,
             [place for place in places if place["name"] not in unchanged],
             replace=replace,
             keep=sorted(unchanged),
+            organisation_id=organisation_id,
         )
         counts["unchanged"] = len(unchanged)
         partners_db.ensure_partners(db, sorted({p for place in places for p in place["partners"]}))
-        counts["reassigned"] = reassign_all(db, build_index(db, near_m))
+        partners_db.link_named(
+            db, organisation_id, sorted({p for place in places for p in place["partners"]})
+        )
+        counts["reassigned"] = reassign_all(db, near_m)
         audit_log.record(db, user_id, "import", "places", None, counts)
     return counts
 

@@ -100,10 +100,12 @@ def create(
     title: str,
     user_id: int | None,
     copy_from: int | None = None,
+    organisation_id: int | None = None,
 ) -> int:
-    """A new promise; with `copy_from`, that promise's commitments are copied as a start."""
+    """A new promise of an organisation; with `copy_from`, that promise's commitments are
+    copied as a start."""
     with transaction(db):
-        promise_id = promises_db.create_promise(db, year, area, title, copy_from)
+        promise_id = promises_db.create_promise(db, year, area, title, copy_from, organisation_id)
         detail = {"year": year, "copy_from": copy_from}
         audit_log.record(db, user_id, "create", "promise", promise_id, detail)
     return promise_id

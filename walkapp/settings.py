@@ -199,10 +199,14 @@ class Settings:
     # Who publishes: the public page's header and Open311's contact (not the product's name).
     organisation: str = setting(
         "Polisen · Lokalpolisområde Norrmalm",
-        "who publishes: the public page's header and site name, Open311's contact",
+        "who publishes: the public page's header and site name, Open311's contact; read once, "
+        "at the first start after the upgrade to organisations, into the first organisation "
+        "(see [Organisations](organisations.md#the-upgrade))",
     )
     organisation_logo: str = setting(
-        "", "optional logo URL shown before the organisation's name on the public page"
+        "",
+        "optional logo URL shown before the organisation's name on the public page; read once "
+        "into the first organisation, as `WALKAPP_ORGANISATION`",
     )
     open311_jurisdiction: str = setting(
         "lpo-norrmalm", "the Open311 `jurisdiction_id` that names us"

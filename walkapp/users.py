@@ -1,5 +1,5 @@
-"""Coordinator and admin accounts: created, given a new password, deactivated or signed out
-everywhere. Each change is one transaction; an admin's change is audited, and a new password
+"""Coordinator, admin, region and partner accounts: created, given a new password, deactivated
+or signed out everywhere. Each change is one transaction; an admin's change is audited, and a new password
 or a deactivation ends the account's sessions in the same transaction. No Flask, no SQL."""
 
 from __future__ import annotations
@@ -7,20 +7,36 @@ from __future__ import annotations
 import sqlite_utils
 
 from .db import audit_log, transaction
+from .db import organisations as organisations_db
 from .db import sessions as sessions_db
 from .db import users as users_db
 
-# Accounts that sign in to the staff screens. A partner's person (role `partner`) gets mail
-# about their partner's measures (walkapp.mail) and has no screens yet.
-SIGN_IN_ROLES = ("coordinator", "admin")
+# Accounts that sign in to the staff screens (a region user reads only). A partner's person
+# (role `partner`) gets mail about their partner's measures (walkapp.mail) and has no screens yet.
+SIGN_IN_ROLES = ("coordinator", "admin", "region")
 
 
 def create(
-    db: sqlite_utils.Database, username: str, password_hash: str, role: str, **details
+    db: sqlite_utils.Database,
+    username: str,
+    password_hash: str,
+    role: str,
+    organisation_id: int | None = None,
+    region_area_ids: list[int] | None = None,
+    **details,
 ) -> int:
-    """An account; details: partner_id (a partner's person), email, language (of mail)."""
+    """A new account working for `organisation_id` (None: an instance admin, a region user, a
+    partner's person); a region user reads the organisations covering `region_area_ids`.
+    details: partner_id (a partner's person), email, language (of mail)."""
+    if role == "region" and not region_area_ids:
+        raise ValueError("a region user needs at least one area")
     with transaction(db):
-        return users_db.create_user(db, username, password_hash, role, **details)
+        user_id = users_db.create_user(
+            db, username, password_hash, role, organisation_id, **details
+        )
+        if role == "region":
+            organisations_db.set_region_areas(db, user_id, region_area_ids)
+        return user_id
 
 
 def may_sign_in(user: dict) -> bool:

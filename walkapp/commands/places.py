@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from .. import places_index, settings
+from .. import organisations, places_index, settings
 from ..db import get_db
 from ..db import places as places_db
 from ..places import InvalidCoordinates
@@ -25,9 +25,17 @@ from ..places_upload import PlaceImportError, parse_places, places_to_geojson, w
     show_default=True,
     help="replace: places missing from the file are deactivated; upsert: they stay.",
 )
+@click.option(
+    "--organisation", "slug", default=None, help="whose places they are (default: the first)"
+)
 @with_appcontext
-def import_places_command(file: Path, replace: bool):
-    """Replace or upsert places from a GeoJSON FeatureCollection (WGS84)."""
+def import_places_command(file: Path, replace: bool, slug: str | None):
+    """Replace or upsert an organisation's places from a GeoJSON FeatureCollection (WGS84)."""
+    try:
+        organisation_id = organisations.by_slug_or_refused(get_db(), slug)
+    except organisations.Refused as refused:
+        click.echo(f"error: {refused}", err=True)
+        sys.exit(1)
     # The shell speaks English; the admin screen shows the same problems in its reader's language.
     with force_locale("en"):
         try:
@@ -40,7 +48,11 @@ def import_places_command(file: Path, replace: bool):
         for warning in warnings(places):
             click.echo(f"warning: {warning}", err=True)
     counts = places_index.import_places(
-        get_db(), places, replace=replace, near_m=settings.current().near_distance_m
+        get_db(),
+        places,
+        replace=replace,
+        near_m=settings.current().near_distance_m,
+        organisation_id=organisation_id,
     )
     click.echo(json.dumps(counts))
 

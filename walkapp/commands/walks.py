@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from .. import clock, demo, settings, walks
+from .. import clock, demo, organisations, settings, walks
 from ..db import get_db
 from ..db import places as places_db
 from ..walks import check_walk_times
@@ -26,10 +26,18 @@ from .server import link_options
     " (without one it is Stockholm time)",
 )
 @click.option("--place", "place_names", multiple=True, help="a place name; repeat for several")
+@click.option(
+    "--organisation", "slug", default=None, help="the organisation's slug (default: the first)"
+)
 @link_options
 @with_appcontext
 def create_walk_command(
-    title: str, starts_at: str, place_names: tuple[str, ...], url: str | None, port: int | None
+    title: str,
+    starts_at: str,
+    place_names: tuple[str, ...],
+    slug: str | None,
+    url: str | None,
+    port: int | None,
 ):
     """Create a walk and print it as JSON with its id, code and join URL: at WALKAPP_PUBLIC_URL
     when set, else at --url, else at http://127.0.0.1:PORT (--port, default 8000 as serve)."""
@@ -46,7 +54,14 @@ def create_walk_command(
         click.echo(f"error: --starts-at {starts_at!r}: {message}", err=True)
         sys.exit(1)
     db = get_db()
-    by_name = {place["name"]: place["id"] for place in places_db.list_places(db)}
+    try:
+        organisation_id = organisations.by_slug_or_refused(db, slug)
+    except organisations.Refused as refused:
+        click.echo(f"error: {refused}", err=True)
+        sys.exit(1)
+    by_name = {
+        place["name"]: place["id"] for place in places_db.list_places(db, organisation_ids=[organisation_id])
+    }
     missing = [name for name in place_names if name not in by_name]
     if missing:
         click.echo(f"error: unknown place(s): {', '.join(missing)}", err=True)
@@ -56,6 +71,7 @@ def create_walk_command(
         title=title,
         starts_at=clock.from_typed(moment),
         place_ids=[by_name[n] for n in place_names],
+        organisation_id=organisation_id,
     )
     summary = demo.walk_summary(walk, settings.current().link_base(url, port))
     click.echo(json.dumps(summary, ensure_ascii=False))

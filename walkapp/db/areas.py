@@ -118,6 +118,16 @@ def find_area(db: sqlite_utils.Database, kind: str, value: str) -> int | None:
     return row[0] if row else None
 
 
+def ids_named(db: sqlite_utils.Database, value: str, kind: str | None = None) -> list[int]:
+    """The areas with this code or name (any case), of one kind or of every kind."""
+    sql = "select id from areas where (code = ? or lower(name) = lower(?))"
+    params = [value, value]
+    if kind is not None:
+        sql += " and kind = ?"
+        params.append(kind)
+    return [row[0] for row in db.execute(sql + " order by id", params)]
+
+
 def ensure_area(db: sqlite_utils.Database, kind: str, name: str) -> int:
     """The id of the area of `kind` named `name`, created as a union of parts if missing."""
     db.execute(

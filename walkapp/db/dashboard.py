@@ -7,27 +7,37 @@ import sqlite_utils
 from .. import clock
 from ..vocabulary import OPEN_STATUSES
 from . import marks, rows
+from .organisations import in_scope_clause
 
 
-def planned_walks(db: sqlite_utils.Database, year: int, from_iso: str) -> list[dict]:
-    """Walks planned (or under way) from `from_iso` to the end of `year`, soonest first."""
+def planned_walks(
+    db: sqlite_utils.Database, year: int, from_iso: str, organisation_ids=None
+) -> list[dict]:
+    """Walks planned (or under way) from `from_iso` to the end of `year`, soonest first (of
+    these organisations, when given)."""
+    scoped, ids = in_scope_clause("w.organisation_id", organisation_ids)
     return rows(
         db,
         "select w.id, w.title, w.code, w.starts_at, w.state, w.public, w.meeting_point,"
         " (select count(*) from walk_places wp where wp.walk_id = w.id) as places"
         " from walks w where w.state in ('planned', 'ongoing')"
-        " and w.starts_at >= max(?, ?) and w.starts_at < ? order by w.starts_at",
-        [clock.year_bounds(year)[0], clock.day_start(from_iso), clock.year_bounds(year)[1]],
+        f" and w.starts_at >= max(?, ?) and w.starts_at < ? and {scoped} order by w.starts_at",
+        [clock.year_bounds(year)[0], clock.day_start(from_iso), clock.year_bounds(year)[1], *ids],
     )
 
 
-def measures_per_partner(db: sqlite_utils.Database, today_iso: str) -> list[dict]:
-    """Per partner (None = nobody yet): open measures and those past their deadline."""
+def measures_per_partner(
+    db: sqlite_utils.Database, today_iso: str, organisation_ids=None
+) -> list[dict]:
+    """Per partner (None = nobody yet): open measures and those past their deadline (of these
+    organisations' walks, when given)."""
+    scoped, ids = in_scope_clause("w.organisation_id", organisation_ids)
     return rows(db, f"""
         select p.id as partner_id, p.name as partner, count(*) as open,
             coalesce(sum(m.deadline is not null and m.deadline < ?), 0) as overdue,
             min(m.deadline) as next_deadline
         from measures m left join partners p on p.id = m.partner_id
-        where m.status in ({marks(OPEN_STATUSES)})
+            join observations o on o.id = m.observation_id join walks w on w.id = o.walk_id
+        where m.status in ({marks(OPEN_STATUSES)}) and {scoped}
         group by m.partner_id order by overdue desc, open desc, p.name is null, p.name
-    """, [today_iso, *OPEN_STATUSES])  # fmt: skip
+    """, [today_iso, *OPEN_STATUSES, *ids])  # fmt: skip

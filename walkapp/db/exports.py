@@ -14,6 +14,7 @@ from ..vocabulary import CATEGORY_LABELS_SV, NEVER_PUBLIC_CATEGORIES, STATUS_LAB
 from . import marks
 from .areas import find_area
 from .measures import iter_observations
+from .organisations import in_scope_clause
 
 
 def _sql_text(value: str) -> str:
@@ -107,6 +108,10 @@ def recorded_place_walk(filters, alias: str) -> tuple[list[str], list]:
         params.append(filters.end)
     _in(f"{alias}.place_id", filters.places, clauses, params)
     _in(f"{alias}.walk_id", filters.walks, clauses, params)
+    if filters.organisations is not None:
+        scoped, ids = in_scope_clause("organisation_id", filters.organisations)
+        clauses.append(f"{alias}.walk_id in (select id from walks where {scoped})")
+        params.extend(ids)
     return clauses, params
 
 
@@ -190,16 +195,25 @@ def iter_feature_texts(
         yield text
 
 
-def _existing(db: sqlite_utils.Database, table: str, ids: list) -> set:
+def _existing(db: sqlite_utils.Database, table: str, ids: list, organisation_ids) -> set:
     if not ids:
         return set()
-    return {row[0] for row in db.execute(f"select id from {table} where id in ({marks(ids)})", ids)}
+    scoped, params = in_scope_clause("organisation_id", organisation_ids)
+    return {
+        row[0]
+        for row in db.execute(
+            f"select id from {table} where id in ({marks(ids)}) and {scoped}", [*ids, *params]
+        )
+    }
 
 
-def known_ids(db: sqlite_utils.Database, place_ids: list[int], walk_ids: list[str]):
-    """Which of these place and walk ids exist (inactive places too)."""
-    places = _existing(db, "places", place_ids)
-    walks = _existing(db, "walks", walk_ids)
+def known_ids(
+    db: sqlite_utils.Database, place_ids: list[int], walk_ids: list[str], organisation_ids=None
+):
+    """Which of these place and walk ids exist (inactive places too), among those of these
+    organisations when given: another's are not there."""
+    places = _existing(db, "places", place_ids, organisation_ids)
+    walks = _existing(db, "walks", walk_ids, organisation_ids)
     return places, walks
 
 

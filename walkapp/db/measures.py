@@ -9,6 +9,7 @@ import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
 from . import marks, now, rows
+from .organisations import in_scope_clause
 
 FIELDS = ("status", "partner_id", "deadline", "reason", "duplicate_of", "comment")
 
@@ -63,10 +64,11 @@ def filtered_observations(
     place_id: int | None = None,
     overdue_on: str | None = None,
     page: tuple[int, int] | None = None,
+    organisation_ids=None,
 ) -> list[dict]:
     """Measures for the partners' view; overdue_on (a date) keeps open ones past their deadline.
-    page: (rows, offset) of the list, in a stable order."""
-    where, params = _filter(partner_id, statuses, place_id, overdue_on)
+    page: (rows, offset) of the list, in a stable order; organisation_ids: of their walks only."""
+    where, params = _filter(partner_id, statuses, place_id, overdue_on, organisation_ids)
     order = _LIST_ORDER
     if page is not None:
         order += " limit ? offset ?"
@@ -110,8 +112,13 @@ def _filter(
     statuses: tuple[str, ...] = (),
     place_id: int | None = None,
     overdue_on: str | None = None,
+    organisation_ids=None,
 ) -> tuple[str, list]:
     clauses, params = [], []
+    if organisation_ids is not None:
+        scoped, ids = in_scope_clause("organisation_id", organisation_ids)
+        clauses.append(f"o.walk_id in (select id from walks where {scoped})")
+        params.extend(ids)
     if partner_id is not None:
         clauses.append("m.partner_id = ?")
         params.append(partner_id)

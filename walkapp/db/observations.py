@@ -52,9 +52,16 @@ def insert_observation(db: sqlite_utils.Database, record: dict) -> bool:
     return True
 
 
-def positions(db: sqlite_utils.Database) -> tuple[list[str], list[float], list[float]]:
+def positions(
+    db: sqlite_utils.Database, organisation_id: int | None = None
+) -> tuple[list[str], list[float], list[float]]:
+    """Every observation's id and position (of one organisation's walks, when given)."""
     ids, lons, lats = [], [], []
-    for row in db.execute("select id, lon, lat from observations"):
+    sql, params = "select id, lon, lat from observations", []
+    if organisation_id is not None:
+        sql += " where walk_id in (select id from walks where organisation_id = ?)"
+        params = [organisation_id]
+    for row in db.execute(sql, params):
         ids.append(row[0])
         lons.append(row[1])
         lats.append(row[2])

@@ -6,14 +6,31 @@ import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
 from . import marks, one, rows
+from .organisations import in_scope_clause
 
 
-def list_partners(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
-    sql = "select * from partners" + (" where active = 1" if active_only else "") + " order by name"
-    return list(db.query(sql))
+def _working_with(column: str, organisation_ids) -> tuple[str, list]:
+    """Partners (their id `column`) working with one of these organisations (all for None)."""
+    if organisation_ids is None:
+        return "1", []
+    scoped, ids = in_scope_clause("organisation_id", organisation_ids)
+    return f"{column} in (select partner_id from organisation_partners where {scoped})", ids
 
 
-def partner_counts(db: sqlite_utils.Database, today: str) -> list[dict]:
+def list_partners(
+    db: sqlite_utils.Database, active_only: bool = True, organisation_ids=None
+) -> list[dict]:
+    """The partners (active ones, those working with these organisations, when asked)."""
+    scoped, params = _working_with("id", organisation_ids)
+    sql = f"select * from partners where {scoped}" + (" and active = 1" if active_only else "")
+    return rows(db, sql + " order by name", params)
+
+
+def partner_counts(db: sqlite_utils.Database, today: str, organisation_ids=None) -> list[dict]:
+    """Each partner's open, overdue and done measures (of these organisations' walks and
+    partners, when given)."""
+    scoped, ids = _working_with("pa.id", organisation_ids)
+    walks, walk_ids = in_scope_clause("w.organisation_id", organisation_ids)
     return rows(
         db,
         "select pa.id, pa.name, pa.active,"
@@ -21,9 +38,10 @@ def partner_counts(db: sqlite_utils.Database, today: str) -> list[dict]:
         f" coalesce(sum(m.status in ({marks(OPEN_STATUSES)})"
         " and m.deadline is not null and m.deadline < ?), 0) as overdue,"
         f" coalesce(sum(m.status in ({marks(FIXED_STATUSES)})), 0) as done"
-        " from partners pa left join measures m on m.partner_id = pa.id"
-        " group by pa.id order by pa.name",
-        [*OPEN_STATUSES, *OPEN_STATUSES, today, *FIXED_STATUSES],
+        " from partners pa left join (measures m join observations o on o.id = m.observation_id"
+        f" join walks w on w.id = o.walk_id and {walks}) on m.partner_id = pa.id"
+        f" where {scoped} group by pa.id order by pa.name",
+        [*OPEN_STATUSES, *OPEN_STATUSES, today, *FIXED_STATUSES, *walk_ids, *ids],
     )
 
 
@@ -45,3 +63,13 @@ def ensure_partners(db: sqlite_utils.Database, names: list[str]) -> None:
 def find_by_name(db: sqlite_utils.Database, name: str) -> dict | None:
     """A partner by its name, case-blind (partner names are compared so everywhere)."""
     return one(db, "select * from partners where lower(name) = lower(?)", [name.strip()])
+
+
+def link_named(db: sqlite_utils.Database, organisation_id: int, names: list[str]) -> None:
+    """The named partners work with the organisation (a partner may work with several)."""
+    for name in names:
+        db.execute(
+            "insert or ignore into organisation_partners (organisation_id, partner_id)"
+            " select ?, id from partners where name = ?",
+            [organisation_id, name],
+        )

@@ -7,6 +7,7 @@ import json
 import sqlite_utils
 
 from . import marks, now, one
+from .organisations import in_scope_clause
 from .partners import ensure_partners
 
 
@@ -29,12 +30,16 @@ def _place_row(row: dict) -> dict:
     return row
 
 
-def list_places(db: sqlite_utils.Database, active_only: bool = True) -> list[dict]:
-    sql = "select * from places"
+def list_places(
+    db: sqlite_utils.Database, active_only: bool = True, organisation_ids=None
+) -> list[dict]:
+    """The places (active ones, of these organisations, when asked), by priority and name."""
+    where, params = in_scope_clause("organisation_id", organisation_ids)
+    sql = f"select * from places where {where}"
     if active_only:
-        sql += " where active = 1"
+        sql += " and active = 1"
     sql += " order by priority, name"
-    return [_place_row(row) for row in db.query(sql)]
+    return [_place_row(row) for row in db.query(sql, params)]
 
 
 def get_place(db: sqlite_utils.Database, place_id: int) -> dict | None:
@@ -47,16 +52,28 @@ def count_places(db: sqlite_utils.Database) -> int:
 
 
 def save_places(
-    db: sqlite_utils.Database, places: list[dict], replace: bool, keep: list[str] | None = None
+    db: sqlite_utils.Database,
+    places: list[dict],
+    replace: bool,
+    keep: list[str] | None = None,
+    organisation_id: int | None = None,
 ) -> dict:
-    """Upsert places by name; with replace, places neither in the list nor in `keep` (the names
-    of the file's unchanged places, not written again) are deactivated.
+    """Upsert an organisation's places by name (the first organisation's when none is named);
+    with replace, its places neither in the list nor in `keep` (the names of the file's
+    unchanged places, not written again) are deactivated.
 
     Deactivated rather than deleted: their observations keep their history.
     Returns counts.
     """
     stamp = now()
-    existing = {row["name"]: row["id"] for row in db.query("select id, name from places")}
+    if organisation_id is None:
+        organisation_id = db.execute("select min(id) from organisations").fetchone()[0]
+    existing = {
+        row["name"]: row["id"]
+        for row in db.query(
+            "select id, name from places where organisation_id = ?", [organisation_id]
+        )
+    }
     created = updated = 0
     for place in places:
         values = [
@@ -77,16 +94,17 @@ def save_places(
         else:
             db.execute(
                 "insert into places (priority, description, partners, approximate, geometry,"
-                " updated_at, name) values (?, ?, ?, ?, ?, ?, ?)",
-                values + [place["name"]],
+                " updated_at, name, organisation_id) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                values + [place["name"], organisation_id],
             )
             created += 1
     deactivated = 0
     if replace:
         names = [place["name"] for place in places] + list(keep or [])
         deactivated = db.execute(
-            f"update places set active = 0, updated_at = ? where active = 1 and name not in ({marks(names)})",
-            [stamp, *names],
+            "update places set active = 0, updated_at = ? where active = 1"
+            f" and organisation_id = ? and name not in ({marks(names)})",
+            [stamp, organisation_id, *names],
         ).rowcount
     bump_version(db)
     return {"created": created, "updated": updated, "deactivated": deactivated}

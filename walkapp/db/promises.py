@@ -10,6 +10,7 @@ import sqlite_utils
 
 from .. import clock
 from . import now, one, rows
+from .organisations import in_scope_clause
 
 DEFAULT_AREA = "Lokalpolisområde Norrmalm"
 
@@ -18,8 +19,9 @@ def _one(db: sqlite_utils.Database, sql: str, params: list) -> dict | None:
     return one(db, sql, params)
 
 
-def list_promises(db: sqlite_utils.Database) -> list[dict]:
-    return list(db.query("select * from promises order by year desc, area"))
+def list_promises(db: sqlite_utils.Database, organisation_ids=None) -> list[dict]:
+    where, params = in_scope_clause("organisation_id", organisation_ids)
+    return rows(db, f"select * from promises where {where} order by year desc, area", params)
 
 
 def promise_years(db: sqlite_utils.Database) -> list[int]:
@@ -30,9 +32,16 @@ def get_promise(db: sqlite_utils.Database, promise_id: int) -> dict | None:
     return one(db, "select * from promises where id = ?", [promise_id])
 
 
-def promise_for_year(db: sqlite_utils.Database, year: int) -> dict | None:
-    """The year's promise (the first by area, should there be several areas one day)."""
-    return one(db, "select * from promises where year = ? order by area limit 1", [year])
+def promise_for_year(
+    db: sqlite_utils.Database, year: int, organisation_ids=None
+) -> dict | None:
+    """The year's promise (of these organisations; the first organisation's, then by area)."""
+    where, params = in_scope_clause("organisation_id", organisation_ids)
+    return one(
+        db,
+        f"select * from promises where year = ? and {where} order by organisation_id, area limit 1",
+        [year, *params],
+    )
 
 
 def list_commitments(db: sqlite_utils.Database, promise_id: int) -> list[dict]:
@@ -86,26 +95,40 @@ def get_commitment(db: sqlite_utils.Database, commitment_id: int) -> dict | None
     return one(db, "select * from commitments where id = ?", [commitment_id])
 
 
-def closed_walks_in_year(db: sqlite_utils.Database, year: int) -> int:
-    """Safety walks held: closed walks whose date (as planned, local time) is in `year`."""
+def closed_walks_in_year(
+    db: sqlite_utils.Database, year: int, organisation_id: int | None = None
+) -> int:
+    """Safety walks held: closed walks (of an organisation, when given) whose date (as planned,
+    local time) is in `year`."""
     return db.execute(
-        "select count(*) from walks where state = 'closed' and starts_at >= ? and starts_at < ?",
-        list(clock.year_bounds(year)),
+        "select count(*) from walks where state = 'closed' and starts_at >= ? and starts_at < ?"
+        " and organisation_id = coalesce(?, organisation_id)",
+        [*clock.year_bounds(year), organisation_id],
     ).fetchone()[0]
 
 
-def planned_walks_left(db: sqlite_utils.Database, year: int, from_iso: str) -> int:
-    """Walks still planned in `year` on or after `from_iso` (a date or date-time)."""
+def planned_walks_left(
+    db: sqlite_utils.Database, year: int, from_iso: str, organisation_id: int | None = None
+) -> int:
+    """Walks still planned in `year` on or after `from_iso` (a date or date-time), of an
+    organisation when given."""
     return db.execute(
         "select count(*) from walks where state in ('planned', 'ongoing')"
-        " and starts_at >= max(?, ?) and starts_at < ?",
-        [clock.year_bounds(year)[0], clock.day_start(from_iso), clock.year_bounds(year)[1]],
+        " and starts_at >= max(?, ?) and starts_at < ?"
+        " and organisation_id = coalesce(?, organisation_id)",
+        [
+            clock.year_bounds(year)[0],
+            clock.day_start(from_iso),
+            clock.year_bounds(year)[1],
+            organisation_id,
+        ],
     ).fetchone()[0]
 
 
 def progress(db: sqlite_utils.Database, promise: dict) -> list[dict]:
-    """The promise's commitments, each with `done` counted from the data."""
-    walks_done = closed_walks_in_year(db, promise["year"])
+    """The promise's commitments, each with `done` counted from the data (its organisation's
+    walks)."""
+    walks_done = closed_walks_in_year(db, promise["year"], promise.get("organisation_id"))
     activity_counts = dict(
         db.execute(
             "select c.id, count(a.id) from commitments c"
@@ -165,11 +188,19 @@ def delete_activity(db: sqlite_utils.Database, activity_id: int) -> dict | None:
 
 
 def create_promise(
-    db: sqlite_utils.Database, year: int, area: str, title: str, copy_from: int | None = None
+    db: sqlite_utils.Database,
+    year: int,
+    area: str,
+    title: str,
+    copy_from: int | None = None,
+    organisation_id: int | None = None,
 ) -> int:
-    """A new promise; with `copy_from`, that promise's commitments are copied as a start."""
+    """A new promise of an organisation (the first one's when none is named); with
+    `copy_from`, that promise's commitments are copied as a start."""
     promise_id = db.execute(
-        "insert into promises (year, area, title) values (?, ?, ?)", [year, area, title]
+        "insert into promises (year, area, title, organisation_id)"
+        " values (?, ?, ?, coalesce(?, (select min(id) from organisations)))",
+        [year, area, title, organisation_id],
     ).lastrowid
     if copy_from is not None:
         db.execute(

@@ -1,12 +1,15 @@
-"""Coordinator and admin accounts."""
+"""Coordinator, admin and region accounts."""
 
 from __future__ import annotations
 
 import sqlite_utils
 
 from . import now, one, rows
+from .organisations import in_scope_clause
 
-ROLES = ("coordinator", "admin", "partner")
+ROLES = ("coordinator", "admin", "region", "partner")
+# The first organisation, for a coordinator made without one (seeding; the door names one).
+FIRST_ORGANISATION = "(select min(id) from organisations)"
 
 
 def create_user(
@@ -14,17 +17,22 @@ def create_user(
     username: str,
     password_hash: str,
     role: str,
+    organisation_id: int | None = None,
     *,
     partner_id: int | None = None,
     email: str | None = None,
     language: str | None = None,
 ) -> int:
+    """A new account; a coordinator works for an organisation (the first when none is named),
+    an admin without one is the instance's admin, a region user has areas instead, a partner's
+    person its partner."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    organisation = FIRST_ORGANISATION if role == "coordinator" else "null"
     cursor = db.execute(
         "insert into users (username, password_hash, role, created_at, partner_id, email,"
-        " language) values (?, ?, ?, ?, ?, ?, ?)",
-        [username, password_hash, role, now(), partner_id, email, language],
+        f" language, organisation_id) values (?, ?, ?, ?, ?, ?, ?, coalesce(?, {organisation}))",
+        [username, password_hash, role, now(), partner_id, email, language, organisation_id],
     )
     return cursor.lastrowid
 
@@ -44,14 +52,17 @@ def get_any_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
     return one(db, "select * from users where id = ?", [user_id])
 
 
-def list_users(db: sqlite_utils.Database) -> list[dict]:
-    """Every account with its number of live sign-ins, for the admin."""
+def list_users(db: sqlite_utils.Database, organisation_ids=None) -> list[dict]:
+    """Every account (of these organisations, when given) with its organisation's name and its
+    number of live sign-ins, for the admin."""
+    where, params = in_scope_clause("u.organisation_id", organisation_ids)
     return rows(
         db,
-        "select u.id, u.username, u.role, u.active, u.created_at,"
+        "select u.id, u.username, u.role, u.active, u.created_at, o.name as organisation,"
         " (select count(*) from sessions s where s.user_id = u.id and s.expires_at > ?)"
-        " as sessions from users u order by u.active desc, u.username",
-        [now()],
+        " as sessions from users u left join organisations o on o.id = u.organisation_id"
+        f" where {where} order by u.active desc, u.username",
+        [now(), *params],
     )
 
 

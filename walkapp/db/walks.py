@@ -9,6 +9,7 @@ import sqlite_utils
 
 from ..clock import from_typed
 from . import marks, now, one, rows
+from .organisations import in_scope_clause
 
 # No look-alikes: 0/O, 1/I/L are left out.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -46,7 +47,13 @@ def normalise_code(raw: str) -> str:
 
 
 def create_walk(
-    db: sqlite_utils.Database, *, title: str, starts_at: str, place_ids=(), **fields
+    db: sqlite_utils.Database,
+    *,
+    title: str,
+    starts_at: str,
+    place_ids=(),
+    organisation_id: int | None = None,
+    **fields,
 ) -> dict:
     allowed = {*WALK_FIELDS, "state", "public", "created_by"} - {"title", "starts_at"}
     extra = _instants(
@@ -58,10 +65,12 @@ def create_walk(
         code = new_code()
         if not db.execute("select 1 from walks where code = ?", [code]).fetchone():
             break
-    columns = ["id", "title", "code", "starts_at", "created_at", *extra]
-    values = [walk_id, title, code, starts_at, now(), *extra.values()]
+    columns = ["id", "title", "code", "starts_at", "created_at", *extra, "organisation_id"]
+    values = [walk_id, title, code, starts_at, now(), *extra.values(), organisation_id]
+    # Seeding without an organisation: the first one's (walkapp.walks.create names one).
     db.execute(
-        f"insert into walks ({', '.join(columns)}) values ({marks(columns)})",
+        f"insert into walks ({', '.join(columns)}) values ({marks(columns[:-1])},"
+        " coalesce(?, (select min(id) from organisations)))",
         values,
     )
     _set_places(db, walk_id, place_ids)
@@ -89,8 +98,10 @@ def walk_place_ids(db: sqlite_utils.Database, walk_id: str) -> list[int]:
     ]
 
 
-def list_walks(db: sqlite_utils.Database) -> list[dict]:
-    return list(db.query("select * from walks order by starts_at desc"))
+def list_walks(db: sqlite_utils.Database, organisation_ids=None) -> list[dict]:
+    """Every walk (of these organisations, when given), newest first."""
+    where, params = in_scope_clause("organisation_id", organisation_ids)
+    return rows(db, f"select * from walks where {where} order by starts_at desc", params)
 
 
 def set_state(db: sqlite_utils.Database, walk_id: str, state: str) -> None:
@@ -162,13 +173,14 @@ def _set_places(db: sqlite_utils.Database, walk_id: str, place_ids) -> None:
         )
 
 
-def walks_with_counts(db: sqlite_utils.Database) -> list[dict]:
-    return rows(db, """
+def walks_with_counts(db: sqlite_utils.Database, organisation_ids=None) -> list[dict]:
+    where, params = in_scope_clause("w.organisation_id", organisation_ids)
+    return rows(db, f"""
         select w.*,
             (select count(*) from observations o where o.walk_id = w.id) as observations,
             (select count(*) from walkers k where k.walk_id = w.id) as walkers
-        from walks w order by w.starts_at desc
-    """)  # fmt: skip
+        from walks w where {where} order by w.starts_at desc
+    """, params)  # fmt: skip
 
 
 def walks_for_place(db: sqlite_utils.Database, place_id: int) -> list[dict]:

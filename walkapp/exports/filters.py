@@ -49,6 +49,8 @@ class Filters:
     # Area filters as asked (parameter -> values), then as area ids (kind -> ids).
     areas: dict[str, list[str]] = field(default_factory=dict)
     area_ids: dict[str, list[int]] = field(default_factory=dict)
+    # The organisations whose walks the caller sees (walkapp.organisations), None: every one.
+    organisations: frozenset[int] | None = None
 
 
 def _day(raw: str, name: str, errors: dict) -> date | None:
@@ -191,6 +193,7 @@ def within(asked: Filters, allowed: Filters) -> Filters:
     narrowed = Filters(
         start=max((t for t in (asked.start, allowed.start) if t), default=None),
         end=min((t for t in (asked.end, allowed.end) if t), default=None),
+        organisations=asked.organisations,
     )
     if narrowed.start and narrowed.end and narrowed.start >= narrowed.end:
         errors["from"] = _l("Nyckeln läser inget från den perioden.")

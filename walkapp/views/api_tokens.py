@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from .. import api_tokens
-from ..access import COORDINATOR, current_user, requires
+from ..access import COORDINATOR, current_user, requires, scope
 from ..db import api_tokens as api_tokens_db
 from ..db import exports as exports_db
 from ..db import get_db
@@ -36,7 +36,7 @@ def index():
     filter_errors = {}
     if form.validate_on_submit():
         filter_errors = filter_errors_of(
-            request.form, lambda places, walks: exports_db.known_ids(db, places, walks)
+            request.form, lambda places, walks: exports_db.known_ids(db, places, walks, scope())
         )
         if not filter_errors:
             query = query_string(request.form)
@@ -49,9 +49,10 @@ def index():
     # Shown once: taken out of the session by the page that shows it.
     created = session.pop(NEW_TOKEN, None) if request.method == "GET" else None
     status = 400 if request.method == "POST" else 200
-    listed = api_tokens_db.list_tokens(db, None if user["role"] == "admin" else user["id"])
-    places = places_db.list_places(db, active_only=False)
-    walks = walks_db.list_walks(db)
+    mine = None if user["role"] == "admin" else user["id"]
+    listed = api_tokens_db.list_tokens(db, mine, scope())
+    places = places_db.list_places(db, active_only=False, organisation_ids=scope())
+    walks = walks_db.list_walks(db, scope())
     return render_template(
         "api_tokens/index.html",
         form=form,

@@ -44,7 +44,7 @@ def audit_texts() -> list[dict]:
 @walker_endpoint(audits.BODY_BYTES)
 def add_audit(walk_id: str):
     def store(db, walk, clean):
-        index = current_index(db, settings.current().near_distance_m)
+        index = current_index(db, settings.current().near_distance_m, walk["organisation_id"])
         route = routes_db.get_route(db, walk["id"])
         return audits.record(db, index, walk["id"], walker_id(), route, clean)
 

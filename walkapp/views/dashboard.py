@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from .. import languages, promises, public
-from ..access import COORDINATOR, current_user, requires
+from ..access import COORDINATOR, current_user, requires, scope
 from ..db import dashboard as dashboard_db
 from ..db import get_db
 from ..db import places as places_db
@@ -32,7 +32,9 @@ def _commitments_with_pace(promise: dict, today: date) -> list[dict]:
     """With each heading and text in the reader's language where the promise gives one, else the
     Swedish (its `…_lang` says which)."""
     db = get_db()
-    planned = promises_db.planned_walks_left(db, promise["year"], today.isoformat())
+    planned = promises_db.planned_walks_left(
+        db, promise["year"], today.isoformat(), promise["organisation_id"]
+    )
     language = _reader_language()
     own = promises_db.commitment_texts(db, promise["id"], language)
     return [
@@ -46,14 +48,14 @@ def _commitments_with_pace(promise: dict, today: date) -> list[dict]:
 def index():
     db = get_db()
     today = public.today()
-    promise = promises_db.promise_for_year(db, today.year)
+    promise = promises_db.promise_for_year(db, today.year, scope())
     return render_template(
         "dashboard/index.html",
         year=today.year,
         promise=promise,
         commitments=_commitments_with_pace(promise, today) if promise else [],
-        walks=dashboard_db.planned_walks(db, today.year, today.isoformat()),
-        partners=dashboard_db.measures_per_partner(db, today.isoformat()),
+        walks=dashboard_db.planned_walks(db, today.year, today.isoformat(), scope()),
+        partners=dashboard_db.measures_per_partner(db, today.isoformat(), scope()),
         text=public,
     )
 
@@ -63,7 +65,7 @@ def _activity_choices(today: date) -> list[SelectChoice]:
     db = get_db()
     choices = []
     for year in (today.year, today.year - 1):
-        promise = promises_db.promise_for_year(db, year)
+        promise = promises_db.promise_for_year(db, year, scope())
         if promise is None:
             continue
         own = promises_db.commitment_texts(db, promise["id"], _reader_language())
@@ -83,7 +85,8 @@ def activities():
     form = ActivityForm()
     form.commitment_id.choices = _activity_choices(today)
     form.place_id.choices = [SelectChoice(0, _("Ingen särskild plats"))] + [
-        SelectChoice(place["id"], place["name"]) for place in places_db.list_places(db)
+        SelectChoice(place["id"], place["name"])
+        for place in places_db.list_places(db, organisation_ids=scope())
     ]
     if form.validate_on_submit():
         commitment = promises_db.get_commitment(db, form.commitment_id.data)
@@ -107,7 +110,7 @@ def activities():
             )
             flash(_("Insatsen är loggad och syns nu på den publika sidan."))
             return redirect(url_for("dashboard.activities"))
-    promise = promises_db.promise_for_year(db, today.year)
+    promise = promises_db.promise_for_year(db, today.year, scope())
     status = 400 if form.is_submitted() else 200
     return render_template(
         "dashboard/activities.html",

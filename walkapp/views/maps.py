@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .. import audits, clock, languages, map_controls, maps, maps_download, routes, settings, tracks
-from ..access import COORDINATOR, PUBLIC, requires
+from ..access import COORDINATOR, PUBLIC, requires, scope
 from ..db import audits as audits_db
 from ..db import exports as exports_db
 from ..db import get_db
@@ -101,7 +101,7 @@ def overview():
     filters = filters_or_400()
     fmap = _map(
         exports_db.iter_filtered(db, filters),
-        places_db.list_places(db),
+        places_db.list_places(db, organisation_ids=scope()),
         "Alla platser och observationer",
         (url_for("places.index"), "Platser"),
         open_counts=measures_db.open_counts_by_place(db),

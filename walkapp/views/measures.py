@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from .. import clock, measures
-from ..access import COORDINATOR, current_user, requires
+from ..access import COORDINATOR, current_user, requires, scope
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import partners as partners_db
@@ -66,7 +66,7 @@ def status_form(observation: dict | None = None) -> StatusForm:
     form = StatusForm()
     form.status.choices = _status_choices()
     form.partner_id.choices = partner_choices(
-        partners_db.list_partners(get_db(), active_only=False),
+        partners_db.list_partners(get_db(), active_only=False, organisation_ids=scope()),
         observation["partner_id"] if observation else None,
     )
     return form
@@ -174,7 +174,7 @@ def _seen(raw: str | None) -> int | None:
 def triage(observation_id: str):
     observation = _observation_or_404(observation_id)
     db = get_db()
-    partners = partners_db.list_partners(db, active_only=False)
+    partners = partners_db.list_partners(db, active_only=False, organisation_ids=scope())
     form = _triage_form(observation, partners, posted=request.method == "POST")
     queue = _queue(observation)
     status = 400 if request.method == "POST" else 200
@@ -367,6 +367,7 @@ def _list_filters() -> dict:
         "statuses": statuses,
         "place_id": int_arg("place"),
         "overdue_on": clock.today().isoformat() if overdue else None,
+        "organisation_ids": scope(),
     }
 
 
@@ -400,8 +401,8 @@ def index():
             "previous": url_for("measures.index", **args, page=page - 1) if page > 1 else None,
             "next": url_for("measures.index", **args, page=page + 1) if page < pages else None,
         },
-        partners=partners_db.list_partners(db, active_only=False),
-        places=places_db.list_places(db),
+        partners=partners_db.list_partners(db, active_only=False, organisation_ids=scope()),
+        places=places_db.list_places(db, organisation_ids=scope()),
         chosen={"partner": partner_id, "place": place_id, "statuses": statuses, "overdue": overdue},
         triage_all=url_for(
             "measures.triage", observation_id=first[0]["id"], queue="list", **list_filter_args()

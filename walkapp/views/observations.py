@@ -46,8 +46,9 @@ api = Blueprint("observations_api", __name__, url_prefix="/api")
 csrf.exempt(api)
 
 
-def _index():
-    return current_index(get_db(), settings.current().near_distance_m)
+def _index(walk: dict):
+    """The place index of the walk's organisation: its observations take its places only."""
+    return current_index(get_db(), settings.current().near_distance_m, walk["organisation_id"])
 
 
 @bp.get("/walks/<walk_id>/capture")
@@ -134,7 +135,7 @@ def create_observation(walk_id: str):
     return walker_write(
         walk_id,
         check_new,
-        lambda db, walk, clean: observations.record(db, _index(), walk, walker_id(), clean),
+        lambda db, walk, clean: observations.record(db, _index(walk), walk, walker_id(), clean),
     )
 
 
@@ -163,7 +164,8 @@ def edit_observation(walk_id: str, observation_id: str):
         changes = check_edit(json_body())
     except Invalid as invalid:
         return refuse(400, invalid.errors)
-    return jsonify(observations.edit(get_db(), _index(), observation, changes))
+    walk = walks_db.get_walk(get_db(), walk_id)
+    return jsonify(observations.edit(get_db(), _index(walk), observation, changes))
 
 
 @api.delete("/walks/<walk_id>/observations/<observation_id>")

@@ -23,7 +23,7 @@ from ..exports.open311 import (
 )
 from ..exports.open311 import open311_request as open311_item
 from ..vocabulary import CATEGORIES
-from .shared import open311_error, photo_url, token_filters
+from .shared import open311_error, photo_url, scoped_filters
 
 bp = Blueprint("open311", __name__)
 
@@ -77,7 +77,7 @@ def _items(query: dict, fmt: str):
         return open311_error(401, "api_key is not valid")
     # A token made with filters reads only those observations, here as in the exports.
     rows = exports_db.iter_open311(
-        get_db(), query, OPEN311_MAX, public=not full, within=token_filters()
+        get_db(), query, OPEN311_MAX, public=not full, within=scoped_filters()
     )
     host = request.host_url
     items = [

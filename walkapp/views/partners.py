@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import clock, mail, partners
-from ..access import ADMIN, COORDINATOR, current_user, requires
+from .. import clock, mail, organisations, partners
+from ..access import ADMIN, COORDINATOR, current_user, requires, scope
 from ..db import get_db
 from ..db import partners as partners_db
 from ..forms import PartnerForm
@@ -21,7 +21,7 @@ bp = Blueprint("partners", __name__)
 def index():
     return render_template(
         "partners/index.html",
-        partners=partners_db.partner_counts(get_db(), clock.today().isoformat()),
+        partners=partners_db.partner_counts(get_db(), clock.today().isoformat(), scope()),
         mail_on=mail.configured(),
     )
 
@@ -34,9 +34,11 @@ def admin():
     if form.validate_on_submit():
         name = form.name.data.strip()
         # Case-blind in Python: SQLite's lower() leaves å, ä and ö alone.
-        taken = {p["name"].casefold() for p in partners_db.list_partners(db, active_only=False)}
+        own = partners_db.list_partners(db, active_only=False, organisation_ids=scope())
+        taken = {p["name"].casefold() for p in own}
+        user = current_user()
         if name.casefold() not in taken and partners.add(
-            db, name, form.kind.data, current_user()["id"]
+            db, name, form.kind.data, user["id"], organisations.home_of(db, user)
         ):
             flash(_("%(name)s är tillagd.", name=name))
             return redirect(url_for("partners.admin"))
@@ -45,7 +47,7 @@ def admin():
     return render_template(
         "partners/admin.html",
         form=form,
-        partners=partners_db.list_partners(db, False),
+        partners=partners_db.list_partners(db, False, scope()),
         partner_kinds=PARTNER_KINDS,
     ), status
 

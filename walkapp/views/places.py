@@ -9,8 +9,8 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import clock, settings
-from ..access import ADMIN, COORDINATOR, current_user, requires
+from .. import clock, organisations, settings
+from ..access import ADMIN, COORDINATOR, current_user, requires, scope
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
@@ -42,7 +42,7 @@ def index():
     today = clock.today().isoformat()
     counts = measures_db.open_and_overdue_by_place(db, today)
     rows = []
-    for place in places_db.list_places(db):
+    for place in places_db.list_places(db, organisation_ids=scope()):
         open_count, overdue = counts.get(place["id"], (0, 0))
         rows.append({**place, "open": open_count, "overdue": overdue})
     return render_template("places/index.html", places=rows)
@@ -113,7 +113,7 @@ def _pending_path(upload_id: str) -> Path:
 
 
 def _index_page(form, problems=None, status=200):
-    places = places_db.list_places(get_db(), active_only=False)
+    places = places_db.list_places(get_db(), active_only=False, organisation_ids=scope())
     return render_template(
         "places/admin.html", form=form, places=places, problems=problems or []
     ), status
@@ -151,7 +151,10 @@ def admin_preview():
         return redirect(url_for("places.admin_index"))
     places = parse_places(_pending_path(upload_id).read_bytes())
     mode = "replace" if request.args.get("mode") == "replace" else "upsert"
-    changes = compare(places, places_db.list_places(get_db(), False), replace=mode == "replace")
+    db = get_db()
+    # An upload is the uploader's organisation's places (the first one's for an instance admin).
+    own = places_db.list_places(db, False, [organisations.home_of(db, current_user())])
+    changes = compare(places, own, replace=mode == "replace")
     return render_template(
         "places/preview.html",
         upload_id=upload_id,
@@ -182,6 +185,7 @@ def admin_confirm():
         replace=request.form.get("mode") == "replace",
         near_m=settings.current().near_distance_m,
         user_id=current_user()["id"],
+        organisation_id=organisations.home_of(db, current_user()),
     )
     path.unlink(missing_ok=True)
     flash(
@@ -206,7 +210,9 @@ def admin_edit(place_id: int):
     if form.validate_on_submit():
         name = form.name.data.strip()
         clash = [
-            p for p in places_db.list_places(db, False) if p["name"] == name and p["id"] != place_id
+            p
+            for p in places_db.list_places(db, False, [place["organisation_id"]])
+            if p["name"] == name and p["id"] != place_id
         ]
         if clash:
             form.name.errors.append(_("Det finns redan en plats med det namnet."))

@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from .. import languages, promises, public
-from ..access import ADMIN, current_user, requires
+from .. import languages, organisations, promises, public
+from ..access import ADMIN, current_user, requires, scope
 from ..db import get_db
 from ..db import promises as promises_db
 from ..forms import NewCommitmentForm, PromiseCreateForm, PromiseEditForm, PromiseTextsForm
@@ -21,7 +21,7 @@ TITLE_PATTERN = "Medborgarlöfte {year} för Stockholm, Norrmalm"
 
 def _create_form() -> PromiseCreateForm:
     db = get_db()
-    promises = promises_db.list_promises(db)
+    promises = promises_db.list_promises(db, scope())
     next_year = max([p["year"] for p in promises] + [public.today().year - 1]) + 1
     form = PromiseCreateForm(
         year=next_year,
@@ -36,7 +36,7 @@ def _create_form() -> PromiseCreateForm:
 
 def _render_index(form: PromiseCreateForm):
     return render_template(
-        "promises/index.html", promises=promises_db.list_promises(get_db()), form=form
+        "promises/index.html", promises=promises_db.list_promises(get_db(), scope()), form=form
     )
 
 
@@ -52,7 +52,8 @@ def create():
     db = get_db()
     form = _create_form()
     if form.validate_on_submit():
-        if promises_db.promise_for_year(db, form.year.data):
+        home = organisations.home_of(db, current_user())
+        if promises_db.promise_for_year(db, form.year.data, [home]):
             form.year.errors.append(
                 _("Det finns redan ett löfte för %(year)s.", year=form.year.data)
             )
@@ -64,6 +65,7 @@ def create():
                 form.title.data.strip(),
                 current_user()["id"],
                 copy_from=form.copy_from.data or None,
+                organisation_id=home,
             )
             flash(_("Löftet är skapat. Se över åtagandena och målen."))
             return redirect(url_for("promises.edit", promise_id=promise_id))

@@ -10,9 +10,10 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import languages, observations, public, settings
+from .. import languages, observations, public
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import get_db
+from ..db import organisations as organisations_db
 from ..db import places as places_db
 from ..db import promises as promises_db
 from ..db import public as public_db
@@ -34,7 +35,11 @@ def overview(year: int) -> dict:
         promise,
         progress=promises_db.progress(db, promise) if promise else [],
         activities=promises_db.list_activities(db, promise["id"]) if promise else [],
-        planned=promises_db.planned_walks_left(db, year, today.isoformat()) if promise else 0,
+        planned=promises_db.planned_walks_left(
+            db, year, today.isoformat(), promise["organisation_id"]
+        )
+        if promise
+        else 0,
         walks=public_db.walks_held(db, year),
         counts=public_db.observation_counts(db, year),
         next_walk=public_db.next_public_walk(db, today.isoformat()) if year == today.year else None,
@@ -45,6 +50,8 @@ def overview(year: int) -> dict:
 
 def _page(year: int, front: bool):
     data = overview(year)
+    # The first organisation's page, until each has its own (docs/operators/organisations.md).
+    publisher = organisations_db.first(get_db())
     other_years = sorted(set(promises_db.promise_years(get_db())) - {year}, reverse=True)
     return render_template(
         "public/index.html",
@@ -55,8 +62,8 @@ def _page(year: int, front: bool):
         text=public,
         categories=CATEGORIES,
         good_label=GOOD_LABEL,
-        organisation=settings.current().organisation,
-        organisation_logo=settings.current().organisation_logo,
+        organisation=publisher["name"],
+        organisation_logo=publisher["logo"],
     )
 
 

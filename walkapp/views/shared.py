@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from .. import bodies, clock, rate_limits, settings
-from ..access import WALKER, current_user, requires
+from ..access import WALKER, current_user, requires, scope
 from ..db import connect, database_path, get_db
 from ..db import exports as exports_db
 from ..db import walks as walks_db
@@ -68,14 +68,27 @@ def token_filters() -> Filters | None:
     return parse_filters(MultiDict(parse_qsl(stored)))
 
 
+def scoped_filters() -> Filters | None:
+    """What the caller reads of every observation: its token's filters, within the
+    organisations it sees; None when that is everything."""
+    filters = token_filters()
+    if scope() is None:
+        return filters
+    filters = filters or Filters()
+    filters.organisations = scope()
+    return filters
+
+
 def filters_or_400(areas: bool = True, **fixed) -> Filters:
     """The request's export filters (with `fixed` ones set), or a 400 naming each bad one,
     ids that name no place or walk and values that name no area included (`areas` False: the
     records are not observations, an area filter is refused); inside the caller's token's
-    filters, or a 403 naming what the token does not read."""
+    filters, or a 403 naming what the token does not read; only of the organisations the caller
+    sees (an id of another's names nothing)."""
     try:
         filters = parse_filters(request.args)
-        known = exports_db.known_ids(get_db(), filters.places, filters.walks)
+        filters.organisations = scope()
+        known = exports_db.known_ids(get_db(), filters.places, filters.walks, filters.organisations)
         errors = unknown_ids(filters, *known)
         if areas:
             errors |= unknown_areas(

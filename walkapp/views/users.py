@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from .. import users
-from ..access import ADMIN, current_user, requires
+from ..access import ADMIN, current_user, requires, scope
 from ..db import get_db
 from ..db import users as users_db
 from ..forms import ResetPasswordForm
@@ -26,7 +26,7 @@ def _user_or_404(user_id: int) -> dict:
 def _index(form: ResetPasswordForm | None = None, reset_id: int | None = None, status: int = 200):
     return render_template(
         "users/index.html",
-        users=users_db.list_users(get_db()),
+        users=users_db.list_users(get_db(), scope()),
         form=form or ResetPasswordForm(),
         reset_id=reset_id,
         me=current_user(),

@@ -17,8 +17,8 @@ from flask import (
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import calendars, clock, settings, walks
-from ..access import COORDINATOR, current_user, requires
+from .. import calendars, clock, organisations, settings, walks
+from ..access import COORDINATOR, current_user, requires, scope
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
@@ -63,7 +63,12 @@ def join_url(walk: dict) -> str:
 def _form(walk: dict | None = None) -> WalkForm:
     form = WalkForm()
     form.light.choices = [(key, str(label)) for key, label in LIGHT_CONDITIONS.items()]
-    form.place_ids.choices = [(p["id"], p["name"]) for p in places_db.list_places(get_db())]
+    # The places of the walk's organisation (of the planner's, for a new walk).
+    db = get_db()
+    owner = walk["organisation_id"] if walk else organisations.home_of(db, current_user())
+    form.place_ids.choices = [
+        (p["id"], p["name"]) for p in places_db.list_places(db, organisation_ids=[owner])
+    ]
     if walk is not None and request.method == "GET":
         for key in walks_db.WALK_FIELDS:
             value = walk[key]
@@ -115,7 +120,7 @@ def index():
     db = get_db()
     return render_template(
         "walks/index.html",
-        walks=walks_db.walks_with_counts(db),
+        walks=walks_db.walks_with_counts(db, scope()),
         public_calendar=url_for("calendars.public_feed", _external=True),
         partners_calendar=(
             url_for("calendars.partners_feed", key=key, _external=True)
@@ -140,6 +145,7 @@ def new():
             place_ids=form.place_ids.data or [],
             created_by=current_user()["id"],
             route=route,
+            organisation_id=organisations.home_of(db, current_user()),
             **fields,
         )
         flash(_("Vandringen är planerad."))

@@ -1,0 +1,300 @@
+"""Organisations in one instance: made from the command line, an upgraded instance becoming the
+first one, and a coordinator of one never reading, changing or learning of another's walks,
+observations, places, tokens or users (404 for their ids; lists, maps, exports and the
+dashboard of their own only); a region user reading those its areas cover and changing nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.helpers import make_app, observation, post_observation, sign_in_directly
+from walkapp import organisations, places_index, users
+from walkapp.db import connect, database_path
+from walkapp.db import api_tokens as api_tokens_db
+from walkapp.db import organisations as organisations_db
+from walkapp.db import walks as walks_db
+from walkapp.db.migrations import migrate
+from walkapp.passwords import hash_password
+
+LARSBERG = {
+    "type": "Feature",
+    "properties": {"name": "Larsbergs centrum", "priority": 1},
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [
+            [[18.130, 59.350], [18.140, 59.350], [18.140, 59.356], [18.130, 59.356], [18.130, 59.350]]
+        ],
+    },
+}
+# Sergels torg, under another organisation's name: place names are unique per organisation.
+SERGEL_TOO = {
+    "type": "Feature",
+    "properties": {"name": "Sergels torg/Plattan", "priority": 1},
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [
+            [[18.060, 59.330], [18.070, 59.330], [18.070, 59.335], [18.060, 59.335], [18.060, 59.330]]
+        ],
+    },
+}
+
+
+@pytest.fixture
+def world(tmp_path):
+    app = make_app(tmp_path)
+    db = connect(database_path(app))
+    lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
+    places_index.import_places(
+        db, [_place(LARSBERG), _place(SERGEL_TOO)], False, 50.0, organisation_id=lidingo
+    )
+    hashed = hash_password("x" * 12)
+    ids = {
+        "norrmalm": users.create(db, "norrmalm", hashed, "coordinator", 1),
+        "lidingo": users.create(db, "lidingo", hashed, "coordinator", lidingo),
+        "instance": users.create(db, "instance", hashed, "admin", None),
+        "lidingo_admin": users.create(db, "lidingo_admin", hashed, "admin", lidingo),
+        "region": users.create(
+            db, "region", hashed, "region", None, organisations.area_ids_named(db, ("kommun:0186",))
+        ),
+    }
+    walk_a = walks_db.create_walk(db, title="Norrmalms vandring", starts_at="2026-11-24T18:00",
+                                  state="ongoing", organisation_id=1)
+    walk_b = walks_db.create_walk(db, title="Larsbergs vandring", starts_at="2026-11-24T18:00",
+                                  state="ongoing", organisation_id=lidingo)
+    db.close()
+    client = app.test_client()
+    found = {}
+    for key, walk in (("a", walk_a), ("b", walk_b)):
+        joined = client.post("/api/join", json={"code": walk["code"]}).json
+        body = observation()  # at Sergels torg, in both organisations' places of that name
+        assert post_observation(
+            client, walk, {"Authorization": "Bearer " + joined["token"]}, body
+        ).status_code == 201
+        found[key] = {"walk": walk, "observation": body["id"]}
+    return {"app": app, "users": ids, "found": found, "lidingo": lidingo}
+
+
+def _place(feature):
+    return {
+        "name": feature["properties"]["name"],
+        "priority": 1,
+        "description": "",
+        "partners": [],
+        "approximate": False,
+        "geometry": feature["geometry"],
+    }
+
+
+def _as(world, who):
+    client = world["app"].test_client()
+    db = connect(database_path(world["app"]))
+    sign_in_directly(client, db, world["users"][who])
+    db.close()
+    return client
+
+
+def _db(world):
+    return connect(database_path(world["app"]))
+
+
+def test_each_organisations_observations_take_its_own_places(world):
+    db = _db(world)
+    rows = {
+        row["walk_id"]: row
+        for row in db.query(
+            "select o.walk_id, p.organisation_id, p.name from observations o"
+            " join places p on p.id = o.place_id"
+        )
+    }
+    assert rows[world["found"]["a"]["walk"]["id"]]["organisation_id"] == 1
+    assert rows[world["found"]["b"]["walk"]["id"]]["organisation_id"] == world["lidingo"]
+    assert rows[world["found"]["b"]["walk"]["id"]]["name"] == "Sergels torg/Plattan"
+
+
+def test_another_organisations_ids_are_not_there(world):
+    client = _as(world, "lidingo")
+    a = world["found"]["a"]
+    db = _db(world)
+    place_a = db.execute("select id from places where organisation_id = 1 limit 1").fetchone()[0]
+    for path in (
+        f"/walks/{a['walk']['id']}",
+        f"/walks/{a['walk']['id']}/protocol.csv",
+        f"/maps/walk/{a['walk']['id']}",
+        f"/observations/{a['observation']}/triage",
+        f"/places/{place_a}",
+        f"/maps/place/{place_a}",
+        f"/walks/{a['walk']['id']}/capture",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/walks/{a['walk']['id']}/state", data={"state": "closed"}).status_code == 404
+    # The same paths of its own walk are there.
+    b = world["found"]["b"]
+    assert client.get(f"/walks/{b['walk']['id']}").status_code == 200
+    assert client.get(f"/observations/{b['observation']}/triage").status_code == 200
+
+
+def test_lists_maps_exports_and_the_dashboard_hold_only_the_callers_organisation(world):
+    client = _as(world, "lidingo")
+    a, b = world["found"]["a"], world["found"]["b"]
+    walks = client.get("/walks").get_data(as_text=True)
+    assert "Larsbergs vandring" in walks and "Norrmalms vandring" not in walks
+    places = client.get("/places").get_data(as_text=True)
+    assert "Larsbergs centrum" in places and "Centralstationen" not in places
+    features = client.get("/export/observations.geojson").json["features"]
+    assert [f["id"] for f in features] == [b["observation"]]
+    rows = client.get("/export/observations.csv").get_data(as_text=True)
+    assert b["observation"] in rows and a["observation"] not in rows
+    # Another organisation's walk as a filter names nothing: a 400, as an unknown id.
+    assert client.get(f"/export/observations.geojson?walk={a['walk']['id']}").status_code == 400
+    overview = client.get("/maps/overview").get_data(as_text=True)
+    assert "Larsbergs centrum" in overview and "Centralstationen" not in overview
+    measures = client.get("/measures").get_data(as_text=True)
+    assert "Larsbergs vandring" in measures or b["observation"][:8] in measures
+    assert "Norrmalms vandring" not in measures
+    assert "Norrmalms vandring" not in client.get("/dashboard").get_data(as_text=True)
+    # The instance's admin sees both.
+    both = _as(world, "instance").get("/export/observations.geojson").json["features"]
+    assert {f["id"] for f in both} == {a["observation"], b["observation"]}
+
+
+def test_an_organisations_admin_sees_its_own_users_only(world):
+    client = _as(world, "lidingo_admin")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "lidingo" in page and "norrmalm" not in page and "instance" not in page
+    norrmalm = world["users"]["norrmalm"]
+    assert client.post(f"/admin/users/{norrmalm}/sign-out").status_code == 404
+
+
+def test_a_token_reads_only_the_organisation_of_who_made_it(world):
+    db = _db(world)
+    _id, token = api_tokens_db.create_token(db, world["users"]["lidingo"], "QGIS")
+    other_id, _token = api_tokens_db.create_token(db, world["users"]["norrmalm"], "QGIS")
+    db.close()
+    client = world["app"].test_client()
+    features = client.get(f"/export/observations.geojson?token={token}").json["features"]
+    assert [f["id"] for f in features] == [world["found"]["b"]["observation"]]
+    requests = client.get(f"/open311/v2/requests.json?api_key={token}").json
+    assert [r["service_request_id"] for r in requests] == [world["found"]["b"]["observation"]]
+    a = world["found"]["a"]["observation"]
+    assert client.get(f"/open311/v2/requests/{a}.json?api_key={token}").status_code == 404
+    # Another's token is not there to revoke, nor in the list.
+    lidingo = _as(world, "lidingo")
+    assert lidingo.post(f"/tokens/{other_id}/revoke").status_code == 404
+
+
+def test_a_region_user_reads_what_its_areas_cover_and_changes_nothing(world):
+    client = _as(world, "region")
+    # Kommun Lidingö: Lidingö stad's, and LPO Norrmalm's, of which Lidingö is a part.
+    walks = client.get("/walks").get_data(as_text=True)
+    assert "Larsbergs vandring" in walks and "Norrmalms vandring" in walks
+    b = world["found"]["b"]
+    assert client.get(f"/walks/{b['walk']['id']}").status_code == 200
+    assert client.post(f"/walks/{b['walk']['id']}/state", data={"state": "closed"}).status_code == 403
+    assert client.post("/walks/new", data={"title": "x"}).status_code == 403
+    assert client.get("/admin/users").status_code == 403
+    # A region user of a kommun neither covers reads neither.
+    db = _db(world)
+    far = users.create(
+        db, "far", "x", "region", None, organisations.area_ids_named(db, ("kommun:0114",))
+    )
+    elsewhere = world["app"].test_client()
+    sign_in_directly(elsewhere, db, far)
+    walks = elsewhere.get("/walks").get_data(as_text=True)
+    assert "Larsbergs vandring" not in walks and "Norrmalms vandring" not in walks
+    assert elsewhere.get(f"/walks/{b['walk']['id']}").status_code == 404
+
+
+def test_commands_make_organisations_users_and_walks(world):
+    runner = world["app"].test_cli_runner()
+    made = runner.invoke(
+        args=["create-organisation", "bid-city", "--name", "City BID", "--area", "Norrmalm"]
+    )
+    assert made.exit_code == 0, made.output
+    listed = runner.invoke(args=["organisations"]).output
+    assert "bid-city\tCity BID" in listed and "lidingo\tLidingö stad" in listed
+    for refused, words in (
+        (["create-organisation", "Bad Slug", "--name", "x"], "slug"),
+        (["create-organisation", "bid-city", "--name", "x"], "already exists"),
+        (["create-organisation", "nowhere", "--name", "x", "--area", "Atlantis"], "Atlantis"),
+    ):
+        result = runner.invoke(args=refused)
+        assert result.exit_code == 1 and words in result.output, result.output
+    # With several organisations a coordinator needs one.
+    result = runner.invoke(args=["create-user", "kim", "--role", "coordinator"], input="x" * 8 + "Aa1!zq\n")
+    assert result.exit_code == 1 and "--organisation" in result.output
+    result = runner.invoke(
+        args=["create-user", "kim", "--role", "coordinator", "--organisation", "bid-city"],
+        input="correct horse battery staple\n",
+    )
+    assert result.exit_code == 0, result.output
+    db = _db(world)
+    kim = db.execute("select organisation_id from users where username = 'kim'").fetchone()[0]
+    assert kim == organisations_db.get_by_slug(db, "bid-city")["id"]
+    walk = runner.invoke(
+        args=["create-walk", "--organisation", "lidingo", "--title", "Larsberg igen",
+              "--starts-at", "2026-12-03T18:00", "--place", "Larsbergs centrum"]
+    )
+    assert walk.exit_code == 0, walk.output
+    made = walks_db.get_walk(db, json.loads(walk.output)["id"])
+    assert made["organisation_id"] == world["lidingo"]
+    # Another organisation's place is not one of its places.
+    other = runner.invoke(
+        args=["create-walk", "--organisation", "lidingo", "--title", "x",
+              "--starts-at", "2026-12-03T18:00", "--place", "Centralstationen"]
+    )
+    assert other.exit_code == 1 and "unknown place" in other.output
+
+
+def test_an_instance_of_one_area_upgrades_into_one_organisation(tmp_path):
+    db = connect(tmp_path / "old.db")
+    migrate(db, upto="0007_users_roles")
+    db.execute(
+        "insert into users (id, username, password_hash, role, created_at) values"
+        " (1, 'kim', 'x', 'coordinator', '2026-01-01'), (2, 'ada', 'x', 'admin', '2026-01-01')"
+    )
+    db.execute(
+        "insert into places (id, name, geometry, updated_at) values (4, 'Plattan', '{}', '2026')"
+    )
+    db.execute("insert into partners (id, name) values (3, 'Trafikkontoret')")
+    db.execute(
+        "insert into walks (id, title, code, starts_at, created_at) values"
+        " ('w', 'Plattan', 'ABC234', '2026-11-24T17:00:00+00:00', '2026')"
+    )
+    db.execute("insert into walk_places (walk_id, place_id) values ('w', 4)")
+    db.execute(
+        "insert into api_tokens (user_id, token_hash, created_at) values (1, 'h', '2026')"
+    )
+    db.conn.commit()
+    assert migrate(db) == ["0008_organisations"]
+    assert db.execute("select id, slug from organisations").fetchall() == [(1, "lpo-norrmalm")]
+    for table in ("places", "walks", "promises", "api_tokens"):
+        assert {row[0] for row in db.execute(f"select organisation_id from {table}")} == {1}
+    assert db.execute("select username, organisation_id from users order by id").fetchall() == [
+        ("kim", 1),
+        ("ada", None),
+    ]
+    assert db.execute("select * from organisation_partners").fetchall() == [(1, 3)]
+    assert db.execute("select place_id from walk_places").fetchall() == [(4,)]
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    assert db.execute("pragma foreign_keys").fetchone() == (1,)
+    # Place names are unique within an organisation now, not across the instance.
+    db.execute("insert into organisations (id, slug, name, created_at) values (2, 'b', 'B', '')")
+    db.execute(
+        "insert into places (name, geometry, updated_at, organisation_id)"
+        " values ('Plattan', '{}', '2026', 2)"
+    )
+
+
+def test_the_first_start_makes_the_settings_the_first_organisations_data(tmp_path):
+    app = make_app(tmp_path, ORGANISATION="Polisen · LPO Södermalm", OPEN311_JURISDICTION="sod")
+    db = connect(database_path(app))
+    first = organisations_db.first(db)
+    assert (first["name"], first["jurisdiction_id"]) == ("Polisen · LPO Södermalm", "sod")
+    assert organisations_db.area_count(db, first["id"]) == 1  # the shipped LPO
+    # Once: a later start with other settings leaves the organisation's data alone.
+    db.close()
+    again = make_app(tmp_path, ORGANISATION="Något annat")
+    db = connect(database_path(again))
+    assert organisations_db.first(db)["name"] == "Polisen · LPO Södermalm"

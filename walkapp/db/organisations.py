@@ -1,0 +1,169 @@
+"""Organisations (arrangörer), the areas they cover, the partners they work with, the areas a
+region user reads, and which organisation owns the thing a URL's id names."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from . import marks, now, one, rows
+
+
+def create_organisation(
+    db: sqlite_utils.Database, slug: str, name: str, logo: str = "", jurisdiction_id: str | None = None
+) -> int:
+    cursor = db.execute(
+        "insert into organisations (slug, name, logo, jurisdiction_id, created_at)"
+        " values (?, ?, ?, ?, ?)",
+        [slug, name, logo, jurisdiction_id, now()],
+    )
+    return cursor.lastrowid
+
+
+def update_organisation(db: sqlite_utils.Database, organisation_id: int, **fields) -> None:
+    allowed = {key: value for key, value in fields.items() if key in ("name", "logo", "jurisdiction_id")}
+    if allowed:
+        sets = ", ".join(f"{key} = ?" for key in allowed)
+        db.execute(
+            f"update organisations set {sets} where id = ?", [*allowed.values(), organisation_id]
+        )
+
+
+def add_areas(db: sqlite_utils.Database, organisation_id: int, area_ids: list[int]) -> None:
+    for area_id in area_ids:
+        db.execute(
+            "insert or ignore into organisation_areas (organisation_id, area_id) values (?, ?)",
+            [organisation_id, area_id],
+        )
+
+
+def add_partner(db: sqlite_utils.Database, organisation_id: int, partner_id: int) -> None:
+    db.execute(
+        "insert or ignore into organisation_partners (organisation_id, partner_id) values (?, ?)",
+        [organisation_id, partner_id],
+    )
+
+
+def set_region_areas(db: sqlite_utils.Database, user_id: int, area_ids: list[int]) -> None:
+    db.execute("delete from region_areas where user_id = ?", [user_id])
+    for area_id in area_ids:
+        db.execute(
+            "insert into region_areas (user_id, area_id) values (?, ?)", [user_id, area_id]
+        )
+
+
+def flag(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("select value from meta where key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_flag(db: sqlite_utils.Database, key: str, value: str) -> None:
+    db.execute("insert or replace into meta (key, value) values (?, ?)", [key, value])
+
+
+def list_organisations(db: sqlite_utils.Database) -> list[dict]:
+    """Every organisation with its areas' names and how many walks, places and users it has."""
+    return rows(
+        db,
+        "select o.*,"
+        " (select group_concat(a.name, ', ') from organisation_areas oa"
+        "  join areas a on a.id = oa.area_id where oa.organisation_id = o.id) as areas,"
+        " (select count(*) from walks w where w.organisation_id = o.id) as walks,"
+        " (select count(*) from places p where p.organisation_id = o.id) as places,"
+        " (select count(*) from users u where u.organisation_id = o.id) as users"
+        " from organisations o order by o.id",
+    )
+
+
+def get_organisation(db: sqlite_utils.Database, organisation_id: int) -> dict | None:
+    return one(db, "select * from organisations where id = ?", [organisation_id])
+
+
+def get_by_slug(db: sqlite_utils.Database, slug: str) -> dict | None:
+    return one(db, "select * from organisations where slug = ?", [slug])
+
+
+def first(db: sqlite_utils.Database) -> dict | None:
+    """The default organisation: the first made (the one an upgraded instance became)."""
+    return one(db, "select * from organisations order by id limit 1")
+
+
+def count(db: sqlite_utils.Database) -> int:
+    return db.execute("select count(*) from organisations").fetchone()[0]
+
+
+def area_count(db: sqlite_utils.Database, organisation_id: int) -> int:
+    return db.execute(
+        "select count(*) from organisation_areas where organisation_id = ?", [organisation_id]
+    ).fetchone()[0]
+
+
+def with_observations(db: sqlite_utils.Database) -> list[int]:
+    """The organisations whose walks hold observations."""
+    return [
+        row[0]
+        for row in db.execute(
+            "select distinct w.organisation_id from walks w"
+            " where exists (select 1 from observations o where o.walk_id = w.id) order by 1"
+        )
+    ]
+
+
+def region_organisations(db: sqlite_utils.Database, user_id: int) -> list[int]:
+    """The organisations covering one of a region user's areas: the same area, one of its
+    parts, or an area it is a part of (area_parts, one level either way)."""
+    return [
+        row[0]
+        for row in db.execute(
+            "select distinct oa.organisation_id from region_areas r"
+            " join organisation_areas oa on oa.area_id = r.area_id"
+            "  or oa.area_id in (select part_id from area_parts where area_id = r.area_id)"
+            "  or oa.area_id in (select area_id from area_parts where part_id = r.area_id)"
+            " where r.user_id = ? order by 1",
+            [user_id],
+        )
+    ]
+
+
+# Which organisation owns what a URL's id names: the id's name -> SQL giving organisation ids
+# (one for most things, several for a shared partner). No row: there is no such thing.
+_OWNER_SQL = {
+    "walk_id": "select organisation_id from walks where id = ?",
+    "code": "select organisation_id from walks where code = upper(?)",
+    "observation_id": "select w.organisation_id from observations o"
+    " join walks w on w.id = o.walk_id where o.id = ?",
+    "photo_id": "select w.organisation_id from photos p join observations o"
+    " on o.id = p.observation_id join walks w on w.id = o.walk_id where p.id = ?",
+    "walker_id": "select w.organisation_id from walkers k join walks w on w.id = k.walk_id"
+    " where k.id = ?",
+    "place_id": "select organisation_id from places where id = ?",
+    "partner_id": "select organisation_id from organisation_partners where partner_id = ?"
+    " union all select null from partners where id = ?"
+    " and not exists (select 1 from organisation_partners where partner_id = ?)",
+    "promise_id": "select organisation_id from promises where id = ?",
+    "commitment_id": "select p.organisation_id from commitments c"
+    " join promises p on p.id = c.promise_id where c.id = ?",
+    "activity_id": "select p.organisation_id from activities a join commitments c"
+    " on c.id = a.commitment_id join promises p on p.id = c.promise_id where a.id = ?",
+    "token_id": "select organisation_id from api_tokens where id = ?",
+    "user_id": "select organisation_id from users where id = ?",
+}
+OWNED_IDS = tuple(_OWNER_SQL)
+
+
+def owners(db: sqlite_utils.Database, name: str, value) -> list[int | None] | None:
+    """The organisations owning what `name` = `value` names ([None] for a thing of no
+    organisation: an instance admin), or None when there is no such thing."""
+    sql = _OWNER_SQL[name]
+    found = [row[0] for row in db.execute(sql, [value] * sql.count("?"))]
+    return found or None
+
+
+def in_scope_clause(column: str, organisation_ids) -> tuple[str, list]:
+    """`column in (…)` for a caller's organisations: "1" for None (every organisation), "0"
+    for none (nothing matches)."""
+    if organisation_ids is None:
+        return "1", []
+    ids = sorted(organisation_ids)
+    if not ids:
+        return "0", []
+    return f"{column} in ({marks(ids)})", ids

@@ -1,0 +1,160 @@
+"""Organisations (arrangörer): who runs walks and owns their follow-up. One instance holds many;
+each owns its places, walks, promises, coordinators and API tokens, works with partners it may
+share with others, and covers areas.
+
+Who sees what (`scope_of`): an instance admin (role admin, no organisation) everything; a
+coordinator or an organisation's admin their organisation only; a region user, read-only, every
+organisation covering one of the region user's areas; an API token the organisation of who made
+it. Anything of another organisation is, to the caller, not there (a 404). No Flask, no SQL.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlite_utils
+
+from .db import areas as areas_db
+from .db import audit_log, transaction
+from .db import organisations as organisations_db
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+ADOPTED = "organisation_settings_adopted"
+# The caller sees every organisation.
+EVERYTHING = None
+
+
+class Refused(ValueError):
+    """A change refused, with a sentence saying why."""
+
+
+def create(
+    db: sqlite_utils.Database,
+    slug: str,
+    name: str,
+    area_names: tuple[str, ...] = (),
+    logo: str = "",
+    jurisdiction_id: str | None = None,
+    by: int | None = None,
+) -> int:
+    """A new organisation covering the named areas (any kind); Refused names what is wrong."""
+    if not SLUG.match(slug):
+        raise Refused(
+            f"the slug {slug!r} must be 1–40 lower-case letters, digits or dashes (a-z, 0-9, -)"
+        )
+    if not name.strip():
+        raise Refused("the name must not be empty")
+    with transaction(db):
+        if organisations_db.get_by_slug(db, slug):
+            raise Refused(f"the organisation {slug!r} already exists")
+        area_ids = area_ids_named(db, area_names)
+        organisation_id = organisations_db.create_organisation(
+            db, slug, name.strip(), logo, jurisdiction_id or slug
+        )
+        organisations_db.add_areas(db, organisation_id, area_ids)
+        audit_log.record(db, by, "create", "organisation", organisation_id, {"slug": slug})
+    return organisation_id
+
+
+def area_ids_named(db: sqlite_utils.Database, names: tuple[str, ...]) -> list[int]:
+    """The ids of the areas named (or coded) so, of every kind with that name ("Norrmalm": the
+    stadsdel, the stadsdelsområde and the LPO), or of one (`lpo:Norrmalm`, `kommun:0186`);
+    Refused names the unknown ones."""
+    found, missing = [], []
+    for name in names:
+        kind, _, value = name.rpartition(":")
+        ids = areas_db.ids_named(db, value, kind or None)
+        if ids:
+            found.extend(ids)
+        else:
+            missing.append(name)
+    if missing:
+        raise Refused(f"no area is named {', '.join(map(repr, missing))}")
+    return found
+
+
+def adopt_settings(
+    db: sqlite_utils.Database, name: str, logo: str, jurisdiction_id: str, lpo_kind: str = "lpo"
+) -> bool:
+    """Once, at the first start after the upgrade: the instance's WALKAPP_ORGANISATION,
+    WALKAPP_ORGANISATION_LOGO and WALKAPP_OPEN311_JURISDICTION become the first organisation's
+    data, which it covers the shipped LPO when it covers nothing yet. True when it ran."""
+    with transaction(db):
+        if organisations_db.flag(db, ADOPTED):
+            return False
+        first = organisations_db.first(db)
+        if first is not None:
+            organisations_db.update_organisation(
+                db, first["id"], name=name, logo=logo, jurisdiction_id=jurisdiction_id
+            )
+            if not organisations_db.area_count(db, first["id"]):
+                organisations_db.add_areas(db, first["id"], list(areas_db.area_ids(db, lpo_kind).values()))
+        organisations_db.set_flag(db, ADOPTED, "1")
+    return True
+
+
+def scope_of(db: sqlite_utils.Database, user: dict | None) -> frozenset[int] | None:
+    """The organisations a signed-in caller (or API token) sees; EVERYTHING (None) for an
+    instance admin and for nobody signed in (public routes scope themselves)."""
+    if user is None:
+        return EVERYTHING
+    if "token_id" in user:
+        # A token reads the organisation of who made it.
+        organisation_id = user.get("token_organisation_id")
+        if organisation_id is None:
+            return EVERYTHING if is_instance_admin(user) else frozenset()
+        return frozenset({organisation_id})
+    if user["role"] == "region":
+        return frozenset(organisations_db.region_organisations(db, user["id"]))
+    if is_instance_admin(user):
+        return EVERYTHING
+    return frozenset({user["organisation_id"]}) if user.get("organisation_id") else frozenset()
+
+
+def is_instance_admin(user: dict) -> bool:
+    return user["role"] == "admin" and user.get("organisation_id") is None
+
+
+def sees(scope: frozenset[int] | None, owners: list[int | None]) -> bool:
+    """Whether a caller of `scope` sees a thing owned by `owners` (one organisation, several for
+    a shared partner, [None] for an instance admin's, which only instance admins see)."""
+    return scope is EVERYTHING or any(owner in scope for owner in owners)
+
+
+def home_of(db: sqlite_utils.Database, user: dict | None) -> int | None:
+    """The organisation what a caller makes belongs to: their own; for an instance admin (or a
+    command) the first organisation."""
+    if user and user.get("organisation_id"):
+        return user["organisation_id"]
+    first = organisations_db.first(db)
+    return first["id"] if first else None
+
+
+def for_new_user(db: sqlite_utils.Database, role: str, slug: str | None) -> int | None:
+    """The organisation a new account works for: coordinators need one (the only one when there
+    is one); an admin with none is the instance's admin; a region user has areas instead, a
+    partner's person a partner."""
+    if role in ("region", "partner"):
+        if slug:
+            raise Refused(f"a {role} user works for no one organisation: leave out --organisation")
+        return None
+    if slug:
+        found = organisations_db.get_by_slug(db, slug)
+        if found is None:
+            raise Refused(f"no organisation has the slug {slug!r}")
+        return found["id"]
+    if role == "admin":
+        return None
+    if organisations_db.count(db) == 1:
+        return organisations_db.first(db)["id"]
+    raise Refused("there are several organisations: say which with --organisation SLUG")
+
+
+def by_slug_or_refused(db: sqlite_utils.Database, slug: str | None) -> int | None:
+    """The id of the organisation with the slug (the first one for None)."""
+    if slug is None:
+        return home_of(db, None)
+    found = organisations_db.get_by_slug(db, slug)
+    if found is None:
+        raise Refused(f"no organisation has the slug {slug!r}")
+    return found["id"]
