@@ -1,6 +1,7 @@
 """Who may use which route, generated from the app's URL map: anonymous, a walker's token, a
 coordinator and an admin each get through, a redirect to sign-in (401 for JSON), or 403 — as
-the view's declared role says. A new route with a URL argument this test has no sample for fails
+the view's declared role says. Across organisations: another organisation's staff get 404 for
+every id of the first's, and a region user's writes are all refused. A new route with a URL argument this test has no sample for fails
 here, so nobody adds a route without deciding who may use it."""
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import pytest
 from PIL import Image
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
-from walkapp import calendars, mail_texts
+from walkapp import calendars, mail_texts, organisations, users
 from walkapp.access import ADMIN, COORDINATOR, PUBLIC, WALKER, WALKER_COOKIE
+from walkapp.db import api_tokens as api_tokens_db
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
+from walkapp.db.organisations import OWNED_IDS
 from walkapp.demo import create_demo
 from walkapp.passwords import hash_password
 
@@ -59,6 +62,7 @@ def world(tmp_path):
     )
     with transaction(db):  # a public walk's planned route is public
         routes_db.save_route(db, walk["id"], ROUTE, None)
+        api_tokens_db.create_token(db, ids["coordinator"], "QGIS")  # token 1
     create_demo(db, 50.0)  # partners, a promise with commitments, earlier walks
     promise_id, commitment_id = db.execute(
         "select promise_id, id from commitments order by id limit 1"
@@ -184,3 +188,71 @@ def test_route_by_role_matrix(world, who):
             if response.status_code not in ((404,) if hidden else (200, 301, 302, 303)):
                 wrong.append(f"GET {path}: {who} got {response.status_code}")
     assert wrong == []
+
+
+def _other_organisation(world) -> dict:
+    """A second organisation with a coordinator and an admin of its own, and a region user whose
+    area (a kommun far from LPO Norrmalm) covers neither organisation's."""
+    db = connect(database_path(world["app"]))
+    other = organisations.create(db, "annan", "En annan arrangör", ("kommun:0114",))
+    hashed = hash_password("x" * 12)
+    ids = {
+        "coordinator": users.create(db, "annan-samordnare", hashed, "coordinator", other),
+        "admin": users.create(db, "annan-admin", hashed, "admin", other),
+        "region": users.create(
+            db, "region", hashed, "region", None, organisations.area_ids_named(db, ("kommun:0180",))
+        ),
+    }
+    db.close()
+    return ids
+
+
+def _signed_in(world, user_id: int):
+    client = world["app"].test_client()
+    db = connect(database_path(world["app"]))
+    sign_in_directly(client, db, user_id)
+    db.close()
+    return client
+
+
+@pytest.mark.parametrize("who", ["coordinator", "admin"])
+def test_another_organisations_staff_get_404_for_every_id_of_the_first(world, who):
+    """Every URL rule naming an id of the first organisation's things (walk, code, observation,
+    photo, walker, place, partner, promise, commitment, activity, token, user), asked by the
+    staff of a second organisation: 404, as for an id that names nothing — never 403 or 200."""
+    app = world["app"]
+    other = _other_organisation(world)
+    wrong = []
+    for rule, method, path in _requests(app, world["samples"]):
+        required = getattr(app.view_functions[rule.endpoint], "required_role", None)
+        if required == PUBLIC or not rule.arguments & set(OWNED_IDS):
+            continue
+        if required == ADMIN and who == "coordinator":
+            continue  # refused for its role before any id is looked at (the matrix above)
+        client = _signed_in(world, other[who])
+        response = client.open(path, method=method, data={} if method != "GET" else None)
+        hidden = (404,)
+        if response.status_code in (301, 308):  # an earlier version's path: where it moved
+            location = response.headers["Location"]
+            response = client.open(location, method=method, data={} if method != "GET" else None)
+            hidden = (404, 405)  # a GET of a path that moved to a POST-only one, whatever its id
+        if response.status_code not in hidden:
+            wrong.append(f"{method} {path} ({required}): {who} of another got {response.status_code}")
+    assert wrong == []
+
+
+def test_a_region_user_changes_nothing(world):
+    """Every write of a signed-in role's URL rule, asked by a region user: refused (403, or 404
+    where the id is of an organisation its areas do not cover), never done."""
+    app = world["app"]
+    other = _other_organisation(world)
+    done = []
+    for rule, method, path in _requests(app, world["samples"]):
+        required = getattr(app.view_functions[rule.endpoint], "required_role", None)
+        if required == PUBLIC or method == "GET":
+            continue
+        client = _signed_in(world, other["region"])
+        response = client.open(path, method=method, data={})
+        if response.status_code not in (403, 404):
+            done.append(f"{method} {path} ({required}): region got {response.status_code}")
+    assert done == []
