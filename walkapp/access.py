@@ -201,13 +201,13 @@ def _hide_others(view_args: dict) -> None:
             value = walks_db.normalise_code(value)
         owners = organisations_db.owners(db, name, value)
         if owners is not None and not organisations.sees(seen, owners):
-            _deny(404, _("Det finns inget här."))
+            abort(404)  # answered as any 404 (views/errors.py): nothing tells it apart
 
 
 def _read_only(user: dict) -> None:
     """A region user reads; every write is refused."""
     if user["role"] == REGION and request.method not in SAFE_METHODS:
-        _deny(403, _("Regionens konto kan bara läsa."))
+        _deny(403, _("Du saknar behörighet för den här sidan."))
 
 
 def _walk_of(view_args: dict) -> str | None:
