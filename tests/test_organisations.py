@@ -298,3 +298,15 @@ def test_the_first_start_makes_the_settings_the_first_organisations_data(tmp_pat
     again = make_app(tmp_path, ORGANISATION="Något annat")
     db = connect(database_path(again))
     assert organisations_db.first(db)["name"] == "Polisen · LPO Södermalm"
+
+
+def test_triage_offers_and_takes_no_duplicate_of_another_organisation(world):
+    """Both walks found the same lamp at Sergels torg: neither organisation's triage lists the
+    other's as a possible duplicate, nor takes its id as the one this duplicates."""
+    client = _as(world, "lidingo")
+    a, b = world["found"]["a"]["observation"], world["found"]["b"]["observation"]
+    page = client.get(f"/observations/{b}/triage").get_data(as_text=True)
+    assert a not in page and a[:8] not in page
+    client.post(f"/observations/{b}/duplicate", data={"duplicate_of": a})
+    db = _db(world)
+    assert db.execute("select status from measures where observation_id = ?", [b]).fetchone()[0] == "new"

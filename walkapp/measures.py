@@ -135,7 +135,7 @@ def change(
         observation,
         observation["id"],
         clock.today(),
-        lambda i: measures_db.observation_exists(db, i),
+        lambda i: measures_db.observation_exists(db, i, beside=observation["id"]),
         restoring,
     )
     if errors:

@@ -187,6 +187,13 @@ def history(db: sqlite_utils.Database, observation_id: str) -> list[dict]:
     )
 
 
+# Observations `o` of walks of the same organisation as the walk `?`: another's are not there.
+_SAME_ORGANISATION = (
+    "o.walk_id in (select id from walks where organisation_id ="
+    " (select organisation_id from walks where id = ?))"
+)
+
+
 def same_category_candidates(
     db: sqlite_utils.Database, observation: dict, degrees: float = 0.001
 ) -> list[dict]:
@@ -198,7 +205,7 @@ def same_category_candidates(
         " from observations o join measures m on m.observation_id = o.id"
         " join walks w on w.id = o.walk_id"
         f" where o.category = ? and o.id != ? and m.status in ({marks(OPEN_STATUSES)})"
-        " and o.lon between ? and ? and o.lat between ? and ?",
+        f" and o.lon between ? and ? and o.lat between ? and ? and {_SAME_ORGANISATION}",
         [
             observation["category"],
             observation["id"],
@@ -207,6 +214,7 @@ def same_category_candidates(
             observation["lon"] + 2 * degrees,
             observation["lat"] - degrees,
             observation["lat"] + degrees,
+            observation["walk_id"],
         ],
     )
 
@@ -247,13 +255,14 @@ def nearby(db: sqlite_utils.Database, observation: dict, degrees: float = 0.002)
         db,
         "select o.id, o.lon, o.lat, o.category, o.rating, m.status from observations o"
         " join measures m on m.observation_id = o.id where o.id != ?"
-        " and o.lon between ? and ? and o.lat between ? and ? limit 200",
+        f" and o.lon between ? and ? and o.lat between ? and ? and {_SAME_ORGANISATION} limit 200",
         [
             observation["id"],
             observation["lon"] - 2 * degrees,
             observation["lon"] + 2 * degrees,
             observation["lat"] - degrees,
             observation["lat"] + degrees,
+            observation["walk_id"],
         ],
     )
 
@@ -288,11 +297,21 @@ def fixed_at_places(
     )
 
 
-def observation_exists(db: sqlite_utils.Database, observation_id: str) -> bool:
-    return (
-        db.execute("select 1 from observations where id = ?", [observation_id]).fetchone()
-        is not None
-    )
+def observation_exists(
+    db: sqlite_utils.Database, observation_id: str, beside: str | None = None
+) -> bool:
+    """Whether the observation exists (of the same organisation as `beside`, when given: another
+    organisation's is not there)."""
+    if beside is None:
+        sql, params = "select 1 from observations where id = ?", [observation_id]
+    else:
+        sql = (
+            "select 1 from observations o join walks w on w.id = o.walk_id where o.id = ?"
+            " and w.organisation_id = (select w2.organisation_id from observations o2"
+            " join walks w2 on w2.id = o2.walk_id where o2.id = ?)"
+        )
+        params = [observation_id, beside]
+    return db.execute(sql, params).fetchone() is not None
 
 
 def status_changes_since(
