@@ -310,3 +310,11 @@ def test_triage_offers_and_takes_no_duplicate_of_another_organisation(world):
     client.post(f"/observations/{b}/duplicate", data={"duplicate_of": a})
     db = _db(world)
     assert db.execute("select status from measures where observation_id = ?", [b]).fetchone()[0] == "new"
+
+
+def test_routes_and_audits_exports_hold_only_the_callers_walks(world):
+    client = _as(world, "lidingo")
+    routes = client.get("/export/routes.geojson").json["features"]
+    titles = {f["properties"].get("walk_title") or f["properties"].get("title") for f in routes}
+    assert "Norrmalms vandring" not in titles
+    assert client.get(f"/export/routes.geojson?walk={world['found']['a']['walk']['id']}").status_code == 400
