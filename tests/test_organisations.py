@@ -18,27 +18,22 @@ from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
 from walkapp.passwords import hash_password
 
-LARSBERG = {
-    "type": "Feature",
-    "properties": {"name": "Larsbergs centrum", "priority": 1},
-    "geometry": {
-        "type": "Polygon",
-        "coordinates": [
-            [[18.130, 59.350], [18.140, 59.350], [18.140, 59.356], [18.130, 59.356], [18.130, 59.350]]
-        ],
-    },
-}
+def _square(name: str, west: float, south: float, east: float, north: float) -> dict:
+    """A place as walkapp.places_upload.parse_places gives it: a box in WGS84."""
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {
+        "name": name,
+        "priority": 1,
+        "description": "",
+        "partners": [],
+        "approximate": False,
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+LARSBERG = _square("Larsbergs centrum", 18.130, 59.350, 18.140, 59.356)
 # Sergels torg, under another organisation's name: place names are unique per organisation.
-SERGEL_TOO = {
-    "type": "Feature",
-    "properties": {"name": "Sergels torg/Plattan", "priority": 1},
-    "geometry": {
-        "type": "Polygon",
-        "coordinates": [
-            [[18.060, 59.330], [18.070, 59.330], [18.070, 59.335], [18.060, 59.335], [18.060, 59.330]]
-        ],
-    },
-}
+SERGEL_TOO = _square("Sergels torg/Plattan", 18.060, 59.330, 18.070, 59.335)
 
 
 @pytest.fixture
@@ -47,7 +42,7 @@ def world(tmp_path):
     db = connect(database_path(app))
     lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
     places_index.import_places(
-        db, [_place(LARSBERG), _place(SERGEL_TOO)], False, 50.0, organisation_id=lidingo
+        db, [LARSBERG, SERGEL_TOO], False, 50.0, organisation_id=lidingo
     )
     hashed = hash_password("x" * 12)
     ids = {
@@ -74,17 +69,6 @@ def world(tmp_path):
         ).status_code == 201
         found[key] = {"walk": walk, "observation": body["id"]}
     return {"app": app, "users": ids, "found": found, "lidingo": lidingo}
-
-
-def _place(feature):
-    return {
-        "name": feature["properties"]["name"],
-        "priority": 1,
-        "description": "",
-        "partners": [],
-        "approximate": False,
-        "geometry": feature["geometry"],
-    }
 
 
 def _as(world, who):
@@ -128,7 +112,8 @@ def test_another_organisations_ids_are_not_there(world):
         f"/walks/{a['walk']['id']}/capture",
     ):
         assert client.get(path).status_code == 404, path
-    assert client.post(f"/walks/{a['walk']['id']}/state", data={"state": "closed"}).status_code == 404
+    closing = client.post(f"/walks/{a['walk']['id']}/state", data={"state": "closed"})
+    assert closing.status_code == 404
     # The same paths of its own walk are there.
     b = world["found"]["b"]
     assert client.get(f"/walks/{b['walk']['id']}").status_code == 200
@@ -191,7 +176,8 @@ def test_a_region_user_reads_what_its_areas_cover_and_changes_nothing(world):
     assert "Larsbergs vandring" in walks and "Norrmalms vandring" in walks
     b = world["found"]["b"]
     assert client.get(f"/walks/{b['walk']['id']}").status_code == 200
-    assert client.post(f"/walks/{b['walk']['id']}/state", data={"state": "closed"}).status_code == 403
+    closing = client.post(f"/walks/{b['walk']['id']}/state", data={"state": "closed"})
+    assert closing.status_code == 403
     assert client.post("/walks/new", data={"title": "x"}).status_code == 403
     assert client.get("/admin/users").status_code == 403
     # A region user of a kommun neither covers reads neither.
@@ -222,7 +208,9 @@ def test_commands_make_organisations_users_and_walks(world):
         result = runner.invoke(args=refused)
         assert result.exit_code == 1 and words in result.output, result.output
     # With several organisations a coordinator needs one.
-    result = runner.invoke(args=["create-user", "kim", "--role", "coordinator"], input="x" * 8 + "Aa1!zq\n")
+    result = runner.invoke(
+        args=["create-user", "kim", "--role", "coordinator"], input="correct horse battery staple\n"
+    )
     assert result.exit_code == 1 and "--organisation" in result.output
     result = runner.invoke(
         args=["create-user", "kim", "--role", "coordinator", "--organisation", "bid-city"],
@@ -309,7 +297,8 @@ def test_triage_offers_and_takes_no_duplicate_of_another_organisation(world):
     assert a not in page and a[:8] not in page
     client.post(f"/observations/{b}/duplicate", data={"duplicate_of": a})
     db = _db(world)
-    assert db.execute("select status from measures where observation_id = ?", [b]).fetchone()[0] == "new"
+    status = db.execute("select status from measures where observation_id = ?", [b]).fetchone()
+    assert status == ("new",)
 
 
 def test_routes_and_audits_exports_hold_only_the_callers_walks(world):
@@ -317,4 +306,5 @@ def test_routes_and_audits_exports_hold_only_the_callers_walks(world):
     routes = client.get("/export/routes.geojson").json["features"]
     titles = {f["properties"].get("walk_title") or f["properties"].get("title") for f in routes}
     assert "Norrmalms vandring" not in titles
-    assert client.get(f"/export/routes.geojson?walk={world['found']['a']['walk']['id']}").status_code == 400
+    other = world["found"]["a"]["walk"]["id"]
+    assert client.get(f"/export/routes.geojson?walk={other}").status_code == 400

@@ -88,7 +88,8 @@ def adopt_settings(
                 db, first["id"], name=name, logo=logo, jurisdiction_id=jurisdiction_id
             )
             if not organisations_db.area_count(db, first["id"]):
-                organisations_db.add_areas(db, first["id"], list(areas_db.area_ids(db, lpo_kind).values()))
+                shipped = list(areas_db.area_ids(db, lpo_kind).values())
+                organisations_db.add_areas(db, first["id"], shipped)
         organisations_db.set_flag(db, ADOPTED, "1")
     return True
 

@@ -59,9 +59,8 @@ def create_walk_command(
     except organisations.Refused as refused:
         click.echo(f"error: {refused}", err=True)
         sys.exit(1)
-    by_name = {
-        place["name"]: place["id"] for place in places_db.list_places(db, organisation_ids=[organisation_id])
-    }
+    own = places_db.list_places(db, organisation_ids=[organisation_id])
+    by_name = {place["name"]: place["id"] for place in own}
     missing = [name for name in place_names if name not in by_name]
     if missing:
         click.echo(f"error: unknown place(s): {', '.join(missing)}", err=True)

@@ -9,7 +9,11 @@ from . import marks, now, one, rows
 
 
 def create_organisation(
-    db: sqlite_utils.Database, slug: str, name: str, logo: str = "", jurisdiction_id: str | None = None
+    db: sqlite_utils.Database,
+    slug: str,
+    name: str,
+    logo: str = "",
+    jurisdiction_id: str | None = None,
 ) -> int:
     cursor = db.execute(
         "insert into organisations (slug, name, logo, jurisdiction_id, created_at)"
@@ -20,7 +24,7 @@ def create_organisation(
 
 
 def update_organisation(db: sqlite_utils.Database, organisation_id: int, **fields) -> None:
-    allowed = {key: value for key, value in fields.items() if key in ("name", "logo", "jurisdiction_id")}
+    allowed = {k: v for k, v in fields.items() if k in ("name", "logo", "jurisdiction_id")}
     if allowed:
         sets = ", ".join(f"{key} = ?" for key in allowed)
         db.execute(
