@@ -10,7 +10,7 @@ import json
 import pytest
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
-from walkapp import organisations, places_index, users
+from walkapp import clock, organisations, places_index, users
 from walkapp.db import connect, database_path
 from walkapp.db import api_tokens as api_tokens_db
 from walkapp.db import organisations as organisations_db
@@ -308,3 +308,36 @@ def test_routes_and_audits_exports_hold_only_the_callers_walks(world):
     assert "Norrmalms vandring" not in titles
     other = world["found"]["a"]["walk"]["id"]
     assert client.get(f"/export/routes.geojson?walk={other}").status_code == 400
+
+
+def test_each_organisation_has_its_public_page_and_the_front_page_lists_them(world):
+    client = world["app"].test_client()
+    page = client.get("/o/lidingo/").get_data(as_text=True)
+    assert "Lidingö stad" in page and "Larsbergs centrum" in page
+    assert "Centralstationen" not in page
+    front = client.get("/").get_data(as_text=True)
+    assert 'href="/o/lidingo/"' in front and "Centralstationen" in front
+    assert client.get("/o/lpo-norrmalm/").status_code == 200
+    assert client.get("/o/nowhere/").status_code == 404
+    assert client.get("/o/lidingo/promise/2001").status_code == 404
+    assert client.get(f"/o/lidingo/promise/{clock.today().year}/data.json").status_code == 200
+    assert client.get("/maps/public?organisation=nowhere").status_code == 404
+    english = client.get("/o/lidingo/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Lidingö stad" in english
+    assert "Other organisers" in client.get("/", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+
+
+def test_open311_lists_each_organisation_as_a_jurisdiction_and_answers_for_one(world):
+    client = _as(world, "instance")
+    listed = client.get("/open311/v2/discovery.json").json["jurisdictions"]
+    assert {j["jurisdiction_id"] for j in listed} == {"lpo-norrmalm", "lidingo"}
+    assert "<jurisdiction>" in client.get("/open311/v2/discovery.xml").get_data(as_text=True)
+    answered = client.get("/open311/v2/requests.json?jurisdiction_id=lidingo").json
+    assert [r["service_request_id"] for r in answered] == [world["found"]["b"]["observation"]]
+    both = client.get("/open311/v2/requests.json").json
+    assert len(both) == 2
+    assert client.get("/open311/v2/requests.json?jurisdiction_id=chicago.gov").status_code == 400
+    a = world["found"]["a"]["observation"]
+    assert client.get(f"/open311/v2/requests/{a}.json?jurisdiction_id=lidingo").status_code == 404

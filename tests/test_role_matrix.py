@@ -97,6 +97,7 @@ def world(tmp_path):
         "token_id": 1,
         "year": 2026,
         "language": "en",
+        "slug": "lpo-norrmalm",  # the first organisation's public page
         # The coordinator: an admin deactivating or signing out someone else, not itself.
         "user_id": ids["coordinator"],
         "walker_id": joined["walker_id"],

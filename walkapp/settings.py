@@ -209,7 +209,9 @@ class Settings:
         "into the first organisation, as `WALKAPP_ORGANISATION`",
     )
     open311_jurisdiction: str = setting(
-        "lpo-norrmalm", "the Open311 `jurisdiction_id` that names us"
+        "lpo-norrmalm",
+        "the Open311 `jurisdiction_id` of the first organisation; read once into it, as "
+        "`WALKAPP_ORGANISATION`",
     )
     replica_url: str = setting(
         "",

@@ -24,8 +24,14 @@ def list_promises(db: sqlite_utils.Database, organisation_ids=None) -> list[dict
     return rows(db, f"select * from promises where {where} order by year desc, area", params)
 
 
-def promise_years(db: sqlite_utils.Database) -> list[int]:
-    return [row[0] for row in db.execute("select distinct year from promises order by year desc")]
+def promise_years(db: sqlite_utils.Database, organisation_ids=None) -> list[int]:
+    where, params = in_scope_clause("organisation_id", organisation_ids)
+    return [
+        row[0]
+        for row in db.execute(
+            f"select distinct year from promises where {where} order by year desc", params
+        )
+    ]
 
 
 def get_promise(db: sqlite_utils.Database, promise_id: int) -> dict | None:

@@ -25,15 +25,17 @@ _PUBLIC_OBSERVATIONS = f"""
     cross join observations o on o.walk_id = w.id
     join measures m on m.observation_id = o.id
     where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end
+      and (:organisation is null or w.organisation_id = :organisation)
       and o.category not in ({quoted(NEVER_PUBLIC_CATEGORIES)})
       and m.status != 'duplicate' and o.not_public = 0
 """
 
 
-def _year(year: int) -> dict:
-    """Bounds of a Stockholm year for `starts_at` (stored UTC text with an offset)."""
+def _year(year: int, organisation_id: int | None = None) -> dict:
+    """Bounds of a Stockholm year for `starts_at` (stored UTC text with an offset), and the
+    organisation whose walks count (None: every organisation's)."""
     start, end = clock.year_bounds(year)
-    return {"start": start, "end": end}
+    return {"start": start, "end": end, "organisation": organisation_id}
 
 
 def _place_names(db: sqlite_utils.Database, walk_ids: list[str]) -> dict[str, list[str]]:
@@ -49,8 +51,11 @@ def _place_names(db: sqlite_utils.Database, walk_ids: list[str]) -> dict[str, li
     return names
 
 
-def walks_held(db: sqlite_utils.Database, year: int) -> list[dict]:
-    """Closed walks of `year`, newest first: date, light, place names, observations and fixed."""
+def walks_held(
+    db: sqlite_utils.Database, year: int, organisation_id: int | None = None
+) -> list[dict]:
+    """Closed walks of `year` (of an organisation, when given), newest first: date, light, place
+    names, observations and fixed."""
     rows = list(
         db.query(
             "with public_observations as (" + _PUBLIC_OBSERVATIONS + ")"
@@ -58,13 +63,14 @@ def walks_held(db: sqlite_utils.Database, year: int) -> list[dict]:
             f" coalesce(sum(f.status in ({quoted(FIXED_STATUSES)})), 0) as fixed"
             " from walks w left join public_observations f on f.walk_id = w.id"
             " where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end"
+            " and (:organisation is null or w.organisation_id = :organisation)"
             " group by w.id order by w.starts_at desc",
-            _year(year),
+            _year(year, organisation_id),
         )
     )
     planned_places = _place_names(db, [row["id"] for row in rows])
     unplanned = any(row["id"] not in planned_places for row in rows)
-    found_places = _found_place_names(db, year) if unplanned else {}
+    found_places = _found_place_names(db, year, organisation_id) if unplanned else {}
     return [
         {
             "starts_at": row["starts_at"],
@@ -77,21 +83,26 @@ def walks_held(db: sqlite_utils.Database, year: int) -> list[dict]:
     ]
 
 
-def _found_place_names(db: sqlite_utils.Database, year: int) -> dict[str, list[str]]:
+def _found_place_names(
+    db: sqlite_utils.Database, year: int, organisation_id: int | None
+) -> dict[str, list[str]]:
     """Places a walk's public observations fell in, for walks planned without places."""
     names: dict[str, list[str]] = defaultdict(list)
     for row in db.query(
         "with public_observations as (" + _PUBLIC_OBSERVATIONS + ")"
         " select distinct f.walk_id, p.name from public_observations f join places p on p.id = f.place_id"
         " order by f.walk_id, p.name",
-        _year(year),
+        _year(year, organisation_id),
     ):
         names[row["walk_id"]].append(row["name"])
     return names
 
 
-def observation_counts(db: sqlite_utils.Database, year: int) -> list[dict]:
-    """How many public observations of `year` per place, category and status:
+def observation_counts(
+    db: sqlite_utils.Database, year: int, organisation_id: int | None = None
+) -> list[dict]:
+    """How many public observations of `year` (of an organisation's walks, when given) per
+    place, category and status:
     [{place_id, place, category, status, n}] (place None = outside every place); the public
     page's figures are built from them in walkapp.public.findings_by_place."""
     return rows(
@@ -100,18 +111,22 @@ def observation_counts(db: sqlite_utils.Database, year: int) -> list[dict]:
         " select f.place_id, p.name as place, f.category, f.status,"
         " count(*) as n from public_observations f left join places p on p.id = f.place_id"
         " group by f.place_id, f.category, f.status",
-        _year(year),
+        _year(year, organisation_id),
     )
 
 
-def next_public_walk(db: sqlite_utils.Database, from_iso: str) -> dict | None:
-    """The next planned walk the coordinator made public: when, where to meet, which places."""
+def next_public_walk(
+    db: sqlite_utils.Database, from_iso: str, organisation_id: int | None = None
+) -> dict | None:
+    """The next planned walk the coordinator made public (of an organisation, when given):
+    when, where to meet, which places."""
     rows = list(
         db.query(
             "select id, title, starts_at, light, meeting_point from walks"
             " where state = 'planned' and public = 1 and starts_at >= ?"
+            " and organisation_id = coalesce(?, organisation_id)"
             " order by starts_at limit 1",
-            [clock.day_start(from_iso)],
+            [clock.day_start(from_iso), organisation_id],
         )
     )
     if not rows:

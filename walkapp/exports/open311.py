@@ -128,18 +128,30 @@ def parse_open311(args, now: datetime | None = None) -> dict:
     return query
 
 
-def check_jurisdiction(args, ours: str) -> None:
-    """`jurisdiction_id` is ignored when it names us; naming another is an error."""
+def jurisdiction_named(args, known: dict[str, int]) -> int | None:
+    """The organisation a `jurisdiction_id` names (`known`: jurisdiction id -> organisation id);
+    None without one (every organisation); naming none of ours is an error."""
     named = (args.get("jurisdiction_id") or "").strip()
-    if named and named != ours:
+    if not named:
+        return None
+    if named not in known:
         raise BadFilter({"jurisdiction_id": f"unknown jurisdiction_id: {named[:80]}"})
+    return known[named]
 
 
-def discovery(base_url: str, contact: str, changeset: str) -> dict:
+def discovery(
+    base_url: str, contact: str, changeset: str, jurisdictions: list[dict] | None = None
+) -> dict:
+    """GeoReport's discovery, with the instance's jurisdictions (`jurisdiction_id`, `name`),
+    one an organisation, each answered at the same endpoint with `?jurisdiction_id=`."""
     return {
         "changeset": changeset,
         "contact": contact,
         "key_service": "",
+        "jurisdictions": [
+            {"jurisdiction_id": j["jurisdiction_id"], "name": j["name"]}
+            for j in jurisdictions or []
+        ],
         "endpoints": [
             {
                 "specification": "http://wiki.open311.org/GeoReport_v2",
@@ -155,7 +167,7 @@ def discovery(base_url: str, contact: str, changeset: str) -> dict:
 # --- XML: the spec's element names; a list's items take the singular of its element ---
 
 _XML_ROOTS = {"services": "service", "service_requests": "request", "errors": "error"}
-_XML_ITEMS = {"endpoints": "endpoint", "formats": "format"}
+_XML_ITEMS = {"endpoints": "endpoint", "formats": "format", "jurisdictions": "jurisdiction"}
 
 
 # What XML 1.0 cannot hold at all (C0 controls but tab, newline and return; lone surrogates;

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import clock, public
-from ..access import COORDINATOR, PUBLIC, current_user, requires
+from ..access import COORDINATOR, PUBLIC, current_user, requires, scope
 from ..db import exports as exports_db
 from ..db import get_db
 from ..db import places as places_db
@@ -61,7 +61,10 @@ def places_geojson():
     observations and how many are fixed, as counts. `?all=1` adds inactive places for staff."""
     db = get_db()
     everything = request.args.get("all") == "1" and current_user() is not None
-    collection = places_to_geojson(places_db.list_places(db, active_only=not everything))
+    # Public data; a signed-in caller (or token) gets its organisations' places, as every list.
+    collection = places_to_geojson(
+        places_db.list_places(db, active_only=not everything, organisation_ids=scope())
+    )
     year = clock.today().year
     counts = {
         row["place_id"]: row

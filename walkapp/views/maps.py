@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -19,6 +19,7 @@ from ..db import exports as exports_db
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
+from ..db import organisations as organisations_db
 from ..db import public as public_db
 from ..db import routes as routes_db
 from ..db import walks as walks_db
@@ -146,9 +147,14 @@ def public():
     year = parse_id(request.args.get("year", "")) or 0  # ASCII digits only: not "²", not 10⁵⁰⁰⁰
     year = year if 2000 <= year <= 2100 else clock.today().year
     locale = str(get_locale() or languages.DEFAULT)
+    # An organisation's map (?organisation=slug), the first organisation's without one.
+    slug = request.args.get("organisation")
+    owner = organisations_db.get_by_slug(db, slug) if slug else organisations_db.first(db)
+    if owner is None:
+        abort(404)
     fmap = maps.public_map(
-        observations_by_place(public_db.observation_counts(db, year)),
-        places_db.list_places(db),
+        observations_by_place(public_db.observation_counts(db, year, owner["id"])),
+        places_db.list_places(db, organisation_ids=[owner["id"]]),
         asset_url=_asset_url,
         labels={
             "place": _("Plats"),

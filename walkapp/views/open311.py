@@ -2,21 +2,23 @@
 
 Requests are public (a public-safe view) to anyone; a token (Bearer, `?token=` or the spec's
 `api_key`) or a coordinator's session gets the full view. A token that is sent must be valid.
+Each organisation is a jurisdiction (its `jurisdiction_id`, listed in discovery): naming one
+answers with its observations only, naming none with every organisation's the caller reads.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 
-from .. import settings
 from ..access import PUBLIC, current_user, offered_api_token, requires
 from ..db import exports as exports_db
 from ..db import get_db
-from ..exports.filters import BadFilter
+from ..db import organisations as organisations_db
+from ..exports.filters import BadFilter, Filters
 from ..exports.open311 import (
     OPEN311_MAX,
-    check_jurisdiction,
     discovery,
+    jurisdiction_named,
     open311_service,
     parse_open311,
     to_xml,
@@ -37,12 +39,29 @@ def _answer(root: str, content, fmt: str):
     return jsonify(content)
 
 
-def _jurisdiction_or_400():
+def _jurisdictions() -> list[dict]:
+    return [o for o in organisations_db.list_organisations(get_db()) if o["jurisdiction_id"]]
+
+
+def _jurisdiction() -> int | None:
+    """The organisation `jurisdiction_id` names (None: none named), or a 400 in GeoReport's
+    form for one that names none of ours."""
+    known = {o["jurisdiction_id"]: o["id"] for o in _jurisdictions()}
     try:
-        check_jurisdiction(request.args, settings.current().open311_jurisdiction)
+        return jurisdiction_named(request.args, known)
     except BadFilter as bad:
-        return open311_error(400, " ".join(bad.errors.values()))
-    return None
+        abort(open311_error(400, " ".join(bad.errors.values())))
+
+
+def _readable(owner: int | None) -> Filters | None:
+    """What the caller reads (scoped_filters), within the named jurisdiction's organisation."""
+    filters = scoped_filters()
+    if owner is None:
+        return filters
+    filters = filters or Filters()
+    seen = filters.organisations
+    filters.organisations = frozenset({owner}) if seen is None else seen & {owner}
+    return filters
 
 
 @bp.get("/open311/v2/discovery.json", defaults={"fmt": "json"})
@@ -50,7 +69,8 @@ def _jurisdiction_or_400():
 @requires(PUBLIC)
 def open311_discovery(fmt: str):
     base = request.host_url.rstrip("/") + "/open311/v2/"
-    content = discovery(base, settings.current().organisation, CHANGESET)
+    first = organisations_db.first(get_db())
+    content = discovery(base, first["name"], CHANGESET, _jurisdictions())
     return _answer("discovery", content, fmt)
 
 
@@ -58,8 +78,7 @@ def open311_discovery(fmt: str):
 @bp.get("/open311/v2/services.xml", defaults={"fmt": "xml"})
 @requires(PUBLIC)
 def open311_services(fmt: str):
-    if refused := _jurisdiction_or_400():
-        return refused
+    _jurisdiction()  # every jurisdiction has the same services
     return _answer("services", [open311_service(key) for key in CATEGORIES], fmt)
 
 
@@ -71,13 +90,13 @@ def _reader() -> bool | None:
     return None if offered_api_token() else False
 
 
-def _items(query: dict, fmt: str):
+def _items(query: dict, fmt: str, owner: int | None):
     full = _reader()
     if full is None:
         return open311_error(401, "api_key is not valid")
     # A token made with filters reads only those observations, here as in the exports.
     rows = exports_db.iter_open311(
-        get_db(), query, OPEN311_MAX, public=not full, within=scoped_filters()
+        get_db(), query, OPEN311_MAX, public=not full, within=_readable(owner)
     )
     host = request.host_url
     items = [
@@ -90,13 +109,12 @@ def _items(query: dict, fmt: str):
 @bp.get("/open311/v2/requests.xml", defaults={"fmt": "xml"})
 @requires(PUBLIC)
 def open311_requests(fmt: str):
-    if refused := _jurisdiction_or_400():
-        return refused
+    owner = _jurisdiction()
     try:
         query = parse_open311(request.args)
     except BadFilter as bad:
         return open311_error(400, " ".join(bad.errors.values()))
-    items = _items(query, fmt)
+    items = _items(query, fmt, owner)
     if not isinstance(items, list):
         return items
     return _answer("service_requests", items, fmt)
@@ -106,9 +124,7 @@ def open311_requests(fmt: str):
 @bp.get("/open311/v2/requests/<observation_id>.xml", defaults={"fmt": "xml"})
 @requires(PUBLIC)
 def request_one(observation_id: str, fmt: str):
-    if refused := _jurisdiction_or_400():
-        return refused
-    items = _items({"ids": [observation_id]}, fmt)
+    items = _items({"ids": [observation_id]}, fmt, _jurisdiction())
     if not isinstance(items, list):
         return items
     if not items:

@@ -6,7 +6,16 @@ the SQL in walkapp.db.public never hands a note, name, photo, incident or positi
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -23,11 +32,13 @@ from .shared import triage_url
 bp = Blueprint("public", __name__)
 
 
-def overview(year: int) -> dict:
-    """Everything the public page shows for `year` (the model: walkapp.public.overview)."""
+def overview(year: int, organisation: dict) -> dict:
+    """Everything an organisation's public page shows for `year` (the model:
+    walkapp.public.overview): its promise, its walks, its places' findings."""
     db = get_db()
     today = public.today()
-    promise = promises_db.promise_for_year(db, year)
+    owner = organisation["id"]
+    promise = promises_db.promise_for_year(db, year, [owner])
     language = str(get_locale() or languages.DEFAULT)
     return public.overview(
         year,
@@ -35,62 +46,121 @@ def overview(year: int) -> dict:
         promise,
         progress=promises_db.progress(db, promise) if promise else [],
         activities=promises_db.list_activities(db, promise["id"]) if promise else [],
-        planned=promises_db.planned_walks_left(
-            db, year, today.isoformat(), promise["organisation_id"]
-        )
+        planned=promises_db.planned_walks_left(db, year, today.isoformat(), owner)
         if promise
         else 0,
-        walks=public_db.walks_held(db, year),
-        counts=public_db.observation_counts(db, year),
-        next_walk=public_db.next_public_walk(db, today.isoformat()) if year == today.year else None,
+        walks=public_db.walks_held(db, year, owner),
+        counts=public_db.observation_counts(db, year, owner),
+        next_walk=public_db.next_public_walk(db, today.isoformat(), owner)
+        if year == today.year
+        else None,
         texts=promises_db.commitment_texts(db, promise["id"], language) if promise else {},
         language=language,
     )
 
 
-def _page(year: int, front: bool):
-    data = overview(year)
-    # The first organisation's page, until each has its own (docs/operators/organisations.md).
-    publisher = organisations_db.first(get_db())
-    other_years = sorted(set(promises_db.promise_years(get_db())) - {year}, reverse=True)
+def links(organisation: dict) -> dict:
+    """Where an organisation's public page and its years are: the first organisation's keep the
+    paths of one-organisation versions (`/`, `/promise/<year>`); the others' are under
+    `/o/<slug>/`."""
+    if organisation["id"] == organisations_db.first(get_db())["id"]:
+        return {
+            "home": url_for("public.index"),
+            "year": lambda year, **kw: url_for("public.year_page", year=year, **kw),
+            "data": lambda year: url_for("public.year_data", year=year),
+            "map": lambda year: url_for("maps.public", year=year),
+        }
+    slug = organisation["slug"]
+    return {
+        "home": url_for("public.organisation_index", slug=slug),
+        "year": lambda year, **kw: url_for("public.organisation_year", slug=slug, year=year, **kw),
+        "data": lambda year: url_for("public.organisation_data", slug=slug, year=year),
+        "map": lambda year: url_for("maps.public", year=year, organisation=slug),
+    }
+
+
+def _page(year: int, front: bool, organisation: dict):
+    db = get_db()
+    data = overview(year, organisation)
+    years = promises_db.promise_years(db, [organisation["id"]])
+    others = [o for o in organisations_db.list_organisations(db) if o["id"] != organisation["id"]]
     return render_template(
         "public/index.html",
         data=data,
         front=front,
-        other_years=other_years,
-        priority_places=places_db.list_places(get_db()),
+        other_years=sorted(set(years) - {year}, reverse=True),
+        priority_places=places_db.list_places(db, organisation_ids=[organisation["id"]]),
         text=public,
         categories=CATEGORIES,
         good_label=GOOD_LABEL,
-        organisation=publisher["name"],
-        organisation_logo=publisher["logo"],
+        organisation=organisation["name"],
+        organisation_logo=organisation["logo"],
+        links=links(organisation),
+        # The instance's front page lists the other organisations, each with its page.
+        other_organisations=[{**o, "url": links(o)["home"]} for o in others] if front else [],
     )
+
+
+def _organisation_or_404(slug: str | None) -> dict:
+    """The organisation a public path names (the first for the paths without a slug)."""
+    db = get_db()
+    found = organisations_db.first(db) if slug is None else organisations_db.get_by_slug(db, slug)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _known_year(year: int, organisation: dict) -> None:
+    if year != public.today().year and (
+        promises_db.promise_for_year(get_db(), year, [organisation["id"]]) is None
+    ):
+        abort(404)
 
 
 @bp.get("/")
 @requires(PUBLIC)
 def index():
-    return _page(public.today().year, front=True)
-
-
-def _known_year(year: int) -> None:
-    if year != public.today().year and promises_db.promise_for_year(get_db(), year) is None:
-        abort(404)
+    return _page(public.today().year, True, _organisation_or_404(None))
 
 
 @bp.get("/promise/<int:year>")
 @requires(PUBLIC)
 def year_page(year: int):
-    _known_year(year)
-    return _page(year, front=False)
+    organisation = _organisation_or_404(None)
+    _known_year(year, organisation)
+    return _page(year, False, organisation)
 
 
 @bp.get("/promise/<int:year>/data.json")
 @requires(PUBLIC)
 def year_data(year: int):
     """The page's figures as open data (the same aggregated, non-personal content)."""
-    _known_year(year)
-    response = jsonify(overview(year))
+    return _data(year, _organisation_or_404(None))
+
+
+@bp.get("/o/<slug>/")
+@requires(PUBLIC)
+def organisation_index(slug: str):
+    return _page(public.today().year, False, _organisation_or_404(slug))
+
+
+@bp.get("/o/<slug>/promise/<int:year>")
+@requires(PUBLIC)
+def organisation_year(slug: str, year: int):
+    organisation = _organisation_or_404(slug)
+    _known_year(year, organisation)
+    return _page(year, False, organisation)
+
+
+@bp.get("/o/<slug>/promise/<int:year>/data.json")
+@requires(PUBLIC)
+def organisation_data(slug: str, year: int):
+    return _data(year, _organisation_or_404(slug))
+
+
+def _data(year: int, organisation: dict):
+    _known_year(year, organisation)
+    response = jsonify(overview(year, organisation))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
