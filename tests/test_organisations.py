@@ -6,14 +6,16 @@ dashboard of their own only); a region user reading those its areas cover and ch
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
-from walkapp import clock, organisations, places_index, users
+from walkapp import clock, mail, organisations, places_index, users
 from walkapp.db import connect, database_path
 from walkapp.db import api_tokens as api_tokens_db
 from walkapp.db import organisations as organisations_db
+from walkapp.db import partners as partners_db
 from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
 from walkapp.passwords import hash_password
@@ -255,7 +257,7 @@ def test_an_instance_of_one_area_upgrades_into_one_organisation(tmp_path):
         "insert into api_tokens (user_id, token_hash, created_at) values (1, 'h', '2026')"
     )
     db.conn.commit()
-    assert migrate(db) == ["0008_organisations"]
+    assert migrate(db, upto="0008_organisations") == ["0008_organisations"]
     assert db.execute("select id, slug from organisations").fetchall() == [(1, "lpo-norrmalm")]
     for table in ("places", "walks", "promises", "api_tokens"):
         assert {row[0] for row in db.execute(f"select organisation_id from {table}")} == {1}
@@ -341,3 +343,33 @@ def test_open311_lists_each_organisation_as_a_jurisdiction_and_answers_for_one(w
     assert client.get("/open311/v2/requests.json?jurisdiction_id=chicago.gov").status_code == 400
     a = world["found"]["a"]["observation"]
     assert client.get(f"/open311/v2/requests/{a}.json?jurisdiction_id=lidingo").status_code == 404
+
+
+def test_the_overdue_digest_tells_each_coordinator_of_their_own_organisation(world):
+    """Both organisations have an overdue measure of Trafikkontoret: Lidingö's coordinator's
+    Monday digest counts Lidingö's only."""
+    app = world["app"]
+    db = _db(world)
+    partners_db.ensure_partners(db, ["Trafikkontoret"])
+    tk = partners_db.find_by_name(db, "Trafikkontoret")["id"]
+    for key in ("a", "b"):
+        db.execute(
+            "update measures set status = 'assigned', partner_id = ?, deadline = '2026-01-05'"
+            " where observation_id = ?",
+            [tk, world["found"][key]["observation"]],
+        )
+    db.execute("update users set email = username || '@example.se'")
+    db.conn.commit()
+    written = {}
+
+    def compose(kind, person, context):
+        written[person["username"], kind] = context
+        return {"subject": kind, "body_text": "", "body_html": "", "unsubscribe_url": ""}
+
+    local = clock.local(clock.now_utc())
+    monday = (local - timedelta(days=local.weekday())).replace(hour=7, minute=30)
+    with app.app_context():
+        mail.prepare(db, compose, monday)
+    assert written["lidingo", "overdue"]["partners"][0]["overdue"] == 1
+    assert written["norrmalm", "overdue"]["partners"][0]["overdue"] == 1
+    assert written["instance", "overdue"]["partners"][0]["overdue"] == 2

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
-from . import clock, settings
+from . import clock, organisations, settings
 from .db import mail as mail_db
 from .db import now, transaction
 
@@ -154,9 +154,11 @@ def _queue_digests(db, compose: Compose, moment: datetime) -> int:
         for person in mail_db.recipients(db, "digest", partner["id"]):
             key = f"digest:{year}-W{week:02d}:{person['id']}"
             queued += _queue(db, compose, key, "digest", person, context)
-    late = mail_db.overdue_by_partner(db, today.isoformat())
-    if late:
-        for person in mail_db.recipients(db, "overdue"):
+    for person in mail_db.recipients(db, "overdue"):
+        # Each coordinator hears of their own organisation's measures only.
+        scope = organisations.scope_of(db, person)
+        late = mail_db.overdue_by_partner(db, today.isoformat(), scope)
+        if late:
             key = f"overdue:{year}-W{week:02d}:{person['id']}"
             queued += _queue(db, compose, key, "overdue", person, {"partners": late, "week": week})
     return queued

@@ -8,6 +8,7 @@ import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
 from . import marks, now, one, quoted, rows
+from .organisations import in_scope_clause
 
 
 def collect_events(db: sqlite_utils.Database) -> int:
@@ -83,7 +84,7 @@ def recipients(db: sqlite_utils.Database, kind: str, partner_id: int | None = No
     )  # fmt: skip
     params = [partner_id] if partner_id is not None else []
     return rows(db, f"""
-        select u.id, u.username, u.email, u.language from users u
+        select u.id, u.username, u.email, u.language, u.role, u.organisation_id from users u
         where u.active = 1 and u.email is not null and u.email != '' and {role}
             and not exists (select 1 from mail_unsubscribes x
                             where x.user_id = u.id and x.kind = ?)
@@ -104,14 +105,19 @@ def due_for_partner(db: sqlite_utils.Database, partner_id: int, until: str) -> l
     """, [partner_id, until])  # fmt: skip
 
 
-def overdue_by_partner(db: sqlite_utils.Database, today: str) -> list[dict]:
-    """Open measures past their deadline, counted per partner, for the coordinators' digest."""
+def overdue_by_partner(
+    db: sqlite_utils.Database, today: str, organisation_ids=None
+) -> list[dict]:
+    """Open measures past their deadline (of these organisations' walks, when given), counted
+    per partner, for the coordinators' digest."""
+    scoped, ids = in_scope_clause("w.organisation_id", organisation_ids)
     return rows(db, f"""
         select pa.name as partner, count(*) as overdue, min(m.deadline) as oldest
         from measures m join partners pa on pa.id = m.partner_id
-        where m.status in ({quoted(OPEN_STATUSES)}) and m.deadline < ?
+            join observations o on o.id = m.observation_id join walks w on w.id = o.walk_id
+        where m.status in ({quoted(OPEN_STATUSES)}) and m.deadline < ? and {scoped}
         group by m.partner_id order by overdue desc, pa.name
-    """, [today])  # fmt: skip
+    """, [today, *ids])  # fmt: skip
 
 
 def partners_with_people(db: sqlite_utils.Database) -> list[dict]:
