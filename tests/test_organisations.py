@@ -373,3 +373,14 @@ def test_the_overdue_digest_tells_each_coordinator_of_their_own_organisation(wor
     assert written["lidingo", "overdue"]["partners"][0]["overdue"] == 1
     assert written["norrmalm", "overdue"]["partners"][0]["overdue"] == 1
     assert written["instance", "overdue"]["partners"][0]["overdue"] == 2
+
+
+def test_a_walkers_phone_shows_the_places_of_its_walks_organisation(world):
+    client = world["app"].test_client()
+    walk = world["found"]["b"]["walk"]
+    joined = client.post("/api/join", json={"code": walk["code"]}).json
+    info = client.get(
+        f"/api/walks/{walk['id']}", headers={"Authorization": "Bearer " + joined["token"]}
+    ).json
+    names = {f["properties"]["name"] for f in info["places"]["features"]}
+    assert names == {"Larsbergs centrum", "Sergels torg/Plattan"}

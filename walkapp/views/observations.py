@@ -111,7 +111,8 @@ def walk_info(walk_id: str):
                 "on_route": place["id"] in chosen,
             },
         }
-        for place in places_db.list_places(db)
+        # The walk's organisation's places: its observations are assigned among them.
+        for place in places_db.list_places(db, organisation_ids=[walk["organisation_id"]])
     ]
     return jsonify(
         {
