@@ -391,10 +391,10 @@ def test_create_user_makes_a_partners_person(tmp_path):
         args=["create-user", "cy", "--email", "not-an-address"], input="Ljuset vid trappan 1928\n"
     )
     assert bad.exit_code == 2 and "not an e-mail address" in bad.output
-    # A partner's person has no screens yet: the sign-in says so instead of a 403 page.
+    # A partner's person signs in to their partner's measures.
     client = app.test_client()
     answer = client.post("/login", data={"username": "anna", "password": "Ljuset vid trappan 1928"})
-    assert answer.status_code == 403 and "Partnerkonton får e-post" in answer.text
+    assert answer.status_code == 302 and answer.location.endswith("/partner")
     db.close()
 
 

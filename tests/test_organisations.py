@@ -12,13 +12,14 @@ import pytest
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
 from walkapp import clock, mail, organisations, places_index, users
-from walkapp.db import connect, database_path
 from walkapp.db import api_tokens as api_tokens_db
+from walkapp.db import connect, database_path
 from walkapp.db import organisations as organisations_db
 from walkapp.db import partners as partners_db
 from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
 from walkapp.passwords import hash_password
+
 
 def _square(name: str, west: float, south: float, east: float, north: float) -> dict:
     """A place as walkapp.places_upload.parse_places gives it: a box in WGS84."""

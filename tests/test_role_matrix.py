@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
-from walkapp import calendars, mail_texts, organisations, users
-from walkapp.access import ADMIN, COORDINATOR, PUBLIC, WALKER, WALKER_COOKIE
+from walkapp import calendars, mail_texts, measures, organisations, users
+from walkapp.access import ADMIN, COORDINATOR, PARTNER, PUBLIC, WALKER, WALKER_COOKIE
 from walkapp.db import api_tokens as api_tokens_db
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db
@@ -34,7 +34,7 @@ ROUTE = {
         }
     ],
 }
-RANK = {PUBLIC: 0, WALKER: 1, COORDINATOR: 2, ADMIN: 3}
+RANK = {PUBLIC: 0, WALKER: 1, COORDINATOR: 2, ADMIN: 3, PARTNER: None}  # a partner: beside
 JSON_PREFIXES = ("/api/", "/export/", "/open311/")
 # Walker routes where, beyond the role, only the observation's own walker may act: a coordinator
 # changes a finding through triage, never by rewriting what the walker recorded.
@@ -74,6 +74,15 @@ def world(tmp_path):
     body = observation()
     post_observation(client, walk, bearer, body)
     observation_id = body["id"]
+    # A partner's person whose partner the sample measure is given to (their screens need it).
+    db = connect(database_path(app))
+    partner_id = db.execute("select id from partners order by id limit 1").fetchone()[0]
+    ids["partner"] = users_db.create_user(
+        db, "partner", hash_password("x" * 12), "partner", partner_id=partner_id
+    )
+    db.conn.commit()
+    measures.set_status(db, observation_id, "assigned", None, partner_id=partner_id)
+    db.close()
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30)).save(buffer, "JPEG")
     photo = client.post(
@@ -139,7 +148,7 @@ def _client(world, who: str):
     client = world["app"].test_client()
     if who == "walker":
         client.set_cookie(WALKER_COOKIE, world["token"])
-    elif who in ("coordinator", "admin"):
+    elif who in ("coordinator", "admin", "partner"):
         # A fresh sign-in per request: the matrix itself posts /logout and "sign out
         # everywhere", which end the sessions they are sent with.
         db = connect(database_path(world["app"]))
@@ -149,6 +158,10 @@ def _client(world, who: str):
 
 
 def _expected(required: str, who: str) -> str:
+    if who == "partner":  # their own screens and the public's; every other is refused
+        return "allowed" if required in (PUBLIC, PARTNER) else "forbidden"
+    if required == PARTNER:
+        return "forbidden" if who in ("coordinator", "admin") else "sign-in"
     level = {"anonymous": 0, "walker": 1, "coordinator": 2, "admin": 3}[who]
     if required == WALKER and who == "anonymous":
         return "forbidden"
@@ -168,7 +181,7 @@ def _outcome(response, path: str) -> str:
     return "allowed"
 
 
-@pytest.mark.parametrize("who", ["anonymous", "walker", "coordinator", "admin"])
+@pytest.mark.parametrize("who", ["anonymous", "walker", "coordinator", "admin", "partner"])
 def test_route_by_role_matrix(world, who):
     app = world["app"]
     wrong = []
@@ -185,7 +198,7 @@ def test_route_by_role_matrix(world, who):
             wrong.append(f"{method} {path} ({required}): {who} got {response.status_code}")
         elif expected == "allowed" and method == "GET":
             # With valid sample data a page the role may see must really be there.
-            hidden = rule.endpoint in STAFF_SAMPLE_ONLY and who in ("anonymous", "walker")
+            hidden = rule.endpoint in STAFF_SAMPLE_ONLY and who in ("anonymous", "walker", "partner")
             if response.status_code not in ((404,) if hidden else (200, 301, 302, 303)):
                 wrong.append(f"GET {path}: {who} got {response.status_code}")
     assert wrong == []
@@ -228,7 +241,7 @@ def test_another_organisations_staff_get_404_for_every_id_of_the_first(world, wh
         required = getattr(app.view_functions[rule.endpoint], "required_role", None)
         if required == PUBLIC or not rule.arguments & set(OWNED_IDS):
             continue
-        if required == ADMIN and who == "coordinator":
+        if (required == ADMIN and who == "coordinator") or required == PARTNER:
             continue  # refused for its role before any id is looked at (the matrix above)
         client = _signed_in(world, other[who])
         response = client.open(path, method=method, data={} if method != "GET" else None)

@@ -32,6 +32,9 @@ from .extensions import csrf
 
 PUBLIC, WALKER, COORDINATOR, ADMIN = "public", "walker", "coordinator", "admin"
 REGION = "region"
+# A partner's person: signs in, and sees and answers only their partner's measures
+# (walkapp/views/partners.py); never a walker's or a coordinator's screens.
+PARTNER = "partner"
 STAFF_ROLES = {COORDINATOR: (COORDINATOR, ADMIN, REGION), ADMIN: (ADMIN,)}
 WALKER_COOKIE = "walker"
 
@@ -247,6 +250,8 @@ def requires(role: str) -> Callable:
                 if walker is None and (photo_walk := _photo_walk_of(kwargs)):
                     walker = current_walker(photo_walk)
                 staff = current_user() if walker is None else None
+                if staff is not None and staff["role"] not in STAFF_ROLES[COORDINATOR]:
+                    staff = None  # a partner's person sees photos on their own screens only
                 if walker is None and staff is None:
                     _deny(403, _walker_refusal())
                 if staff is not None:
@@ -267,6 +272,12 @@ def requires(role: str) -> Callable:
             elif offered_api_token() and current_user() is not None:
                 # A public route read with an API token reads its organisation only.
                 _hide_others(kwargs)
+            elif role == PARTNER:
+                user = current_user()
+                if user is None:
+                    _deny(401, _("Logga in för att fortsätta."))
+                if user["role"] != PARTNER:
+                    _deny(403, _("Du saknar behörighet för den här sidan."))
             return view(*args, **kwargs)
 
         wrapped.required_role = role

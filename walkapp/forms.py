@@ -284,6 +284,16 @@ class StatusForm(BaseForm):
     reason = text_field(StringField, _l("Skäl"), 1000)
 
 
+class PartnerAnswerForm(BaseForm):
+    """A partner's person answers for one of their measures (measures.PARTNER_ACTIONS)."""
+
+    action = HiddenField(validators=[DataRequired(_l("Välj vad ni vill göra."))])
+    deadline = DayField(_l("Sista dag"), validators=[Optional()])
+    comment = text_field(TextAreaField, _l("Kommentar"), 1000)
+    reason = text_field(TextAreaField, _l("Varför inte vår, eller varför det inte går"), 1000)
+    seen = HiddenField()
+
+
 class PartnerForm(BaseForm):
     name = text_field(StringField, _l("Namn"), 120, _l("Skriv partnerns namn."))
     kind = SelectField(

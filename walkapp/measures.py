@@ -291,6 +291,46 @@ def quick_submission(current: dict, status: str, sent: dict) -> dict:
     }
 
 
+# What a partner's person does with a measure of their partner, on their own screens: each a
+# change through the one door (`change`), so the history keeps who and when.
+PARTNER_ACTIONS = ("accept", "plan", "done", "decline")
+ACCEPTED = "Tas emot av partnern."
+DECLINED = "Lämnad tillbaka av partnern: %s"
+
+
+def partner_answer(
+    db: sqlite_utils.Database,
+    observation: dict,
+    action: str,
+    sent: dict,
+    user_id: int,
+    seen: int | None = None,
+) -> tuple[list[dict], dict]:
+    """A partner's person answers: "accept" (history only), "plan" (planned, with a deadline),
+    "done" (with a comment), "decline" — not ours, or not possible — with a reason, which puts
+    it back to new without a partner, into the coordinators' triage queue. sent: deadline
+    (date|None), comment, reason. (made, errors) as `change` gives."""
+    comment = (sent.get("comment") or "").strip()
+    if action == "accept":
+        submission = quick_submission(observation, observation["status"], {})
+        submission["comment"] = f"{ACCEPTED} {comment}".strip()
+    elif action == "plan":
+        submission = quick_submission(observation, "planned", {"deadline": sent.get("deadline")})
+        submission["comment"] = comment
+    elif action == "done":
+        submission = quick_submission(observation, "done", {})
+        submission["comment"] = comment
+    elif action == "decline":
+        reason = (sent.get("reason") or "").strip()
+        if not reason:
+            return [], {"reason": _l("Skriv varför den inte är er eller inte går att göra.")}
+        submission = quick_submission(observation, "new", {})
+        submission["comment"] = DECLINED % reason
+    else:
+        return [], {"action": _l("Välj vad ni vill göra.")}
+    return change(db, observation, submission, user_id, seen)
+
+
 # The meeting's "Går inte att åtgärda" section lists these; a duplicate goes with its observation.
 CLOSED_SECTION_STATUSES = ("not_possible",)
 

@@ -11,9 +11,9 @@ from .db import organisations as organisations_db
 from .db import sessions as sessions_db
 from .db import users as users_db
 
-# Accounts that sign in to the staff screens (a region user reads only). A partner's person
-# (role `partner`) gets mail about their partner's measures (walkapp.mail) and has no screens yet.
-SIGN_IN_ROLES = ("coordinator", "admin", "region")
+# A partner's person (role `partner`) signs in to their partner's measures (/partner), and gets
+# mail about them (walkapp.mail); coordinators and admins to the staff screens.
+PARTNER = "partner"
 
 
 def create(
@@ -39,8 +39,8 @@ def create(
         return user_id
 
 
-def may_sign_in(user: dict) -> bool:
-    return user["role"] in SIGN_IN_ROLES
+def is_partners_person(user: dict) -> bool:
+    return user["role"] == PARTNER
 
 
 def change_password(

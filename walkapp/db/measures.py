@@ -179,12 +179,14 @@ def update_measure(
 
 
 def history(db: sqlite_utils.Database, observation_id: str) -> list[dict]:
-    return rows(
-        db,
-        "select h.*, u.username from measure_history h left join users u on u.id = h.changed_by"
-        " where h.observation_id = ? order by h.changed_at desc, h.id desc",
-        [observation_id],
-    )
+    """A measure's history, newest first; a partner's person is named with their partner."""
+    return rows(db, """
+        select h.*, case when pu.name is not null then u.username || ' (' || pu.name || ')'
+                         else u.username end as username
+        from measure_history h left join users u on u.id = h.changed_by
+        left join partners pu on pu.id = u.partner_id
+        where h.observation_id = ? order by h.changed_at desc, h.id desc
+    """, [observation_id])  # fmt: skip
 
 
 # Observations `o` of walks of the same organisation as the walk `?`: another's are not there.

@@ -73,3 +73,7 @@ def link_named(db: sqlite_utils.Database, organisation_id: int, names: list[str]
             " select ?, id from partners where name = ?",
             [organisation_id, name],
         )
+
+
+def get_partner(db: sqlite_utils.Database, partner_id: int) -> dict | None:
+    return one(db, "select * from partners where id = ?", [partner_id])

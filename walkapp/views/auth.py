@@ -37,15 +37,11 @@ def login():
         user = users_db.get_user_by_name(get_db(), form.username.data.strip())
         # The hash is checked for unknown names too (against a dummy), so both cost the same.
         if check_password(user["password_hash"] if user else None, form.password.data):
-            if not users.may_sign_in(user):
-                error = _(
-                    "Partnerkonton får e-post om sina åtgärder men har ännu ingen egen sida"
-                    " att logga in på."
-                )
-                return render_template("auth/login.html", form=form, error=error), 403
             sign_in(user["id"])
-            # Straight to work: the page that asked for sign-in, else the dashboard.
-            return redirect(safe_path(request.args.get("next")) or url_for("dashboard.index"))
+            # Straight to work: the page that asked for sign-in, else the dashboard (a
+            # partner's person: their partner's measures).
+            home = "partners.desk" if users.is_partners_person(user) else "dashboard.index"
+            return redirect(safe_path(request.args.get("next")) or url_for(home))
         error = _("Fel användarnamn eller lösenord.")
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, error=error), status

@@ -18,8 +18,8 @@ from ..db import audits as audits_db
 from ..db import exports as exports_db
 from ..db import get_db
 from ..db import measures as measures_db
-from ..db import places as places_db
 from ..db import organisations as organisations_db
+from ..db import places as places_db
 from ..db import public as public_db
 from ..db import routes as routes_db
 from ..db import walks as walks_db

@@ -1,17 +1,31 @@
-"""Partners (ansvariga aktörer): open and overdue measures per partner, and the list the admin
-keeps."""
+"""Partners (ansvariga aktörer): open and overdue measures per partner, the list the admin
+keeps, and a partner's person's own screens: their partner's measures and their answers (accept,
+plan with a deadline, done with an after photo, or give back with a reason)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+import uuid
 
-from .. import clock, mail, organisations, partners
-from ..access import ADMIN, COORDINATOR, current_user, requires, scope
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .. import clock, mail, measures, organisations, partners
+from ..access import ADMIN, COORDINATOR, PARTNER, current_user, requires, scope
 from ..db import get_db
+from ..db import measures as measures_db
 from ..db import partners as partners_db
-from ..forms import PartnerForm
-from ..vocabulary import PARTNER_KINDS
+from ..forms import PartnerAnswerForm, PartnerForm
+from ..inputs import parse_version
+from ..vocabulary import (
+    CATEGORIES,
+    FIXED_STATUSES,
+    MEASURE_STATUSES,
+    OPEN_STATUSES,
+    PARTNER_KINDS,
+    RATINGS,
+)
+from .photos import send_photo, store_after
 
 bp = Blueprint("partners", __name__)
 
@@ -58,3 +72,104 @@ def set_active(partner_id: int):
     active = request.form.get("active") == "1"
     partners.set_active(get_db(), partner_id, active, current_user()["id"])
     return redirect(url_for("partners.admin"), code=303)
+
+
+# --- a partner's person: their partner's measures, and their answers ------------------------
+
+
+def _own_or_404(observation_id: str) -> dict:
+    """The measure when it is this person's partner's; any other id is a 404, as if it did not
+    exist (another partner's measure, one given back, one never assigned)."""
+    observation = measures_db.get_observation(get_db(), observation_id)
+    if observation is None or observation["partner_id"] != current_user()["partner_id"]:
+        abort(404)
+    return observation
+
+
+@bp.get("/partner")
+@requires(PARTNER)
+def desk():
+    """What is ours: open measures, the nearest deadline first, then what we fixed lately."""
+    db = get_db()
+    partner_id = current_user()["partner_id"]
+    open_ = measures_db.filtered_observations(db, partner_id=partner_id, statuses=OPEN_STATUSES)
+    fixed = measures_db.filtered_observations(
+        db, partner_id=partner_id, statuses=FIXED_STATUSES, page=(50, 0)
+    )
+    return render_template(
+        "partners/desk.html",
+        partner=partners_db.get_partner(db, partner_id),
+        open_measures=sorted(open_, key=lambda o: (o["deadline"] or "9999", o["recorded_at"])),
+        fixed=fixed,
+        today=clock.today().isoformat(),
+        categories=CATEGORIES,
+        statuses=MEASURE_STATUSES,
+    )
+
+
+# What the page says after each answer.
+_DONE_WORDS = {
+    "accept": _l("Sparat: ni har tagit emot åtgärden."),
+    "plan": _l("Sparat: planerad."),
+    "done": _l("Sparat: åtgärdad. Tack!"),
+    "decline": _l("Lämnad tillbaka till samordnaren, med ert skäl."),
+}
+
+
+@bp.route("/partner/measures/<observation_id>", methods=["GET", "POST"])
+@requires(PARTNER)
+def measure(observation_id: str):
+    observation = _own_or_404(observation_id)
+    db = get_db()
+    form = PartnerAnswerForm()
+    errors: dict = {}
+    if form.is_submitted():
+        action = form.action.data or ""
+        if form.validate():
+            # The history row the form was opened at (none sent: no check; junk: stale).
+            raw = form.seen.data or ""
+            seen = None if not raw else (parse_version(raw) if parse_version(raw) is not None else -1)
+            _made, errors = measures.partner_answer(
+                db, observation, action, form.data, current_user()["id"], seen
+            )
+        else:
+            errors = {name: messages[0] for name, messages in form.errors.items()}
+        if not errors:
+            if action == "done" and request.files.get("photo"):
+                _row, problem, _status = store_after(observation_id, str(uuid.uuid4()))
+                if problem:
+                    flash(problem)
+            flash(str(_DONE_WORDS[action]))
+            if action == "decline":
+                return redirect(url_for("partners.desk"), 303)
+            return redirect(url_for("partners.measure", observation_id=observation_id), 303)
+        observation = _own_or_404(observation_id)
+    form.seen.data = str(measures_db.last_change(db, observation_id))
+    history = measures.history_in_words(
+        measures_db.history(db, observation_id),
+        {p["id"]: p["name"] for p in partners_db.list_partners(db, active_only=False)},
+        MEASURE_STATUSES,
+        {},
+        CATEGORIES,
+    )
+    page = render_template(
+        "partners/measure.html",
+        observation=observation,
+        form=form,
+        history=history,
+        errors={key: str(value) for key, value in errors.items()},
+        deadline_bounds=[d.isoformat() for d in clock.deadline_bounds(clock.today())],
+        categories=CATEGORIES,
+        ratings=RATINGS,
+        statuses=MEASURE_STATUSES,
+    )
+    return page, (400 if errors else 200)
+
+
+@bp.get("/partner/measures/<observation_id>/photos/<photo_id>.jpg", defaults={"thumb": False})
+@bp.get("/partner/measures/<observation_id>/photos/<photo_id>/thumb.jpg", defaults={"thumb": True})
+@requires(PARTNER)
+def photo(observation_id: str, photo_id: str, thumb: bool):
+    """A photo of one of our measures (before or after), never another's."""
+    _own_or_404(observation_id)
+    return send_photo(observation_id, photo_id, thumb)

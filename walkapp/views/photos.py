@@ -138,16 +138,23 @@ def photo(observation_id: str, photo_id: str, thumb: bool):
     allowed = token_filters()
     if allowed is not None and not exports_db.matches(db, observation_id, allowed):
         abort(404)  # a token made with filters sees only its observations' photos
-    folder = photo_folder()
+    return send_photo(observation_id, photo_id, thumb)
+
+
+def send_photo(observation_id: str, photo_id: str, thumb: bool):
+    """The photo file (or its thumbnail) of one observation, for a caller already let in."""
+    row = photos_db.get_photo(get_db(), photo_id)
+    if row is None or row["observation_id"] != observation_id:
+        abort(404)
     response = send_from_directory(
-        folder, row["thumb_filename"] if thumb else row["filename"], mimetype="image/jpeg"
+        photo_folder(), row["thumb_filename"] if thumb else row["filename"], mimetype="image/jpeg"
     )
     # Private: never kept by a shared proxy; the phone may keep it for the walk.
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 
 
-def _store_after(observation_id: str, photo_id: str):
+def store_after(observation_id: str, photo_id: str):
     """Store an uploaded "after" photo; (row, None, 201) or (None, refusal message, status)."""
     upload = request.files.get("photo")
     if upload is None or not upload.filename:
@@ -192,7 +199,7 @@ def after_photo(observation_id: str):
     if not after_photo_allowed(observation["status"]):
         flash(_("Ett efter-foto hör till en åtgärd som är åtgärdad eller verifierad."))
     else:
-        _row, problem, _status = _store_after(observation_id, str(uuid.uuid4()))
+        _row, problem, _status = store_after(observation_id, str(uuid.uuid4()))
         flash(problem or _("Efter-fotot är sparat."))
     return redirect(triage_url(observation_id), code=303)
 
@@ -244,7 +251,7 @@ def walker_after_photo(walk_id: str, observation_id: str):
         if existing["observation_id"] != observation_id:
             return refuse(409, {"id": _("Det id:t används redan av en annan bild.")})
         return jsonify({"id": existing["id"], "kind": existing["kind"]}), 200
-    row, problem, status = _store_after(observation_id, photo_id)
+    row, problem, status = store_after(observation_id, photo_id)
     if problem:
         return refuse(status, {"photo": problem})
     return jsonify({"id": row["id"], "kind": row["kind"]}), 201

@@ -1,0 +1,144 @@
+"""A partner's person's own screens: only their partner's measures (any other id is a 404), never
+who walked; accept, plan, done with an after photo, or give back with a reason into the
+coordinators' triage queue — each kept in the history with the partner's name."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.helpers import PASSWORD, login
+from tests.test_coordinators import SERGEL, add_observation
+from walkapp import clock, measures
+from walkapp.db import measures as measures_db
+from walkapp.db import partners as partners_db
+from walkapp.db import users as users_db
+from walkapp.db import walks as walks_db
+from walkapp.passwords import hash_password
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 200)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def desk(db, client):
+    partners_db.ensure_partners(db, ["Trafikkontoret", "Fastighetsägaren"])
+    tk = partners_db.find_by_name(db, "Trafikkontoret")["id"]
+    other = partners_db.find_by_name(db, "Fastighetsägaren")["id"]
+    users_db.create_user(db, "anna", hash_password(PASSWORD), "partner", partner_id=tk)
+    walk = walks_db.create_walk(db, title="Kväll vid Plattan", starts_at="2026-11-24T18:00")
+    walker = walks_db.add_walker(db, walk["id"], "Greta Gång")
+    db.execute("update observations set walker_id = ? where walk_id = ?", [walker, walk["id"]])
+    ours = add_observation(db, walk["id"], *SERGEL, note="Lampan släckt vid trappan")
+    theirs = add_observation(db, walk["id"], *SERGEL, category="litter", note="Skräp")
+    untriaged = add_observation(db, walk["id"], *SERGEL, category="graffiti")
+    db.execute("update observations set walker_id = ?", [walker])
+    db.conn.commit()
+    measures.set_status(db, ours, "assigned", None, partner_id=tk)
+    measures.set_status(db, theirs, "assigned", None, partner_id=other)
+    login(client, "anna")
+    return {"tk": tk, "ours": ours, "theirs": theirs, "untriaged": untriaged, "walk": walk}
+
+
+def test_sign_in_leads_a_partners_person_to_their_measures_only(app, db, desk):
+    fresh = app.test_client()
+    answer = login(fresh, "anna")
+    assert answer.status_code == 302 and answer.location.endswith("/partner")
+    client = fresh
+    page = client.get("/partner").text
+    assert "Lampan släckt vid trappan" in page and "Skräp" not in page
+    assert "Greta" not in page
+    shown = client.get(f"/partner/measures/{desk['ours']}")
+    assert shown.status_code == 200 and "Greta" not in shown.text
+    for other in (desk["theirs"], desk["untriaged"], "00000000-0000-4000-8000-000000000000"):
+        assert client.get(f"/partner/measures/{other}").status_code == 404
+        assert client.post(f"/partner/measures/{other}", data={"action": "accept"}).status_code == 404
+    # Never a coordinator's or a walker's screens.
+    assert client.get("/dashboard").status_code == 403
+    assert client.get(f"/walks/{desk['walk']['id']}").status_code == 403
+    assert client.get(f"/observations/{desk['ours']}/triage").status_code == 403
+
+
+def test_photos_of_our_measures_only_and_only_through_our_screens(app, db, client, desk):
+    staff_client = app.test_client()
+    users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator")
+    db.conn.commit()
+    login(staff_client, "kim")
+    # A photo on each measure, stored as the coordinator's after photo would be.
+    ids = {}
+    for key in ("ours", "theirs"):
+        measures.set_status(db, desk[key], "done", None)
+        sent = staff_client.post(f"/observations/{desk[key]}/after-photos",
+                                 data={"photo": (io.BytesIO(jpeg()), "a.jpg")},
+                                 content_type="multipart/form-data")  # fmt: skip
+        assert sent.status_code == 303
+        ids[key] = measures_db.get_observation(db, desk[key])["after_photo_ids"][0]
+    mine = client.get(f"/partner/measures/{desk['ours']}/photos/{ids['ours']}.jpg")
+    assert mine.status_code == 200 and mine.mimetype == "image/jpeg"
+    assert client.get(f"/partner/measures/{desk['ours']}/photos/{ids['theirs']}.jpg").status_code == 404
+    assert client.get(f"/partner/measures/{desk['theirs']}/photos/{ids['theirs']}.jpg").status_code == 404
+    # The walkers' and coordinators' photo route does not let a partner's person in.
+    assert client.get(f"/observations/{desk['ours']}/photos/{ids['ours']}.jpg").status_code == 403
+
+
+def test_accept_plan_and_done_with_a_photo_keep_who_and_when(db, client, desk):
+    page = f"/partner/measures/{desk['ours']}"
+    assert client.post(page, data={"action": "accept"}).status_code == 303
+    missing = client.post(page, data={"action": "plan"})
+    assert missing.status_code == 400 and "sista dag" in missing.text.lower()
+    past = client.post(page, data={"action": "plan", "deadline": "2001-01-01"})
+    assert past.status_code == 400 and "förflutna" in past.text
+    day = clock.today().isoformat()
+    assert client.post(page, data={"action": "plan", "deadline": day}).status_code == 303
+    stored = measures_db.get_observation(db, desk["ours"])
+    assert (stored["status"], stored["deadline"]) == ("planned", day)
+    done = client.post(page, data={"action": "done", "comment": "Ny armatur",
+                                   "photo": (io.BytesIO(jpeg()), "efter.jpg")},
+                       content_type="multipart/form-data")  # fmt: skip
+    assert done.status_code == 303
+    stored = measures_db.get_observation(db, desk["ours"])
+    assert stored["status"] == "done" and len(stored["after_photo_ids"]) == 1
+    history = measures_db.history(db, desk["ours"])
+    assert {h["username"] for h in history if h["changed_by"]} >= {"anna (Trafikkontoret)"}
+    assert any(h["comment"].startswith("Tas emot av partnern") for h in history)
+    assert any(h["comment"] == "Ny armatur" for h in history)
+    shown = client.get(page).text
+    assert "anna (Trafikkontoret)" in shown and "Ny armatur" in shown
+
+
+def test_giving_back_needs_a_reason_and_lands_in_the_triage_queue(db, client, desk):
+    page = f"/partner/measures/{desk['ours']}"
+    refused = client.post(page, data={"action": "decline", "reason": "  "})
+    assert refused.status_code == 400 and "Skriv varför" in refused.text
+    given = client.post(page, data={"action": "decline", "reason": "Fastighetsägarens lampa"})
+    assert given.status_code == 303 and given.location.endswith("/partner")
+    stored = measures_db.get_observation(db, desk["ours"])
+    assert (stored["status"], stored["partner_id"]) == ("new", None)
+    assert "Fastighetsägarens lampa" in stored["comment"]
+    assert desk["ours"] in measures_db.untriaged_queue(db, walk_id=desk["walk"]["id"])
+    assert client.get(page).status_code == 404  # no longer ours
+
+
+def test_a_form_opened_before_a_coordinators_change_stores_nothing(db, client, desk):
+    page = f"/partner/measures/{desk['ours']}"
+    seen = measures_db.last_change(db, desk["ours"])
+    measures.set_status(db, desk["ours"], "assigned", None, partner_id=desk["tk"], reason="")
+    measures.change(db, measures_db.get_observation(db, desk["ours"]),
+                    {**measures.quick_submission(measures_db.get_observation(db, desk["ours"]),
+                                                 "assigned", {}), "comment": "Ring först"},
+                    None)  # fmt: skip
+    stale = client.post(page, data={"action": "done", "seen": str(seen)})
+    assert stale.status_code == 400
+    assert measures_db.get_observation(db, desk["ours"])["status"] == "assigned"
+
+
+def test_the_screens_speak_english(client, desk):
+    client.set_cookie("lang", "en")
+    page = client.get(f"/partner/measures/{desk['ours']}").text
+    assert "Done – take a photo" in page and "Not ours, or cannot be done" in page
+    assert "Our measures" in client.get("/partner").text
