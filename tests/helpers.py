@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 from walkapp import create_app
 from walkapp.db import connect, database_path
 from walkapp.db import sessions as sessions_db
+from walkapp.db.migrations import migrate
 from walkapp.extensions import limiter
 
 PASSWORD = "correct horse battery"
@@ -95,6 +96,22 @@ def admin_client(app):
     client = app.test_client()
     login(client, "admin")
     return client
+
+
+def database_at(tmp_path, migration: str):
+    """A database file migrated up to `migration` (the schema as it was then), to test an
+    upgrade from it."""
+    db = connect(tmp_path / "old.db")
+    migrate(db, upto=migration)
+    return db
+
+
+def sign_in_page(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form in a browser page (Playwright), as a person would."""
+    page.goto(base_url + "/login")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
 
 
 def sign_in_directly(client, db, user_id: int) -> str:

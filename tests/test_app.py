@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from tests.helpers import make_app
+from tests.helpers import database_at, make_app
 from walkapp import create_app
 from walkapp.db import connect, init
 from walkapp.db.migrations import MIGRATIONS, migrate
@@ -264,8 +264,7 @@ def test_migration_numbers_from_0007_on_are_used_once():
 
 
 def test_users_rebuild_keeps_accounts_sign_ins_and_what_points_at_them(tmp_path):
-    db = connect(tmp_path / "old.db")
-    migrate(db, upto="0006_walks_place_index")
+    db = database_at(tmp_path, "0006_walks_place_index")
     db.execute(
         "insert into users (id, username, password_hash, role, active, created_at)"
         " values (7, 'kim', 'x', 'coordinator', 1, '2026-01-01T00:00:00+00:00')"

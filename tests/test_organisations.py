@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.helpers import make_app, observation, post_observation, sign_in_directly
+from tests.helpers import database_at, make_app, observation, post_observation, sign_in_directly
 from walkapp import clock, mail, organisations, places_index, users
 from walkapp.db import api_tokens as api_tokens_db
 from walkapp.db import connect, database_path
@@ -239,8 +239,7 @@ def test_commands_make_organisations_users_and_walks(world):
 
 
 def test_an_instance_of_one_area_upgrades_into_one_organisation(tmp_path):
-    db = connect(tmp_path / "old.db")
-    migrate(db, upto="0007_users_roles")
+    db = database_at(tmp_path, "0007_users_roles")
     db.execute(
         "insert into users (id, username, password_hash, role, created_at) values"
         " (1, 'kim', 'x', 'coordinator', '2026-01-01'), (2, 'ada', 'x', 'admin', '2026-01-01')"

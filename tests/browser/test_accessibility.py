@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser.test_capture import ARTIFACTS
 from tests.browser.test_public_page import AXE
-from tests.helpers import PASSWORD, LiveServer, make_app
+from tests.helpers import PASSWORD, LiveServer, make_app, sign_in_page
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.demo import create_demo
@@ -50,10 +50,7 @@ def test_staff_screens_pass_axe(browser, demo_site, scheme):
         locale="sv-SE",
     )
     page = context.new_page()
-    page.goto(server.url + "/login")
-    page.get_by_label("Användarnamn").fill("kim")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    sign_in_page(page, server.url, "kim")
     pages = {
         "walks": "/walks",
         "walk": f"/walks/{walk['id']}",

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import join, record
-from tests.helpers import PASSWORD, SERGELS_TORG
+from tests.helpers import SERGELS_TORG, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +21,7 @@ def test_plan_join_record_watch_triage(browser, staff_server):
     desk = staff.new_page()
     errors = []
     desk.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    desk.goto(server.url + "/login")
-    desk.get_by_label("Användarnamn").fill("kim")
-    desk.get_by_label("Lösenord").fill(PASSWORD)
-    desk.get_by_role("button", name="Logga in").click()
+    sign_in_page(desk, server.url, "kim")
     desk.get_by_role("link", name="Vandringar", exact=True).click()
     desk.get_by_role("link", name="Planera en vandring").click()
     desk.get_by_label("Rubrik").fill("Kvällsvandring Plattan")

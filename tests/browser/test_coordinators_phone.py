@@ -149,12 +149,8 @@ BROKEN_WORDS = """(() => {
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 def test_no_word_breaks_letter_by_letter(browser, busy, screen, tmp_path):
     context, page = signed_in(browser, busy["server"], SCREENS[screen])
-    paths = {
-        "walks": "/walks",
-        "place": "/places/1",
-        "measures": "/measures",
-        "triage": f"/observations/{busy['first']}/triage?queue=walk",
-    }
+    triage = f"/observations/{busy['first']}/triage?queue=walk"
+    paths = dict(walks="/walks", place="/places/1", measures="/measures", triage=triage)
     broken = {}
     for name, path in paths.items():
         page.emulate_media(color_scheme="light")

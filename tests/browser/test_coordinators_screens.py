@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import ARTIFACTS, join, photo_file
-from tests.helpers import PASSWORD, SERGELS_TORG
+from tests.helpers import SERGELS_TORG, sign_in_page
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock
 from walkapp.db import connect, database_path
@@ -50,10 +50,7 @@ def signed_in(browser, server, size):
         has_touch=width < 500,
     )
     page = context.new_page()
-    page.goto(server.url + "/login")
-    page.get_by_label("Användarnamn").fill("kim")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    sign_in_page(page, server.url, "kim")
     page.wait_for_url("**/dashboard")
     return context, page
 

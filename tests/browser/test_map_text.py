@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.helpers import PASSWORD, SERGELS_TORG, login, plan_walk, query
+from tests.helpers import PASSWORD, SERGELS_TORG, login, plan_walk, query, sign_in_page
 from walkapp import clock
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -201,10 +201,7 @@ def open_popup(page) -> str:
 def signed_in(browser, server):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="sv-SE")
     page = context.new_page()
-    page.goto(server.url + "/login")
-    page.get_by_label("Användarnamn").fill("admin")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    sign_in_page(page, server.url, "admin")
     page.wait_for_url(lambda url: "/login" not in url)
     return context, page
 

@@ -7,7 +7,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.helpers import PASSWORD, LiveServer, make_app, open_offline
+from tests.helpers import PASSWORD, LiveServer, make_app, open_offline, sign_in_page
 from tests.test_coordinators import add_observation
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -59,10 +59,7 @@ def signed_in_page(browser, server, blocked):
 
     context.route("**/*", only_our_server)
     page = context.new_page()
-    page.goto(server.url + "/login")
-    page.get_by_label("Användarnamn").fill("kim")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    sign_in_page(page, server.url, "kim")
     return context, page
 
 

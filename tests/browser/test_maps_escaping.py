@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import join
-from tests.helpers import PASSWORD, SERGELS_TORG, open_offline
+from tests.helpers import PASSWORD, SERGELS_TORG, open_offline, sign_in_page
 from walkapp import settings
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import users as users_db
@@ -98,10 +98,7 @@ def test_admin_upload_preview_tooltips_are_text(browser, server):
     (folder / "evilupload.geojson").write_text(json.dumps(upload))
     context = browser.new_context()
     page = context.new_page()
-    page.goto(server.url + "/login")
-    page.get_by_label("Användarnamn").fill("admin")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    sign_in_page(page, server.url, "admin")
     page.goto(server.url + "/admin/places/preview?upload=evilupload&mode=upsert")
     hover_places(page)
     assert_tooltip_is_text(page)

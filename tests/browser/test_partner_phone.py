@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import violations
-from tests.helpers import PASSWORD, query
+from tests.helpers import PASSWORD, query, sign_in_page
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import measures
 from walkapp.db import connect, database_path
@@ -48,10 +48,7 @@ def test_done_with_a_photo_in_three_taps(browser, street, scheme):
     page = context.new_page()
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.goto(server.url + "/login")
-    page.get_by_label("Användarnamn").fill("anna")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    sign_in_page(page, server.url, "anna")
     page.wait_for_url("**/partner")
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 390, f"the list is {wide} px wide"

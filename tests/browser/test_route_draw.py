@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, sign_in_page
 from walkapp import tracks
 from walkapp.db import connect, database_path
 from walkapp.db import routes as routes_db
@@ -23,10 +23,7 @@ def test_coordinator_draws_the_route_and_stops_on_the_walk_form(page, server, wa
     users_db.create_user(db, "samordnare", hash_password(PASSWORD), "coordinator")
     db.close()
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(server.url + "/login")
-    page.get_by_label("Användarnamn").fill("samordnare")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    sign_in_page(page, server.url, "samordnare")
     page.goto(f"{server.url}/walks/{walk['id']}/edit")
     page.locator("#route-draw[data-ready=true]").wait_for()
     drawing = page.locator("#route-draw-map")

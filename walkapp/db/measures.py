@@ -196,6 +196,13 @@ _SAME_ORGANISATION = (
 )
 
 
+def _box(observation: dict, degrees: float) -> tuple[float, float, float, float]:
+    """lon and lat bounds of a box around an observation, `degrees` of latitude each way (and
+    twice that of longitude, about as many metres at Stockholm's latitude)."""
+    lon, lat = observation["lon"], observation["lat"]
+    return lon - 2 * degrees, lon + 2 * degrees, lat - degrees, lat + degrees
+
+
 def same_category_candidates(
     db: sqlite_utils.Database, observation: dict, degrees: float = 0.001
 ) -> list[dict]:
@@ -212,10 +219,7 @@ def same_category_candidates(
             observation["category"],
             observation["id"],
             *OPEN_STATUSES,
-            observation["lon"] - 2 * degrees,
-            observation["lon"] + 2 * degrees,
-            observation["lat"] - degrees,
-            observation["lat"] + degrees,
+            *_box(observation, degrees),
             observation["walk_id"],
         ],
     )
@@ -260,10 +264,7 @@ def nearby(db: sqlite_utils.Database, observation: dict, degrees: float = 0.002)
         f" and o.lon between ? and ? and o.lat between ? and ? and {_SAME_ORGANISATION} limit 200",
         [
             observation["id"],
-            observation["lon"] - 2 * degrees,
-            observation["lon"] + 2 * degrees,
-            observation["lat"] - degrees,
-            observation["lat"] + degrees,
+            *_box(observation, degrees),
             observation["walk_id"],
         ],
     )

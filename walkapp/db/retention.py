@@ -8,13 +8,11 @@ from . import rows
 
 
 def photos_older_than(db: sqlite_utils.Database, cutoff: str) -> list[dict]:
-    return rows(
-        db,
-        "select p.id, p.filename, p.thumb_filename, p.created_at, o.walk_id from photos p"
-        " join observations o on o.id = p.observation_id where p.created_at < ?"
-        " order by p.created_at",
-        [cutoff],
-    )
+    return rows(db, """
+        select p.id, p.filename, p.thumb_filename, p.created_at, o.walk_id from photos p
+        join observations o on o.id = p.observation_id
+        where p.created_at < ? order by p.created_at
+    """, [cutoff])  # fmt: skip
 
 
 def delete_photos(db: sqlite_utils.Database, photo_ids: list[str]) -> None:
@@ -22,12 +20,10 @@ def delete_photos(db: sqlite_utils.Database, photo_ids: list[str]) -> None:
 
 
 def named_walkers_older_than(db: sqlite_utils.Database, cutoff: str) -> list[dict]:
-    return rows(
-        db,
-        "select w.id, w.display_name, w.joined_at, w.walk_id from walkers w"
-        " where w.display_name != '' and w.joined_at < ? order by w.joined_at",
-        [cutoff],
-    )
+    return rows(db, """
+        select w.id, w.display_name, w.joined_at, w.walk_id from walkers w
+        where w.display_name != '' and w.joined_at < ? order by w.joined_at
+    """, [cutoff])  # fmt: skip
 
 
 def forget_walker_names(db: sqlite_utils.Database, walker_ids: list[str]) -> None:

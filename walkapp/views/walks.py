@@ -4,16 +4,7 @@ state changes, the live list of arriving observations, and the walk protocol (pa
 from __future__ import annotations
 
 import segno
-from flask import (
-    Blueprint,
-    Response,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
