@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
-from walkapp import clock
+from walkapp import calendars, clock, organisations
 from walkapp.db import walks as walks_db
 
 
@@ -107,6 +107,37 @@ def test_the_partners_feed_needs_its_key_and_a_new_key_ends_the_old(app, staff, 
     staff.post("/walks/calendar-key")
     assert client.get(f"/walks/partners.ics?key={link}").status_code == 404
     assert client.post("/walks/calendar-key").status_code in (302, 401)  # signed-in only
+
+
+def test_each_organisation_has_its_own_feeds_and_keys(app, db, staff, walks):
+    """Another organisation's walks are in neither its public nor its partners' feed, and its
+    key shows only its own: a coordinator learns nothing of another organisation."""
+    other = organisations.create(db, "annan", "Annan arrangör", ())
+    theirs = walks_db.create_walk(
+        db, title="Deras hemliga", starts_at=ahead(11), public=0, organisation_id=other
+    )
+    shown = walks_db.create_walk(
+        db, title="Deras publika", starts_at=ahead(13), public=1, organisation_id=other
+    )
+    db.conn.commit()
+    client = app.test_client()
+    ours = client.get("/o/lpo-norrmalm/walks.ics").text
+    assert "Kväll" in ours and "Deras" not in ours
+    mine = client.get("/o/annan/walks.ics").text
+    assert "Deras publika" in mine and "Deras hemliga" not in mine and "Kväll" not in mine
+    assert client.get("/o/nobody/walks.ics").status_code == 404
+    # Every public walk of the instance, each linking to its own organisation's page.
+    every = events(parsed(client.get("/walks.ics")))
+    by_title = {str(e["summary"]): e for e in every.values()}
+    assert str(by_title["Deras publika"]["url"]).endswith("/o/annan/")
+    staff.post("/walks/calendar-key")
+    link = staff.get("/walks").text.split("/walks/partners.ics?key=")[1].split("<")[0]
+    feed = client.get(f"/walks/partners.ics?key={link}").text
+    assert "Skolans vandring" in feed and "Deras hemliga" not in feed
+    their_key = calendars.renew_partners_key(db, other, None)
+    feed = client.get(f"/walks/partners.ics?key={their_key}").text
+    assert "Deras hemliga" in feed and "Skolans vandring" not in feed
+    assert theirs["code"] not in feed and shown["code"] not in feed
 
 
 def test_the_feed_is_swedish_and_english_for_a_kept_choice(client, walks):

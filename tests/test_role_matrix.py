@@ -115,7 +115,7 @@ def world(tmp_path):
     }
     # Query strings some routes need to show their page: the partners' calendar's key.
     db = connect(database_path(app))
-    queries = {"calendars.partners_feed": f"?key={calendars.renew_partners_key(db, None)}"}
+    queries = {"calendars.partners_feed": f"?key={calendars.renew_partners_key(db, 1, None)}"}
     db.close()
     samples["_queries"] = queries
     return {"app": app, "samples": samples, "token": joined["token"], "users": ids}

@@ -1,7 +1,8 @@
 """Calendars: the walks as an iCalendar feed (RFC 5545) for residents' and partners' calendars.
 
-The public feed holds the public walks; the partners' feed every walk, with its pre-meeting and
-follow-up meeting as events of their own (the meetings partners sit in). A calendar is shared
+The public feeds hold the public walks (the instance's, and each organisation's); an
+organisation's partners' feed every walk of that organisation, with its pre-meeting and
+follow-up meeting as events of their own (the meetings partners sit in), behind a key of its own. A calendar is shared
 and copied, so it never holds a walk's join code or anything walkers recorded. A walk is shown
 as two hours long: walks have a start, not an end. No Flask here; the view adds the links.
 """
@@ -92,26 +93,39 @@ def _description(walk: dict) -> str:
     return "\n".join(parts)
 
 
-# --- the partners' feed's key ------------------------------------------------------------------
+# --- the partners' feeds' keys: one per organisation ------------------------------------------
 
 KEY_NAME = "calendar_partners_key"
 
 
-def partners_key(db: sqlite_utils.Database) -> str | None:
-    """The key in the partners' feed's address (None until a coordinator makes one), kept in
-    the database: a backup and the replica carry it."""
-    return secrets_db.get_secret(db, KEY_NAME)
+def _key_name(organisation_id: int) -> str:
+    return f"{KEY_NAME}:{organisation_id}"
 
 
-def is_partners_key(db: sqlite_utils.Database, offered: str | None) -> bool:
-    kept = secrets_db.get_secret(db, KEY_NAME)
-    return bool(kept and offered) and hmac.compare_digest(kept, offered)
+def partners_key(db: sqlite_utils.Database, organisation_id: int) -> str | None:
+    """The key in an organisation's partners' feed's address (None until a coordinator makes
+    one), kept in the database: a backup and the replica carry it."""
+    return secrets_db.get_secret(db, _key_name(organisation_id))
 
 
-def renew_partners_key(db: sqlite_utils.Database, user_id: int | None) -> str:
-    """A (new) key: every address handed out so far stops working (audited)."""
+def organisation_of_key(
+    db: sqlite_utils.Database, organisation_ids: list[int], offered: str | None
+) -> int | None:
+    """The organisation whose partners' key was offered, or None (compared in constant time)."""
+    if not offered:
+        return None
+    for organisation_id in organisation_ids:
+        kept = partners_key(db, organisation_id)
+        if kept and hmac.compare_digest(kept, offered):
+            return organisation_id
+    return None
+
+
+def renew_partners_key(db: sqlite_utils.Database, organisation_id: int, user_id: int | None) -> str:
+    """A (new) key for an organisation's partners' feed: every address handed out so far stops
+    working (audited)."""
     key = secrets.token_urlsafe(24)
     with transaction(db):
-        secrets_db.replace_secret(db, KEY_NAME, key)
-        audit_log.record(db, user_id, "renew", "calendar_key", None, {})
+        secrets_db.replace_secret(db, _key_name(organisation_id), key)
+        audit_log.record(db, user_id, "renew", "calendar_key", organisation_id, {})
     return key

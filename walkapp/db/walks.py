@@ -204,12 +204,19 @@ WALKS_FOR_PLACE = (
 )
 
 
-def walks_for_calendar(db: sqlite_utils.Database, since: str, public_only: bool) -> list[dict]:
-    """Walks starting at or after `since`, earliest first, with what a calendar shows of them
-    (never their code: a calendar is shared, a code lets anyone join)."""
+def walks_for_calendar(
+    db: sqlite_utils.Database, since: str, public_only: bool, organisation_id: int | None = None
+) -> list[dict]:
+    """Walks starting at or after `since`, earliest first (of one organisation when given), with
+    what a calendar shows of them (never their code: a calendar is shared, a code lets anyone
+    join)."""
+    where = "starts_at >= ?" + (" and public = 1" if public_only else "")
+    params: list = [since]
+    if organisation_id is not None:
+        where += " and organisation_id = ?"
+        params.append(organisation_id)
     return rows(db, f"""
         select id, title, starts_at, meeting_point, route_notes, pre_meeting_at, follow_up_at,
-            leader, state, public, created_at
-        from walks where starts_at >= ? {"and public = 1" if public_only else ""}
-        order by starts_at
-    """, [since])  # fmt: skip
+            leader, state, public, created_at, organisation_id
+        from walks where {where} order by starts_at
+    """, params)  # fmt: skip

@@ -1,14 +1,16 @@
-"""The walks as calendars (.ics): the public feed of public walks, the partners' feed of every
-walk and its meetings behind a key a coordinator hands out (and renews on the walks page)."""
+"""The walks as calendars (.ics): the public feeds of public walks (all organisations', and one
+organisation's at /o/<slug>/walks.ics), and an organisation's partners' feed of every walk and
+its meetings behind a key its coordinators hand out (and renew on the walks page)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from .. import calendars, clock, settings
+from .. import calendars, clock, organisations, settings
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import get_db
+from ..db import organisations as organisations_db
 from ..db import walks as walks_db
 
 bp = Blueprint("calendars", __name__)
@@ -28,27 +30,50 @@ def _host() -> str:
 @bp.get("/walks.ics")
 @requires(PUBLIC)
 def public_feed():
-    """The public walks of the last year and ahead, each linking to the public page."""
-    walks = walks_db.walks_for_calendar(get_db(), calendars.since(clock.now_utc()), True)
-    page = url_for("public.index", _external=True)
-    body = calendars.feed(walks, _("Trygghetsvandringar"), _host(), lambda _w: page, False)
+    """Every organisation's public walks of the last year and ahead, each linking to its
+    organisation's public page."""
+    db = get_db()
+    walks = walks_db.walks_for_calendar(db, calendars.since(clock.now_utc()), True)
+    homes = _homes(db)
+    body = calendars.feed(
+        walks, _("Trygghetsvandringar"), _host(), lambda w: homes.get(w["organisation_id"]), False
+    )
     return _ics(body, "trygghetsvandringar")
+
+
+@bp.get("/o/<slug>/walks.ics")
+@requires(PUBLIC)
+def organisation_feed(slug: str):
+    """One organisation's public walks."""
+    db = get_db()
+    organisation = organisations_db.get_by_slug(db, slug) or abort(404)
+    since = calendars.since(clock.now_utc())
+    walks = walks_db.walks_for_calendar(db, since, True, organisation["id"])
+    home = _homes(db).get(organisation["id"])
+    body = calendars.feed(walks, organisation["name"], _host(), lambda _w: home, False)
+    return _ics(body, f"trygghetsvandringar-{slug}")
 
 
 @bp.get("/walks/partners.ics")
 @requires(PUBLIC)
 def partners_feed():
-    """Every walk with its pre-meeting and follow-up meeting, for the key's holders only."""
+    """Every walk of the key's organisation with its pre-meeting and follow-up meeting, for the
+    key's holders only (another organisation's key shows that one's, never two)."""
     db = get_db()
-    if not calendars.is_partners_key(db, request.args.get("key")):
+    organisations = organisations_db.list_organisations(db)
+    found = calendars.organisation_of_key(
+        db, [o["id"] for o in organisations], request.args.get("key")
+    )
+    if found is None:
         abort(404)
-    walks = walks_db.walks_for_calendar(db, calendars.since(clock.now_utc()), False)
-    page = url_for("public.index", _external=True)
+    organisation = next(o for o in organisations if o["id"] == found)
+    walks = walks_db.walks_for_calendar(db, calendars.since(clock.now_utc()), False, found)
+    home = _homes(db).get(found)
     body = calendars.feed(
         walks,
-        _("Trygghetsvandringar – partner"),
+        _("%(organisation)s – partner", organisation=organisation["name"]),
         _host(),
-        lambda walk: page if walk["public"] else None,
+        lambda walk: home if walk["public"] else None,
         True,
     )
     return _ics(body, "trygghetsvandringar-partner")
@@ -57,6 +82,18 @@ def partners_feed():
 @bp.post("/walks/calendar-key")
 @requires(COORDINATOR)
 def renew_key():
-    calendars.renew_partners_key(get_db(), current_user()["id"])
+    db = get_db()
+    organisation_id = organisations.home_of(db, current_user())
+    calendars.renew_partners_key(db, organisation_id, current_user()["id"])
     flash(_("Partnernas kalenderlänk är ny: den gamla fungerar inte längre."))
     return redirect(url_for("walks.index"), 303)
+
+
+def _homes(db) -> dict[int, str]:
+    """Each organisation's public page, as an absolute address."""
+    return {
+        o["id"]: url_for("public.index", _external=True)
+        if o["id"] == organisations_db.first(db)["id"]
+        else url_for("public.organisation_index", slug=o["slug"], _external=True)
+        for o in organisations_db.list_organisations(db)
+    }

@@ -12,6 +12,7 @@ from .. import calendars, clock, organisations, settings, walks
 from ..access import COORDINATOR, current_user, requires, scope
 from ..db import get_db
 from ..db import measures as measures_db
+from ..db import organisations as organisations_db
 from ..db import places as places_db
 from ..db import walks as walks_db
 from ..exports.csv import excel_csv
@@ -112,13 +113,25 @@ def index():
     return render_template(
         "walks/index.html",
         walks=walks_db.walks_with_counts(db, scope()),
-        public_calendar=url_for("calendars.public_feed", _external=True),
-        partners_calendar=(
-            url_for("calendars.partners_feed", key=key, _external=True)
-            if (key := calendars.partners_key(db))
-            else None
-        ),
+        **_calendar_links(db),
     )
+
+
+def _calendar_links(db) -> dict:
+    """The walks page's calendar addresses: the organisation's public feed, and its partners'
+    feed once a coordinator made its key."""
+    home = organisations_db.get_organisation(db, organisations.home_of(db, current_user()))
+    key = calendars.partners_key(db, home["id"]) if home else None
+    return {
+        "public_calendar": url_for(
+            "calendars.organisation_feed", slug=home["slug"], _external=True
+        )
+        if home
+        else url_for("calendars.public_feed", _external=True),
+        "partners_calendar": url_for("calendars.partners_feed", key=key, _external=True)
+        if key
+        else None,
+    }
 
 
 @bp.route("/walks/new", methods=["GET", "POST"])
