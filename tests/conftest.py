@@ -11,6 +11,7 @@ from flask.globals import _cv_app
 
 from tests.helpers import PASSWORD, LiveServer, login, make_app, pointed_at, shared_app
 from tests.redis_server import RedisServer
+from tests.smtp_server import SmtpServer, make_certificate
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
@@ -112,6 +113,20 @@ def redis_server(tmp_path):
     folder = tmp_path / "redis"
     folder.mkdir()
     server = RedisServer(folder).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory):
+    """The SMTP server's self-signed certificate (key, cert), made once a run."""
+    return make_certificate(tmp_path_factory.mktemp("smtp-tls"))
+
+
+@pytest.fixture
+def smtp(certificate):
+    """A real SMTP server (STARTTLS, AUTH) on a free loopback port, and what it received."""
+    server = SmtpServer(certificate).start()
     yield server
     server.stop()
 

@@ -18,6 +18,7 @@ HTML, in the reader's language (Swedish or English), with a one-click unsubscrib
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -39,6 +40,15 @@ DUE_AHEAD_DAYS = 14
 # After a failed try: wait 1, 5, 15, 60 minutes, then every 6 hours; given up after a week.
 RETRY_MINUTES = (1, 5, 15, 60, 360)
 GIVE_UP_ATTEMPTS = 30
+
+
+MAX_ADDRESS = 254  # an address, at most (RFC 5321's path limit)
+# An address as people type it: something@somewhere.tld, no spaces (the mail server judges the rest).
+ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def is_address(text: str) -> bool:
+    return len(text) <= MAX_ADDRESS and ADDRESS.fullmatch(text) is not None
 
 
 class MailNotConfigured(RuntimeError):

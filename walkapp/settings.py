@@ -189,7 +189,9 @@ class Settings:
         730, "photos older than this are deleted by `walkapp retention --apply`"
     )
     retain_names_days: int = setting(
-        90, "walkers' display names older than this are blanked by `walkapp retention --apply`"
+        90,
+        "walkers' display names and e-mail addresses older than this are blanked by "
+        "`walkapp retention --apply` (with the mails to them)",
     )
     retain_tracks_days: int = setting(
         90,

@@ -14,20 +14,32 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
+from . import mail
 from .clock import STOCKHOLM
 from .db import audit_log, transaction
 from .db import walks as walks_db
 
 OK, REVOKED, EXPIRED, UNKNOWN = "ok", "revoked", "expired", "unknown"
 MAX_NAME = 80  # a display name, at most
-# The largest join body read (walkapp/bodies.py): a code and a name of MAX_NAME characters.
-JOIN_BODY_BYTES = 1024
+# The largest join body read (walkapp/bodies.py): a code, a name of MAX_NAME characters and an
+# address of mail.MAX_ADDRESS.
+JOIN_BODY_BYTES = 2048
 
 
-def join(db: sqlite_utils.Database, walk_id: str, name: str = "") -> str:
-    """A new walker of the walk (the name they gave, or none); returns the walker's id."""
+def join(
+    db: sqlite_utils.Database,
+    walk_id: str,
+    name: str = "",
+    email: str = "",
+    language: str | None = None,
+) -> str:
+    """A new walker of the walk (the name they gave, or none; an address if they want to hear
+    back, in the language they joined in); returns the walker's id."""
+    email = email.strip()
+    if email and not mail.is_address(email):
+        raise ValueError("not an e-mail address")
     with transaction(db):
-        return walks_db.add_walker(db, walk_id, name)
+        return walks_db.add_walker(db, walk_id, name, email or None, language)
 
 
 def revoke(db: sqlite_utils.Database, walker_id: str, user_id: int) -> bool:

@@ -21,7 +21,10 @@ from ..db import tracks as tracks_db
 @click.option("--apply", "apply_", is_flag=True, help="delete for real (default: a dry run)")
 @click.option("--photos-days", type=int, default=None, help="keep photos this many days")
 @click.option(
-    "--names-days", type=int, default=None, help="keep walkers' display names this many days"
+    "--names-days",
+    type=int,
+    default=None,
+    help="keep walkers' display names and e-mail addresses this many days",
 )
 @click.option(
     "--tracks-days",
@@ -50,7 +53,12 @@ def retention_command(
     for photo in photos:
         click.echo(f"photo {photo['id']} of {photo['created_at'][:10]} (walk {photo['walk_id']})")
     for walker in walkers:
-        click.echo(f"name of walker {walker['id']} who joined {walker['joined_at'][:10]}")
+        what = (
+            "name and address"
+            if walker["has_email"] and walker["display_name"]
+            else ("address" if walker["has_email"] else "name")
+        )
+        click.echo(f"{what} of walker {walker['id']} who joined {walker['joined_at'][:10]}")
     for walk_id in sorted({chunk["walk_id"] for chunk in chunks}):
         points = sum(chunk["points"] for chunk in chunks if chunk["walk_id"] == walk_id)
         click.echo(f"walked track of walk {walk_id}: {points} points")

@@ -3,20 +3,17 @@ account (the password is asked for)."""
 
 from __future__ import annotations
 
-import re
 import sys
 
 import click
 from flask.cli import with_appcontext
 
-from .. import organisations, users
+from .. import mail, organisations, users
 from ..db import get_db
 from ..db import partners as partners_db
 from ..db import users as users_db
 from ..mail_texts import MAIL_LANGUAGES
 from ..passwords import hash_password, password_problem
-
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @click.command("create-user")
@@ -75,7 +72,7 @@ def create_user_command(
     elif partner_name:
         click.echo("error: --partner goes with --role partner", err=True)
         sys.exit(2)
-    if email is not None and not EMAIL.fullmatch(email):
+    if email is not None and not mail.is_address(email):
         click.echo(f"error: {email!r} is not an e-mail address", err=True)
         sys.exit(2)
     if sys.stdin.isatty():

@@ -1,4 +1,4 @@
-"""Retention: photos and walker display names past their keeping period."""
+"""Retention: photos and walker display names and addresses past their keeping period."""
 
 from __future__ import annotations
 
@@ -20,13 +20,16 @@ def delete_photos(db: sqlite_utils.Database, photo_ids: list[str]) -> None:
 
 
 def named_walkers_older_than(db: sqlite_utils.Database, cutoff: str) -> list[dict]:
+    """Walkers who joined before `cutoff` and still have a name or an e-mail address."""
     return rows(db, """
-        select w.id, w.display_name, w.joined_at, w.walk_id from walkers w
-        where w.display_name != '' and w.joined_at < ? order by w.joined_at
+        select w.id, w.display_name, w.email is not null as has_email, w.joined_at, w.walk_id
+        from walkers w where (w.display_name != '' or w.email is not null) and w.joined_at < ?
+        order by w.joined_at
     """, [cutoff])  # fmt: skip
 
 
 def forget_walker_names(db: sqlite_utils.Database, walker_ids: list[str]) -> None:
-    db.conn.executemany(
-        "update walkers set display_name = '' where id = ?", [(i,) for i in walker_ids]
-    )
+    """Their names and addresses go, and every mail to them (its body holds the address)."""
+    params = [(i,) for i in walker_ids]
+    db.conn.executemany("update walkers set display_name = '', email = null where id = ?", params)
+    db.conn.executemany("delete from mail_outbox where walker_id = ?", params)

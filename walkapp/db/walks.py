@@ -112,13 +112,29 @@ def set_state(db: sqlite_utils.Database, walk_id: str, state: str) -> None:
     db.execute(sql, params)
 
 
-def add_walker(db: sqlite_utils.Database, walk_id: str, display_name: str = "") -> str:
+def add_walker(
+    db: sqlite_utils.Database,
+    walk_id: str,
+    display_name: str = "",
+    email: str | None = None,
+    language: str | None = None,
+) -> str:
+    """A walker of the walk; email (opt-in, for their mail) and the language they joined in."""
     walker_id = str(uuid.uuid4())
     db.execute(
-        "insert into walkers (id, walk_id, display_name, joined_at) values (?, ?, ?, ?)",
-        [walker_id, walk_id, display_name.strip()[:80], now()],
+        "insert into walkers (id, walk_id, display_name, joined_at, email, language)"
+        " values (?, ?, ?, ?, ?, ?)",
+        [walker_id, walk_id, display_name.strip()[:80], now(), email or None, language],
     )
     return walker_id
+
+
+def forget_walker_email(db: sqlite_utils.Database, walker_id: str) -> bool:
+    """The walker asked for no more mail: their address goes. False when it was gone already."""
+    cursor = db.execute(
+        "update walkers set email = null where id = ? and email is not null", [walker_id]
+    )
+    return cursor.rowcount == 1
 
 
 def get_walker(db: sqlite_utils.Database, walker_id: str) -> dict | None:

@@ -6,9 +6,10 @@ A join sets a signed token for that walk (cookie, or Bearer for the API).
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import bodies, rate_limits, settings, walkers, walks
+from .. import bodies, languages, mail, rate_limits, settings, walkers, walks
 from ..access import (
     COORDINATOR,
     PUBLIC,
@@ -23,7 +24,7 @@ from ..access import (
 from ..db import get_db
 from ..db import walks as walks_db
 from ..extensions import csrf
-from ..join_forms import CodeForm, JoinForm
+from ..join_forms import ADDRESS_MESSAGE, CodeForm, JoinForm
 from .shared import json_body, refuse
 
 bp = Blueprint("walkers", __name__)
@@ -92,13 +93,20 @@ def join(code: str):
     walks.start_if_begun(db, walk)
     form = JoinForm()
     if form.validate_on_submit():
-        walker_id = walkers.join(db, walk["id"], form.name.data or "")
+        walker_id = walkers.join(
+            db, walk["id"], form.name.data or "", form.email.data or "", _language()
+        )
         tokens[walk["id"]] = make_walker_token(walk["id"], walker_id)
         response = redirect(url_for("observations.capture", walk_id=walk["id"]))
         set_walker_cookie(response, tokens)
         return response
     status = 400 if request.method == "POST" else 200
     return render_template("walkers/join.html", form=form, walk=walk), status
+
+
+def _language() -> str:
+    """The language the walker joined in: their mail is written in it."""
+    return str(get_locale() or languages.DEFAULT)
 
 
 def set_walker_cookie(response, tokens: dict[str, str]) -> None:
@@ -124,13 +132,16 @@ def join_by_api():
     name = payload.get("name") or ""
     if not isinstance(name, str) or len(name) > walkers.MAX_NAME:
         return refuse(400, {"name": _("Namnet får vara högst 80 tecken.")})
+    email = payload.get("email") or ""
+    if not isinstance(email, str) or (email.strip() and not mail.is_address(email.strip())):
+        return refuse(400, {"email": str(ADDRESS_MESSAGE)})
     db = get_db()
     walk = walks_db.get_walk_by_code(db, payload["code"])
     if walk is None:
         return refuse(404, {"code": _("Det finns ingen vandring med den koden.")})
     if walks.is_closed(walk):
         return refuse(410, {"code": _("Vandringen är avslutad, koden gäller inte längre.")})
-    walker_id = walkers.join(db, walk["id"], name)
+    walker_id = walkers.join(db, walk["id"], name, email, _language())
     return jsonify(
         {
             "walk_id": walk["id"],
