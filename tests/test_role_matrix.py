@@ -48,6 +48,31 @@ def unsubscribe_token(app, user_id: int) -> str:
         return mail_texts.unsubscribe_token(user_id, "overdue")
 
 
+def ask_the_walker(app, observation_id: str, walker_id: str, walk_id: str) -> int:
+    """The four-week question asked about the walker's finding (its event's history row)."""
+    db = connect(database_path(app))
+    with app.app_context():
+        measures.set_status(db, observation_id, "done", None)
+    history_id = db.execute("select max(id) from measure_history").fetchone()[0]
+    db.execute(
+        "insert into mail_walker_events (history_id, observation_id, walker_id, walk_id, status,"
+        " happened_at, asked_at) values (?, ?, ?, ?, 'done', '2026-11-25', '2026-12-23')",
+        [history_id, observation_id, walker_id, walk_id],
+    )
+    db.conn.commit()
+    db.close()
+    return history_id
+
+
+def walker_mail_tokens(app, photo_id: str, history_id: int, walker_id: str) -> dict:
+    with app.app_context():
+        return {
+            "photo_token": mail_texts.photo_token(photo_id),
+            "answer_token": mail_texts.answer_token(history_id, "yes"),
+            "stop_token": mail_texts.stop_token(walker_id),
+        }
+
+
 @pytest.fixture
 def world(tmp_path):
     # Fresh per role: the walker's run deletes its own observation at the end.
@@ -93,6 +118,7 @@ def world(tmp_path):
     )
     assert photo.status_code == 201, photo.json
     photo = photo.json
+    asked = ask_the_walker(app, observation_id, joined["walker_id"], walk["id"])
     samples = {
         "walk_id": walk["id"],
         "code": walk["code"],
@@ -112,6 +138,8 @@ def world(tmp_path):
         "walker_id": joined["walker_id"],
         # A mail's unsubscribe link (the coordinator's, from the weekly overdue digest).
         "token": unsubscribe_token(app, ids["coordinator"]),
+        # A walker's mail: a photo link, the answer "yes" to the four-week question, no more mail.
+        **walker_mail_tokens(app, photo["id"], asked, joined["walker_id"]),
     }
     # Query strings some routes need to show their page: the partners' calendar's key.
     db = connect(database_path(app))

@@ -60,7 +60,10 @@ RESIDENT_BLUEPRINTS = frozenset(
     }
 )
 # Single resident screens inside a staff blueprint (endpoint names).
-RESIDENT_ENDPOINTS = frozenset({"maps.public"})
+# A walker's mail opens its answer and its "no more mail" in the walker's languages.
+RESIDENT_ENDPOINTS = frozenset(
+    {"maps.public", "mail.answer", "mail.answer_post", "mail.stop", "mail.stop_post"}
+)
 
 
 def family(blueprint: str | None, endpoint: str | None = None) -> str:

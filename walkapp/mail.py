@@ -14,6 +14,11 @@ restart makes no mail twice; the worker marks a mail sent straight after the ser
 (a crash between the server's "250" and that commit, a few microseconds, is the one window
 where a mail could go twice; its Message-ID is the same both times). Mails are plain text plus
 HTML, in the reader's language (Swedish or English), with a one-click unsubscribe per kind.
+
+Walkers who left an address hear back (issue 25): one mail per walk when findings of theirs
+are fixed (gathered like the partners' mails, with signed photo links), and four weeks after a
+finding was made done, "Är det åtgärdat?" with a yes and a no per finding; "no" opens it again.
+A walker reads their mail in the language they joined in (the six of the walkers' screens).
 """
 
 from __future__ import annotations
@@ -30,11 +35,16 @@ from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
-from . import clock, organisations, settings
+from . import clock, measures, organisations, settings
 from .db import mail as mail_db
 from .db import now, transaction
+from .db import walks as walks_db
 
 KINDS = ("assigned", "reopened", "digest", "overdue")
+# A walker's mails: their finding was fixed; four weeks after done, "Är det åtgärdat?".
+WALKER_KINDS = ("fixed", "question")
+QUESTION_AFTER_DAYS = 28
+ANSWERS = ("yes", "no")
 DIGEST_WEEKDAY, DIGEST_HOUR = 0, 7  # Monday, 07:00 in Stockholm
 DUE_AHEAD_DAYS = 14
 # After a failed try: wait 1, 5, 15, 60 minutes, then every 6 hours; given up after a week.
@@ -123,6 +133,9 @@ def prepare(db: sqlite_utils.Database, compose: Compose, moment: datetime | None
             queued += _queue_group(db, compose, group)
         if _digest_time(moment):
             queued += _queue_digests(db, compose, moment)
+        for group in mail_db.walker_quiet_groups(db, clock.stamp(moment - quiet)):
+            queued += _queue_fixed(db, compose, group)
+        queued += _queue_questions(db, compose, moment)
     return queued
 
 
@@ -142,6 +155,46 @@ def _queue_group(db, compose: Compose, group: dict) -> int:
         context = {"partner": partner, "walk": walk, "measures": current}
         queued += _queue(db, compose, key, group["kind"], person, context)
     return queued
+
+
+def _queue_fixed(db, compose: Compose, group: dict) -> int:
+    """One mail to a walker of what a round fixed of their findings on one walk."""
+    findings = mail_db.walker_group_findings(db, group["walker_id"], group["walk_id"])
+    mail_db.mark_walker_events_mailed(db, [f["history_id"] for f in findings], now())
+    current = [f for f in findings if f["still_fixed"]]  # opened again meanwhile: not told
+    reader = mail_db.walker_reader(db, group["walker_id"])
+    if not current or reader is None:
+        return 0
+    last = max(f["history_id"] for f in findings)
+    key = f"fixed:{group['walk_id']}:{group['walker_id']}:{last}"
+    return _queue_walker(db, compose, key, "fixed", reader, {"findings": current})
+
+
+def _queue_questions(db, compose: Compose, moment: datetime) -> int:
+    """Four weeks after a finding was made done (and still is), one question per walk to its
+    walker: "Är det åtgärdat?", each finding with its own yes and no."""
+    before = clock.stamp(moment - timedelta(days=QUESTION_AFTER_DAYS))
+    queued = 0
+    for group in mail_db.questions_due(db, before):
+        findings = mail_db.question_findings(db, group["walker_id"], group["walk_id"], before)
+        mail_db.mark_asked(db, [f["history_id"] for f in findings], now())
+        reader = mail_db.walker_reader(db, group["walker_id"])
+        if reader is None or not findings:
+            continue
+        key = f"question:{group['walk_id']}:{group['walker_id']}:{group['last']}"
+        queued += _queue_walker(db, compose, key, "question", reader, {"findings": findings})
+    return queued
+
+
+def _queue_walker(db, compose: Compose, key: str, kind: str, reader: dict, context: dict) -> int:
+    written = compose(kind, {**reader, "walker": True}, context)
+    mail = {
+        "dedupe_key": key,
+        "kind": kind,
+        "walker_id": reader["id"],
+        "recipient": reader["email"],
+    }
+    return int(mail_db.queue(db, {**mail, **written}))
 
 
 def _digest_time(moment: datetime) -> bool:
@@ -257,6 +310,36 @@ def message(mail: dict, sender: str) -> EmailMessage:
 def unsubscribe(db: sqlite_utils.Database, user_id: int, kind: str) -> None:
     with transaction(db):
         mail_db.unsubscribe(db, user_id, kind)
+
+
+def unsubscribe_walker(db: sqlite_utils.Database, walker_id: str) -> None:
+    """A walker's one click: their address is forgotten with the mails still waiting for them
+    (a walker wants no kind kept apart; what we need not keep, we do not keep)."""
+    with transaction(db):
+        walks_db.forget_walker_email(db, walker_id)
+        mail_db.drop_walker_mail(db, walker_id)
+
+
+# --- the walker's answer ----------------------------------------------------------------------
+
+
+def asked(db: sqlite_utils.Database, history_id: int) -> dict | None:
+    """The finding a question asked about (its answer, if given), or None."""
+    return mail_db.walker_event(db, history_id)
+
+
+def answer(db: sqlite_utils.Database, history_id: int, given: str) -> tuple[dict | None, bool]:
+    """The walker's answer to "Är det åtgärdat?", once: "no" opens the measure again (back to
+    its partner, or to triage without one), "yes" is noted; both go into its history. Later
+    clicks change nothing. (the finding as asked, whether this click was the answer)."""
+    if given not in ANSWERS:
+        raise ValueError(given)
+    with transaction(db):
+        finding = mail_db.walker_event(db, history_id)
+        if finding is None or not mail_db.record_answer(db, history_id, given, now()):
+            return finding, False
+        measures.answer_within(db, finding["observation_id"], given == "yes")
+    return {**finding, "answer": given}, True
 
 
 def status(db: sqlite_utils.Database) -> dict:

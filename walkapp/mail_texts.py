@@ -5,21 +5,32 @@ and the app's secret key are Flask's)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
-from . import mail, settings
+from . import languages, mail, settings
 from .vocabulary import CATEGORIES
 
 # The staff screens' languages: a partner's person reads Swedish or English.
 MAIL_LANGUAGES = ("sv", "en")
+# A walker reads the walkers' screens' six languages.
+WALKER_LANGUAGES = languages.FAMILIES[languages.RESIDENTS]
+# How long a walker's mail's links work: photos are private, so their links expire; an answer
+# may come a while after the question.
+PHOTO_LINK_DAYS = 60
+ANSWER_LINK_DAYS = 90
+EXPIRED = "expired"
 
 
 def compose(kind: str, person: dict, context: dict) -> dict:
     """One mail to person, in their language (Swedish unless they chose English), with links on
     the public address (`PUBLIC_URL`): {subject, body_text, body_html, unsubscribe_url}."""
+    if person.get("walker"):
+        return _compose_for_walker(kind, person, context)
     language = person.get("language") if person.get("language") in MAIL_LANGUAGES else "sv"
     with _on_public_url(), force_locale(language):
         unsubscribe = unsubscribe_url(person["id"], kind)
@@ -33,7 +44,114 @@ def compose(kind: str, person: dict, context: dict) -> dict:
         subject = _subject(kind, context)
         text = render_template(f"mail/{kind}.txt", subject=subject, **values)
         html = render_template(f"mail/{kind}.html", subject=subject, **values)
-    return {"subject": subject, "body_text": text, "body_html": html, "unsubscribe_url": unsubscribe}
+    return {
+        "subject": subject,
+        "body_text": text,
+        "body_html": html,
+        "unsubscribe_url": unsubscribe,
+    }
+
+
+def _compose_for_walker(kind: str, walker: dict, context: dict) -> dict:
+    """A walker's mail, in the language they joined in: their findings with signed links to
+    the before and after photos, the answers (a question), the walk's follow-up page and the
+    one click that forgets their address."""
+    language = walker.get("language") if walker.get("language") in WALKER_LANGUAGES else "sv"
+    with _on_public_url(), force_locale(language):
+        findings = [_linked(finding) for finding in context["findings"]]
+        values = {
+            "walker": walker,
+            "findings": findings,
+            "follow_up": url_for("follow_up.page", code=walker["code"], _external=True),
+            "unsubscribe": url_for(
+                "mail.stop", stop_token=stop_token(walker["id"]), _external=True
+            ),
+            "language": language,
+            "direction": languages.direction(language),
+            "photo_days": PHOTO_LINK_DAYS,
+            "categories": CATEGORIES,
+        }
+        subject = render_template(f"mail/{kind}_subject.txt", **values).strip()
+        text = render_template(f"mail/{kind}.txt", subject=subject, **values)
+        html = render_template(f"mail/{kind}.html", subject=subject, **values)
+    return {
+        "subject": subject,
+        "body_text": text,
+        "body_html": html,
+        "unsubscribe_url": values["unsubscribe"],
+    }
+
+
+def _linked(finding: dict) -> dict:
+    def photo(photo_id: str, thumb: bool) -> str:
+        return url_for("mail.photo", photo_token=photo_token(photo_id, thumb), _external=True)
+
+    answers = {
+        given: url_for(
+            "mail.answer", answer_token=answer_token(finding["history_id"], given), _external=True
+        )
+        for given in mail.ANSWERS
+    }
+    return {
+        **finding,
+        "before": [(photo(i, False), photo(i, True)) for i in finding["photo_ids"]],
+        "after": [(photo(i, False), photo(i, True)) for i in finding["after_photo_ids"]],
+        "answers": answers,
+    }
+
+
+def _timed(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=salt)
+
+
+def photo_token(photo_id: str, thumb: bool = False) -> str:
+    return _timed("mail-photo").dumps({"p": photo_id, "t": int(thumb)})
+
+
+def read_photo_token(token: str) -> tuple[str, bool] | str | None:
+    """(photo id, thumbnail?) of a photo link; EXPIRED when it is too old; None when forged."""
+    data = _read_timed("mail-photo", token, PHOTO_LINK_DAYS)
+    if data in (None, EXPIRED):
+        return data
+    if not isinstance(data, dict) or not isinstance(data.get("p"), str):
+        return None
+    return data["p"], bool(data.get("t"))
+
+
+def answer_token(history_id: int, given: str) -> str:
+    return _timed("mail-answer").dumps({"e": history_id, "a": given})
+
+
+def read_answer_token(token: str) -> tuple[int, str] | str | None:
+    """(event, answer) of an answer link; EXPIRED when it is too old; None when forged."""
+    data = _read_timed("mail-answer", token, ANSWER_LINK_DAYS)
+    if data in (None, EXPIRED):
+        return data
+    if not isinstance(data, dict) or not isinstance(data.get("e"), int):
+        return None
+    return (data["e"], data["a"]) if data.get("a") in mail.ANSWERS else None
+
+
+def _read_timed(salt: str, token: str, days: int):
+    try:
+        return _timed(salt).loads(token, max_age=int(timedelta(days=days).total_seconds()))
+    except SignatureExpired:
+        return EXPIRED
+    except BadSignature:
+        return None
+
+
+def stop_token(walker_id: str) -> str:
+    return URLSafeSerializer(current_app.secret_key, salt="mail-stop").dumps({"w": walker_id})
+
+
+def read_stop_token(token: str) -> str | None:
+    """The walker a "no more mail" link is for, or None."""
+    try:
+        data = URLSafeSerializer(current_app.secret_key, salt="mail-stop").loads(token)
+    except BadSignature:
+        return None
+    return data.get("w") if isinstance(data, dict) and isinstance(data.get("w"), str) else None
 
 
 def _subject(kind: str, context: dict) -> str:
@@ -83,6 +201,10 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
         data = _serializer().loads(token)
     except BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("k") not in mail.KINDS or not isinstance(data.get("u"), int):
+    if (
+        not isinstance(data, dict)
+        or data.get("k") not in mail.KINDS
+        or not isinstance(data.get("u"), int)
+    ):
         return None
     return data["u"], data["k"]

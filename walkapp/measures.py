@@ -39,7 +39,10 @@ FIELD_LABELS = {
     "reason": _l("Skäl"),
     "duplicate_of": _l("Dubblett av"),
     "comment": _l("Kommentar"),
+    "walker_answer": _l("Deltagaren svarade"),
 }
+# The walker's answer to "Är det åtgärdat?" as its history row says it.
+WALKER_ANSWERS = {"yes": _l("åtgärdat"), "no": _l("inte åtgärdat")}
 # Beside the triage fields: what the chosen status requires.
 REQUIRED_HINTS = {
     "partner_id": _l("Krävs för Tilldelad och Planerad."),
@@ -263,6 +266,20 @@ def set_status(
         return _store_within(db, observation_id, user_id, changes)
 
 
+def answer_within(db: sqlite_utils.Database, observation_id: str, fixed: bool) -> list[dict]:
+    """The step of a walker's answer (inside walkapp.mail.answer's transaction): the answer
+    goes into the history; "not fixed" opens a measure that is still fixed again — back to its
+    partner (assigned, the deadline cleared for a new one) or, without one, to triage (new)."""
+    made = []
+    current = measures_db.get_observation(db, observation_id)
+    if not fixed and current is not None and is_fixed(current["status"]):
+        partner = current["partner_id"]
+        changes = {"status": "assigned" if partner else "new", "deadline": None, "reason": ""}
+        made = _store_within(db, observation_id, None, changes)
+    measures_db.add_history(db, observation_id, "walker_answer", "yes" if fixed else "no")
+    return made
+
+
 def _store_within(
     db: sqlite_utils.Database, observation_id: str, user_id: int | None, changes: dict
 ) -> list[dict]:
@@ -361,6 +378,8 @@ def history_in_words(
             return partners.get(int(value), "–")
         if field == "deadline":
             return local_day(value)
+        if field == "walker_answer":
+            return str(WALKER_ANSWERS.get(value, value))
         if field == "duplicate_of":
             return observation(value)
         return value

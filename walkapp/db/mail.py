@@ -37,8 +37,28 @@ def collect_events(db: sqlite_utils.Database) -> int:
         """,
         [cursor, newest],
     ).rowcount
+    made += _collect_walker_events(db, cursor, newest)
     db.execute("update mail_cursor set history_id = ? where id = 1", [newest])
     return made
+
+
+def _collect_walker_events(db: sqlite_utils.Database, after: int, upto: int) -> int:
+    """A finding becoming fixed (done or verified, from a status that was not) is an event for
+    the walker who made it, when they left an address."""
+    return db.execute(
+        f"""
+        insert or ignore into mail_walker_events
+            (history_id, observation_id, walker_id, walk_id, status, happened_at)
+        select h.id, h.observation_id, o.walker_id, o.walk_id, h.new_value, h.changed_at
+        from measure_history h
+        join observations o on o.id = h.observation_id
+        join walkers k on k.id = o.walker_id
+        where h.id > ? and h.id <= ? and h.field = 'status' and k.email is not null
+            and h.new_value in ({quoted(FIXED_STATUSES)})
+            and coalesce(h.old_value, '') not in ({quoted(FIXED_STATUSES)})
+        """,
+        [after, upto],
+    ).rowcount
 
 
 def quiet_groups(db: sqlite_utils.Database, before: str) -> list[dict]:
@@ -52,7 +72,9 @@ def quiet_groups(db: sqlite_utils.Database, before: str) -> list[dict]:
     """, [before])  # fmt: skip
 
 
-def group_measures(db: sqlite_utils.Database, kind: str, partner_id: int, walk_id: str) -> list[dict]:
+def group_measures(
+    db: sqlite_utils.Database, kind: str, partner_id: int, walk_id: str
+) -> list[dict]:
     """A group's unmailed events with what the mail tells of each measure (never who walked):
     its category, rating, note, place, deadline, position and whether it is still the
     partner's and still open."""
@@ -137,15 +159,16 @@ def get_walk(db: sqlite_utils.Database, walk_id: str) -> dict | None:
 
 
 def queue(db: sqlite_utils.Database, mail: dict) -> bool:
-    """Add a mail unless one with its dedupe_key exists; whether it was added."""
+    """Add a mail unless one with its dedupe_key exists; whether it was added. A mail goes to
+    an account (user_id) or to a walker (walker_id)."""
     stamp = now()
     return (
         db.execute(
-            "insert or ignore into mail_outbox (dedupe_key, kind, user_id, recipient, subject,"
-            " body_text, body_html, unsubscribe_url, created_at, next_attempt_at)"
-            " values (:dedupe_key, :kind, :user_id, :recipient, :subject, :body_text,"
-            " :body_html, :unsubscribe_url, :stamp, :stamp)",
-            {**mail, "stamp": stamp},
+            "insert or ignore into mail_outbox (dedupe_key, kind, user_id, walker_id, recipient,"
+            " subject, body_text, body_html, unsubscribe_url, created_at, next_attempt_at)"
+            " values (:dedupe_key, :kind, :user_id, :walker_id, :recipient, :subject,"
+            " :body_text, :body_html, :unsubscribe_url, :stamp, :stamp)",
+            {"user_id": None, "walker_id": None, **mail, "stamp": stamp},
         ).rowcount
         == 1
     )
@@ -191,3 +214,118 @@ def counts(db: sqlite_utils.Database) -> dict:
         from mail_outbox
     """)  # fmt: skip
     return row or {"waiting": 0, "failing": 0, "sent": 0, "oldest_waiting": None}
+
+
+# --- walkers ----------------------------------------------------------------------------------
+
+# A walker's finding as their mail tells it: their own note, the place, who fixed it, the photos.
+_WALKER_FINDING = f"""
+    select e.history_id, e.observation_id, e.status as became, e.happened_at, e.answer,
+        o.category, o.rating, o.note, p.name as place, m.status, m.comment,
+        pa.name as partner, m.status in ({quoted(FIXED_STATUSES)}) as still_fixed,
+        (select group_concat(ph.id) from photos ph where ph.observation_id = o.id
+         and ph.kind = 'before') as photo_ids,
+        (select group_concat(ph.id) from photos ph where ph.observation_id = o.id
+         and ph.kind = 'after') as after_photo_ids
+    from mail_walker_events e
+    join observations o on o.id = e.observation_id
+    join measures m on m.observation_id = e.observation_id
+    left join places p on p.id = o.place_id
+    left join partners pa on pa.id = m.partner_id
+"""
+
+
+def _findings(db: sqlite_utils.Database, where: str, params) -> list[dict]:
+    found = rows(db, _WALKER_FINDING + where + " order by p.name, o.recorded_at", params)
+    for row in found:
+        for key in ("photo_ids", "after_photo_ids"):
+            row[key] = row[key].split(",") if row[key] else []
+    return found
+
+
+def walker_quiet_groups(db: sqlite_utils.Database, before: str) -> list[dict]:
+    """Unmailed fixed-events per (walker, walk) whose newest is older than `before`: one mail
+    per walk to each walker, however many of their findings a round fixed."""
+    return rows(db, """
+        select walker_id, walk_id, max(happened_at) as newest from mail_walker_events
+        where mailed_at is null group by walker_id, walk_id having max(happened_at) <= ?
+        order by newest
+    """, [before])  # fmt: skip
+
+
+def walker_group_findings(db: sqlite_utils.Database, walker_id: str, walk_id: str) -> list[dict]:
+    return _findings(
+        db, " where e.mailed_at is null and e.walker_id = ? and e.walk_id = ?", [walker_id, walk_id]
+    )
+
+
+def mark_walker_events_mailed(
+    db: sqlite_utils.Database, history_ids: list[int], stamp: str
+) -> None:
+    db.execute(
+        f"update mail_walker_events set mailed_at = ? where history_id in ({marks(history_ids)})",
+        [stamp, *history_ids],
+    )
+
+
+def questions_due(db: sqlite_utils.Database, done_before: str) -> list[dict]:
+    """(walker, walk) pairs with findings made done before `done_before`, still done, never
+    asked about: the four-week question."""
+    return rows(db, """
+        select e.walker_id, e.walk_id, max(e.history_id) as last from mail_walker_events e
+        join measures m on m.observation_id = e.observation_id
+        where e.asked_at is null and e.status = 'done' and m.status = 'done'
+            and e.happened_at <= ?
+        group by e.walker_id, e.walk_id order by last
+    """, [done_before])  # fmt: skip
+
+
+def question_findings(
+    db: sqlite_utils.Database, walker_id: str, walk_id: str, done_before: str
+) -> list[dict]:
+    return _findings(
+        db,
+        " where e.asked_at is null and e.status = 'done' and m.status = 'done'"
+        " and e.happened_at <= ? and e.walker_id = ? and e.walk_id = ?",
+        [done_before, walker_id, walk_id],
+    )
+
+
+def mark_asked(db: sqlite_utils.Database, history_ids: list[int], stamp: str) -> None:
+    db.execute(
+        f"update mail_walker_events set asked_at = ? where history_id in ({marks(history_ids)})",
+        [stamp, *history_ids],
+    )
+
+
+def walker_reader(db: sqlite_utils.Database, walker_id: str) -> dict | None:
+    """A walker as a mail's reader: their address and language, their walk's title and code;
+    None once the address is gone (unsubscribed, or retention)."""
+    return one(db, """
+        select k.id, k.email, k.language, w.id as walk_id, w.title as walk_title, w.code
+        from walkers k join walks w on w.id = k.walk_id
+        where k.id = ? and k.email is not null
+    """, [walker_id])  # fmt: skip
+
+
+def walker_event(db: sqlite_utils.Database, history_id: int) -> dict | None:
+    """One asked-about finding, for its answer page."""
+    return next(iter(_findings(db, " where e.history_id = ? and e.asked_at is not null",
+                               [history_id])), None)  # fmt: skip
+
+
+def record_answer(db: sqlite_utils.Database, history_id: int, answer: str, stamp: str) -> bool:
+    """The walker's answer, once: False when it was answered before."""
+    return (
+        db.execute(
+            "update mail_walker_events set answer = ?, answered_at = ?"
+            " where history_id = ? and answer is null",
+            [answer, stamp, history_id],
+        ).rowcount
+        == 1
+    )
+
+
+def drop_walker_mail(db: sqlite_utils.Database, walker_id: str) -> None:
+    """The mails still waiting for a walker who asked for none (their bodies hold the address)."""
+    db.execute("delete from mail_outbox where walker_id = ? and sent_at is null", [walker_id])

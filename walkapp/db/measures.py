@@ -178,6 +178,16 @@ def update_measure(
     return made
 
 
+def add_history(db: sqlite_utils.Database, observation_id: str, field: str, value: str) -> None:
+    """A history row of something said about the measure that changes none of its fields (a
+    walker's answer), by nobody signed in."""
+    db.execute(
+        "insert into measure_history (observation_id, changed_at, changed_by, field, new_value)"
+        " values (?, ?, null, ?, ?)",
+        [observation_id, now(), field, value],
+    )
+
+
 def history(db: sqlite_utils.Database, observation_id: str) -> list[dict]:
     """A measure's history, newest first; a partner's person is named with their partner."""
     return rows(db, """
