@@ -43,6 +43,12 @@ def day(value: str | date, with_year: bool | None = None) -> str:
     return format_date(moment, "d MMMM y" if with_year else "d MMMM", locale=_locale())
 
 
+def month(value: str | date) -> str:
+    """'november 2026': when a planned measure is to be done, as the public reads it."""
+    moment = value if isinstance(value, date) else date.fromisoformat(value[:10])
+    return format_date(moment, "LLLL y", locale=_locale())
+
+
 def day_and_time(value: str) -> str:
     """'tisdag 3 december 2024 kl. 18:00'."""
     moment = local_datetime(value)
@@ -61,7 +67,9 @@ def last_change(observation: dict) -> str:
 
 
 def status_sentence(observation: dict) -> str:
-    """A measure's state in one plain sentence, with partner and the date of the last change."""
+    """A measure's state in one plain sentence, with partner and the date of the last change:
+    planned with the month it is to be done, "not possible" with the reason given (issue 25: the
+    public hears why), passed on to the partner it belongs to."""
     status, partner = observation["status"], observation.get("partner")
     when = day(last_change(observation))
     if is_good(status):
@@ -73,20 +81,23 @@ def status_sentence(observation: dict) -> str:
     if key not in _SENTENCES:
         return _("Samma sak som en annan iakttagelse, som följs upp där.")
     # One sentence per status, told with the partner where one is known.
+    reason = (observation.get("reason") or "").strip()
+    if key == "not_possible" and reason:
+        return _("Går inte att åtgärda: %(reason)s (beslut %(date)s)", reason=reason, date=when)
     without, with_partner = _SENTENCES[key]
     text = with_partner if partner else without
-    return text % {"partner": partner, "date": when, "deadline": day(deadline) if deadline else ""}
+    return text % {"partner": partner, "date": when, "month": month(deadline) if deadline else ""}
 
 
 # status -> (its sentence without a partner, with one); "planned_by" is planned with a deadline.
 _SENTENCES = {
     "assigned": (
         _l("Lämnad till en ansvarig aktör %(date)s."),
-        _l("Lämnad till %(partner)s %(date)s."),
+        _l("Lämnad vidare till %(partner)s %(date)s."),
     ),
     "planned_by": (
-        _l("Planerad, klar senast %(deadline)s."),
-        _l("Planerad av %(partner)s, klar senast %(deadline)s."),
+        _l("Planerad, klar i %(month)s."),
+        _l("Planerad av %(partner)s, klar i %(month)s."),
     ),
     "planned": (_l("Planerad %(date)s."), _l("Planerad av %(partner)s %(date)s.")),
     "done": (_l("Åtgärdat %(date)s."), _l("Åtgärdat %(date)s av %(partner)s.")),

@@ -83,3 +83,26 @@ def test_the_capture_screen_can_include_the_follow_up_link(app):
     with app.test_request_context():
         html = app.jinja_env.get_template("follow_up/_link.html").render(code="ABC234")
     assert 'href="/j/ABC234/follow-up"' in html
+
+
+def test_follow_up_says_why_each_measure_stands_where_it_does(app, db, client, users):
+    """Issue 25, the public hears why: planned with its month, not possible with the reason,
+    passed on to the partner it belongs to."""
+    walk, token, mine, theirs = _walk_with_two_walkers(app, db)
+    third = add_finding(db, walk["id"], None, category="graffiti")
+    partners_db.ensure_partners(db, ["Trafikkontoret", "Fastighetsägaren AB"])
+    tk, landlord = (
+        partners_db.find_by_name(db, n)["id"] for n in ("Trafikkontoret", "Fastighetsägaren AB")
+    )
+    measures.set_status(db, mine, "planned", users["coordinator"], tk, deadline="2026-11-20")
+    measures.set_status(db, theirs, "not_possible", users["coordinator"], tk,
+                        reason="Marken ägs av Trafikverket")  # fmt: skip
+    measures.set_status(db, third, "assigned", users["coordinator"], landlord)
+    client.set_cookie("walker", token)
+    html = client.get(f"/j/{walk['code']}/follow-up").get_data(as_text=True)
+    assert "Planerad av Trafikkontoret, klar i november 2026." in html
+    assert "Går inte att åtgärda: Marken ägs av Trafikverket" in html
+    assert "Lämnad vidare till Fastighetsägaren AB" in html
+    client.set_cookie("lang", "en")
+    english = client.get(f"/j/{walk['code']}/follow-up").get_data(as_text=True)
+    assert "Planned by Trafikkontoret, to be done in November 2026." in english
