@@ -5,6 +5,7 @@ and the app's secret key are Flask's)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app, render_template, url_for
@@ -41,14 +42,16 @@ def compose(kind: str, person: dict, context: dict) -> dict:
             "language": language,
             "categories": CATEGORIES,
         }
-        subject = _subject(kind, context)
-        text = render_template(f"mail/{kind}.txt", subject=subject, **values)
-        html = render_template(f"mail/{kind}.html", subject=subject, **values)
+        return _written(kind, _subject(kind, context), values)
+
+
+def _written(kind: str, subject: str, values: dict) -> dict:
+    """The mail of `kind` from its two templates (inside compose's locale and request)."""
     return {
         "subject": subject,
-        "body_text": text,
-        "body_html": html,
-        "unsubscribe_url": unsubscribe,
+        "body_text": render_template(f"mail/{kind}.txt", subject=subject, **values),
+        "body_html": render_template(f"mail/{kind}.html", subject=subject, **values),
+        "unsubscribe_url": values["unsubscribe"],
     }
 
 
@@ -72,14 +75,7 @@ def _compose_for_walker(kind: str, walker: dict, context: dict) -> dict:
             "categories": CATEGORIES,
         }
         subject = render_template(f"mail/{kind}_subject.txt", **values).strip()
-        text = render_template(f"mail/{kind}.txt", subject=subject, **values)
-        html = render_template(f"mail/{kind}.html", subject=subject, **values)
-    return {
-        "subject": subject,
-        "body_text": text,
-        "body_html": html,
-        "unsubscribe_url": values["unsubscribe"],
-    }
+        return _written(kind, subject, values)
 
 
 def _linked(finding: dict) -> dict:
@@ -110,12 +106,8 @@ def photo_token(photo_id: str, thumb: bool = False) -> str:
 
 def read_photo_token(token: str) -> tuple[str, bool] | str | None:
     """(photo id, thumbnail?) of a photo link; EXPIRED when it is too old; None when forged."""
-    data = _read_timed("mail-photo", token, PHOTO_LINK_DAYS)
-    if data in (None, EXPIRED):
-        return data
-    if not isinstance(data, dict) or not isinstance(data.get("p"), str):
-        return None
-    return data["p"], bool(data.get("t"))
+    data = _read_timed("mail-photo", token, PHOTO_LINK_DAYS, lambda d: isinstance(d.get("p"), str))
+    return data if data in (None, EXPIRED) else (data["p"], bool(data.get("t")))
 
 
 def answer_token(history_id: int, given: str) -> str:
@@ -124,21 +116,24 @@ def answer_token(history_id: int, given: str) -> str:
 
 def read_answer_token(token: str) -> tuple[int, str] | str | None:
     """(event, answer) of an answer link; EXPIRED when it is too old; None when forged."""
-    data = _read_timed("mail-answer", token, ANSWER_LINK_DAYS)
-    if data in (None, EXPIRED):
-        return data
-    if not isinstance(data, dict) or not isinstance(data.get("e"), int):
-        return None
-    return (data["e"], data["a"]) if data.get("a") in mail.ANSWERS else None
+    data = _read_timed(
+        "mail-answer",
+        token,
+        ANSWER_LINK_DAYS,
+        lambda d: isinstance(d.get("e"), int) and d.get("a") in mail.ANSWERS,
+    )
+    return data if data in (None, EXPIRED) else (data["e"], data["a"])
 
 
-def _read_timed(salt: str, token: str, days: int):
+def _read_timed(salt: str, token: str, days: int, valid: Callable[[dict], bool]):
+    """A signed link's payload when it is of its kind (`valid`), EXPIRED, or None (forged)."""
     try:
-        return _timed(salt).loads(token, max_age=int(timedelta(days=days).total_seconds()))
+        data = _timed(salt).loads(token, max_age=int(timedelta(days=days).total_seconds()))
     except SignatureExpired:
         return EXPIRED
     except BadSignature:
         return None
+    return data if isinstance(data, dict) and valid(data) else None
 
 
 def stop_token(walker_id: str) -> str:
