@@ -57,7 +57,7 @@ def test_a_ten_megabyte_join_is_refused_from_its_length_unread(client):
         content_type="application/json",
     )
     assert response.status_code == 413
-    assert response.json["error"] == "Det du skickade är för stort (högst 1 kB)."
+    assert response.json["error"] == "Det du skickade är för stort (högst 2 kB)."
     assert not body.reads
 
 
