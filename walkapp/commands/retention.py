@@ -17,21 +17,16 @@ from ..db import retention as retention_db
 from ..db import tracks as tracks_db
 
 
+def _keep_days(name: str, what: str):
+    """A keeping period's option: --NAME-days N overrides its setting."""
+    return click.option(f"--{name}-days", type=int, default=None, help=f"keep {what} this many days")
+
+
 @click.command("retention")
 @click.option("--apply", "apply_", is_flag=True, help="delete for real (default: a dry run)")
-@click.option("--photos-days", type=int, default=None, help="keep photos this many days")
-@click.option(
-    "--names-days",
-    type=int,
-    default=None,
-    help="keep walkers' display names and e-mail addresses this many days",
-)
-@click.option(
-    "--tracks-days",
-    type=int,
-    default=None,
-    help="keep walked tracks this many days after the walk (or its follow-up meeting)",
-)
+@_keep_days("photos", "photos")
+@_keep_days("names", "walkers' display names and e-mail addresses")
+@_keep_days("tracks", "walked tracks (counted from the walk, or its follow-up meeting)")
 @with_appcontext
 def retention_command(
     apply_: bool, photos_days: int | None, names_days: int | None, tracks_days: int | None
