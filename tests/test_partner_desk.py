@@ -142,3 +142,29 @@ def test_the_screens_speak_english(client, desk):
     page = client.get(f"/partner/measures/{desk['ours']}").text
     assert "Done – take a photo" in page and "Not ours, or cannot be done" in page
     assert "Our measures" in client.get("/partner").text
+
+
+def test_median_days_from_walk_to_fixed_per_partner_from_the_history(app, db, desk):
+    # The walk started 2026-11-24 18:00 (17:00Z); fixed 4 and 10 days later, by history.
+    for observation_id, when in ((desk["ours"], "2026-11-28T17:00:00+00:00"),
+                                 (desk["theirs"], "2026-12-04T17:00:00+00:00")):  # fmt: skip
+        measures.set_status(db, observation_id, "done", None)
+        db.execute(
+            "update measure_history set changed_at = ? where observation_id = ?"
+            " and field = 'status' and new_value = 'done'",
+            [when, observation_id],
+        )
+    db.conn.commit()
+    days = measures.median_days_to_fixed(partners_db.days_to_fixed(db))
+    assert days["all"] == (7, 2)  # (4 + 10) / 2
+    assert days["by_partner"][desk["tk"]] == (4, 1)
+    # A measure fixed, reopened and fixed again counts from its first fix.
+    measures.set_status(db, desk["ours"], "assigned", None)
+    measures.set_status(db, desk["ours"], "done", None)
+    assert measures.median_days_to_fixed(partners_db.days_to_fixed(db))["by_partner"][desk["tk"]] == (4, 1)
+    staff = app.test_client()
+    users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator", organisation_id=1)
+    db.conn.commit()
+    login(staff, "kim")
+    page = staff.get("/partners").text
+    assert "Dagar till åtgärdat (median)" in page and "i mitten 7 dagar" in page

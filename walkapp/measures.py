@@ -532,6 +532,27 @@ def counts(observations: list[dict]) -> dict:
     }
 
 
+def median_days_to_fixed(rows: list[dict]) -> dict:
+    """From walk to fixed, counted from the history (db.partners.days_to_fixed): the median in
+    whole days over every fixed measure and per partner, with how many each counts.
+    {"all": (days, n) | None, "by_partner": {partner_id: (days, n)}}."""
+    by_partner: dict[int | None, list[float]] = {}
+    for row in rows:
+        by_partner.setdefault(row["partner_id"], []).append(max(row["days"], 0.0))
+
+    def median(values: list[float]) -> tuple[int, int]:
+        ordered = sorted(values)
+        middle = len(ordered) // 2
+        value = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+        return round(value), len(ordered)
+
+    every = [days for values in by_partner.values() for days in values]
+    return {
+        "all": median(every) if every else None,
+        "by_partner": {key: median(values) for key, values in by_partner.items() if key},
+    }
+
+
 def compare_latest_walk(observations: list[dict], walks: list[dict]) -> dict | None:
     """For a place walked more than once: what the latest walk found again (same category within
     SAME_FINDING_M of an earlier observation), what is new, and which earlier observations were verified fixed."""

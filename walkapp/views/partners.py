@@ -33,9 +33,11 @@ bp = Blueprint("partners", __name__)
 @bp.get("/partners")
 @requires(COORDINATOR)
 def index():
+    db = get_db()
     return render_template(
         "partners/index.html",
-        partners=partners_db.partner_counts(get_db(), clock.today().isoformat(), scope()),
+        partners=partners_db.partner_counts(db, clock.today().isoformat(), scope()),
+        days=measures.median_days_to_fixed(partners_db.days_to_fixed(db, scope())),
         mail_on=mail.configured(),
     )
 
