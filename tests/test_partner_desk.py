@@ -168,3 +168,13 @@ def test_median_days_from_walk_to_fixed_per_partner_from_the_history(app, db, de
     login(staff, "kim")
     page = staff.get("/partners").text
     assert "Dagar till åtgärdat (median)" in page and "i mitten 7 dagar" in page
+    # The public page: the year's median over its public findings (one marked "inte publik" is
+    # left out), in words.
+    db.execute("update walks set organisation_id = 1")
+    db.conn.commit()
+    front = app.test_client().get("/").text
+    assert "<strong>7</strong> dagar från vandring till åtgärdat (median)" in front
+    db.execute("update observations set not_public = 1 where id = ?", [desk["theirs"]])
+    db.conn.commit()
+    data = app.test_client().get("/promise/2026/data.json").json
+    assert data["days_to_fixed"] == {"median": 4, "fixed": 1}

@@ -229,6 +229,7 @@ def overview(
     next_walk: dict | None,
     texts: dict[int, dict] | None = None,
     language: str = SOURCE_LANGUAGE,
+    days_to_fixed: tuple[int, int] | None = None,
 ) -> dict:
     """Everything the public page shows for `year`, as plain data (also served as JSON), from
     what walkapp.db.promises and walkapp.db.public hand over; the commitments in `language`
@@ -252,4 +253,8 @@ def overview(
             "good": sum(place["good"] for place in places),
         },
         "next_walk": next_walk,
+        # From walk to fixed, the median in days over the year's fixed findings (and how many).
+        "days_to_fixed": {"median": days_to_fixed[0], "fixed": days_to_fixed[1]}
+        if days_to_fixed
+        else None,
     }

@@ -79,17 +79,29 @@ def get_partner(db: sqlite_utils.Database, partner_id: int) -> dict | None:
     return one(db, "select * from partners where id = ?", [partner_id])
 
 
-def days_to_fixed(db: sqlite_utils.Database, organisation_ids=None) -> list[dict]:
+def days_to_fixed(
+    db: sqlite_utils.Database,
+    organisation_ids=None,
+    public_only: bool = False,
+    between: tuple[str, str] | None = None,
+) -> list[dict]:
     """Each measure that was fixed: its partner and how many days lay between its walk's start
-    and the first time its history marked it done or verified (of these organisations' walks,
-    when given)."""
+    and the first time its history marked it done or verified — of these organisations' walks
+    when given, without the findings marked "inte publik" when public_only, of walks starting
+    in `between` (from, to: instants) when given."""
     walks, walk_ids = in_scope_clause("w.organisation_id", organisation_ids)
+    extra, params = "", []
+    if public_only:
+        extra += " and o.not_public = 0"
+    if between is not None:
+        extra += " and w.starts_at >= ? and w.starts_at < ?"
+        params += list(between)
     return rows(db, f"""
         select m.partner_id, julianday(min(h.changed_at)) - julianday(w.starts_at) as days
         from measure_history h
         join measures m on m.observation_id = h.observation_id
         join observations o on o.id = h.observation_id
         join walks w on w.id = o.walk_id and {walks}
-        where h.field = 'status' and h.new_value in ({marks(FIXED_STATUSES)})
+        where h.field = 'status' and h.new_value in ({marks(FIXED_STATUSES)}){extra}
         group by h.observation_id
-    """, [*walk_ids, *FIXED_STATUSES])  # fmt: skip
+    """, [*walk_ids, *FIXED_STATUSES, *params])  # fmt: skip

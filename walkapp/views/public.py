@@ -10,10 +10,11 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import languages, observations, public
+from .. import clock, languages, measures, observations, public
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import get_db
 from ..db import organisations as organisations_db
+from ..db import partners as partners_db
 from ..db import places as places_db
 from ..db import promises as promises_db
 from ..db import public as public_db
@@ -47,6 +48,9 @@ def overview(year: int, organisation: dict) -> dict:
         else None,
         texts=promises_db.commitment_texts(db, promise["id"], language) if promise else {},
         language=language,
+        days_to_fixed=measures.median_days_to_fixed(
+            partners_db.days_to_fixed(db, [owner], True, clock.year_bounds(year))
+        )["all"],
     )
 
 
