@@ -20,6 +20,7 @@ from tests.smtp_server import PUBLIC, SmtpServer
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock, mail, mail_texts, measures
 from walkapp.db import connect, database_path
+from walkapp.db import measures as measures_db
 from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
@@ -301,3 +302,32 @@ def test_mail_templates_exist_for_every_kind():
     folder = Path(__file__).resolve().parent.parent / "templates" / "mail"
     for kind in mail.KINDS:
         assert (folder / f"{kind}.txt").exists() and (folder / f"{kind}.html").exists()
+
+
+def test_the_coordinators_hear_what_a_partner_answered_once_per_walk(world, smtp):
+    app, db = world["app"], world["db"]
+    db.execute("update walks set organisation_id = 1")
+    db.execute("update users set organisation_id = 1 where username = 'kim'")
+    db.conn.commit()
+    with app.app_context():
+        assign(db, world["found"][0], world["tk"])
+        assign(db, world["found"][1], world["tk"])
+        mail.prepare(db, compose, later(11))
+        mail.send_due(db)
+        smtp.inbox.messages.clear()
+        anna = world["people"]["anna"]
+        for found, action, sent in ((world["found"][0], "done", {"comment": "Ny armatur"}),
+                                    (world["found"][1], "decline", {"reason": "Inte vår mark"})):
+            observation = measures_db.get_observation(db, found)
+            _made, errors = measures.partner_answer(db, observation, action, sent, anna)
+            assert errors == {}
+        assert mail.prepare(db, compose, later(22)) >= 1
+        mail.send_due(db)
+    answered = [m for m in smtp.inbox.messages if "har svarat" in m["Subject"]]
+    assert [m["To"] for m in answered] == ["kim@polisen.example"]
+    assert "Trafikkontoret har svarat om 2 åtgärder från Kväll vid Plattan" in answered[0]["Subject"]
+    text = answered[0].get_body(("plain",)).get_content()
+    assert "Ny armatur" in text and "Lämnad tillbaka av partnern: Inte vår mark" in text
+    assert f"{PUBLIC}/observations/{world['found'][0]}/triage" in text
+    with app.app_context():
+        assert mail.prepare(db, compose, later(40)) == 0  # each answer once

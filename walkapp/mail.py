@@ -40,7 +40,7 @@ from .db import mail as mail_db
 from .db import now, transaction
 from .db import walks as walks_db
 
-KINDS = ("assigned", "reopened", "digest", "overdue")
+KINDS = ("assigned", "reopened", "answered", "digest", "overdue")
 # A walker's mails: their finding was fixed; four weeks after done, "Är det åtgärdat?".
 WALKER_KINDS = ("fixed", "question")
 QUESTION_AFTER_DAYS = 28
@@ -142,6 +142,8 @@ def prepare(db: sqlite_utils.Database, compose: Compose, moment: datetime | None
 def _queue_group(db, compose: Compose, group: dict) -> int:
     measures = mail_db.group_measures(db, group["kind"], group["partner_id"], group["walk_id"])
     mail_db.mark_events_mailed(db, [m["history_id"] for m in measures], now())
+    if group["kind"] == "answered":
+        return _queue_answers(db, compose, group, measures)
     # Told only of what is still theirs and open (reassigned or closed meanwhile: no mail).
     current = [m for m in measures if m["still_ours"]]
     if not current:
@@ -154,6 +156,23 @@ def _queue_group(db, compose: Compose, group: dict) -> int:
         key = f"{group['kind']}:{group['walk_id']}:{group['partner_id']}:{last}:{person['id']}"
         context = {"partner": partner, "walk": walk, "measures": current}
         queued += _queue(db, compose, key, group["kind"], person, context)
+    return queued
+
+
+def _queue_answers(db, compose: Compose, group: dict, measures: list[dict]) -> int:
+    """The coordinators of the walk hear what the partner answered: each measure once (its
+    latest state), with the partner's last comment."""
+    latest = {m["observation_id"]: m for m in measures}
+    context = {
+        "partner": mail_db.get_partner(db, group["partner_id"]),
+        "walk": mail_db.get_walk(db, group["walk_id"]),
+        "measures": list(latest.values()),
+    }
+    last = max(m["history_id"] for m in measures)
+    queued = 0
+    for person in mail_db.walk_coordinators(db, group["walk_id"], "answered"):
+        key = f"answered:{group['walk_id']}:{group['partner_id']}:{last}:{person['id']}"
+        queued += _queue(db, compose, key, "answered", person, context)
     return queued
 
 

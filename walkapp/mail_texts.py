@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from . import languages, mail, settings
-from .vocabulary import CATEGORIES
+from .vocabulary import CATEGORIES, MEASURE_STATUSES
 
 # The staff screens' languages: a partner's person reads Swedish or English.
 MAIL_LANGUAGES = ("sv", "en")
@@ -41,6 +41,7 @@ def compose(kind: str, person: dict, context: dict) -> dict:
             "unsubscribe": unsubscribe,
             "language": language,
             "categories": CATEGORIES,
+            "statuses": MEASURE_STATUSES,
         }
         return _written(kind, _subject(kind, context), values)
 
@@ -73,6 +74,7 @@ def _compose_for_walker(kind: str, walker: dict, context: dict) -> dict:
             "direction": languages.direction(language),
             "photo_days": PHOTO_LINK_DAYS,
             "categories": CATEGORIES,
+            "statuses": MEASURE_STATUSES,
         }
         subject = render_template(f"mail/{kind}_subject.txt", **values).strip()
         return _written(kind, subject, values)
@@ -160,6 +162,14 @@ def _subject(kind: str, context: dict) -> str:
         )
     if kind == "reopened":
         return _("walkapp: åtgärdat öppnades igen – %(walk)s", walk=context["walk"]["title"])
+    if kind == "answered":
+        return ngettext(
+            "walkapp: %(partner)s har svarat om %(num)d åtgärd från %(walk)s",
+            "walkapp: %(partner)s har svarat om %(num)d åtgärder från %(walk)s",
+            len(context["measures"]),
+            partner=context["partner"]["name"],
+            walk=context["walk"]["title"],
+        )
     if kind == "digest":
         return ngettext(
             "walkapp: %(partner)s vecka %(week)d – %(num)d åtgärd med sista dag",

@@ -37,9 +37,40 @@ def collect_events(db: sqlite_utils.Database) -> int:
         """,
         [cursor, newest],
     ).rowcount
+    made += _collect_answers(db, cursor, newest)
     made += _collect_walker_events(db, cursor, newest)
     db.execute("update mail_cursor set history_id = ? where id = 1", [newest])
     return made
+
+
+def _collect_answers(db: sqlite_utils.Database, after: int, upto: int) -> int:
+    """A partner's person answering (a status change or a comment of theirs: accepted, planned,
+    done, given back) is an event for the coordinators of the walk, one per answer."""
+    return db.execute(
+        """
+        insert or ignore into mail_events
+            (history_id, kind, observation_id, partner_id, walk_id, happened_at)
+        select h.id, 'answered', h.observation_id, u.partner_id, o.walk_id, h.changed_at
+        from measure_history h
+        join users u on u.id = h.changed_by and u.role = 'partner' and u.partner_id is not null
+        join observations o on o.id = h.observation_id
+        where h.id > ? and h.id <= ? and h.field in ('status', 'comment')
+        """,
+        [after, upto],
+    ).rowcount
+
+
+def walk_coordinators(db: sqlite_utils.Database, walk_id: str, kind: str) -> list[dict]:
+    """The coordinators of a walk's organisation with an address, not unsubscribed from
+    `kind`."""
+    return rows(db, """
+        select u.id, u.username, u.email, u.language, u.role, u.organisation_id from users u
+        join walks w on w.id = ? and w.organisation_id = u.organisation_id
+        where u.active = 1 and u.role = 'coordinator' and u.email is not null and u.email != ''
+            and not exists (select 1 from mail_unsubscribes x
+                            where x.user_id = u.id and x.kind = ?)
+        order by u.id
+    """, [walk_id, kind])  # fmt: skip
 
 
 def _collect_walker_events(db: sqlite_utils.Database, after: int, upto: int) -> int:

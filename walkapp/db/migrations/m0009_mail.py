@@ -18,7 +18,7 @@ def mail(db: sqlite_utils.Database) -> None:
         """
         create table mail_events (
             history_id integer primary key references measure_history(id) on delete cascade,
-            kind text not null check (kind in ('assigned', 'reopened')),
+            kind text not null check (kind in ('assigned', 'reopened', 'answered')),
             observation_id text not null references observations(id) on delete cascade,
             partner_id integer not null references partners(id),
             walk_id text not null references walks(id),
