@@ -178,3 +178,45 @@ def test_median_days_from_walk_to_fixed_per_partner_from_the_history(app, db, de
     db.conn.commit()
     data = app.test_client().get("/promise/2026/data.json").json
     assert data["days_to_fixed"] == {"median": 4, "fixed": 1}
+
+
+def test_an_invitation_makes_one_account_of_the_partner_within_seven_days(app, db, desk):
+    staff = app.test_client()
+    users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator", organisation_id=1)
+    db.conn.commit()
+    login(staff, "kim")
+    refused = staff.post(f"/partners/{desk['tk']}/invite", data={"email": "inte en adress"})
+    assert refused.status_code == 400 and "Skriv en e-postadress" in refused.text
+    made = staff.post(f"/partners/{desk['tk']}/invite", data={"email": "bo@trafik.example"})
+    assert made.status_code == 200 and "Länken visas bara nu" in made.text
+    link = made.text.split("/invite/")[1].split("<")[0]
+    stored = db.execute("select token_hash, expires_at from invitations").fetchone()
+    assert link not in stored[0]  # kept hashed
+    invited = app.test_client()
+    page = invited.get(f"/invite/{link}")
+    assert page.status_code == 200 and "Trafikkontoret" in page.text
+    weak = invited.post(f"/invite/{link}", data={"username": "bo", "new_password": "kort",
+                                                 "repeat": "kort"})  # fmt: skip
+    assert weak.status_code == 400
+    taken = invited.post(f"/invite/{link}", data={"username": "anna",
+                         "new_password": "Ljuset vid trappan 1928", "repeat": "Ljuset vid trappan 1928"})  # fmt: skip
+    assert taken.status_code == 400 and "finns redan" in taken.text
+    done = invited.post(f"/invite/{link}", data={"username": "bo",
+                        "new_password": "Ljuset vid trappan 1928", "repeat": "Ljuset vid trappan 1928"})  # fmt: skip
+    assert done.status_code == 303
+    user = db.execute("select role, partner_id, email from users where username = 'bo'").fetchone()
+    assert user == ("partner", desk["tk"], "bo@trafik.example")
+    again = invited.post(f"/invite/{link}", data={"username": "cy",
+                         "new_password": "Ljuset vid trappan 1928", "repeat": "Ljuset vid trappan 1928"})  # fmt: skip
+    assert again.status_code == 410 and "redan använd" in again.text
+    assert app.test_client().get("/invite/made-up").status_code == 410
+    # Seven days later a fresh invitation no longer works.
+    staff.post(f"/partners/{desk['tk']}/invite", data={"email": ""})
+    db.execute("update invitations set expires_at = '2000-01-01T00:00:00+00:00' where used_at is null")
+    db.conn.commit()
+    later = db.execute("select count(*) from invitations where used_at is null").fetchone()[0]
+    assert later == 1
+    page = staff.get(f"/partners/{desk['tk']}/invite").text
+    assert "Inbjudningar som väntar" not in page
+    fresh = login(app.test_client(), "bo", "Ljuset vid trappan 1928")
+    assert fresh.location.endswith("/partner")

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
-from walkapp import calendars, mail_texts, measures, organisations, users
+from walkapp import calendars, invitations, mail_texts, measures, organisations, users
 from walkapp.access import ADMIN, COORDINATOR, PARTNER, PUBLIC, WALKER, WALKER_COOKIE
 from walkapp.db import api_tokens as api_tokens_db
 from walkapp.db import connect, database_path, transaction
@@ -144,6 +144,7 @@ def world(tmp_path):
     # Query strings some routes need to show their page: the partners' calendar's key.
     db = connect(database_path(app))
     queries = {"calendars.partners_feed": f"?key={calendars.renew_partners_key(db, 1, None)}"}
+    samples["invitation"] = invitations.invite(db, 1, None, None)  # a partner's new person's link
     db.close()
     samples["_queries"] = queries
     return {"app": app, "samples": samples, "token": joined["token"], "users": ids}

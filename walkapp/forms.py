@@ -83,6 +83,7 @@ class ResetPasswordForm(_NewPasswordFields, BaseForm):
     pass
 
 
+
 # --- Citizen promise (the public feature): activities and the admin's promise editor ---
 
 
@@ -335,3 +336,13 @@ class PlaceForm(BaseForm):
     )  # fmt: skip
     description = text_field(TextAreaField, _l("Beskrivning"), 2000)
     partners = text_field(StringField, _l("Partner (kommaseparerade)"), 1000)
+
+
+class InvitedAccountForm(_NewPasswordFields, BaseForm):
+    """A partner's new person makes their account from an invitation."""
+
+    username = text_field(StringField, _l("Användarnamn"), 80, _l("Välj ett användarnamn."))
+
+
+class InvitationForm(BaseForm):
+    email = text_field(StringField, _l("E-post (frivilligt)"), 200)

@@ -72,3 +72,8 @@ def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
 
 def get_user_by_name(db: sqlite_utils.Database, username: str) -> dict | None:
     return one(db, "select * from users where username = ? and active = 1", [username])
+
+
+def name_taken(db: sqlite_utils.Database, username: str) -> bool:
+    """Any account has the name, active or not (names are unique)."""
+    return one(db, "select 1 as taken from users where username = ?", [username]) is not None

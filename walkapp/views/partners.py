@@ -10,13 +10,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import clock, mail, measures, organisations, partners
-from ..access import ADMIN, COORDINATOR, PARTNER, current_user, requires, scope
+from .. import clock, invitations, mail, measures, organisations, partners
+from ..access import ADMIN, COORDINATOR, PARTNER, PUBLIC, current_user, requires, scope
 from ..db import get_db
+from ..db import invitations as invitations_db
 from ..db import measures as measures_db
 from ..db import partners as partners_db
-from ..forms import PartnerAnswerForm, PartnerForm
+from ..forms import InvitationForm, InvitedAccountForm, PartnerAnswerForm, PartnerForm
 from ..inputs import parse_version
+from ..passwords import hash_password, password_problem
 from ..vocabulary import (
     CATEGORIES,
     FIXED_STATUSES,
@@ -175,3 +177,51 @@ def photo(observation_id: str, photo_id: str, thumb: bool):
     """A photo of one of our measures (before or after), never another's."""
     _own_or_404(observation_id)
     return send_photo(observation_id, photo_id, thumb)
+
+
+# --- inviting a partner's new person -----------------------------------------------------------
+
+
+@bp.route("/partners/<int:partner_id>/invite", methods=["GET", "POST"])
+@requires(COORDINATOR)
+def invite(partner_id: int):
+    """A coordinator makes an invitation link for a partner's new person (shown once)."""
+    db = get_db()
+    partner = partners_db.get_partner(db, partner_id) or abort(404)
+    form = InvitationForm()
+    link = None
+    if form.validate_on_submit():
+        email = (form.email.data or "").strip()
+        if email and not mail.is_address(email):
+            form.email.errors.append(_("Skriv en e-postadress, eller lämna fältet tomt."))
+        else:
+            token = invitations.invite(db, partner_id, email, current_user()["id"])
+            link = url_for("partners.join_as_partner", invitation=token, _external=True)
+    pending = invitations_db.open_for_partner(db, partner_id, clock.stamp())
+    status = 400 if form.errors else 200
+    return render_template(
+        "partners/invite.html", partner=partner, form=form, link=link, pending=pending
+    ), status
+
+
+@bp.route("/invite/<invitation>", methods=["GET", "POST"])
+@requires(PUBLIC)
+def join_as_partner(invitation: str):
+    """The invited person chooses a name and a password: an account of their partner."""
+    db = get_db()
+    found, problem = invitations.usable(db, invitation)
+    if problem:
+        return render_template("error.html", status=410, message=problem), 410
+    form = InvitedAccountForm()
+    if form.validate_on_submit():
+        name = form.username.data.strip()
+        if why := password_problem(form.new_password.data, name):
+            form.new_password.errors.append(why)
+        else:
+            made, why = invitations.accept(db, invitation, name, hash_password(form.new_password.data))
+            if made:
+                flash(_("Kontot är skapat. Logga in med ditt användarnamn och lösenord."))
+                return redirect(url_for("auth.login"), 303)
+            form.username.errors.append(why)
+    status = 400 if request.method == "POST" else 200
+    return render_template("partners/join.html", form=form, invitation=found), status
