@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
-from walkapp import calendars, clock, organisations
+from tests.helpers import PASSWORD, login
+from walkapp import calendars, clock, organisations, users
 from walkapp.db import walks as walks_db
+from walkapp.passwords import hash_password
 
 
 def ahead(days: int, hour: int = 18) -> str:
@@ -146,3 +148,33 @@ def test_the_feed_is_swedish_and_english_for_a_kept_choice(client, walks):
     client.set_cookie("lang", "en")
     body = client.get("/walks.ics").text
     assert "Safety walk." in body and "Meeting point: Glasobelisken." in body
+
+
+def test_the_public_feeds_hold_no_route_notes_nor_the_leader(app, db, staff):
+    walks_db.create_walk(
+        db, title="Öppen", starts_at=ahead(9), public=1, organisation_id=1,
+        route_notes="Intern: portkod 1234", leader="Kim Ledare", meeting_point="Glasobelisken",
+    )  # fmt: skip
+    db.conn.commit()
+    client = app.test_client()
+    for feed in ("/walks.ics", "/o/lpo-norrmalm/walks.ics"):
+        calendar = parsed(client.get(feed))
+        described = " ".join(str(e.get("description", "")) for e in calendar.walk("VEVENT"))
+        assert "Glasobelisken" in described
+        assert "portkod" not in described and "Kim Ledare" not in described
+    staff.post("/walks/calendar-key")
+    key = staff.get("/walks").text.split("/walks/partners.ics?key=")[1].split("<")[0]
+    calendar = parsed(client.get(f"/walks/partners.ics?key={key}"))
+    described = " ".join(str(e.get("description", "")) for e in calendar.walk("VEVENT"))
+    assert "portkod 1234" in described and "Kim Ledare" in described
+
+
+def test_a_region_user_sees_no_partners_key(app, db, staff, walks):
+    staff.post("/walks/calendar-key")
+    users.create(db, "analytiker", hash_password(PASSWORD), "region", None,
+                 organisations.area_ids_named(db, ("kommun:0114",)))  # fmt: skip
+    region = app.test_client()
+    login(region, "analytiker")
+    page = region.get("/walks").text
+    assert "partners.ics?key=" not in page and "Ny partnerlänk" not in page
+    assert region.post("/walks/calendar-key").status_code == 403

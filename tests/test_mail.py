@@ -331,3 +331,18 @@ def test_the_coordinators_hear_what_a_partner_answered_once_per_walk(world, smtp
     assert f"{PUBLIC}/observations/{world['found'][0]}/triage" in text
     with app.app_context():
         assert mail.prepare(db, compose, later(40)) == 0  # each answer once
+
+
+def test_a_title_with_a_line_break_is_sent_on_one_line_and_stops_nothing(world, smtp):
+    app, db = world["app"], world["db"]
+    db.execute("update walks set title = ? where id = ?",
+               ["Kväll\r\nBcc: x@example.org", world["walk"]["id"]])  # fmt: skip
+    db.conn.commit()
+    with app.app_context():
+        assign(db, world["found"][0], world["tk"])
+        mail.prepare(db, compose, later(11))
+        assert mail.send_due(db) == {"sent": 2, "failed": 0}
+    subjects = [m["Subject"] for m in smtp.inbox.messages]
+    assert all("\n" not in s and "Kväll Bcc: x@example.org" in s for s in subjects)
+    assert all(rcpts == [m] for (_f, rcpts), m in zip(
+        smtp.inbox.envelopes, ["anna@trafik.example", "ben@trafik.example"]))  # fmt: skip

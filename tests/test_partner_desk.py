@@ -11,7 +11,7 @@ from PIL import Image
 
 from tests.helpers import PASSWORD, login
 from tests.test_coordinators import SERGEL, add_observation
-from walkapp import clock, measures
+from walkapp import clock, invitations, measures, organisations
 from walkapp.db import measures as measures_db
 from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db
@@ -220,3 +220,33 @@ def test_an_invitation_makes_one_account_of_the_partner_within_seven_days(app, d
     assert "Inbjudningar som väntar" not in page
     fresh = login(app.test_client(), "bo", "Ljuset vid trappan 1928")
     assert fresh.location.endswith("/partner")
+
+
+def test_a_closed_measure_takes_no_partners_answer(db, client, desk):
+    measures.set_status(db, desk["ours"], "verified", None)
+    refused = client.post(f"/partner/measures/{desk['ours']}", data={"action": "decline",
+                                                                       "reason": "x"})  # fmt: skip
+    assert refused.status_code == 400 and "inte öppen" in refused.text
+    stored = measures_db.get_observation(db, desk["ours"])
+    assert (stored["status"], stored["partner_id"]) == ("verified", desk["tk"])
+
+
+def test_an_invited_person_sees_only_the_inviting_organisations_walks(app, db, desk):
+    """A partner shared by two organisations: B's invitee sees B's measures, never A's."""
+    other = organisations.create(db, "annan", "Annan arrangör", ())
+    theirs_walk = walks_db.create_walk(
+        db, title="Deras", starts_at="2026-11-25T18:00", organisation_id=other
+    )
+    db.execute("update walks set organisation_id = 1 where id = ?", [desk["walk"]["id"]])
+    db.conn.commit()
+    theirs = add_observation(db, theirs_walk["id"], *SERGEL, note="Deras lampa")
+    measures.set_status(db, theirs, "assigned", None, partner_id=desk["tk"])
+    token = invitations.invite(db, desk["tk"], None, None, other)
+    person = app.test_client()
+    person.post(f"/invite/{token}", data={"username": "bea", "new_password": "Ljuset vid trappan 1928",
+                                          "repeat": "Ljuset vid trappan 1928"})  # fmt: skip
+    login(person, "bea", "Ljuset vid trappan 1928")
+    page = person.get("/partner").text
+    assert "Deras lampa" in page and "Lampan släckt vid trappan" not in page
+    assert person.get(f"/partner/measures/{desk['ours']}").status_code == 404
+    assert person.get(f"/partner/measures/{theirs}").status_code == 200

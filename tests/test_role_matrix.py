@@ -300,3 +300,16 @@ def test_a_region_user_changes_nothing(world):
         if response.status_code not in (403, 404):
             done.append(f"{method} {path} ({required}): region got {response.status_code}")
     assert done == []
+
+
+def test_a_region_user_opening_the_capture_screen_joins_nothing(world):
+    other = _other_organisation(world)
+    client = _signed_in(world, other["region"])
+    walk_id = world["samples"]["walk_id"]
+    db = connect(database_path(world["app"]))
+    before = db.execute("select count(*) from walkers").fetchone()[0]
+    db.close()
+    assert client.get(f"/walks/{walk_id}/capture").status_code in (403, 404)
+    db = connect(database_path(world["app"]))
+    assert db.execute("select count(*) from walkers").fetchone()[0] == before
+    db.close()

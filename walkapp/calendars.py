@@ -48,7 +48,7 @@ def feed(walks: list[dict], name: str, host: str, link, meetings: bool) -> bytes
         url = link(walk)
         calendar.add_component(
             _event(f"walk-{walk['id']}@{host}", walk["title"], walk["starts_at"], WALK_HOURS,
-                   walk["meeting_point"], _description(walk), url, stamp)  # fmt: skip
+                   walk["meeting_point"], _description(walk, meetings), url, stamp)  # fmt: skip
         )
         if not meetings:
             continue
@@ -82,13 +82,15 @@ def _event(uid, title, starts, hours, location, description, url, stamp) -> Even
     return event
 
 
-def _description(walk: dict) -> str:
+def _description(walk: dict, for_partners: bool) -> str:
+    """What the public page shows of a walk (the meeting point); the partners' feed also names
+    the leader and carries the route notes, which are internal."""
     parts = [_("Trygghetsvandring.")]
     if walk.get("meeting_point"):
         parts.append(_("Samling: %(place)s.", place=walk["meeting_point"]))
-    if walk.get("leader"):
+    if for_partners and walk.get("leader"):
         parts.append(_("Leds av %(leader)s.", leader=walk["leader"]))
-    if walk.get("route_notes"):
+    if for_partners and walk.get("route_notes"):
         parts.append(walk["route_notes"])
     return "\n".join(parts)
 

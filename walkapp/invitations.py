@@ -24,14 +24,19 @@ def _hash(token: str) -> str:
 
 
 def invite(
-    db: sqlite_utils.Database, partner_id: int, email: str | None, user_id: int | None
+    db: sqlite_utils.Database,
+    partner_id: int,
+    email: str | None,
+    user_id: int | None,
+    organisation_id: int | None = None,
 ) -> str:
-    """A new invitation for `partner_id`; the token (shown once, never stored)."""
+    """A new invitation for `partner_id` from `organisation_id` (whose walks only the person
+    will see, when the partner is shared); the token (shown once, never stored)."""
     token = secrets.token_urlsafe(24)
     expires = clock.stamp(clock.now_utc() + timedelta(days=VALID_DAYS))
     with transaction(db):
         made = invitations_db.create_invitation(
-            db, _hash(token), partner_id, email or None, user_id, expires
+            db, _hash(token), partner_id, email or None, user_id, expires, organisation_id
         )
         audit_log.record(db, user_id, "create", "invitation", made, {"partner_id": partner_id})
     return token
@@ -60,7 +65,7 @@ def accept(
         if users_db.name_taken(db, username):
             return None, str(_l("Det användarnamnet finns redan. Välj ett annat."))
         user_id = users_db.create_user(
-            db, username, password_hash, "partner", None,
+            db, username, password_hash, "partner", found["organisation_id"],
             partner_id=found["partner_id"], email=found["email"],
         )  # fmt: skip
         invitations_db.mark_used(db, found["id"], user_id)

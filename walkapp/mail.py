@@ -109,6 +109,11 @@ class Server:
         return client
 
 
+def one_line(text: str) -> str:
+    """A header's value: every run of white space (a title's line break too) as one space."""
+    return " ".join(text.split())
+
+
 def configured() -> bool:
     return bool(settings.current().smtp_url)
 
@@ -278,7 +283,7 @@ def send_due(db: sqlite_utils.Database, server: Server | None = None, limit: int
         for mail in due:
             try:
                 client.send_message(message(mail, current.mail_from))
-            except (OSError, smtplib.SMTPException) as error:
+            except Exception as error:  # noqa: BLE001 — one bad mail never stops the others
                 _failed(db, mail, str(error))
                 result["failed"] += 1
                 if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
@@ -309,7 +314,7 @@ def message(mail: dict, sender: str) -> EmailMessage:
     """The mail as sent: plain text with an HTML alternative, a Message-ID fixed by its row (a
     retry carries the same one) and the one-click unsubscribe headers (RFC 8058)."""
     msg = EmailMessage()
-    msg["Subject"] = mail["subject"]
+    msg["Subject"] = one_line(mail["subject"])
     msg["From"] = sender
     msg["To"] = formataddr(("", mail["recipient"]))
     domain = (sender.rsplit("@", 1)[-1].strip(" >") or "walkapp.invalid").lower()

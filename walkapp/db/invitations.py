@@ -14,11 +14,12 @@ def create_invitation(
     email: str | None,
     created_by: int | None,
     expires_at: str,
+    organisation_id: int | None = None,
 ) -> int:
     return db.execute(
         "insert into invitations (token_hash, partner_id, email, created_by, created_at,"
-        " expires_at) values (?, ?, ?, ?, ?, ?)",
-        [token_hash, partner_id, email, created_by, now(), expires_at],
+        " expires_at, organisation_id) values (?, ?, ?, ?, ?, ?, ?)",
+        [token_hash, partner_id, email, created_by, now(), expires_at, organisation_id],
     ).lastrowid
 
 

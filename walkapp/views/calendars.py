@@ -83,8 +83,11 @@ def partners_feed():
 @requires(COORDINATOR)
 def renew_key():
     db = get_db()
-    organisation_id = organisations.home_of(db, current_user())
-    calendars.renew_partners_key(db, organisation_id, current_user()["id"])
+    user = current_user()
+    organisation_id = organisations.home_of(db, user)
+    if user["role"] not in ("coordinator", "admin") or organisation_id is None:
+        abort(403)
+    calendars.renew_partners_key(db, organisation_id, user["id"])
     flash(_("Partnernas kalenderlänk är ny: den gamla fungerar inte längre."))
     return redirect(url_for("walks.index"), 303)
 

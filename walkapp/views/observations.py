@@ -6,11 +6,12 @@ Documented in docs/developers/api.md. API calls authenticate with the walker's t
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, make_response, render_template
+from flask import Blueprint, abort, g, jsonify, make_response, render_template
 from flask_babel import gettext as _
 
 from .. import observations, settings, walkers, walks
 from ..access import (
+    REGION,
     WALKER,
     bearer_token,
     current_user,
@@ -56,6 +57,8 @@ def _index(walk: dict):
 def capture(walk_id: str):
     db = get_db()
     walk = found_or_404(walks_db.get_walk(db, walk_id))
+    if g.walker is None and current_user()["role"] == REGION:
+        abort(403)  # a region user reads; the capture screen would join (and start) the walk
     walks.start_if_begun(db, walk)
     # The page hands the walker's token to its script, which sends it as a Bearer token.
     token = walker_tokens_from_cookie().get(walk_id) or bearer_token()

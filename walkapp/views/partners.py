@@ -16,6 +16,7 @@ from ..db import get_db
 from ..db import invitations as invitations_db
 from ..db import measures as measures_db
 from ..db import partners as partners_db
+from ..db import walks as walks_db
 from ..forms import InvitationForm, InvitedAccountForm, PartnerAnswerForm, PartnerForm
 from ..inputs import parse_version
 from ..passwords import hash_password, password_problem
@@ -73,8 +74,11 @@ def admin():
 @bp.post("/admin/partners/<int:partner_id>/active")
 @requires(ADMIN)
 def set_active(partner_id: int):
+    db = get_db()
+    if partners_db.get_partner(db, partner_id) is None:
+        abort(404)
     active = request.form.get("active") == "1"
-    partners.set_active(get_db(), partner_id, active, current_user()["id"])
+    partners.set_active(db, partner_id, active, current_user()["id"])
     return redirect(url_for("partners.admin"), code=303)
 
 
@@ -82,12 +86,25 @@ def set_active(partner_id: int):
 
 
 def _own_or_404(observation_id: str) -> dict:
-    """The measure when it is this person's partner's; any other id is a 404, as if it did not
-    exist (another partner's measure, one given back, one never assigned)."""
-    observation = measures_db.get_observation(get_db(), observation_id)
+    """The measure when it is this person's partner's (and of their organisation's walks, when
+    an organisation invited them); any other id is a 404, as if it did not exist (another
+    partner's measure, one given back, one never assigned)."""
+    db = get_db()
+    observation = measures_db.get_observation(db, observation_id)
     if observation is None or observation["partner_id"] != current_user()["partner_id"]:
         abort(404)
+    if _desk_scope() is not None and walks_db.get_walk(db, observation["walk_id"])[
+        "organisation_id"
+    ] not in _desk_scope():
+        abort(404)
     return observation
+
+
+def _desk_scope() -> frozenset[int] | None:
+    """A partner's person invited by an organisation sees that organisation's walks only (a
+    partner shared by several organisations); one made on the command line sees all."""
+    organisation_id = current_user()["organisation_id"]
+    return None if organisation_id is None else frozenset({organisation_id})
 
 
 @bp.get("/partner")
@@ -96,9 +113,12 @@ def desk():
     """What is ours: open measures, the nearest deadline first, then what we fixed lately."""
     db = get_db()
     partner_id = current_user()["partner_id"]
-    open_ = measures_db.filtered_observations(db, partner_id=partner_id, statuses=OPEN_STATUSES)
+    seen = _desk_scope()
+    open_ = measures_db.filtered_observations(
+        db, partner_id=partner_id, statuses=OPEN_STATUSES, organisation_ids=seen
+    )
     fixed = measures_db.filtered_observations(
-        db, partner_id=partner_id, statuses=FIXED_STATUSES, page=(50, 0)
+        db, partner_id=partner_id, statuses=FIXED_STATUSES, page=(50, 0), organisation_ids=seen
     )
     return render_template(
         "partners/desk.html",
@@ -127,7 +147,10 @@ def measure(observation_id: str):
     db = get_db()
     form = PartnerAnswerForm()
     errors: dict = {}
-    if form.is_submitted():
+    if form.is_submitted() and observation["status"] not in OPEN_STATUSES:
+        # Fixed, verified or not possible: the page offers nothing to change, nor does a POST.
+        errors = {"action": _("Åtgärden är inte öppen längre; samordnaren ändrar den.")}
+    elif form.is_submitted():
         action = form.action.data or ""
         if form.validate():
             # The history row the form was opened at (none sent: no check; junk: stale).
@@ -195,7 +218,10 @@ def invite(partner_id: int):
         if email and not mail.is_address(email):
             form.email.errors.append(_("Skriv en e-postadress, eller lämna fältet tomt."))
         else:
-            token = invitations.invite(db, partner_id, email, current_user()["id"])
+            inviter = current_user()
+            token = invitations.invite(
+                db, partner_id, email, inviter["id"], organisations.home_of(db, inviter)
+            )
             link = url_for("partners.join_as_partner", invitation=token, _external=True)
     pending = invitations_db.open_for_partner(db, partner_id, clock.stamp())
     status = 400 if form.errors else 200

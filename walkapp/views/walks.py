@@ -119,18 +119,22 @@ def index():
 
 def _calendar_links(db) -> dict:
     """The walks page's calendar addresses: the organisation's public feed, and its partners'
-    feed once a coordinator made its key."""
-    home = organisations_db.get_organisation(db, organisations.home_of(db, current_user()))
-    key = calendars.partners_key(db, home["id"]) if home else None
+    feed once a coordinator made its key — for a coordinator or admin of an organisation (and
+    an instance admin, for the first); a region user gets the public feed of all only."""
+    user = current_user()
+    every = url_for("calendars.public_feed", _external=True)
+    if user["role"] not in ("coordinator", "admin"):
+        return {"public_calendar": every, "partners_calendar": None, "calendar_key": False}
+    home = organisations_db.get_organisation(db, organisations.home_of(db, user))
+    if home is None:
+        return {"public_calendar": every, "partners_calendar": None, "calendar_key": False}
+    key = calendars.partners_key(db, home["id"])
     return {
-        "public_calendar": url_for(
-            "calendars.organisation_feed", slug=home["slug"], _external=True
-        )
-        if home
-        else url_for("calendars.public_feed", _external=True),
+        "public_calendar": url_for("calendars.organisation_feed", slug=home["slug"], _external=True),
         "partners_calendar": url_for("calendars.partners_feed", key=key, _external=True)
         if key
         else None,
+        "calendar_key": True,
     }
 
 

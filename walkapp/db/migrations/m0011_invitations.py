@@ -22,7 +22,8 @@ def invitations(db: sqlite_utils.Database) -> None:
             created_at text not null,
             expires_at text not null,
             used_at text,
-            user_id integer references users(id)
+            user_id integer references users(id),
+            organisation_id integer references organisations(id)
         );
         create index invitations_partner on invitations (partner_id)
         """,
