@@ -319,3 +319,32 @@ def test_a_finding_reopened_before_four_weeks_is_not_asked_about(world, smtp):
             world.db, world.found[world.sara], "assigned", None, partner_id=world.tk
         )
     assert run_mail(world, later(days=29)) == 0
+
+
+def test_fixed_reopened_and_fixed_again_is_asked_once_four_weeks_after_the_second_fix(world, smtp):
+    fix(world, world.sara)
+    run_mail(world, later(minutes=11))
+    with world.app.app_context():
+        measures.set_status(
+            world.db, world.found[world.sara], "assigned", None, partner_id=world.tk
+        )
+    # Fixed again on day 20 (its history stamped so): asked only four weeks after that.
+    fix(world, world.sara)
+    world.db.execute(
+        "update measure_history set changed_at = ? where id = (select max(id) from measure_history)",
+        [clock.stamp(later(days=20))],
+    )
+    world.db.execute(
+        "update mail_walker_events set happened_at = ? where history_id = "
+        "(select max(history_id) from mail_walker_events)",
+        [clock.stamp(later(days=20))],
+    )
+    world.db.conn.commit()
+    questions = lambda: [m for m in smtp.inbox.messages if m["Subject"].startswith("Är det")]  # noqa: E731
+    run_mail(world, later(days=21))
+    run_mail(world, later(days=29))
+    assert questions() == []  # the first fix is no longer what is asked about
+    run_mail(world, later(days=49))
+    assert len(questions()) == 1
+    run_mail(world, later(days=60))
+    assert len(questions()) == 1

@@ -300,13 +300,15 @@ def mark_walker_events_mailed(
 
 
 def questions_due(db: sqlite_utils.Database, done_before: str) -> list[dict]:
-    """(walker, walk) pairs with findings made done before `done_before`, still done, never
-    asked about: the four-week question."""
+    """(walker, walk) pairs with findings made done before `done_before` (their latest fix),
+    still done, never asked about: the four-week question."""
     return rows(db, """
         select e.walker_id, e.walk_id, max(e.history_id) as last from mail_walker_events e
         join measures m on m.observation_id = e.observation_id
         where e.asked_at is null and e.status = 'done' and m.status = 'done'
-            and e.happened_at <= ?
+            and e.happened_at <= ? and e.history_id = (
+                select max(x.history_id) from mail_walker_events x
+                where x.observation_id = e.observation_id)
         group by e.walker_id, e.walk_id order by last
     """, [done_before])  # fmt: skip
 
@@ -317,7 +319,11 @@ def question_findings(
     return _findings(
         db,
         " where e.asked_at is null and e.status = 'done' and m.status = 'done'"
-        " and e.happened_at <= ? and e.walker_id = ? and e.walk_id = ?",
+        " and e.happened_at <= ? and e.walker_id = ? and e.walk_id = ?"
+        # Only a finding's latest fix is asked about: one fixed, reopened and fixed again
+        # waits four weeks from its second fix.
+        " and e.history_id = (select max(x.history_id) from mail_walker_events x"
+        " where x.observation_id = e.observation_id)",
         [done_before, walker_id, walk_id],
     )
 
