@@ -185,7 +185,9 @@ def main() -> None:
                 "fill_s": round(filled_s, 1),
                 "load_average": round(load, 1),
                 "worst_p95": {"ms": worst[0], "role": worst[1], "url": worst[2]},
-                "max_peak_mb": max(r["peak_mb"] for roles in results.values() for r in roles.values()),
+                "max_peak_mb": max(
+                    row["peak_mb"] for roles in results.values() for row in roles.values()
+                ),
                 "fixes": fixes,
                 "p95_ms": {
                     url: {role: row["p95_ms"] for role, row in roles.items()}

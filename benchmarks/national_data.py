@@ -216,7 +216,9 @@ def fill(
                 status = "new"
             partner = rnd.choice(org_partners[org_id]) if status in WITH_PARTNER else None
             changed = _stamp(starts + timedelta(days=rnd.randint(1, 200)))
-            deadline = (starts + timedelta(days=90)).date().isoformat() if status == "planned" else None
+            deadline = (
+                (starts + timedelta(days=90)).date().isoformat() if status == "planned" else None
+            )
             measures.append((oid, status, partner, deadline,
                              first_id if status == "duplicate" else None, changed))
             if status not in ("new", "keep"):
@@ -238,7 +240,9 @@ def fill(
         "observations": per_walk * len(held) + extra,
         "partners": partners,
         "organisation_id": org_ids[0],
-        "slug": db.execute("select slug from organisations where id = ?", [org_ids[0]]).fetchone()[0],
+        "slug": db.execute(
+            "select slug from organisations where id = ?", [org_ids[0]]
+        ).fetchone()[0],
         "coordinator": f"coordinator-{org_ids[0]}",
         "walk_id": own_walk[0],
         "place_id": own_walk[3][0][0],

@@ -34,3 +34,39 @@ def test_a_database_without_planner_statistics_gets_them_at_start(app, db, walk)
     init(database_path(app))
     tables = {row[0] for row in db.execute("select tbl from sqlite_stat1")}
     assert {"walk_places", "walks", "places"} <= tables
+
+
+def test_the_walks_list_counts_only_its_pages_walks_by_index(db):
+    from walkapp.db.walks import WALKS_WITH_COUNTS
+
+    steps = plan(db, WALKS_WITH_COUNTS.format(where="w.organisation_id in (1)"), [100, 0])
+    assert [s for s in steps if s.startswith("SCAN")] == ["SCAN page"], steps  # its 100 rows
+    assert "SEARCH o USING COVERING INDEX observations_walk (walk_id=?)" in steps, steps
+    assert "SEARCH k USING COVERING INDEX walkers_walk (walk_id=?)" in steps, steps
+
+
+def test_the_walks_list_is_paged_latest_first_with_each_walks_counts(db, staff):
+    from walkapp.db.walks import create_walk
+    from walkapp.walks import LIST_ROWS
+
+    made = [
+        create_walk(
+            db, title=f"Vandring {n:03d}", starts_at=f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}T18:00"
+        )
+        for n in range(LIST_ROWS + 5)
+    ]
+    latest = made[-1]
+    db.execute(
+        "insert into walkers (id, walk_id, joined_at) values ('k1', ?, ?)",
+        [latest["id"], "2026-01-01T17:00:00+00:00"],
+    )
+    db.conn.commit()
+    first = staff.get("/walks")
+    assert first.status_code == 200
+    assert first.text.count('class="long-text walk-title"') == LIST_ROWS
+    assert first.text.index("Vandring 104") < first.text.index("Vandring 103")
+    assert "sida 1 av 2" in first.text and 'href="/walks?page=2"' in first.text
+    second = staff.get("/walks?page=2")
+    assert second.text.count('class="long-text walk-title"') == 5
+    assert "Vandring 000" in second.text and "Vandring 104" not in second.text
+    assert staff.get("/walks?page=3").status_code == 404

@@ -28,6 +28,8 @@ from .vocabulary import (
 
 # "Leave the route as it is" for update() (None removes it).
 UNCHANGED = object()
+# The walks list's page (the walks page shows the latest first, this many at a time).
+LIST_ROWS = 100
 
 
 def create(

@@ -189,14 +189,32 @@ def _set_places(db: sqlite_utils.Database, walk_id: str, place_ids) -> None:
         )
 
 
-def walks_with_counts(db: sqlite_utils.Database, organisation_ids=None) -> list[dict]:
-    where, params = in_scope_clause("w.organisation_id", organisation_ids)
-    return rows(db, f"""
-        select w.*,
-            (select count(*) from observations o where o.walk_id = w.id) as observations,
-            (select count(*) from walkers k where k.walk_id = w.id) as walkers
-        from walks w where {where} order by w.starts_at desc
-    """, params)  # fmt: skip
+def walks_with_counts(
+    db: sqlite_utils.Database, organisation_ids=None, page: tuple[int, int] = (-1, 0)
+) -> list[dict]:
+    """The walks, latest first, with their counts; page: (rows, offset). The page is chosen
+    first, so only its walks are counted (by index: observations_walk, walkers_walk)."""
+    where, params = _scoped(organisation_ids)
+    return rows(db, WALKS_WITH_COUNTS.format(where=where), [*params, *page])
+
+
+WALKS_WITH_COUNTS = """
+    with page as (select * from walks w where {where}
+                  order by w.starts_at desc, w.id limit ? offset ?)
+    select page.*,
+        (select count(*) from observations o where o.walk_id = page.id) as observations,
+        (select count(*) from walkers k where k.walk_id = page.id) as walkers
+    from page order by page.starts_at desc, page.id
+"""
+
+
+def _scoped(organisation_ids) -> tuple[str, list]:
+    return in_scope_clause("w.organisation_id", organisation_ids)
+
+
+def count_walks(db: sqlite_utils.Database, organisation_ids=None) -> int:
+    where, params = _scoped(organisation_ids)
+    return db.execute(f"select count(*) from walks w where {where}", params).fetchone()[0]
 
 
 def walks_for_place(db: sqlite_utils.Database, place_id: int) -> list[dict]:

@@ -43,6 +43,7 @@ from .shared import (
     found_or_404,
     int_arg,
     list_filter_args,
+    paging,
     queue_args,
     queue_kind,
     triage_url,
@@ -382,25 +383,13 @@ def index():
     overdue = filters["overdue_on"] is not None
     today = clock.today()
     total = measures_db.count_filtered(db, **filters)
-    pages = max(1, -(-total // LIST_ROWS))
-    page = int_arg("page") or 1
-    if not 1 <= page <= pages:
-        abort(404)
-    rows = measures_db.filtered_observations(
-        db, **filters, page=(LIST_ROWS, (page - 1) * LIST_ROWS)
-    )
-    args = {k: v for k, v in request.args.items(multi=True) if k != "page"}
+    pages = paging("measures.index", total, LIST_ROWS)
+    rows = measures_db.filtered_observations(db, **filters, page=pages["window"])
     first = measures_db.filtered_observations(db, **filters, page=(1, 0)) if total else []
     return render_template(
         "measures/index.html",
         rows=rows,
-        paging={
-            "page": page,
-            "pages": pages,
-            "total": total,
-            "previous": url_for("measures.index", **args, page=page - 1) if page > 1 else None,
-            "next": url_for("measures.index", **args, page=page + 1) if page < pages else None,
-        },
+        paging=pages,
         partners=partners_db.list_partners(db, active_only=False, organisation_ids=scope()),
         places=places_db.list_places(db, organisation_ids=scope()),
         chosen={"partner": partner_id, "place": place_id, "statuses": statuses, "overdue": overdue},

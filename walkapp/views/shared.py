@@ -289,6 +289,25 @@ def int_arg(name: str) -> int | None:
     return value
 
 
+def paging(endpoint: str, total: int, per_page: int) -> dict:
+    """The request's page of a list of `total` rows (404 past the last): its number, how many
+    pages, the (rows, offset) for the query and the links to the pages beside it, keeping the
+    request's other arguments."""
+    pages = max(1, -(-total // per_page))
+    page = int_arg("page") or 1
+    if not 1 <= page <= pages:
+        abort(404)
+    args = {k: v for k, v in request.args.items(multi=True) if k != "page"}
+    return {
+        "page": page,
+        "pages": pages,
+        "total": total,
+        "window": (per_page, (page - 1) * per_page),
+        "previous": url_for(endpoint, **args, page=page - 1) if page > 1 else None,
+        "next": url_for(endpoint, **args, page=page + 1) if page < pages else None,
+    }
+
+
 # Triage works through a walk's or a place's untriaged observations (?queue=walk|place), or
 # through the measures list's selection (?queue=list with the list's filters).
 QUEUE_KINDS = ("walk", "place", "list")

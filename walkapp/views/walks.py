@@ -28,7 +28,7 @@ from ..vocabulary import (
 )
 from ..walkers import token_expiry_day
 from .routes import route_from_form
-from .shared import found_or_404
+from .shared import found_or_404, paging
 
 bp = Blueprint("walks", __name__)
 # The words the walk page and the protocol show for keys.
@@ -110,9 +110,11 @@ def _valid(form: WalkForm) -> bool:
 @requires(COORDINATOR)
 def index():
     db = get_db()
+    pages = paging("walks.index", walks_db.count_walks(db, scope()), walks.LIST_ROWS)
     return render_template(
         "walks/index.html",
-        walks=walks_db.walks_with_counts(db, scope()),
+        walks=walks_db.walks_with_counts(db, scope(), pages["window"]),
+        paging=pages,
         **_calendar_links(db),
     )
 
