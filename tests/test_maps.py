@@ -149,3 +149,39 @@ def test_public_map_has_counts_only(client, db):
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert '"total": 1' in response.text or '"total":1' in response.text
+
+
+def test_above_the_points_limit_the_overview_carries_counts_per_cell(
+    client, users, db, monkeypatch
+):
+    """More observations than a browser clusters quickly: SQLite counts them per cell, the
+    page sends the cells (no point, no note) and says how to see each observation."""
+    walk = walks_db.create_walk(db, title="Karta", starts_at="2026-11-24T18:00")
+    for n, rating in enumerate(["yellow", "red", "green", "green"]):
+        add_observation(db, walk["id"], SERGEL[0] + n * 0.0001, SERGEL[1], rating=rating, note="x")
+    far = (SERGEL[0] + 0.5, SERGEL[1] + 0.2)  # some 30 km away: a cell of its own
+    add_observation(db, walk["id"], *far, rating="green", note="långt bort")
+    login(client, "coordinator")
+    assert len(map_data(client.get("/maps/overview").text)["points"]) == 5  # at the limit
+
+    monkeypatch.setattr(maps, "POINTS_MAX", 4)
+    html = client.get("/maps/overview").text
+    data = map_data(html)
+    assert data["points"] == [] and "långt bort" not in html
+    cells = sorted(data["cells"], key=lambda c: c[2])
+    assert [c[2] for c in cells] == [1, 4]  # every observation counted once
+    ratings = [key for key, _label, _colour in data["ratings"]]
+    assert [ratings[c[3]] for c in cells] == ["green", "red"]  # a cell shows its worst
+    assert [c[4] for c in cells] == [0, 2]  # open measures: the red and the yellow
+    assert cells[0][:2] == [round(far[0], 5), round(far[1], 5)]
+    assert data["notice"].startswith("5 observationer, räknade per ruta")
+    # A filter below the limit shows each observation again.
+    assert len(map_data(client.get("/maps/overview?rating=red").text)["points"]) == 1
+
+
+def test_cells_are_sized_by_the_extent():
+    assert maps.cell_size((18.0, 59.0, 18.8, 59.4)) == pytest.approx(0.8 / maps.CELLS_ACROSS)
+    assert maps.cell_size((18.0, 59.0, 18.0, 59.0)) == pytest.approx(0.001 / maps.CELLS_ACROSS)
+    assert "ungefär 10 km" in maps.cells_notice(1_000_000, 0.18)
+    assert maps.cells_notice(12_345, 0.0002).startswith("12\u202f345 observationer")
+    assert "ungefär 10 m." in maps.cells_notice(12_345, 0.0002)

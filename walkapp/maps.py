@@ -98,7 +98,34 @@ TEXT = {
     "all": "Alla",
     "none": "Inga",
     "download": "Ladda ner kartan (en fil, fungerar utan nät)",
+    "cell_observations": "observationer",
+    "cell_open": "öppna åtgärder",
 }
+
+
+# Above this many observations a follow-up map carries counts per cell, counted by SQLite,
+# instead of every point: 100 000 points took 13 s and 86 MB to build and seconds to cluster in
+# the browser (benchmarks/national.py). The cells divide the larger side of the extent in
+# CELLS_ACROSS.
+POINTS_MAX = 5000
+CELLS_ACROSS = 80
+
+
+def cell_size(extent: tuple[float, float, float, float]) -> float:
+    """The side in degrees of the cells a map of this (west, south, east, north) is counted in."""
+    west, south, east, north = extent
+    return max(east - west, north - south, 0.001) / CELLS_ACROSS
+
+
+def cells_notice(total: int, cell_deg: float) -> str:
+    """What a map of cells says it shows (a degree of longitude is about 55 km at 60° N)."""
+    metres = cell_deg * 55_000
+    side = f"{max(10, round(metres, -1)):.0f} m" if metres < 1000 else f"{metres / 1000:.0f} km"
+    count = f"{total:,}".replace(",", "\u202f")
+    return (
+        f"{count} observationer, räknade per ruta om ungefär {side}. Välj en period,"
+        " en plats, en vandring eller ett område för att se var och en."
+    )
 
 
 MAP_DATA_ID = "walkapp-map-data"
@@ -250,12 +277,19 @@ def follow_up_map(
     back: tuple[str, str] | None = None,
     routes: dict | None = None,
     audits: dict | None = None,
+    cells: dict | None = None,
 ) -> folium.Map:
     """A map of observations over places; with open_counts, places are shaded by them.
     back: (url, label) of the page the map belongs to, shown as a link on the map.
     routes: walkapp.routes.map_data (planned routes, stops, walked tracks); audits:
-    walkapp.audits.map_data."""
-    compact, place_names, partner_names, bounds = points(rows)
+    walkapp.audits.map_data; cells: {"cells": rows of db.exports.cells_filtered, "total",
+    "cell_deg"}, shown instead of the rows (which are then not read)."""
+    if cells is None:
+        compact, place_names, partner_names, bounds = points(rows)
+    else:
+        compact, place_names, partner_names = [], [], []
+        lons, lats = [c[0] for c in cells["cells"]], [c[1] for c in cells["cells"]]
+        bounds = (min(lats), min(lons), max(lats), max(lons)) if lons else None
     fmap = folium.Map(tiles=None, control_scale=False, zoom_control=False)
     _use_own_assets(fmap, asset_url)
     MapControls(WORDS_SV, scale=False).add_to(fmap)  # static/js/followup_map.js adds the scale
@@ -286,6 +320,8 @@ def follow_up_map(
         "text": TEXT,
         "title": title,
         "back": {"url": back[0], "label": back[1]} if back else None,
+        "cells": [list(cell) for cell in cells["cells"]] if cells else None,
+        "notice": cells_notice(cells["total"], cells["cell_deg"]) if cells else None,
     }
     fmap.add_child(MapData(data))
     _titled(fmap, title or "Karta", asset_url)

@@ -4,7 +4,7 @@
 // followup_controls.js. Called by walkappMap (map_layers.js) with the page's data. Classic
 // scripts, not modules: folium inlines them into the downloadable one-file map, which opens from
 // disk where modules cannot load.
-/* exported walkappFollowUp */
+/* exported walkappFollowUp, walkappFollowUpCells */
 /* global walkappFollowUpControls */
 function walkappFollowUp(map, data, placesLayer) {
   "use strict";
@@ -58,6 +58,8 @@ function walkappFollowUp(map, data, placesLayer) {
     return box;
   }
 
+  if (data.cells) return walkappFollowUpCells(map, data);
+
   var markers = data.points.map(function (p) {
     var marker = L.marker([p[1], p[0]], { icon: icon(p[2], p[3]), keyboard: false });
     marker.walkapp = p;
@@ -105,6 +107,33 @@ function walkappFollowUp(map, data, placesLayer) {
     visible: function () { return visible().map(function (m) { return data.categories[m.walkapp[2]][0]; }); },
     total: markers.length,
   };
+  window.walkappReadyAt = performance.now();
+  document.documentElement.dataset.mapReady = "true";
+}
+
+// A map of more observations than a browser clusters quickly: the server counted them per cell
+// (walkapp/maps.py POINTS_MAX); each cell is one mark with its count, coloured by its worst
+// rating, and a notice says how to see each observation.
+function walkappFollowUpCells(map, data) {
+  "use strict";
+  var T = data.text;
+  data.cells.forEach(function (c) {
+    var size = c[2] < 10 ? 28 : c[2] < 100 ? 36 : c[2] < 1000 ? 44 : 52;
+    var count = document.createElement("span");
+    count.textContent = String(c[2]);
+    var tip = document.createElement("span");
+    tip.textContent = c[2] + " " + T.cell_observations + " · " + c[4] + " " + T.cell_open;
+    L.marker([c[1], c[0]], {
+      keyboard: false,
+      icon: L.divIcon({ html: count.outerHTML, className: "wm-cluster wm-cluster-" + data.ratings[c[3]][0], iconSize: [size, size] }),
+    }).bindTooltip(tip).addTo(map);
+  });
+  var notice = document.createElement("p");
+  notice.className = "map-notice";
+  notice.textContent = data.notice;
+  document.body.append(notice);
+  L.control.scale({ imperial: false, maxWidth: 160 }).addTo(map);
+  window.walkappFollowUpState = { visible: function () { return []; }, total: 0, cells: data.cells.length };
   window.walkappReadyAt = performance.now();
   document.documentElement.dataset.mapReady = "true";
 }

@@ -121,3 +121,25 @@ def test_overview_map_offline_clusters_popup_and_layer_toggle(browser, server, t
     assert len(visible_categories(disk)) == 61
     assert disk_errors == []
     offline.close()
+
+
+def test_an_overview_above_the_points_limit_shows_counted_cells(
+    browser, server, tmp_path, monkeypatch
+):
+    from walkapp import maps
+
+    monkeypatch.setattr(maps, "POINTS_MAX", 10)
+    blocked, errors = [], []
+    context, page = signed_in_page(browser, server, blocked)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server.url + "/maps/overview")
+    page.wait_for_selector("html[data-map-ready=true]")
+    cells = page.evaluate("window.walkappFollowUpState.cells")
+    counts = [int(text) for text in page.locator(".wm-cluster span").all_text_contents()]
+    assert len(counts) == cells > 1 and sum(counts) == 61 and 1 in counts  # the lone lamp
+    expect(page.locator(".map-notice")).to_contain_text("61 observationer, räknade per ruta")
+    assert "Ensam lampa" not in page.content()
+    assert errors == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map-overview-cells.png"))
+    context.close()

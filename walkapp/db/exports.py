@@ -10,7 +10,12 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
-from ..vocabulary import CATEGORY_LABELS_SV, NEVER_PUBLIC_CATEGORIES, STATUS_LABELS_SV
+from ..vocabulary import (
+    CATEGORY_LABELS_SV,
+    NEVER_PUBLIC_CATEGORIES,
+    OPEN_STATUSES,
+    STATUS_LABELS_SV,
+)
 from . import marks
 from .areas import find_area
 from .measures import iter_observations
@@ -215,6 +220,34 @@ def known_ids(
     places = _existing(db, "places", place_ids, organisation_ids)
     walks = _existing(db, "walks", walk_ids, organisation_ids)
     return places, walks
+
+
+_FROM_MEASURED = " from observations o join measures m on m.observation_id = o.id"
+
+
+def count_and_extent(db: sqlite_utils.Database, filters) -> tuple[int, tuple | None]:
+    """How many observations match Filters, and their (west, south, east, north)."""
+    clauses, params = _observation_clauses(filters)
+    where = (" where " + " and ".join(clauses)) if clauses else ""
+    count, *extent = db.execute(
+        "select count(*), min(o.lon), min(o.lat), max(o.lon), max(o.lat)" + _FROM_MEASURED + where,
+        params,
+    ).fetchone()
+    return count, (tuple(extent) if count else None)
+
+
+def cells_filtered(db: sqlite_utils.Database, filters, cell_deg: float) -> list[tuple]:
+    """Observations matching Filters counted per cell of `cell_deg` degrees: (lon, lat of their
+    mean, count, the worst rating's index in red, yellow, green, open measures)."""
+    clauses, params = _observation_clauses(filters)
+    where = (" where " + " and ".join(clauses)) if clauses else ""
+    return db.execute(
+        "select round(avg(o.lon), 5), round(avg(o.lat), 5), count(*),"
+        " min(case o.rating when 'red' then 0 when 'yellow' then 1 else 2 end),"
+        f" sum(m.status in ({marks(OPEN_STATUSES)}))" + _FROM_MEASURED + where
+        + " group by cast((o.lon + 180) / ? as integer), cast((o.lat + 90) / ? as integer)",
+        [*OPEN_STATUSES, *params, cell_deg, cell_deg],
+    ).fetchall()
 
 
 def iter_filtered(db: sqlite_utils.Database, filters) -> Iterator[dict]:

@@ -100,13 +100,22 @@ def _route_layers(db, filters, with_tracks: bool) -> dict:
 def overview():
     db = get_db()
     filters = filters_or_400()
+    layers = _route_layers(db, filters, with_tracks=False)
+    total, extent = exports_db.count_and_extent(db, filters)
+    if total > maps.POINTS_MAX:
+        size = maps.cell_size(extent)
+        layers["cells"] = {
+            "cells": exports_db.cells_filtered(db, filters, size),
+            "total": total,
+            "cell_deg": size,
+        }
     fmap = _map(
-        exports_db.iter_filtered(db, filters),
+        exports_db.iter_filtered(db, filters) if "cells" not in layers else (),
         places_db.list_places(db, organisation_ids=scope()),
         "Alla platser och observationer",
         (url_for("places.index"), "Platser"),
         open_counts=measures_db.open_counts_by_place(db),
-        layers=_route_layers(db, filters, with_tracks=False),
+        layers=layers,
     )
     return _page(fmap, "oversikt")
 
