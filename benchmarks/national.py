@@ -130,6 +130,7 @@ def main() -> None:
     kept = Path(folder) / "national.json"
     if kept.exists():  # --keep of an earlier run: its data again, not filled twice
         sample = json.loads(kept.read_text())
+        start -= sample["fill_s"]
     else:
         sample = fill(
             db, organisations=args.organisations, walks=args.walks, observations=args.observations
@@ -137,6 +138,7 @@ def main() -> None:
         sample["code"] = db.execute(
             "select code from walks where id = ?", [sample["walk_id"]]
         ).fetchone()[0]
+        sample["fill_s"] = round(time.perf_counter() - start, 1)
         if args.keep:
             kept.write_text(json.dumps(sample))
     filled_s = time.perf_counter() - start

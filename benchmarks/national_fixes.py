@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import time
 
+from walkapp import maps
+from walkapp.db import exports as exports_db
+from walkapp.db import measures as measures_db
 from walkapp.db import rows
 from walkapp.db import walks as walks_db
+from walkapp.exports.filters import Filters
+from walkapp.vocabulary import OPEN_STATUSES
 from walkapp.walks import LIST_ROWS
 
 # The walks page before paging: every walk in scope, each counted.
@@ -17,6 +22,13 @@ ALL_WALKS_COUNTED = """
         (select count(*) from walkers k where k.walk_id = w.id) as walkers
     from walks w order by w.starts_at desc, w.id
 """
+
+
+# Triage's possible duplicates before the position index: the planner read the organisation's
+# walks' observations (or the category's) and compared each one's position.
+OLD_CANDIDATES = (
+    measures_db.SAME_CATEGORY_CANDIDATES.replace("+o.", "o.").replace("+m.", "m.")
+)
 
 
 def _best(fn, runs: int = 3) -> tuple[float, object]:
@@ -49,5 +61,32 @@ def walks_page(db) -> dict:
                 total == len(naive[1]) and page == naive[1][:LIST_ROWS])  # fmt: skip
 
 
+def overview_map(db) -> dict:
+    """The overview map's data as an admin (every observation): counts per cell in SQL against
+    every observation read and made a point in Python, as before."""
+    everything = Filters()
+
+    def cells():
+        total, extent = exports_db.count_and_extent(db, everything)
+        return total, exports_db.cells_filtered(db, everything, maps.cell_size(extent))
+
+    ours = _best(cells, runs=1)
+    naive = _best(lambda: maps.points(exports_db.iter_filtered(db, everything))[0], runs=1)
+    counted = sum(cell[2] for cell in ours[1][1])
+    return _row("overview map data (admin, all)", ours, naive,
+                counted == ours[1][0] == len(naive[1]))  # fmt: skip
+
+
+def triage_duplicates(db, sample: dict) -> dict:
+    """Triage's possible duplicates of the sample observation (its organisation's coordinator):
+    by the position index against the query as it was."""
+    observation = measures_db.get_observation(db, sample["observation_id"])
+    params = [observation["category"], observation["id"], *OPEN_STATUSES,
+              *measures_db._box(observation, 0.001), observation["walk_id"]]  # fmt: skip
+    ours = _best(lambda: measures_db.same_category_candidates(db, observation), runs=5)
+    naive = _best(lambda: rows(db, OLD_CANDIDATES, params), runs=5)
+    return _row("triage duplicates (coordinator)", ours, naive, ours[1] == naive[1])
+
+
 def compare(db, sample: dict) -> list[dict]:
-    return [walks_page(db)]
+    return [walks_page(db), overview_map(db), triage_duplicates(db, sample)]

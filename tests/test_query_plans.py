@@ -49,11 +49,10 @@ def test_the_walks_list_is_paged_latest_first_with_each_walks_counts(db, staff):
     from walkapp.db.walks import create_walk
     from walkapp.walks import LIST_ROWS
 
+    days = [f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}" for n in range(LIST_ROWS + 5)]
     made = [
-        create_walk(
-            db, title=f"Vandring {n:03d}", starts_at=f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}T18:00"
-        )
-        for n in range(LIST_ROWS + 5)
+        create_walk(db, title=f"Vandring {n:03d}", starts_at=f"{day}T18:00")
+        for n, day in enumerate(days)
     ]
     latest = made[-1]
     db.execute(
@@ -70,3 +69,21 @@ def test_the_walks_list_is_paged_latest_first_with_each_walks_counts(db, staff):
     assert second.text.count('class="long-text walk-title"') == 5
     assert "Vandring 000" in second.text and "Vandring 104" not in second.text
     assert staff.get("/walks?page=3").status_code == 404
+
+
+def test_triage_finds_nearby_and_possible_duplicates_by_the_position_index(db, walk, other_walk):
+    from tests.test_coordinators import SERGEL, add_observation
+    from walkapp.db import measures as measures_db
+
+    here = add_observation(db, walk["id"], *SERGEL)
+    near = add_observation(db, other_walk["id"], SERGEL[0] + 0.00005, SERGEL[1])
+    add_observation(db, walk["id"], SERGEL[0] + 0.01, SERGEL[1])  # 570 m east: outside the box
+    add_observation(db, walk["id"], *SERGEL, category="litter")  # another category
+    observation = measures_db.get_observation(db, here)
+    candidates = measures_db.same_category_candidates(db, observation)
+    assert [c["id"] for c in candidates] == [near]
+    assert len(measures_db.nearby(db, observation)) == 2  # the other lamp and the litter
+    for sql in (measures_db.SAME_CATEGORY_CANDIDATES, measures_db.NEARBY):
+        steps = plan(db, sql, [None] * sql.count("?"))
+        uses = "SEARCH o USING INDEX observations_position (lon>? AND lon<?)"
+        assert any(step.startswith(uses) for step in steps), steps

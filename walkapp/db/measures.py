@@ -199,9 +199,13 @@ def history(db: sqlite_utils.Database, observation_id: str) -> list[dict]:
     """, [observation_id])  # fmt: skip
 
 
-# Observations `o` of walks of the same organisation as the walk `?`: another's are not there.
-_SAME_ORGANISATION = (
-    "o.walk_id in (select id from walks where organisation_id ="
+# Observations `o` in a box around a position, of walks of the same organisation as the walk
+# `?`, read by index observations_position whatever else the query asks: `+` keeps the planner
+# off the walk's, category's and status's indexes, which read every observation of a large
+# organisation, category or status to compare its position.
+_IN_BOX = (
+    "o.lon between ? and ? and o.lat between ? and ?"
+    " and +o.walk_id in (select id from walks where organisation_id ="
     " (select organisation_id from walks where id = ?))"
 )
 
@@ -220,11 +224,7 @@ def same_category_candidates(
     measures the real distance."""
     return rows(
         db,
-        "select o.id, o.lon, o.lat, o.recorded_at, o.note, w.title as walk_title, m.status"
-        " from observations o join measures m on m.observation_id = o.id"
-        " join walks w on w.id = o.walk_id"
-        f" where o.category = ? and o.id != ? and m.status in ({marks(OPEN_STATUSES)})"
-        f" and o.lon between ? and ? and o.lat between ? and ? and {_SAME_ORGANISATION}",
+        SAME_CATEGORY_CANDIDATES,
         [
             observation["category"],
             observation["id"],
@@ -233,6 +233,15 @@ def same_category_candidates(
             observation["walk_id"],
         ],
     )
+
+
+SAME_CATEGORY_CANDIDATES = (
+    "select o.id, o.lon, o.lat, o.recorded_at, o.note, w.title as walk_title, m.status"
+    " from observations o join measures m on m.observation_id = o.id"
+    " join walks w on w.id = o.walk_id"
+    f" where +o.category = ? and o.id != ? and +m.status in ({marks(OPEN_STATUSES)})"
+    f" and {_IN_BOX}"
+)
 
 
 def untriaged_queue(
@@ -268,16 +277,14 @@ def last_change(db: sqlite_utils.Database, observation_id: str) -> int:
 def nearby(db: sqlite_utils.Database, observation: dict, degrees: float = 0.002) -> list[dict]:
     """Observations of any category in a box around one (for the triage map)."""
     return rows(
-        db,
-        "select o.id, o.lon, o.lat, o.category, o.rating, m.status from observations o"
-        " join measures m on m.observation_id = o.id where o.id != ?"
-        f" and o.lon between ? and ? and o.lat between ? and ? and {_SAME_ORGANISATION} limit 200",
-        [
-            observation["id"],
-            *_box(observation, degrees),
-            observation["walk_id"],
-        ],
+        db, NEARBY, [observation["id"], *_box(observation, degrees), observation["walk_id"]]
     )
+
+
+NEARBY = (
+    "select o.id, o.lon, o.lat, o.category, o.rating, m.status from observations o"
+    f" join measures m on m.observation_id = o.id where o.id != ? and {_IN_BOX} limit 200"
+)
 
 
 def short_ids(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict]:
