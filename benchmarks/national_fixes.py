@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from walkapp import maps
+from walkapp.db import dashboard as dashboard_db
 from walkapp.db import exports as exports_db
 from walkapp.db import measures as measures_db
 from walkapp.db import rows
@@ -88,5 +89,46 @@ def triage_duplicates(db, sample: dict) -> dict:
     return _row("triage duplicates (coordinator)", ours, naive, ours[1] == naive[1])
 
 
+def places_open_counts(db, sample: dict) -> dict:
+    """The places list's open and overdue counts for a coordinator: the organisation's places
+    read place by place, against every open measure of the instance counted (and the other
+    organisations' places dropped)."""
+    scope = [sample["organisation_id"]]
+    ours = _best(lambda: measures_db.open_and_overdue_by_place(db, "2026-12-01", scope))
+    everything = measures_db.open_by_place(None, ["2026-12-01", *OPEN_STATUSES])
+    own = {row[0] for row in db.execute("select id from places where organisation_id = ?", scope)}
+    naive = _best(
+        lambda: {row[0]: (row[1], row[2]) for row in db.execute(*everything) if row[0] in own}
+    )
+    return _row("places list counts (coordinator)", ours, naive, ours[1] == naive[1])
+
+
+def dashboard_partners(db, sample: dict) -> dict:
+    """The dashboard's open measures per partner for a coordinator: walk by walk, against the
+    same query read from measures_status (every open measure of the instance), as the planner
+    chose before."""
+    scope = [sample["organisation_id"]]
+    ours = _best(lambda: dashboard_db.measures_per_partner(db, "2026-12-01", scope))
+    naive = _best(lambda: rows(db, OLD_PER_PARTNER, ["2026-12-01", *OPEN_STATUSES, *scope]))
+    return _row("dashboard per partner (coordinator)", ours, naive, ours[1] == naive[1])
+
+
+OLD_PER_PARTNER = """
+    select p.id as partner_id, p.name as partner, count(*) as open,
+        coalesce(sum(m.deadline is not null and m.deadline < ?), 0) as overdue,
+        min(m.deadline) as next_deadline
+    from measures m left join partners p on p.id = m.partner_id
+        join observations o on o.id = m.observation_id join walks w on w.id = o.walk_id
+    where m.status in (?, ?, ?) and w.organisation_id in (?)
+    group by m.partner_id order by overdue desc, open desc, p.name is null, p.name
+"""
+
+
 def compare(db, sample: dict) -> list[dict]:
-    return [walks_page(db), overview_map(db), triage_duplicates(db, sample)]
+    return [
+        walks_page(db),
+        overview_map(db),
+        triage_duplicates(db, sample),
+        places_open_counts(db, sample),
+        dashboard_partners(db, sample),
+    ]

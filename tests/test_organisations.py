@@ -384,3 +384,24 @@ def test_a_walkers_phone_shows_the_places_of_its_walks_organisation(world):
     ).json
     names = {f["properties"]["name"] for f in info["places"]["features"]}
     assert names == {"Larsbergs centrum", "Sergels torg/Plattan"}
+
+
+def test_open_measures_are_counted_on_the_callers_places_only_place_by_place(world):
+    """Both organisations have a Sergels torg with one open finding each: each counts its own,
+    read by the place index (not every open measure of the instance); the admin counts both."""
+    from walkapp.db import measures as measures_db
+
+    db = _db(world)
+    own = {
+        organisation: measures_db.open_and_overdue_by_place(db, "2026-12-01", [organisation])
+        for organisation in (1, world["lidingo"])
+    }
+    everything = measures_db.open_and_overdue_by_place(db, "2026-12-01")
+    assert sum(n for n, _ in own[1].values()) == sum(n for n, _ in own[world["lidingo"]].values())
+    assert sum(n for n, _ in everything.values()) == 2
+    assert everything == {**own[1], **own[world["lidingo"]]}
+    assert not set(own[1]) & set(own[world["lidingo"]])
+    sql, params = measures_db.open_by_place([1], ["2026-12-01", "new", "assigned", "planned"])
+    steps = [row[3] for row in db.execute("explain query plan " + sql, params)]
+    assert steps[0] == "SEARCH o USING INDEX observations_place (place_id=?)", steps
+    assert not any("measures_status" in step for step in steps), steps

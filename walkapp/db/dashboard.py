@@ -30,14 +30,16 @@ def measures_per_partner(
     db: sqlite_utils.Database, today_iso: str, organisation_ids=None
 ) -> list[dict]:
     """Per partner (None = nobody yet): open measures and those past their deadline (of these
-    organisations' walks, when given)."""
+    organisations' walks, when given, read walk by walk: the `+` keeps the planner off
+    measures_status, which reads every open measure of the instance, 1 s at 1 000 000)."""
     scoped, ids = in_scope_clause("w.organisation_id", organisation_ids)
+    status = "m.status" if organisation_ids is None else "+m.status"
     return rows(db, f"""
         select p.id as partner_id, p.name as partner, count(*) as open,
             coalesce(sum(m.deadline is not null and m.deadline < ?), 0) as overdue,
             min(m.deadline) as next_deadline
         from measures m left join partners p on p.id = m.partner_id
             join observations o on o.id = m.observation_id join walks w on w.id = o.walk_id
-        where m.status in ({marks(OPEN_STATUSES)}) and {scoped}
+        where {status} in ({marks(OPEN_STATUSES)}) and {scoped}
         group by m.partner_id order by overdue desc, open desc, p.name is null, p.name
     """, [today_iso, *OPEN_STATUSES, *ids])  # fmt: skip

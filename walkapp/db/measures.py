@@ -379,20 +379,40 @@ def iter_observations(db: sqlite_utils.Database, where: str, params) -> Iterator
             yield _split_photos(dict(zip(columns, values)))
 
 
-def open_counts_by_place(db: sqlite_utils.Database) -> dict[int, int]:
-    return {place_id: counts[0] for place_id, counts in open_and_overdue_by_place(db, "").items()}
+def open_counts_by_place(db: sqlite_utils.Database, organisation_ids=None) -> dict[int, int]:
+    return {
+        place_id: counts[0]
+        for place_id, counts in open_and_overdue_by_place(db, "", organisation_ids).items()
+    }
 
 
-def open_and_overdue_by_place(db: sqlite_utils.Database, today: str) -> dict[int, tuple[int, int]]:
+def open_and_overdue_by_place(
+    db: sqlite_utils.Database, today: str, organisation_ids=None
+) -> dict[int, tuple[int, int]]:
     """{place id: (open measures, of them past their deadline on `today`)}, in one grouped read
-    (the places list once loaded every open measure of every place to count them)."""
+    (the places list once loaded every open measure of every place to count them); of these
+    organisations' places, when given, read place by place (observations_place): counting every
+    open measure of the instance took 0.8 s at 1 000 000 observations."""
     return {
         place_id: (open_count, overdue)
         for place_id, open_count, overdue in db.execute(
-            "select o.place_id, count(*), coalesce(sum(m.deadline is not null and m.deadline < ?), 0)"
-            " from observations o join measures m"
-            f" on m.observation_id = o.id where m.status in ({marks(OPEN_STATUSES)})"
-            " and o.place_id is not null group by o.place_id",
-            [today, *OPEN_STATUSES],
+            *open_by_place(organisation_ids, [today, *OPEN_STATUSES])
         )
     }
+
+
+def open_by_place(organisation_ids, params: list) -> tuple[str, list]:
+    """The SQL of open_and_overdue_by_place and its parameters: of every place, the open
+    measures by measures_status; of some organisations' places, place by place (the `+` keeps
+    the planner off measures_status, which would read every open measure of the instance)."""
+    places, status = "is not null", "m.status"
+    if organisation_ids is not None:
+        scoped, ids = in_scope_clause("organisation_id", organisation_ids)
+        places, status = f"in (select id from places where {scoped})", "+m.status"
+        params = [*params, *ids]
+    sql = (
+        "select o.place_id, count(*), coalesce(sum(m.deadline is not null and m.deadline < ?), 0)"
+        " from observations o join measures m on m.observation_id = o.id"
+        f" where {status} in ({marks(OPEN_STATUSES)}) and o.place_id {places} group by o.place_id"
+    )
+    return sql, params

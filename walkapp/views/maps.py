@@ -114,7 +114,7 @@ def overview():
         places_db.list_places(db, organisation_ids=scope()),
         "Alla platser och observationer",
         (url_for("places.index"), "Platser"),
-        open_counts=measures_db.open_counts_by_place(db),
+        open_counts=measures_db.open_counts_by_place(db, scope()),
         layers=layers,
     )
     return _page(fmap, "oversikt")

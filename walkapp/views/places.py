@@ -40,7 +40,7 @@ bp = Blueprint("places", __name__)
 def index():
     db = get_db()
     today = clock.today().isoformat()
-    counts = measures_db.open_and_overdue_by_place(db, today)
+    counts = measures_db.open_and_overdue_by_place(db, today, scope())
     rows = []
     for place in places_db.list_places(db, organisation_ids=scope()):
         open_count, overdue = counts.get(place["id"], (0, 0))
