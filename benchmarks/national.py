@@ -91,7 +91,8 @@ def time_url(client, url: str) -> dict:
         _reset_peak()
         start = time.perf_counter()
         response = client.get(url)
-        body = response.get_data()
+        # Read as a server sends it, chunk by chunk: a streamed export is never one string here.
+        size = sum(len(chunk) for chunk in response.iter_encoded())
         times.append(time.perf_counter() - start)
         response.close()
         peak = max(peak, _rss_kb("VmHWM") - rss)
@@ -103,7 +104,7 @@ def time_url(client, url: str) -> dict:
     return {
         "url": url,
         "status": status,
-        "bytes": len(body),
+        "bytes": size,
         "p50_ms": round(statistics.median(times) * 1000, 1),
         "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))] * 1000, 1),
         "peak_mb": round(peak / 1024, 1),
@@ -171,12 +172,13 @@ def main() -> None:
     print("\nfixes (walkapp beside the query it replaced, same database):")
     for fix in fixes:
         print(
-            f"  {fix['name']:<40} walkapp {fix['walkapp_ms']:>8.1f} ms"
-            f"  naive {fix['naive_ms']:>9.1f} ms  ×{fix['ratio']}  same answer: {fix['same']}"
+            f"  {fix['name']:<40} walkapp {fix['walkapp_ms']:>8.2f} ms"
+            f"  naive {fix['naive_ms']:>9.2f} ms  ×{fix['ratio']}  same answer: {fix['same']}"
         )
-    worst = max(
+    timed = [
         (row["p95_ms"], role, url) for url, roles in results.items() for role, row in roles.items()
-    )
+    ]
+    worst = max(timed, default=(0, None, None))
     if not args.keep:
         shutil.rmtree(folder)
     print(
@@ -188,7 +190,8 @@ def main() -> None:
                 "load_average": round(load, 1),
                 "worst_p95": {"ms": worst[0], "role": worst[1], "url": worst[2]},
                 "max_peak_mb": max(
-                    row["peak_mb"] for roles in results.values() for row in roles.values()
+                    (row["peak_mb"] for roles in results.values() for row in roles.values()),
+                    default=0,
                 ),
                 "fixes": fixes,
                 "p95_ms": {

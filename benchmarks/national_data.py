@@ -23,6 +23,7 @@ PASSWORD = "benchmark-password"
 YEARS = 10
 FIRST_DAY = datetime(2016, 12, 1, 17, 0, tzinfo=UTC)
 TODAY = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+WALKERS = 6  # per walk held, each sending its share of the walk's observations
 PLACE_HALF_DEG = 0.0015  # a place is a square of about 170 × 330 m
 CATEGORIES = tuple(CATEGORY_LABELS_SV)
 # Red and yellow findings' statuses by age: (status, weight) for a walk years ago, then recent.
@@ -173,12 +174,21 @@ def fill(
 
     # Observations, their measures and history, walk by walk (planned walks have none).
     held = [info for info in walk_info if info[5] != "planned"]
+    walkers = {info[0]: [f"{info[0][:24]}{k:012d}" for k in range(WALKERS)] for info in held}
+    db.conn.executemany(
+        "insert into walkers (id, walk_id, display_name, joined_at) values (?, ?, ?, ?)",
+        [
+            (walker, info[0], f"Deltagare {k}", _stamp(info[1]))
+            for info in held
+            for k, walker in enumerate(walkers[info[0]])
+        ],
+    )
     per_walk = observations // len(held)
     extra = observations - per_walk * len(held)
     obs_sql = (
         "insert into observations (id, walk_id, category, rating, note, lon, lat, recorded_at,"
-        " received_at, updated_at, place_id, relation, area_kommun, area_lan)"
-        " values (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " received_at, updated_at, place_id, relation, area_kommun, area_lan, walker_id)"
+        " values (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     measure_sql = (
         "insert into measures (observation_id, status, partner_id, deadline, duplicate_of,"
@@ -207,7 +217,7 @@ def fill(
             rating = rnd.choices(("red", "yellow", "green"), (45, 35, 20))[0]
             obs.append((oid, walk_id, rnd.choice(CATEGORIES), rating, lon, lat, at, at, at,
                         place[0] if inside else None, "inside" if inside else "none",
-                        centre[2], centre[3]))
+                        centre[2], centre[3], walkers[walk_id][i % WALKERS]))
             if rating == "green":
                 status = "keep"
             else:

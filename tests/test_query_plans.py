@@ -87,3 +87,29 @@ def test_triage_finds_nearby_and_possible_duplicates_by_the_position_index(db, w
         steps = plan(db, sql, [None] * sql.count("?"))
         uses = "SEARCH o USING INDEX observations_position (lon>? AND lon<?)"
         assert any(step.startswith(uses) for step in steps), steps
+
+
+def test_a_walks_walkers_are_counted_among_the_walks_observations(db, walk, other_walk):
+    from tests.test_coordinators import SERGEL, add_observation
+    from walkapp.db.walks import LIST_WALKERS, list_walkers
+
+    stamp = "2026-11-24T17:00:00+00:00"
+    db.conn.executemany(
+        "insert into walkers (id, walk_id, display_name, joined_at) values (?, ?, ?, ?)",
+        [("anna", walk["id"], "Anna", stamp), ("bo", walk["id"], "Bo", stamp)],
+    )
+    db.conn.commit()
+    found = [add_observation(db, walk["id"], *SERGEL) for _ in range(3)]
+    add_observation(db, other_walk["id"], *SERGEL)
+    db.conn.executemany(
+        "update observations set walker_id = ? where id = ?",
+        list(zip(("anna", "anna", "bo"), found)),
+    )
+    db.conn.commit()
+    assert [(k["id"], k["observations"]) for k in list_walkers(db, walk["id"])] == [
+        ("anna", 2),
+        ("bo", 1),
+    ]
+    steps = plan(db, LIST_WALKERS, [walk["id"]])
+    assert "SEARCH o USING INDEX observations_walk (walk_id=?)" in steps, steps
+    assert not any(step.startswith("SCAN") for step in steps), steps

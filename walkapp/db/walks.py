@@ -142,12 +142,18 @@ def get_walker(db: sqlite_utils.Database, walker_id: str) -> dict | None:
 
 
 def list_walkers(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
-    """The walk's walkers with how many observations each sent, first joined first."""
-    return rows(db, """
-        select k.id, k.display_name, k.joined_at, k.revoked_at,
-            (select count(*) from observations o where o.walker_id = k.id) as observations
-        from walkers k where k.walk_id = ? order by k.joined_at, k.id
-    """, [walk_id])  # fmt: skip
+    """The walk's walkers with how many observations each sent, first joined first; counted
+    among the walk's observations (observations_walk): there is no index by walker, and each
+    count read every observation of the instance, 2.8 s for 15 walkers at 1 000 000."""
+    return rows(db, LIST_WALKERS, [walk_id])
+
+
+LIST_WALKERS = """
+    select k.id, k.display_name, k.joined_at, k.revoked_at,
+        (select count(*) from observations o where o.walk_id = k.walk_id
+         and o.walker_id = k.id) as observations
+    from walkers k where k.walk_id = ? order by k.joined_at, k.id
+"""
 
 
 def revoke_walker(db: sqlite_utils.Database, walker_id: str, user_id: int) -> bool:
