@@ -311,23 +311,23 @@ def test_an_answer_link_that_is_forged_or_expired_is_refused(world, smtp, monkey
     assert status_of(world) == ("done", world.tk)
 
 
-def test_a_finding_reopened_before_four_weeks_is_not_asked_about(world, smtp):
+def fixed_then_reopened(world) -> None:
+    """Sara's finding done (its mail sent), then given back to the partner."""
     fix(world, world.sara)
     run_mail(world, later(minutes=11))
     with world.app.app_context():
         measures.set_status(
             world.db, world.found[world.sara], "assigned", None, partner_id=world.tk
         )
+
+
+def test_a_finding_reopened_before_four_weeks_is_not_asked_about(world, smtp):
+    fixed_then_reopened(world)
     assert run_mail(world, later(days=29)) == 0
 
 
 def test_fixed_reopened_and_fixed_again_is_asked_once_four_weeks_after_the_second_fix(world, smtp):
-    fix(world, world.sara)
-    run_mail(world, later(minutes=11))
-    with world.app.app_context():
-        measures.set_status(
-            world.db, world.found[world.sara], "assigned", None, partner_id=world.tk
-        )
+    fixed_then_reopened(world)
     # Fixed again on day 20 (its history stamped so): asked only four weeks after that.
     fix(world, world.sara)
     world.db.execute(

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import clock, invitations, mail, measures, organisations, partners
+from .. import clock, invitations, mail, measures, organisations, partners, vocabulary
 from ..access import ADMIN, COORDINATOR, PARTNER, PUBLIC, current_user, requires, scope
 from ..db import get_db
 from ..db import invitations as invitations_db
@@ -20,15 +20,9 @@ from ..db import walks as walks_db
 from ..forms import InvitationForm, InvitedAccountForm, PartnerAnswerForm, PartnerForm
 from ..inputs import parse_version
 from ..passwords import hash_password, password_problem
-from ..vocabulary import (
-    CATEGORIES,
-    FIXED_STATUSES,
-    MEASURE_STATUSES,
-    OPEN_STATUSES,
-    PARTNER_KINDS,
-    RATINGS,
-)
+from ..vocabulary import CATEGORIES, MEASURE_STATUSES, PARTNER_KINDS, RATINGS
 from .photos import send_photo, store_after
+from .shared import found_or_404
 
 bp = Blueprint("partners", __name__)
 
@@ -75,10 +69,8 @@ def admin():
 @requires(ADMIN)
 def set_active(partner_id: int):
     db = get_db()
-    if partners_db.get_partner(db, partner_id) is None:
-        abort(404)
-    active = request.form.get("active") == "1"
-    partners.set_active(db, partner_id, active, current_user()["id"])
+    found_or_404(partners_db.get_partner(db, partner_id))
+    partners.set_active(db, partner_id, request.form.get("active") == "1", current_user()["id"])
     return redirect(url_for("partners.admin"), code=303)
 
 
@@ -115,10 +107,14 @@ def desk():
     partner_id = current_user()["partner_id"]
     seen = _desk_scope()
     open_ = measures_db.filtered_observations(
-        db, partner_id=partner_id, statuses=OPEN_STATUSES, organisation_ids=seen
+        db, partner_id=partner_id, statuses=vocabulary.OPEN_STATUSES, organisation_ids=seen
     )
     fixed = measures_db.filtered_observations(
-        db, partner_id=partner_id, statuses=FIXED_STATUSES, page=(50, 0), organisation_ids=seen
+        db,
+        partner_id=partner_id,
+        statuses=vocabulary.FIXED_STATUSES,
+        page=(50, 0),
+        organisation_ids=seen,
     )
     return render_template(
         "partners/desk.html",
@@ -147,7 +143,7 @@ def measure(observation_id: str):
     db = get_db()
     form = PartnerAnswerForm()
     errors: dict = {}
-    if form.is_submitted() and observation["status"] not in OPEN_STATUSES:
+    if form.is_submitted() and observation["status"] not in vocabulary.OPEN_STATUSES:
         # Fixed, verified or not possible: the page offers nothing to change, nor does a POST.
         errors = {"action": _("Åtgärden är inte öppen längre; samordnaren ändrar den.")}
     elif form.is_submitted():
