@@ -242,7 +242,7 @@ def test_junk_never_gives_500_and_refusals_store_nothing(world, who):
     def fuzz_route(rule):
         # Every write route gets its own examples (logout only signs the fuzzing client out).
         @settings(
-            max_examples=6,
+            max_examples=4,
             deadline=None,
             database=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
