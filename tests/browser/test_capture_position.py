@@ -197,37 +197,52 @@ def test_a_map_tap_puts_the_pin_where_the_finger_lifted(phone, server, walk):
     join(page, server, walk)
     page.locator(".walker-pin").wait_for()
     # The GPS reading's accuracy circle gives the map's scale and the reading's pixel (a path's
-    # centre is not rounded to the pixel as a marker is).
-    gps = page.evaluate(
-        """() => {
-          const pin = document.querySelector(".walker-pin").getBoundingClientRect();
-          const tip = {x: pin.left + 18, y: pin.top + 47};
-          for (const path of document.querySelectorAll(".leaflet-overlay-pane path")) {
-            const box = path.getBoundingClientRect();
-            const x = box.left + box.width / 2, y = box.top + box.height / 2;
-            if (Math.abs(x - tip.x) < 1.5 && Math.abs(y - tip.y) < 1.5 && box.width > 20) {
-              return {x, y, px_per_m: box.width / 60};
-            }
-          }
-          return null;
+    # centre is not rounded to the pixel as a marker is). Measured once the map has stopped
+    # moving (a busy machine may still be panning it to the reading), and in the same script
+    # as the tap, so nothing moves between them.
+    page.wait_for_function(
+        """async () => {
+          const at = () => JSON.stringify(document.querySelector(".walker-pin").getBoundingClientRect());
+          const first = at();
+          await new Promise(done => setTimeout(done, 300));
+          return at() === first;
         }"""
     )
-    assert gps is not None
-    lifted = {"x": gps["x"] - 60.4, "y": gps["y"] - 30.7}
-    clicked = {"x": lifted["x"] + 7, "y": lifted["y"] + 5}
-    page.locator("#map").evaluate(
-        """(map, [lifted, clicked]) => {
+    gps = page.locator("#map").evaluate(
+        """(map) => {
+          const pin = document.querySelector(".walker-pin").getBoundingClientRect();
+          const tip = {x: pin.left + 18, y: pin.top + 47};
+          const gps = [...document.querySelectorAll(".leaflet-overlay-pane path")]
+            .map(path => path.getBoundingClientRect())
+            .map(box => ({x: box.left + box.width / 2, y: box.top + box.height / 2,
+                          px_per_m: box.width / 60, wide: box.width > 20}))
+            .find(c => c.wide && Math.abs(c.x - tip.x) < 1.5 && Math.abs(c.y - tip.y) < 1.5);
+          if (gps === undefined) return null;
+          const lifted = {x: gps.x - 60.4, y: gps.y - 30.7};
+          const clicked = {x: lifted.x + 7, y: lifted.y + 5};
           const at = ({x, y}) => ({clientX: x, clientY: y, bubbles: true, cancelable: true});
           const pointer = {pointerId: 7, pointerType: "touch", isPrimary: true};
           map.dispatchEvent(new PointerEvent("pointerdown", {...at(lifted), ...pointer}));
           map.dispatchEvent(new PointerEvent("pointerup", {...at(lifted), ...pointer}));
           map.dispatchEvent(new MouseEvent("click", at(clicked)));
-        }""",
-        [lifted, clicked],
+          return gps;
+        }"""
     )
+    assert gps is not None
+    lifted = {"x": gps["x"] - 60.4, "y": gps["y"] - 30.7}
     expect(page.locator("#gps-status")).to_contain_text("Nålen är flyttad för hand")
-    pin = page.locator(".walker-pin").bounding_box()
-    tip = {"x": pin["x"] + 18, "y": pin["y"] + 47}  # the icon's anchor
+    # The pin stands where the finger lifted, relative to the reading (the map may pan after).
+    now = page.evaluate(
+        """() => {
+          const pin = document.querySelector(".walker-pin").getBoundingClientRect();
+          const circle = [...document.querySelectorAll(".leaflet-overlay-pane path")]
+            .map(p => p.getBoundingClientRect()).find(b => b.width > 20);
+          return {tip: {x: pin.left + 18, y: pin.top + 47},
+                  gps: {x: circle.left + circle.width / 2, y: circle.top + circle.height / 2}};
+        }"""
+    )
+    moved = {"x": now["gps"]["x"] - gps["x"], "y": now["gps"]["y"] - gps["y"]}
+    tip = {"x": now["tip"]["x"] - moved["x"], "y": now["tip"]["y"] - moved["y"]}
     assert abs(tip["x"] - lifted["x"]) <= 1 and abs(tip["y"] - lifted["y"]) <= 1, (tip, lifted)
     save_new(page, "Belysning", "Åtgärda")
     [row] = rows(server, walk["id"])
