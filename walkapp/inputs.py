@@ -88,6 +88,16 @@ def parse_version(raw) -> int | None:
     return value if value <= MAX_ID else None
 
 
+def seen_version(raw: str | None) -> int | None:
+    """The history row a posted form was opened at (its `seen`): None when it says nothing (a
+    form of an earlier version: no check), -1 (matches nothing, so nothing is stored) when it
+    is not a count."""
+    if not raw:
+        return None
+    seen = parse_version(raw)
+    return -1 if seen is None else seen
+
+
 def _has_surrogate(text: str) -> bool:
     try:
         text.encode("utf-8")

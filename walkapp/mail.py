@@ -38,6 +38,7 @@ import sqlite_utils
 from . import clock, measures, organisations, settings
 from .db import mail as mail_db
 from .db import now, transaction
+from .db import partners as partners_db
 from .db import walks as walks_db
 
 KINDS = ("assigned", "reopened", "answered", "digest", "overdue")
@@ -153,8 +154,8 @@ def _queue_group(db, compose: Compose, group: dict) -> int:
     current = [m for m in measures if m["still_ours"]]
     if not current:
         return 0
-    partner = mail_db.get_partner(db, group["partner_id"])
-    walk = mail_db.get_walk(db, group["walk_id"])
+    partner = partners_db.get_partner(db, group["partner_id"])
+    walk = walks_db.get_walk(db, group["walk_id"])
     last = max(m["history_id"] for m in measures)
     queued = 0
     for person in mail_db.recipients(db, group["kind"], group["partner_id"]):
@@ -169,8 +170,8 @@ def _queue_answers(db, compose: Compose, group: dict, measures: list[dict]) -> i
     latest state), with the partner's last comment."""
     latest = {m["observation_id"]: m for m in measures}
     context = {
-        "partner": mail_db.get_partner(db, group["partner_id"]),
-        "walk": mail_db.get_walk(db, group["walk_id"]),
+        "partner": partners_db.get_partner(db, group["partner_id"]),
+        "walk": walks_db.get_walk(db, group["walk_id"]),
         "measures": list(latest.values()),
     }
     last = max(m["history_id"] for m in measures)

@@ -79,6 +79,8 @@ def adopt_settings(
     """Once, at the first start after the upgrade: the instance's WALKAPP_ORGANISATION,
     WALKAPP_ORGANISATION_LOGO and WALKAPP_OPEN311_JURISDICTION become the first organisation's
     data, which it covers the shipped LPO when it covers nothing yet. True when it ran."""
+    if organisations_db.flag(db, ADOPTED):
+        return False  # every later start: a read, no write lock taken
     with transaction(db):
         if organisations_db.flag(db, ADOPTED):
             return False

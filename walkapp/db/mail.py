@@ -181,14 +181,6 @@ def partners_with_people(db: sqlite_utils.Database) -> list[dict]:
     """)  # fmt: skip
 
 
-def get_partner(db: sqlite_utils.Database, partner_id: int) -> dict | None:
-    return one(db, "select id, name from partners where id = ?", [partner_id])
-
-
-def get_walk(db: sqlite_utils.Database, walk_id: str) -> dict | None:
-    return one(db, "select id, title, starts_at, public from walks where id = ?", [walk_id])
-
-
 def queue(db: sqlite_utils.Database, mail: dict) -> bool:
     """Add a mail unless one with its dedupe_key exists; whether it was added. A mail goes to
     an account (user_id) or to a walker (walker_id)."""

@@ -18,7 +18,7 @@ from ..db import measures as measures_db
 from ..db import partners as partners_db
 from ..db import places as places_db
 from ..forms import StatusForm, TriageForm
-from ..inputs import parse_version
+from ..inputs import seen_version
 from ..measures import (
     LIST_ROWS,
     REQUIRED_HINTS,
@@ -161,15 +161,6 @@ def _triage_form(observation: dict, partners: list[dict], posted: bool = False) 
     return form
 
 
-def _seen(raw: str | None) -> int | None:
-    """The history row the posted form was opened at (its `seen`); None when it says nothing (a
-    form of an earlier version), -1 (matches nothing, so nothing is stored) when not a count."""
-    if not raw:
-        return None
-    seen = parse_version(raw)
-    return -1 if seen is None else seen
-
-
 @bp.route("/observations/<observation_id>/triage", methods=["GET", "POST"])
 @requires(COORDINATOR)
 def triage(observation_id: str):
@@ -181,7 +172,7 @@ def triage(observation_id: str):
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         made, errors = measures.change(
-            db, observation, form.data, current_user()["id"], seen=_seen(form.seen.data)
+            db, observation, form.data, current_user()["id"], seen=seen_version(form.seen.data)
         )
         if "seen" in errors:
             # Shown as it is now, so saving again is a choice made on what is stored.
@@ -253,7 +244,7 @@ def mark_duplicate(observation_id: str):
         observation,
         request.form.get("duplicate_of", ""),
         current_user()["id"],
-        seen=_seen(request.form.get("seen")),
+        seen=seen_version(request.form.get("seen")),
     )
     for message in errors.values():
         flash(str(message))
@@ -306,7 +297,7 @@ def quick_status(observation_id: str):
                 observation,
                 submitted,
                 current_user()["id"],
-                seen=_seen(request.form.get("seen")),
+                seen=seen_version(request.form.get("seen")),
             )
             errors = {field: str(message) for field, message in found.items()}
     else:

@@ -18,7 +18,7 @@ from ..db import measures as measures_db
 from ..db import partners as partners_db
 from ..db import walks as walks_db
 from ..forms import InvitationForm, InvitedAccountForm, PartnerAnswerForm, PartnerForm
-from ..inputs import parse_version
+from ..inputs import seen_version
 from ..passwords import hash_password, password_problem
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, PARTNER_KINDS, RATINGS
 from .photos import send_photo, store_after
@@ -149,12 +149,10 @@ def measure(observation_id: str):
     elif form.is_submitted():
         action = form.action.data or ""
         if form.validate():
-            # The history row the form was opened at (none sent: no check; junk: stale).
-            raw = form.seen.data or ""
-            seen = None if not raw else (parse_version(raw) if parse_version(raw) is not None else -1)
             _made, errors = measures.partner_answer(
-                db, observation, action, form.data, current_user()["id"], seen
-            )
+                db, observation, action, form.data, current_user()["id"],
+                seen_version(form.seen.data),
+            )  # fmt: skip
         else:
             errors = {name: messages[0] for name, messages in form.errors.items()}
         if not errors:
