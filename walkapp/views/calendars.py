@@ -94,9 +94,10 @@ def renew_key():
 
 def _homes(db) -> dict[int, str]:
     """Each organisation's public page, as an absolute address."""
+    first = organisations_db.first(db)
     return {
         o["id"]: url_for("public.index", _external=True)
-        if o["id"] == organisations_db.first(db)["id"]
+        if first and o["id"] == first["id"]
         else url_for("public.organisation_index", slug=o["slug"], _external=True)
         for o in organisations_db.list_organisations(db)
     }
