@@ -14,7 +14,7 @@ from PIL import Image
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
 from walkapp import calendars, invitations, mail_texts, measures, organisations, users
-from walkapp.access import ADMIN, COORDINATOR, PARTNER, PUBLIC, WALKER, WALKER_COOKIE
+from walkapp.access import ACCOUNT, ADMIN, COORDINATOR, PARTNER, PUBLIC, WALKER, WALKER_COOKIE
 from walkapp.db import api_tokens as api_tokens_db
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db
@@ -34,7 +34,8 @@ ROUTE = {
         }
     ],
 }
-RANK = {PUBLIC: 0, WALKER: 1, COORDINATOR: 2, ADMIN: 3, PARTNER: None}  # a partner: beside
+# A partner's person and one's own account stand beside the ranks.
+RANK = {PUBLIC: 0, WALKER: 1, COORDINATOR: 2, ADMIN: 3, PARTNER: None, ACCOUNT: None}
 JSON_PREFIXES = ("/api/", "/export/", "/open311/")
 # Walker routes where, beyond the role, only the observation's own walker may act: a coordinator
 # changes a finding through triage, never by rewriting what the walker recorded.
@@ -187,6 +188,8 @@ def _client(world, who: str):
 
 
 def _expected(required: str, who: str) -> str:
+    if required == ACCOUNT:  # one's own account: anyone signed in
+        return "allowed" if who in ("coordinator", "admin", "partner") else "sign-in"
     if who == "partner":  # their own screens and the public's; every other is refused
         return "allowed" if required in (PUBLIC, PARTNER) else "forbidden"
     if required == PARTNER:
@@ -227,7 +230,11 @@ def test_route_by_role_matrix(world, who):
             wrong.append(f"{method} {path} ({required}): {who} got {response.status_code}")
         elif expected == "allowed" and method == "GET":
             # With valid sample data a page the role may see must really be there.
-            hidden = rule.endpoint in STAFF_SAMPLE_ONLY and who in ("anonymous", "walker", "partner")
+            hidden = rule.endpoint in STAFF_SAMPLE_ONLY and who in (
+                "anonymous",
+                "walker",
+                "partner",
+            )
             if response.status_code not in ((404,) if hidden else (200, 301, 302, 303)):
                 wrong.append(f"GET {path}: {who} got {response.status_code}")
     assert wrong == []
@@ -293,8 +300,8 @@ def test_a_region_user_changes_nothing(world):
     done = []
     for rule, method, path in _requests(app, world["samples"]):
         required = getattr(app.view_functions[rule.endpoint], "required_role", None)
-        if required == PUBLIC or method == "GET":
-            continue
+        if required in (PUBLIC, ACCOUNT) or method == "GET":
+            continue  # one's own account is not the organisations' data (test below)
         client = _signed_in(world, other["region"])
         response = client.open(path, method=method, data={})
         if response.status_code not in (403, 404):

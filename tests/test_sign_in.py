@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import PASSWORD, login, make_app, sign_in_directly
-from walkapp import passwords
+from walkapp import organisations, passwords
+from walkapp import users as accounts
 from walkapp.db import sessions as sessions_db
 from walkapp.db import users as users_db
+from walkapp.passwords import hash_password
 
 NEW_PASSWORD = "blå spårvagn klockan sju"
 
@@ -84,6 +86,30 @@ def test_change_password_ends_the_other_sessions_only(app, users, db):
     assert phone.get("/walks").status_code == 302
     assert login(app.test_client(), "coordinator", NEW_PASSWORD).status_code == 302
     assert login(app.test_client(), "coordinator", PASSWORD).status_code == 400
+
+
+@pytest.mark.parametrize("role", ["partner", "region"])
+def test_a_partners_person_and_a_region_user_change_their_own_password(app, db, role):
+    """Every role that signs in keeps its own password: a partner's person (who set theirs from
+    an invitation) and a read-only region user, whose other writes are all refused."""
+    if role == "partner":
+        partner = db["partners"].insert({"name": "Fastighetsbolaget Ljus"}).last_pk
+        user_id = accounts.create(db, "anna", hash_password(PASSWORD), role, partner_id=partner)
+    else:
+        areas = organisations.area_ids_named(db, ("kommun:0180",))
+        user_id = accounts.create(db, "anna", hash_password(PASSWORD), role, None, areas)
+    phone = app.test_client()
+    login(phone, "anna")
+    page = phone.get("/walks" if role == "region" else "/partner")
+    assert 'href="/account/password"' in page.text
+    assert phone.get("/account/password").status_code == 200
+    response = phone.post(
+        "/account/password",
+        data={"current": PASSWORD, "new_password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
+    )
+    assert response.status_code == 303
+    assert passwords.check_password(users_db.get_user(db, user_id)["password_hash"], NEW_PASSWORD)
+    assert login(app.test_client(), "anna", PASSWORD).status_code == 400
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,10 @@ REGION = "region"
 # A partner's person: signs in, and sees and answers only their partner's measures
 # (walkapp/views/partners.py); never a walker's or a coordinator's screens.
 PARTNER = "partner"
+# Anyone signed in, whatever their role (a coordinator, an admin, a region user, a partner's
+# person): one's own account, such as one's password. Not a write to an organisation's data, so
+# a region user may use it too.
+ACCOUNT = "account"
 STAFF_ROLES = {COORDINATOR: (COORDINATOR, ADMIN, REGION), ADMIN: (ADMIN,)}
 WALKER_COOKIE = "walker"
 
@@ -269,15 +273,15 @@ def requires(role: str) -> Callable:
                     _deny(403, _("Du saknar behörighet för den här sidan."))
                 _hide_others(kwargs)
                 _read_only(user)
-            elif offered_api_token() and current_user() is not None:
-                # A public route read with an API token reads its organisation only.
-                _hide_others(kwargs)
-            elif role == PARTNER:
+            elif role in (PARTNER, ACCOUNT):
                 user = current_user()
                 if user is None:
                     _deny(401, _("Logga in för att fortsätta."))
-                if user["role"] != PARTNER:
+                if role == PARTNER and user["role"] != PARTNER:
                     _deny(403, _("Du saknar behörighet för den här sidan."))
+            elif offered_api_token() and current_user() is not None:
+                # A public route read with an API token reads its organisation only.
+                _hide_others(kwargs)
             return view(*args, **kwargs)
 
         wrapped.required_role = role

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and one's own password, for coordinators and admins (walkers never sign in).
+"""Sign-in, sign-out and one's own password, for everyone who signs in (walkers never do).
 
 A sign-in is a row in `sessions` (db/sessions.py); the signed cookie only names it, so ending
 the row ends the sign-in everywhere that cookie was copied to.
@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 
 from .. import rate_limits, sessions, settings, users
-from ..access import COORDINATOR, PUBLIC, current_user, requires
+from ..access import ACCOUNT, PUBLIC, current_user, requires
 from ..db import get_db
 from ..db import users as users_db
 from ..forms import ChangePasswordForm, LoginForm
@@ -58,9 +58,9 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@requires(COORDINATOR)
+@requires(ACCOUNT)
 def change_password():
-    """Change one's own password; every other sign-in of the account ends."""
+    """Change one's own password, whatever one's role; every other sign-in of the account ends."""
     user = current_user()
     form = ChangePasswordForm()
     if form.validate_on_submit():
