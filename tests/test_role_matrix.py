@@ -42,6 +42,8 @@ JSON_PREFIXES = ("/api/", "/export/", "/open311/")
 OWNER_ONLY = {"observations_api.edit_observation", "observations_api.delete_observation"}
 # Public routes whose sample (a finding of a walk not yet held) only staff may see: 404 to others.
 STAFF_SAMPLE_ONLY = {"open311.request_one"}
+# Public routes whose sample (a walker's photo) is never public: 404 to everyone.
+NOBODYS_SAMPLE = {"public.photo"}
 
 
 def unsubscribe_token(app, user_id: int) -> str:
@@ -230,10 +232,8 @@ def test_route_by_role_matrix(world, who):
             wrong.append(f"{method} {path} ({required}): {who} got {response.status_code}")
         elif expected == "allowed" and method == "GET":
             # With valid sample data a page the role may see must really be there.
-            hidden = rule.endpoint in STAFF_SAMPLE_ONLY and who in (
-                "anonymous",
-                "walker",
-                "partner",
+            hidden = rule.endpoint in NOBODYS_SAMPLE or (
+                rule.endpoint in STAFF_SAMPLE_ONLY and who in ("anonymous", "walker", "partner")
             )
             if response.status_code not in ((404,) if hidden else (200, 301, 302, 303)):
                 wrong.append(f"GET {path}: {who} got {response.status_code}")

@@ -223,6 +223,19 @@ def set_not_public(
     return changed
 
 
+def set_photo_public(
+    db: sqlite_utils.Database, photo_id: str, public: bool, user_id: int | None
+) -> bool:
+    """Publish an "after" photo on the public page (or take it back), audited. False: no after
+    photo of that id. The public sees it only while its measure is fixed and its observation
+    public (walkapp/db/public.py public_photo)."""
+    with transaction(db):
+        changed = photos_db.set_public(db, photo_id, public)
+        if changed:
+            audit_log.record(db, user_id, "update", "photo", photo_id, {"public": public})
+    return changed
+
+
 def check_photo_allowance(
     db: sqlite_utils.Database,
     allowance: Allowance,

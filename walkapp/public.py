@@ -182,6 +182,31 @@ def observations_by_place(counts: list[dict]) -> list[dict]:
     )
 
 
+# A place's measures in words on the public page: the newest changes, and how many more.
+MEASURES_PER_PLACE = 20
+
+
+def with_measures(places: list[dict], measures: list[dict]) -> None:
+    """Give each place its worked measures in words (newest change first, at most
+    MEASURES_PER_PLACE, then `more_measures`): category, status, the sentence status_sentence
+    tells, and the after photos published."""
+    by_place: dict = {}
+    for measure in measures:
+        by_place.setdefault(measure["place_id"], []).append(measure)
+    for place in places:
+        found = by_place.get(place["place_id"], [])
+        place["measures"] = [
+            {
+                "category": measure["category"],
+                "status": measure["status"],
+                "words": status_sentence(measure),
+                "after_photo_ids": measure["after_photo_ids"],
+            }
+            for measure in found[:MEASURES_PER_PLACE]
+        ]
+        place["more_measures"] = max(0, len(found) - MEASURES_PER_PLACE)
+
+
 def in_language(item: dict, own: dict | None, language: str) -> dict:
     """A commitment's heading and text for a reader of `language`: each in that language where
     the promise gives it (`own`, from commitment_texts), else the Swedish, marked "sv"."""
@@ -230,11 +255,14 @@ def overview(
     texts: dict[int, dict] | None = None,
     language: str = SOURCE_LANGUAGE,
     days_to_fixed: tuple[int, int] | None = None,
+    measures: list[dict] | None = None,
 ) -> dict:
     """Everything the public page shows for `year`, as plain data (also served as JSON), from
     what walkapp.db.promises and walkapp.db.public hand over; the commitments in `language`
-    where `texts` (by commitment id) give it, else in Swedish."""
+    where `texts` (by commitment id) give it, else in Swedish; each place's worked `measures`
+    (db.public.worked_measures) in words."""
     places = observations_by_place(counts)
+    with_measures(places, measures or [])
     return {
         "year": year,
         "promise": {"title": promise["title"], "area": promise["area"]} if promise else None,

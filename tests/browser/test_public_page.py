@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import re
+import uuid
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.browser.test_capture import ARTIFACTS
 from tests.public_page.seeding import HOTORGET, PLATTAN, add_finding, seed_walk
-from walkapp import measures, promises
+from walkapp import measures, observations, promises
 from walkapp.db import connect, database_path
 from walkapp.db import partners as partners_db
 from walkapp.db import promises as promises_db
+from walkapp.photos import store_photo
 from walkapp.public import today
 
 pytestmark = pytest.mark.browser
@@ -44,6 +48,10 @@ def public_site(live_server):
         first = add_finding(db, walk["id"], None, category="lighting")
         add_finding(db, walk["id"], None, category="feeling", rating="green", place=HOTORGET)
         measures.set_status(db, first, "done", None, 1)
+    # Each measure in words, a long reason and a published after photo among them.
+    impossible = add_finding(db, walk["id"], None, category="vegetation", place=HOTORGET)
+    measures.set_status(db, impossible, "not_possible", None, reason="Fastighetsägaren" * 12)
+    _publish_after_photo(db, live_server.app, first)
     seed_walk(
         db,
         f"{year + 1}-01-20T18:30",
@@ -53,6 +61,16 @@ def public_site(live_server):
     )
     db.close()
     return live_server
+
+
+def _publish_after_photo(db, app, observation_id: str) -> None:
+    folder = app.extensions["walkapp_settings"].photo_folder
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (40, 140, 60)).save(buffer, "JPEG")
+    stored = store_photo(buffer.getvalue(), folder, 10_000_000)
+    photo_id = str(uuid.uuid4())
+    observations.attach_photo(db, photo_id, observation_id, stored, folder, kind="after")
+    observations.set_photo_public(db, photo_id, True, None)
 
 
 def test_public_page_without_javascript_at_phone_size_shows_every_commitment(
@@ -72,13 +90,18 @@ def test_public_page_without_javascript_at_phone_size_shows_every_commitment(
         assert page.get_by_text(text, exact=True).first.is_visible()
     # Headline first: walks against the promise, things fixed of those to fix, the pace in words.
     headline = page.locator(".headline").inner_text()
-    assert "2 av 8" in headline and "2 av 2" in headline and "saker åtgärdade" in headline
+    assert "2 av 8" in headline and "2 av 3" in headline and "saker åtgärdade" in headline
     assert page.get_by_text("i jämn takt hade vi gjort", exact=False).first.is_visible()
     # "Ni sa, vi gjorde" as cards on a phone (the table is for wide screens), and no box on the
     # page scrolls sideways.
     assert page.get_by_role("heading", name=PLATTAN, exact=True).is_visible()
     assert not page.get_by_role("table").is_visible()
     assert page.get_by_text("Vid glasobelisken på Sergels torg").is_visible()
+    assert _sideways(page) == []
+    # Each measure in words, with the after photo published.
+    page.get_by_text("Åtgärd för åtgärd").first.click()
+    assert page.get_by_text("Åtgärdat", exact=False).first.is_visible()
+    assert page.locator(".measure-words img").first.evaluate("i => i.naturalWidth") > 0
     assert _sideways(page) == []
     details = page.get_by_text("Vad vi lovade och gjorde (1 insats)")
     details.click()  # <details> opens without JavaScript
@@ -128,6 +151,9 @@ def test_public_page_has_no_serious_accessibility_violations(
     context = browser.new_context(**browser_context_args, bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     page.goto(public_site.url + "/")
+    page.evaluate("document.querySelectorAll('.place-card details').forEach(d => d.open = true)")
+    page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_function("[...document.images].every(i => i.complete)")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     assert _sideways(page) == []
     page.add_script_tag(path=str(AXE))

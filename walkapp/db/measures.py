@@ -25,6 +25,8 @@ _OBSERVATION = """
             and ph.kind = 'before') as photo_ids,
            (select group_concat(ph.id) from photos ph where ph.observation_id = o.id
             and ph.kind = 'after') as after_photo_ids,
+           (select group_concat(ph.id) from photos ph where ph.observation_id = o.id
+            and ph.kind = 'after' and ph.public = 1) as public_photo_ids,
            (select coalesce(max(h.id), 0) from measure_history h
             where h.observation_id = o.id) as seen
     from observations o
@@ -36,8 +38,9 @@ _OBSERVATION = """
 
 
 def _split_photos(row: dict) -> dict:
-    for key in ("photo_ids", "after_photo_ids"):
-        row[key] = row[key].split(",") if row[key] else []
+    for key in ("photo_ids", "after_photo_ids", "public_photo_ids"):
+        if key in row:
+            row[key] = row[key].split(",") if row[key] else []
     return row
 
 

@@ -108,3 +108,11 @@ def photo_ids_by_kind(db: sqlite_utils.Database, observation_ids: list[str]) -> 
     ):
         found[row[0]][row[2]].append(row[1])
     return found
+
+
+def set_public(db: sqlite_utils.Database, photo_id: str, public: bool) -> bool:
+    """Publish an "after" photo (or take it back). False: no after photo of that id."""
+    cursor = db.execute(
+        "update photos set public = ? where id = ? and kind = 'after'", [int(public), photo_id]
+    )
+    return cursor.rowcount == 1

@@ -13,14 +13,15 @@ from collections import defaultdict
 import sqlite_utils
 
 from .. import clock
-from ..vocabulary import FIXED_STATUSES, NEVER_PUBLIC_CATEGORIES
-from . import marks, quoted, rows
+from ..vocabulary import FIXED_STATUSES, INITIAL_STATUSES, NEVER_PUBLIC_CATEGORIES
+from . import marks, one, quoted, rows
 
 # Observations the public may count: not incidents or gatherings, not duplicates, not marked "inte
 # publik", from walks held (closed) that year.
 # Driven from the walks (a range on walks_starts_at), then each walk's observations by index.
 _PUBLIC_OBSERVATIONS = f"""
-    select o.walk_id, o.place_id, o.category, o.rating, m.status
+    select o.id, o.walk_id, o.place_id, o.category, o.rating, m.status, m.partner_id,
+      m.deadline, m.reason, m.updated_at
     from walks w
     cross join observations o on o.walk_id = w.id
     join measures m on m.observation_id = o.id
@@ -112,6 +113,54 @@ def observation_counts(
         " count(*) as n from public_observations f left join places p on p.id = f.place_id"
         " group by f.place_id, f.category, f.status",
         _year(year, organisation_id),
+    )
+
+
+def worked_measures(
+    db: sqlite_utils.Database, year: int, organisation_id: int | None = None
+) -> list[dict]:
+    """The year's public measures someone has worked on (assigned, planned, done, verified, not
+    possible: not the new and the good ones), newest change first, for "each measure in words":
+    [{id, place_id, category, status, deadline, reason, partner, updated_at, history_at,
+    after_photo_ids}]. The reason is the coordinator's for "not possible", written for the
+    public; the after photos are those published (photos.public) — never a before photo."""
+    found = rows(
+        db,
+        "with public_observations as (" + _PUBLIC_OBSERVATIONS + ")"
+        " select f.id, f.place_id, f.category, f.status, f.deadline, f.reason, f.updated_at,"
+        " pa.name as partner,"
+        " (select max(h.changed_at) from measure_history h where h.observation_id = f.id)"
+        " as history_at"
+        " from public_observations f left join partners pa on pa.id = f.partner_id"
+        f" where f.status not in ({quoted(INITIAL_STATUSES)})"
+        " order by coalesce(history_at, f.updated_at) desc, f.id",
+        _year(year, organisation_id),
+    )
+    photos: dict[str, list[str]] = defaultdict(list)
+    ids = [row["id"] for row in found if row["status"] in FIXED_STATUSES]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for photo_id, observation_id in db.execute(
+            "select id, observation_id from photos where kind = 'after' and public = 1"
+            f" and observation_id in ({marks(chunk)}) order by created_at, id",
+            chunk,
+        ):
+            photos[observation_id].append(photo_id)
+    return [{**row, "after_photo_ids": photos.get(row["id"], [])} for row in found]
+
+
+def public_photo(db: sqlite_utils.Database, photo_id: str) -> dict | None:
+    """A published "after" photo the public may see: of a measure fixed (done or verified), of an
+    observation the public counts (a held walk's, not an incident or gathering, not "inte
+    publik", not a duplicate). None for every other photo."""
+    return one(
+        db,
+        "select p.* from photos p join observations o on o.id = p.observation_id"
+        " join walks w on w.id = o.walk_id join measures m on m.observation_id = o.id"
+        " where p.id = ? and p.kind = 'after' and p.public = 1 and w.state = 'closed'"
+        f" and m.status in ({quoted(FIXED_STATUSES)}) and o.not_public = 0"
+        f" and o.category not in ({quoted(NEVER_PUBLIC_CATEGORIES)})",
+        [photo_id],
     )
 
 

@@ -11,11 +11,12 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from .. import clock, measures
+from .. import clock, measures, observations
 from ..access import COORDINATOR, current_user, requires, scope
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import partners as partners_db
+from ..db import photos as photos_db
 from ..db import places as places_db
 from ..forms import StatusForm, TriageForm
 from ..inputs import seen_version
@@ -395,3 +396,21 @@ def index():
         ratings=RATINGS,
         statuses=MEASURE_STATUSES,
     )
+
+
+@bp.post("/observations/<observation_id>/photos/<photo_id>/public")
+@requires(COORDINATOR)
+def set_photo_public(observation_id: str, photo_id: str):
+    """The coordinator publishes an after photo of this measure on the public page, or takes it
+    back (field `public`: 1 or 0). The public sees it while the measure is fixed."""
+    row = found_or_404(photos_db.get_photo(get_db(), photo_id))
+    if row["observation_id"] != observation_id or row["kind"] != "after":
+        abort(404)
+    public = request.form.get("public") == "1"
+    observations.set_photo_public(get_db(), photo_id, public, current_user()["id"])
+    flash(
+        _("Fotot visas på den offentliga sidan när åtgärden är klar.")
+        if public
+        else _("Fotot visas inte längre offentligt.")
+    )
+    return redirect(triage_url(observation_id), code=303)

@@ -21,7 +21,7 @@ from ..forms import InvitationForm, InvitedAccountForm, PartnerAnswerForm, Partn
 from ..inputs import seen_version
 from ..passwords import hash_password, password_problem
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, PARTNER_KINDS, RATINGS
-from .photos import send_photo, store_after
+from .photos import publish_if_asked, send_photo, store_after
 from .shared import found_or_404
 
 bp = Blueprint("partners", __name__)
@@ -157,9 +157,11 @@ def measure(observation_id: str):
             errors = {name: messages[0] for name, messages in form.errors.items()}
         if not errors:
             if action == "done" and request.files.get("photo"):
-                _row, problem, _status = store_after(observation_id, str(uuid.uuid4()))
+                row, problem, _status = store_after(observation_id, str(uuid.uuid4()))
                 if problem:
                     flash(problem)
+                else:
+                    publish_if_asked(row["id"])
             flash(str(_DONE_WORDS[action]))
             if action == "decline":
                 return redirect(url_for("partners.desk"), 303)

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, request, send_f
 from flask_babel import gettext as _
 
 from .. import observations, rate_limits, settings, walks
-from ..access import COORDINATOR, WALKER, reads_with_api_token, requires
+from ..access import COORDINATOR, WALKER, current_user, reads_with_api_token, requires
 from ..clock import local_day
 from ..db import exports as exports_db
 from ..db import get_db
@@ -146,11 +146,16 @@ def send_photo(observation_id: str, photo_id: str, thumb: bool):
     row = photos_db.get_photo(get_db(), photo_id)
     if row is None or row["observation_id"] != observation_id:
         abort(404)
+    # Private: never kept by a shared proxy; the phone may keep it for the walk.
+    return photo_file(row, thumb, "private, max-age=86400")
+
+
+def photo_file(row: dict, thumb: bool, cache_control: str):
+    """A photo row's file (or its thumbnail) as a JPEG answer, cached as `cache_control` says."""
     response = send_from_directory(
         photo_folder(), row["thumb_filename"] if thumb else row["filename"], mimetype="image/jpeg"
     )
-    # Private: never kept by a shared proxy; the phone may keep it for the walk.
-    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["Cache-Control"] = cache_control
     return response
 
 
@@ -199,9 +204,18 @@ def after_photo(observation_id: str):
     if not after_photo_allowed(observation["status"]):
         flash(_("Ett efter-foto hör till en åtgärd som är åtgärdad eller verifierad."))
     else:
-        _row, problem, _status = store_after(observation_id, str(uuid.uuid4()))
+        row, problem, _status = store_after(observation_id, str(uuid.uuid4()))
         flash(problem or _("Efter-fotot är sparat."))
+        if row is not None:
+            publish_if_asked(row["id"])
     return redirect(triage_url(observation_id), code=303)
+
+
+def publish_if_asked(photo_id: str) -> None:
+    """An after photo just stored goes on the public page when its uploader ticked "Visa fotot
+    på den offentliga sidan" (field `public`); never by default."""
+    if request.form.get("public") == "1":
+        observations.set_photo_public(get_db(), photo_id, True, current_user()["id"])
 
 
 @api.get("/walks/<walk_id>/earlier")

@@ -1,7 +1,8 @@
 """The public page: "Följ med i hur det går" — the citizen promise's progress, for everyone.
 
-No sign-in, no JavaScript. Only counts per walk and per place, categories and measure statuses:
-the SQL in walkapp.db.public never hands a note, name, photo, incident or position to this view.
+No sign-in, no JavaScript. Counts per walk and per place, categories, each worked measure in
+words, and the after photos a coordinator or partner published: the SQL in walkapp.db.public
+never hands a note, name, walker's photo, incident or position to this view.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..db import places as places_db
 from ..db import promises as promises_db
 from ..db import public as public_db
 from ..vocabulary import CATEGORIES, GOOD_LABEL
+from .photos import photo_file
 from .shared import triage_url
 
 bp = Blueprint("public", __name__)
@@ -51,6 +53,7 @@ def overview(year: int, organisation: dict) -> dict:
         days_to_fixed=measures.median_days_to_fixed(
             partners_db.days_to_fixed(db, [owner], True, clock.year_bounds(year))
         )["all"],
+        measures=public_db.worked_measures(db, year, owner),
     )
 
 
@@ -158,6 +161,19 @@ def _data(year: int, organisation: dict):
     response = jsonify(overview(year, organisation))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@bp.get("/public/photos/<photo_id>", defaults={"thumb": False})
+@bp.get("/public/photos/<photo_id>/thumb", defaults={"thumb": True})
+@requires(PUBLIC)
+def photo(photo_id: str, thumb: bool):
+    """A published "after" photo of a fixed measure (db.public.public_photo says which); every
+    other photo id is a 404, as if it did not exist."""
+    row = public_db.public_photo(get_db(), photo_id)
+    if row is None:
+        abort(404)
+    # Shared caches may keep it a while; a photo taken back is gone from them within minutes.
+    return photo_file(row, thumb, "public, max-age=300")
 
 
 @bp.post("/observations/<observation_id>/public")
