@@ -11,9 +11,11 @@ from PIL import Image
 
 from tests.helpers import PASSWORD, login
 from walkapp import measures
+from walkapp.access import make_walker_token
 from walkapp.db import measures as measures_db
 from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db
+from walkapp.db import walks as walks_db
 from walkapp.passwords import hash_password
 from walkapp.public import MEASURES_PER_PLACE, today
 
@@ -189,3 +191,23 @@ def test_a_partners_person_publishes_the_photo_of_their_done_measure(app, db, us
         "select count(*) from audit_log where entity = 'photo' and entity_id = ?", [photo_id]
     ).fetchone()[0]
     assert audit == 1
+
+
+def test_the_follow_up_shows_the_others_after_photos_only_once_published(app, db, users):
+    walk = seed_walk(db, f"{today().year}-02-01T18:00")
+    me, other = (walks_db.add_walker(db, walk["id"], name) for name in ("Anna", "Bo"))
+    theirs = add_finding(db, walk["id"], other)
+    measures.set_status(db, theirs, "done", users["coordinator"])
+    staff = app.test_client()
+    login(staff, "coordinator")
+    _after_photo(staff, theirs, public=False)
+    _after_photo(staff, theirs, public=True)
+    stored = measures_db.get_observation(db, theirs)
+    (shown,) = stored["public_photo_ids"]
+    (kept,) = set(stored["after_photo_ids"]) - {shown}
+    walker = app.test_client()
+    with app.test_request_context():
+        walker.set_cookie("walker", make_walker_token(walk["id"], me))
+    page = walker.get(f"/j/{walk['code']}/follow-up").get_data(as_text=True)
+    assert f"/public/photos/{shown}/thumb" in page
+    assert kept not in page

@@ -136,32 +136,41 @@ def worked_measures(
         " order by coalesce(history_at, f.updated_at) desc, f.id",
         _year(year, organisation_id),
     )
-    photos: dict[str, list[str]] = defaultdict(list)
-    ids = [row["id"] for row in found if row["status"] in FIXED_STATUSES]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for photo_id, observation_id in db.execute(
-            "select id, observation_id from photos where kind = 'after' and public = 1"
-            f" and observation_id in ({marks(chunk)}) order by created_at, id",
-            chunk,
-        ):
-            photos[observation_id].append(photo_id)
+    photos = published_after_photos(db, [row["id"] for row in found])
     return [{**row, "after_photo_ids": photos.get(row["id"], [])} for row in found]
 
 
+# The after photos the public may see: published (photos.public) by a coordinator or the
+# partner's person, of a measure fixed (done or verified), of an observation the public counts (a
+# held walk's, not an incident or gathering, not "inte publik"). A before photo never is.
+_PUBLISHED_PHOTOS = f"""
+    from photos p join observations o on o.id = p.observation_id
+    join walks w on w.id = o.walk_id join measures m on m.observation_id = o.id
+    where p.kind = 'after' and p.public = 1 and w.state = 'closed'
+      and m.status in ({quoted(FIXED_STATUSES)}) and o.not_public = 0
+      and o.category not in ({quoted(NEVER_PUBLIC_CATEGORIES)})
+"""
+
+
+def published_after_photos(
+    db: sqlite_utils.Database, observation_ids: list[str]
+) -> dict[str, list[str]]:
+    """{observation id: [its after photo ids the public may see]}, in upload order."""
+    photos: dict[str, list[str]] = defaultdict(list)
+    for start in range(0, len(observation_ids), 500):
+        chunk = observation_ids[start : start + 500]
+        for photo_id, observation_id in db.execute(
+            f"select p.id, p.observation_id {_PUBLISHED_PHOTOS}"
+            f" and p.observation_id in ({marks(chunk)}) order by p.created_at, p.id",
+            chunk,
+        ):
+            photos[observation_id].append(photo_id)
+    return photos
+
+
 def public_photo(db: sqlite_utils.Database, photo_id: str) -> dict | None:
-    """A published "after" photo the public may see: of a measure fixed (done or verified), of an
-    observation the public counts (a held walk's, not an incident or gathering, not "inte
-    publik", not a duplicate). None for every other photo."""
-    return one(
-        db,
-        "select p.* from photos p join observations o on o.id = p.observation_id"
-        " join walks w on w.id = o.walk_id join measures m on m.observation_id = o.id"
-        " where p.id = ? and p.kind = 'after' and p.public = 1 and w.state = 'closed'"
-        f" and m.status in ({quoted(FIXED_STATUSES)}) and o.not_public = 0"
-        f" and o.category not in ({quoted(NEVER_PUBLIC_CATEGORIES)})",
-        [photo_id],
-    )
+    """A photo the public may see (_PUBLISHED_PHOTOS), or None for every other photo id."""
+    return one(db, f"select p.* {_PUBLISHED_PHOTOS} and p.id = ?", [photo_id])
 
 
 def next_public_walk(

@@ -39,13 +39,18 @@ def _walk_and_observations(code: str) -> tuple[dict, list[dict]]:
 @requires(WALKER)
 def page(code: str):
     walk, observations = _walk_and_observations(code)
-    # Before and after photos of the walker's own observations only (others' photos stay private).
+    # Before and after photos of the walker's own observations (others' photos stay private).
     photos = photos_db.photo_ids_by_kind(get_db(), [f["id"] for f in observations if f["mine"]])
+    # Of the others' observations: the after photos published for the public page.
+    published = public_db.published_after_photos(
+        get_db(), [f["id"] for f in observations if not f["mine"]]
+    )
     for observation in observations:
         observation["sentence"] = public.status_sentence(observation)
         observation["good"] = is_good(observation["status"])
         kinds = photos.get(observation["id"], {"before": [], "after": []})
         observation["photo_ids"], observation["after_photo_ids"] = kinds["before"], kinds["after"]
+        observation["public_photo_ids"] = published.get(observation["id"], [])
     body = render_template(
         "follow_up/page.html",
         walk=walk,
