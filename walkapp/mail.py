@@ -4,7 +4,7 @@ SMTP by `walkapp mail-worker`, each event once.
 - A partner's people (accounts with the role `partner` and an e-mail address) get one mail per
   walk when measures of that walk are assigned to their partner — gathered until the walk's
   triage has been quiet for `MAIL_QUIET_MINUTES` — and one when a measure they had fixed is
-  opened again; every Monday from 07:00 (Stockholm) a digest of what is due within two weeks
+  opened again; every week from Monday 07:00 (Stockholm) a digest of what is due within two weeks
   and overdue.
 - Coordinators and admins with an address get every Monday the overdue measures per partner.
 
@@ -137,8 +137,10 @@ def prepare(db: sqlite_utils.Database, compose: Compose, moment: datetime | None
         mail_db.collect_events(db)
         for group in mail_db.quiet_groups(db, clock.stamp(moment - quiet)):
             queued += _queue_group(db, compose, group)
-        if _digest_time(moment):
+        # Each week's digests once, the first run from its Monday 07:00 on (weeks sort as text).
+        if (week := _digest_week(moment)) and week > (mail_db.digest_week(db) or ""):
             queued += _queue_digests(db, compose, moment)
+            mail_db.set_digest_week(db, week)
         for group in mail_db.walker_quiet_groups(db, clock.stamp(moment - quiet)):
             queued += _queue_fixed(db, compose, group)
         queued += _queue_questions(db, compose, moment)
@@ -222,9 +224,15 @@ def _queue_walker(db, compose: Compose, key: str, kind: str, reader: dict, conte
     return int(mail_db.queue(db, {**mail, **written}))
 
 
-def _digest_time(moment: datetime) -> bool:
+def _digest_week(moment: datetime) -> str | None:
+    """The ISO week ("2026-W49") whose digests are due at `moment`: its own from Monday 07:00 in
+    Stockholm on, whichever day the worker first runs (a worker down all Monday makes them on
+    Tuesday); None before that on a Monday."""
     local = clock.local(moment)
-    return local.weekday() == DIGEST_WEEKDAY and local.hour >= DIGEST_HOUR
+    if (local.weekday(), local.hour) < (DIGEST_WEEKDAY, DIGEST_HOUR):
+        return None
+    year, week, _day = local.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def _queue_digests(db, compose: Compose, moment: datetime) -> int:

@@ -358,3 +358,12 @@ def record_answer(db: sqlite_utils.Database, history_id: int, answer: str, stamp
 def drop_walker_mail(db: sqlite_utils.Database, walker_id: str) -> None:
     """The mails still waiting for a walker who asked for none (their bodies hold the address)."""
     db.execute("delete from mail_outbox where walker_id = ? and sent_at is null", [walker_id])
+
+
+def digest_week(db: sqlite_utils.Database) -> str | None:
+    """The ISO week ("2026-W49") whose digests were made last."""
+    return db.execute("select digest_week from mail_cursor where id = 1").fetchone()[0]
+
+
+def set_digest_week(db: sqlite_utils.Database, week: str) -> None:
+    db.execute("update mail_cursor set digest_week = ? where id = 1", [week])
