@@ -128,6 +128,7 @@ def world(tmp_path):
         "observation_id": observation_id,
         "photo_id": photo["id"],
         "place_id": 1,
+        "organisation_id": 1,
         "partner_id": 1,
         "promise_id": promise_id,
         "commitment_id": commitment_id,

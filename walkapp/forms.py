@@ -346,3 +346,18 @@ class InvitedAccountForm(_NewPasswordFields, BaseForm):
 
 class InvitationForm(BaseForm):
     email = text_field(StringField, _l("E-post (frivilligt)"), 200)
+
+
+class OrganisationForm(BaseForm):
+    """An organisation's name, logo, Open311 jurisdiction_id and areas (the slug: when made)."""
+
+    name = text_field(StringField, _l("Namn"), 120, _l("Skriv arrangörens namn."))
+    slug = text_field(
+        StringField,
+        _l("Kortnamn i adressen (/o/kortnamn/)"),
+        40,
+        message=_l("Högst 40 tecken."),
+    )
+    logo = text_field(StringField, _l("Logotyp (sökväg på den här webbplatsen, frivilligt)"), 200)
+    jurisdiction_id = text_field(StringField, _l("Open311 jurisdiction_id"), 80)
+    areas = SelectMultipleField(_l("Områden som arrangören täcker"), coerce=int)

@@ -25,7 +25,12 @@ EVERYTHING = None
 
 
 class Refused(ValueError):
-    """A change refused, with a sentence saying why."""
+    """A change refused, with a sentence saying why (in English, for the command line) and the
+    field it is about, for a form to say it in its own words."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def create(
@@ -36,24 +41,98 @@ def create(
     logo: str = "",
     jurisdiction_id: str | None = None,
     by: int | None = None,
+    area_ids: list[int] | None = None,
 ) -> int:
-    """A new organisation covering the named areas (any kind); Refused names what is wrong."""
+    """A new organisation covering the named areas (any kind) and those of `area_ids`; Refused
+    names what is wrong."""
     if not SLUG.match(slug):
         raise Refused(
-            f"the slug {slug!r} must be 1–40 lower-case letters, digits or dashes (a-z, 0-9, -)"
+            f"the slug {slug!r} must be 1–40 lower-case letters, digits or dashes (a-z, 0-9, -)",
+            "slug",
         )
-    if not name.strip():
-        raise Refused("the name must not be empty")
+    _check(name, logo)
     with transaction(db):
         if organisations_db.get_by_slug(db, slug):
-            raise Refused(f"the organisation {slug!r} already exists")
-        area_ids = area_ids_named(db, area_names)
+            raise Refused(f"the organisation {slug!r} already exists", "slug")
+        _check_jurisdiction(db, jurisdiction_id or slug, None)
+        area_ids = [*area_ids_named(db, area_names), *_existing(db, area_ids)]
         organisation_id = organisations_db.create_organisation(
-            db, slug, name.strip(), logo, jurisdiction_id or slug
+            db, slug, name.strip(), logo.strip(), jurisdiction_id or slug
         )
         organisations_db.add_areas(db, organisation_id, area_ids)
         audit_log.record(db, by, "create", "organisation", organisation_id, {"slug": slug})
     return organisation_id
+
+
+# A logo is a picture this site serves (e.g. /static/logos/lidingo.png): the pages' CSP shows no
+# image of another site (walkapp/security.py).
+LOGO = re.compile(r"^/[^/\s\"'<>][^\s\"'<>]*$")
+MAX_NAME = 120
+
+
+def _check(name: str, logo: str, before: dict | None = None) -> None:
+    """Refused for an empty or overlong name or a logo of another site (one kept from before,
+    say WALKAPP_ORGANISATION_LOGO's, may stay)."""
+    if not name.strip():
+        raise Refused("the name must not be empty", "name")
+    if len(name.strip()) > MAX_NAME:
+        raise Refused(f"the name must be at most {MAX_NAME} characters", "name")
+    unchanged = before is not None and before["logo"] == logo.strip()
+    if logo.strip() and not unchanged and not LOGO.match(logo.strip()):
+        raise Refused("the logo must be a path on this site, such as /static/logos/x.png", "logo")
+
+
+def _check_jurisdiction(db, jurisdiction_id: str, organisation_id: int | None) -> None:
+    other = organisations_db.with_jurisdiction(db, jurisdiction_id)
+    if other is not None and other["id"] != organisation_id:
+        raise Refused(f"the jurisdiction_id {jurisdiction_id!r} is another's", "jurisdiction_id")
+
+
+def _existing(db, area_ids: list[int] | None) -> list[int]:
+    ids = list(dict.fromkeys(area_ids or []))
+    if set(ids) - areas_db.existing_areas(db, ids):
+        raise Refused("no area has one of those ids", "areas")
+    return ids
+
+
+def update(
+    db: sqlite_utils.Database,
+    organisation_id: int,
+    name: str,
+    logo: str,
+    jurisdiction_id: str,
+    area_ids: list[int],
+    by: int | None = None,
+) -> None:
+    """Change an organisation's name, logo, Open311 jurisdiction_id and the areas it covers
+    (the slug stays: its public pages' addresses are shared). Refused names what is wrong."""
+    if not jurisdiction_id.strip():
+        raise Refused("the jurisdiction_id must not be empty", "jurisdiction_id")
+    with transaction(db):
+        before = organisations_db.get_organisation(db, organisation_id)
+        _check(name, logo, before)
+        _check_jurisdiction(db, jurisdiction_id.strip(), organisation_id)
+        ids = _existing(db, area_ids)
+        organisations_db.update_organisation(
+            db,
+            organisation_id,
+            name=name.strip(),
+            logo=logo.strip(),
+            jurisdiction_id=jurisdiction_id.strip(),
+        )
+        organisations_db.set_areas(db, organisation_id, ids)
+        changed = {
+            key: value
+            for key, value in (
+                ("name", name.strip()),
+                ("logo", logo.strip()),
+                ("jurisdiction_id", jurisdiction_id.strip()),
+            )
+            if before[key] != value
+        }
+        audit_log.record(
+            db, by, "update", "organisation", organisation_id, {**changed, "areas": ids}
+        )
 
 
 def area_ids_named(db: sqlite_utils.Database, names: tuple[str, ...]) -> list[int]:
@@ -69,7 +148,7 @@ def area_ids_named(db: sqlite_utils.Database, names: tuple[str, ...]) -> list[in
         else:
             missing.append(name)
     if missing:
-        raise Refused(f"no area is named {', '.join(map(repr, missing))}")
+        raise Refused(f"no area is named {', '.join(map(repr, missing))}", "areas")
     return found
 
 

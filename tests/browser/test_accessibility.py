@@ -63,6 +63,8 @@ def test_staff_screens_pass_axe(browser, demo_site, scheme):
         "partners": "/partners",
         "tokens": "/tokens",
         "admin-places": "/admin/places",
+        "organisations": "/admin/organisations",
+        "organisation": "/admin/organisations/1/edit",
         "capture": f"/walks/{walk['id']}/capture",
     }
     problems = {}

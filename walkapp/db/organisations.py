@@ -40,6 +40,26 @@ def add_areas(db: sqlite_utils.Database, organisation_id: int, area_ids: list[in
         )
 
 
+def set_areas(db: sqlite_utils.Database, organisation_id: int, area_ids: list[int]) -> None:
+    """The areas an organisation covers are exactly these."""
+    db.execute("delete from organisation_areas where organisation_id = ?", [organisation_id])
+    add_areas(db, organisation_id, area_ids)
+
+
+def area_ids_of(db: sqlite_utils.Database, organisation_id: int) -> list[int]:
+    return [
+        row[0]
+        for row in db.execute(
+            "select area_id from organisation_areas where organisation_id = ? order by 1",
+            [organisation_id],
+        )
+    ]
+
+
+def with_jurisdiction(db: sqlite_utils.Database, jurisdiction_id: str) -> dict | None:
+    return one(db, "select * from organisations where jurisdiction_id = ?", [jurisdiction_id])
+
+
 def add_partner(db: sqlite_utils.Database, organisation_id: int, partner_id: int) -> None:
     db.execute(
         "insert or ignore into organisation_partners (organisation_id, partner_id) values (?, ?)",
@@ -150,6 +170,7 @@ _OWNER_SQL = {
     " on c.id = a.commitment_id join promises p on p.id = c.promise_id where a.id = ?",
     "token_id": "select organisation_id from api_tokens where id = ?",
     "user_id": "select organisation_id from users where id = ?",
+    "organisation_id": "select id from organisations where id = ?",
 }
 OWNED_IDS = tuple(_OWNER_SQL)
 
