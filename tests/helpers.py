@@ -123,6 +123,15 @@ def sign_in_directly(client, db, user_id: int) -> str:
     return session_id
 
 
+def signed_in(app, user_id: int):
+    """A test client of `app` signed in as user_id (sign_in_directly, on its own connection)."""
+    client = app.test_client()
+    db = connect(database_path(app))
+    sign_in_directly(client, db, user_id)
+    db.close()
+    return client
+
+
 class LiveServer:
     def __init__(self, app):
         self.app = app

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.helpers import make_app, sign_in_directly
+from tests.helpers import make_app, signed_in
 from walkapp import organisations, users
 from walkapp.db import connect, database_path
 from walkapp.db import organisations as organisations_db
@@ -31,11 +31,7 @@ def world(tmp_path):
 
 
 def _as(world, who):
-    client = world["app"].test_client()
-    db = connect(database_path(world["app"]))
-    sign_in_directly(client, db, world["users"][who])
-    db.close()
-    return client
+    return signed_in(world["app"], world["users"][who])
 
 
 def _db(world):
