@@ -7,6 +7,7 @@ carry ISO 8601 with the offset. This module is the one home of those rules. No F
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -117,3 +118,11 @@ def day_start(day: date | str) -> str:
 def year_bounds(year: int) -> tuple[str, str]:
     """A Stockholm year as stored-text bounds: start <= instant < end."""
     return local_midnight_utc(date(year, 1, 1)), local_midnight_utc(date(year + 1, 1, 1))
+
+
+def months_later(day: date, months: int) -> date:
+    """The same day of the month `months` later; the month's last day where it has fewer (30
+    November and three months: 28 or 29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

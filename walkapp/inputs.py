@@ -45,14 +45,24 @@ class Invalid(Exception):
         self.errors = errors
 
 
-class Conflict(Exception):
+class Refused(Exception):
+    """A walker's write the word module refuses after its body was read: `status` (404 for what
+    the walk does not hold, 409 when it cannot be done now) with `message` for `field`."""
+
+    def __init__(self, message, status: int = 409, field: str = "id"):
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+        self.field = field
+
+
+class Conflict(Refused):
     """The id is taken: by another walk's (or observation's) record, or stored with another body
     (a retry repeats the body exactly). `message` says which, for the `id` field; it never shows
     what is stored."""
 
     def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message)
 
 
 class Unreadable(ValueError):

@@ -40,9 +40,14 @@ FIELD_LABELS = {
     "duplicate_of": _l("Dubblett av"),
     "comment": _l("Kommentar"),
     "walker_answer": _l("Deltagaren svarade"),
+    "rewalk_check": _l("Kontroll på uppföljningsvandringen"),
 }
 # The walker's answer to "Är det åtgärdat?" as its history row says it.
 WALKER_ANSWERS = {"yes": _l("åtgärdat"), "no": _l("inte åtgärdat")}
+# A walker's check on a re-walk (walkapp/rewalks.py) as its history row says it.
+CHECK_ANSWERS = {"fixed": _l("åtgärdat"), "still_there": _l("finns kvar")}
+# History rows of what a walker said: shown as "label: answer", never with a name.
+WALKER_FIELDS = {"walker_answer": WALKER_ANSWERS, "rewalk_check": CHECK_ANSWERS}
 # Beside the triage fields: what the chosen status requires.
 REQUIRED_HINTS = {
     "partner_id": _l("Krävs för Tilldelad och Planerad."),
@@ -266,18 +271,48 @@ def set_status(
         return _store_within(db, observation_id, user_id, changes)
 
 
+def _reopened(current: dict) -> dict:
+    """A fixed measure a walker says is not: back to its partner (assigned, the deadline
+    cleared for a new one) or, without one, to triage (new)."""
+    status = "assigned" if current["partner_id"] else "new"
+    return {"status": status, "deadline": None, "reason": ""}
+
+
 def answer_within(db: sqlite_utils.Database, observation_id: str, fixed: bool) -> list[dict]:
     """The step of a walker's answer (inside walkapp.mail.answer's transaction): the answer
-    goes into the history; "not fixed" opens a measure that is still fixed again — back to its
-    partner (assigned, the deadline cleared for a new one) or, without one, to triage (new)."""
+    goes into the history; "not fixed" opens a measure that is still fixed again (_reopened)."""
     made = []
     current = measures_db.get_observation(db, observation_id)
     if not fixed and current is not None and is_fixed(current["status"]):
-        partner = current["partner_id"]
-        changes = {"status": "assigned" if partner else "new", "deadline": None, "reason": ""}
-        made = _store_within(db, observation_id, None, changes)
+        made = _store_within(db, observation_id, None, _reopened(current))
     measures_db.add_history(db, observation_id, "walker_answer", "yes" if fixed else "no")
     return made
+
+
+def check_changes(current: dict, answer: str) -> dict:
+    """The rule of a walker's check on a re-walk, judged on the status the check finds:
+    "fixed" on a done measure verifies it; on an open one (new, assigned, planned) marks it done
+    (the walker saw it fixed, no one responsible has said so yet: a coordinator, or a second
+    walker's "fixed", verifies it); on a verified one changes nothing. "still_there" on a done or
+    verified measure opens it again (_reopened, as a walker's "no" from the mail); on an open one
+    changes nothing. The answer goes into the history either way (check_within)."""
+    status = current["status"]
+    if answer == "fixed":
+        if status == "done":
+            return {"status": "verified"}
+        return {"status": "done"} if is_open(status) else {}
+    return _reopened(current) if is_fixed(status) else {}
+
+
+def check_within(db: sqlite_utils.Database, current: dict, answer: str) -> str:
+    """The step of a walker's check (inside walkapp.rewalks.record_check's transaction): the
+    status check_changes gives, then the answer in the history, by nobody signed in (a walker's
+    name is never written there). Returns the status after."""
+    changes = check_changes(current, answer)
+    if changes:
+        _store_within(db, current["id"], None, changes)
+    measures_db.add_history(db, current["id"], "rewalk_check", answer)
+    return changes.get("status", current["status"])
 
 
 def _store_within(
@@ -378,8 +413,8 @@ def history_in_words(
             return partners.get(int(value), "–")
         if field == "deadline":
             return local_day(value)
-        if field == "walker_answer":
-            return str(WALKER_ANSWERS.get(value, value))
+        if field in WALKER_FIELDS:
+            return str(WALKER_FIELDS[field].get(value, value))
         if field == "duplicate_of":
             return observation(value)
         return value
@@ -390,6 +425,7 @@ def history_in_words(
             "label": str(FIELD_LABELS.get(entry["field"], entry["field"])),
             "old": readable(entry["field"], entry["old_value"]),
             "new": readable(entry["field"], entry["new_value"]),
+            "said_by_walker": entry["field"] in WALKER_FIELDS,
         }
         for entry in entries
     ]

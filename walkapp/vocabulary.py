@@ -69,6 +69,9 @@ OPEN_STATUSES = ("new", "assigned", "planned")
 FIXED_STATUSES = ("done", "verified")
 CLOSED_STATUSES = ("done", "verified", "not_possible", "duplicate")
 KEEP_STATUSES = ("keep",)
+# What a re-walk carries to its walkers' phones to check: the open measures and the done ones
+# (walkapp/rewalks.py; a verified measure was checked already).
+REWALK_STATUSES = (*OPEN_STATUSES, "done")
 GOOD_LABEL = _l("Det här fungerar")
 # The fields each status carries: the triage form and the meeting's quick change show these, and
 # walkapp.measures.triage_changes keeps only these of what is sent (a hidden field's value is

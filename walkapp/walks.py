@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from . import routes
 from .clock import STOCKHOLM, local_day, planning_bounds
 from .db import audit_log, transaction
+from .db import rewalks as rewalks_db
 from .db import walks as walks_db
 from .measures import walker_groups
 from .vocabulary import (
@@ -40,13 +41,17 @@ def create(
     place_ids=(),
     created_by: int | None = None,
     route=UNCHANGED,
+    follows=(),
     **fields,
 ) -> dict:
-    """Plan a walk with its places (and its route when given), audited, in one transaction."""
+    """Plan a walk with its places (and its route when given), audited, in one transaction;
+    `follows`: the earlier walks a re-walk follows up (walkapp/rewalks.py)."""
     with transaction(db):
         fields.update(title=title, starts_at=starts_at, place_ids=place_ids, created_by=created_by)
         walk = walks_db.create_walk(db, **fields)
-        audit_log.record(db, created_by, "create", "walk", walk["id"], {"title": title})
+        rewalks_db.set_follows(db, walk["id"], follows)
+        detail = {"title": title, **({"follows": list(follows)} if follows else {})}
+        audit_log.record(db, created_by, "create", "walk", walk["id"], detail)
         if route is not UNCHANGED:
             routes.save_within(db, walk["id"], route, created_by)
     return walk

@@ -3,8 +3,9 @@
 
 import { allForWalk, write } from "./outbox.js";
 
-// Track chunks and audits (../track.js, ../audit.js) carry their own URL and JSON body.
-const ORDER = { create: 0, edit: 1, audit: 2, photo: 3, photo_delete: 4, delete: 5, track: 6 };
+// Track chunks, audits and a re-walk's checks (../track.js, ../audit.js, capture/checks.js) carry
+// their own URL and JSON body.
+const ORDER = { create: 0, edit: 1, audit: 2, check: 2, photo: 3, photo_delete: 4, delete: 5, track: 6 };
 const MAX_BACKOFF_MS = 60_000;
 
 export class Sync {

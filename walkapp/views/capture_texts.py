@@ -96,4 +96,10 @@ def capture_texts() -> dict:
         "offline_preparing": _("Förbereder för offline …"),
         "offline_ready": _("Redo för offline ✓"),
         "offline_missing": _("Inte redo för offline: %(n)s saknas – öppna sidan igen med nät."),
+        # A re-walk's checks (static/js/capture/checks.js).
+        "check_fixed": _("Åtgärdat"),
+        "check_still_there": _("Finns kvar"),
+        "check_found": _("Hittades %(day)s · %(status)s"),
+        "check_answered": _("Ditt svar: %(answer)s"),
+        "check_show": _("Visa på kartan"),
     }

@@ -1,4 +1,5 @@
-"""Observations: the capture screen and the walker's JSON API to record, edit and delete.
+"""Observations: the capture screen and the walker's JSON API to record, edit and delete, and on
+a re-walk the measures it carries with the walker's checks of them.
 
 Documented in docs/developers/api.md. API calls authenticate with the walker's token as
 `Authorization: Bearer`; calls authorised by a cookie must carry the CSRF token instead.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, jsonify, make_response, render_template
 from flask_babel import gettext as _
 
-from .. import observations, settings, walkers, walks
+from .. import observations, rewalks, settings, walkers, walks
 from ..access import (
     REGION,
     WALKER,
@@ -23,7 +24,9 @@ from ..db import get_db
 from ..db import measures as measures_db
 from ..db import observations as obs_db
 from ..db import places as places_db
+from ..db import rewalks as rewalks_db
 from ..db import walks as walks_db
+from ..exports.open311 import PUBLIC_DECIMALS
 from ..extensions import csrf
 from ..inputs import Invalid
 from ..observations import ACCURACY_FAIR_M, ACCURACY_GOOD_M, MAX_NOTE, check_edit, check_new
@@ -32,6 +35,7 @@ from ..vocabulary import CATEGORIES, RATING_COLOURS, RATINGS
 from .capture_texts import capture_texts
 from .offline import CAPTURE_MODULES, inline_css, tile_precache
 from .shared import (
+    earlier_finding,
     found_or_404,
     json_body,
     photo_folder,
@@ -78,6 +82,8 @@ def capture(walk_id: str):
             css=inline_css(),
             # A repeat walk: fixed earlier observations at its places may get an "after" photo.
             earlier=measures_db.fixed_at_places(db, walks_db.walk_place_ids(db, walk_id), walk_id),
+            # A re-walk: the measures it carries, each checked with one tap.
+            checks=rewalk_checks(walk_id) if rewalks_db.follows(db, walk_id) else None,
             tile_url=settings.current().tile_url,
             tile_attribution=settings.current().tile_attribution,
             rules={
@@ -122,6 +128,44 @@ def walk_info(walk_id: str):
             "walk": {key: walk[key] for key in ("id", "title", "state", "starts_at", "code")},
             "places": {"type": "FeatureCollection", "features": features},
         }
+    )
+
+
+def rewalk_checks(walk_id: str) -> dict:
+    """A re-walk's carried measures as the phone shows them (none on another walk): category,
+    place, day and status in the walker's language, the position as the public sees it (about
+    10 m), and this walker's answer so far. Never a note, a photo or a name."""
+    db = get_db()
+    answers = rewalks_db.answers_of(db, walk_id, walker_id())
+    return {
+        "items": [
+            {
+                **earlier_finding(row),
+                "lon": round(row["lon"], PUBLIC_DECIMALS),
+                "lat": round(row["lat"], PUBLIC_DECIMALS),
+                "answer": answers.get(row["id"]),
+            }
+            for row in rewalks_db.carried(db, walk_id)
+        ]
+    }
+
+
+@api.get("/walks/<walk_id>/checks")
+@requires(WALKER)
+def checks(walk_id: str):
+    """What a re-walk's walkers check; cached by the service worker for an offline start."""
+    found_or_404(walks_db.get_walk(get_db(), walk_id))
+    return jsonify(rewalk_checks(walk_id))
+
+
+@api.post("/walks/<walk_id>/checks")
+@walker_endpoint(rewalks.BODY_BYTES)
+def add_check(walk_id: str):
+    """A walker's one tap on a carried measure: "fixed" or "still_there" (walkapp/rewalks.py)."""
+    return walker_write(
+        walk_id,
+        rewalks.parse_check,
+        lambda db, walk, clean: rewalks.record_check(db, walk, walker_id(), clean),
     )
 
 

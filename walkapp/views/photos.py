@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 
 from .. import observations, rate_limits, settings, walks
 from ..access import COORDINATOR, WALKER, current_user, reads_with_api_token, requires
-from ..clock import local_day
 from ..db import exports as exports_db
 from ..db import get_db
 from ..db import measures as measures_db
@@ -22,8 +21,15 @@ from ..extensions import csrf
 from ..inputs import Conflict, parse_uuid
 from ..measures import after_photo_allowed
 from ..photos import Allowance, PhotoRefused, store_photo
-from ..vocabulary import CATEGORIES, MEASURE_STATUSES
-from .shared import found_or_404, photo_folder, refuse, token_filters, triage_url, walker_id
+from .shared import (
+    earlier_finding,
+    found_or_404,
+    photo_folder,
+    refuse,
+    token_filters,
+    triage_url,
+    walker_id,
+)
 
 bp = Blueprint("photos", __name__)
 api = Blueprint("photos_api", __name__, url_prefix="/api")
@@ -228,14 +234,7 @@ def earlier_observations(walk_id: str):
     return jsonify(
         {
             "findings": [
-                {
-                    "id": row["id"],
-                    "category": str(CATEGORIES.get(row["category"], row["category"])),
-                    "place": row["place_name"],
-                    "recorded_on": local_day(row["recorded_at"]),
-                    "status": str(MEASURE_STATUSES[row["status"]]),
-                    "after_photos": len(row["after_photo_ids"]),
-                }
+                {**earlier_finding(row), "after_photos": len(row["after_photo_ids"])}
                 for row in rows
             ]
         }

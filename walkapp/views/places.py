@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from .. import clock, organisations, settings
-from ..access import ADMIN, COORDINATOR, current_user, requires, scope
+from ..access import ADMIN, COORDINATOR, REGION, current_user, requires, scope
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
@@ -29,6 +29,7 @@ from ..measures import (
 from ..places_index import import_places, update_place
 from ..places_upload import PlaceImportError, compare, parse_places, warnings
 from ..vocabulary import CATEGORIES, MEASURE_STATUSES, RATINGS
+from ..walks import is_closed
 from .measures import status_form
 from .shared import date_arg, found_or_404
 
@@ -82,6 +83,8 @@ def show(place_id: int):
         counts=counts(observations),
         walks=walks,
         comparison=compare_latest_walk(observations, walks),
+        # "Följ upp med ny vandring" once a walk was held here; a region user changes nothing.
+        rewalk=current_user()["role"] != REGION and any(is_closed(w) for w in walks),
         page_rows=PAGE_ROWS,
         status_form=status_form(),
         categories=CATEGORIES,

@@ -36,12 +36,14 @@ from ..inputs import (
     Conflict,
     Invalid,
     NotJson,
+    Refused,
     Unreadable,
     parse_id,
     parse_json,
     phone_clock,
     reference_now,
 )
+from ..vocabulary import CATEGORIES, MEASURE_STATUSES
 
 GEOJSON = "application/geo+json"
 
@@ -207,7 +209,8 @@ def walker_write(walk_id: str, check: Callable, store: Callable):
     with another body), then 201 when stored now and 200 with the same answer for a retry.
 
     check(body) -> clean or raises Invalid; store(db, walk, clean) -> (created, reply) or raises
-    Conflict."""
+    Conflict, or Refused (its status, a sentence: a closed walk, a finding the walk does not
+    carry)."""
     server_now = datetime.now(UTC)
     phone_now = phone_clock(request.headers.get(PHONE_TIME_HEADER))
     body = json_body()
@@ -226,6 +229,8 @@ def walker_write(walk_id: str, check: Callable, store: Callable):
         created, stored = store(db, walk, clean)
     except Conflict as conflict:
         return refuse(409, {"id": conflict.message})
+    except Refused as refused:
+        return refuse(refused.status, {refused.field: refused.message}, message=refused.message)
     response = jsonify(stored)
     response.status_code = 201 if created else 200
     if phone_now is not None and abs(phone_now - server_now) > NOTICEABLE_SKEW:
@@ -246,6 +251,19 @@ def _clock_message() -> str:
         "Telefonens klocka och serverns skiljer sig med mer än två dygn. Det du sparat finns "
         "kvar på telefonen och skickas igen; kontrollera telefonens tid."
     )
+
+
+def earlier_finding(row: dict) -> dict:
+    """An earlier walk's finding as a walker's phone shows it on a repeat walk (after photos, a
+    re-walk's checks): category, place, day and status in the walker's language. Never a note, a
+    photo or a name."""
+    return {
+        "id": row["id"],
+        "category": str(CATEGORIES.get(row["category"], row["category"])),
+        "place": row["place_name"],
+        "recorded_on": clock.local_day(row["recorded_at"]),
+        "status": str(MEASURE_STATUSES[row["status"]]),
+    }
 
 
 def photo_folder() -> Path:

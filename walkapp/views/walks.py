@@ -4,20 +4,31 @@ state changes, the live list of arriving observations, and the walk protocol (pa
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import calendars, clock, organisations, settings, walks
-from ..access import COORDINATOR, current_user, requires, scope
+from .. import calendars, clock, organisations, rewalks, settings, walks
+from ..access import COORDINATOR, REGION, current_user, requires, scope
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import organisations as organisations_db
 from ..db import places as places_db
+from ..db import rewalks as rewalks_db
 from ..db import walks as walks_db
 from ..exports.csv import excel_csv
 from ..forms import WalkForm
-from ..measures import good_observations, walker_groups
+from ..measures import CHECK_ANSWERS, good_observations, walker_groups
 from ..public import local_datetime
 from ..vocabulary import (
     CATEGORIES,
@@ -52,12 +63,14 @@ def join_url(walk: dict) -> str:
     return base.rstrip("/") + url_for("walkers.join", code=walk["code"])
 
 
-def _form(walk: dict | None = None) -> WalkForm:
+def _form(walk: dict | None = None, owner: int | None = None) -> WalkForm:
     form = WalkForm()
     form.light.choices = [(key, str(label)) for key, label in LIGHT_CONDITIONS.items()]
-    # The places of the walk's organisation (of the planner's, for a new walk).
+    # The places of the walk's organisation (of the planner's, for a new walk; of the place's,
+    # for its re-walk).
     db = get_db()
-    owner = walk["organisation_id"] if walk else organisations.home_of(db, current_user())
+    if owner is None:
+        owner = walk["organisation_id"] if walk else organisations.home_of(db, current_user())
     form.place_ids.choices = [
         (p["id"], p["name"]) for p in places_db.list_places(db, organisation_ids=[owner])
     ]
@@ -140,29 +153,72 @@ def _calendar_links(db) -> dict:
     }
 
 
+def _create(form: WalkForm, route, organisation_id: int, follows=()) -> dict:
+    fields = _fields(form)
+    return walks.create(
+        get_db(),
+        title=fields.pop("title"),
+        starts_at=fields.pop("starts_at"),
+        place_ids=form.place_ids.data or [],
+        created_by=current_user()["id"],
+        route=route,
+        organisation_id=organisation_id,
+        follows=follows,
+        **fields,
+    )
+
+
 @bp.route("/walks/new", methods=["GET", "POST"])
 @requires(COORDINATOR)
 def new():
     form = _form()
     route, route_error = route_from_form()
     if _valid(form) and not route_error:
-        db = get_db()
-        fields = _fields(form)
-        walk = walks.create(
-            db,
-            title=fields.pop("title"),
-            starts_at=fields.pop("starts_at"),
-            place_ids=form.place_ids.data or [],
-            created_by=current_user()["id"],
-            route=route,
-            organisation_id=organisations.home_of(db, current_user()),
-            **fields,
-        )
+        walk = _create(form, route, organisations.home_of(get_db(), current_user()))
         flash(_("Vandringen är planerad."))
         return redirect(url_for("walks.show", walk_id=walk["id"]))
     status = 400 if request.method == "POST" else 200
     return render_template(
         "walks/form.html", form=form, walk=None, bounds=_bounds(), route_error=route_error
+    ), status
+
+
+@bp.route("/places/<int:place_id>/rewalk", methods=["GET", "POST"])
+@requires(COORDINATOR)
+def rewalk(place_id: int):
+    """The meeting's "Följ upp med ny vandring": the walk form filled in for a re-walk of the
+    place (walkapp/rewalks.py), which follows up the walks held there."""
+    if current_user()["role"] == REGION:
+        abort(403)  # a region user reads; this page is a write's form
+    db = get_db()
+    place = found_or_404(places_db.get_place(db, place_id))
+    follows = rewalks.followed(
+        walks_db.walks_for_place(db, place_id), rewalks_db.walks_carrying(db, place_id)
+    )
+    if not follows:
+        flash(_("Ingen vandring har hållits här ännu, så det finns inget att följa upp."))
+        return redirect(url_for("places.show", place_id=place_id))
+    earlier = [walks_db.get_walk(db, walk_id) for walk_id in follows]
+    form = _form(owner=place["organisation_id"])
+    if request.method == "GET":
+        for key, value in rewalks.plan(earlier[-1], clock.today()).items():
+            getattr(form, key).data = value
+        form.title.data = _("Uppföljning: %(place)s", place=place["name"])[:120]
+        form.place_ids.data = [place_id]
+    route, route_error = route_from_form()
+    if _valid(form) and not route_error:
+        walk = _create(form, route, place["organisation_id"], follows)
+        flash(_("Uppföljningsvandringen är planerad."))
+        return redirect(url_for("walks.show", walk_id=walk["id"]))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "walks/form.html",
+        form=form,
+        walk=None,
+        bounds=_bounds(),
+        route_error=route_error,
+        follows=earlier,
+        place=place,
     ), status
 
 
@@ -218,6 +274,10 @@ def show(walk_id: str):
         total=len(observations),
         untriaged=measures_db.untriaged_queue(db, walk_id=walk_id),
         places_geojson=[p["geometry"] for p in places if p],
+        follows=rewalks_db.follows(db, walk_id),
+        followed_by=rewalks_db.followed_by(db, walk_id),
+        checks=rewalks_db.checks_for_walk(db, walk_id),
+        check_answers=CHECK_ANSWERS,
         rating_colours=RATING_COLOURS,
         next_state=NEXT_STATE[walk["state"]],
         **LABELS,

@@ -3,6 +3,7 @@
 
 import "../theme.js";
 import { Sync } from "../sync.js";
+import { CheckList } from "./checks.js";
 import { CaptureForm } from "./form.js";
 import { MineList } from "./list.js";
 import { Locator } from "./locate.js";
@@ -44,7 +45,9 @@ const sync = new Sync({ walkId: config.walk.id, token: config.token, api: config
   if (sync.lastLanding?.body?.late) walkClosed(); // sent from the outbox after the walk closed
   list.refresh();
   list.showClock(sync);
+  checks.refresh();
 } });
+const checks = new CheckList(map, sync);
 startRouteTools({ map, position, sync });
 const photo = open ? new PhotoField() : null;
 const saver = open ? new Saver({ form, photo, position, locator, map, list, sync }) : null;
@@ -64,6 +67,7 @@ async function walkClosed() {
   $("#closed-note").hidden = false;
   await dropRefusedChanges().catch(() => null);
   await list.refresh();
+  await checks.refresh();
 }
 if (saver) {
   saver.onClosed = walkClosed;
@@ -97,13 +101,16 @@ setInterval(() => asked() && walkInfo(), STATUS_MS); // the screen kept lit in t
 async function start() {
   locator.init();
   await list.refresh();
+  await checks.refresh();
   if (open) await keepDrafts({ form, photo, position, saver, map });
   const bounds = await loadPlaces();
   if (navigator.onLine) {
     await mergeServerCopy().catch(() => null);
     await sync.flush();
+    await checks.load();
   }
   await list.refresh();
+  await checks.refresh();
   document.body.dataset.ready = "true";
   keepForOffline(tileUrls(bounds));
 }

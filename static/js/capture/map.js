@@ -49,6 +49,7 @@ export class CaptureMap {
       onEachFeature: (feature, layer) => layer.bindTooltip(() => document.createTextNode(feature.properties.name)),
     }).addTo(map);
     this.mine = L.layerGroup().addTo(map);
+    this.checks = L.layerGroup().addTo(map); // a re-walk's measures to check (./checks.js)
     const icon = L.divIcon({ className: "walker-pin", html: PIN_SVG, iconSize: [36, 48], iconAnchor: [18, 47] });
     this.pin = L.marker(START, { draggable: true, keyboard: true, title: "Position", icon });
     this.circle = L.circle(START, { radius: 0, weight: 1, fillOpacity: 0.1 });
@@ -102,6 +103,19 @@ export class CaptureMap {
       this.L.circleMarker([item.lat, item.lon], {
         radius: 8, color: "#ffffff", weight: 2, fillColor: config.rules.rating_colours[item.rating], fillOpacity: 0.95,
       }).bindTooltip(() => document.createTextNode(item.label)).addTo(this.mine);
+    }
+  }
+
+  // A re-walk's measures: a diamond each, filled once the walker answered (./checks.js).
+  async showChecks(items, onTap) {
+    await this.ready;
+    this.checks.clearLayers();
+    for (const item of items) {
+      const icon = this.L.divIcon({ className: `check-marker${item.answer ? ` answered-${item.answer}` : ""}`, html: "<span></span>", iconSize: [24, 24] });
+      this.L.marker([item.lat, item.lon], { icon, keyboard: false })
+        .bindTooltip(() => document.createTextNode(item.category))
+        .on("click", () => onTap(item))
+        .addTo(this.checks);
     }
   }
 

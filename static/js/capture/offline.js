@@ -55,7 +55,7 @@ export function keepForOffline(tiles) {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(() =>
     navigator.serviceWorker.ready.then((registration) =>
       registration.active?.postMessage({
-        cache: [location.pathname, config.api.walk, config.follow_up],
+        cache: [location.pathname, config.api.walk, config.follow_up, ...(config.checks ? [config.api.checks] : [])],
         tiles,
         // Where the app's start URL and the join link lead when there is no network.
         start: { paths: ["/j", `/j/${config.walk.code}`], to: config.walk.state === "closed" ? config.follow_up : location.pathname },
