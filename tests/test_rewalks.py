@@ -5,6 +5,7 @@ through the measures' rule, kept in the history without a name; once held it cou
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 
@@ -323,3 +324,20 @@ def test_a_held_rewalk_counts_in_the_promise_as_a_walk(db, rewalk):
     before = promises_db.closed_walks_in_year(db, 2026)
     walks.change_state(db, rewalk["id"], "closed")
     assert promises_db.closed_walks_in_year(db, 2026) == before + 1
+
+
+def test_the_checks_speak_the_walkers_language_and_the_form_english(client, rewalk, place_id):
+    client.set_cookie("lang", "fi")
+    page = client.get(f"/walks/{rewalk['id']}/capture").get_data(as_text=True)
+    assert "Tarkista toimenpiteet" in page
+    config = json.loads(page.split('id="capture-config">')[1].split("</script>")[0])
+    assert config["text"]["check_still_there"] == "Yhä jäljellä"
+    assert config["checks"]["items"][0]["category"] == "Valaistus"
+    client.set_cookie("lang", "ar")
+    page = client.get(f"/walks/{rewalk['id']}/capture").get_data(as_text=True)
+    assert 'dir="rtl"' in page and "تحقق من الإجراءات" in page
+    client.set_cookie("lang", "en")
+    form = client.get(f"/places/{place_id}/rewalk").get_data(as_text=True)
+    assert "Plan a follow-up walk" in form and 'value="Follow-up: Sergels torg / Plattan"' in form
+    place = client.get(f"/places/{place_id}").get_data(as_text=True)
+    assert "Follow up with a new walk" in place
