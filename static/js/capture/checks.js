@@ -23,6 +23,7 @@ export class CheckList {
     this.list = $("#checks-list");
     this.items = config.checks?.items || [];
     this.tapped = new Map(); // answers given on this screen, before the server's copy has them
+    this.sending = false; // taps waiting in the outbox at the last look
   }
 
   // The server's copy, when there is a network (the service worker keeps it for an offline start).
@@ -50,7 +51,6 @@ export class CheckList {
     // A run already under way may have read the outbox before this tap: go once more after it.
     await this.sync.flush();
     await this.sync.flush();
-    await this.load();
     await this.refresh();
   }
 
@@ -58,6 +58,12 @@ export class CheckList {
     if (!this.list) return;
     const outbox = await allForWalk("outbox", walkId);
     const waiting = new Map(outbox.filter((entry) => entry.type === "check").map((entry) => [entry.body.observation_id, entry]));
+    // Taps sent since the last look (after an offline stretch and a reload too): the server's copy
+    // now says what became of them.
+    const sending = [...waiting.values()].some((entry) => !entry.failed);
+    const sent = this.sending && !sending && navigator.onLine;
+    this.sending = sending;
+    if (sent) await this.load();
     this.list.replaceChildren(...this.items.map((item) => this.row(item, waiting.get(item.id))));
     this.map.showChecks(this.items.map((item) => ({ ...item, answer: this.answer(item, waiting.get(item.id)) })), (item) => this.reveal(item));
   }
