@@ -11,12 +11,13 @@ from datetime import date
 
 import pytest
 
-from tests.helpers import PASSWORD, join, login, observation, post_observation
+from tests.helpers import PASSWORD, database_at, join, login, observation, post_observation
 from walkapp import clock, measures, organisations, rewalks, users, walks
 from walkapp.db import partners as partners_db
 from walkapp.db import places as places_db
 from walkapp.db import promises as promises_db
 from walkapp.db import walks as walks_db
+from walkapp.db.migrations import migrate
 from walkapp.passwords import hash_password
 
 SERGELS = "Sergels torg / Plattan"
@@ -341,3 +342,12 @@ def test_the_checks_speak_the_walkers_language_and_the_form_english(client, rewa
     assert "Plan a follow-up walk" in form and 'value="Follow-up: Sergels torg / Plattan"' in form
     place = client.get(f"/places/{place_id}").get_data(as_text=True)
     assert "Follow up with a new walk" in place
+
+
+def test_the_migration_adds_the_rewalk_tables_to_an_earlier_database(tmp_path):
+    db = database_at(tmp_path, "0012_observations_position_index")
+    assert "rewalks" not in db.table_names()
+    assert "0013_rewalks" in migrate(db)
+    assert {"rewalks", "rewalk_checks"} <= set(db.table_names())
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    db.close()
