@@ -13,6 +13,7 @@ import pytest
 
 from tests.helpers import PASSWORD, database_at, join, login, observation, post_observation
 from walkapp import clock, measures, organisations, rewalks, users, walks
+from walkapp.db import mail as mail_db
 from walkapp.db import partners as partners_db
 from walkapp.db import places as places_db
 from walkapp.db import promises as promises_db
@@ -228,6 +229,12 @@ def test_still_there_on_a_done_measure_reopens_it_to_its_partner(client, db, rew
     status, partner, deadline = status_of(db, held["lamp"])
     assert (status, deadline) == ("assigned", None) and partner
     assert history(db, held["lamp"])[-1] == ("rewalk_check", None, "still_there", None)
+    # Its partner hears of it as of any reopened measure (walkapp/mail.py reads the history).
+    mail_db.collect_events(db)
+    kinds = db.execute(
+        "select kind from mail_events where observation_id = ?", [held["lamp"]]
+    ).fetchall()
+    assert ("reopened",) in [tuple(k) for k in kinds]
 
 
 def test_fixed_on_an_open_measure_marks_it_done_and_still_there_keeps_it(client, db, rewalk, held):
