@@ -211,9 +211,15 @@ def _hide_others(view_args: dict) -> None:
             abort(404)  # answered as any 404 (views/errors.py): nothing tells it apart
 
 
+def reads_only(user: dict | None) -> bool:
+    """Whether a signed-in user only reads (a region user): refused every write, and offered no
+    page whose GET is a write's form or makes one (a re-walk's form, the capture screen)."""
+    return user is not None and user["role"] == REGION
+
+
 def _read_only(user: dict) -> None:
     """A region user reads; every write is refused."""
-    if user["role"] == REGION and request.method not in SAFE_METHODS:
+    if reads_only(user) and request.method not in SAFE_METHODS:
         _deny(403, _("Du saknar behörighet för den här sidan."))
 
 

@@ -113,23 +113,14 @@ def update(
         _check(name, logo, before)
         _check_jurisdiction(db, jurisdiction_id.strip(), organisation_id)
         ids = _existing(db, area_ids)
-        organisations_db.update_organisation(
-            db,
-            organisation_id,
-            name=name.strip(),
-            logo=logo.strip(),
-            jurisdiction_id=jurisdiction_id.strip(),
-        )
-        organisations_db.set_areas(db, organisation_id, ids)
-        changed = {
-            key: value
-            for key, value in (
-                ("name", name.strip()),
-                ("logo", logo.strip()),
-                ("jurisdiction_id", jurisdiction_id.strip()),
-            )
-            if before[key] != value
+        values = {
+            "name": name.strip(),
+            "logo": logo.strip(),
+            "jurisdiction_id": jurisdiction_id.strip(),
         }
+        organisations_db.update_organisation(db, organisation_id, **values)
+        organisations_db.set_areas(db, organisation_id, ids)
+        changed = {key: value for key, value in values.items() if before[key] != value}
         audit_log.record(
             db, by, "update", "organisation", organisation_id, {**changed, "areas": ids}
         )

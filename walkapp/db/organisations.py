@@ -84,8 +84,10 @@ def set_flag(db: sqlite_utils.Database, key: str, value: str) -> None:
     db.execute("insert or replace into meta (key, value) values (?, ?)", [key, value])
 
 
-def list_organisations(db: sqlite_utils.Database) -> list[dict]:
-    """Every organisation with its areas' names and how many walks, places and users it has."""
+def list_organisations(db: sqlite_utils.Database, organisation_ids=None) -> list[dict]:
+    """Every organisation (of `organisation_ids`, None: all) with its areas' names and how many
+    walks, places and users it has."""
+    where, params = in_scope_clause("o.id", organisation_ids)
     return rows(
         db,
         "select o.*,"
@@ -94,7 +96,8 @@ def list_organisations(db: sqlite_utils.Database) -> list[dict]:
         " (select count(*) from walks w where w.organisation_id = o.id) as walks,"
         " (select count(*) from places p where p.organisation_id = o.id) as places,"
         " (select count(*) from users u where u.organisation_id = o.id) as users"
-        " from organisations o order by o.id",
+        f" from organisations o where {where} order by o.id",
+        params,
     )
 
 

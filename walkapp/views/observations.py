@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 
 from .. import observations, rewalks, settings, walkers, walks
 from ..access import (
-    REGION,
     WALKER,
     bearer_token,
     current_user,
     make_walker_token,
+    reads_only,
     requires,
     walker_tokens_from_cookie,
 )
@@ -61,7 +61,7 @@ def _index(walk: dict):
 def capture(walk_id: str):
     db = get_db()
     walk = found_or_404(walks_db.get_walk(db, walk_id))
-    if g.walker is None and current_user()["role"] == REGION:
+    if g.walker is None and reads_only(current_user()):
         abort(403)  # a region user reads; the capture screen would join (and start) the walk
     walks.start_if_begun(db, walk)
     # The page hands the walker's token to its script, which sends it as a Bearer token.

@@ -64,15 +64,9 @@ def _refused(form: OrganisationForm, refused: organisations.Refused) -> None:
 
 
 def _index(form: OrganisationForm, status: int = 200):
-    seen = scope()
-    listed = [
-        o
-        for o in organisations_db.list_organisations(get_db())
-        if seen is organisations.EVERYTHING or o["id"] in seen
-    ]
     return render_template(
         "organisations/index.html",
-        organisations=listed,
+        organisations=organisations_db.list_organisations(get_db(), scope()),
         form=form,
         may_create=organisations.is_instance_admin(current_user()),
     ), status

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from .. import clock, organisations, settings
-from ..access import ADMIN, COORDINATOR, REGION, current_user, requires, scope
+from ..access import ADMIN, COORDINATOR, current_user, reads_only, requires, scope
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import places as places_db
@@ -84,7 +84,7 @@ def show(place_id: int):
         walks=walks,
         comparison=compare_latest_walk(observations, walks),
         # "Följ upp med ny vandring" once a walk was held here; a region user changes nothing.
-        rewalk=current_user()["role"] != REGION and any(is_closed(w) for w in walks),
+        rewalk=not reads_only(current_user()) and any(is_closed(w) for w in walks),
         page_rows=PAGE_ROWS,
         status_form=status_form(),
         categories=CATEGORIES,

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import calendars, clock, organisations, rewalks, settings, walks
-from ..access import COORDINATOR, REGION, current_user, requires, scope
+from ..access import COORDINATOR, current_user, reads_only, requires, scope
 from ..db import get_db
 from ..db import measures as measures_db
 from ..db import organisations as organisations_db
@@ -188,7 +188,7 @@ def new():
 def rewalk(place_id: int):
     """The meeting's "Följ upp med ny vandring": the walk form filled in for a re-walk of the
     place (walkapp/rewalks.py), which follows up the walks held there."""
-    if current_user()["role"] == REGION:
+    if reads_only(current_user()):
         abort(403)  # a region user reads; this page is a write's form
     db = get_db()
     place = found_or_404(places_db.get_place(db, place_id))
