@@ -254,11 +254,23 @@ class WalkForm(BaseForm):
     follow_up_at = MomentField(_l("Uppföljningsmöte (frivilligt)"), validators=[Optional()])
     leader = text_field(StringField, _l("Vandringsledare"), 120)
     public = BooleanField(_l("Visa på den publika sidan"))
+    # Other organisations holding the walk with its lead (offered when there are others).
+    co_organiser_ids = SelectMultipleField(
+        _l("Arrangeras tillsammans med"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
 
     def validate_place_ids(self, field):
         valid = {value for value, _label in field.choices}
         if any(value not in valid for value in field.data or []):
             raise ValidationError(_l("Välj platser ur listan."))
+
+    def validate_co_organiser_ids(self, field):
+        valid = {value for value, _label in field.choices}
+        if any(value not in valid for value in field.data or []):
+            raise ValidationError(_l("Välj arrangörer ur listan."))
 
 
 class TriageForm(BaseForm):

@@ -188,6 +188,12 @@ def is_instance_admin(user: dict) -> bool:
     return user["role"] == "admin" and user.get("organisation_id") is None
 
 
+def leads(user: dict, walk: dict) -> bool:
+    """Whether a caller chooses a walk's co-organisers: a coordinator or admin of its lead
+    organisation, or an instance admin; a co-organiser's people see them only."""
+    return is_instance_admin(user) or user.get("organisation_id") == walk["organisation_id"]
+
+
 def sees(scope: frozenset[int] | None, owners: list[int | None]) -> bool:
     """Whether a caller of `scope` sees a thing owned by `owners` (one organisation, several for
     a shared partner, [None] for an instance admin's, which only instance admins see)."""

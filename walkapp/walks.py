@@ -42,15 +42,22 @@ def create(
     created_by: int | None = None,
     route=UNCHANGED,
     follows=(),
+    co_organisers=(),
     **fields,
 ) -> dict:
     """Plan a walk with its places (and its route when given), audited, in one transaction;
-    `follows`: the earlier walks a re-walk follows up (walkapp/rewalks.py)."""
+    `follows`: the earlier walks a re-walk follows up (walkapp/rewalks.py); `co_organisers`:
+    the organisations beside its lead (`organisation_id`) that hold it with it."""
     with transaction(db):
         fields.update(title=title, starts_at=starts_at, place_ids=place_ids, created_by=created_by)
         walk = walks_db.create_walk(db, **fields)
         rewalks_db.set_follows(db, walk["id"], follows)
-        detail = {"title": title, **({"follows": list(follows)} if follows else {})}
+        walks_db.set_co_organisers(db, walk["id"], co_organisers)
+        detail = {
+            "title": title,
+            **({"follows": list(follows)} if follows else {}),
+            **({"co_organisers": sorted(co_organisers)} if co_organisers else {}),
+        }
         audit_log.record(db, created_by, "create", "walk", walk["id"], detail)
         if route is not UNCHANGED:
             routes.save_within(db, walk["id"], route, created_by)
@@ -64,12 +71,17 @@ def update(
     place_ids=None,
     user_id: int | None = None,
     route=UNCHANGED,
+    co_organisers=UNCHANGED,
 ) -> None:
-    """Change a walk's facts (with its places and route when given), audited, in one
-    transaction."""
+    """Change a walk's facts (with its places, route and co-organisers when given), audited, in
+    one transaction."""
     with transaction(db):
         walks_db.update_walk(db, walk_id, fields, place_ids=place_ids)
-        audit_log.record(db, user_id, "update", "walk", walk_id, fields)
+        detail = dict(fields)
+        if co_organisers is not UNCHANGED:
+            walks_db.set_co_organisers(db, walk_id, co_organisers)
+            detail["co_organisers"] = sorted(co_organisers)
+        audit_log.record(db, user_id, "update", "walk", walk_id, detail)
         if route is not UNCHANGED:
             routes.save_within(db, walk_id, route, user_id)
 

@@ -29,6 +29,12 @@ from .server import link_options
 @click.option(
     "--organisation", "slug", default=None, help="the organisation's slug (default: the first)"
 )
+@click.option(
+    "--co-organiser",
+    "co_slugs",
+    multiple=True,
+    help="the slug of an organisation holding the walk with it; repeat for several",
+)
 @link_options
 @with_appcontext
 def create_walk_command(
@@ -36,6 +42,7 @@ def create_walk_command(
     starts_at: str,
     place_names: tuple[str, ...],
     slug: str | None,
+    co_slugs: tuple[str, ...],
     url: str | None,
     port: int | None,
 ):
@@ -56,6 +63,7 @@ def create_walk_command(
     db = get_db()
     try:
         organisation_id = organisations.by_slug_or_refused(db, slug)
+        co_organisers = [organisations.by_slug_or_refused(db, co) for co in co_slugs]
     except organisations.Refused as refused:
         click.echo(f"error: {refused}", err=True)
         sys.exit(1)
@@ -71,6 +79,7 @@ def create_walk_command(
         starts_at=clock.from_typed(moment),
         place_ids=[by_name[n] for n in place_names],
         organisation_id=organisation_id,
+        co_organisers=[co for co in co_organisers if co != organisation_id],
     )
     summary = demo.walk_summary(walk, settings.current().link_base(url, port))
     click.echo(json.dumps(summary, ensure_ascii=False))

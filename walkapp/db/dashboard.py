@@ -7,7 +7,7 @@ import sqlite_utils
 from .. import clock
 from ..vocabulary import OPEN_STATUSES
 from . import marks, rows
-from .organisations import in_scope_clause
+from .organisations import walks_in_scope
 
 
 def planned_walks(
@@ -15,7 +15,7 @@ def planned_walks(
 ) -> list[dict]:
     """Walks planned (or under way) from `from_iso` to the end of `year`, soonest first (of
     these organisations, when given)."""
-    scoped, ids = in_scope_clause("w.organisation_id", organisation_ids)
+    scoped, ids = walks_in_scope("w.id", organisation_ids)
     return rows(
         db,
         "select w.id, w.title, w.code, w.starts_at, w.state, w.public, w.meeting_point,"
@@ -32,7 +32,7 @@ def measures_per_partner(
     """Per partner (None = nobody yet): open measures and those past their deadline (of these
     organisations' walks, when given, read walk by walk: the `+` keeps the planner off
     measures_status, which reads every open measure of the instance, 1 s at 1 000 000)."""
-    scoped, ids = in_scope_clause("w.organisation_id", organisation_ids)
+    scoped, ids = walks_in_scope("w.id", organisation_ids)
     status = "m.status" if organisation_ids is None else "+m.status"
     return rows(db, f"""
         select p.id as partner_id, p.name as partner, count(*) as open,

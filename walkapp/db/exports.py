@@ -19,7 +19,7 @@ from ..vocabulary import (
 from . import marks
 from .areas import find_area
 from .measures import iter_observations
-from .organisations import in_scope_clause
+from .organisations import in_scope_clause, walks_in_scope
 
 
 def _sql_text(value: str) -> str:
@@ -114,8 +114,8 @@ def recorded_place_walk(filters, alias: str) -> tuple[list[str], list]:
     _in(f"{alias}.place_id", filters.places, clauses, params)
     _in(f"{alias}.walk_id", filters.walks, clauses, params)
     if filters.organisations is not None:
-        scoped, ids = in_scope_clause("organisation_id", filters.organisations)
-        clauses.append(f"{alias}.walk_id in (select id from walks where {scoped})")
+        scoped, ids = walks_in_scope(f"{alias}.walk_id", filters.organisations)
+        clauses.append(scoped)
         params.extend(ids)
     return clauses, params
 
@@ -203,7 +203,10 @@ def iter_feature_texts(
 def _existing(db: sqlite_utils.Database, table: str, ids: list, organisation_ids) -> set:
     if not ids:
         return set()
-    scoped, params = in_scope_clause("organisation_id", organisation_ids)
+    if table == "walks":
+        scoped, params = walks_in_scope("id", organisation_ids)
+    else:
+        scoped, params = in_scope_clause("organisation_id", organisation_ids)
     return {
         row[0]
         for row in db.execute(

@@ -8,7 +8,7 @@ import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
 from . import marks, now, one, quoted, rows
-from .organisations import in_scope_clause
+from .organisations import WALK_ORGANISERS, walks_in_scope
 
 
 def collect_events(db: sqlite_utils.Database) -> int:
@@ -61,16 +61,16 @@ def _collect_answers(db: sqlite_utils.Database, after: int, upto: int) -> int:
 
 
 def walk_coordinators(db: sqlite_utils.Database, walk_id: str, kind: str) -> list[dict]:
-    """The coordinators of a walk's organisation with an address, not unsubscribed from
-    `kind`."""
-    return rows(db, """
+    """The coordinators of a walk's organisers (its lead and its co-organisers) with an address,
+    not unsubscribed from `kind`."""
+    organisers = WALK_ORGANISERS.format(walk="?")
+    return rows(db, f"""
         select u.id, u.username, u.email, u.language, u.role, u.organisation_id from users u
-        join walks w on w.id = ? and w.organisation_id = u.organisation_id
-        where u.active = 1 and u.role = 'coordinator' and u.email is not null and u.email != ''
+        where u.organisation_id in ({organisers}) and u.active = 1 and u.role = 'coordinator' and u.email is not null and u.email != ''
             and not exists (select 1 from mail_unsubscribes x
                             where x.user_id = u.id and x.kind = ?)
         order by u.id
-    """, [walk_id, kind])  # fmt: skip
+    """, [walk_id, walk_id, kind])  # fmt: skip
 
 
 def _collect_walker_events(db: sqlite_utils.Database, after: int, upto: int) -> int:
@@ -163,7 +163,7 @@ def overdue_by_partner(
 ) -> list[dict]:
     """Open measures past their deadline (of these organisations' walks, when given), counted
     per partner, for the coordinators' digest."""
-    scoped, ids = in_scope_clause("w.organisation_id", organisation_ids)
+    scoped, ids = walks_in_scope("w.id", organisation_ids)
     return rows(db, f"""
         select pa.name as partner, count(*) as overdue, min(m.deadline) as oldest
         from measures m join partners pa on pa.id = m.partner_id

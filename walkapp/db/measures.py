@@ -9,7 +9,7 @@ import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
 from . import marks, now, rows
-from .organisations import in_scope_clause
+from .organisations import in_scope_clause, walks_in_scope
 
 FIELDS = ("status", "partner_id", "deadline", "reason", "duplicate_of", "comment")
 
@@ -119,8 +119,8 @@ def _filter(
 ) -> tuple[str, list]:
     clauses, params = [], []
     if organisation_ids is not None:
-        scoped, ids = in_scope_clause("organisation_id", organisation_ids)
-        clauses.append(f"o.walk_id in (select id from walks where {scoped})")
+        scoped, ids = walks_in_scope("o.walk_id", organisation_ids)
+        clauses.append(scoped)
         params.extend(ids)
     if partner_id is not None:
         clauses.append("m.partner_id = ?")

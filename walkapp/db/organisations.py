@@ -101,6 +101,11 @@ def list_organisations(db: sqlite_utils.Database, organisation_ids=None) -> list
     )
 
 
+def names(db: sqlite_utils.Database) -> dict[int, str]:
+    """Every organisation's name by id, in the order of their names."""
+    return dict(db.execute("select id, name from organisations order by name, id").fetchall())
+
+
 def get_organisation(db: sqlite_utils.Database, organisation_id: int) -> dict | None:
     return one(db, "select * from organisations where id = ?", [organisation_id])
 
@@ -151,17 +156,26 @@ def region_organisations(db: sqlite_utils.Database, user_id: int) -> list[int]:
     ]
 
 
+# A walk's organisers: its lead organisation, then its co-organisers (walk_organisers); no row
+# when there is no such walk. `walk` is SQL giving one walk id.
+WALK_ORGANISERS = (
+    "select organisation_id from walks where id = {walk}"
+    " union all select organisation_id from walk_organisers where walk_id = {walk}"
+)
+
 # Which organisation owns what a URL's id names: the id's name -> SQL giving organisation ids
 # (one for most things, several for a shared partner). No row: there is no such thing.
 _OWNER_SQL = {
-    "walk_id": "select organisation_id from walks where id = ?",
-    "code": "select organisation_id from walks where code = upper(?)",
-    "observation_id": "select w.organisation_id from observations o"
-    " join walks w on w.id = o.walk_id where o.id = ?",
-    "photo_id": "select w.organisation_id from photos p join observations o"
-    " on o.id = p.observation_id join walks w on w.id = o.walk_id where p.id = ?",
-    "walker_id": "select w.organisation_id from walkers k join walks w on w.id = k.walk_id"
-    " where k.id = ?",
+    "walk_id": WALK_ORGANISERS.format(walk="?"),
+    "code": WALK_ORGANISERS.format(walk="(select id from walks where code = upper(?))"),
+    "observation_id": WALK_ORGANISERS.format(
+        walk="(select walk_id from observations where id = ?)"
+    ),
+    "photo_id": WALK_ORGANISERS.format(
+        walk="(select o.walk_id from photos p join observations o on o.id = p.observation_id"
+        " where p.id = ?)"
+    ),
+    "walker_id": WALK_ORGANISERS.format(walk="(select walk_id from walkers where id = ?)"),
     "place_id": "select organisation_id from places where id = ?",
     "partner_id": "select organisation_id from organisation_partners where partner_id = ?"
     " union all select null from partners where id = ?"
@@ -195,3 +209,30 @@ def in_scope_clause(column: str, organisation_ids) -> tuple[str, list]:
     if not ids:
         return "0", []
     return f"{column} in ({marks(ids)})", ids
+
+
+def walks_in_scope(walk_id_column: str, organisation_ids) -> tuple[str, list]:
+    """`walk_id_column in (…)` for the walks these organisations organise, as lead or as
+    co-organiser (walk_organisers): the one rule of whose a joint walk is, used by every list,
+    count and export of walks and what they hold. "1" for None (every walk), "0" for none."""
+    if organisation_ids is None:
+        return "1", []
+    ids = sorted(organisation_ids)
+    if not ids:
+        return "0", []
+    sql = (
+        f"{walk_id_column} in (select id from walks where organisation_id in ({marks(ids)})"
+        f" union all select walk_id from walk_organisers where organisation_id in ({marks(ids)}))"
+    )
+    return sql, [*ids, *ids]
+
+
+def organised_by(alias: str, organisation: str = ":organisation") -> str:
+    """SQL: walk `alias` is organised by the organisation the parameter `organisation` names
+    (as lead or co-organiser; a null parameter: every walk). The parameter is used three
+    times, so it is named."""
+    return (
+        f"({organisation} is null or {alias}.organisation_id = {organisation}"
+        f" or {alias}.id in (select walk_id from walk_organisers"
+        f" where organisation_id = {organisation}))"
+    )

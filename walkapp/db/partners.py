@@ -6,7 +6,7 @@ import sqlite_utils
 
 from ..vocabulary import FIXED_STATUSES, OPEN_STATUSES
 from . import marks, one, rows
-from .organisations import in_scope_clause
+from .organisations import in_scope_clause, walks_in_scope
 
 
 def _working_with(column: str, organisation_ids) -> tuple[str, list]:
@@ -30,7 +30,7 @@ def partner_counts(db: sqlite_utils.Database, today: str, organisation_ids=None)
     """Each partner's open, overdue and done measures (of these organisations' walks and
     partners, when given)."""
     scoped, ids = _working_with("pa.id", organisation_ids)
-    walks, walk_ids = in_scope_clause("w.organisation_id", organisation_ids)
+    walks, walk_ids = walks_in_scope("w.id", organisation_ids)
     return rows(
         db,
         "select pa.id, pa.name, pa.active,"
@@ -89,7 +89,7 @@ def days_to_fixed(
     and the first time its history marked it done or verified — of these organisations' walks
     when given, without the findings marked "inte publik" when public_only, of walks starting
     in `between` (from, to: instants) when given."""
-    walks, walk_ids = in_scope_clause("w.organisation_id", organisation_ids)
+    walks, walk_ids = walks_in_scope("w.id", organisation_ids)
     extra, params = "", []
     if public_only:
         extra += " and o.not_public = 0"

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from .. import clock
 from . import now, one, rows
-from .organisations import in_scope_clause
+from .organisations import in_scope_clause, organised_by
 
 DEFAULT_AREA = "Lokalpolisområde Norrmalm"
 
@@ -107,9 +107,9 @@ def closed_walks_in_year(
     """Safety walks held: closed walks (of an organisation, when given) whose date (as planned,
     local time) is in `year`."""
     return db.execute(
-        "select count(*) from walks where state = 'closed' and starts_at >= ? and starts_at < ?"
-        " and organisation_id = coalesce(?, organisation_id)",
-        [*clock.year_bounds(year), organisation_id],
+        "select count(*) from walks w where state = 'closed'"
+        f" and starts_at >= :start and starts_at < :end and {organised_by('w')}",
+        {**dict(zip(("start", "end"), clock.year_bounds(year))), "organisation": organisation_id},
     ).fetchone()[0]
 
 
@@ -119,15 +119,13 @@ def planned_walks_left(
     """Walks still planned in `year` on or after `from_iso` (a date or date-time), of an
     organisation when given."""
     return db.execute(
-        "select count(*) from walks where state in ('planned', 'ongoing')"
-        " and starts_at >= max(?, ?) and starts_at < ?"
-        " and organisation_id = coalesce(?, organisation_id)",
-        [
-            clock.year_bounds(year)[0],
-            clock.day_start(from_iso),
-            clock.year_bounds(year)[1],
-            organisation_id,
-        ],
+        "select count(*) from walks w where state in ('planned', 'ongoing')"
+        f" and starts_at >= max(:start, :from) and starts_at < :end and {organised_by('w')}",
+        {
+            **dict(zip(("start", "end"), clock.year_bounds(year))),
+            "from": clock.day_start(from_iso),
+            "organisation": organisation_id,
+        },
     ).fetchone()[0]
 
 

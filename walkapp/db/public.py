@@ -15,6 +15,7 @@ import sqlite_utils
 from .. import clock
 from ..vocabulary import FIXED_STATUSES, INITIAL_STATUSES, NEVER_PUBLIC_CATEGORIES
 from . import marks, one, quoted, rows
+from .organisations import organised_by
 
 # Observations the public may count: not incidents or gatherings, not duplicates, not marked "inte
 # publik", from walks held (closed) that year.
@@ -26,7 +27,7 @@ _PUBLIC_OBSERVATIONS = f"""
     cross join observations o on o.walk_id = w.id
     join measures m on m.observation_id = o.id
     where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end
-      and (:organisation is null or w.organisation_id = :organisation)
+      and {organised_by("w")}
       and o.category not in ({quoted(NEVER_PUBLIC_CATEGORIES)})
       and m.status != 'duplicate' and o.not_public = 0
 """
@@ -64,7 +65,7 @@ def walks_held(
             f" coalesce(sum(f.status in ({quoted(FIXED_STATUSES)})), 0) as fixed"
             " from walks w left join public_observations f on f.walk_id = w.id"
             " where w.state = 'closed' and w.starts_at >= :start and w.starts_at < :end"
-            " and (:organisation is null or w.organisation_id = :organisation)"
+            f" and {organised_by('w')}"
             " group by w.id order by w.starts_at desc",
             _year(year, organisation_id),
         )
@@ -180,11 +181,10 @@ def next_public_walk(
     when, where to meet, which places."""
     rows = list(
         db.query(
-            "select id, title, starts_at, light, meeting_point from walks"
-            " where state = 'planned' and public = 1 and starts_at >= ?"
-            " and organisation_id = coalesce(?, organisation_id)"
-            " order by starts_at limit 1",
-            [clock.day_start(from_iso), organisation_id],
+            "select id, title, starts_at, light, meeting_point from walks w"
+            " where state = 'planned' and public = 1 and starts_at >= :start"
+            f" and {organised_by('w')} order by starts_at limit 1",
+            {"start": clock.day_start(from_iso), "organisation": organisation_id},
         )
     )
     if not rows:

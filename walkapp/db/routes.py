@@ -7,7 +7,7 @@ import json
 import sqlite_utils
 
 from . import marks, now
-from .organisations import in_scope_clause
+from .organisations import walks_in_scope
 
 
 def get_route(db: sqlite_utils.Database, walk_id: str) -> dict | None:
@@ -52,7 +52,7 @@ def walks_filtered(db: sqlite_utils.Database, filters) -> list[dict]:
         clauses.append(f"w.id in ({marks(filters.walks)})")
         params.extend(filters.walks)
     if filters.organisations is not None:
-        scoped, ids = in_scope_clause("w.organisation_id", filters.organisations)
+        scoped, ids = walks_in_scope("w.id", filters.organisations)
         clauses.append(scoped)
         params.extend(ids)
     where = (" where " + " and ".join(clauses)) if clauses else ""

@@ -9,7 +9,7 @@ import sqlite_utils
 
 from ..clock import from_typed
 from . import marks, now, one, rows
-from .organisations import in_scope_clause
+from .organisations import organised_by, walks_in_scope
 
 # No look-alikes: 0/O, 1/I/L are left out.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -100,7 +100,7 @@ def walk_place_ids(db: sqlite_utils.Database, walk_id: str) -> list[int]:
 
 def list_walks(db: sqlite_utils.Database, organisation_ids=None) -> list[dict]:
     """Every walk (of these organisations, when given), newest first."""
-    where, params = in_scope_clause("organisation_id", organisation_ids)
+    where, params = walks_in_scope("id", organisation_ids)
     return rows(db, f"select * from walks where {where} order by starts_at desc", params)
 
 
@@ -215,7 +215,7 @@ WALKS_WITH_COUNTS = """
 
 
 def _scoped(organisation_ids) -> tuple[str, list]:
-    return in_scope_clause("w.organisation_id", organisation_ids)
+    return walks_in_scope("w.id", organisation_ids)
 
 
 def count_walks(db: sqlite_utils.Database, organisation_ids=None) -> int:
@@ -250,13 +250,30 @@ def walks_for_calendar(
     """Walks starting at or after `since`, earliest first (of one organisation when given), with
     what a calendar shows of them (never their code: a calendar is shared, a code lets anyone
     join)."""
-    where = "starts_at >= ?" + (" and public = 1" if public_only else "")
-    params: list = [since]
-    if organisation_id is not None:
-        where += " and organisation_id = ?"
-        params.append(organisation_id)
+    where = "starts_at >= :since" + (" and public = 1" if public_only else "")
     return rows(db, f"""
         select id, title, starts_at, meeting_point, route_notes, pre_meeting_at, follow_up_at,
             leader, state, public, created_at, organisation_id
-        from walks where {where} order by starts_at
-    """, params)  # fmt: skip
+        from walks w where {where} and {organised_by("w")} order by starts_at
+    """, {"since": since, "organisation": organisation_id})  # fmt: skip
+
+
+def co_organiser_ids(db: sqlite_utils.Database, walk_id: str) -> list[int]:
+    """The organisations beside the lead that organise a joint walk."""
+    return [
+        row[0]
+        for row in db.execute(
+            "select organisation_id from walk_organisers where walk_id = ? order by 1", [walk_id]
+        )
+    ]
+
+
+def set_co_organisers(db: sqlite_utils.Database, walk_id: str, organisation_ids) -> None:
+    """A walk's co-organisers are exactly these (never its lead)."""
+    db.execute("delete from walk_organisers where walk_id = ?", [walk_id])
+    for organisation_id in sorted(set(organisation_ids)):
+        db.execute(
+            "insert into walk_organisers (walk_id, organisation_id)"
+            " select id, ? from walks where id = ? and organisation_id is not ?",
+            [organisation_id, walk_id, organisation_id],
+        )

@@ -74,7 +74,15 @@ def _form(walk: dict | None = None, owner: int | None = None) -> WalkForm:
     form.place_ids.choices = [
         (p["id"], p["name"]) for p in places_db.list_places(db, organisation_ids=[owner])
     ]
+    # The other organisations, offered to the lead's people as co-organisers (no choices: the
+    # field is not offered, and a save leaves the co-organisers as they are).
+    form.co_organiser_ids.choices = []
+    if walk is None or organisations.leads(current_user(), walk):
+        form.co_organiser_ids.choices = [
+            (oid, name) for oid, name in organisations_db.names(db).items() if oid != owner
+        ]
     if walk is not None and request.method == "GET":
+        form.co_organiser_ids.data = walks_db.co_organiser_ids(db, walk["id"])
         for key in walks_db.WALK_FIELDS:
             value = walk[key]
             if key in walks_db.INSTANTS:
@@ -164,6 +172,7 @@ def _create(form: WalkForm, route, organisation_id: int, follows=()) -> dict:
         route=route,
         organisation_id=organisation_id,
         follows=follows,
+        co_organisers=form.co_organiser_ids.data or [],
         **fields,
     )
 
@@ -238,13 +247,29 @@ def edit(walk_id: str):
             place_ids=form.place_ids.data or [],
             user_id=current_user()["id"],
             route=route if "route" in request.form else walks.UNCHANGED,
+            co_organisers=(form.co_organiser_ids.data or [])
+            if form.co_organiser_ids.choices
+            else walks.UNCHANGED,
         )
         flash(_("Ändringarna är sparade."))
         return redirect(url_for("walks.show", walk_id=walk_id))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "walks/form.html", form=form, walk=walk, bounds=_bounds(), route_error=route_error
+        "walks/form.html",
+        form=form,
+        walk=walk,
+        bounds=_bounds(),
+        route_error=route_error,
+        organisers=_organisers(walk),
     ), status
+
+
+def _organisers(walk: dict) -> list[dict]:
+    """A walk's organisers, its lead first: [{name, lead}]."""
+    db = get_db()
+    names = organisations_db.names(db)
+    ids = [walk["organisation_id"], *walks_db.co_organiser_ids(db, walk["id"])]
+    return [{"name": names[oid], "lead": not i} for i, oid in enumerate(ids) if oid in names]
 
 
 @bp.get("/walks/<walk_id>")
@@ -263,6 +288,9 @@ def show(walk_id: str):
         # segno writes the SVG from the URL alone: no user text in it.
         qr_svg=Markup(qr.svg_inline(scale=10, border=2, title=_("QR-kod för att gå med"))),
         places=[p for p in places if p],
+        # A co-organiser reads the walk but not the lead's places: their names, without links.
+        place_links={p["id"] for p in places if p and organisations.sees(scope(), [p["organisation_id"]])},
+        organisers=_organisers(walk),
         walkers=walks_db.count_walkers(db, walk_id),
         walker_list=[
             {**row, "joined": local_datetime(row["joined_at"]).strftime("%Y-%m-%d %H:%M")}

@@ -1,0 +1,200 @@
+"""A joint walk: LPO Norrmalm leads it, Lidingö stad holds it with it. Each organiser sees and
+works the walk, its findings and their measures, in every list and export, hears of its
+partners' answers and counts it for its promise; a third organisation never learns of it; only
+the lead (or the instance's admin) chooses who co-organises."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.helpers import database_at, plan_walk, post_observation
+from tests.helpers import observation as an_observation
+from tests.test_organisations import _as, _db, world  # noqa: F401  (world is a fixture)
+from walkapp import organisations, users, walks
+from walkapp.db import mail as mail_db
+from walkapp.db import promises as promises_db
+from walkapp.db import public as public_db
+from walkapp.db import walks as walks_db
+from walkapp.db.migrations import migrate
+from walkapp.passwords import hash_password
+
+
+@pytest.fixture
+def joint(world):  # noqa: F811
+    """World's two organisations and a third; a joint walk of Norrmalm with Lidingö, at
+    Norrmalm's Sergels torg, with one red lamp."""
+    db = _db(world)
+    third = organisations.create(db, "sollentuna", "Sollentuna kommun", ("kommun:0163",))
+    world["users"]["third"] = users.create(
+        db, "third", hash_password("x" * 12), "coordinator", third
+    )
+    sergel = db.execute(
+        "select id from places where organisation_id = 1 and name like 'Sergels torg%'"
+    ).fetchone()[0]
+    walk = walks.create(
+        db,
+        place_ids=[sergel],
+        title="Gemensam vandring",
+        starts_at="2026-11-24T18:00",
+        state="ongoing",
+        organisation_id=1,
+        co_organisers=[world["lidingo"]],
+    )
+    db.close()
+    client = world["app"].test_client()
+    token = client.post("/api/join", json={"code": walk["code"]}).json["token"]
+    body = an_observation(note="Gemensam lampa")
+    headers = {"Authorization": "Bearer " + token}
+    assert post_observation(client, walk, headers, body).status_code == 201
+    world["joint"] = {"walk": walk, "observation": body["id"]}
+    return world
+
+
+def test_each_organiser_sees_and_works_a_joint_walk_and_a_third_learns_nothing(joint):
+    walk_id, found = joint["joint"]["walk"]["id"], joint["joint"]["observation"]
+    lidingo = _as(joint, "lidingo")
+    page = lidingo.get(f"/walks/{walk_id}").get_data(as_text=True)
+    assert "Gemensam vandring" in page
+    assert 'id="organisers">Polisen · Lokalpolisområde Norrmalm (ansvarig), Lidingö stad<' in page
+    # The lead's place is named, not linked: a co-organiser does not read Norrmalm's places.
+    facts = page.split('id="organisers"')[1].split("</dl>")[0]
+    assert "Sergels torg" in facts and "/places/" not in facts
+    assert "/places/" in _as(joint, "norrmalm").get(f"/walks/{walk_id}").get_data(as_text=True)
+    assert "Gemensam vandring" in lidingo.get("/walks").get_data(as_text=True)
+    assert lidingo.get(f"/walks/{walk_id}/protocol.csv").status_code == 200
+    assert lidingo.get(f"/maps/walk/{walk_id}").status_code == 200
+    assert lidingo.get(f"/observations/{found}/triage").status_code == 200
+    features = lidingo.get("/export/observations.geojson").json["features"]
+    assert found in {f["id"] for f in features}
+    assert lidingo.get(f"/export/observations.geojson?walk={walk_id}").status_code == 200
+    assert found[:8] in lidingo.get("/measures").get_data(as_text=True)
+    # The co-organiser works the measure: triaged, stored, audited under its coordinator.
+    answer = lidingo.post(f"/observations/{found}/triage", data={"status": "keep"})
+    assert answer.status_code in (302, 303), answer.get_data(as_text=True)[:500]
+    db = _db(joint)
+    assert db.execute(
+        "select status from measures where observation_id = ?", [found]
+    ).fetchone() == ("keep",)
+    # A third organisation: 404 for every id, nothing in its lists.
+    third = _as(joint, "third")
+    for path in (
+        f"/walks/{walk_id}",
+        f"/walks/{walk_id}/protocol.csv",
+        f"/maps/walk/{walk_id}",
+        f"/observations/{found}/triage",
+        f"/walks/{walk_id}/edit",
+    ):
+        assert third.get(path).status_code == 404, path
+    assert "Gemensam vandring" not in third.get("/walks").get_data(as_text=True)
+    assert third.get("/export/observations.geojson").json["features"] == []
+
+
+def test_only_the_lead_chooses_the_co_organisers(joint):
+    walk_id = joint["joint"]["walk"]["id"]
+    lidingo = _as(joint, "lidingo")
+    form = lidingo.get(f"/walks/{walk_id}/edit").get_data(as_text=True)
+    assert 'name="co_organiser_ids"' not in form
+    assert "Den ansvariga arrangören väljer" in form
+    saved = lidingo.post(
+        f"/walks/{walk_id}/edit",
+        data={"title": "Gemensam vandring", "starts_at": "2026-11-24T18:00", "light": "dark",
+              "co_organiser_ids": []},
+    )  # fmt: skip
+    assert saved.status_code in (302, 303), saved.get_data(as_text=True)[:800]
+    db = _db(joint)
+    assert walks_db.co_organiser_ids(db, walk_id) == [joint["lidingo"]]
+    # The lead's coordinator offers every other organisation, and a choice not offered is a 400.
+    norrmalm = _as(joint, "norrmalm")
+    form = norrmalm.get(f"/walks/{walk_id}/edit").get_data(as_text=True)
+    assert form.count('name="co_organiser_ids"') == 2  # Lidingö stad, Sollentuna kommun
+    refused = norrmalm.post(
+        f"/walks/{walk_id}/edit",
+        data={"title": "Gemensam vandring", "starts_at": "2026-11-24T18:00", "light": "dark",
+              "co_organiser_ids": ["1"]},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "Välj arrangörer ur listan." in refused.get_data(as_text=True)
+    # Taking Lidingö off: the walk is gone from its people, as any other organisation's.
+    saved = norrmalm.post(
+        f"/walks/{walk_id}/edit",
+        data={"title": "Gemensam vandring", "starts_at": "2026-11-24T18:00", "light": "dark"},
+    )  # fmt: skip
+    assert saved.status_code in (302, 303)
+    assert walks_db.co_organiser_ids(db, walk_id) == []
+    assert lidingo.get(f"/walks/{walk_id}").status_code == 404
+    audit = db.execute(
+        "select detail from audit_log where entity = 'walk' and entity_id = ? order by id desc",
+        [walk_id],
+    ).fetchone()[0]
+    assert json.loads(audit)["co_organisers"] == []
+
+
+def test_a_walk_planned_with_a_co_organiser_stores_it(joint):
+    norrmalm = _as(joint, "norrmalm")
+    planned = plan_walk(norrmalm, "Med Lidingö", co_organiser_ids=[str(joint["lidingo"])])
+    assert planned.status_code in (302, 303), planned.get_data(as_text=True)[:800]
+    db = _db(joint)
+    walk_id = db.execute("select id from walks where title = 'Med Lidingö'").fetchone()[0]
+    assert walks_db.co_organiser_ids(db, walk_id) == [joint["lidingo"]]
+    # With one organisation in the instance there is nothing to offer.
+
+
+def test_a_joint_walk_counts_for_each_organisers_promise_and_public_page(joint):
+    db = _db(joint)
+    walk_id = joint["joint"]["walk"]["id"]
+    year = 2026
+    before = {
+        oid: promises_db.closed_walks_in_year(db, year, oid) for oid in (1, joint["lidingo"])
+    }
+    walks.change_state(db, walk_id, "closed")
+    for oid in (1, joint["lidingo"]):
+        assert promises_db.closed_walks_in_year(db, year, oid) == before[oid] + 1
+    third = organisations.by_slug_or_refused(db, "sollentuna")
+    assert promises_db.closed_walks_in_year(db, year, third) == 0
+    # Held together: on the co-organiser's public page, its finding among the counted.
+    held = public_db.walks_held(db, year, joint["lidingo"])
+    assert any(row["findings"] >= 1 and "Sergels torg" in " ".join(row["places"]) for row in held)
+    counted = public_db.observation_counts(db, year, joint["lidingo"])
+    assert sum(row["n"] for row in counted) >= 1
+    assert public_db.walks_held(db, year, third) == []
+
+
+def test_each_organisers_coordinators_hear_of_the_walk(joint):
+    db = _db(joint)
+    db.execute("update users set email = username || '@example.se'")
+    db.conn.commit()
+    walk_id = joint["joint"]["walk"]["id"]
+    told = {row["username"] for row in mail_db.walk_coordinators(db, walk_id, "answered")}
+    assert told == {"norrmalm", "lidingo"}
+
+
+def test_create_walk_takes_co_organisers_by_slug(joint):
+    runner = joint["app"].test_cli_runner()
+    made = runner.invoke(
+        args=["create-walk", "--title", "Larsberg med polisen", "--organisation", "lidingo",
+              "--co-organiser", "lpo-norrmalm", "--starts-at", "2026-12-03T18:00"]
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    db = _db(joint)
+    walk_id = json.loads(made.output)["id"]
+    assert walks_db.co_organiser_ids(db, walk_id) == [1]
+    refused = runner.invoke(
+        args=["create-walk", "--title", "x", "--co-organiser", "nowhere",
+              "--starts-at", "2026-12-03T18:00"]
+    )  # fmt: skip
+    assert refused.exit_code == 1 and "nowhere" in refused.output
+
+
+def test_the_upgrade_to_0017_keeps_every_walk_and_adds_no_co_organiser(tmp_path):
+    db = database_at(tmp_path, "0016_mail_digest_week")
+    db.execute(
+        "insert into walks (id, title, code, starts_at, created_at, organisation_id)"
+        " values ('w1', 'Före', 'ABCDEF', '2026-11-24T17:00:00+00:00', ?, 1)",
+        ["2026-11-01T00:00:00+00:00"],
+    )
+    db.conn.commit()
+    assert "0017_walks_organisers" in migrate(db)
+    assert db.execute("select count(*) from walk_organisers").fetchone() == (0,)
+    assert walks_db.co_organiser_ids(db, "w1") == []
