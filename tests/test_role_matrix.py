@@ -58,9 +58,10 @@ def ask_the_walker(app, observation_id: str, walker_id: str, walk_id: str) -> in
         measures.set_status(db, observation_id, "done", None)
     history_id = db.execute("select max(id) from measure_history").fetchone()[0]
     db.execute(
-        "insert into mail_walker_events (history_id, observation_id, walker_id, walk_id, status,"
-        " happened_at, asked_at) values (?, ?, ?, ?, 'done', '2026-11-25', '2026-12-23')",
-        [history_id, observation_id, walker_id, walk_id],
+        "insert into mail_walker_events (id, history_id, observation_id, measure_id, walker_id,"
+        " walk_id, status, happened_at, asked_at)"
+        " values (?, ?, ?, ?, ?, ?, 'done', '2026-11-25', '2026-12-23')",
+        [history_id, history_id, observation_id, observation_id, walker_id, walk_id],
     )
     db.conn.commit()
     db.close()

@@ -14,15 +14,17 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.helpers import PASSWORD, make_app
+from tests.helpers import PASSWORD, database_at, make_app
 from tests.smtp_server import PUBLIC
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock, mail, mail_texts, measures
 from walkapp.db import connect, database_path
+from walkapp.db import measures as measures_db
 from walkapp.db import partners as partners_db
 from walkapp.db import sessions as sessions_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
+from walkapp.db.migrations import migrate
 from walkapp.passwords import hash_password
 
 ADDRESS = "sara@example.se"
@@ -348,3 +350,88 @@ def test_fixed_reopened_and_fixed_again_is_asked_once_four_weeks_after_the_secon
     assert len(questions()) == 1
     run_mail(world, later(days=60))
     assert len(questions()) == 1
+
+
+# --- merged findings: each walker of one thing hears back ---------------------------------------
+
+BO_ADDRESS = "bo@example.se"
+
+
+def merged(world) -> None:
+    """Bo left an address too; his dark escalator is merged into Sara's lamp (one thing)."""
+    world.db.execute("update walkers set email = ? where id = ?", [BO_ADDRESS, world.bo])
+    world.db.conn.commit()
+    lead = measures_db.get_observation(world.db, world.found[world.sara])
+    with world.app.app_context():
+        assert measures.merge(world.db, lead, [world.found[world.bo]], world.kim) == 1
+
+
+def test_fixing_a_merged_finding_tells_each_walker_of_it_their_own_words(world, smtp):
+    merged(world)
+    fix(world, world.sara)
+    assert run_mail(world, later(minutes=11)) == 2
+    assert run_mail(world, later(minutes=12)) == 0  # once each
+    by_address = {m["To"]: m for m in smtp.inbox.messages}
+    assert set(by_address) == {ADDRESS, BO_ADDRESS}
+    bo = by_address[BO_ADDRESS].get_body(("plain",)).get_content()
+    # Bo's own note, the fix of the finding his was merged into, with its after photo.
+    assert "Mörkt vid rulltrappan" in bo and "Lampan släckt vid trappan" not in bo
+    assert "Åtgärdat av Trafikkontoret." in bo
+    photos = [url for url in links(bo) if "/mail/photos/" in url]
+    fetched = world.app.test_client().get(photos[-1])
+    assert fetched.status_code == 200 and fetched.data == b"\xff\xd8big"
+    assert "Sara Synlig" not in bo
+    stored = world.db.execute(
+        "select observation_id, measure_id, walker_id from mail_walker_events order by id"
+    ).fetchall()
+    assert set(stored) == {
+        (world.found[world.sara], world.found[world.sara], world.sara),
+        (world.found[world.bo], world.found[world.sara], world.bo),
+    }
+
+
+def test_a_no_from_a_merged_findings_walker_reopens_the_finding_it_was_merged_into(world, smtp):
+    merged(world)
+    fix(world, world.sara)
+    run_mail(world, later(minutes=11))
+    assert run_mail(world, later(days=29)) == 2  # a question to each
+    [question] = [m for m in smtp.inbox.messages if m["To"] == BO_ADDRESS and
+                  m["Subject"].startswith("Är det")]  # fmt: skip
+    no = [url for url in links(question.get_body(("plain",)).get_content()) if "/mail/answer/" in url][1]
+    answered = world.app.test_client().post(no)
+    assert answered.status_code == 200 and "öppnad igen" in answered.text
+    assert status_of(world) == ("assigned", world.tk)  # Sara's, the measure of the one thing
+    assert history_of(world)[-1] == ("walker_answer", None, "no")
+    bo_status = world.db.execute(
+        "select status from measures where observation_id = ?", [world.found[world.bo]]
+    ).fetchone()
+    assert bo_status == ("duplicate",)
+
+
+def test_the_upgrade_to_0019_keeps_each_event_and_its_answer_links(tmp_path):
+    db = database_at(tmp_path, "0017_walks_organisers")
+    walk = walks_db.create_walk(db, title="Före", starts_at="2026-11-24T18:00")
+    walker = walks_db.add_walker(db, walk["id"], "Sara", ADDRESS, "sv")
+    found = add_observation(db, walk["id"], *SERGEL, note="Lampan")
+    db.execute("update observations set walker_id = ? where id = ?", [walker, found])
+    db.execute(
+        "insert into measure_history (observation_id, field, old_value, new_value, changed_at)"
+        " values (?, 'status', 'assigned', 'done', '2026-11-25T10:00:00+00:00')",
+        [found],
+    )
+    history = db.execute("select max(id) from measure_history").fetchone()[0]
+    db.execute(
+        "insert into mail_walker_events (history_id, observation_id, walker_id, walk_id, status,"
+        " happened_at, mailed_at, asked_at) values (?, ?, ?, ?, 'done', '2026-11-25', '2026-11-25',"
+        " '2026-12-23')",
+        [history, found, walker, walk["id"]],
+    )
+    db.conn.commit()
+    assert "0019_mail_walker_events_merged" in migrate(db)
+    row = db.execute(
+        "select id, history_id, observation_id, measure_id, asked_at from mail_walker_events"
+    ).fetchone()
+    # The id is the history row's: a link in a question already sent names this event still.
+    assert row == (history, history, found, found, "2026-12-23")
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    assert "measures_duplicate_of" in {i.name for i in db["measures"].indexes}

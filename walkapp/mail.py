@@ -187,12 +187,12 @@ def _queue_answers(db, compose: Compose, group: dict, measures: list[dict]) -> i
 def _queue_fixed(db, compose: Compose, group: dict) -> int:
     """One mail to a walker of what a round fixed of their findings on one walk."""
     findings = mail_db.walker_group_findings(db, group["walker_id"], group["walk_id"])
-    mail_db.mark_walker_events_mailed(db, [f["history_id"] for f in findings], now())
+    mail_db.mark_walker_events_mailed(db, [f["event_id"] for f in findings], now())
     current = [f for f in findings if f["still_fixed"]]  # opened again meanwhile: not told
     reader = mail_db.walker_reader(db, group["walker_id"])
     if not current or reader is None:
         return 0
-    last = max(f["history_id"] for f in findings)
+    last = max(f["event_id"] for f in findings)
     key = f"fixed:{group['walk_id']}:{group['walker_id']}:{last}"
     return _queue_walker(db, compose, key, "fixed", reader, {"findings": current})
 
@@ -204,7 +204,7 @@ def _queue_questions(db, compose: Compose, moment: datetime) -> int:
     queued = 0
     for group in mail_db.questions_due(db, before):
         findings = mail_db.question_findings(db, group["walker_id"], group["walk_id"], before)
-        mail_db.mark_asked(db, [f["history_id"] for f in findings], now())
+        mail_db.mark_asked(db, [f["event_id"] for f in findings], now())
         reader = mail_db.walker_reader(db, group["walker_id"])
         if reader is None or not findings:
             continue
@@ -356,22 +356,23 @@ def unsubscribe_walker(db: sqlite_utils.Database, walker_id: str) -> None:
 # --- the walker's answer ----------------------------------------------------------------------
 
 
-def asked(db: sqlite_utils.Database, history_id: int) -> dict | None:
+def asked(db: sqlite_utils.Database, event_id: int) -> dict | None:
     """The finding a question asked about (its answer, if given), or None."""
-    return mail_db.walker_event(db, history_id)
+    return mail_db.walker_event(db, event_id)
 
 
-def answer(db: sqlite_utils.Database, history_id: int, given: str) -> tuple[dict | None, bool]:
+def answer(db: sqlite_utils.Database, event_id: int, given: str) -> tuple[dict | None, bool]:
     """The walker's answer to "Är det åtgärdat?", once: "no" opens the measure again (back to
     its partner, or to triage without one), "yes" is noted; both go into its history. Later
     clicks change nothing. (the finding as asked, whether this click was the answer)."""
     if given not in ANSWERS:
         raise ValueError(given)
     with transaction(db):
-        finding = mail_db.walker_event(db, history_id)
-        if finding is None or not mail_db.record_answer(db, history_id, given, now()):
+        finding = mail_db.walker_event(db, event_id)
+        if finding is None or not mail_db.record_answer(db, event_id, given, now()):
             return finding, False
-        measures.answer_within(db, finding["observation_id"], given == "yes")
+        # The measure fixed: the walker's own finding's, or the one theirs was merged into.
+        measures.answer_within(db, finding["measure_id"], given == "yes")
     return {**finding, "answer": given}, True
 
 

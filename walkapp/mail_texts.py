@@ -86,7 +86,7 @@ def _linked(finding: dict) -> dict:
 
     answers = {
         given: url_for(
-            "mail.answer", answer_token=answer_token(finding["history_id"], given), _external=True
+            "mail.answer", answer_token=answer_token(finding["event_id"], given), _external=True
         )
         for given in mail.ANSWERS
     }
@@ -112,8 +112,10 @@ def read_photo_token(token: str) -> tuple[str, bool] | str | None:
     return data if data in (None, EXPIRED) else (data["p"], bool(data.get("t")))
 
 
-def answer_token(history_id: int, given: str) -> str:
-    return _timed("mail-answer").dumps({"e": history_id, "a": given})
+def answer_token(event_id: int, given: str) -> str:
+    """The signed one-click answer to a walker's question: the event (mail_walker_events.id)
+    and the answer."""
+    return _timed("mail-answer").dumps({"e": event_id, "a": given})
 
 
 def read_answer_token(token: str) -> tuple[int, str] | str | None:

@@ -75,15 +75,19 @@ def walk_coordinators(db: sqlite_utils.Database, walk_id: str, kind: str) -> lis
 
 def _collect_walker_events(db: sqlite_utils.Database, after: int, upto: int) -> int:
     """A finding becoming fixed (done or verified, from a status that was not) is an event for
-    the walker who made it, when they left an address."""
+    the walker who made it and for each walker whose finding of the same thing was merged into
+    it (a duplicate of it), when they left an address: one row per walker's own finding."""
     return db.execute(
         f"""
         insert or ignore into mail_walker_events
-            (history_id, observation_id, walker_id, walk_id, status, happened_at)
-        select h.id, h.observation_id, o.walker_id, o.walk_id, h.new_value, h.changed_at
+            (history_id, observation_id, measure_id, walker_id, walk_id, status, happened_at)
+        select h.id, own.id, h.observation_id, own.walker_id, own.walk_id, h.new_value,
+            h.changed_at
         from measure_history h
-        join observations o on o.id = h.observation_id
-        join walkers k on k.id = o.walker_id
+        join observations own on own.id = h.observation_id or own.id in (
+            select d.observation_id from measures d
+            where d.duplicate_of = h.observation_id and d.status = 'duplicate')
+        join walkers k on k.id = own.walker_id
         where h.id > ? and h.id <= ? and h.field = 'status' and k.email is not null
             and h.new_value in ({quoted(FIXED_STATUSES)})
             and coalesce(h.old_value, '') not in ({quoted(FIXED_STATUSES)})
@@ -241,18 +245,20 @@ def counts(db: sqlite_utils.Database) -> dict:
 
 # --- walkers ----------------------------------------------------------------------------------
 
-# A walker's finding as their mail tells it: their own note, the place, who fixed it, the photos.
+# A walker's finding as their mail tells it: their own note and photos, the place, who fixed it
+# and its after photos (of the measure: theirs, or the finding theirs was merged into).
 _WALKER_FINDING = f"""
-    select e.history_id, e.observation_id, e.status as became, e.happened_at, e.answer,
+    select e.id as event_id, e.observation_id, e.measure_id, e.status as became,
+        e.happened_at, e.answer,
         o.category, o.rating, o.note, p.name as place, m.status, m.comment,
         pa.name as partner, m.status in ({quoted(FIXED_STATUSES)}) as still_fixed,
         (select group_concat(ph.id) from photos ph where ph.observation_id = o.id
          and ph.kind = 'before') as photo_ids,
-        (select group_concat(ph.id) from photos ph where ph.observation_id = o.id
+        (select group_concat(ph.id) from photos ph where ph.observation_id = e.measure_id
          and ph.kind = 'after') as after_photo_ids
     from mail_walker_events e
     join observations o on o.id = e.observation_id
-    join measures m on m.observation_id = e.observation_id
+    join measures m on m.observation_id = e.measure_id
     left join places p on p.id = o.place_id
     left join partners pa on pa.id = m.partner_id
 """
@@ -283,11 +289,11 @@ def walker_group_findings(db: sqlite_utils.Database, walker_id: str, walk_id: st
 
 
 def mark_walker_events_mailed(
-    db: sqlite_utils.Database, history_ids: list[int], stamp: str
+    db: sqlite_utils.Database, event_ids: list[int], stamp: str
 ) -> None:
     db.execute(
-        f"update mail_walker_events set mailed_at = ? where history_id in ({marks(history_ids)})",
-        [stamp, *history_ids],
+        f"update mail_walker_events set mailed_at = ? where id in ({marks(event_ids)})",
+        [stamp, *event_ids],
     )
 
 
@@ -295,8 +301,8 @@ def questions_due(db: sqlite_utils.Database, done_before: str) -> list[dict]:
     """(walker, walk) pairs with findings made done before `done_before` (their latest fix),
     still done, never asked about: the four-week question."""
     return rows(db, """
-        select e.walker_id, e.walk_id, max(e.history_id) as last from mail_walker_events e
-        join measures m on m.observation_id = e.observation_id
+        select e.walker_id, e.walk_id, max(e.id) as last from mail_walker_events e
+        join measures m on m.observation_id = e.measure_id
         where e.asked_at is null and e.status = 'done' and m.status = 'done'
             and e.happened_at <= ? and e.history_id = (
                 select max(x.history_id) from mail_walker_events x
@@ -320,10 +326,10 @@ def question_findings(
     )
 
 
-def mark_asked(db: sqlite_utils.Database, history_ids: list[int], stamp: str) -> None:
+def mark_asked(db: sqlite_utils.Database, event_ids: list[int], stamp: str) -> None:
     db.execute(
-        f"update mail_walker_events set asked_at = ? where history_id in ({marks(history_ids)})",
-        [stamp, *history_ids],
+        f"update mail_walker_events set asked_at = ? where id in ({marks(event_ids)})",
+        [stamp, *event_ids],
     )
 
 
@@ -337,19 +343,19 @@ def walker_reader(db: sqlite_utils.Database, walker_id: str) -> dict | None:
     """, [walker_id])  # fmt: skip
 
 
-def walker_event(db: sqlite_utils.Database, history_id: int) -> dict | None:
+def walker_event(db: sqlite_utils.Database, event_id: int) -> dict | None:
     """One asked-about finding, for its answer page."""
-    return next(iter(_findings(db, " where e.history_id = ? and e.asked_at is not null",
-                               [history_id])), None)  # fmt: skip
+    return next(iter(_findings(db, " where e.id = ? and e.asked_at is not null",
+                               [event_id])), None)  # fmt: skip
 
 
-def record_answer(db: sqlite_utils.Database, history_id: int, answer: str, stamp: str) -> bool:
+def record_answer(db: sqlite_utils.Database, event_id: int, answer: str, stamp: str) -> bool:
     """The walker's answer, once: False when it was answered before."""
     return (
         db.execute(
             "update mail_walker_events set answer = ?, answered_at = ?"
-            " where history_id = ? and answer is null",
-            [answer, stamp, history_id],
+            " where id = ? and answer is null",
+            [answer, stamp, event_id],
         ).rowcount
         == 1
     )

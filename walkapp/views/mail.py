@@ -70,8 +70,8 @@ def photo(photo_token: str):
 
 
 def _asked_or_404(token: str) -> tuple[dict, str]:
-    history_id, given = _link_or_refuse(mail_texts.read_answer_token(token))
-    finding = mail.asked(get_db(), history_id)
+    event_id, given = _link_or_refuse(mail_texts.read_answer_token(token))
+    finding = mail.asked(get_db(), event_id)
     if finding is None:
         abort(404, _("Länken gäller inte. Kopiera hela länken ur mejlet."))
     return finding, given
@@ -92,7 +92,7 @@ def answer(answer_token: str):
 def answer_post(answer_token: str):
     """The walker's answer, once: a second click (either answer) changes nothing."""
     finding, given = _asked_or_404(answer_token)
-    finding, recorded = mail.answer(get_db(), finding["history_id"], given)
+    finding, recorded = mail.answer(get_db(), finding["event_id"], given)
     return render_template("mail/answer.html", token=answer_token, finding=finding, given=given,
                            categories=CATEGORIES, recorded=recorded)  # fmt: skip
 
