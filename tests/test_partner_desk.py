@@ -250,3 +250,19 @@ def test_an_invited_person_sees_only_the_inviting_organisations_walks(app, db, d
     assert "Deras lampa" in page and "Lampan släckt vid trappan" not in page
     assert person.get(f"/partner/measures/{desk['ours']}").status_code == 404
     assert person.get(f"/partner/measures/{theirs}").status_code == 200
+
+
+def test_a_signed_in_partners_person_reads_the_public_routes_as_the_public(app, db, client, desk):
+    """Signed in, a partner's person works for no organisation's staff: the public's data is
+    theirs in full (not an empty scope), and no staff link is offered them."""
+    anonymous = app.test_client()
+    public_places = anonymous.get("/export/places.geojson").json["features"]
+    assert public_places
+    assert len(client.get("/export/places.geojson").json["features"]) == len(public_places)
+    requests = anonymous.get("/open311/v2/requests.json").json
+    assert client.get("/open311/v2/requests.json").json == requests
+    front = client.get("/").get_data(as_text=True)
+    assert 'href="/dashboard"' not in front and 'href="/partner"' in front
+    # The Swedish path of the password page leads there for them too.
+    moved = client.get("/konto/losenord")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/account/password")

@@ -12,7 +12,7 @@ import pytest
 from tests.helpers import database_at, plan_walk, post_observation
 from tests.helpers import observation as an_observation
 from tests.test_organisations import _as, _db, world  # noqa: F401  (world is a fixture)
-from walkapp import organisations, users, walks
+from walkapp import measures, organisations, users, walks
 from walkapp.db import mail as mail_db
 from walkapp.db import promises as promises_db
 from walkapp.db import public as public_db
@@ -198,3 +198,22 @@ def test_the_upgrade_to_0017_keeps_every_walk_and_adds_no_co_organiser(tmp_path)
     assert "0017_walks_organisers" in migrate(db)
     assert db.execute("select count(*) from walk_organisers").fetchone() == (0,)
     assert walks_db.co_organiser_ids(db, "w1") == []
+
+
+def test_a_partner_invited_by_a_co_organiser_works_the_joint_walks_measure(joint):
+    db = _db(joint)
+    found = joint["joint"]["observation"]
+    partner = db.execute("select id from partners order by id limit 1").fetchone()[0]
+    hashed = hash_password("x" * 12)
+    by_lidingo = users.create(db, "tk_lidingo", hashed, "partner", joint["lidingo"],
+                              partner_id=partner)  # fmt: skip
+    third = organisations.by_slug_or_refused(db, "sollentuna")
+    by_third = users.create(db, "tk_third", hashed, "partner", third, partner_id=partner)
+    with joint["app"].app_context():
+        measures.set_status(db, found, "assigned", None, partner_id=partner)
+    joint["users"].update(tk_lidingo=by_lidingo, tk_third=by_third)
+    lidingo = _as(joint, "tk_lidingo")
+    assert found[:8] in lidingo.get("/partner").get_data(as_text=True)
+    assert lidingo.get(f"/partner/measures/{found}").status_code == 200
+    third_partner = _as(joint, "tk_third")
+    assert third_partner.get(f"/partner/measures/{found}").status_code == 404

@@ -211,6 +211,13 @@ def _hide_others(view_args: dict) -> None:
             abort(404)  # answered as any 404 (views/errors.py): nothing tells it apart
 
 
+def is_staff(user: dict | None) -> bool:
+    """Whether a caller reads as an organisation's staff (a coordinator, an admin, a region user,
+    or an API token one of them made): the full view of what public routes show. A partner's
+    person, signed in, reads those routes as the public does."""
+    return user is not None and user["role"] in STAFF_ROLES[COORDINATOR]
+
+
 def reads_only(user: dict | None) -> bool:
     """Whether a signed-in user only reads (a region user): refused every write, and offered no
     page whose GET is a write's form or makes one (a re-walk's form, the capture screen)."""

@@ -179,6 +179,10 @@ def scope_of(db: sqlite_utils.Database, user: dict | None) -> frozenset[int] | N
         return frozenset({organisation_id})
     if user["role"] == "region":
         return frozenset(organisations_db.region_organisations(db, user["id"]))
+    if user["role"] == "partner":
+        # A partner's person reaches no organisation's staff routes; on the public ones they
+        # read what everyone reads (their own screens go by their partner, views/partners.py).
+        return EVERYTHING
     if is_instance_admin(user):
         return EVERYTHING
     return frozenset({user["organisation_id"]}) if user.get("organisation_id") else frozenset()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import clock, public
-from ..access import COORDINATOR, PUBLIC, current_user, requires, scope
+from ..access import COORDINATOR, PUBLIC, current_user, is_staff, requires, scope
 from ..db import exports as exports_db
 from ..db import get_db
 from ..db import places as places_db
@@ -60,7 +60,7 @@ def places_geojson():
     """The prioritised places (public data) with what the public page shows of them: this year's
     observations and how many are fixed, as counts. `?all=1` adds inactive places for staff."""
     db = get_db()
-    everything = request.args.get("all") == "1" and current_user() is not None
+    everything = request.args.get("all") == "1" and is_staff(current_user())
     # Public data; a signed-in caller (or token) gets its organisations' places, as every list.
     collection = places_to_geojson(
         places_db.list_places(db, active_only=not everything, organisation_ids=scope())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
 
-from ..access import ADMIN, COORDINATOR, PUBLIC, requires
+from ..access import ACCOUNT, ADMIN, COORDINATOR, PUBLIC, requires
 
 bp = Blueprint("old_paths", __name__)
 
@@ -21,7 +21,7 @@ MOVED = {
         "promises.delete_commitment",
         ADMIN,
     ),
-    "/konto/losenord": ("auth.change_password", COORDINATOR),
+    "/konto/losenord": ("auth.change_password", ACCOUNT),
     "/admin/anvandare": ("users.index", ADMIN),
     "/admin/anvandare/<int:user_id>/losenord": ("users.reset_password", ADMIN),
     "/admin/anvandare/<int:user_id>/aktiv": ("users.set_active", ADMIN),

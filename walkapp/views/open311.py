@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from ..access import PUBLIC, current_user, offered_api_token, requires
+from ..access import PUBLIC, current_user, is_staff, offered_api_token, requires
 from ..db import exports as exports_db
 from ..db import get_db
 from ..db import organisations as organisations_db
@@ -85,7 +85,7 @@ def open311_services(fmt: str):
 def _reader() -> bool | None:
     """True for the full view (token or session), False for the public one, None for a token
     that opens nothing (answered 401, not quietly downgraded)."""
-    if current_user() is not None:
+    if is_staff(current_user()):
         return True
     return None if offered_api_token() else False
 

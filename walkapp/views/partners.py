@@ -15,6 +15,7 @@ from ..access import ADMIN, COORDINATOR, PARTNER, PUBLIC, current_user, requires
 from ..db import get_db
 from ..db import invitations as invitations_db
 from ..db import measures as measures_db
+from ..db import organisations as organisations_db
 from ..db import partners as partners_db
 from ..db import walks as walks_db
 from ..forms import InvitationForm, InvitedAccountForm, PartnerAnswerForm, PartnerForm
@@ -85,10 +86,11 @@ def _own_or_404(observation_id: str) -> dict:
     observation = measures_db.get_observation(db, observation_id)
     if observation is None or observation["partner_id"] != current_user()["partner_id"]:
         abort(404)
-    if _desk_scope() is not None and walks_db.get_walk(db, observation["walk_id"])[
-        "organisation_id"
-    ] not in _desk_scope():
-        abort(404)
+    seen = _desk_scope()
+    if seen is not None and not organisations.sees(
+        seen, organisations_db.owners(db, "observation_id", observation_id) or []
+    ):
+        abort(404)  # a joint walk is each of its organisers' (its co-organisers' too)
     return observation
 
 
