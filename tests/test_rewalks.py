@@ -5,6 +5,7 @@ through the measures' rule, kept in the history without a name; once held it cou
 
 from __future__ import annotations
 
+import html
 import json
 import uuid
 from datetime import date
@@ -12,14 +13,18 @@ from datetime import date
 import pytest
 
 from tests.helpers import PASSWORD, database_at, join, login, observation, post_observation
+from tests.route_helpers import ROUTE
 from walkapp import clock, measures, organisations, rewalks, users, walks
 from walkapp.db import mail as mail_db
 from walkapp.db import partners as partners_db
 from walkapp.db import places as places_db
 from walkapp.db import promises as promises_db
+from walkapp.db import routes as routes_db
+from walkapp.db import transaction
 from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
 from walkapp.passwords import hash_password
+from walkapp.routes import check_route
 
 SERGELS = "Sergels torg / Plattan"
 
@@ -157,6 +162,20 @@ def test_the_form_comes_filled_in_for_the_same_place_three_months_on(staff, held
     assert 'value="Kulturhuset"' in page
     assert f'<input checked id="place_ids-{place_id}"' in page
     assert "Augustivandring" in page  # what it follows up, named
+
+
+def test_the_form_starts_from_the_route_of_the_walk_it_follows_up(staff, db, held, place_id):
+    with transaction(db):
+        routes_db.save_route(db, held["walk"]["id"], check_route(json.dumps(ROUTE)), None)
+    page = staff.get(f"/places/{place_id}/rewalk").get_data(as_text=True)
+    field = page.split('id="route-input"')[1].split('value="')[1].split('"')[0]
+    drawn = json.loads(html.unescape(field))
+    assert [f["properties"]["kind"] for f in drawn["features"]] == ["route", "stop", "stop"]
+    # Planned as it came, the re-walk stores that route as its own.
+    response = plan_rewalk(staff, place_id, route=html.unescape(field))
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    walk_id = response.headers["Location"].rsplit("/", 1)[-1]
+    assert routes_db.get_route(db, walk_id)["features"] == drawn["features"]
 
 
 def test_planning_it_stores_which_walks_it_follows_up(staff, db, held, place_id):

@@ -228,6 +228,8 @@ def rewalk(place_id: int):
         route_error=route_error,
         follows=earlier,
         place=place,
+        # The same places, the same way: the latest walk it follows up lends its route.
+        route_from=earlier[-1]["id"],
     ), status
 
 
