@@ -217,3 +217,18 @@ def test_a_partner_invited_by_a_co_organiser_works_the_joint_walks_measure(joint
     assert lidingo.get(f"/partner/measures/{found}").status_code == 200
     third_partner = _as(joint, "tk_third")
     assert third_partner.get(f"/partner/measures/{found}").status_code == 404
+
+
+def test_a_rewalk_of_a_joint_walk_is_planned_with_the_same_co_organisers(joint):
+    db = _db(joint)
+    walk_id = joint["joint"]["walk"]["id"]
+    walks.change_state(db, walk_id, "closed")
+    place = walks_db.walk_place_ids(db, walk_id)[0]
+    form = _as(joint, "norrmalm").get(f"/places/{place}/rewalk").get_data(as_text=True)
+    ticked = [
+        line for line in form.split("<label") if 'name="co_organiser_ids"' in line
+    ]
+    assert [("checked" in line, "Lidingö stad" in line) for line in ticked if "Lidingö" in line] == [
+        (True, True)
+    ]
+    assert all("checked" not in line for line in ticked if "Sollentuna" in line)

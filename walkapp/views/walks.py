@@ -214,6 +214,11 @@ def rewalk(place_id: int):
             getattr(form, key).data = value
         form.title.data = _("Uppföljning: %(place)s", place=place["name"])[:120]
         form.place_ids.data = [place_id]
+        # Held together before, followed up together: the same co-organisers, ticked.
+        offered = {value for value, _label in form.co_organiser_ids.choices}
+        form.co_organiser_ids.data = [
+            oid for oid in walks_db.co_organiser_ids(db, earlier[-1]["id"]) if oid in offered
+        ]
     route, route_error = route_from_form()
     if _valid(form) and not route_error:
         walk = _create(form, route, place["organisation_id"], follows)
