@@ -5,6 +5,7 @@ the lead (or the instance's admin) chooses who co-organises."""
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -232,3 +233,52 @@ def test_a_rewalk_of_a_joint_walk_is_planned_with_the_same_co_organisers(joint):
         (True, True)
     ]
     assert all("checked" not in line for line in ticked if "Sollentuna" in line)
+
+
+def test_a_kommuns_public_page_shows_the_walks_others_held_inside_it(joint):
+    db = _db(joint)
+    larsberg = walks.create(
+        db, title="Polisens Larsbergsvandring", starts_at="2026-11-24T18:00", state="ongoing",
+        organisation_id=1,
+    )  # fmt: skip
+    db.close()
+    client = joint["app"].test_client()
+    token = client.post("/api/join", json={"code": larsberg["code"]}).json["token"]
+    headers = {"Authorization": "Bearer " + token}
+    for note in ("Mörk gångväg", "Trasig lampa"):
+        body = an_observation(lon=18.1352, lat=59.3531, note=note)
+        assert post_observation(client, larsberg, headers, body).status_code == 201
+    db = _db(joint)
+    walks.change_state(db, larsberg["id"], "closed")
+    db.close()
+    page = client.get("/o/lidingo/").get_data(as_text=True)
+    others = page.split('id="walks-by-others"')[1].split("</ul>")[0]
+    assert "Andra arrangörers vandringar här 2026" in page
+    # Norrmalm's walk at Larsberg, its two findings there; the joint walk is Lidingö's own.
+    assert others.count("<li>") == 1
+    assert "Polisen · Lokalpolisområde Norrmalm" in others and "2 iakttagelser" in others
+    # Not counted as Lidingö's: its own walks held are the joint one only.
+    data = client.get("/o/lidingo/promise/2026/data.json").json
+    assert data["walks_by_others"][0]["findings"] == 2
+    assert data["totals"]["walks"] == 0  # the joint walk is still under way
+    english = client.get("/o/lidingo/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Walks other organisers held here in 2026" in english
+    # A third organisation covering neither sees none of them.
+    assert 'id="walks-by-others"' not in client.get("/o/sollentuna/").get_data(as_text=True)
+
+
+def test_the_share_text_names_the_organisation(joint):
+    page = joint["app"].test_client().get("/o/lidingo/").get_data(as_text=True)
+    assert "Lidingö stad 2026: trygghetsvandringar" in page or "Lidingö stad 2026:" in page
+    assert "lokalpolisområde Norrmalm" not in page
+
+
+def test_the_front_page_links_a_map_of_every_organisers_places(joint):
+    client = joint["app"].test_client()
+    front = client.get("/").get_data(as_text=True)
+    link = front.split('id="every-organisers-map"')[0].rsplit('href="', 1)[1].split('"')[0]
+    every = client.get(html.unescape(link)).get_data(as_text=True)
+    one = client.get("/maps/public").get_data(as_text=True)
+    # Lidingö's own Larsbergs centrum is on the map of all, not on the first organisation's.
+    assert "Larsbergs centrum" in every and "Larsbergs centrum" not in one
+    assert "Centralstationen" in every and "Centralstationen" in one

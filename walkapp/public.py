@@ -256,6 +256,7 @@ def overview(
     language: str = SOURCE_LANGUAGE,
     days_to_fixed: tuple[int, int] | None = None,
     measures: list[dict] | None = None,
+    walks_by_others: list[dict] | None = None,
 ) -> dict:
     """Everything the public page shows for `year`, as plain data (also served as JSON), from
     what walkapp.db.promises and walkapp.db.public hand over; the commitments in `language`
@@ -271,6 +272,8 @@ def overview(
             for item in with_pace(progress, year, today, planned)
         ],
         "walks": walks,
+        # Walks other organisers held inside the areas this one covers (not in its totals).
+        "walks_by_others": walks_by_others or [],
         "places": places,
         "totals": {
             "walks": len(walks),

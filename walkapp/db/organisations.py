@@ -101,6 +101,18 @@ def list_organisations(db: sqlite_utils.Database, organisation_ids=None) -> list
     )
 
 
+def covered_areas(db: sqlite_utils.Database, organisation_id: int) -> dict[str, list[int]]:
+    """The areas an organisation covers, by kind: {kind: [area id, …]}."""
+    covered: dict[str, list[int]] = {}
+    for kind, area_id in db.execute(
+        "select a.kind, a.id from organisation_areas oa join areas a on a.id = oa.area_id"
+        " where oa.organisation_id = ? order by a.kind, a.id",
+        [organisation_id],
+    ):
+        covered.setdefault(kind, []).append(area_id)
+    return covered
+
+
 def names(db: sqlite_utils.Database) -> dict[int, str]:
     """Every organisation's name by id, in the order of their names."""
     return dict(db.execute("select id, name from organisations order by name, id").fetchall())

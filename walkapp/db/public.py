@@ -15,6 +15,7 @@ import sqlite_utils
 from .. import clock
 from ..vocabulary import FIXED_STATUSES, INITIAL_STATUSES, NEVER_PUBLIC_CATEGORIES
 from . import marks, one, quoted, rows
+from .areas import RESOLVED
 from .organisations import organised_by
 
 # Observations the public may count: not incidents or gatherings, not duplicates, not marked "inte
@@ -83,6 +84,45 @@ def walks_held(
         }
         for row in rows
     ]
+
+
+def walks_held_inside(
+    db: sqlite_utils.Database,
+    year: int,
+    organisation_id: int,
+    areas: dict[str, list[int]],
+    limit: int = 20,
+) -> list[dict]:
+    """Closed walks of `year` that other organisations held with public observations inside
+    `areas` (kind -> area ids: those the organisation covers), newest first: date, light, the
+    organiser's name, and the public observations inside (and fixed). Read as the year's public
+    observations are, walk by walk from walks_starts_at."""
+    inside, params = [], {**_year(year), "own": organisation_id, "limit": limit}
+    for kind, ids in areas.items():
+        if kind not in RESOLVED or not ids:
+            continue
+        names = []
+        for area_id in ids:
+            names.append(f":a{len(params)}")
+            params[names[-1][1:]] = area_id
+        if kind == "free":
+            listed = ", ".join(names)
+            inside.append(f"exists (select 1 from json_each(o.area_free) where value in ({listed}))")
+        else:
+            inside.append(f"o.area_{kind} in ({', '.join(names)})")
+    if not inside:
+        return []
+    return rows(
+        db,
+        "with public_observations as (" + _PUBLIC_OBSERVATIONS + ")"
+        " select w.starts_at, w.light, org.name as organiser, count(*) as findings,"
+        f" coalesce(sum(f.status in ({quoted(FIXED_STATUSES)})), 0) as fixed"
+        " from public_observations f join observations o on o.id = f.id"
+        " join walks w on w.id = f.walk_id join organisations org on org.id = w.organisation_id"
+        f" where not {organised_by('w', ':own')} and ({' or '.join(inside)})"
+        " group by w.id order by w.starts_at desc, w.id limit :limit",
+        params,
+    )
 
 
 def _found_place_names(

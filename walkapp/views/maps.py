@@ -156,14 +156,16 @@ def public():
     year = parse_id(request.args.get("year", "")) or 0  # ASCII digits only: not "²", not 10⁵⁰⁰⁰
     year = year if 2000 <= year <= 2100 else clock.today().year
     locale = str(get_locale() or languages.DEFAULT)
-    # An organisation's map (?organisation=slug), the first organisation's without one.
+    # An organisation's map (?organisation=slug), the first organisation's without one; every
+    # organisation's on one map with ?all_organisations=1 (the instance's front page links it).
     slug = request.args.get("organisation")
     owner = organisations_db.get_by_slug(db, slug) if slug else organisations_db.first(db)
     if owner is None:
         abort(404)
+    shown = None if request.args.get("all_organisations") == "1" else owner["id"]
     fmap = maps.public_map(
-        observations_by_place(public_db.observation_counts(db, year, owner["id"])),
-        places_db.list_places(db, organisation_ids=[owner["id"]]),
+        observations_by_place(public_db.observation_counts(db, year, shown)),
+        places_db.list_places(db, organisation_ids=None if shown is None else [shown]),
         asset_url=_asset_url,
         labels={
             "place": _("Plats"),

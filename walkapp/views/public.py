@@ -54,6 +54,9 @@ def overview(year: int, organisation: dict) -> dict:
             partners_db.days_to_fixed(db, [owner], True, clock.year_bounds(year))
         )["all"],
         measures=public_db.worked_measures(db, year, owner),
+        walks_by_others=public_db.walks_held_inside(
+            db, year, owner, organisations_db.covered_areas(db, owner)
+        ),
     )
 
 
