@@ -97,6 +97,7 @@ def _page(year: int, front: bool, organisation: dict):
         organisation=organisation["name"],
         organisation_logo=organisation["logo"],
         links=links(organisation),
+        first_organisation=organisation["id"] == organisations_db.first(db)["id"],
         # The instance's front page lists the other organisations, each with its page.
         other_organisations=[{**o, "url": links(o)["home"]} for o in others] if front else [],
     )
