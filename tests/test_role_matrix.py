@@ -14,7 +14,16 @@ from PIL import Image
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
 from walkapp import calendars, invitations, mail_texts, measures, organisations, users
-from walkapp.access import ACCOUNT, ADMIN, COORDINATOR, PARTNER, PUBLIC, WALKER, WALKER_COOKIE
+from walkapp.access import (
+    ACCOUNT,
+    ADMIN,
+    COORDINATOR,
+    PARTNER,
+    PUBLIC,
+    REGION,
+    WALKER,
+    WALKER_COOKIE,
+)
 from walkapp.db import api_tokens as api_tokens_db
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db
@@ -34,8 +43,8 @@ ROUTE = {
         }
     ],
 }
-# A partner's person and one's own account stand beside the ranks.
-RANK = {PUBLIC: 0, WALKER: 1, COORDINATOR: 2, ADMIN: 3, PARTNER: None, ACCOUNT: None}
+# A partner's person, one's own account and the region view stand beside the ranks.
+RANK = {PUBLIC: 0, WALKER: 1, COORDINATOR: 2, ADMIN: 3, PARTNER: None, ACCOUNT: None, REGION: None}
 JSON_PREFIXES = ("/api/", "/export/", "/open311/")
 # Walker routes where, beyond the role, only the observation's own walker may act: a coordinator
 # changes a finding through triage, never by rewriting what the walker recorded.
@@ -198,6 +207,8 @@ def _expected(required: str, who: str) -> str:
         return "allowed" if required in (PUBLIC, PARTNER) else "forbidden"
     if required == PARTNER:
         return "forbidden" if who in ("coordinator", "admin") else "sign-in"
+    if required == REGION:  # region users and the instance's admin (the matrix's admin)
+        return {"admin": "allowed", "coordinator": "forbidden"}.get(who, "sign-in")
     level = {"anonymous": 0, "walker": 1, "coordinator": 2, "admin": 3}[who]
     if required == WALKER and who == "anonymous":
         return "forbidden"
@@ -322,3 +333,19 @@ def test_a_region_user_opening_the_capture_screen_joins_nothing(world):
     db = connect(database_path(world["app"]))
     assert db.execute("select count(*) from walkers").fetchone()[0] == before
     db.close()
+
+
+def test_the_region_view_is_a_region_users_and_not_an_organisations_admins(world):
+    """Every route declared REGION (organisations compared): a region user opens it (over the
+    organisations its areas cover, here none), another organisation's own admin gets 403."""
+    app = world["app"]
+    other = _other_organisation(world)
+    wrong = []
+    for rule, method, path in _requests(app, world["samples"]):
+        if getattr(app.view_functions[rule.endpoint], "required_role", None) != REGION:
+            continue
+        for who, expected in (("region", 200), ("admin", 403)):
+            got = _signed_in(world, other[who]).open(path, method=method).status_code
+            if got != expected:
+                wrong.append(f"{method} {path}: {who} got {got}")
+    assert wrong == []

@@ -4,7 +4,8 @@ Roles, weakest first: public < walker < coordinator < admin. A walker is someone
 holding a token for one walk; the view receives that walk's id in the URL and
 the token must be for that walk. Coordinators and admins sign in; admin can do
 all a coordinator can. A region user signs in too and reads what a coordinator reads, of every
-organisation it covers, and changes nothing.
+organisation it covers, and changes nothing; only a region user and the instance's admin open
+the region view, which compares organisations (REGION).
 
 Organisations are scoped here, once for every route: an id in the URL naming something of an
 organisation the signed-in caller (or API token) does not see is a 404, as if it did not exist
@@ -40,6 +41,8 @@ PARTNER = "partner"
 # a region user may use it too.
 ACCOUNT = "account"
 STAFF_ROLES = {COORDINATOR: (COORDINATOR, ADMIN, REGION), ADMIN: (ADMIN,)}
+# A route declared @requires(REGION) compares organisations (walkapp/views/region.py): for region
+# users and the instance's admin (compares_organisations), never one organisation's own staff.
 WALKER_COOKIE = "walker"
 
 
@@ -224,6 +227,12 @@ def reads_only(user: dict | None) -> bool:
     return user is not None and user["role"] == REGION
 
 
+def compares_organisations(user: dict | None) -> bool:
+    """Whether a signed-in user may open the region view: a region user (over the organisations
+    its areas cover) or the instance's admin (over every one)."""
+    return user is not None and (user["role"] == REGION or organisations.is_instance_admin(user))
+
+
 def _read_only(user: dict) -> None:
     """A region user reads; every write is refused."""
     if reads_only(user) and request.method not in SAFE_METHODS:
@@ -285,6 +294,13 @@ def requires(role: str) -> Callable:
                 if user["role"] not in STAFF_ROLES[role]:
                     _deny(403, _("Du saknar behörighet för den här sidan."))
                 _hide_others(kwargs)
+                _read_only(user)
+            elif role == REGION:
+                user = current_user()
+                if user is None:
+                    _deny(401, _("Logga in för att fortsätta."))
+                if not compares_organisations(user):
+                    _deny(403, _("Du saknar behörighet för den här sidan."))
                 _read_only(user)
             elif role in (PARTNER, ACCOUNT):
                 user = current_user()

@@ -14,7 +14,7 @@ from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
 from .. import clock, colours, languages, map_controls, vocabulary
-from ..access import current_user
+from ..access import compares_organisations, current_user
 from ..extensions import screen_family
 from ..inputs import MAX_ID
 from ..promises import PACE_LABELS
@@ -54,6 +54,8 @@ def register_views(app: Flask) -> None:
         locale = str(get_locale() or languages.DEFAULT)
         return {
             "current_user": current_user(),
+            # The region view's link, for those who may open it (the rule: walkapp.access).
+            "compares_organisations": compares_organisations(current_user()),
             "current_locale": locale,
             "text_direction": languages.direction(locale),
             "og_locale": languages.og_locale(locale),
