@@ -113,3 +113,22 @@ def test_a_walks_walkers_are_counted_among_the_walks_observations(db, walk, othe
     steps = plan(db, LIST_WALKERS, [walk["id"]])
     assert "SEARCH o USING INDEX observations_walk (walk_id=?)" in steps, steps
     assert not any(step.startswith("SCAN") for step in steps), steps
+
+
+def test_the_region_views_findings_are_one_grouped_query_from_the_years_walks(db, walk):
+    """Open and fixed per organisation and place kind: the year's walks (by their date or their
+    organisation), each walk's observations by index — never a scan of every observation, nor
+    a query per organisation."""
+    from walkapp.db.organisations import in_scope_clause
+    from walkapp.db.region import FINDINGS_BY_PLACE_KIND
+
+    bounds = ["2026-01-01", "2027-01-01"]
+    for organisation_ids in (None, [1, 2, 3]):
+        scoped, ids = in_scope_clause("w.organisation_id", organisation_ids)
+        steps = plan(db, FINDINGS_BY_PLACE_KIND.format(scoped=scoped), [*bounds, *ids])
+        # With a million observations' statistics SQLite may read the walks in organisation order
+        # (SCAN w USING INDEX walks_organisation: 20 000 walks) to group without sorting.
+        assert not [s for s in steps if s.startswith("SCAN") and " w " not in s], steps
+        assert any("w USING INDEX walks_" in s for s in steps), steps
+        assert "SEARCH o USING INDEX observations_walk (walk_id=?)" in steps, steps
+        assert any(s.startswith("SEARCH m USING INDEX sqlite_autoindex_measures") for s in steps)
