@@ -56,7 +56,7 @@ LIDINGO_2026 = {
 }
 
 
-def _find(db, walk: dict, findings: list) -> None:
+def record_findings(db, walk: dict, findings: list) -> None:
     """The findings on `walk`, each moved through its statuses with its history dated so many
     days after the walk's start."""
     start = clock.parse_stored(walk["starts_at"])
@@ -80,7 +80,7 @@ def _find(db, walk: dict, findings: list) -> None:
             db.conn.commit()
 
 
-def _promise(db, organisation_id: int, area: str, walk_target: int) -> None:
+def make_promise(db, organisation_id: int, area: str, walk_target: int) -> None:
     promise_id = promises.create(
         db, 2026, area, f"Löftet {area}", None, organisation_id=organisation_id
     )
@@ -88,7 +88,7 @@ def _promise(db, organisation_id: int, area: str, walk_target: int) -> None:
     promises.add_commitment(db, promise_id, "Möten", "Vi möts", 4, "activities", None)
 
 
-def _walk(db, organisation_id: int, starts_at: str, state: str = "closed") -> dict:
+def make_walk(db, organisation_id: int, starts_at: str, state: str = "closed") -> dict:
     return walks_db.create_walk(
         db, title=f"Vandring {starts_at}", starts_at=starts_at, state=state,
         organisation_id=organisation_id,
@@ -102,15 +102,15 @@ def world(app):
     people who read them."""
     db = connect(database_path(app))
     lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
-    _promise(db, 1, "Lokalpolisområde Norrmalm", 3)
-    _promise(db, lidingo, "Lidingö", 8)
+    make_promise(db, 1, "Lokalpolisområde Norrmalm", 3)
+    make_promise(db, lidingo, "Lidingö", 8)
     days = ("2026-03-10T18:00", "2026-06-02T18:00", "2026-09-15T18:00")
-    held = [_walk(db, 1, day) for day in days]
-    _find(db, held[0], NORRMALM_FINDINGS[:6])
-    _find(db, held[1], NORRMALM_FINDINGS[6:])
-    _walk(db, 1, "2026-12-28T18:00", state="planned")
-    _find(db, _walk(db, 1, "2025-10-01T18:00"), [("inside", "red", [("done", 3)])])
-    _find(db, _walk(db, lidingo, "2026-05-05T18:00"), LIDINGO_FINDINGS)
+    held = [make_walk(db, 1, day) for day in days]
+    record_findings(db, held[0], NORRMALM_FINDINGS[:6])
+    record_findings(db, held[1], NORRMALM_FINDINGS[6:])
+    make_walk(db, 1, "2026-12-28T18:00", state="planned")
+    record_findings(db, make_walk(db, 1, "2025-10-01T18:00"), [("inside", "red", [("done", 3)])])
+    record_findings(db, make_walk(db, lidingo, "2026-05-05T18:00"), LIDINGO_FINDINGS)
     hashed = hash_password("x" * 12)
     ids = {
         "region": users.create(
