@@ -287,3 +287,9 @@ def test_a_region_user_whose_areas_cover_no_organisation_is_told_so(app):
     page = client.get("/region").get_data(as_text=True)
     assert "Dina områden täcker ingen arrangör ännu." in page
     assert "Lokalpolisområde Norrmalm" not in page.split("<main", 1)[1]
+
+
+def test_each_name_leads_to_its_public_page(world):
+    rows = _rows(_as(world, "region").get("/region").get_data(as_text=True))
+    assert '<a href="/">Polisen · Lokalpolisområde Norrmalm</a>' in rows["lpo-norrmalm"]
+    assert '<a href="/o/lidingo/">Lidingö stad</a>' in rows["lidingo"]

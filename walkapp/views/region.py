@@ -11,6 +11,7 @@ from ..access import REGION, requires, scope
 from ..db import get_db
 from ..exports.csv import excel_csv
 from ..vocabulary import RELATIONS
+from .public import links
 
 bp = Blueprint("region", __name__)
 
@@ -40,9 +41,13 @@ def index():
     db = get_db()
     year = _year()
     today = clock.today()
+    table = region.compare(db, year, today, scope())
     return render_template(
         "region/index.html",
-        table=region.compare(db, year, today, scope()),
+        table=table,
+        # Each organisation's name leads to its public page.
+        public_pages={row["organisation"]["id"]: links(row["organisation"])["home"]
+                      for row in table["rows"]},  # fmt: skip
         years=region.years_offered(db, year, today, scope()),
         place_kinds=region.PLACE_KINDS,
         place_kind_labels=RELATIONS,
