@@ -2,8 +2,8 @@
 organisations signs in through the form, opens **Jämförelse** from the menu and reads each
 organisation's figures — checked against what the database holds, counted here by SQL of the
 test's own — on a projector (1366×768, the whole table, no sideways scrolling) and a phone
-(390×844, a card per organisation), light and dark, with no serious axe-core violation.
-Screenshots: test-artifacts/region-*.png."""
+(390×844, a card per organisation), light and dark, in Swedish and English, with no serious
+axe-core violation. Screenshots: test-artifacts/region-*.png."""
 
 from __future__ import annotations
 
@@ -118,6 +118,16 @@ def test_a_region_user_compares_two_organisations(browser, region_site, screen, 
     assert violations(page) == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"region-{screen}-{scheme}.png"), full_page=True)
+
+    # In English, from the menu's switch: the same table, still no wider than the screen.
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/region")
+    assert page.get_by_role("heading", level=1).inner_text() == "Organisations compared, 2026"
+    assert "20 days" in page.locator('tr[data-organisation="lpo-norrmalm"] td.days').inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(ARTIFACTS / f"region-{screen}-{scheme}-en.png"), full_page=True)
+    page.get_by_role("link", name="Svenska").click()
+    page.wait_for_url("**/region")
 
     # The year picker asks for its year.
     page.get_by_label("År").select_option("2026")
