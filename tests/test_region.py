@@ -293,3 +293,24 @@ def test_each_name_leads_to_its_public_page(world):
     rows = _rows(_as(world, "region").get("/region").get_data(as_text=True))
     assert '<a href="/">Polisen · Lokalpolisområde Norrmalm</a>' in rows["lpo-norrmalm"]
     assert '<a href="/o/lidingo/">Lidingö stad</a>' in rows["lidingo"]
+
+
+def test_a_promise_without_a_walk_target_says_so_and_counts_the_walks_held(app):
+    db = connect(database_path(app))
+    vasby = organisations.create(db, "vasby", "Upplands Väsby", ("kommun:0114",))
+    promise_id = promises.create(db, 2026, "Väsby", "Väsbys löfte", None, organisation_id=vasby)
+    promises.add_commitment(db, promise_id, "Möten", "Vi möts", 4, "activities", None)
+    make_walk(db, vasby, "2026-04-01T18:00")
+    region = users.create(
+        db, "vasby-region", "x" * 12, "region", None,
+        organisations.area_ids_named(db, ("kommun:0114",)),
+    )  # fmt: skip
+    client = app.test_client()
+    sign_in_directly(client, db, region)
+    db.close()
+    row = _rows(client.get("/region").get_data(as_text=True))["vasby"]
+    assert 'data-label="Vandringar hållna">1</td>' in row
+    assert "Löftet har inget mål för vandringar." in row
+    assert client.get("/region.csv").get_data(as_text=True).splitlines()[1].startswith(
+        "Upplands Väsby;vasby;2026;1;;;"
+    )

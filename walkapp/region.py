@@ -65,17 +65,15 @@ def walks_against_promise(
     commitments (all count the same walks) the highest target decides; target and pace are None
     without a promise or a walk target."""
     promise = promises_db.promise_for_year(db, year, [organisation_id])
-    if promise is None:
-        held = promises_db.closed_walks_in_year(db, year, organisation_id)
-        return {"held": held, "target": None, "percent": None, "pace": None, "planned": 0,
-                "promise": None}  # fmt: skip
-    planned = promises_db.planned_walks_left(db, year, today.isoformat(), organisation_id)
-    progress = with_pace(promises_db.progress(db, promise), year, today, planned)
-    walks = [item for item in progress if item["counting"] == "walks"]
-    if not walks:
+    planned, walks = 0, []
+    if promise is not None:
+        planned = promises_db.planned_walks_left(db, year, today.isoformat(), organisation_id)
+        progress = with_pace(promises_db.progress(db, promise), year, today, planned)
+        walks = [item for item in progress if item["counting"] == "walks"]
+    if not walks:  # no promise for the year, or one without a walk target
         held = promises_db.closed_walks_in_year(db, year, organisation_id)
         return {"held": held, "target": None, "percent": None, "pace": None, "planned": planned,
-                "promise": promise["title"]}  # fmt: skip
+                "promise": promise["title"] if promise else None}  # fmt: skip
     item = max(walks, key=lambda commitment: commitment["target"])
     return {
         "held": item["done"],
