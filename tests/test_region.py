@@ -17,6 +17,7 @@ from tests.helpers import sign_in_directly
 from walkapp import clock, measures, organisations, promises, users
 from walkapp.db import connect, database_path
 from walkapp.db import observations as observations_db
+from walkapp.db import organisations as organisations_db
 from walkapp.db import walks as walks_db
 from walkapp.passwords import hash_password
 
@@ -162,18 +163,16 @@ def test_a_region_user_sees_both_organisations_figures_as_stored(world):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     rows = _rows(page)
-    assert set(rows) == {"lpo-norrmalm", "lidingo", ""}  # "": the total
+    assert set(rows) == {"lpo-norrmalm", "lidingo"}
     for slug, expected in (("lpo-norrmalm", NORRMALM_2026), ("lidingo", LIDINGO_2026)):
         for kind, counts in expected.items():
             for standing, number in counts.items():
                 assert _cell(rows[slug], kind, standing) == number, (slug, kind, standing)
-    assert _cell(rows[""], "inside", "open") == 5 and _cell(rows[""], "inside", "fixed") == 3
     # Walks held against the target: the 2025 walk and the planned one are not held in 2026.
     assert "3 av 3" in rows["lpo-norrmalm"] and "1 av 8" in rows["lidingo"]
-    # From walk to fixed: Norrmalm 5, 10, 30, 40 days (the median 20), Lidingö 7; all: 10.
+    # From walk to fixed: Norrmalm 5, 10, 30, 40 days (the median 20), Lidingö 7.
     assert "20 dagar" in rows["lpo-norrmalm"] and "(4 åtgärdade)" in rows["lpo-norrmalm"]
     assert "7 dagar" in rows["lidingo"] and "(1 åtgärdad)" in rows["lidingo"]
-    assert "10 dagar" in rows[""] and "(5 åtgärdade)" in rows[""]
 
 
 def test_the_walks_and_the_pace_are_the_public_pages(world):
@@ -204,7 +203,7 @@ def test_a_region_user_of_one_organisation_never_learns_of_the_other(world):
 
 def test_the_instance_admin_compares_every_organisation(world):
     page = _as(world, "instance").get("/region").get_data(as_text=True)
-    assert set(_rows(page)) == {"lpo-norrmalm", "lidingo", ""}
+    assert set(_rows(page)) == {"lpo-norrmalm", "lidingo"}
     assert 'href="/region"' in page  # in the menu
 
 
@@ -293,6 +292,27 @@ def test_each_name_leads_to_its_public_page(world):
     rows = _rows(_as(world, "region").get("/region").get_data(as_text=True))
     assert '<a href="/">Polisen · Lokalpolisområde Norrmalm</a>' in rows["lpo-norrmalm"]
     assert '<a href="/o/lidingo/">Lidingö stad</a>' in rows["lidingo"]
+
+
+def test_a_joint_walk_counts_in_each_of_its_organisers_rows(world):
+    """Lidingö stad leads a walk that LPO Norrmalm co-organises: held for both promises, its
+    findings and days to fixed in both rows, as on both public pages."""
+    db = connect(database_path(world["app"]))
+    lidingo = organisations_db.get_by_slug(db, "lidingo")["id"]
+    joint = make_walk(db, lidingo, "2026-08-20T18:00")
+    walks_db.set_co_organisers(db, joint["id"], [1])
+    db.conn.commit()
+    record_findings(db, joint, [("near", "red", []), ("near", "red", [("done", 2)])])
+    db.close()
+    rows = _rows(_as(world, "region").get("/region").get_data(as_text=True))
+    assert "4 av 3" in rows["lpo-norrmalm"] and "2 av 8" in rows["lidingo"]
+    for slug, before in (("lpo-norrmalm", NORRMALM_2026), ("lidingo", LIDINGO_2026)):
+        assert _cell(rows[slug], "near", "open") == before["near"]["open"] + 1, slug
+        assert _cell(rows[slug], "near", "fixed") == before["near"]["fixed"] + 1, slug
+    assert "(5 åtgärdade)" in rows["lpo-norrmalm"] and "(2 åtgärdade)" in rows["lidingo"]
+    public = world["app"].test_client()
+    assert _public_walk_commitment(public, "/promise/2026/data.json")["done"] == 4
+    assert _public_walk_commitment(public, "/o/lidingo/promise/2026/data.json")["done"] == 2
 
 
 def test_a_promise_without_a_walk_target_says_so_and_counts_the_walks_held(app):

@@ -5,7 +5,8 @@ Each row is one organisation's year, every figure counted by the rule that count
 walks held against its promise's walk target and the pace, as its public page counts them
 (`promises.with_pace` over `db.promises.progress`); open and fixed findings per place kind
 (vocabulary's open and fixed sets, in `db.region`); the median days from walk to fixed
-(`measures.median_days_to_fixed` over `db.partners.days_to_fixed`). No Flask, no SQL.
+(`measures.median_days_to_fixed` over `db.partners.days_to_fixed`). A joint walk counts in each
+of its organisers' rows, as on each one's public page. No Flask, no SQL.
 """
 
 from __future__ import annotations
@@ -90,16 +91,15 @@ def _place_kinds(found: dict[str, dict]) -> dict[str, dict]:
 
 
 def compare(db: sqlite_utils.Database, year: int, today: date, organisation_ids) -> dict:
-    """The region view of `year` over these organisations (None: every one): {"rows": one per
-    organisation, by name, "total": the same summed (the median over every fixed finding)}."""
+    """The region view of `year` over these organisations (None: every one): {"year", "rows":
+    one per organisation, by name}. A joint walk counts in each of its organisers' rows, as on
+    each one's public page, so the rows are not summed: a sum would count it more than once."""
     findings = region_db.findings_by_place_kind(db, year, organisation_ids)
-    every_fixed: list[dict] = []
     rows = []
     for organisation in organisations_db.list_organisations(db, organisation_ids):
         fixed = partners_db.days_to_fixed(
             db, [organisation["id"]], False, clock.year_bounds(year)
         )
-        every_fixed.extend(fixed)
         rows.append(
             {
                 "organisation": {key: organisation[key] for key in ("id", "slug", "name")},
@@ -109,21 +109,7 @@ def compare(db: sqlite_utils.Database, year: int, today: date, organisation_ids)
             }
         )
     rows.sort(key=lambda row: row["organisation"]["name"].casefold())
-    return {"year": year, "rows": rows, "total": _total(rows, every_fixed)}
-
-
-def _total(rows: list[dict], every_fixed: list[dict]) -> dict:
-    return {
-        "held": sum(row["walks"]["held"] for row in rows),
-        "places": {
-            kind: {
-                standing: sum(row["places"][kind][standing] for row in rows)
-                for standing in STANDINGS
-            }
-            for kind in PLACE_KINDS
-        },
-        "days_to_fixed": median_days_to_fixed(every_fixed)["all"],
-    }
+    return {"year": year, "rows": rows}
 
 
 # The CSV's columns: keys, as the exports' (walkapp/exports/), one row per organisation.

@@ -248,3 +248,13 @@ def organised_by(alias: str, organisation: str = ":organisation") -> str:
         f" or {alias}.id in (select walk_id from walk_organisers"
         f" where organisation_id = {organisation}))"
     )
+
+
+def organiser_pairs(walks: str) -> str:
+    """SQL: (walk_id, organisation_id) for each walk whose id `walks` (a subquery) gives and each
+    organisation organising it — its lead, then its co-organisers: walks_in_scope's rule as
+    pairs, for counts grouped by organisation (a joint walk counts in each organiser's)."""
+    return (
+        f"select id as walk_id, organisation_id from walks where id in ({walks})"
+        f" union select walk_id, organisation_id from walk_organisers where walk_id in ({walks})"
+    )
