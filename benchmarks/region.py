@@ -33,23 +33,29 @@ from walkapp.vocabulary import FIXED_STATUSES, OPEN_STATUSES  # noqa: E402
 
 YEARS = (2026, 2020)  # the last year (mostly open) and an earlier one (mostly fixed)
 EVERY_OBSERVATION = """
-    select w.organisation_id, o.relation, m.status, w.starts_at
+    select w.id, w.organisation_id, o.relation, m.status, w.starts_at
     from observations o join measures m on m.observation_id = o.id join walks w on w.id = o.walk_id
 """
 
 
 def naive_findings(db, year: int) -> dict:
-    """The same counts from every observation of the instance, grouped in Python."""
+    """The same counts from every observation of the instance, grouped in Python (a joint
+    walk's for its lead and each co-organiser)."""
     start, end = clock.year_bounds(year)
+    beside: dict = {}
+    for walk_id, organisation in db.execute("select walk_id, organisation_id from walk_organisers"):
+        beside.setdefault(walk_id, []).append(organisation)
     found: dict = {}
-    for organisation, relation, status, starts_at in db.execute(EVERY_OBSERVATION):
+    for walk_id, lead, relation, status, starts_at in db.execute(EVERY_OBSERVATION):
         if not start <= starts_at < end:
             continue
-        counts = found.setdefault(organisation, {}).setdefault(relation, {"open": 0, "fixed": 0})
-        if status in OPEN_STATUSES:
-            counts["open"] += 1
-        elif status in FIXED_STATUSES:
-            counts["fixed"] += 1
+        for organisation in {lead, *beside.get(walk_id, ())}:
+            kinds = found.setdefault(organisation, {})
+            counts = kinds.setdefault(relation, {"open": 0, "fixed": 0})
+            if status in OPEN_STATUSES:
+                counts["open"] += 1
+            elif status in FIXED_STATUSES:
+                counts["fixed"] += 1
     return found
 
 
