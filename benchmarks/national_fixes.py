@@ -69,7 +69,9 @@ def overview_map(db) -> dict:
 
     def cells():
         total, extent = exports_db.count_and_extent(db, everything)
-        return total, exports_db.cells_filtered(db, everything, maps.cell_size(extent))
+        fine = maps.finest_cell_size(extent)
+        levels = maps.cell_levels(exports_db.cells_filtered(db, everything, fine), fine, total)
+        return total, levels[0]["cells"]
 
     ours = _best(cells, runs=1)
     naive = _best(lambda: maps.points(exports_db.iter_filtered(db, everything))[0], runs=1)

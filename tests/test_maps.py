@@ -175,8 +175,32 @@ def test_above_the_points_limit_the_overview_carries_counts_per_cell(
     assert [c[4] for c in cells] == [0, 2]  # open measures: the red and the yellow
     assert cells[0][:2] == [round(far[0], 5), round(far[1], 5)]
     assert data["notice"].startswith("5 observationer, räknade per ruta")
+    # Finer levels for the zoom the reader goes to, each counting every observation once.
+    levels = data["cell_levels"]
+    assert len(levels) == maps.FINER_LEVELS + 1 and levels[0]["cells"] == data["cells"]
+    assert [sum(c[2] for c in level["cells"]) for level in levels] == [5] * len(levels)
+    sizes = [level["cell_deg"] for level in levels]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == pytest.approx(sizes[-1] * 16)
+    assert all("räknade per ruta" in level["notice"] for level in levels)
     # A filter below the limit shows each observation again.
     assert len(map_data(client.get("/maps/overview?rating=red").text)["points"]) == 1
+
+
+def test_cell_levels_sum_the_finest_cells_and_stop_when_too_many(monkeypatch):
+    # Fine cells (column, row, sums of lon and lat, count, worst rating, open) of 0.01°.
+    fine = [
+        (x, y, (x * 0.01 + 0.005 - 180) * n, (y * 0.01 + 0.005 - 90) * n, n, rating, n // 2)
+        for x, y, n, rating in ((19800, 14930, 3, 2), (19801, 14930, 1, 0), (19817, 14931, 2, 1))
+    ]
+    levels = maps.cell_levels(fine, 0.01, 6)
+    counts = [sorted(c[2] for c in level["cells"]) for level in levels]
+    assert counts[-1] == [1, 2, 3]  # the finest: as given
+    assert counts[0] == [4, 2] or counts[0] == [2, 4] or counts[0] == [6]
+    merged = next(c for c in levels[-2]["cells"] if c[2] == 4)  # 19800 and 19801 in one
+    assert merged[3] == 0 and merged[4] == 1  # the worst rating, the open ones summed
+    assert merged[0] == pytest.approx((19800.5 * 3 + 19801.5) * 0.01 / 4 - 180, abs=1e-5)
+    monkeypatch.setattr(maps, "FINE_CELLS_MAX", 1)
+    assert len(maps.cell_levels(fine, 0.01, 6)) < len(levels)  # finer ones left out
 
 
 def test_cells_are_sized_by_the_extent():

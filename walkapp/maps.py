@@ -109,12 +109,52 @@ TEXT = {
 # CELLS_ACROSS.
 POINTS_MAX = 5000
 CELLS_ACROSS = 80
+# Cells per zoom: besides the extent's cells, finer levels (each side halved) the map shows as
+# the reader zooms in — counted once, at the finest, and summed up into the coarser ones; a finer
+# level is sent only while it holds at most FINE_CELLS_MAX cells.
+FINER_LEVELS = 4
+FINE_CELLS_MAX = 30_000
 
 
 def cell_size(extent: tuple[float, float, float, float]) -> float:
     """The side in degrees of the cells a map of this (west, south, east, north) is counted in."""
     west, south, east, north = extent
     return max(east - west, north - south, 0.001) / CELLS_ACROSS
+
+
+def finest_cell_size(extent: tuple[float, float, float, float]) -> float:
+    """The side of the finest level's cells (cell_size halved FINER_LEVELS times)."""
+    return cell_size(extent) / 2**FINER_LEVELS
+
+
+def cell_levels(fine: list[tuple], fine_deg: float, total: int) -> list[dict]:
+    """The map's levels of cells, coarsest (the extent's) first, from db.exports.cells_filtered
+    at `fine_deg`: [{"cell_deg", "cells": [[lon, lat of their mean, count, worst rating, open]],
+    "notice"}]. A level's cells are its finer cells summed (a column and row of 2^k fine ones),
+    so every level counts every observation once."""
+    levels = []
+    for k in range(FINER_LEVELS, -1, -1):
+        step = 2**k
+        summed: dict[tuple[int, int], list] = {}
+        for x, y, lon, lat, count, worst, open_ in fine:
+            cell = summed.setdefault((x // step, y // step), [0.0, 0.0, 0, 2, 0])
+            cell[0] += lon
+            cell[1] += lat
+            cell[2] += count
+            cell[3] = min(cell[3], worst)
+            cell[4] += open_
+        if k < FINER_LEVELS and len(summed) > FINE_CELLS_MAX:
+            break
+        size = fine_deg * step
+        levels.append({
+            "cell_deg": size,
+            "cells": [
+                [round(c[0] / c[2], 5), round(c[1] / c[2], 5), c[2], c[3], c[4]]
+                for c in summed.values()
+            ],
+            "notice": cells_notice(total, size),
+        })  # fmt: skip
+    return levels
 
 
 def cells_notice(total: int, cell_deg: float) -> str:
@@ -282,13 +322,14 @@ def follow_up_map(
     """A map of observations over places; with open_counts, places are shaded by them.
     back: (url, label) of the page the map belongs to, shown as a link on the map.
     routes: walkapp.routes.map_data (planned routes, stops, walked tracks); audits:
-    walkapp.audits.map_data; cells: {"cells": rows of db.exports.cells_filtered, "total",
-    "cell_deg"}, shown instead of the rows (which are then not read)."""
+    walkapp.audits.map_data; cells: {"levels": cell_levels(…)}, shown instead of the rows
+    (which are then not read): the coarsest level's as `cells`, all of them as `cell_levels`."""
     if cells is None:
         compact, place_names, partner_names, bounds = points(rows)
     else:
         compact, place_names, partner_names = [], [], []
-        lons, lats = [c[0] for c in cells["cells"]], [c[1] for c in cells["cells"]]
+        coarsest = cells["levels"][0]
+        lons, lats = [c[0] for c in coarsest["cells"]], [c[1] for c in coarsest["cells"]]
         bounds = (min(lats), min(lons), max(lats), max(lons)) if lons else None
     fmap = folium.Map(tiles=None, control_scale=False, zoom_control=False)
     _use_own_assets(fmap, asset_url)
@@ -320,8 +361,10 @@ def follow_up_map(
         "text": TEXT,
         "title": title,
         "back": {"url": back[0], "label": back[1]} if back else None,
-        "cells": [list(cell) for cell in cells["cells"]] if cells else None,
-        "notice": cells_notice(cells["total"], cells["cell_deg"]) if cells else None,
+        "cells": cells["levels"][0]["cells"] if cells else None,
+        "notice": cells["levels"][0]["notice"] if cells else None,
+        # Coarse to fine: static/js/followup_map.js shows the finest whose cells are big enough.
+        "cell_levels": cells["levels"] if cells else None,
     }
     fmap.add_child(MapData(data))
     _titled(fmap, title or "Karta", asset_url)

@@ -112,28 +112,71 @@ function walkappFollowUp(map, data, placesLayer) {
 }
 
 // A map of more observations than a browser clusters quickly: the server counted them per cell
-// (walkapp/maps.py POINTS_MAX); each cell is one mark with its count, coloured by its worst
-// rating, and a notice says how to see each observation.
+// (walkapp/maps.py POINTS_MAX) at several sizes, coarse to fine (data.cell_levels); the map shows
+// the finest level whose cells are at least CELL_MIN_PX wide at the zoom it is at, and of it the
+// cells in view. Each cell is one mark with its count, coloured by its worst rating; a notice
+// says how large the cells are and how to see each observation.
 function walkappFollowUpCells(map, data) {
   "use strict";
   var T = data.text;
-  data.cells.forEach(function (c) {
-    var size = c[2] < 10 ? 28 : c[2] < 100 ? 36 : c[2] < 1000 ? 44 : 52;
-    var count = document.createElement("span");
-    count.textContent = String(c[2]);
-    var tip = document.createElement("span");
-    tip.textContent = c[2] + " " + T.cell_observations + " · " + c[4] + " " + T.cell_open;
-    L.marker([c[1], c[0]], {
-      keyboard: false,
-      icon: L.divIcon({ html: count.outerHTML, className: "wm-cluster wm-cluster-" + data.ratings[c[3]][0], iconSize: [size, size] }),
-    }).bindTooltip(tip).addTo(map);
-  });
+  var CELL_MIN_PX = 48;
+  var levels = data.cell_levels || [{ cells: data.cells, notice: data.notice, cell_deg: 1 }];
+  var layer = L.layerGroup().addTo(map);
   var notice = document.createElement("p");
   notice.className = "map-notice";
-  notice.textContent = data.notice;
+  notice.setAttribute("aria-live", "polite");
   document.body.append(notice);
+  var shown = { level: -1, cells: 0 };
+
+  function levelFor() {
+    // A cell's side in screen pixels at this zoom, at the map's centre.
+    var centre = map.getCenter();
+    var chosen = 0;
+    levels.forEach(function (level, i) {
+      var a = map.latLngToContainerPoint(centre);
+      var b = map.latLngToContainerPoint([centre.lat, centre.lng + level.cell_deg]);
+      if (Math.abs(b.x - a.x) >= CELL_MIN_PX) chosen = i;
+    });
+    return chosen;
+  }
+
+  function draw() {
+    var index = levelFor();
+    var level = levels[index];
+    var bounds = map.getBounds().pad(0.25);
+    layer.clearLayers();
+    var count = 0;
+    level.cells.forEach(function (c) {
+      if (!bounds.contains([c[1], c[0]])) return;
+      var size = c[2] < 10 ? 28 : c[2] < 100 ? 36 : c[2] < 1000 ? 44 : 52;
+      var number = document.createElement("span");
+      number.textContent = String(c[2]);
+      var tip = document.createElement("span");
+      tip.textContent = c[2] + " " + T.cell_observations + " · " + c[4] + " " + T.cell_open;
+      L.marker([c[1], c[0]], {
+        keyboard: false,
+        icon: L.divIcon({ html: number.outerHTML, className: "wm-cluster wm-cluster-" + data.ratings[c[3]][0], iconSize: [size, size] }),
+      }).bindTooltip(tip).addTo(layer);
+      count += 1;
+    });
+    if (notice.textContent !== level.notice) notice.textContent = level.notice;
+    shown.level = index;
+    shown.cells = count;
+    document.documentElement.dataset.cellLevel = String(index);
+  }
+
   L.control.scale({ imperial: false, maxWidth: 160 }).addTo(map);
-  window.walkappFollowUpState = { visible: function () { return []; }, total: 0, cells: data.cells.length };
-  window.walkappReadyAt = performance.now();
-  document.documentElement.dataset.mapReady = "true";
+  window.walkappFollowUpState = {
+    visible: function () { return []; },
+    total: 0,
+    get cells() { return shown.cells; },
+    get level() { return shown.level; },
+    levels: levels.length,
+  };
+  map.whenReady(function () { // the level depends on the zoom the map was fitted to
+    draw();
+    map.on("zoomend moveend", draw);
+    window.walkappReadyAt = performance.now();
+    document.documentElement.dataset.mapReady = "true";
+  });
 }

@@ -139,6 +139,19 @@ def test_an_overview_above_the_points_limit_shows_counted_cells(
     assert len(counts) == cells > 1 and sum(counts) == 61 and 1 in counts  # the lone lamp
     expect(page.locator(".map-notice")).to_contain_text("61 observationer, räknade per ruta")
     assert "Ensam lampa" not in page.content()
+    # Zoomed in, finer cells. Here the walk's findings lie within some hundred metres, so the
+    # extent's cells are fine already; cells of a quarter of the extent each make the levels show.
+    monkeypatch.setattr(maps, "CELLS_ACROSS", 4)
+    page.reload()
+    page.wait_for_selector("html[data-map-ready=true]")
+    before = page.evaluate("window.walkappFollowUpState.level")
+    notice = page.locator(".map-notice").inner_text()
+    for _ in range(4):
+        page.get_by_title("Zooma in").click()
+        page.wait_for_timeout(350)
+    after = page.evaluate("window.walkappFollowUpState.level")
+    assert after > before and page.locator(".map-notice").inner_text() != notice
+    assert page.locator(".wm-cluster").count() == page.evaluate("window.walkappFollowUpState.cells")
     assert errors == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map-overview-cells.png"))

@@ -240,16 +240,18 @@ def count_and_extent(db: sqlite_utils.Database, filters) -> tuple[int, tuple | N
 
 
 def cells_filtered(db: sqlite_utils.Database, filters, cell_deg: float) -> list[tuple]:
-    """Observations matching Filters counted per cell of `cell_deg` degrees: (lon, lat of their
-    mean, count, the worst rating's index in red, yellow, green, open measures)."""
+    """Observations matching Filters counted per cell of `cell_deg` degrees, in one pass: (the
+    cell's column and row from 180° W and 90° S, the sums of longitude and latitude, count, the
+    worst rating's index in red, yellow, green, open measures). walkapp.maps.cell_levels makes
+    the map's cells and coarser ones from them."""
     clauses, params = _observation_clauses(filters)
     where = (" where " + " and ".join(clauses)) if clauses else ""
     return db.execute(
-        "select round(avg(o.lon), 5), round(avg(o.lat), 5), count(*),"
+        "select cast((o.lon + 180) / ? as integer) as x, cast((o.lat + 90) / ? as integer) as y,"
+        " sum(o.lon), sum(o.lat), count(*),"
         " min(case o.rating when 'red' then 0 when 'yellow' then 1 else 2 end),"
-        f" sum(m.status in ({marks(OPEN_STATUSES)}))" + _FROM_MEASURED + where
-        + " group by cast((o.lon + 180) / ? as integer), cast((o.lat + 90) / ? as integer)",
-        [*OPEN_STATUSES, *params, cell_deg, cell_deg],
+        f" sum(m.status in ({marks(OPEN_STATUSES)}))" + _FROM_MEASURED + where + " group by x, y",
+        [cell_deg, cell_deg, *OPEN_STATUSES, *params],
     ).fetchall()
 
 

@@ -103,11 +103,9 @@ def overview():
     layers = _route_layers(db, filters, with_tracks=False)
     total, extent = exports_db.count_and_extent(db, filters)
     if total > maps.POINTS_MAX:
-        size = maps.cell_size(extent)
+        fine = maps.finest_cell_size(extent)
         layers["cells"] = {
-            "cells": exports_db.cells_filtered(db, filters, size),
-            "total": total,
-            "cell_deg": size,
+            "levels": maps.cell_levels(exports_db.cells_filtered(db, filters, fine), fine, total)
         }
     fmap = _map(
         exports_db.iter_filtered(db, filters) if "cells" not in layers else (),
