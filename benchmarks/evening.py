@@ -64,7 +64,8 @@ SETUPS = {
 def photo_bytes() -> bytes:
     from PIL import Image
 
-    noise = Image.effect_noise((1600, 1200), 8).convert("RGB")  # about 0.4 MB at the phone's quality
+    # About 0.4 MB at the phone's quality, as its 1 600 px photos are.
+    noise = Image.effect_noise((1600, 1200), 8).convert("RGB")
     buffer = io.BytesIO()
     noise.save(buffer, "JPEG", quality=82)
     return buffer.getvalue()
@@ -86,7 +87,8 @@ def prepare(instance: Path) -> list[dict]:
 class Phone:
     def __init__(self, walk: dict, token: str, rng: random.Random):
         self.walk, self.token = walk, token
-        self.lon, self.lat = 18.0649 + rng.uniform(-0.01, 0.01), 59.3326 + rng.uniform(-0.005, 0.005)
+        self.lon = 18.0649 + rng.uniform(-0.01, 0.01)
+        self.lat = 59.3326 + rng.uniform(-0.005, 0.005)
 
 
 def request_for(kind: str, phone: Phone, url: str, photo: bytes) -> tuple[str, str, dict]:
@@ -102,7 +104,8 @@ def request_for(kind: str, phone: Phone, url: str, photo: bytes) -> tuple[str, s
             for i in range(5)
         ]  # fmt: skip
         body = {"id": str(uuid.uuid4()), "points": points}
-        return "POST", f"{url}/api/walks/{phone.walk['id']}/track", {"json": body, "headers": headers}
+        target = f"{url}/api/walks/{phone.walk['id']}/track"
+        return "POST", target, {"json": body, "headers": headers}
     body = {
         "id": str(uuid.uuid4()), "category": "lighting", "rating": "red", "note": "Mörkt",
         "lon": phone.lon, "lat": phone.lat, "accuracy_m": 8,
@@ -250,8 +253,8 @@ def ladder(name: str, args, photo: bytes) -> dict:
                 result["held"] = held(result, args.p95_ms)
                 steps.append(result)
                 print(
-                    f"{name}: speed {speed} ({result['phones']} phones): {result['requests_per_s']} "
-                    f"requests/s, {result['observations_per_s']} observations/s, "
+                    f"{name}: speed {speed} ({result['phones']} phones): "
+                    f"{result['requests_per_s']} requests/s, {result['observations_per_s']} observations/s, "
                     f"{result['photos_per_s']} photos/s; p50 {result['p50_ms']} ms, p95 "
                     f"{result['p95_ms']} ms, p99 {result['p99_ms']} ms, photo p95 "
                     f"{result['photo_p95_ms']} ms; late p95 {result['late_p95_s']} s; errors "

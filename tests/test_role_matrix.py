@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.helpers import make_app, observation, post_observation, sign_in_directly
-from walkapp import calendars, invitations, mail_texts, measures, organisations, users
+from walkapp import calendars, invitations, mail_texts, measures, organisations, users, walks
 from walkapp.access import (
     ACCOUNT,
     ADMIN,
@@ -303,6 +303,39 @@ def test_another_organisations_staff_get_404_for_every_id_of_the_first(world, wh
             got = response.status_code
             wrong.append(f"{method} {path} ({required}): {who} of another got {got}")
     assert wrong == []
+
+
+# What a walk holds: ids whose organisation is the walk's organisers'.
+WALK_IDS = {"walk_id", "code", "observation_id", "photo_id", "walker_id"}
+
+
+def test_a_co_organisers_staff_read_every_id_of_a_joint_walk_as_its_lead_does(world):
+    """The sample walk made joint with a second organisation: every GET of a staff URL rule
+    naming only the walk's ids (its code, observations, photos, walkers) answers its
+    co-organiser's coordinator exactly as it answers the lead's — never a 404 where the lead
+    gets a page."""
+    app = world["app"]
+    other = _other_organisation(world)
+    db = connect(database_path(app))
+    annan = db.execute("select id from organisations where slug = 'annan'").fetchone()[0]
+    walks.update(db, world["samples"]["walk_id"], {}, co_organisers=[annan])
+    db.close()
+    lead = _signed_in(world, world["users"]["coordinator"])
+    co = _signed_in(world, other["coordinator"])
+    different, seen = [], 0
+    for rule, method, path in _requests(app, world["samples"]):
+        required = getattr(app.view_functions[rule.endpoint], "required_role", None)
+        named = rule.arguments & set(OWNED_IDS)
+        if method != "GET" or required not in (COORDINATOR, WALKER) or not named <= WALK_IDS:
+            continue
+        if not named:
+            continue
+        seen += 1  # the walk's pages, protocol, maps, capture screen, triage, photos, …
+        theirs, ours = co.get(path), lead.get(path)
+        if theirs.status_code != ours.status_code:
+            got = f"lead {ours.status_code}, co-organiser {theirs.status_code}"
+            different.append(f"GET {path}: {got}")
+    assert seen > 10 and different == []
 
 
 def test_a_region_user_changes_nothing(world):
