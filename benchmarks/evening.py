@@ -254,7 +254,8 @@ def ladder(name: str, args, photo: bytes) -> dict:
                 steps.append(result)
                 print(
                     f"{name}: speed {speed} ({result['phones']} phones): "
-                    f"{result['requests_per_s']} requests/s, {result['observations_per_s']} observations/s, "
+                    f"{result['requests_per_s']} requests/s, "
+                    f"{result['observations_per_s']} observations/s, "
                     f"{result['photos_per_s']} photos/s; p50 {result['p50_ms']} ms, p95 "
                     f"{result['p95_ms']} ms, p99 {result['p99_ms']} ms, photo p95 "
                     f"{result['photo_p95_ms']} ms; late p95 {result['late_p95_s']} s; errors "
