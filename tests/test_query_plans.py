@@ -132,3 +132,16 @@ def test_the_region_views_findings_are_one_grouped_query_from_the_years_walks(db
         assert steps.count(by_date) == 2, steps  # for the leads and for the co-organisers
         assert "SEARCH o USING INDEX observations_walk (walk_id=?)" in steps, steps
         assert any(s.startswith("SEARCH m USING INDEX sqlite_autoindex_measures") for s in steps)
+
+
+def test_the_walks_others_held_inside_are_read_by_the_areas_indexes(db):
+    """A public page's "walks others held here": the observations in the organisation's areas by
+    their area indexes (m0020), never every observation of the year's walks."""
+    from walkapp.db.public import walks_held_inside_query
+
+    sql, params = walks_held_inside_query(2026, 1, {"kommun": [3], "lpo": [4]})
+    steps = plan(db, sql, params)
+    assert not [s for s in steps if s.startswith("SCAN") and s.split()[1] in ("o", "w", "m")]
+    assert "MULTI-INDEX OR" in steps, steps
+    assert any("observations_area_kommun" in s for s in steps), steps
+    assert any("observations_area_lpo" in s for s in steps), steps
