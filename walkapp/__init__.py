@@ -101,8 +101,9 @@ def create_app(config: dict | None = None) -> Flask:
         refuse_fresh_start(instance, typed.replica_url)
     # Migrations first: the instance's secret key is kept in the database.
     db.init(typed.database_file)
-    # quick_check reads every page: once a process, reported by /healthz and `walkapp status`.
-    database_at_start = health.database_at_start(typed.database_file)
+    # quick_check reads every page: once a process, in a thread of its own so the start does not
+    # wait for it (3 s at 1 GB), reported by /healthz (which waits for it) and `walkapp status`.
+    database_at_start = health.StartCheck(typed.database_file)
 
     root = settings_module.ROOT
     app = Flask(

@@ -32,7 +32,7 @@ def checks(replication: bool = True) -> dict[str, health.Check]:
     environment = settings.current()
     found = {
         "database": health.check_database(
-            get_db, current_app.extensions["walkapp_database_at_start"]
+            get_db, current_app.extensions["walkapp_database_at_start"].result()
         ),
         "disk": health.check_disk(environment.instance, environment.min_free_bytes),
         "rate_limits": health.check_rate_limits(
