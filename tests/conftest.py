@@ -9,13 +9,20 @@ import pytest
 from flask import has_app_context
 from flask.globals import _cv_app
 
-from tests.helpers import PASSWORD, LiveServer, login, make_app, pointed_at, shared_app
+from tests.helpers import (
+    PASSWORD,
+    LiveServer,
+    hash_password,
+    login,
+    make_app,
+    pointed_at,
+    shared_app,
+)
 from tests.redis_server import RedisServer
 from tests.smtp_server import SmtpServer, make_certificate
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 
 @pytest.fixture(autouse=True)

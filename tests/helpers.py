@@ -11,6 +11,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from walkapp import create_app
@@ -20,6 +21,16 @@ from walkapp.db.migrations import migrate
 from walkapp.extensions import limiter
 
 PASSWORD = "correct horse battery"
+# The users tests make for themselves: scrypt at n=2**10 instead of the app's 2**15 (about 4 ms a
+# hash or check instead of 100-150 ms, and hundreds of tests make two users and sign one in). The
+# sign-in checks them with the same code; passwords set through the app keep walkapp.passwords'
+# full cost.
+QUICK_SCRYPT = "scrypt:1024:8:1"
+
+
+def hash_password(password: str) -> str:
+    """A real scrypt hash of `password` for a user a test makes, at QUICK_SCRYPT's cost."""
+    return generate_password_hash(password, method=QUICK_SCRYPT)
 
 
 def make_app(tmp_path, **overrides):
@@ -88,7 +99,6 @@ def login(client, username: str, password: str = PASSWORD):
 def admin_client(app):
     """A test client of `app` signed in as a new admin."""
     from walkapp.db import users as users_db
-    from walkapp.passwords import hash_password
 
     db = connect(database_path(app))
     users_db.create_user(db, "admin", hash_password(PASSWORD), "admin")

@@ -9,10 +9,9 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, hash_password, login
 from walkapp import calendars, clock, organisations, users
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 
 def ahead(days: int, hour: int = 18) -> str:

@@ -88,8 +88,8 @@ def test_walk_form_without_csrf_is_refused(tmp_path):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     db = connect(database_path(app))
+    from tests.helpers import hash_password
     from walkapp.db import users as users_db
-    from walkapp.passwords import hash_password
 
     user = users_db.create_user(db, "kim", hash_password("x" * 12), "coordinator")
     sign_in_directly(client, db, user)

@@ -9,13 +9,12 @@ import json
 
 import pytest
 
-from tests.helpers import PASSWORD, login, make_app, sign_in_directly
+from tests.helpers import PASSWORD, hash_password, login, make_app, sign_in_directly
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import replication
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 
 def _flashes(client) -> str:

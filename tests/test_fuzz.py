@@ -17,14 +17,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
-from tests.helpers import PASSWORD, make_app, observation
+from tests.helpers import PASSWORD, hash_password, make_app, observation
 from walkapp.access import make_walker_token
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import observations as obs_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
 from walkapp.demo import create_demo
-from walkapp.passwords import hash_password
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # The first and last days of the calendar (arithmetic on them overflows) and integers SQLite

@@ -19,13 +19,12 @@ from PIL import Image
 
 import walkapp.db
 from tests.gunicorn_server import GunicornServer
-from tests.helpers import PASSWORD, admin_client, join, login, make_app, observation
+from tests.helpers import PASSWORD, admin_client, hash_password, join, login, make_app, observation
 from walkapp import health, rate_limits
 from walkapp.commands.health import status_command
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 from walkapp.photos import store_photo
 
 

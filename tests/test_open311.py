@@ -11,7 +11,7 @@ import pytest
 import requests
 from georeport import GeoReport
 
-from tests.helpers import LiveServer, login, make_app
+from tests.helpers import LiveServer, hash_password, login, make_app
 from tests.public_page.seeding import (
     HOTORGET,
     MARKER_LAT,
@@ -27,7 +27,6 @@ from walkapp.db import connect, database_path, transaction
 from walkapp.db import measures as measures_db
 from walkapp.db import users as users_db
 from walkapp.db.api_tokens import create_token
-from walkapp.passwords import hash_password
 
 SECRET_NOTE = "SKYDDAT-BOENDE-5150"
 

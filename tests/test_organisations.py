@@ -10,7 +10,14 @@ from datetime import timedelta
 
 import pytest
 
-from tests.helpers import database_at, make_app, observation, post_observation, sign_in_directly
+from tests.helpers import (
+    database_at,
+    hash_password,
+    make_app,
+    observation,
+    post_observation,
+    sign_in_directly,
+)
 from walkapp import clock, mail, organisations, places_index, users
 from walkapp.db import api_tokens as api_tokens_db
 from walkapp.db import connect, database_path
@@ -18,7 +25,6 @@ from walkapp.db import organisations as organisations_db
 from walkapp.db import partners as partners_db
 from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
-from walkapp.passwords import hash_password
 
 
 def _square(name: str, west: float, south: float, east: float, north: float) -> dict:

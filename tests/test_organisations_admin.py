@@ -8,11 +8,10 @@ import json
 
 import pytest
 
-from tests.helpers import make_app, signed_in
+from tests.helpers import hash_password, make_app, signed_in
 from walkapp import organisations, users
 from walkapp.db import connect, database_path
 from walkapp.db import organisations as organisations_db
-from walkapp.passwords import hash_password
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ import io
 import pytest
 from PIL import Image
 
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, hash_password, login
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock, invitations, measures, organisations
 from walkapp.db import measures as measures_db
 from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 
 def jpeg() -> bytes:

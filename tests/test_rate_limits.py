@@ -10,11 +10,10 @@ import pytest
 import requests
 
 from tests.gunicorn_server import GunicornServer
-from tests.helpers import PASSWORD, login, make_app
+from tests.helpers import PASSWORD, hash_password, login, make_app
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 
 @pytest.fixture

@@ -12,7 +12,15 @@ from datetime import date
 
 import pytest
 
-from tests.helpers import PASSWORD, database_at, join, login, observation, post_observation
+from tests.helpers import (
+    PASSWORD,
+    database_at,
+    hash_password,
+    join,
+    login,
+    observation,
+    post_observation,
+)
 from tests.route_helpers import ROUTE
 from walkapp import clock, measures, organisations, rewalks, users, walks
 from walkapp.db import mail as mail_db
@@ -23,7 +31,6 @@ from walkapp.db import routes as routes_db
 from walkapp.db import transaction
 from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
-from walkapp.passwords import hash_password
 from walkapp.routes import check_route
 
 SERGELS = "Sergels torg / Plattan"

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.helpers import make_app, observation, post_observation, sign_in_directly
+from tests.helpers import hash_password, make_app, observation, post_observation, sign_in_directly
 from walkapp import calendars, invitations, mail_texts, measures, organisations, users, walks
 from walkapp.access import (
     ACCOUNT,
@@ -31,7 +31,6 @@ from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
 from walkapp.db.organisations import OWNED_IDS
 from walkapp.demo import create_demo
-from walkapp.passwords import hash_password
 
 ROUTE = {
     "type": "FeatureCollection",

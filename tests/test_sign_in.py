@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import PASSWORD, login, make_app, sign_in_directly
+from tests.helpers import PASSWORD, hash_password, login, make_app, sign_in_directly
 from walkapp import organisations, passwords
 from walkapp import users as accounts
 from walkapp.db import sessions as sessions_db
 from walkapp.db import users as users_db
-from walkapp.passwords import hash_password
 
 NEW_PASSWORD = "blå spårvagn klockan sju"
 
@@ -221,8 +220,8 @@ def test_sign_out_everywhere(app, users, db):
 
 def test_account_forms_need_csrf(tmp_path):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    from tests.helpers import hash_password
     from walkapp.db import connect, database_path
-    from walkapp.passwords import hash_password
 
     db = connect(database_path(app))
     admin_id = users_db.create_user(db, "boss", hash_password(PASSWORD), "admin")

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.helpers import PASSWORD, database_at, make_app
+from tests.helpers import PASSWORD, database_at, hash_password, make_app
 from tests.smtp_server import PUBLIC
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock, mail, mail_texts, measures
@@ -25,7 +25,6 @@ from walkapp.db import sessions as sessions_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
-from walkapp.passwords import hash_password
 
 ADDRESS = "sara@example.se"
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, pointed_at
+from tests.helpers import PASSWORD, SERGELS_TORG, LiveServer, hash_password, pointed_at
 from walkapp.db import connect, database_path
 from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 
 @pytest.fixture

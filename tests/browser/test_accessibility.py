@@ -7,11 +7,10 @@ import pytest
 
 from tests.browser.test_capture import ARTIFACTS
 from tests.browser.test_public_page import AXE
-from tests.helpers import PASSWORD, LiveServer, make_app, sign_in_page
+from tests.helpers import PASSWORD, LiveServer, hash_password, make_app, sign_in_page
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.demo import create_demo
-from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 

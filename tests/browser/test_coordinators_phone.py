@@ -9,14 +9,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_coordinators_screens import signed_in
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, hash_password
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp.db import connect, database_path
 from walkapp.db import measures as measures_db
 from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 

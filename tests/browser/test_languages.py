@@ -11,13 +11,12 @@ from playwright.sync_api import expect
 from tests.browser.test_capture import ARTIFACTS
 from tests.browser.test_public_page import AXE
 from tests.conftest import PASSWORD, LiveServer, make_app
-from tests.helpers import SERGELS_TORG
+from tests.helpers import SERGELS_TORG, hash_password
 from walkapp import languages
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
 from walkapp.demo import create_demo
-from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 

@@ -16,11 +16,10 @@ from flask_babel import gettext as _
 
 from tests.browser.test_languages import PHONE_LOCALES
 from tests.browser.test_map_text import route, signed_in
-from tests.helpers import PASSWORD, SERGELS_TORG, login, plan_walk, query
+from tests.helpers import PASSWORD, SERGELS_TORG, hash_password, login, plan_walk, query
 from walkapp import clock, languages, map_controls
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
-from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 

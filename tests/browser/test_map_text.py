@@ -16,11 +16,18 @@ import uuid
 import pytest
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.helpers import PASSWORD, SERGELS_TORG, login, plan_walk, query, sign_in_page
+from tests.helpers import (
+    PASSWORD,
+    SERGELS_TORG,
+    hash_password,
+    login,
+    plan_walk,
+    query,
+    sign_in_page,
+)
 from walkapp import clock
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
-from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 

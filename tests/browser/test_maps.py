@@ -7,12 +7,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.helpers import PASSWORD, LiveServer, make_app, open_offline, sign_in_page
+from tests.helpers import PASSWORD, LiveServer, hash_password, make_app, open_offline, sign_in_page
 from tests.test_coordinators import add_observation
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 

@@ -10,12 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import join
-from tests.helpers import PASSWORD, SERGELS_TORG, open_offline, sign_in_page
+from tests.helpers import PASSWORD, SERGELS_TORG, hash_password, open_offline, sign_in_page
 from walkapp import settings
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 

@@ -9,14 +9,13 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import violations
-from tests.helpers import PASSWORD, query, sign_in_page
+from tests.helpers import PASSWORD, hash_password, query, sign_in_page
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import measures
 from walkapp.db import connect, database_path
 from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 pytestmark = pytest.mark.browser
 

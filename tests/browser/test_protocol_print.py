@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from tests.browser.test_coordinators_screens import signed_in
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, hash_password
 from tests.test_coordinators import add_observation
 from walkapp import observations, photos, settings
 from walkapp.db import connect, database_path, transaction
@@ -22,7 +22,6 @@ from walkapp.db import measures as measures_db
 from walkapp.db import routes as routes_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 from walkapp.routes import route_collection
 
 pytestmark = pytest.mark.browser

@@ -11,12 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import join
-from tests.helpers import EAST, PASSWORD, SERGELS_TORG, at, query, sign_in_directly
+from tests.helpers import EAST, PASSWORD, SERGELS_TORG, at, hash_password, query, sign_in_directly
 from walkapp import tracks
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import routes as routes_db
 from walkapp.db import users as users_db
-from walkapp.passwords import hash_password
 from walkapp.routes import check_route
 
 pytestmark = pytest.mark.browser

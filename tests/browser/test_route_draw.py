@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import PASSWORD, sign_in_page
+from tests.helpers import PASSWORD, hash_password, sign_in_page
 from walkapp import tracks
 from walkapp.db import connect, database_path
 from walkapp.db import routes as routes_db
 from walkapp.db import users as users_db
-from walkapp.passwords import hash_password
 from walkapp.routes import stops_of
 
 pytestmark = pytest.mark.browser

@@ -9,14 +9,13 @@ import json
 
 from PIL import Image
 
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, hash_password, login
 from walkapp import measures
 from walkapp.access import make_walker_token
 from walkapp.db import measures as measures_db
 from walkapp.db import partners as partners_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 from walkapp.public import MEASURES_PER_PLACE, today
 
 from .seeding import HOTORGET, add_finding, seed_walk
