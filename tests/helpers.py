@@ -11,6 +11,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 
+from jinja2 import BytecodeCache
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
@@ -33,6 +34,26 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=QUICK_SCRYPT)
 
 
+class _CompiledTemplates(BytecodeCache):
+    """The templates' compiled code, kept for every app this test process builds: each new app
+    has a new Jinja environment that would parse and compile every template it renders again
+    (about a second for a test that goes through all the screens). Jinja checks each entry
+    against the template's source, so an edited template is compiled anew."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def make_app(tmp_path, **overrides):
     """A test app on a real SQLite file. CSRF and rate limits are off unless asked for;
     tests of those pass WTF_CSRF_ENABLED=True / RATELIMIT_ENABLED=True."""
@@ -43,7 +64,9 @@ def make_app(tmp_path, **overrides):
         "WTF_CSRF_ENABLED": False,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
 
 
 def shared_app(tmp_path_factory, name: str, **overrides):
