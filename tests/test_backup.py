@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.helpers import make_app
+from tests.helpers import make_app, walkapp_in_process
 from walkapp.db import connect, database_path, transaction
 from walkapp.db import observations as obs_db
 from walkapp.db import walks as walks_db
@@ -99,6 +99,13 @@ def walkapp_cli(*args: str, instance: Path) -> subprocess.CompletedProcess:
     )
 
 
+def walkapp_here(*args: str, instance: Path) -> subprocess.CompletedProcess:
+    """walkapp_cli's command in this process (the real command line is the first test's)."""
+    return walkapp_in_process(
+        *args, env={"WALKAPP_INSTANCE": str(instance), "WALKAPP_SECRET_KEY": None}
+    )
+
+
 def test_retention_is_a_dry_run_by_default_then_deletes_old_photos_and_names(app, runner, db):
     walk = create_demo(db, 50.0)
     observations = obs_db.list_for_walk(db, walk["id"])
@@ -172,19 +179,19 @@ def test_a_damaged_backup_is_refused_and_the_instance_left_as_it_was(runner, db,
     result = runner.invoke(args=["backup", str(tmp_path / "backups")])
     folder = tmp_path / "backups" / result.output.strip().split("/")[-1]
     fresh = tmp_path / "fresh-instance"
-    restored = walkapp_cli("restore", str(folder), instance=fresh)
+    restored = walkapp_here("restore", str(folder), instance=fresh)
     assert restored.returncode == 0, restored.stderr
     before = (fresh / "walkapp.db").read_bytes()
     for kind, damaged in damaged_copies(folder, tmp_path).items():
         # Into a new machine's empty instance: nothing is left behind, not even an empty file.
         empty = tmp_path / f"empty-{kind}"
-        refused = walkapp_cli("restore", str(damaged), instance=empty)
+        refused = walkapp_here("restore", str(damaged), instance=empty)
         assert refused.returncode == 1, (kind, refused.stdout)
         assert "cannot be restored" in refused.stderr and "Restored" not in refused.stdout
         assert "Traceback" not in refused.stderr
         assert list(empty.iterdir()) == [], kind
         # Over a working instance with --force: the database is not touched.
-        refused = walkapp_cli("restore", "--force", str(damaged), instance=fresh)
+        refused = walkapp_here("restore", "--force", str(damaged), instance=fresh)
         assert refused.returncode == 1 and "left as it was" in refused.stderr, kind
         assert (fresh / "walkapp.db").read_bytes() == before, kind
         assert [p.name for p in fresh.iterdir()] == ["walkapp.db"], kind
