@@ -27,7 +27,7 @@ from PIL import Image
 
 from tests.conftest import login, make_app
 from tests.gunicorn_server import GunicornServer
-from tests.helpers import admin_client
+from tests.helpers import admin_client, walkapp_in_process
 from tests.test_crash_safety import join, observation, post_until_stored, send
 from walkapp import create_app, replication
 from walkapp.db import connect, database_path
@@ -53,6 +53,22 @@ def walkapp_cli(
     env.pop("WALKAPP_SECRET_KEY", None)
     return subprocess.run(
         [sys.executable, "-m", "walkapp", *args], env=env, capture_output=True, text=True
+    )
+
+
+def walkapp_here(
+    *args: str, instance: Path, replica_url: str = "", env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """walkapp_cli's command in this process: for restore, init-db and status, whose process is
+    not what is tested. `walkapp serve` stays a process (it execs gunicorn)."""
+    return walkapp_in_process(
+        *args,
+        env={
+            "WALKAPP_INSTANCE": str(instance),
+            "WALKAPP_REPLICA_URL": replica_url,
+            "WALKAPP_SECRET_KEY": None,
+            **(env or {}),
+        },
     )
 
 
@@ -124,10 +140,10 @@ def lose_the_disk_and_restore(server: GunicornServer, instance: Path, url: str) 
     # A fresh database would bury the replica's findings: serving refuses until restored.
     refused = walkapp_cli("serve", "--port", "1", instance=instance, replica_url=url)
     assert refused.returncode == 1 and "restore --from-replica" in refused.stderr
-    refused = walkapp_cli("init-db", instance=instance, replica_url=url)
+    refused = walkapp_here("init-db", instance=instance, replica_url=url)
     assert refused.returncode != 0 and "restore --from-replica" in refused.stderr
     assert not (instance / "walkapp.db").exists()
-    restored = walkapp_cli("restore", "--from-replica", url, instance=instance)
+    restored = walkapp_here("restore", "--from-replica", url, instance=instance)
     assert restored.returncode == 0, restored.stderr
     assert stat_mode(instance / "walkapp.db") == 0o600
 
@@ -173,7 +189,7 @@ def test_drill_observations_with_photos_then_the_disk_is_lost(drill):
 
     # Every acknowledged write reaches the replica (how fast: benchmarks/ingest_replication.py).
     replica_holds(url, instance.parent, set(acknowledged), set(photos))
-    status = walkapp_cli("status", "--json", instance=instance, replica_url=url)
+    status = walkapp_here("status", "--json", instance=instance, replica_url=url)
     state = json.loads(status.stdout)["checks"]["replication"]
     assert status.returncode == 0 and state["running"] and state["status"] == "ok"
     assert state["replica_txid"] == state["local_txid"] and state["age_s"] < 60
@@ -278,7 +294,7 @@ def test_drill_kill_mid_burst_then_retries_fill_in_exactly_once(drill):
 
     # A point in time: the replica as it was before the burst (the walk and its walkers).
     earlier = instance.parent / "earlier"
-    at = walkapp_cli(
+    at = walkapp_here(
         "restore", "--from-replica", url, "--timestamp", before_burst, instance=earlier
     )
     assert at.returncode == 0, at.stderr
@@ -326,7 +342,7 @@ def test_admin_page_warns_when_litestream_is_not_running(tmp_path):
 
 
 def test_status_without_a_replica_says_off_and_creates_no_database(tmp_path):
-    result = walkapp_cli("status", "--json", instance=tmp_path / "nothing")
+    result = walkapp_here("status", "--json", instance=tmp_path / "nothing")
     checks = json.loads(result.stdout)["checks"]
     assert checks["replication"]["status"] == "off"
     # No database is a failing check (exit 1), and looking made none.
@@ -336,7 +352,7 @@ def test_status_without_a_replica_says_off_and_creates_no_database(tmp_path):
 
 def test_status_warns_and_fails_when_nothing_replicates(tmp_path):
     make_app(tmp_path)
-    result = walkapp_cli(
+    result = walkapp_here(
         "status", "--json", instance=tmp_path / "instance", replica_url=f"file://{tmp_path}/r"
     )
     state = json.loads(result.stdout)["checks"]["replication"]
@@ -450,7 +466,7 @@ def test_serve_refuses_an_empty_or_foreign_database_over_a_replica_with_data(dri
 
     taken.close()
     assert replication.replica_position(url) == position  # nothing was streamed over it
-    restored = walkapp_cli("restore", "--from-replica", url, "--force", instance=instance)
+    restored = walkapp_here("restore", "--from-replica", url, "--force", instance=instance)
     assert restored.returncode == 0, restored.stderr
     check = sqlite3.connect(instance / "walkapp.db")
     assert {row[0] for row in check.execute("select id from observations")} == ids
