@@ -17,12 +17,43 @@ from tests.helpers import (
     make_app,
     pointed_at,
     shared_app,
+    slowest_first,
 )
 from tests.redis_server import RedisServer
 from tests.smtp_server import SmtpServer, make_certificate
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
+
+# Tests of 10 s or more in a run's --durations (on three workers, idle), longest first: each
+# worker starts with its share of them (tests.helpers.slowest_first), so the workers end together.
+SLOWEST = (
+    "tests/test_fuzz.py::test_junk_never_gives_500_and_refusals_store_nothing[admin]",
+    "tests/test_replication.py::test_drill_observations_with_photos_then_the_disk_is_lost",
+    "tests/test_replication.py::test_serve_refuses_an_empty_or_foreign_database",
+    "tests/test_replication.py::test_drill_kill_mid_burst",
+    "tests/test_fuzz.py::test_every_read_route_takes_junk_ids_and_queries_without_500[admin]",
+    "tests/test_fuzz.py::test_every_form_a_screen_shows",
+    "tests/test_mail.py::test_kill_9_of_the_worker_mid_round",
+    "tests/test_crash_safety.py::test_sigkill_mid_burst",
+    "tests/browser/test_accessibility.py::test_staff_screens_pass_axe",
+    "tests/test_fuzz.py::test_every_read_route_takes_junk_ids_and_queries_without_500[walker]",
+    "tests/test_role_matrix.py::test_route_by_role_matrix",
+    "tests/test_rate_limits.py::test_two_workers_share_exact_counts_through_redis",
+    "tests/test_health.py::test_redis_stopping_mid_walk",
+    "tests/test_fuzz.py::test_junk_never_gives_500_and_refusals_store_nothing",
+    "tests/test_security.py::test_serve_without_a_public_url",
+    "tests/browser/test_coordinators_flow.py::test_plan_join_record_watch_triage",
+    "tests/test_crash_safety.py::test_twenty_concurrent_clients",
+    "tests/test_access_log.py::test_a_huge_header_block_is_refused_by_the_server",
+    "tests/browser/test_coordinators_phone.py::test_no_word_breaks_letter_by_letter",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    if workers > 1:  # every worker collects and sorts alike: xdist checks the lists are equal
+        items[:] = slowest_first(items, workers, SLOWEST)
 
 
 @pytest.fixture(autouse=True)

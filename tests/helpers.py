@@ -262,3 +262,29 @@ def open_offline(browser, saved, console_errors: bool = True):
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.goto(saved.as_uri())
     return context, page, errors
+
+
+def slowest_first(items: list, workers: int, slowest: tuple[str, ...]) -> list:
+    """`items` reordered so that each of pytest-xdist's `workers` starts with its share of the
+    tests whose ids start with one of `slowest` (longest first). The worksteal scheduler hands
+    each worker an equal run of the list, in order, and an idle worker takes the second half of
+    the longest queue still waiting: a long test near the end of a run keeps one worker busy
+    while the others have nothing left to take."""
+    rank = {}
+    for index, item in enumerate(items):
+        for place, prefix in enumerate(slowest):
+            if item.nodeid.startswith(prefix):
+                rank[index] = place
+                break
+    slow = [items[i] for i in sorted(rank, key=lambda i: (rank[i], i))]
+    rest = [item for i, item in enumerate(items) if i not in rank]
+    ordered, left = [], len(items)
+    for worker in range(workers):
+        size = left // (workers - worker)  # as worksteal splits the list at the start
+        left -= size
+        head = slow[worker::workers]
+        ordered += head
+        take = max(size - len(head), 0)
+        ordered += rest[:take]
+        rest = rest[take:]
+    return ordered + rest
