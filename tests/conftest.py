@@ -21,6 +21,7 @@ from tests.helpers import (
 )
 from tests.redis_server import RedisServer
 from tests.smtp_server import SmtpServer, make_certificate
+from walkapp import passwords
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
@@ -54,6 +55,17 @@ def pytest_collection_modifyitems(config, items):
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
     if workers > 1:  # every worker collects and sorts alike: xdist checks the lists are equal
         items[:] = slowest_first(items, workers, SLOWEST)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unknown_names_cost_what_the_tests_users_cost():
+    """The sign-in checks an unknown name against walkapp.passwords' dummy hash so that it costs
+    what a real user's check costs; the users tests make have QUICK_SCRYPT hashes
+    (tests.helpers.hash_password), so the dummy gets one too: the same cost as theirs again, and
+    fifty guessed names no longer take 50 full scrypt checks."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_DUMMY", hash_password("not-a-password"))
+        yield
 
 
 @pytest.fixture(autouse=True)
