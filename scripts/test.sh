@@ -18,11 +18,11 @@ fi
 .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements/test.txt
 .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
 set +e
-# Three pytest workers (pytest-xdist) on the 2-core machines we test on: a third of the suite's
-# time waits on browsers, gunicorn and subprocesses, which a third worker fills (-n 2 left the
-# cores idle 39 % of the time). Four were faster still but made a timing-sensitive browser test
-# fail once (docs/developers/tests.md). `-n 0` after the command runs in one process.
-.venv/bin/python -m pytest -n "${TEST_WORKERS:-3}" --dist worksteal "$@"
+# Four pytest workers (pytest-xdist) on the 2-core machines we test on: part of the suite's time
+# waits on browsers, gunicorn, Litestream and subprocesses, which the extra workers fill (-n 2
+# left the cores idle 39 % of the time, -n 3 a third). Each worker starts with its share of the
+# slowest tests (tests/conftest.py). `-n 0` after the command runs in one process.
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-4}" --dist worksteal "$@"
 status=$?
 set -e
 # pytest exits 5 when it collected no tests: that is a failure here.

@@ -26,7 +26,7 @@ from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
 
-# Tests of 10 s or more in a run's --durations (on three workers, idle), longest first: each
+# Tests of 10 s or more in a run's --durations (under load), longest first: each
 # worker starts with its share of them (tests.helpers.slowest_first), so the workers end together.
 SLOWEST = (
     "tests/test_fuzz.py::test_junk_never_gives_500_and_refusals_store_nothing[admin]",
@@ -39,7 +39,6 @@ SLOWEST = (
     "tests/test_crash_safety.py::test_sigkill_mid_burst",
     "tests/browser/test_accessibility.py::test_staff_screens_pass_axe",
     "tests/test_fuzz.py::test_every_read_route_takes_junk_ids_and_queries_without_500[walker]",
-    "tests/test_role_matrix.py::test_route_by_role_matrix",
     "tests/test_rate_limits.py::test_two_workers_share_exact_counts_through_redis",
     "tests/test_health.py::test_redis_stopping_mid_walk",
     "tests/test_fuzz.py::test_junk_never_gives_500_and_refusals_store_nothing",
