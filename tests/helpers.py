@@ -123,7 +123,10 @@ def walkapp_in_process(*args: str, env: dict) -> subprocess.CompletedProcess:
     (None unsets a variable): for tests of what a command does rather than of its process, at
     no interpreter start (1.5 s). Answers as subprocess.run would: an exception the command lets
     through is the traceback a process would print on stderr (exit code 1)."""
-    result = CliRunner().invoke(walkapp_group(), list(args), env=env)
+    # FlaskGroup sets FLASK_RUN_FROM_CLI in os.environ; named here, the runner puts it back after.
+    result = CliRunner().invoke(
+        walkapp_group(), list(args), env={"FLASK_RUN_FROM_CLI": None, **env}
+    )
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(result.exception))
