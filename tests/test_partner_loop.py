@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from PIL import Image
 
-from tests.helpers import PASSWORD, make_app
+from tests.helpers import PASSWORD, hash_password, make_app
 from tests.smtp_server import PUBLIC
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock, mail, mail_texts
@@ -22,7 +22,6 @@ from walkapp.db import partners as partners_db
 from walkapp.db import sessions as sessions_db
 from walkapp.db import users as users_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 
 def _jpeg() -> bytes:

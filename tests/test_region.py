@@ -13,13 +13,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests.helpers import sign_in_directly
+from tests.helpers import hash_password, sign_in_directly
 from walkapp import clock, measures, organisations, promises, users
 from walkapp.db import connect, database_path
 from walkapp.db import observations as observations_db
 from walkapp.db import organisations as organisations_db
 from walkapp.db import walks as walks_db
-from walkapp.passwords import hash_password
 
 # (relation, rating, statuses it moves through with the days after its walk, first to last).
 # Norrmalm's 2026 walks: 4 open and 4 fixed, a "not possible", a duplicate and a good one.

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.helpers import database_at, plan_walk, post_observation
+from tests.helpers import database_at, hash_password, plan_walk, post_observation
 from tests.helpers import observation as an_observation
 from tests.test_organisations import _as, _db, world  # noqa: F401  (world is a fixture)
 from walkapp import measures, organisations, users, walks
@@ -19,7 +19,6 @@ from walkapp.db import promises as promises_db
 from walkapp.db import public as public_db
 from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
-from walkapp.passwords import hash_password
 
 
 @pytest.fixture

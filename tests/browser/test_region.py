@@ -11,7 +11,7 @@ import pytest
 
 from tests.browser.test_accessibility import violations
 from tests.browser.test_capture import ARTIFACTS
-from tests.helpers import PASSWORD, query, sign_in_page
+from tests.helpers import PASSWORD, hash_password, query, sign_in_page
 from tests.test_region import (
     LIDINGO_FINDINGS,
     NORRMALM_FINDINGS,
@@ -21,7 +21,6 @@ from tests.test_region import (
 )
 from walkapp import organisations, users
 from walkapp.db import connect, database_path
-from walkapp.passwords import hash_password
 from walkapp.vocabulary import FIXED_STATUSES, OPEN_STATUSES
 
 pytestmark = pytest.mark.browser
