@@ -132,6 +132,25 @@ def save_one(page):
     expect(page.locator("#sync-status")).to_have_attribute("data-waiting", "0")
 
 
+def settled(page):
+    """Until the screen's layout has held still for three frames: fit.js sizes the labels again
+    after a change, and one measuring call is quick enough to catch them mid-way."""
+    page.evaluate(
+        """() => new Promise((resolve) => {
+          let last = "", still = 0;
+          const step = () => {
+            const now = [...document.querySelectorAll(".category, .rating, #save, #result")]
+              .map((e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })
+              .join(";");
+            still = now === last ? still + 1 : 0;
+            last = now;
+            if (still >= 3) resolve(); else requestAnimationFrame(step);
+          };
+          requestAnimationFrame(step);
+        })"""
+    )
+
+
 def tap(page, selector):
     """A tap where the walker sees the button: no scrolling it into view first."""
     page.locator(selector).evaluate("(element) => element.click()")
@@ -145,6 +164,7 @@ def test_after_a_save_the_whole_form_is_on_one_screen(browser, server, walk, lan
         page = context.new_page()
         join_in(page, server, walk, language)
         save_one(page)
+        settled(page)
         assert page.evaluate("scrollY") == 0
         found = []
         for selector in (
@@ -180,11 +200,13 @@ def test_after_a_save_the_whole_form_is_on_one_screen(browser, server, walk, lan
 
         tap(page, ".category[data-category=incident]")
         expect(page.locator("#incident-note")).to_be_visible()
+        settled(page)
         for selector in ("#incident-note", ".category[data-category=incident]", ".rating", "#save"):
             found += [f"with Händelse: {p}" for p in problems(page, selector)]
         page.screenshot(path=str(ARTIFACTS / f"one-screen-{name}-incident.png"))
         tap(page, "#theme-toggle")
         expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+        settled(page)
         for selector in ("#incident-note", ".category", ".rating", "#save", "#result"):
             found += [f"dark: {p}" for p in problems(page, selector)]
         page.screenshot(path=str(ARTIFACTS / f"one-screen-{name}-incident-dark.png"))
@@ -208,11 +230,14 @@ def test_a_two_line_title_leaves_every_category_in_view_on_a_small_phone(browser
         page = context.new_page()
         join_in(page, server, walk, language)
         save_one(page)
+        settled(page)
         found = []
         for selector in (".category", ".rating", "#save", "#result", ".capture-bar h1"):
             found += problems(page, selector)
         page.screenshot(path=str(ARTIFACTS / f"one-screen-{language}-360x640-two-line-title.png"))
         tap(page, ".category[data-category=incident]")
+        expect(page.locator("#incident-note")).to_be_visible()
+        settled(page)
         for selector in ("#incident-note", ".category[data-category=incident]", ".rating", "#save"):
             found += [f"with Händelse: {p}" for p in problems(page, selector)]
         assert found == []
