@@ -381,3 +381,37 @@ def test_an_upgraded_database_resolves_the_observations_it_holds(db, recorded):
     assert areas_db.areas_of(db, recorded["larsberg"]) == {}
     assert areas_module.load_shipped_areas(db, ROOT / "geodata") == 432
     assert areas_db.areas_of(db, recorded["larsberg"])["kommun"][0]["code"] == "0186"
+
+
+def test_workers_starting_together_load_the_shipped_areas_once(tmp_path):
+    """Two gunicorn workers of a fresh instance both find no areas; the second must not fail on
+    UNIQUE(kind, name): the check is made again under the write lock."""
+    import threading
+
+    from tests.helpers import database_at
+    from walkapp.db import connect
+    from walkapp.db.migrations import MIGRATIONS
+
+    database_at(tmp_path, MIGRATIONS[-1][0]).close()
+    path = tmp_path / "old.db"
+    results, errors = [], []
+
+    def start():
+        db = connect(path)
+        try:
+            results.append(areas.load_shipped_areas(db, ROOT / "geodata"))
+            results.append(areas.load_shipped(db, ROOT / "geodata"))
+        except Exception as error:  # what the second worker died of
+            errors.append(error)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db = connect(path)
+    assert sorted(results)[:2] == [0, 0] and areas_db.count_areas(db) == max(results)
+    db.close()

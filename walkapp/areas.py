@@ -62,6 +62,9 @@ def load_shipped(db: sqlite_utils.Database, geodata_dir: Path) -> int:
         return 0
     features = json.loads((geodata_dir / SHIPPED).read_text(encoding="utf-8"))["features"]
     with transaction(db):
+        # Asked again under the write lock: the workers of a fresh instance start together.
+        if areas_db.list_districts(db):
+            return 0
         areas_db.save_districts(db, features)
     return len(features)
 
@@ -100,6 +103,10 @@ def load_shipped_areas(db: sqlite_utils.Database, geodata_dir: Path) -> int:
         return 0
     version, rows, unions = _shipped(geodata_dir)
     with transaction(db):
+        # Asked again under the write lock: two gunicorn workers of a fresh instance both found
+        # none and the second failed on UNIQUE(kind, name).
+        if areas_db.count_areas(db):
+            return 0
         areas_db.insert_areas(db, rows)
         for union in unions:
             _store_union(db, union)
