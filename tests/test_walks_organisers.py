@@ -65,7 +65,11 @@ def test_each_organiser_sees_and_works_a_joint_walk_and_a_third_learns_nothing(j
     assert "Gemensam vandring" in lidingo.get("/walks").get_data(as_text=True)
     assert lidingo.get(f"/walks/{walk_id}/protocol.csv").status_code == 200
     assert lidingo.get(f"/maps/walk/{walk_id}").status_code == 200
-    assert lidingo.get(f"/observations/{found}/triage").status_code == 200
+    triage = lidingo.get(f"/observations/{found}/triage")
+    assert triage.status_code == 200 and "/places/" not in triage.get_data(as_text=True)
+    assert "/places/" in _as(joint, "norrmalm").get(f"/observations/{found}/triage").get_data(
+        as_text=True
+    )
     features = lidingo.get("/export/observations.geojson").json["features"]
     assert found in {f["id"] for f in features}
     assert lidingo.get(f"/export/observations.geojson?walk={walk_id}").status_code == 200

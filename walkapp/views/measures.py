@@ -47,6 +47,7 @@ from .shared import (
     paging,
     queue_args,
     queue_kind,
+    readable_places,
     triage_url,
 )
 
@@ -197,6 +198,7 @@ def triage(observation_id: str):
     return render_template(
         "measures/triage.html",
         observation=observation,
+        place_linked=bool(readable_places([observation["place_id"]])),
         form=form,
         history=history_in_words(
             entries,

@@ -13,10 +13,11 @@ from flask import abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from .. import bodies, clock, rate_limits, settings
+from .. import bodies, clock, organisations, rate_limits, settings
 from ..access import WALKER, current_user, requires, scope
 from ..db import connect, database_path, get_db
 from ..db import exports as exports_db
+from ..db import organisations as organisations_db
 from ..db import walks as walks_db
 from ..exports.filters import (
     AREA_PARAMETERS,
@@ -177,6 +178,17 @@ def json_body():
     if not isinstance(value, dict):
         rate_limits.mark_bad_body()
     return value
+
+
+def readable_places(place_ids) -> set[int]:
+    """Which of these places the caller may open: a co-organiser of a joint walk reads its
+    findings but not the lead's places, which pages then name without a link."""
+    db = get_db()
+    return {
+        place_id
+        for place_id in set(place_ids) - {None}
+        if organisations.sees(scope(), organisations_db.owners(db, "place_id", place_id) or [])
+    }
 
 
 def found_or_404(row):

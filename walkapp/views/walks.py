@@ -39,7 +39,7 @@ from ..vocabulary import (
 )
 from ..walkers import token_expiry_day
 from .routes import route_from_form
-from .shared import found_or_404, paging
+from .shared import found_or_404, paging, readable_places
 
 bp = Blueprint("walks", __name__)
 # The words the walk page and the protocol show for keys.
@@ -296,7 +296,7 @@ def show(walk_id: str):
         qr_svg=Markup(qr.svg_inline(scale=10, border=2, title=_("QR-kod för att gå med"))),
         places=[p for p in places if p],
         # A co-organiser reads the walk but not the lead's places: their names, without links.
-        place_links={p["id"] for p in places if p and organisations.sees(scope(), [p["organisation_id"]])},
+        place_links=readable_places(p["id"] for p in places if p),
         organisers=_organisers(walk),
         walkers=walks_db.count_walkers(db, walk_id),
         walker_list=[
