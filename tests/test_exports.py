@@ -695,3 +695,24 @@ def test_admin_edits_and_deactivates_a_place(client, users, db):
         f["properties"]["name"] == "Plattan" and not f["properties"]["active"]
         for f in download["features"]
     )
+
+
+def test_the_token_form_offers_the_latest_walks_and_names_a_tokens_older_one(
+    staff, db, monkeypatch
+):
+    from walkapp.db import walks as walks_db
+    from walkapp.views import api_tokens as api_tokens_view
+
+    monkeypatch.setattr(api_tokens_view, "FORM_WALKS", 3)
+    made = [
+        walks_db.create_walk(db, title=f"Vandring {n}", starts_at=f"2026-0{n}-10T18:00")
+        for n in range(1, 7)
+    ]
+    db.conn.commit()
+    token = make_token(staff, walk=[made[0]["id"]])  # the oldest: not among the latest three
+    assert token
+    page = staff.get("/tokens").text
+    offered = re.findall(r'<option value="([^"]+)"[^>]*>[^<]*Vandring', page)
+    assert [made[n]["id"] for n in (5, 4, 3)] == offered[:3] and made[0]["id"] not in offered
+    assert "de 3 senaste vandringarna" in page
+    assert "Vandringar: Vandring 1" in page  # the token's own walk named, however old

@@ -98,10 +98,22 @@ def walk_place_ids(db: sqlite_utils.Database, walk_id: str) -> list[int]:
     ]
 
 
-def list_walks(db: sqlite_utils.Database, organisation_ids=None) -> list[dict]:
-    """Every walk (of these organisations, when given), newest first."""
+def list_walks(
+    db: sqlite_utils.Database, organisation_ids=None, limit: int = -1
+) -> list[dict]:
+    """Every walk (of these organisations, when given), newest first; the newest `limit`."""
     where, params = walks_in_scope("id", organisation_ids)
-    return rows(db, f"select * from walks where {where} order by starts_at desc", params)
+    return rows(
+        db, f"select * from walks where {where} order by starts_at desc limit ?", [*params, limit]
+    )
+
+
+def walk_titles(db: sqlite_utils.Database, walk_ids) -> dict[str, str]:
+    """The titles of these walks, by id."""
+    ids = sorted(set(walk_ids))
+    if not ids:
+        return {}
+    return dict(db.execute(f"select id, title from walks where id in ({marks(ids)})", ids))
 
 
 def set_state(db: sqlite_utils.Database, walk_id: str, state: str) -> None:

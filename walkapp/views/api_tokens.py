@@ -27,6 +27,10 @@ bp = Blueprint("api_tokens", __name__)
 NEW_TOKEN = "new_api_token"
 
 
+# How many of the latest walks the token form offers as a filter.
+FORM_WALKS = 300
+
+
 @bp.route("/tokens", methods=["GET", "POST"])
 @requires(COORDINATOR)
 def index():
@@ -52,29 +56,38 @@ def index():
     mine = None if user["role"] == "admin" else user["id"]
     listed = api_tokens_db.list_tokens(db, mine, scope())
     places = places_db.list_places(db, active_only=False, organisation_ids=scope())
-    walks = walks_db.list_walks(db, scope())
+    # The form offers the latest walks (an instance of 20 000 walks listed them all: 3 s);
+    # a token's own walks are named whatever their age.
+    walks = walks_db.list_walks(db, scope(), FORM_WALKS)
+    named = {w["id"]: w["title"] for w in walks}
+    named.update(
+        walks_db.walk_titles(
+            db, [w for t in listed for w in MultiDict(parse_qsl(t["filters"])).getlist("walk")]
+        )
+    )
     return render_template(
         "api_tokens/index.html",
         form=form,
         created=created,
         chosen=request.form if request.method == "POST" else None,
         filter_errors=filter_errors,
-        tokens=[{**t, "reads": _in_words(t["filters"], places, walks)} for t in listed],
+        tokens=[{**t, "reads": _in_words(t["filters"], places, named)} for t in listed],
         base=request.host_url.rstrip("/"),
         places=[p for p in places if p["active"]],
         walks=walks,
+        walks_cut=len(walks) == FORM_WALKS,
         categories=CATEGORIES,
         ratings=RATINGS,
         statuses=MEASURE_STATUSES,
     ), status
 
 
-def _in_words(query: str, places: list[dict], walks: list[dict]) -> list[str]:
+def _in_words(query: str, places: list[dict], walks: dict[str, str]) -> list[str]:
     """A token's filters as a coordinator reads them ("Platser: Plattan"); empty: everything."""
     chosen = MultiDict(parse_qsl(query))
     names = {
         "place": {str(p["id"]): p["name"] for p in places},
-        "walk": {w["id"]: w["title"] for w in walks},
+        "walk": walks,
         "category": CATEGORIES,
         "rating": RATINGS,
         "status": {"open": _("Öppna"), "closed": _("Avslutade"), **MEASURE_STATUSES},
