@@ -120,3 +120,34 @@ def test_assign_mail_done_with_photo_walker_mail_no_reopens_into_triage(tmp_path
         ("plain",)
     ).get_content()
     db.close()
+
+
+def test_a_person_invited_by_another_organisation_hears_nothing_of_this_ones_walks(tmp_path, smtp):
+    """A partner shared by two organisations: its person invited by Lidingö stad reads Lidingö's
+    walks only, on the desk and so in the mail; one made on the command line hears of all."""
+    from walkapp import organisations
+
+    app = make_app(tmp_path, **smtp.settings())
+    db = connect(database_path(app))
+    lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
+    partners_db.ensure_partners(db, ["Trafikkontoret"])
+    tk = partners_db.find_by_name(db, "Trafikkontoret")["id"]
+    users_db.create_user(db, "anna", hash_password(PASSWORD), "partner", partner_id=tk,
+                         email="anna@trafik.example")  # fmt: skip
+    users_db.create_user(db, "lina", hash_password(PASSWORD), "partner", lidingo, partner_id=tk,
+                         email="lina@trafik.example")  # fmt: skip
+    walk = walks_db.create_walk(db, title="Polisens kväll", starts_at="2026-11-24T18:00")
+    found = add_observation(db, walk["id"], *SERGEL, note="Lampan släckt")
+    due = (clock.today() + timedelta(days=3)).isoformat()
+    from walkapp import measures
+
+    measures.set_status(db, found, "assigned", None, partner_id=tk, deadline=due)
+    _round(app, db, 11)
+    assert {m["To"] for m in smtp.inbox.messages} == {"anna@trafik.example"}
+    # The Monday digest too: Lina's would hold only the police's measure, so she gets none.
+    monday = clock.local(clock.now_utc())
+    days = (7 - monday.weekday()) % 7 or 7
+    _round(app, db, days * 24 * 60 + 8 * 60)
+    assert [m["To"] for m in smtp.inbox.messages].count("anna@trafik.example") >= 2  # digests
+    assert "lina@trafik.example" not in {m["To"] for m in smtp.inbox.messages}
+    db.close()

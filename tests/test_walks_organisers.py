@@ -285,3 +285,22 @@ def test_the_front_page_links_a_map_of_every_organisers_places(joint):
     # Lidingö's own Larsbergs centrum is on the map of all, not on the first organisation's.
     assert "Larsbergs centrum" in every and "Larsbergs centrum" not in one
     assert "Centralstationen" in every and "Centralstationen" in one
+
+
+def test_a_co_organiser_can_leave_a_joint_walk_and_the_lead_cannot(joint):
+    walk_id = joint["joint"]["walk"]["id"]
+    norrmalm = _as(joint, "norrmalm")
+    assert "Lämna vandringen" not in norrmalm.get(f"/walks/{walk_id}").get_data(as_text=True)
+    assert norrmalm.post(f"/walks/{walk_id}/leave").status_code == 403
+    lidingo = _as(joint, "lidingo")
+    assert "Lämna vandringen" in lidingo.get(f"/walks/{walk_id}").get_data(as_text=True)
+    left = lidingo.post(f"/walks/{walk_id}/leave")
+    assert left.status_code == 303
+    db = _db(joint)
+    assert walks_db.co_organiser_ids(db, walk_id) == []
+    assert lidingo.get(f"/walks/{walk_id}").status_code == 404
+    audit = db.execute(
+        "select detail from audit_log where entity = 'walk' and entity_id = ? order by id desc",
+        [walk_id],
+    ).fetchone()[0]
+    assert json.loads(audit) == {"left": joint["lidingo"]}

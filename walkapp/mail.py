@@ -38,6 +38,7 @@ import sqlite_utils
 from . import clock, measures, organisations, settings
 from .db import mail as mail_db
 from .db import now, transaction
+from .db import organisations as organisations_db
 from .db import partners as partners_db
 from .db import walks as walks_db
 
@@ -161,6 +162,8 @@ def _queue_group(db, compose: Compose, group: dict) -> int:
     last = max(m["history_id"] for m in measures)
     queued = 0
     for person in mail_db.recipients(db, group["kind"], group["partner_id"]):
+        if not _reads(db, person, {}, group["walk_id"]):
+            continue  # invited by another organisation: not this walk's to tell them of
         key = f"{group['kind']}:{group['walk_id']}:{group['partner_id']}:{last}:{person['id']}"
         context = {"partner": partner, "walk": walk, "measures": current}
         queued += _queue(db, compose, key, group["kind"], person, context)
@@ -245,9 +248,13 @@ def _queue_digests(db, compose: Compose, moment: datetime) -> int:
         due = mail_db.due_for_partner(db, partner["id"], until)
         if not due:
             continue
-        overdue = [m for m in due if m["deadline"] < today.isoformat()]
-        context = {"partner": partner, "due": due, "overdue": overdue, "week": week}
+        walks: dict[str, bool] = {}
         for person in mail_db.recipients(db, "digest", partner["id"]):
+            theirs = [m for m in due if _reads(db, person, walks, m["walk_id"])]
+            if not theirs:
+                continue
+            overdue = [m for m in theirs if m["deadline"] < today.isoformat()]
+            context = {"partner": partner, "due": theirs, "overdue": overdue, "week": week}
             key = f"digest:{year}-W{week:02d}:{person['id']}"
             queued += _queue(db, compose, key, "digest", person, context)
     for person in mail_db.recipients(db, "overdue"):
@@ -258,6 +265,19 @@ def _queue_digests(db, compose: Compose, moment: datetime) -> int:
             key = f"overdue:{year}-W{week:02d}:{person['id']}"
             queued += _queue(db, compose, key, "overdue", person, {"partners": late, "week": week})
     return queued
+
+
+def _reads(db, person: dict, seen: dict, walk_id: str) -> bool:
+    """Whether a partner's person hears of a walk's measures: as their desk shows them
+    (organisations.desk_scope: an invited person, the inviting organisation's walks, joint ones
+    included). `seen` keeps the answers of one round by (person's organisation, walk)."""
+    scope = organisations.desk_scope(person)
+    if scope is None:
+        return True
+    key = (person["organisation_id"], walk_id)
+    if key not in seen:
+        seen[key] = organisations.sees(scope, organisations_db.owners(db, "walk_id", walk_id) or [])
+    return seen[key]
 
 
 def _queue(db, compose: Compose, key: str, kind: str, person: dict, context: dict) -> int:

@@ -192,6 +192,14 @@ def is_instance_admin(user: dict) -> bool:
     return user["role"] == "admin" and user.get("organisation_id") is None
 
 
+def desk_scope(user: dict) -> frozenset[int] | None:
+    """The organisations whose walks a partner's person reads, on their desk and in their mail:
+    the one that invited them (a partner shared by several organisations); all (None) for one
+    made on the command line."""
+    organisation_id = user.get("organisation_id")
+    return None if organisation_id is None else frozenset({organisation_id})
+
+
 def leads(user: dict, walk: dict) -> bool:
     """Whether a caller chooses a walk's co-organisers: a coordinator or admin of its lead
     organisation, or an instance admin; a co-organiser's people see them only."""

@@ -86,6 +86,17 @@ def update(
             routes.save_within(db, walk_id, route, user_id)
 
 
+def leave(db: sqlite_utils.Database, walk_id: str, organisation_id: int, user_id: int) -> bool:
+    """A co-organiser takes itself off a joint walk (it was added by the lead, not asked):
+    audited, in one transaction. False when it was not a co-organiser."""
+    with transaction(db):
+        left = walks_db.remove_co_organiser(db, walk_id, organisation_id)
+        if left:
+            detail = {"left": organisation_id}
+            audit_log.record(db, user_id, "update", "walk", walk_id, detail)
+    return left
+
+
 def change_state(
     db: sqlite_utils.Database, walk_id: str, to: str, user_id: int | None = None
 ) -> bool:

@@ -120,7 +120,9 @@ function walkappFollowUpCells(map, data) {
   "use strict";
   var T = data.text;
   var CELL_MIN_PX = 48;
-  var levels = data.cell_levels || [{ cells: data.cells, notice: data.notice, cell_deg: 1 }];
+  var levels = data.cell_levels && data.cell_levels.length
+    ? data.cell_levels
+    : [{ cells: data.cells, notice: data.notice, cell_deg: 1 }];
   var layer = L.layerGroup().addTo(map);
   var notice = document.createElement("p");
   notice.className = "map-notice";

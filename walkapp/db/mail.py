@@ -153,7 +153,7 @@ def due_for_partner(db: sqlite_utils.Database, partner_id: int, until: str) -> l
     """A partner's open measures with a deadline on or before `until`, earliest first."""
     return rows(db, f"""
         select m.observation_id, m.status, m.deadline, o.category, o.note, o.lon, o.lat,
-            p.name as place
+            p.name as place, o.walk_id
         from measures m join observations o on o.id = m.observation_id
         left join places p on p.id = o.place_id
         where m.partner_id = ? and m.status in ({quoted(OPEN_STATUSES)})

@@ -289,3 +289,14 @@ def set_co_organisers(db: sqlite_utils.Database, walk_id: str, organisation_ids)
             " select id, ? from walks where id = ? and organisation_id is not ?",
             [organisation_id, walk_id, organisation_id],
         )
+
+
+def remove_co_organiser(db: sqlite_utils.Database, walk_id: str, organisation_id: int) -> bool:
+    """Take one co-organiser off a walk; False when it was none."""
+    return (
+        db.execute(
+            "delete from walk_organisers where walk_id = ? and organisation_id = ?",
+            [walk_id, organisation_id],
+        ).rowcount
+        == 1
+    )

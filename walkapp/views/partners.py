@@ -95,10 +95,7 @@ def _own_or_404(observation_id: str) -> dict:
 
 
 def _desk_scope() -> frozenset[int] | None:
-    """A partner's person invited by an organisation sees that organisation's walks only (a
-    partner shared by several organisations); one made on the command line sees all."""
-    organisation_id = current_user()["organisation_id"]
-    return None if organisation_id is None else frozenset({organisation_id})
+    return organisations.desk_scope(current_user())
 
 
 @bp.get("/partner")

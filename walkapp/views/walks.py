@@ -298,6 +298,8 @@ def show(walk_id: str):
         # A co-organiser reads the walk but not the lead's places: their names, without links.
         place_links=readable_places(p["id"] for p in places if p),
         organisers=_organisers(walk),
+        co_organiser_here=current_user().get("organisation_id")
+        in walks_db.co_organiser_ids(db, walk_id),
         walkers=walks_db.count_walkers(db, walk_id),
         walker_list=[
             {**row, "joined": local_datetime(row["joined_at"]).strftime("%Y-%m-%d %H:%M")}
@@ -317,6 +319,21 @@ def show(walk_id: str):
         next_state=NEXT_STATE[walk["state"]],
         **LABELS,
     )
+
+
+@bp.post("/walks/<walk_id>/leave")
+@requires(COORDINATOR)
+def leave(walk_id: str):
+    """A co-organiser's coordinator or admin takes their organisation off a joint walk: the lead
+    added it; this is how it says no. The walk is then not theirs (a 404 to them after)."""
+    walk = _walk_or_404(walk_id)
+    user = current_user()
+    if reads_only(user) or not walks.leave(
+        get_db(), walk["id"], user.get("organisation_id"), user["id"]
+    ):
+        abort(403)  # not a co-organiser's person (the lead changes the list on the form)
+    flash(_("Er organisation arrangerar inte längre vandringen %(title)s.", title=walk["title"]))
+    return redirect(url_for("walks.index"), code=303)
 
 
 @bp.post("/walks/<walk_id>/state")

@@ -5,7 +5,9 @@ history row alone (one walker per fix), and is now one row per (history row, wal
 finding), with `measure_id` naming the finding whose measure was fixed (the walker's own, or the
 one theirs was merged into; `measures_duplicate_of` finds those merged into a finding by index).
 Its own id (`id`) is what an answer link names: the rows copied keep
-their history row's number as id, so the links in mails already sent still answer."""
+their history row's number as id, so the links in mails already sent still answer, and an id is
+never given twice (autoincrement: a deleted newest event's id is not reused for another
+walker's)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ def mail_walker_events_merged(db: sqlite_utils.Database) -> None:
         db,
         """
         create table mail_walker_events_new (
-            id integer primary key,
+            id integer primary key autoincrement,
             history_id integer not null references measure_history(id) on delete cascade,
             observation_id text not null references observations(id) on delete cascade,
             measure_id text not null references observations(id) on delete cascade,
