@@ -379,7 +379,12 @@ def index():
     total = measures_db.count_filtered(db, **filters)
     pages = paging("measures.index", total, LIST_ROWS)
     rows = measures_db.filtered_observations(db, **filters, page=pages["window"])
-    first = measures_db.filtered_observations(db, **filters, page=(1, 0)) if total else []
+    # "Triagera dessa" starts at the list's first row: on page 1 it is this page's (a region's
+    # list read it twice, 0.3 s at 1 000 000 observations).
+    if pages["window"][1] == 0:
+        first = rows[:1]
+    else:
+        first = measures_db.filtered_observations(db, **filters, page=(1, 0)) if total else []
     return render_template(
         "measures/index.html",
         rows=rows,
