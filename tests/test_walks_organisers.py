@@ -21,6 +21,15 @@ from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
 
 
+def _last_audit(db, walk_id: str) -> dict:
+    """The detail of the walk's newest audit log entry."""
+    detail = db.execute(
+        "select detail from audit_log where entity = 'walk' and entity_id = ? order by id desc",
+        [walk_id],
+    ).fetchone()[0]
+    return json.loads(detail)
+
+
 @pytest.fixture
 def joint(world):  # noqa: F811
     """World's two organisations and a third; a joint walk of Norrmalm with Lidingö, at
@@ -128,11 +137,7 @@ def test_only_the_lead_chooses_the_co_organisers(joint):
     assert saved.status_code in (302, 303)
     assert walks_db.co_organiser_ids(db, walk_id) == []
     assert lidingo.get(f"/walks/{walk_id}").status_code == 404
-    audit = db.execute(
-        "select detail from audit_log where entity = 'walk' and entity_id = ? order by id desc",
-        [walk_id],
-    ).fetchone()[0]
-    assert json.loads(audit)["co_organisers"] == []
+    assert _last_audit(db, walk_id)["co_organisers"] == []
 
 
 def test_a_walk_planned_with_a_co_organiser_stores_it(joint):
@@ -299,8 +304,4 @@ def test_a_co_organiser_can_leave_a_joint_walk_and_the_lead_cannot(joint):
     db = _db(joint)
     assert walks_db.co_organiser_ids(db, walk_id) == []
     assert lidingo.get(f"/walks/{walk_id}").status_code == 404
-    audit = db.execute(
-        "select detail from audit_log where entity = 'walk' and entity_id = ? order by id desc",
-        [walk_id],
-    ).fetchone()[0]
-    assert json.loads(audit) == {"left": joint["lidingo"]}
+    assert _last_audit(db, walk_id) == {"left": joint["lidingo"]}

@@ -60,11 +60,17 @@ def overview(year: int, organisation: dict) -> dict:
     )
 
 
+def is_first(organisation: dict) -> bool:
+    """Whether this is the instance's first organisation (LPO Norrmalm's, upgraded from one
+    organisation): its pages keep the old paths and its promise's own lead text."""
+    return organisation["id"] == organisations_db.first(get_db())["id"]
+
+
 def links(organisation: dict) -> dict:
     """Where an organisation's public page and its years are: the first organisation's keep the
     paths of one-organisation versions (`/`, `/promise/<year>`); the others' are under
     `/o/<slug>/`."""
-    if organisation["id"] == organisations_db.first(get_db())["id"]:
+    if is_first(organisation):
         return {
             "home": url_for("public.index"),
             "year": lambda year, **kw: url_for("public.year_page", year=year, **kw),
@@ -97,7 +103,7 @@ def _page(year: int, front: bool, organisation: dict):
         organisation=organisation["name"],
         organisation_logo=organisation["logo"],
         links=links(organisation),
-        first_organisation=organisation["id"] == organisations_db.first(db)["id"],
+        first_organisation=is_first(organisation),
         # The instance's front page lists the other organisations, each with its page.
         other_organisations=[{**o, "url": links(o)["home"]} for o in others] if front else [],
     )

@@ -272,11 +272,13 @@ def edit(walk_id: str):
 
 
 def _organisers(walk: dict) -> list[dict]:
-    """A walk's organisers, its lead first: [{name, lead}]."""
+    """A walk's organisers, its lead first: [{id, name, lead}]."""
     db = get_db()
     names = organisations_db.names(db)
     ids = [walk["organisation_id"], *walks_db.co_organiser_ids(db, walk["id"])]
-    return [{"name": names[oid], "lead": not i} for i, oid in enumerate(ids) if oid in names]
+    return [
+        {"id": oid, "name": names[oid], "lead": not i} for i, oid in enumerate(ids) if oid in names
+    ]
 
 
 @bp.get("/walks/<walk_id>")
@@ -288,6 +290,7 @@ def show(walk_id: str):
     qr = segno.make(url, error="m")
     places = [places_db.get_place(db, pid) for pid in walks_db.walk_place_ids(db, walk_id)]
     observations = measures_db.observations_for_walk(db, walk_id)
+    organisers = _organisers(walk)
     return render_template(
         "walks/show.html",
         walk=walk,
@@ -297,9 +300,10 @@ def show(walk_id: str):
         places=[p for p in places if p],
         # A co-organiser reads the walk but not the lead's places: their names, without links.
         place_links=readable_places(p["id"] for p in places if p),
-        organisers=_organisers(walk),
-        co_organiser_here=current_user().get("organisation_id")
-        in walks_db.co_organiser_ids(db, walk_id),
+        organisers=organisers,
+        co_organiser_here=any(
+            o["id"] == current_user().get("organisation_id") and not o["lead"] for o in organisers
+        ),
         walkers=walks_db.count_walkers(db, walk_id),
         walker_list=[
             {**row, "joined": local_datetime(row["joined_at"]).strftime("%Y-%m-%d %H:%M")}
