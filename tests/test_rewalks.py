@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -159,7 +159,11 @@ def test_the_meeting_page_offers_the_rewalk_once_a_walk_was_held(staff, db, plac
     assert walk["id"]
 
 
-def test_the_form_comes_filled_in_for_the_same_place_three_months_on(staff, held, place_id):
+def test_the_form_comes_filled_in_for_the_same_place_three_months_on(
+    staff, held, place_id, monkeypatch
+):
+    # The meeting on 3 December 2026 (the suite must not depend on the day it runs).
+    monkeypatch.setattr(clock, "now_utc", lambda: datetime(2026, 12, 3, 12, tzinfo=UTC))
     page = staff.get(f"/places/{place_id}/rewalk").get_data(as_text=True)
     assert "Planera en uppföljningsvandring" in page
     assert 'value="Uppföljning: Sergels torg / Plattan"' in page
