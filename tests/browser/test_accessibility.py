@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.browser.test_public_page import AXE
+from tests.browser.axe import serious
 from tests.helpers import PASSWORD, LiveServer, hash_password, make_app, sign_in_page
 from walkapp.db import connect, database_path
 from walkapp.db import users as users_db
@@ -27,15 +27,6 @@ def demo_site(tmp_path_factory):
     db.close()
     yield server, walk, observation
     server.stop()
-
-
-def violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => (await axe.run(document)).violations.map(v => ({
-            id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
-    )
-    return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -71,7 +62,7 @@ def test_staff_screens_pass_axe(browser, demo_site, scheme):
         page.goto(server.url + path)
         if name == "capture":
             page.wait_for_selector("body[data-ready=true]")
-        found = violations(page)
+        found = serious(page, colours_only=scheme == "dark")
         if found:
             problems[name] = found
         ARTIFACTS.mkdir(exist_ok=True)

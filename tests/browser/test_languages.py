@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.browser.test_public_page import AXE
+from tests.browser.axe import serious
 from tests.conftest import PASSWORD, LiveServer, make_app
 from tests.helpers import SERGELS_TORG, hash_password
 from walkapp import languages
@@ -103,16 +103,6 @@ SWITCH_CONTRAST = """() => {
 }"""
 
 
-def _serious(page) -> list[dict]:
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => (await axe.run(document)).violations.map(v => ({
-            id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
-    )
-    return [v for v in found if v["impact"] in ("serious", "critical")]
-
-
 def _check_screen(page, code: str, name: str) -> None:
     """lang and dir, no overflow and no serious axe violation, in light and in dark."""
     html = page.locator("html")
@@ -125,7 +115,7 @@ def _check_screen(page, code: str, name: str) -> None:
         bad = page.evaluate(OVERFLOWS)
         assert bad == [], (code, name, scheme, bad)
         assert page.evaluate(SWITCH_CONTRAST) >= 4.5, (code, name, scheme)
-        assert _serious(page) == [], (code, name, scheme)
+        assert serious(page, colours_only=scheme == "dark") == [], (code, name, scheme)
         if name in ("capture", "public"):
             page.screenshot(path=str(ARTIFACTS / f"languages-{code}-{name}-{scheme}.png"))
 

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from tests.browser.test_capture import ARTIFACTS
-from tests.browser.test_public_page import AXE, _sideways
+from tests.browser.axe import serious
+from tests.browser.test_public_page import _sideways
 from tests.helpers import observation, post_observation
 from walkapp import organisations, walks
 from walkapp.db import connect, database_path
@@ -82,10 +83,5 @@ def test_an_organisations_page_on_a_phone_in_two_languages(
     assert page.locator("#priority-title").count() == 0  # Lidingö has no priority places yet
     assert _sideways(page) == []
     page.screenshot(path=str(ARTIFACTS / f"organisation-page-{language}.png"), full_page=True)
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
-    )
-    assert violations == []
+    assert serious(page) == []
     context.close()

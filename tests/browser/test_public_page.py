@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.browser.axe import serious
 from tests.browser.test_capture import ARTIFACTS
 from tests.public_page.seeding import HOTORGET, PLATTAN, add_finding, seed_walk
 from walkapp import measures, observations, promises
@@ -21,7 +22,6 @@ from walkapp.public import today
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 HEADINGS = (
     "Ungdomar",
     "Särskilt utsatta brottsoffer",
@@ -156,16 +156,11 @@ def test_public_page_has_no_serious_accessibility_violations(
     page.wait_for_function("[...document.images].every(i => i.complete)")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     assert _sideways(page) == []
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        """async () => (await axe.run(document)).violations.map(v => ({
-            id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"""
-    )
+    found = serious(page, colours_only=scheme == "dark")
     artifacts = Path("test-artifacts")
     artifacts.mkdir(exist_ok=True)
     page.screenshot(path=str(artifacts / f"public-{scheme}.png"), full_page=True)
-    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert serious == [], serious
+    assert found == [], found
     context.close()
 
 
