@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_capture import ARTIFACTS
+from tests.browser.artifacts import screenshot
 from tests.browser.axe import serious
 from tests.helpers import PASSWORD, LiveServer, hash_password, make_app, sign_in_page
 from walkapp.db import connect, database_path
@@ -65,7 +65,6 @@ def test_staff_screens_pass_axe(browser, demo_site, scheme):
         found = serious(page, colours_only=scheme == "dark")
         if found:
             problems[name] = found
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"staff-{name}-{scheme}.png"), full_page=True)
+        screenshot(page, f"staff-{name}-{scheme}.png", full_page=True)
     context.close()
     assert problems == {}

@@ -10,11 +10,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.artifacts import screenshot
 from walkapp.db import connect, database_path
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def stored(server, walk_id):
@@ -181,12 +181,10 @@ def test_installable_and_screenshots_without_console_errors(phone, server, walk)
     installability = phone.new_cdp_session(page).send("Page.getInstallabilityErrors")
     problems = [e for e in installability["installabilityErrors"] if e["errorId"] != "in-incognito"]
     assert problems == []
-
-    ARTIFACTS.mkdir(exist_ok=True)
     toggle = page.locator("#theme-toggle")
     for theme in ("light", "dark"):
         if page.locator("html").get_attribute("data-theme") != theme:
             toggle.click()
         assert page.locator("html").get_attribute("data-theme") == theme
-        page.screenshot(path=str(ARTIFACTS / f"capture-{theme}.png"))
+        screenshot(page, f"capture-{theme}.png")
     assert errors == []

@@ -9,7 +9,8 @@ from dataclasses import replace
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import ARTIFACTS, join, photo_file, record
+from tests.browser.artifacts import screenshot
+from tests.browser.test_capture import join, photo_file, record
 from walkapp.db import connect, database_path
 
 pytestmark = pytest.mark.browser
@@ -77,7 +78,7 @@ def test_photos_are_listed_refused_past_the_count_and_removed(phone, server, wal
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_timeout(1500)
     assert len(uploads) == tried
-    page.screenshot(path=str(ARTIFACTS / "capture-photos-refused.png"), full_page=True)
+    screenshot(page, "capture-photos-refused.png", full_page=True)
 
     # The refused one goes from the phone; a sent one from the server, files and all.
     photos.nth(2).get_by_role("button", name="Ta bort bilden", exact=True).click()
@@ -94,6 +95,6 @@ def test_photos_are_listed_refused_past_the_count_and_removed(phone, server, wal
     assert len(remaining) == 1 and len(photo_files(server)) == 2
     expect(photos.first).to_have_attribute("data-photo", remaining[0])
     page.get_by_text("Allt är skickat").wait_for()
-    page.screenshot(path=str(ARTIFACTS / "capture-photos-390.png"), full_page=True)
+    screenshot(page, "capture-photos-390.png", full_page=True)
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.screenshot(path=str(ARTIFACTS / "capture-photos-1366.png"), full_page=True)
+    screenshot(page, "capture-photos-1366.png", full_page=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.artifacts import screenshot
 from tests.browser.test_coordinators_screens import signed_in
 from tests.helpers import PASSWORD, hash_password
 from tests.test_coordinators import SERGEL, add_observation
@@ -99,7 +100,7 @@ def test_keyboard_reaches_triage_status_in_a_few_presses(browser, busy, tmp_path
     to_skip = presses_to(page, "a.skip[href='#measure-heading']")
     page.keyboard.press("Enter")
     presses = to_skip + 1 + presses_to(page, "#status")
-    page.screenshot(path=str(tmp_path / "triage-keyboard.png"))
+    screenshot(page, "triage-keyboard.png")
     assert presses <= 10, presses
     inside = page.evaluate(
         """[...document.querySelectorAll('#triage-map *')].filter(e => e.tabIndex >= 0
@@ -115,7 +116,7 @@ def test_triage_status_is_on_a_phones_first_screen(browser, busy, scheme, tmp_pa
     page.emulate_media(color_scheme=scheme)
     page.goto(busy["server"].url + f"/observations/{busy['first']}/triage?queue=walk")
     page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(tmp_path / f"triage-phone-{scheme}.png"))
+    screenshot(page, f"triage-phone-{scheme}.png")
     status = page.locator("#status").bounding_box()
     assert status["y"] + status["height"] <= 844, status
     assert page.get_by_role("button", name="Spara och nästa").count() == 1
@@ -158,7 +159,7 @@ def test_no_word_breaks_letter_by_letter(browser, busy, screen, tmp_path):
         # Dark mode changes colours, not sizes: one check, a screenshot of each.
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
-            page.screenshot(path=str(tmp_path / f"{screen}-{scheme}-{name}.png"))
+            screenshot(page, f"{screen}-{scheme}-{name}.png")
         if found := page.evaluate(BROKEN_WORDS):
             broken[name] = found[:5]
         # A status is one line ("Planerad", not "Pl/a/n/er/a/d").
@@ -186,7 +187,7 @@ def test_a_busy_place_page_stays_a_few_screens_long_on_a_phone(browser, busy, tm
     page.goto(busy["server"].url + "/places/1")
     page.wait_for_load_state("networkidle")
     height = page.evaluate("document.documentElement.scrollHeight")
-    page.screenshot(path=str(tmp_path / "place-phone.png"), full_page=True)
+    screenshot(page, "place-phone.png", full_page=True)
     assert height <= 16 * 844, height  # 120 findings: it was 36 screens, now about 11
     # Every section folds; the latest rows first, the rest one tap away.
     folds = page.locator("main details.fold > summary")

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import ARTIFACTS, join, photo_file
+from tests.browser.artifacts import screenshot
+from tests.browser.test_capture import join, photo_file
 from tests.helpers import SERGELS_TORG, sign_in_page
 from tests.test_coordinators import SERGEL, add_observation
 from walkapp import clock
@@ -74,7 +75,7 @@ def test_long_note_and_title_never_widen_a_page(browser, world, screen, tmp_path
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > SCREENS[screen][0]:
             too_wide[name] = width
-        page.screenshot(path=str(tmp_path / f"{screen}-{name}.png"), full_page=False)
+        screenshot(page, f"{screen}-{name}.png")
         # innerWidth on a phone grows with the content: the viewport width is the measure.
     assert too_wide == {}
     context.close()
@@ -151,7 +152,7 @@ def test_the_meeting_sets_a_partner_inline_and_undoes_a_not_possible(browser, wo
         expect(row.get_by_label("Ansvarig")).to_be_hidden()  # Ny carries no partner
         row.get_by_label("Status").select_option("planned")
         expect(row.get_by_label("Ansvarig")).to_be_visible()
-        row.screenshot(path=str(ARTIFACTS / f"meeting-inline-{name}.png"))
+        screenshot(row, f"meeting-inline-{name}.png")
         assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
         context.close()
     context, page = signed_in(browser, world["server"], SCREENS["laptop"])
@@ -179,7 +180,7 @@ def test_the_meeting_sets_a_partner_inline_and_undoes_a_not_possible(browser, wo
     expect(page.locator("#closed-heading")).to_contain_text("(1)")
     line = measures_db.get_observation(db, fresh)
     assert (line["status"], line["deadline"]) == ("not_possible", None)
-    closed_box.screenshot(path=str(ARTIFACTS / "meeting-closed.png"))
+    screenshot(closed_box, "meeting-closed.png")
     row.get_by_role("button", name="Ångra").click()
     open_box = page.locator("[data-section-box=open]")
     expect(open_box.locator(f"#m-{fresh}")).to_have_count(1)
@@ -232,5 +233,5 @@ def test_walker_on_a_repeat_walk_adds_an_after_photo_from_the_capture_screen(
     item.locator("input[type=file]").set_input_files(str(photo_file(tmp_path)))
     expect(item.locator(".after-result")).to_contain_text("Efter-fotot är sparat")
     assert len(measures_db.get_observation(db, world["other"])["after_photo_ids"]) == 1
-    phone.screenshot(path=str(tmp_path / "phone-after-photo.png"), full_page=True)
+    screenshot(phone, "phone-after-photo.png", full_page=True)
     phone_context.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import ARTIFACTS
+from tests.browser.artifacts import screenshot
 from tests.browser.axe import serious
 from tests.conftest import PASSWORD, LiveServer, make_app
 from tests.helpers import SERGELS_TORG, hash_password
@@ -117,7 +117,7 @@ def _check_screen(page, code: str, name: str) -> None:
         assert page.evaluate(SWITCH_CONTRAST) >= 4.5, (code, name, scheme)
         assert serious(page, colours_only=scheme == "dark") == [], (code, name, scheme)
         if name in ("capture", "public"):
-            page.screenshot(path=str(ARTIFACTS / f"languages-{code}-{name}-{scheme}.png"))
+            screenshot(page, f"languages-{code}-{name}-{scheme}.png")
 
 
 ZOOM_IN = {
@@ -146,7 +146,6 @@ def test_a_phone_in_each_language(browser, site, code):
     context.set_geolocation(SERGELS_TORG)
     page = context.new_page()
     try:
-        ARTIFACTS.mkdir(exist_ok=True)
         page.goto(site.url + "/j")
         _check_screen(page, code, "code")
         page.locator("#code").fill(walk["code"])
@@ -206,7 +205,7 @@ def test_the_walk_poster_in_persian(browser, site):
         page.goto(site.url + f"/lang/fa?next=/walks/{walk['id']}/poster")
         expect(page.locator(".poster-invitations li")).to_have_count(6)
         _check_screen(page, "fa", "poster")
-        page.screenshot(path=str(ARTIFACTS / "languages-fa-poster.png"), full_page=True)
+        screenshot(page, "languages-fa-poster.png", full_page=True)
         page.emulate_media(media="print")
         expect(page.locator(".site-header")).to_be_hidden()
         expect(page.locator(".poster-qr svg")).to_be_visible()

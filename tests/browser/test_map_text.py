@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from tests.browser.test_capture import ARTIFACTS
+from tests.browser.artifacts import screenshot
 from tests.helpers import (
     PASSWORD,
     SERGELS_TORG,
@@ -189,8 +189,7 @@ def show_tooltip(page, text: str, shot: str) -> None:
            })""",
         text,
     )
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / shot))
+    screenshot(page, shot)
 
 
 def assert_shown(texts: list[str], *expected: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import ARTIFACTS
+from tests.browser.artifacts import screenshot
 from tests.helpers import PASSWORD, LiveServer, hash_password, make_app, open_offline, sign_in_page
 from tests.test_coordinators import add_observation
 from walkapp.db import connect, database_path
@@ -105,8 +105,7 @@ def test_overview_map_offline_clusters_popup_and_layer_toggle(browser, server, t
     assert len(visible_categories(page)) == 61
     assert {url.split("/")[2] for url in blocked} <= {"tiles.example.invalid"}
     assert errors == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "map-overview.png"))
+    screenshot(page, "map-overview.png")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Ladda ner kartan").click()
@@ -152,6 +151,5 @@ def test_an_overview_above_the_points_limit_shows_counted_cells(
     assert after > before and page.locator(".map-notice").inner_text() != notice
     assert page.locator(".wm-cluster").count() == page.evaluate("window.walkappFollowUpState.cells")
     assert errors == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "map-overview-cells.png"))
+    screenshot(page, "map-overview-cells.png")
     context.close()

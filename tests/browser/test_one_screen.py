@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_capture import ARTIFACTS
+from tests.browser.artifacts import screenshot
 from tests.helpers import SERGELS_TORG
 from walkapp import walks
 from walkapp.db import connect, database_path
@@ -195,21 +195,20 @@ def test_after_a_save_the_whole_form_is_on_one_screen(browser, server, walk, lan
         if check:
             found.append(check)
         name = f"{language}-{size[0]}x{size[1]}"
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"one-screen-{name}-saved.png"))
+        screenshot(page, f"one-screen-{name}-saved.png")
 
         tap(page, ".category[data-category=incident]")
         expect(page.locator("#incident-note")).to_be_visible()
         settled(page)
         for selector in ("#incident-note", ".category[data-category=incident]", ".rating", "#save"):
             found += [f"with Händelse: {p}" for p in problems(page, selector)]
-        page.screenshot(path=str(ARTIFACTS / f"one-screen-{name}-incident.png"))
+        screenshot(page, f"one-screen-{name}-incident.png")
         tap(page, "#theme-toggle")
         expect(page.locator("html")).to_have_attribute("data-theme", "dark")
         settled(page)
         for selector in ("#incident-note", ".category", ".rating", "#save", "#result"):
             found += [f"dark: {p}" for p in problems(page, selector)]
-        page.screenshot(path=str(ARTIFACTS / f"one-screen-{name}-incident-dark.png"))
+        screenshot(page, f"one-screen-{name}-incident-dark.png")
         assert found == []
     finally:
         context.close()
@@ -234,7 +233,7 @@ def test_a_two_line_title_leaves_every_category_in_view_on_a_small_phone(browser
         found = []
         for selector in (".category", ".rating", "#save", "#result", ".capture-bar h1"):
             found += problems(page, selector)
-        page.screenshot(path=str(ARTIFACTS / f"one-screen-{language}-360x640-two-line-title.png"))
+        screenshot(page, f"one-screen-{language}-360x640-two-line-title.png")
         tap(page, ".category[data-category=incident]")
         expect(page.locator("#incident-note")).to_be_visible()
         settled(page)

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.browser.test_capture import ARTIFACTS
+from tests.browser.artifacts import screenshot
 from tests.browser.axe import serious
 from tests.browser.test_public_page import _sideways
 from tests.helpers import observation, post_observation
@@ -82,6 +82,6 @@ def test_an_organisations_page_on_a_phone_in_two_languages(
     assert "Lidingö stad" in lead and "Vasastan" not in lead
     assert page.locator("#priority-title").count() == 0  # Lidingö has no priority places yet
     assert _sideways(page) == []
-    page.screenshot(path=str(ARTIFACTS / f"organisation-page-{language}.png"), full_page=True)
+    screenshot(page, f"organisation-page-{language}.png", full_page=True)
     assert serious(page) == []
     context.close()

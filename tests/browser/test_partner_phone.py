@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.artifacts import screenshot
 from tests.browser.axe import serious
 from tests.helpers import PASSWORD, hash_password, query, sign_in_page
 from tests.test_coordinators import SERGEL, add_observation
@@ -52,13 +53,13 @@ def test_done_with_a_photo_in_three_taps(browser, street, scheme):
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= 390, f"the list is {wide} px wide"
     assert serious(page, colours_only=scheme == "dark") == []
-    page.screenshot(path=f"test-artifacts/partner-desk-{scheme}.png", full_page=True)
+    screenshot(page, f"partner-desk-{scheme}.png", full_page=True)
     # Tap 1: the measure.
     page.get_by_role("link", name="Belysning").click()
     expect(page.get_by_text("Åtgärdat – ta ett foto")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious(page, colours_only=scheme == "dark") == []
-    page.screenshot(path=f"test-artifacts/partner-measure-{scheme}.png", full_page=True)
+    screenshot(page, f"partner-measure-{scheme}.png", full_page=True)
     # Taps 2 and 3: the button opens the camera; the photo taken sends the form.
     with page.expect_file_chooser() as chooser:
         page.get_by_text("Åtgärdat – ta ett foto").click()

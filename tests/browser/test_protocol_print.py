@@ -8,11 +8,11 @@ import io
 import shutil
 import subprocess
 import uuid
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from tests.browser.artifacts import ARTIFACTS
 from tests.browser.test_coordinators_screens import signed_in
 from tests.helpers import PASSWORD, hash_password
 from tests.test_coordinators import add_observation
@@ -26,7 +26,6 @@ from walkapp.routes import route_collection
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Four stops about 3.9 km apart west to east: at the zoom a laptop's map fits them in, they span
 # some 800 px, more than the 640 px a map on A4 has inside its padding.
 STOPS = [(18.0290, 59.3340), (18.0520, 59.3318), (18.0760, 59.3326), (18.0975, 59.3345)]

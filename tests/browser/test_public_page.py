@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from tests.browser.artifacts import screenshot
 from tests.browser.axe import serious
-from tests.browser.test_capture import ARTIFACTS
 from tests.public_page.seeding import HOTORGET, PLATTAN, add_finding, seed_walk
 from walkapp import measures, observations, promises
 from walkapp.db import connect, database_path
@@ -157,9 +156,7 @@ def test_public_page_has_no_serious_accessibility_violations(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     assert _sideways(page) == []
     found = serious(page, colours_only=scheme == "dark")
-    artifacts = Path("test-artifacts")
-    artifacts.mkdir(exist_ok=True)
-    page.screenshot(path=str(artifacts / f"public-{scheme}.png"), full_page=True)
+    screenshot(page, f"public-{scheme}.png", full_page=True)
     assert found == [], found
     context.close()
 
@@ -233,6 +230,5 @@ def test_the_public_maps_controls_speak_the_page_language_and_never_cover_each_o
     scale = page.locator(".leaflet-control-scale-line").first.inner_text()
     assert re.fullmatch(r"\d+ k?m", scale), scale
     assert page.locator(".leaflet-control-scale-line").count() == 1  # metric only
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"public-map-{code}-{width}.png"))
+    screenshot(page, f"public-map-{code}-{width}.png")
     context.close()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.artifacts import screenshot
 from tests.browser.axe import serious
-from tests.browser.test_capture import ARTIFACTS
 from tests.helpers import PASSWORD, hash_password, query, sign_in_page
 from tests.test_region import (
     LIDINGO_FINDINGS,
@@ -115,8 +115,7 @@ def test_a_region_user_compares_two_organisations(browser, region_site, screen, 
     header = page.locator(".region-table thead")
     assert header.is_visible() is not phone  # a phone has cards, labelled cell by cell
     assert serious(page, colours_only=scheme == "dark") == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"region-{screen}-{scheme}.png"), full_page=True)
+    screenshot(page, f"region-{screen}-{scheme}.png", full_page=True)
 
     # In English, from the menu's switch: the same table, still no wider than the screen.
     page.get_by_role("link", name="English").click()
@@ -124,7 +123,7 @@ def test_a_region_user_compares_two_organisations(browser, region_site, screen, 
     assert page.get_by_role("heading", level=1).inner_text() == "Organisations compared, 2026"
     assert "20 days" in page.locator('tr[data-organisation="lpo-norrmalm"] td.days').inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.screenshot(path=str(ARTIFACTS / f"region-{screen}-{scheme}-en.png"), full_page=True)
+    screenshot(page, f"region-{screen}-{scheme}-en.png", full_page=True)
     page.get_by_role("link", name="Svenska").click()
     page.wait_for_url("**/region")
 

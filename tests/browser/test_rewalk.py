@@ -4,11 +4,11 @@ earlier one at Sergels torg, sees its measures on the map and in a list, taps "F
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.artifacts import screenshot
 from tests.browser.test_capture import join
 from tests.helpers import join as join_by_api
 from tests.helpers import observation, post_observation, query
@@ -20,7 +20,6 @@ from walkapp.db import walks as walks_db
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
@@ -159,14 +158,13 @@ def test_a_walker_checks_the_measures_in_one_tap_each_also_offline(phone, server
     page.locator(".check-marker.answered-still_there").click()
     expect(page.locator(".check-item", has_text="Belysning")).to_be_focused()
     expect(page.locator(".check-item", has_text="Belysning")).to_be_in_viewport()
-    ARTIFACTS.mkdir(exist_ok=True)
     toggle = page.locator("#theme-toggle")
     for theme in ("light", "dark"):
         if page.locator("html").get_attribute("data-theme") != theme:
             toggle.click()
         page.locator("#checks").scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / f"rewalk-checks-{theme}.png"))
+        screenshot(page, f"rewalk-checks-{theme}.png")
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(ARTIFACTS / f"rewalk-map-{theme}.png"))
+        screenshot(page, f"rewalk-map-{theme}.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert errors == []
