@@ -46,8 +46,7 @@ SERGEL_TOO = _square("Sergels torg/Plattan", 18.060, 59.330, 18.070, 59.335)
 
 
 @pytest.fixture
-def world(tmp_path):
-    app = make_app(tmp_path)
+def world(app):
     db = connect(database_path(app))
     lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
     places_index.import_places(

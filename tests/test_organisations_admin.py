@@ -8,15 +8,14 @@ import json
 
 import pytest
 
-from tests.helpers import hash_password, make_app, signed_in
+from tests.helpers import hash_password, signed_in
 from walkapp import organisations, users
 from walkapp.db import connect, database_path
 from walkapp.db import organisations as organisations_db
 
 
 @pytest.fixture
-def world(tmp_path):
-    app = make_app(tmp_path)
+def world(app):
     db = connect(database_path(app))
     lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
     hashed = hash_password("x" * 12)

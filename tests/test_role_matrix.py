@@ -12,7 +12,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.helpers import hash_password, make_app, observation, post_observation, sign_in_directly
+from tests.helpers import hash_password, observation, post_observation, sign_in_directly
 from walkapp import calendars, invitations, mail_texts, measures, organisations, users, walks
 from walkapp.access import (
     ACCOUNT,
@@ -89,9 +89,8 @@ def walker_mail_tokens(app, photo_id: str, history_id: int, walker_id: str) -> d
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(app):
     # Fresh per role: the walker's run deletes its own observation at the end.
-    app = make_app(tmp_path)
     db = connect(database_path(app))
     ids = {
         role: users_db.create_user(db, role, hash_password("x" * 12), role)
