@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import bodies, db, health, rate_limits
+from . import bodies, db, health, passwords, rate_limits
 from . import settings as settings_module
 from .extensions import babel, csrf, limiter, select_locale
 from .security import set_headers
@@ -104,6 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
     # quick_check reads every page: once a process, in a thread of its own so the start does not
     # wait for it (3 s at 1 GB), reported by /healthz (which waits for it) and `walkapp status`.
     database_at_start = health.StartCheck(typed.database_file)
+    passwords.warm_up()
 
     root = settings_module.ROOT
     app = Flask(

@@ -9,6 +9,7 @@ unguessable" — about 10^10 guesses). No network call.
 from __future__ import annotations
 
 import re
+import threading
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -79,8 +80,9 @@ _GUESSED_WORDS = (
 )
 # What may stand beside such words and still leave the password guessable: a year, a day, "!!".
 _MAX_SUFFIX = 6
-# Compared against when the user does not exist, so timing does not tell names apart.
-_DUMMY = generate_password_hash("not-a-password", method=METHOD)
+# Compared against when the user does not exist, so timing does not tell names apart. Made at
+# the first sign-in, not at import: a full scrypt hash is a third of a second of every start.
+_DUMMY: str | None = None
 
 
 def hash_password(password: str) -> str:
@@ -89,8 +91,22 @@ def hash_password(password: str) -> str:
 
 def check_password(password_hash: str | None, password: str) -> bool:
     """Runs the full scrypt check even without a hash (an unknown user name)."""
-    matches = check_password_hash(password_hash or _DUMMY, password)
+    matches = check_password_hash(password_hash or _dummy(), password)
     return matches and password_hash is not None
+
+
+def warm_up() -> None:
+    """Make the dummy hash in a thread of its own (scrypt lets go of the GIL): ready by the first
+    sign-in without making the start wait for it."""
+    if _DUMMY is None:
+        threading.Thread(target=_dummy, name="dummy-hash", daemon=True).start()
+
+
+def _dummy() -> str:
+    global _DUMMY
+    if _DUMMY is None:
+        _DUMMY = generate_password_hash("not-a-password", method=METHOD)
+    return _DUMMY
 
 
 def _words_of(texts) -> set[str]:
