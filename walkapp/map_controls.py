@@ -7,18 +7,13 @@ right.
 
 The same options serve every JS map (the walk's route map, route drawing, triage, the live walk,
 the places upload's preview, the walkers' capture screen): `options()` as JSON in the map
-element's `data-controls`, applied by static/js/map_controls.js as MapControls' script does.
+element's `data-controls`, applied by static/js/map_controls.js as the folium maps' MapControls (walkapp/maps.py) does.
 
 The words are typed once here in Swedish (`WORDS_SV`, the staff's folium maps) and translated
 from there (`WORDS`); the caller hands over the direction. No Flask.
 """
 
 from __future__ import annotations
-
-import json
-
-from branca.element import Element, MacroElement
-from jinja2 import Template
 
 from .vocabulary import N_, translated
 
@@ -51,42 +46,3 @@ def options(words: dict[str, str], direction: str = "ltr", scale: bool = True) -
         "corners": corners(direction),
         "scale": scale,
     }
-
-
-class MapControls(MacroElement):
-    """Replaces folium's zoom and scale controls (make the map with zoom_control=False and
-    control_scale=False) by ones in the page's words and direction."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        (function (map, options) {
-            var attribution = map.attributionControl;
-            if (attribution) {
-                attribution.setPosition(options.corners.attribution);
-                // Leaflet's own link, titled in the reader's words (its prefix is Leaflet's markup).
-                var holder = document.createElement("div");
-                holder.innerHTML = attribution.options.prefix || "";
-                var link = holder.querySelector("a");
-                if (link) { link.title = options.leaflet; attribution.setPrefix(holder.innerHTML); }
-            }
-            if (options.scale) {
-                L.control.scale({position: options.corners.scale, imperial: false, maxWidth: 120}).addTo(map);
-            }
-            L.control.zoom({position: options.corners.zoom, zoomInTitle: options.zoom_in,
-                            zoomOutTitle: options.zoom_out}).addTo(map);
-        })({{ this._parent.get_name() }}, {{ this.options }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, words: dict[str, str], direction: str = "ltr", scale: bool = True):
-        super().__init__()
-        self._name = "MapControls"
-        # As JSON inside a script: "</" escaped, so a translation can never end the script.
-        self.options = json.dumps(options(words, direction, scale), ensure_ascii=False).replace(
-            "</", "<\\/"
-        )
-
-    def render(self, **kwargs):
-        super().render(**kwargs)
-        figure = self.get_root()
-        figure.header.add_child(Element(f"<style>{SCALE_CSS}</style>"), name="map_controls_css")

@@ -28,7 +28,7 @@ from markupsafe import escape
 
 from . import colours
 from .clock import local_day
-from .map_controls import WORDS_SV, MapControls
+from .map_controls import SCALE_CSS, WORDS_SV, options
 from .vocabulary import CATEGORY_LABELS_SV, RATING_COLOURS, RATING_LABELS_SV, STATUS_LABELS_SV
 
 # Short marks drawn on the markers (the legend spells them out).
@@ -273,6 +273,45 @@ def places_collection(places: list[dict], counts: dict[int, int] | None = None) 
 
 def _shaded(count: int) -> dict:
     return {"color": PLACE_LINE, "weight": 2, "fillColor": _shade(count), "fillOpacity": 0.55}
+
+
+class MapControls(MacroElement):
+    """Replaces folium's zoom and scale controls (make the map with zoom_control=False and
+    control_scale=False) by ones in the page's words and direction."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function (map, options) {
+            var attribution = map.attributionControl;
+            if (attribution) {
+                attribution.setPosition(options.corners.attribution);
+                // Leaflet's own link, titled in the reader's words (its prefix is Leaflet's markup).
+                var holder = document.createElement("div");
+                holder.innerHTML = attribution.options.prefix || "";
+                var link = holder.querySelector("a");
+                if (link) { link.title = options.leaflet; attribution.setPrefix(holder.innerHTML); }
+            }
+            if (options.scale) {
+                L.control.scale({position: options.corners.scale, imperial: false, maxWidth: 120}).addTo(map);
+            }
+            L.control.zoom({position: options.corners.zoom, zoomInTitle: options.zoom_in,
+                            zoomOutTitle: options.zoom_out}).addTo(map);
+        })({{ this._parent.get_name() }}, {{ this.options }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, words: dict[str, str], direction: str = "ltr", scale: bool = True):
+        super().__init__()
+        self._name = "MapControls"
+        # As JSON inside a script: "</" escaped, so a translation can never end the script.
+        self.options = json.dumps(options(words, direction, scale), ensure_ascii=False).replace(
+            "</", "<\\/"
+        )
+
+    def render(self, **kwargs):
+        super().render(**kwargs)
+        figure = self.get_root()
+        figure.header.add_child(Element(f"<style>{SCALE_CSS}</style>"), name="map_controls_css")
 
 
 def _use_own_assets(

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import audits, clock, languages, map_controls, maps, maps_download, routes, settings, tracks
+from .. import audits, clock, languages, map_controls, maps_download, routes, settings, tracks
 from ..access import COORDINATOR, PUBLIC, requires, scope
 from ..db import audits as audits_db
 from ..db import exports as exports_db
@@ -32,6 +32,14 @@ from .shared import filters_or_400, found_or_404
 bp = Blueprint("maps", __name__, url_prefix="/maps")
 
 
+def _maps():
+    """walkapp.maps, imported at the first map a process draws, not at its start: folium and
+    branca are about a fifth of a second of every worker's boot."""
+    from .. import maps
+
+    return maps
+
+
 def _asset_url(path: str) -> str:
     return url_for("static", filename=path)
 
@@ -46,7 +54,7 @@ def _tiles() -> dict:
 def _page(fmap, stem: str, lang: str = "sv"):
     if request.args.get("download") == "1":
         html = maps_download.self_contained(
-            maps.render(fmap),
+            _maps().render(fmap),
             Path(ROOT) / "static",
             tile_origin(settings.current().tile_url),
         )
@@ -56,7 +64,7 @@ def _page(fmap, stem: str, lang: str = "sv"):
         )
         return response
     nonce = csp_nonce()
-    html = maps.render(fmap, nonce, lang, languages.direction(lang))
+    html = _maps().render(fmap, nonce, lang, languages.direction(lang))
     response = current_app.response_class(html, mimetype="text/html")
     # Framed by walkapp's own pages (the place view, the public page), never by another site.
     policy = content_security_policy(current_app, nonce)
@@ -69,7 +77,7 @@ def _page(fmap, stem: str, lang: str = "sv"):
 
 def _map(rows, places, title: str, back: tuple[str, str], open_counts=None, layers=None):
     """A follow-up map with its page title and, unless downloaded, a link back to its page."""
-    return maps.follow_up_map(
+    return _maps().follow_up_map(
         rows,
         places,
         asset_url=_asset_url,
@@ -102,10 +110,10 @@ def overview():
     filters = filters_or_400()
     layers = _route_layers(db, filters, with_tracks=False)
     total, extent = exports_db.count_and_extent(db, filters)
-    if total > maps.POINTS_MAX:
-        fine = maps.finest_cell_size(extent)
+    if total > _maps().POINTS_MAX:
+        fine = _maps().finest_cell_size(extent)
         layers["cells"] = {
-            "levels": maps.cell_levels(exports_db.cells_filtered(db, filters, fine), fine, total)
+            "levels": _maps().cell_levels(exports_db.cells_filtered(db, filters, fine), fine, total)
         }
     fmap = _map(
         exports_db.iter_filtered(db, filters) if "cells" not in layers else (),
@@ -161,7 +169,7 @@ def public():
     if owner is None:
         abort(404)
     shown = None if request.args.get("all_organisations") == "1" else owner["id"]
-    fmap = maps.public_map(
+    fmap = _maps().public_map(
         observations_by_place(public_db.observation_counts(db, year, shown)),
         places_db.list_places(db, organisation_ids=None if shown is None else [shown]),
         asset_url=_asset_url,
