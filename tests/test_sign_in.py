@@ -13,6 +13,7 @@ from walkapp.db import sessions as sessions_db
 from walkapp.db import users as users_db
 
 NEW_PASSWORD = "blå spårvagn klockan sju"
+QUICK = hash_password("not-a-password")
 
 
 @pytest.fixture
@@ -34,6 +35,20 @@ def test_unknown_and_known_names_cost_one_scrypt_check_each(client, users, hash_
     client.post("/login", data={"username": "nobody-here", "password": "wrong password"})
     assert len(hash_checks) == 2
     assert all(stored.startswith("scrypt:") for stored in hash_checks)
+
+
+def test_the_first_unknown_name_makes_the_dummy_hash_at_the_cost_of_one_check(monkeypatch):
+    """No hash is made at import (a third of a second of every start): the first unknown name
+    makes the dummy, one scrypt run like every check after it."""
+    runs = []
+    monkeypatch.setattr(passwords, "_DUMMY", None)
+    monkeypatch.setattr(
+        passwords, "generate_password_hash", lambda *a, **k: runs.append("made") or QUICK
+    )
+    monkeypatch.setattr(passwords, "check_password_hash", lambda *a: runs.append("checked"))
+    assert passwords.check_password(None, "guess") is False
+    assert passwords.check_password(None, "guess") is False
+    assert runs == ["made", "checked"] and passwords._DUMMY == QUICK
 
 
 def test_deactivated_user_costs_the_same_and_gets_in_nowhere(client, users, db, hash_checks):

@@ -6,9 +6,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from jinja2 import FileSystemBytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import bodies, db, health, passwords, rate_limits
+from . import bodies, db, health, rate_limits
 from . import settings as settings_module
 from .extensions import babel, csrf, limiter, select_locale
 from .security import set_headers
@@ -104,7 +105,6 @@ def create_app(config: dict | None = None) -> Flask:
     # quick_check reads every page: once a process, in a thread of its own so the start does not
     # wait for it (3 s at 1 GB), reported by /healthz (which waits for it) and `walkapp status`.
     database_at_start = health.StartCheck(typed.database_file)
-    passwords.warm_up()
 
     root = settings_module.ROOT
     app = Flask(
@@ -144,6 +144,11 @@ def create_app(config: dict | None = None) -> Flask:
     _adopt_organisation_settings(app)
     _prepare_photo_files(app)
     app.teardown_appcontext(db.close_db)
+    # Templates compiled once per instance, not once per worker: a new worker reads them back
+    # (Jinja keys them by the template's source, so a changed template compiles again).
+    template_cache = instance / "cache" / "templates"
+    template_cache.mkdir(parents=True, exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(template_cache))
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

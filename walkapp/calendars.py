@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 from . import clock
 from .db import audit_log, transaction
@@ -36,6 +35,8 @@ def feed(walks: list[dict], name: str, host: str, link, meetings: bool) -> bytes
     """The walks as one VCALENDAR. host: the stable part of each event's UID (a calendar
     updates an event it has seen by its UID); link(walk) -> the URL an event points to, or None;
     meetings: the pre-meetings and follow-up meetings as events of their own."""
+    from icalendar import Calendar  # at the first feed, not at every worker's start
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -65,7 +66,9 @@ def feed(walks: list[dict], name: str, host: str, link, meetings: bool) -> bytes
     return calendar.to_ical()
 
 
-def _event(uid, title, starts, hours, location, description, url, stamp) -> Event:
+def _event(uid, title, starts, hours, location, description, url, stamp):
+    from icalendar import Event
+
     start = clock.parse_stored(starts)
     event = Event()
     event.add("uid", uid)

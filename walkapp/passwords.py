@@ -9,11 +9,9 @@ unguessable" — about 10^10 guesses). No network call.
 from __future__ import annotations
 
 import re
-import threading
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from . import settings
 
@@ -81,7 +79,7 @@ _GUESSED_WORDS = (
 # What may stand beside such words and still leave the password guessable: a year, a day, "!!".
 _MAX_SUFFIX = 6
 # Compared against when the user does not exist, so timing does not tell names apart. Made at
-# the first sign-in, not at import: a full scrypt hash is a third of a second of every start.
+# the first unknown name, not at import: a full scrypt hash was a third of a second of every start.
 _DUMMY: str | None = None
 
 
@@ -90,23 +88,17 @@ def hash_password(password: str) -> str:
 
 
 def check_password(password_hash: str | None, password: str) -> bool:
-    """Runs the full scrypt check even without a hash (an unknown user name)."""
-    matches = check_password_hash(password_hash or _dummy(), password)
-    return matches and password_hash is not None
-
-
-def warm_up() -> None:
-    """Make the dummy hash in a thread of its own (scrypt lets go of the GIL): ready by the first
-    sign-in without making the start wait for it."""
-    if _DUMMY is None:
-        threading.Thread(target=_dummy, name="dummy-hash", daemon=True).start()
-
-
-def _dummy() -> str:
+    """One full scrypt run whether or not there is a hash (an unknown user name): checked against
+    the dummy hash, and the first unknown name of a process makes that hash, which costs the same
+    one scrypt run as a check."""
     global _DUMMY
+    if password_hash is not None:
+        return check_password_hash(password_hash, password)
     if _DUMMY is None:
         _DUMMY = generate_password_hash("not-a-password", method=METHOD)
-    return _DUMMY
+    else:
+        check_password_hash(_DUMMY, password)
+    return False
 
 
 def _words_of(texts) -> set[str]:
@@ -144,6 +136,8 @@ def password_problem(password: str, username: str = "") -> str | None:
                 "Välj något svårare att gissa, till exempel tre eller fyra ord."
             )
         )
+    from zxcvbn import zxcvbn  # its word lists load only when a password is set
+
     result = zxcvbn(password[:100], user_inputs=[username, *_OWN_WORDS, *own_words])
     if result["score"] >= MIN_SCORE:
         return None
