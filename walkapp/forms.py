@@ -34,6 +34,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .languages import DEFAULT as SWEDISH
+from .languages import NAMES as LANGUAGE_NAMES
 from .vocabulary import PARTNER_KINDS
 
 
@@ -360,8 +362,12 @@ class InvitationForm(BaseForm):
     email = text_field(StringField, _l("E-post (frivilligt)"), 200)
 
 
+LANGUAGES_BESIDE_SWEDISH = tuple(code for code in LANGUAGE_NAMES if code != SWEDISH)
+
+
 class OrganisationForm(BaseForm):
-    """An organisation's name, logo, Open311 jurisdiction_id and areas (the slug: when made)."""
+    """An organisation's name, logo, Open311 jurisdiction_id, areas and languages (the slug:
+    when made)."""
 
     name = text_field(StringField, _l("Namn"), 120, _l("Skriv arrangörens namn."))
     slug = text_field(
@@ -373,3 +379,16 @@ class OrganisationForm(BaseForm):
     logo = text_field(StringField, _l("Logotyp (sökväg på den här webbplatsen, frivilligt)"), 200)
     jurisdiction_id = text_field(StringField, _l("Open311 jurisdiction_id"), 80)
     areas = SelectMultipleField(_l("Områden som arrangören täcker"), coerce=int)
+    # The languages its public page's switch offers residents (Swedish always: not a box).
+    languages = SelectMultipleField(
+        _l("Språk på den offentliga sidan"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES_BESIDE_SWEDISH],
+        default=list(LANGUAGES_BESIDE_SWEDISH),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+
+    def validate_languages(self, field):
+        if any(value not in LANGUAGE_NAMES for value in field.data or []):
+            raise ValidationError(_l("Välj språk i listan."))

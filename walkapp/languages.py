@@ -89,6 +89,11 @@ def choose(
     return DEFAULT
 
 
+def choices(codes: Iterable[str]) -> list[tuple[str, str, str]]:
+    """A language switch's entries: (code, the language named in itself, its direction)."""
+    return [(code, NAMES[code], direction(code)) for code in codes]
+
+
 def direction(code: str) -> str:
     return "rtl" if code in RIGHT_TO_LEFT else "ltr"
 

@@ -10,10 +10,12 @@ it. Anything of another organisation is, to the caller, not there (a 404). No Fl
 
 from __future__ import annotations
 
+import json
 import re
 
 import sqlite_utils
 
+from . import languages
 from .db import areas as areas_db
 from .db import audit_log, transaction
 from .db import organisations as organisations_db
@@ -42,9 +44,13 @@ def create(
     jurisdiction_id: str | None = None,
     by: int | None = None,
     area_ids: list[int] | None = None,
+    languages_offered: list[str] | None = None,
 ) -> int:
-    """A new organisation covering the named areas (any kind) and those of `area_ids`; Refused
-    names what is wrong."""
+    """A new organisation covering the named areas (any kind) and those of `area_ids`, offering
+    the given languages (all walkapp speaks when none are given); Refused names what is wrong."""
+    offered = checked_languages(
+        list(languages.NAMES) if languages_offered is None else languages_offered
+    )
     if not SLUG.match(slug):
         raise Refused(
             f"the slug {slug!r} must be 1–40 lower-case letters, digits or dashes (a-z, 0-9, -)",
@@ -57,7 +63,7 @@ def create(
         _check_jurisdiction(db, jurisdiction_id or slug, None)
         area_ids = [*area_ids_named(db, area_names), *_existing(db, area_ids)]
         organisation_id = organisations_db.create_organisation(
-            db, slug, name.strip(), logo.strip(), jurisdiction_id or slug
+            db, slug, name.strip(), logo.strip(), jurisdiction_id or slug, json.dumps(offered)
         )
         organisations_db.add_areas(db, organisation_id, area_ids)
         audit_log.record(db, by, "create", "organisation", organisation_id, {"slug": slug})
@@ -82,6 +88,34 @@ def _check(name: str, logo: str, before: dict | None = None) -> None:
         raise Refused("the logo must be a path on this site, such as /static/logos/x.png", "logo")
 
 
+def languages_of(organisation: dict) -> tuple[str, ...]:
+    """The languages the organisation offers residents (its public page's switch): Swedish
+    always, in the switch's order; what the stored list holds that walkapp does not speak is
+    left out."""
+    try:
+        stored = set(json.loads(organisation.get("languages") or "[]"))
+    except (TypeError, ValueError):
+        stored = set()
+    return tuple(code for code in languages.NAMES if code == languages.DEFAULT or code in stored)
+
+
+def offered_to(organisation: dict, reader: str) -> tuple[str, ...]:
+    """Its languages, and the reader's own when that is another one walkapp speaks: a phone in
+    Somali reads the page in Somali and finds its language in the switch."""
+    own = languages_of(organisation)
+    return tuple(code for code in languages.NAMES if code in own or code == reader)
+
+
+def checked_languages(codes: list[str] | None) -> list[str]:
+    """The languages to store, Swedish first and in the switch's order; Refused for one walkapp
+    does not speak."""
+    unknown = set(codes or []) - set(languages.NAMES)
+    if unknown:
+        raise Refused(f"walkapp does not speak {', '.join(sorted(unknown))}", "languages")
+    chosen = {languages.DEFAULT, *(codes or [])}
+    return [code for code in languages.NAMES if code in chosen]
+
+
 def _check_jurisdiction(db, jurisdiction_id: str, organisation_id: int | None) -> None:
     other = organisations_db.with_jurisdiction(db, jurisdiction_id)
     if other is not None and other["id"] != organisation_id:
@@ -103,11 +137,14 @@ def update(
     jurisdiction_id: str,
     area_ids: list[int],
     by: int | None = None,
+    languages_offered: list[str] | None = None,
 ) -> None:
-    """Change an organisation's name, logo, Open311 jurisdiction_id and the areas it covers
-    (the slug stays: its public pages' addresses are shared). Refused names what is wrong."""
+    """Change an organisation's name, logo, Open311 jurisdiction_id, the areas it covers and
+    (given) the languages it offers (the slug stays: its public pages' addresses are shared).
+    Refused names what is wrong."""
     if not jurisdiction_id.strip():
         raise Refused("the jurisdiction_id must not be empty", "jurisdiction_id")
+    offered = None if languages_offered is None else checked_languages(languages_offered)
     with transaction(db):
         before = organisations_db.get_organisation(db, organisation_id)
         _check(name, logo, before)
@@ -118,9 +155,13 @@ def update(
             "logo": logo.strip(),
             "jurisdiction_id": jurisdiction_id.strip(),
         }
+        if offered is not None:
+            values["languages"] = json.dumps(offered)
         organisations_db.update_organisation(db, organisation_id, **values)
         organisations_db.set_areas(db, organisation_id, ids)
         changed = {key: value for key, value in values.items() if before[key] != value}
+        if "languages" in changed:
+            changed["languages"] = offered
         audit_log.record(
             db, by, "update", "organisation", organisation_id, {**changed, "areas": ids}
         )

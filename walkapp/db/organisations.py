@@ -12,19 +12,22 @@ def create_organisation(
     db: sqlite_utils.Database,
     slug: str,
     name: str,
-    logo: str = "",
-    jurisdiction_id: str | None = None,
+    logo: str,
+    jurisdiction_id: str | None,
+    languages: str,
 ) -> int:
     cursor = db.execute(
-        "insert into organisations (slug, name, logo, jurisdiction_id, created_at)"
-        " values (?, ?, ?, ?, ?)",
-        [slug, name, logo, jurisdiction_id, now()],
+        "insert into organisations (slug, name, logo, jurisdiction_id, languages, created_at)"
+        " values (?, ?, ?, ?, ?, ?)",
+        [slug, name, logo, jurisdiction_id, languages, now()],
     )
     return cursor.lastrowid
 
 
 def update_organisation(db: sqlite_utils.Database, organisation_id: int, **fields) -> None:
-    allowed = {k: v for k, v in fields.items() if k in ("name", "logo", "jurisdiction_id")}
+    allowed = {
+        k: v for k, v in fields.items() if k in ("name", "logo", "jurisdiction_id", "languages")
+    }
     if allowed:
         sets = ", ".join(f"{key} = ?" for key in allowed)
         db.execute(

@@ -62,10 +62,7 @@ def register_views(app: Flask) -> None:
             "direction_of": languages.direction,
             "language_name": lambda code: languages.display_name(code, locale),
             # The switch offers the languages of this screen's family, each named in itself.
-            "language_choices": [
-                (code, languages.NAMES[code], languages.direction(code))
-                for code in languages.FAMILIES[screen_family()]
-            ],
+            "language_choices": languages.choices(languages.FAMILIES[screen_family()]),
             # The product's rules, from their one module: no status list is written in a template.
             "OPEN_STATUSES": vocabulary.OPEN_STATUSES,
             "FIXED_STATUSES": vocabulary.FIXED_STATUSES,

@@ -38,6 +38,7 @@ REFUSALS = {
                " /static/logos/lidingo.png: sidorna visar inga bilder från andra webbplatser."),  # fmt: skip
     "jurisdiction_id": _l("Open311-id:t används redan av en annan arrangör (eller är tomt)."),
     "areas": _l("Välj områden i listan."),
+    "languages": _l("Välj språk i listan."),
 }
 
 
@@ -56,6 +57,7 @@ def _data(organisation: dict) -> dict:
     return {
         **organisation,
         "areas": organisations_db.area_ids_of(get_db(), organisation["id"]),
+        "languages": list(organisations.languages_of(organisation)),
     }
 
 
@@ -95,6 +97,7 @@ def create():
                 jurisdiction_id=(form.jurisdiction_id.data or "").strip() or None,
                 by=current_user()["id"],
                 area_ids=form.areas.data,
+                languages_offered=form.languages.data,
             )
         except organisations.Refused as refused:
             _refused(form, refused)
@@ -119,6 +122,7 @@ def edit(organisation_id: int):
                 form.jurisdiction_id.data or "",
                 form.areas.data,
                 by=current_user()["id"],
+                languages_offered=form.languages.data,
             )
         except organisations.Refused as refused:
             _refused(form, refused)

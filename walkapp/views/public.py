@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from .. import clock, languages, measures, observations, public
+from .. import clock, languages, measures, observations, organisations, public
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import get_db
 from ..db import organisations as organisations_db
@@ -106,6 +106,10 @@ def _page(year: int, front: bool, organisation: dict):
         first_organisation=is_first(organisation),
         # The instance's front page lists the other organisations, each with its page.
         other_organisations=[{**o, "url": links(o)["home"]} for o in others] if front else [],
+        # The switch offers the organisation's languages (and the reader's own).
+        language_choices=languages.choices(
+            organisations.offered_to(organisation, str(get_locale() or languages.DEFAULT))
+        ),
     )
 
 
