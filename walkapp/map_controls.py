@@ -7,7 +7,8 @@ right.
 
 The same options serve every JS map (the walk's route map, route drawing, triage, the live walk,
 the places upload's preview, the walkers' capture screen): `options()` as JSON in the map
-element's `data-controls`, applied by static/js/map_controls.js as the folium maps' MapControls (walkapp/maps.py) does.
+element's `data-controls`, applied by static/js/map_controls.js as the folium maps'
+MapControls (walkapp/maps.py) does.
 
 The words are typed once here in Swedish (`WORDS_SV`, the staff's folium maps) and translated
 from there (`WORDS`); the caller hands over the direction. No Flask.

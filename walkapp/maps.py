@@ -28,7 +28,8 @@ from markupsafe import escape
 
 from . import colours
 from .clock import local_day
-from .map_controls import SCALE_CSS, WORDS_SV, options
+from .map_controls import SCALE_CSS, WORDS_SV
+from .map_controls import options as control_options
 from .vocabulary import CATEGORY_LABELS_SV, RATING_COLOURS, RATING_LABELS_SV, STATUS_LABELS_SV
 
 # Short marks drawn on the markers (the legend spells them out).
@@ -304,9 +305,8 @@ class MapControls(MacroElement):
         super().__init__()
         self._name = "MapControls"
         # As JSON inside a script: "</" escaped, so a translation can never end the script.
-        self.options = json.dumps(options(words, direction, scale), ensure_ascii=False).replace(
-            "</", "<\\/"
-        )
+        chosen = control_options(words, direction, scale)
+        self.options = json.dumps(chosen, ensure_ascii=False).replace("</", "<\\/")
 
     def render(self, **kwargs):
         super().render(**kwargs)
