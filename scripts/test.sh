@@ -20,8 +20,9 @@ fi
 set +e
 # Four pytest workers (pytest-xdist) on the 2-core machines we test on: part of the suite's time
 # waits on browsers, gunicorn, Litestream and subprocesses, which the extra workers fill (-n 2
-# left the cores idle 39 % of the time, -n 3 a third). Each worker starts with its share of the
-# slowest tests (tests/conftest.py). `-n 0` after the command runs in one process.
+# left the cores idle 39 % of the time, -n 3 a third; with four they are busy, and -n 6 was
+# slower). Each worker starts with its share of the slowest tests (tests/conftest.py). `-n 0`
+# after the command runs in one process.
 .venv/bin/python -m pytest -n "${TEST_WORKERS:-4}" --dist worksteal "$@"
 status=$?
 set -e
