@@ -410,3 +410,18 @@ def test_open_measures_are_counted_on_the_callers_places_only_place_by_place(wor
     steps = [row[3] for row in db.execute("explain query plan " + sql, params)]
     assert steps[0] == "SEARCH o USING INDEX observations_place (place_id=?)", steps
     assert not any("measures_status" in step for step in steps), steps
+
+
+def test_the_token_form_groups_the_places_by_organisation_for_the_instances_admin(world):
+    """The instance's admin picks among every organisation's places: grouped under each name;
+    a coordinator's form lists their own organisation's places without a group."""
+    page = _as(world, "instance").get("/tokens").get_data(as_text=True)
+    assert page.count('<optgroup label="Lidingö stad">') == 2  # the export and the token form
+    assert page.count('<optgroup label="Polisen · Lokalpolisområde Norrmalm">') == 2
+    lidingo_group = page.split('<optgroup label="Lidingö stad">')[1].split("</optgroup>")[0]
+    norrmalm = page.split('<optgroup label="Polisen · Lokalpolisområde Norrmalm">')[1]
+    norrmalm_group = norrmalm.split("</optgroup>")[0]
+    assert "Larsbergs centrum" in lidingo_group and "Observatorielunden" not in lidingo_group
+    assert "Observatorielunden" in norrmalm_group and "Larsbergs centrum" not in norrmalm_group
+    own = _as(world, "lidingo").get("/tokens").get_data(as_text=True)
+    assert "<optgroup" not in own and "Larsbergs centrum" in own
