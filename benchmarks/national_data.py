@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from shapely.geometry import shape
 
+from walkapp import languages
 from walkapp.passwords import hash_password
 from walkapp.vocabulary import CATEGORY_LABELS_SV
 
@@ -74,9 +75,10 @@ def fill(
             org_id = db.execute("select min(id) from organisations").fetchone()[0]
         else:
             org_id = db.execute(
-                "insert into organisations (slug, name, jurisdiction_id, created_at)"
-                " values (?, ?, ?, ?)",
-                [f"org-{i:03d}", f"Trygghetsvandringar {name} {i}", f"org-{i:03d}", stamp],
+                "insert into organisations (slug, name, jurisdiction_id, languages, created_at)"
+                " values (?, ?, ?, ?, ?)",
+                [f"org-{i:03d}", f"Trygghetsvandringar {name} {i}", f"org-{i:03d}",
+                 json.dumps(list(languages.NAMES)), stamp],  # fmt: skip
             ).lastrowid
         db.execute(
             "insert or ignore into organisation_areas values (?, ?)", [org_id, area_id]

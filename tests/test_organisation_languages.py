@@ -87,3 +87,41 @@ def test_the_rule_drops_what_it_does_not_know_and_keeps_swedish_first():
     with pytest.raises(organisations.Refused) as refused:
         organisations.checked_languages(["sv", "de"])
     assert refused.value.field == "languages"
+
+
+def test_a_post_without_the_languages_field_keeps_them_and_unticking_all_leaves_swedish(
+    world,  # noqa: F811
+):
+    """The form always sends Swedish (hidden): a post with no languages field at all (a page
+    opened before the upgrade, a script) keeps the stored ones; a new organisation made so gets
+    all six; every box unticked is Swedish only, and a Swedish reader then gets no switch."""
+    lidingo = world["lidingo"]
+    own = _as(world, "lidingo_admin")
+    form = own.get(f"/admin/organisations/{lidingo}/edit").get_data(as_text=True)
+    assert '<input type="hidden" name="languages" value="sv">' in form
+    kept = own.post(
+        f"/admin/organisations/{lidingo}/edit",
+        data={"name": "Lidingö stad", "jurisdiction_id": "lidingo", "areas": []},
+    )
+    assert kept.status_code == 303 and _stored(world, lidingo) == SIX
+    made = _as(world, "instance").post(
+        "/admin/organisations", data={"name": "Solna", "slug": "solna"}
+    )
+    assert made.status_code == 303
+    assert json.loads(organisations_db.get_by_slug(_db(world), "solna")["languages"]) == SIX
+    only = own.post(
+        f"/admin/organisations/{lidingo}/edit",
+        data={"name": "Lidingö stad", "jurisdiction_id": "lidingo", "languages": ["sv"]},
+    )
+    assert only.status_code == 303 and _stored(world, lidingo) == ["sv"]
+    reader = world["app"].test_client()
+    swedish = reader.get("/o/lidingo/", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert _switch(swedish) == [] and 'class="languages"' not in swedish
+    finnish = reader.get("/o/lidingo/", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert '<html lang="fi"' in finnish and "/lang/sv?next=" in finnish  # back to Swedish
+    entries = _db(world).execute(
+        "select detail from audit_log where entity = 'organisation' and action = 'update'"
+        " order by id"
+    ).fetchall()
+    assert "languages" not in json.loads(entries[0][0])  # kept: not logged as a change
+    assert json.loads(entries[1][0])["languages"] == ["sv"]

@@ -6,10 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
-from jinja2 import FileSystemBytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import bodies, db, health, rate_limits
+from . import bodies, db, health, rate_limits, template_cache
 from . import settings as settings_module
 from .extensions import babel, csrf, limiter, select_locale
 from .security import set_headers
@@ -144,11 +143,8 @@ def create_app(config: dict | None = None) -> Flask:
     _adopt_organisation_settings(app)
     _prepare_photo_files(app)
     app.teardown_appcontext(db.close_db)
-    # Templates compiled once per instance, not once per worker: a new worker reads them back
-    # (Jinja keys them by the template's source, so a changed template compiles again).
-    template_cache = instance / "cache" / "templates"
-    template_cache.mkdir(parents=True, exist_ok=True)
-    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(template_cache))
+    # Templates compiled once per instance, not once per worker (walkapp/template_cache.py).
+    app.jinja_env.bytecode_cache = template_cache.for_instance(instance)
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

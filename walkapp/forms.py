@@ -379,7 +379,9 @@ class OrganisationForm(BaseForm):
     logo = text_field(StringField, _l("Logotyp (sökväg på den här webbplatsen, frivilligt)"), 200)
     jurisdiction_id = text_field(StringField, _l("Open311 jurisdiction_id"), 80)
     areas = SelectMultipleField(_l("Områden som arrangören täcker"), coerce=int)
-    # The languages its public page's switch offers residents (Swedish always: not a box).
+    # The languages its public page's switch offers residents (Swedish always: not a box, but
+    # sent with every post as a hidden field, so a post without the field at all is told apart).
+    ALWAYS = (SWEDISH, LANGUAGE_NAMES[SWEDISH])
     languages = SelectMultipleField(
         _l("Språk på den offentliga sidan"),
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES_BESIDE_SWEDISH],
@@ -388,7 +390,3 @@ class OrganisationForm(BaseForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-
-    def validate_languages(self, field):
-        if any(value not in LANGUAGE_NAMES for value in field.data or []):
-            raise ValidationError(_l("Välj språk i listan."))

@@ -159,8 +159,12 @@ def update(
             values["languages"] = json.dumps(offered)
         organisations_db.update_organisation(db, organisation_id, **values)
         organisations_db.set_areas(db, organisation_id, ids)
-        changed = {key: value for key, value in values.items() if before[key] != value}
-        if "languages" in changed:
+        changed = {
+            key: value
+            for key, value in values.items()
+            if key != "languages" and before[key] != value
+        }
+        if offered is not None and languages_of(before) != tuple(offered):
             changed["languages"] = offered
         audit_log.record(
             db, by, "update", "organisation", organisation_id, {**changed, "areas": ids}

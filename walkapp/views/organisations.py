@@ -5,7 +5,7 @@ walkapp/organisations.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -61,6 +61,12 @@ def _data(organisation: dict) -> dict:
     }
 
 
+def _languages_posted(form: OrganisationForm) -> list[str] | None:
+    """The ticked languages, or None when the post had no languages field at all (the form
+    always sends Swedish): then an edit keeps the stored ones and a new organisation gets all."""
+    return form.languages.data if "languages" in request.form else None
+
+
 def _refused(form: OrganisationForm, refused: organisations.Refused) -> None:
     getattr(form, refused.field or "name").errors = [str(REFUSALS[refused.field or "name"])]
 
@@ -97,7 +103,7 @@ def create():
                 jurisdiction_id=(form.jurisdiction_id.data or "").strip() or None,
                 by=current_user()["id"],
                 area_ids=form.areas.data,
-                languages_offered=form.languages.data,
+                languages_offered=_languages_posted(form),
             )
         except organisations.Refused as refused:
             _refused(form, refused)
@@ -122,7 +128,7 @@ def edit(organisation_id: int):
                 form.jurisdiction_id.data or "",
                 form.areas.data,
                 by=current_user()["id"],
-                languages_offered=form.languages.data,
+                languages_offered=_languages_posted(form),
             )
         except organisations.Refused as refused:
             _refused(form, refused)
