@@ -185,6 +185,13 @@ def test_above_the_points_limit_the_overview_carries_counts_per_cell(
     assert all("räknade per ruta" in level["notice"] for level in levels)
     # A filter below the limit shows each observation again.
     assert len(map_data(client.get("/maps/overview?rating=red").text)["points"]) == 1
+    # A status filter: all statuses decide the cells' size, the filtered ones are counted.
+    assert len(map_data(client.get("/maps/overview?status=open").text)["points"]) == 2
+    monkeypatch.setattr(maps, "POINTS_MAX", 1)
+    open_only = map_data(client.get("/maps/overview?status=open").text)
+    assert open_only["points"] == [] and [c[2] for c in open_only["cells"]] == [2]
+    assert open_only["notice"].startswith("2 observationer, räknade per ruta")
+    assert [c[4] for c in open_only["cells"]] == [2]
 
 
 def test_cell_levels_sum_the_finest_cells_and_stop_when_too_many(monkeypatch):

@@ -6,6 +6,7 @@ request's nonce (still no 'unsafe-inline'); map pages may be framed by walkapp's
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
@@ -109,12 +110,16 @@ def overview():
     db = get_db()
     filters = filters_or_400()
     layers = _route_layers(db, filters, with_tracks=False)
-    total, extent = exports_db.count_and_extent(db, filters)
+    # Counted and measured without the status filter, which alone needs every measure looked
+    # up (a third of a region's map of open measures): the cells are then as wide as for all
+    # statuses, and the status-filtered total is the cells' sum.
+    total, extent = exports_db.count_and_extent(db, replace(filters, statuses=()))
     if total > _maps().POINTS_MAX:
         fine = _maps().finest_cell_size(extent)
-        layers["cells"] = {
-            "levels": _maps().cell_levels(exports_db.cells_filtered(db, filters, fine), fine, total)
-        }
+        counted = exports_db.cells_filtered(db, filters, fine)
+        total = sum(cell[4] for cell in counted)
+        if total > _maps().POINTS_MAX:
+            layers["cells"] = {"levels": _maps().cell_levels(counted, fine, total)}
     fmap = _map(
         exports_db.iter_filtered(db, filters) if "cells" not in layers else (),
         places_db.list_places(db, organisation_ids=scope()),
