@@ -425,3 +425,26 @@ def test_the_token_form_groups_the_places_by_organisation_for_the_instances_admi
     assert "Observatorielunden" in norrmalm_group and "Larsbergs centrum" not in norrmalm_group
     own = _as(world, "lidingo").get("/tokens").get_data(as_text=True)
     assert "<optgroup" not in own and "Larsbergs centrum" in own
+
+
+def test_a_shared_partners_counts_are_each_organisations_and_the_instances_their_sum(world):
+    """The partners page counts a partner's measures of the reader's organisations' walks; the
+    instance's admin (every walk) counts them from the measures alone: the same sums."""
+    db = _db(world)
+    shared = db.execute("insert into partners (name) values ('Delad partner')").lastrowid
+    for organisation_id in (1, world["lidingo"]):
+        db.execute("insert into organisation_partners values (?, ?)", [organisation_id, shared])
+    for key, status in (("a", "assigned"), ("b", "done")):
+        db.execute(
+            "update measures set partner_id = ?, status = ? where observation_id = ?",
+            [shared, status, world["found"][key]["observation"]],
+        )
+    db.commit()
+    today = clock.today().isoformat()
+
+    def counts(ids):
+        row = next(p for p in partners_db.partner_counts(db, today, ids) if p["id"] == shared)
+        return row["open"], row["done"]
+
+    assert counts({1}) == (1, 0) and counts({world["lidingo"]}) == (0, 1)
+    assert counts(None) == (1, 1)

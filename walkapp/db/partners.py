@@ -31,6 +31,14 @@ def partner_counts(db: sqlite_utils.Database, today: str, organisation_ids=None)
     partners, when given)."""
     scoped, ids = _working_with("pa.id", organisation_ids)
     walks, walk_ids = walks_in_scope("w.id", organisation_ids)
+    # Every measure has its observation and walk: for every walk, the measures alone (the
+    # instance's admin at 1 000 000: 5 s with the joins, each measure's walk looked up).
+    measured = (
+        "measures m"
+        if organisation_ids is None
+        else "(measures m join observations o on o.id = m.observation_id"
+        f" join walks w on w.id = o.walk_id and {walks})"
+    )
     return rows(
         db,
         "select pa.id, pa.name, pa.active,"
@@ -38,8 +46,7 @@ def partner_counts(db: sqlite_utils.Database, today: str, organisation_ids=None)
         f" coalesce(sum(m.status in ({marks(OPEN_STATUSES)})"
         " and m.deadline is not null and m.deadline < ?), 0) as overdue,"
         f" coalesce(sum(m.status in ({marks(FIXED_STATUSES)})), 0) as done"
-        " from partners pa left join (measures m join observations o on o.id = m.observation_id"
-        f" join walks w on w.id = o.walk_id and {walks}) on m.partner_id = pa.id"
+        f" from partners pa left join {measured} on m.partner_id = pa.id"
         f" where {scoped} group by pa.id order by pa.name",
         [*OPEN_STATUSES, *OPEN_STATUSES, today, *FIXED_STATUSES, *walk_ids, *ids],
     )
