@@ -88,22 +88,25 @@ def _check(name: str, logo: str, before: dict | None = None) -> None:
         raise Refused("the logo must be a path on this site, such as /static/logos/x.png", "logo")
 
 
+def _in_switch_order(codes) -> tuple[str, ...]:
+    """Swedish and those of `codes` walkapp speaks, in the order the language switch lists."""
+    return tuple(code for code in languages.NAMES if code == languages.DEFAULT or code in codes)
+
+
 def languages_of(organisation: dict) -> tuple[str, ...]:
     """The languages the organisation offers residents (its public page's switch): Swedish
-    always, in the switch's order; what the stored list holds that walkapp does not speak is
-    left out."""
+    always; what the stored list holds that walkapp does not speak is left out."""
     try:
         stored = set(json.loads(organisation.get("languages") or "[]"))
     except (TypeError, ValueError):
         stored = set()
-    return tuple(code for code in languages.NAMES if code == languages.DEFAULT or code in stored)
+    return _in_switch_order(stored)
 
 
 def offered_to(organisation: dict, reader: str) -> tuple[str, ...]:
     """Its languages, and the reader's own when that is another one walkapp speaks: a phone in
     Somali reads the page in Somali and finds its language in the switch."""
-    own = languages_of(organisation)
-    return tuple(code for code in languages.NAMES if code in own or code == reader)
+    return _in_switch_order({*languages_of(organisation), reader})
 
 
 def checked_languages(codes: list[str] | None) -> list[str]:
@@ -112,8 +115,7 @@ def checked_languages(codes: list[str] | None) -> list[str]:
     unknown = set(codes or []) - set(languages.NAMES)
     if unknown:
         raise Refused(f"walkapp does not speak {', '.join(sorted(unknown))}", "languages")
-    chosen = {languages.DEFAULT, *(codes or [])}
-    return [code for code in languages.NAMES if code in chosen]
+    return list(_in_switch_order(set(codes or [])))
 
 
 def _check_jurisdiction(db, jurisdiction_id: str, organisation_id: int | None) -> None:

@@ -6,7 +6,6 @@ request's nonce (still no 'unsafe-inline'); map pages may be framed by walkapp's
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, url_for
@@ -110,10 +109,9 @@ def overview():
     db = get_db()
     filters = filters_or_400()
     layers = _route_layers(db, filters, with_tracks=False)
-    # Counted and measured without the status filter, which alone needs every measure looked
-    # up (a third of a region's map of open measures): the cells are then as wide as for all
-    # statuses, and the status-filtered total is the cells' sum.
-    total, extent = exports_db.count_and_extent(db, replace(filters, statuses=()))
+    # Counted and measured in every status (no measure looked up): the cells are as wide as
+    # for all statuses, and a status filter's total is its cells' sum.
+    total, extent = exports_db.count_and_extent(db, filters)
     if total > _maps().POINTS_MAX:
         fine = _maps().finest_cell_size(extent)
         counted = exports_db.cells_filtered(db, filters, fine)
