@@ -85,3 +85,20 @@ def test_an_organisations_page_on_a_phone_in_two_languages(
     screenshot(page, f"organisation-page-{language}.png", full_page=True)
     assert serious(page) == []
     context.close()
+
+
+def test_a_long_organisation_name_wraps_on_a_phone(browser, browser_context_args, live_server):
+    """The longest name an organisation may have (120 characters), with a long word in it: the
+    header wraps it, and nothing scrolls sideways."""
+    db = connect(database_path(live_server.app))
+    name = "Stadsdelsförvaltningen " + "Trygghetssamverkansområdesgruppen" * 2 + "x" * 31
+    assert len(name) == organisations.MAX_NAME
+    organisations.create(db, "lang", name, ("kommun:0186",))
+    db.close()
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    page.goto(live_server.url + "/o/lang/")
+    assert page.locator(".brand").inner_text() == name
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert _sideways(page) == []
+    context.close()
