@@ -392,30 +392,54 @@ def open_counts_by_place(db: sqlite_utils.Database, organisation_ids=None) -> di
 def open_and_overdue_by_place(
     db: sqlite_utils.Database, today: str, organisation_ids=None
 ) -> dict[int, tuple[int, int]]:
-    """{place id: (open measures, of them past their deadline on `today`)}, in one grouped read
-    (the places list once loaded every open measure of every place to count them); of these
-    organisations' places, when given, read place by place (observations_place): counting every
-    open measure of the instance took 0.8 s at 1 000 000 observations."""
-    return {
-        place_id: (open_count, overdue)
-        for place_id, open_count, overdue in db.execute(
-            *open_by_place(organisation_ids, [today, *OPEN_STATUSES])
-        )
+    """{place id: (open measures, of them past their deadline on `today`; none without a
+    day)} of every place, or of these organisations' places when given. The open ones are
+    counted from each observation's copy of its measure's status (observations_place_status,
+    migration 0022), the overdue ones among the measures with a deadline before `today`.
+    Joining every open measure to its observation took 3.2 s for the instance at 1 000 000
+    observations, 0.03 s so; the places list once loaded every open measure to count them."""
+    counts = {
+        place_id: (count, 0) for place_id, count in db.execute(*open_by_place(organisation_ids))
     }
+    if today:
+        for place_id, overdue in db.execute(*overdue_by_place(organisation_ids, today)):
+            counts[place_id] = (counts.get(place_id, (0, 0))[0], overdue)
+    return counts
 
 
-def open_by_place(organisation_ids, params: list) -> tuple[str, list]:
-    """The SQL of open_and_overdue_by_place and its parameters: of every place, the open
-    measures by measures_status; of some organisations' places, place by place (the `+` keeps
-    the planner off measures_status, which would read every open measure of the instance)."""
-    places, status = "is not null", "m.status"
-    if organisation_ids is not None:
-        scoped, ids = in_scope_clause("organisation_id", organisation_ids)
-        places, status = f"in (select id from places where {scoped})", "+m.status"
-        params = [*params, *ids]
+def _places(organisation_ids) -> tuple[str, list]:
+    if organisation_ids is None:
+        return "is not null", []
+    scoped, ids = in_scope_clause("organisation_id", organisation_ids)
+    return f"in (select id from places where {scoped})", list(ids)
+
+
+def open_by_place(organisation_ids) -> tuple[str, list]:
+    """The SQL of the open counts of open_and_overdue_by_place and its parameters: the
+    observations with an open measure, place by place (observations_place_status)."""
+    places, ids = _places(organisation_ids)
     sql = (
-        "select o.place_id, count(*), coalesce(sum(m.deadline is not null and m.deadline < ?), 0)"
-        " from observations o join measures m on m.observation_id = o.id"
-        f" where {status} in ({marks(OPEN_STATUSES)}) and o.place_id {places} group by o.place_id"
+        "select o.place_id, count(*) from observations o"
+        f" where o.measure_status in ({marks(OPEN_STATUSES)}) and o.place_id {places}"
+        " group by o.place_id"
     )
-    return sql, params
+    return sql, [*OPEN_STATUSES, *ids]
+
+
+def overdue_by_place(organisation_ids, today: str) -> tuple[str, list]:
+    """The SQL of the overdue counts of open_and_overdue_by_place and its parameters: of every
+    place, the open measures (measures_status) whose deadline has passed; of some
+    organisations' places, their observations with an open measure, place by place (the `+`
+    keeps the planner off measures_status, every open measure of the instance)."""
+    places, ids = _places(organisation_ids)
+    if organisation_ids is None:
+        join, status = "measures m cross join observations o", "m.status"
+    else:
+        join, status = "observations o join measures m", "+m.status"
+    sql = (
+        f"select o.place_id, count(*) from {join} on o.id = m.observation_id"
+        f" where {status} in ({marks(OPEN_STATUSES)}) and o.measure_status in"
+        f" ({marks(OPEN_STATUSES)}) and m.deadline < ? and o.place_id {places}"
+        " group by o.place_id"
+    )
+    return sql, [*OPEN_STATUSES, *OPEN_STATUSES, today, *ids]
