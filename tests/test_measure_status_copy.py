@@ -107,7 +107,7 @@ def test_the_upgrade_copies_every_measures_status(tmp_path):
     with transaction(db):  # as 0021 left them: no copy, no trigger
         db.execute("update measures set status = 'done' where observation_id = ?", [found[0]])
         db.execute("update measures set status = 'keep' where observation_id = ?", [found[1]])
-    assert migrate(db) == ["0022_observations_measure_status"]
+    assert "0022_observations_measure_status" in migrate(db)
     assert statuses(db, *found) == ["done", "keep", "new"]
     assert differing(db) == []
     with transaction(db):  # and the triggers keep it from now on

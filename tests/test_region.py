@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 
 from tests.helpers import hash_password, sign_in_directly
-from walkapp import clock, measures, organisations, promises, users
+from walkapp import clock, measures, organisations, promises, users, walks
 from walkapp.db import connect, database_path
 from walkapp.db import observations as observations_db
 from walkapp.db import organisations as organisations_db
@@ -301,6 +301,9 @@ def test_a_joint_walk_counts_in_each_of_its_organisers_rows(world):
     joint = make_walk(db, lidingo, "2026-08-20T18:00")
     walks_db.set_co_organisers(db, joint["id"], [1])
     db.conn.commit()
+    invited = _rows(_as(world, "region").get("/region").get_data(as_text=True))
+    assert "3 av 3" in invited["lpo-norrmalm"]  # invited, not yet counted as Norrmalm's
+    assert walks.accept(db, joint["id"], 1, world["users"]["coordinator"])
     record_findings(db, joint, [("near", "red", []), ("near", "red", [("done", 2)])])
     db.close()
     rows = _rows(_as(world, "region").get("/region").get_data(as_text=True))

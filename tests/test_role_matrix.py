@@ -50,7 +50,7 @@ JSON_PREFIXES = ("/api/", "/export/", "/open311/")
 OWNER_ONLY = {"observations_api.edit_observation", "observations_api.delete_observation"}
 # Staff routes only a co-organiser's people may use (leaving a joint walk): the sample walk is the
 # matrix's coordinator's own, so they are refused (tests/test_walks_organisers.py has the rest).
-CO_ORGANISER_ONLY = {"walks.leave"}
+CO_ORGANISER_ONLY = {"walks.leave", "walks.accept"}
 # Public routes whose sample (a finding of a walk not yet held) only staff may see: 404 to others.
 STAFF_SAMPLE_ONLY = {"open311.request_one"}
 # Public routes whose sample (a walker's photo) is never public: 404 to everyone.

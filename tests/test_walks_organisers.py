@@ -51,6 +51,8 @@ def joint(world):  # noqa: F811
         organisation_id=1,
         co_organisers=[world["lidingo"]],
     )
+    # Invited by the lead, Lidingö says yes (test_an_invited_co_organiser_... : before it does).
+    assert walks.accept(db, walk["id"], world["lidingo"], world["users"]["lidingo"])
     db.close()
     client = world["app"].test_client()
     token = client.post("/api/join", json={"code": walk["code"]}).json["token"]
@@ -305,3 +307,84 @@ def test_a_co_organiser_can_leave_a_joint_walk_and_the_lead_cannot(joint):
     assert walks_db.co_organiser_ids(db, walk_id) == []
     assert lidingo.get(f"/walks/{walk_id}").status_code == 404
     assert _last_audit(db, walk_id) == {"left": joint["lidingo"]}
+
+
+def test_an_invited_co_organiser_sees_the_walk_but_it_counts_for_it_only_after_yes(joint):
+    """The lead invites; until the co-organiser says yes, the walk is not on its public page,
+    calendar or promise, and its dashboard and the walk's page ask it. Yes once is enough."""
+    db = _db(joint)
+    lidingo_id = joint["lidingo"]
+    invited = walks.create(
+        db, title="Inbjuden vandring", starts_at="2026-11-25T18:00", state="ongoing",
+        organisation_id=1, co_organisers=[lidingo_id],
+    )  # fmt: skip
+    walks.change_state(db, invited["id"], "closed")
+    counted = promises_db.closed_walks_in_year(db, 2026, lidingo_id)
+    assert promises_db.closed_walks_in_year(db, 2026, 1) >= 1
+    assert not any(row["title"] == "Inbjuden vandring"
+                   for row in walks_db.walks_for_calendar(db, "2026-01-01", False, lidingo_id))
+    db.close()
+
+    lidingo = _as(joint, "lidingo")
+    page = lidingo.get(f"/walks/{invited['id']}").get_data(as_text=True)
+    assert "bjuder in Lidingö stad att arrangera vandringen tillsammans" in page
+    assert "Lidingö stad (inbjuden, har inte svarat)" in page
+    assert "Lämna vandringen" not in page and "Tacka nej" in page
+    dashboard = lidingo.get("/dashboard").get_data(as_text=True)
+    assert "Inbjudningar att arrangera tillsammans" in dashboard
+    assert f"/walks/{invited['id']}" in dashboard
+    # The lead sees the answer is missing; it cannot say yes for Lidingö, nor can a third.
+    norrmalm = _as(joint, "norrmalm")
+    assert "(inbjuden, har inte svarat)" in norrmalm.get(f"/walks/{invited['id']}").get_data(
+        as_text=True
+    )
+    assert "Inbjudningar" not in norrmalm.get("/dashboard").get_data(as_text=True)
+    assert norrmalm.post(f"/walks/{invited['id']}/accept").status_code == 403
+    assert _as(joint, "third").post(f"/walks/{invited['id']}/accept").status_code == 404
+    assert _as(joint, "region").post(f"/walks/{invited['id']}/accept").status_code in (403, 404)
+
+    yes = lidingo.post(f"/walks/{invited['id']}/accept")
+    assert yes.status_code == 303 and yes.location.endswith(f"/walks/{invited['id']}")
+    db = _db(joint)
+    assert promises_db.closed_walks_in_year(db, 2026, lidingo_id) == counted + 1
+    assert any(row["title"] == "Inbjuden vandring"
+               for row in walks_db.walks_for_calendar(db, "2026-01-01", False, lidingo_id))
+    assert _last_audit(db, invited["id"]) == {"accepted": lidingo_id}
+    accepted_at = db.execute(
+        "select accepted_at from walk_organisers where walk_id = ?", [invited["id"]]
+    ).fetchone()[0]
+    # A second yes (a double tap) changes nothing and says so; the lead's save keeps the yes.
+    again = lidingo.post(f"/walks/{invited['id']}/accept", follow_redirects=True)
+    assert "Ni hade redan tackat ja" in again.get_data(as_text=True)
+    walks.update(db, invited["id"], {"title": "Inbjuden vandring"}, None,
+                 co_organisers=[lidingo_id])  # fmt: skip
+    assert db.execute(
+        "select accepted_at from walk_organisers where walk_id = ?", [invited["id"]]
+    ).fetchone()[0] == accepted_at
+    page = lidingo.get(f"/walks/{invited['id']}").get_data(as_text=True)
+    assert "Tacka ja" not in page and "Lämna vandringen" in page
+    assert "Inbjudningar" not in lidingo.get("/dashboard").get_data(as_text=True)
+
+
+def test_saying_no_to_an_invitation_takes_the_walk_away(joint):
+    db = _db(joint)
+    invited = walks.create(
+        db, title="Nej tack", starts_at="2026-11-25T18:00", organisation_id=1,
+        co_organisers=[joint["lidingo"]],
+    )  # fmt: skip
+    db.close()
+    lidingo = _as(joint, "lidingo")
+    assert lidingo.post(f"/walks/{invited['id']}/leave").status_code == 303
+    assert lidingo.get(f"/walks/{invited['id']}").status_code == 404
+    assert walks_db.invitations(_db(joint), [joint["lidingo"]]) == []
+
+
+def test_the_upgrade_to_0023_keeps_every_co_organiser_counted(tmp_path):
+    db = database_at(tmp_path, "0022_observations_measure_status")
+    lidingo = organisations.create(db, "lidingo", "Lidingö stad", ())
+    walk = walks.create(db, title="Före", starts_at="2026-11-24T18:00", organisation_id=1,
+                        co_organisers=[lidingo])  # fmt: skip
+    assert "0023_walks_organisers_accepted" in migrate(db)
+    assert db.execute("select accepted_at is not null from walk_organisers").fetchall() == [(1,)]
+    assert walks_db.invitations(db, [lidingo]) == []
+    assert walks_db.co_organiser_ids(db, walk["id"]) == [lidingo]

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from . import routes
+from . import clock, routes
 from .clock import STOCKHOLM, local_day, planning_bounds
 from .db import audit_log, transaction
 from .db import rewalks as rewalks_db
@@ -86,9 +86,20 @@ def update(
             routes.save_within(db, walk_id, route, user_id)
 
 
+def accept(db: sqlite_utils.Database, walk_id: str, organisation_id: int, user_id: int) -> bool:
+    """An invited co-organiser says yes: from now on the joint walk counts as its own too (its
+    public page, calendar and promise). Audited, in one transaction. False when it was not
+    invited or had already said yes."""
+    with transaction(db):
+        accepted = walks_db.accept_co_organiser(db, walk_id, organisation_id, clock.stamp())
+        if accepted:
+            audit_log.record(db, user_id, "update", "walk", walk_id, {"accepted": organisation_id})
+    return accepted
+
+
 def leave(db: sqlite_utils.Database, walk_id: str, organisation_id: int, user_id: int) -> bool:
-    """A co-organiser takes itself off a joint walk (it was added by the lead, not asked):
-    audited, in one transaction. False when it was not a co-organiser."""
+    """A co-organiser takes itself off a joint walk, or says no to being invited: audited, in
+    one transaction. False when it was not a co-organiser."""
     with transaction(db):
         left = walks_db.remove_co_organiser(db, walk_id, organisation_id)
         if left:

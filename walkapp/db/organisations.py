@@ -243,21 +243,22 @@ def walks_in_scope(walk_id_column: str, organisation_ids) -> tuple[str, list]:
 
 
 def organised_by(alias: str, organisation: str = ":organisation") -> str:
-    """SQL: walk `alias` is organised by the organisation the parameter `organisation` names
-    (as lead or co-organiser; a null parameter: every walk). The parameter is used three
-    times, so it is named."""
+    """SQL: walk `alias` counts as the organisation's that the parameter `organisation` names
+    (as lead, or as a co-organiser that said yes; a null parameter: every walk): its public
+    page, calendar and promise. The parameter is used three times, so it is named."""
     return (
         f"({organisation} is null or {alias}.organisation_id = {organisation}"
         f" or {alias}.id in (select walk_id from walk_organisers"
-        f" where organisation_id = {organisation}))"
+        f" where organisation_id = {organisation} and accepted_at is not null))"
     )
 
 
 def organiser_pairs(walks: str) -> str:
     """SQL: (walk_id, organisation_id) for each walk whose id `walks` (a subquery) gives and each
-    organisation organising it — its lead, then its co-organisers: walks_in_scope's rule as
-    pairs, for counts grouped by organisation (a joint walk counts in each organiser's)."""
+    organisation it counts for — its lead, then its co-organisers that said yes (organised_by's
+    rule as pairs), for counts grouped by organisation (a joint walk counts in each one's)."""
     return (
         f"select id as walk_id, organisation_id from walks where id in ({walks})"
-        f" union select walk_id, organisation_id from walk_organisers where walk_id in ({walks})"
+        " union select walk_id, organisation_id from walk_organisers"
+        f" where walk_id in ({walks}) and accepted_at is not null"
     )

@@ -9,7 +9,7 @@ import sqlite_utils
 
 from ..clock import from_typed
 from . import marks, now, one, rows
-from .organisations import organised_by, walks_in_scope
+from .organisations import in_scope_clause, organised_by, walks_in_scope
 
 # No look-alikes: 0/O, 1/I/L are left out.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -281,14 +281,55 @@ def co_organiser_ids(db: sqlite_utils.Database, walk_id: str) -> list[int]:
 
 
 def set_co_organisers(db: sqlite_utils.Database, walk_id: str, organisation_ids) -> None:
-    """A walk's co-organisers are exactly these (never its lead)."""
-    db.execute("delete from walk_organisers where walk_id = ?", [walk_id])
-    for organisation_id in sorted(set(organisation_ids)):
+    """A walk's co-organisers are exactly these (never its lead): those it had keep their
+    answer, those new to it are invited (accepted_at null)."""
+    wanted = sorted(set(organisation_ids))
+    db.execute(
+        "delete from walk_organisers where walk_id = ?"
+        f" and organisation_id not in ({marks(wanted)})",
+        [walk_id, *wanted],
+    )
+    for organisation_id in wanted:
         db.execute(
-            "insert into walk_organisers (walk_id, organisation_id)"
+            "insert or ignore into walk_organisers (walk_id, organisation_id)"
             " select id, ? from walks where id = ? and organisation_id is not ?",
             [organisation_id, walk_id, organisation_id],
         )
+
+
+def co_organisers(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
+    """A joint walk's co-organisers by name, each with when it said yes (None: invited)."""
+    return rows(db, """
+        select o.id, o.name, o.slug, wo.accepted_at from walk_organisers wo
+        join organisations o on o.id = wo.organisation_id where wo.walk_id = ? order by o.name
+    """, [walk_id])  # fmt: skip
+
+
+def accept_co_organiser(
+    db: sqlite_utils.Database, walk_id: str, organisation_id: int, stamp: str
+) -> bool:
+    """An invited co-organiser says yes; False when it was not invited (or had said yes)."""
+    return (
+        db.execute(
+            "update walk_organisers set accepted_at = ? where walk_id = ?"
+            " and organisation_id = ? and accepted_at is null",
+            [stamp, walk_id, organisation_id],
+        ).rowcount
+        == 1
+    )
+
+
+def invitations(db: sqlite_utils.Database, organisation_ids) -> list[dict]:
+    """The joint walks these organisations are invited to and have not answered, soonest
+    first, with the lead's name."""
+    scoped, ids = in_scope_clause("wo.organisation_id", organisation_ids)
+    return rows(db, f"""
+        select w.id, w.title, w.starts_at, w.state, lead.name as lead, guest.name as invited
+        from walk_organisers wo join walks w on w.id = wo.walk_id
+        join organisations lead on lead.id = w.organisation_id
+        join organisations guest on guest.id = wo.organisation_id
+        where wo.accepted_at is null and {scoped} order by w.starts_at, w.id
+    """, ids)  # fmt: skip
 
 
 def remove_co_organiser(db: sqlite_utils.Database, walk_id: str, organisation_id: int) -> bool:

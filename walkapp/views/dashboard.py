@@ -18,6 +18,7 @@ from ..db import dashboard as dashboard_db
 from ..db import get_db
 from ..db import places as places_db
 from ..db import promises as promises_db
+from ..db import walks as walks_db
 from ..forms import ActivityForm
 from ..promises import with_pace
 
@@ -56,6 +57,10 @@ def index():
         commitments=_commitments_with_pace(promise, today) if promise else [],
         walks=dashboard_db.planned_walks(db, today.year, today.isoformat(), scope()),
         partners=dashboard_db.measures_per_partner(db, today.isoformat(), scope()),
+        # A joint walk the lead invited this organisation to: only its own people can answer.
+        invitations=walks_db.invitations(db, [organisation])
+        if (organisation := current_user().get("organisation_id"))
+        else [],
         text=public,
     )
 

@@ -17,7 +17,6 @@ from ..db import invitations as invitations_db
 from ..db import measures as measures_db
 from ..db import organisations as organisations_db
 from ..db import partners as partners_db
-from ..db import walks as walks_db
 from ..forms import InvitationForm, InvitedAccountForm, PartnerAnswerForm, PartnerForm
 from ..inputs import seen_version
 from ..passwords import hash_password, password_problem

@@ -272,13 +272,16 @@ def edit(walk_id: str):
 
 
 def _organisers(walk: dict) -> list[dict]:
-    """A walk's organisers, its lead first: [{id, name, lead}]."""
+    """A walk's organisers, its lead first: [{id, name, lead, accepted}] (a co-organiser that
+    has not said yes is only invited)."""
     db = get_db()
-    names = organisations_db.names(db)
-    ids = [walk["organisation_id"], *walks_db.co_organiser_ids(db, walk["id"])]
+    lead = organisations_db.names(db).get(walk["organisation_id"])
     return [
-        {"id": oid, "name": names[oid], "lead": not i} for i, oid in enumerate(ids) if oid in names
-    ]
+        *([{"id": walk["organisation_id"], "name": lead, "lead": True, "accepted": True}]
+          if lead else []),
+        *({"id": o["id"], "name": o["name"], "lead": False, "accepted": bool(o["accepted_at"])}
+          for o in walks_db.co_organisers(db, walk["id"])),
+    ]  # fmt: skip
 
 
 @bp.get("/walks/<walk_id>")
@@ -301,9 +304,12 @@ def show(walk_id: str):
         # A co-organiser reads the walk but not the lead's places: their names, without links.
         place_links=readable_places(p["id"] for p in places if p),
         organisers=organisers,
-        co_organiser_here=any(
-            o["id"] == current_user().get("organisation_id") and not o["lead"] for o in organisers
-        ),
+        # The reader's organisation beside the lead: invited (it answers) or it said yes.
+        here=next(
+            (o for o in organisers
+             if o["id"] == current_user().get("organisation_id") and not o["lead"]),
+            None,
+        ),  # fmt: skip
         walkers=walks_db.count_walkers(db, walk_id),
         walker_list=[
             {**row, "joined": local_datetime(row["joined_at"]).strftime("%Y-%m-%d %H:%M")}
@@ -325,11 +331,28 @@ def show(walk_id: str):
     )
 
 
+@bp.post("/walks/<walk_id>/accept")
+@requires(COORDINATOR)
+def accept(walk_id: str):
+    """An invited co-organiser's coordinator or admin says yes: the joint walk counts as theirs
+    too from now on (public page, calendar, promise). A second yes changes nothing."""
+    walk = _walk_or_404(walk_id)
+    user = current_user()
+    organisation = user.get("organisation_id")
+    if reads_only(user) or organisation not in walks_db.co_organiser_ids(get_db(), walk["id"]):
+        abort(403)  # not a co-organiser's person (the lead invites on the form)
+    if walks.accept(get_db(), walk["id"], organisation, user["id"]):
+        flash(_("Ni arrangerar nu vandringen %(title)s tillsammans.", title=walk["title"]))
+    else:
+        flash(_("Ni hade redan tackat ja till vandringen %(title)s.", title=walk["title"]))
+    return redirect(url_for("walks.show", walk_id=walk["id"]), code=303)
+
+
 @bp.post("/walks/<walk_id>/leave")
 @requires(COORDINATOR)
 def leave(walk_id: str):
-    """A co-organiser's coordinator or admin takes their organisation off a joint walk: the lead
-    added it; this is how it says no. The walk is then not theirs (a 404 to them after)."""
+    """A co-organiser's coordinator or admin takes their organisation off a joint walk, or says
+    no to the lead's invitation. The walk is then not theirs (a 404 to them after)."""
     walk = _walk_or_404(walk_id)
     user = current_user()
     if reads_only(user) or not walks.leave(
