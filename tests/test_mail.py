@@ -350,3 +350,38 @@ def test_a_title_with_a_line_break_is_sent_on_one_line_and_stops_nothing(world, 
     assert all("\n" not in s and "Kväll Bcc: x@example.org" in s for s in subjects)
     assert all(rcpts == [m] for (_f, rcpts), m in zip(
         smtp.inbox.envelopes, ["anna@trafik.example", "ben@trafik.example"]))  # fmt: skip
+
+
+def test_an_invited_organisations_coordinators_hear_of_the_invitation_once(world, smtp):
+    """A joint walk's invitation reaches each coordinator of the invited organisation with an
+    address, in their language, with the walk page's link; once; none after an answer, none to
+    the unsubscribed, none to the lead's own coordinators."""
+    from walkapp import organisations, walks
+
+    app, db = world["app"], world["db"]
+    lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
+    lina = users_db.create_user(db, "lina", "x", "coordinator", lidingo,
+                                email="lina@lidingo.example", language="en")  # fmt: skip
+    users_db.create_user(db, "lars", "x", "coordinator", lidingo)  # no address
+    sven = users_db.create_user(db, "sven", "x", "coordinator", lidingo,
+                                email="sven@lidingo.example")  # fmt: skip
+    db.conn.commit()
+    mail.unsubscribe(db, sven, "invited")
+    walk = walks.create(db, title="Larsberg <tillsammans>", starts_at="2026-12-10T18:00",
+                        organisation_id=1, co_organisers=[lidingo])  # fmt: skip
+    answered = walks.create(db, title="Redan besvarad", starts_at="2026-12-11T18:00",
+                            organisation_id=1, co_organisers=[lidingo])  # fmt: skip
+    assert walks.accept(db, answered["id"], lidingo, lina)
+    with app.app_context():
+        assert mail.prepare(db, compose) == 1
+        assert mail.prepare(db, compose, later(60)) == 0  # once
+        assert mail.send_due(db) == {"sent": 1, "failed": 0}
+    [sent] = smtp.inbox.messages
+    assert sent["To"] == "lina@lidingo.example"
+    assert sent["Subject"].startswith("walkapp: ") and "invites Lidingö stad" in sent["Subject"]
+    text = sent.get_body(("plain",)).get_content()
+    html = sent.get_body(("html",)).get_content()
+    assert f"{PUBLIC}/walks/{walk['id']}" in text and f"/walks/{walk['id']}" in html
+    assert "Larsberg &lt;tillsammans&gt;" in html and "<tillsammans>" not in html
+    assert "2026-12-10 18:00" in text
+    assert "kim@polisen.example" not in [m["To"] for m in smtp.inbox.messages]

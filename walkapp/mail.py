@@ -42,7 +42,7 @@ from .db import organisations as organisations_db
 from .db import partners as partners_db
 from .db import walks as walks_db
 
-KINDS = ("assigned", "reopened", "answered", "digest", "overdue")
+KINDS = ("assigned", "reopened", "answered", "digest", "overdue", "invited")
 # A walker's mails: their finding was fixed; four weeks after done, "Är det åtgärdat?".
 WALKER_KINDS = ("fixed", "question")
 QUESTION_AFTER_DAYS = 28
@@ -145,6 +145,7 @@ def prepare(db: sqlite_utils.Database, compose: Compose, moment: datetime | None
         for group in mail_db.walker_quiet_groups(db, clock.stamp(moment - quiet)):
             queued += _queue_fixed(db, compose, group)
         queued += _queue_questions(db, compose, moment)
+        queued += _queue_invitations(db, compose)
     return queued
 
 
@@ -213,6 +214,18 @@ def _queue_questions(db, compose: Compose, moment: datetime) -> int:
             continue
         key = f"question:{group['walk_id']}:{group['walker_id']}:{group['last']}"
         queued += _queue_walker(db, compose, key, "question", reader, {"findings": findings})
+    return queued
+
+
+def _queue_invitations(db, compose: Compose) -> int:
+    """Each coordinator of an organisation invited to co-organise a joint walk hears of it once,
+    with a link to the walk page where they answer (no mail when it answered first)."""
+    queued = 0
+    for row in mail_db.invitations_unmailed(db):
+        person = {k: row[k] for k in ("id", "username", "email", "language")}
+        context = {"walk": walks_db.get_walk(db, row["walk_id"]), "lead": row["lead"],
+                   "invited": row["invited"]}  # fmt: skip
+        queued += _queue(db, compose, row["dedupe_key"], "invited", person, context)
     return queued
 
 

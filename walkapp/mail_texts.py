@@ -180,6 +180,11 @@ def _subject(kind: str, context: dict) -> str:
             partner=context["partner"]["name"],
             week=context["week"],
         )
+    if kind == "invited":
+        return _(
+            "walkapp: %(lead)s bjuder in %(invited)s att arrangera %(walk)s tillsammans",
+            lead=context["lead"], invited=context["invited"], walk=context["walk"]["title"],
+        )
     return _("walkapp: försenade åtgärder vecka %(week)d", week=context["week"])
 
 

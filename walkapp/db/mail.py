@@ -73,6 +73,28 @@ def walk_coordinators(db: sqlite_utils.Database, walk_id: str, kind: str) -> lis
     """, [walk_id, walk_id, kind])  # fmt: skip
 
 
+def invitations_unmailed(db: sqlite_utils.Database) -> list[dict]:
+    """Each coordinator with an address (not unsubscribed from "invited") of an organisation
+    invited to a joint walk it has not answered, not yet mailed of it: the person, the walk, the
+    lead's and the invited organisation's names, and the mail's dedupe_key."""
+    return rows(db, """
+        select u.id, u.username, u.email, u.language, wo.walk_id, lead.name as lead,
+            guest.name as invited,
+            'invited:' || wo.walk_id || ':' || wo.organisation_id || ':' || u.id as dedupe_key
+        from walk_organisers wo join walks w on w.id = wo.walk_id
+        join organisations lead on lead.id = w.organisation_id
+        join organisations guest on guest.id = wo.organisation_id
+        join users u on u.organisation_id = wo.organisation_id and u.role = 'coordinator'
+            and u.active = 1 and u.email is not null and u.email != ''
+        where wo.accepted_at is null
+            and not exists (select 1 from mail_unsubscribes x
+                            where x.user_id = u.id and x.kind = 'invited')
+            and not exists (select 1 from mail_outbox b where b.dedupe_key =
+                'invited:' || wo.walk_id || ':' || wo.organisation_id || ':' || u.id)
+        order by w.starts_at, w.id, u.id
+    """)  # fmt: skip
+
+
 def _collect_walker_events(db: sqlite_utils.Database, after: int, upto: int) -> int:
     """A finding becoming fixed (done or verified, from a status that was not) is an event for
     the walker who made it and for each walker whose finding of the same thing was merged into
