@@ -35,6 +35,7 @@ def test_an_invited_co_organiser_says_yes_on_a_phone(browser, server):
     page = context.new_page()
     sign_in_page(page, server.url, "lidingo")
     page.wait_for_url("**/dashboard")
+    screenshot(page, "invitation-dashboard-phone.png", full_page=True)
     invitations = page.get_by_role("region", name="Inbjudningar att arrangera tillsammans")
     invitations.get_by_role("link").click()
     page.wait_for_url(f"**/walks/{walk['id']}")
