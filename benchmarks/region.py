@@ -43,7 +43,9 @@ def naive_findings(db, year: int) -> dict:
     walk's for its lead and each co-organiser)."""
     start, end = clock.year_bounds(year)
     beside: dict = {}
-    for walk_id, organisation in db.execute("select walk_id, organisation_id from walk_organisers"):
+    for walk_id, organisation in db.execute(
+        "select walk_id, organisation_id from walk_organisers where accepted_at is not null"
+    ):
         beside.setdefault(walk_id, []).append(organisation)
     found: dict = {}
     for walk_id, lead, relation, status, starts_at in db.execute(EVERY_OBSERVATION):

@@ -388,3 +388,36 @@ def test_the_upgrade_to_0023_keeps_every_co_organiser_counted(tmp_path):
     assert db.execute("select accepted_at is not null from walk_organisers").fetchall() == [(1,)]
     assert walks_db.invitations(db, [lidingo]) == []
     assert walks_db.co_organiser_ids(db, walk["id"]) == [lidingo]
+
+
+def test_open311_lists_a_joint_walks_findings_under_an_invited_jurisdiction_after_yes(joint):
+    """Anyone reading an organisation's jurisdiction reads the walks that count as its own: an
+    invited co-organiser's only once it said yes; its own people see them at once."""
+    db = _db(joint)
+    lidingo = joint["lidingo"]
+    db.execute("update organisations set jurisdiction_id = 'lidingo.se' where id = ?", [lidingo])
+    db.conn.commit()
+    invited = walks.create(
+        db, title="Inbjuden", starts_at="2026-11-24T18:00", state="ongoing", organisation_id=1,
+        co_organisers=[lidingo],
+    )  # fmt: skip
+    db.close()
+    client = joint["app"].test_client()
+    token = client.post("/api/join", json={"code": invited["code"]}).json["token"]
+    body = an_observation(note="Mörk passage")
+    headers = {"Authorization": "Bearer " + token}
+    assert post_observation(client, invited, headers, body).status_code == 201
+    db = _db(joint)
+    walks.change_state(db, invited["id"], "closed")
+    query = {"jurisdiction_id": "lidingo.se", "start_date": "2026-01-01T00:00:00Z"}
+
+    def listed(reader) -> bool:
+        answer = reader.get("/open311/v2/requests.json", query_string=query)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return body["id"] in {row["service_request_id"] for row in answer.json}
+
+    anyone = joint["app"].test_client()
+    assert not listed(anyone)
+    assert listed(_as(joint, "lidingo"))  # its own people: invited, they see the walk
+    assert walks.accept(db, invited["id"], lidingo, joint["users"]["lidingo"])
+    assert listed(anyone)

@@ -115,7 +115,9 @@ def recorded_place_walk(filters, alias: str) -> tuple[list[str], list]:
     _in(f"{alias}.place_id", filters.places, clauses, params)
     _in(f"{alias}.walk_id", filters.walks, clauses, params)
     if filters.organisations is not None:
-        scoped, ids = walks_in_scope(f"{alias}.walk_id", filters.organisations)
+        scoped, ids = walks_in_scope(
+            f"{alias}.walk_id", filters.organisations, accepted_only=filters.own_walks_only
+        )
         clauses.append(scoped)
         params.extend(ids)
     return clauses, params

@@ -226,18 +226,24 @@ def in_scope_clause(column: str, organisation_ids) -> tuple[str, list]:
     return f"{column} in ({marks(ids)})", ids
 
 
-def walks_in_scope(walk_id_column: str, organisation_ids) -> tuple[str, list]:
+def walks_in_scope(
+    walk_id_column: str, organisation_ids, accepted_only: bool = False
+) -> tuple[str, list]:
     """`walk_id_column in (…)` for the walks these organisations organise, as lead or as
-    co-organiser (walk_organisers): the one rule of whose a joint walk is, used by every list,
-    count and export of walks and what they hold. "1" for None (every walk), "0" for none."""
+    co-organiser (walk_organisers, invited or not): the one rule of whose a joint walk is to its
+    organisers' people, used by every staff list and export of walks and what they hold.
+    `accepted_only`: a co-organiser's walks only once it said yes, as organised_by counts them
+    for the public. "1" for None (every walk), "0" for none."""
     if organisation_ids is None:
         return "1", []
     ids = sorted(organisation_ids)
     if not ids:
         return "0", []
+    accepted = " and accepted_at is not null" if accepted_only else ""
     sql = (
         f"{walk_id_column} in (select id from walks where organisation_id in ({marks(ids)})"
-        f" union all select walk_id from walk_organisers where organisation_id in ({marks(ids)}))"
+        " union all select walk_id from walk_organisers"
+        f" where organisation_id in ({marks(ids)}){accepted})"
     )
     return sql, [*ids, *ids]
 

@@ -51,6 +51,9 @@ class Filters:
     area_ids: dict[str, list[int]] = field(default_factory=dict)
     # The organisations whose walks the caller sees (walkapp.organisations), None: every one.
     organisations: frozenset[int] | None = None
+    # Of those, only the walks that count as theirs to the public: a co-organiser's once it said
+    # yes (organisations.organised_by's rule; anyone's read of a jurisdiction in Open311).
+    own_walks_only: bool = False
 
 
 def _day(raw: str, name: str, errors: dict) -> date | None:

@@ -58,7 +58,8 @@ def _readable(owner: int | None) -> Filters | None:
     filters = scoped_filters()
     if owner is None:
         return filters
-    filters = filters or Filters()
+    # Anyone's read: the jurisdiction's own walks, a joint walk once its organisation said yes.
+    filters = filters or Filters(own_walks_only=True)
     seen = filters.organisations
     filters.organisations = frozenset({owner}) if seen is None else seen & {owner}
     return filters
