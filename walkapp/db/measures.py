@@ -74,9 +74,49 @@ def filtered_observations(
     where, params = _filter(partner_id, statuses, place_id, overdue_on, organisation_ids)
     order = _LIST_ORDER
     if page is not None:
+        (rows_wanted, offset), (within, within_params) = page, ("", [])
+        if place_id is None and organisation_ids is None:  # every organisation's: see below
+            within, within_params, offset = _page_partners(db, where, params, rows_wanted, offset)
+        where = (f"{where} and {within}" if where else f" where {within}") if within else where
         order += " limit ? offset ?"
-        params = [*params, *page]
+        params = [*params, *within_params, rows_wanted, offset]
     return _observations(db, where + order, params)
+
+
+def _page_partners(
+    db: sqlite_utils.Database, where: str, params: list, rows: int, offset: int
+) -> tuple[str, list, int]:
+    """For a list of every organisation's measures (filters on the measures alone): the partners
+    a page lies within, and the page's offset among their measures. The list is ordered by
+    partner name first, so a page needs only the measures of the partners whose share of the
+    list spans it, counted per partner from the measures in one grouped read. Sorting every
+    measure for one page took the instance admin's first page 4.1 s at 1 000 000 observations,
+    1.2 s so (open ones: 1.7 s, 0.5 s); an organisation's list is read walk by walk instead.
+    (a clause on m.partner_id, its parameters, the offset within those partners' measures.)"""
+    counted = db.execute(
+        "select pa.name, group_concat(c.partner_id), sum(c.n) from (select m.partner_id,"
+        f" count(*) as n from measures m{where} group by m.partner_id) c"
+        " left join partners pa on pa.id = c.partner_id"
+        " group by pa.name order by pa.name is null, pa.name",
+        params,
+    ).fetchall()
+    before, start, ids, nobody = 0, None, [], False
+    for _name, partner_ids, count in counted:
+        if before + count > offset:
+            start = offset - before if start is None else start
+            if partner_ids is None:
+                nobody = True
+            else:
+                ids += [int(i) for i in str(partner_ids).split(",")]
+        before += count
+        if before >= offset + rows:
+            break
+    if start is None:  # past the list's end: an empty page
+        return "0", [], 0
+    clauses = ([f"m.partner_id in ({marks(ids)})"] if ids else []) + (
+        ["m.partner_id is null"] if nobody else []
+    )
+    return "(" + " or ".join(clauses) + ")", ids, start
 
 
 # The measures list's order: by partner (none last), deadline (none last), then recording.
@@ -102,12 +142,15 @@ def filtered_ids(db: sqlite_utils.Database, keeping: str | None = None, **filter
 
 
 def count_filtered(db: sqlite_utils.Database, **filters) -> int:
-    """How many measures filtered_observations lists with the same filters."""
+    """How many measures filtered_observations lists with the same filters: of every
+    organisation's (no place, no scope), from the measures alone — each has its observation —
+    as joining them took 1.9 s for the open ones of 1 000 000 observations."""
     where, params = _filter(**filters)
-    return db.execute(
-        "select count(*) from observations o join measures m on m.observation_id = o.id" + where,
-        params,
-    ).fetchone()[0]
+    measures_only = filters.get("place_id") is None and filters.get("organisation_ids") is None
+    source = "measures m" if measures_only else (
+        "observations o join measures m on m.observation_id = o.id"
+    )
+    return db.execute(f"select count(*) from {source}" + where, params).fetchone()[0]
 
 
 def _filter(
