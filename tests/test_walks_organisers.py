@@ -109,15 +109,14 @@ def test_each_organiser_sees_and_works_a_joint_walk_and_a_third_learns_nothing(j
 def test_only_the_lead_chooses_the_co_organisers(joint):
     walk_id = joint["joint"]["walk"]["id"]
     lidingo = _as(joint, "lidingo")
-    form = lidingo.get(f"/walks/{walk_id}/edit").get_data(as_text=True)
-    assert 'name="co_organiser_ids"' not in form
-    assert "Den ansvariga arrangören väljer" in form
+    # A co-organiser does not open the lead's form (test_only_the_lead_changes_the_walk_…).
+    assert lidingo.get(f"/walks/{walk_id}/edit").status_code == 403
     saved = lidingo.post(
         f"/walks/{walk_id}/edit",
         data={"title": "Gemensam vandring", "starts_at": "2026-11-24T18:00", "light": "dark",
               "co_organiser_ids": []},
     )  # fmt: skip
-    assert saved.status_code in (302, 303), saved.get_data(as_text=True)[:800]
+    assert saved.status_code == 403
     db = _db(joint)
     assert walks_db.co_organiser_ids(db, walk_id) == [joint["lidingo"]]
     # The lead's coordinator offers every other organisation, and a choice not offered is a 400.
@@ -421,3 +420,66 @@ def test_open311_lists_a_joint_walks_findings_under_an_invited_jurisdiction_afte
     assert listed(_as(joint, "lidingo"))  # its own people: invited, they see the walk
     assert walks.accept(db, invited["id"], lidingo, joint["users"]["lidingo"])
     assert listed(anyone)
+
+
+def test_only_the_lead_changes_the_walk_and_an_invited_one_does_not_run_it(joint):
+    """The walk's facts and places are the lead's (a co-organiser's form would list the lead's
+    places): a co-organiser gets 403 on the form. An invited one may not start or close the walk
+    either; once it said yes it runs it with the lead."""
+    db = _db(joint)
+    invited = walks.create(
+        db, title="Inbjuden", starts_at="2026-11-25T18:00", organisation_id=1,
+        co_organisers=[joint["lidingo"]],
+    )  # fmt: skip
+    db.close()
+    lidingo = _as(joint, "lidingo")
+    page = lidingo.get(f"/walks/{invited['id']}").get_data(as_text=True)
+    assert f"/walks/{invited['id']}/edit" not in page and "Starta vandringen" not in page
+    assert lidingo.get(f"/walks/{invited['id']}/edit").status_code == 403
+    moved = lidingo.post(
+        f"/walks/{invited['id']}/edit",
+        data={"title": "Flyttad", "starts_at": "2026-11-26T19:00", "light": "dark"},
+    )  # fmt: skip
+    assert moved.status_code == 403
+    assert lidingo.post(f"/walks/{invited['id']}/state", data={"state": "ongoing"}).status_code == 403
+    db = _db(joint)
+    unchanged = walks_db.get_walk(db, invited["id"])
+    assert (unchanged["title"], unchanged["state"]) == ("Inbjuden", "planned")
+    # The dashboard lists it as an invitation, not among the organisation's planned walks.
+    dashboard = lidingo.get("/dashboard").get_data(as_text=True)
+    assert dashboard.count("Inbjuden") == 1
+    assert lidingo.post(f"/walks/{invited['id']}/accept").status_code == 303
+    page = lidingo.get(f"/walks/{invited['id']}").get_data(as_text=True)
+    assert "Starta vandringen" in page and f"/walks/{invited['id']}/edit" not in page
+    started = lidingo.post(f"/walks/{invited['id']}/state", data={"state": "ongoing"})
+    assert started.status_code in (302, 303)
+    assert walks_db.get_walk(db, invited["id"])["state"] == "ongoing"
+    # A no to an invitation says so, not "no longer".
+    other = walks.create(db, title="Nej", starts_at="2026-11-27T18:00", organisation_id=1,
+                         co_organisers=[joint["lidingo"]])  # fmt: skip
+    said = lidingo.post(f"/walks/{other['id']}/leave", follow_redirects=True)
+    assert "Ni har tackat nej till vandringen Nej." in said.get_data(as_text=True)
+
+
+def test_a_second_organisations_admin_makes_its_own_promise_for_the_same_year(joint):
+    """LPO Norrmalm has 2026's promise; Lidingö's admin makes Lidingö's own 2026 promise, with a
+    title naming Lidingö, not a 500 on the shared area."""
+    admin = _as(joint, "lidingo_admin")
+    form = admin.get("/admin/promises").get_data(as_text=True)
+    assert "för Lidingö stad" in form and "Stockholm, Norrmalm" not in form
+    for year in (2026, 2027):
+        db = _db(joint)
+        if not promises_db.promise_for_year(db, year, [1]):
+            from walkapp import promises
+
+            promises.create(db, year, promises_db.DEFAULT_AREA, "Norrmalm", None,
+                            organisation_id=1)  # fmt: skip
+        made = admin.post("/admin/promises", data={"year": year, "title": f"Lidingö {year}",
+                                                   "copy_from": 0})  # fmt: skip
+        assert made.status_code in (302, 303), made.get_data(as_text=True)[:500]
+        promise = promises_db.promise_for_year(_db(joint), year, [joint["lidingo"]])
+        assert promise["title"] == f"Lidingö {year}" and promise["area"] == "Lidingö stad"
+    again = admin.post("/admin/promises", data={"year": 2026, "title": "x", "copy_from": 0})
+    assert again.status_code == 400 and "Det finns redan ett löfte för 2026" in again.get_data(
+        as_text=True
+    )

@@ -19,6 +19,7 @@ from . import languages
 from .db import areas as areas_db
 from .db import audit_log, transaction
 from .db import organisations as organisations_db
+from .db import walks as walks_db
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 ADOPTED = "organisation_settings_adopted"
@@ -248,9 +249,18 @@ def desk_scope(user: dict) -> frozenset[int] | None:
 
 
 def leads(user: dict, walk: dict) -> bool:
-    """Whether a caller chooses a walk's co-organisers: a coordinator or admin of its lead
-    organisation, or an instance admin; a co-organiser's people see them only."""
+    """Whether a caller changes a walk's facts — its time, places (the lead's), route and who
+    is invited to co-organise: a coordinator or admin of its lead organisation, or an instance
+    admin; a co-organiser's people see them only."""
     return is_instance_admin(user) or user.get("organisation_id") == walk["organisation_id"]
+
+
+def runs(db: sqlite_utils.Database, user: dict, walk: dict) -> bool:
+    """Whether a caller starts, closes or reopens a walk: the lead's people, an instance admin,
+    or the people of a co-organiser that said yes (an invited one reads the walk only)."""
+    return leads(user, walk) or user.get("organisation_id") in {
+        o["id"] for o in walks_db.co_organisers(db, walk["id"]) if o["accepted_at"]
+    }
 
 
 def sees(scope: frozenset[int] | None, owners: list[int | None]) -> bool:

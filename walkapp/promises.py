@@ -15,6 +15,7 @@ import sqlite_utils
 from flask_babel import lazy_gettext as _l
 
 from .db import audit_log, transaction
+from .db import organisations as organisations_db
 from .db import promises as promises_db
 
 # reached: target met; on_track: not behind the even pace, or the planned walks will reach it;
@@ -91,6 +92,20 @@ def with_pace(progress: list[dict], year: int, today: date, planned_walks: int) 
 
 
 # --- changes: each one transaction with its audit entry ---------------------------------------
+
+
+def area_for(db: sqlite_utils.Database, year: int, organisation_id: int | None) -> str:
+    """The area a new promise of the organisation names (unique per year across the instance):
+    the first organisation's is the area its promises always named; another's is its name, with
+    its slug when another organisation's promise of that year already names it."""
+    first = organisations_db.first(db)
+    if organisation_id is None or (first and first["id"] == organisation_id):
+        return promises_db.DEFAULT_AREA
+    own = organisations_db.get_organisation(db, organisation_id)
+    area = own["name"]
+    if promises_db.area_taken(db, year, area):
+        area = f"{own['name']} ({own['slug']})"
+    return area
 
 
 def create(

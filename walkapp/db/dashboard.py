@@ -14,8 +14,9 @@ def planned_walks(
     db: sqlite_utils.Database, year: int, from_iso: str, organisation_ids=None
 ) -> list[dict]:
     """Walks planned (or under way) from `from_iso` to the end of `year`, soonest first (of
-    these organisations, when given)."""
-    scoped, ids = walks_in_scope("w.id", organisation_ids)
+    these organisations, when given: a joint walk once they said yes; the dashboard lists the
+    invitations apart)."""
+    scoped, ids = walks_in_scope("w.id", organisation_ids, accepted_only=True)
     return rows(
         db,
         "select w.id, w.title, w.code, w.starts_at, w.state, w.public, w.meeting_point,"

@@ -191,6 +191,12 @@ def delete_activity(db: sqlite_utils.Database, activity_id: int) -> dict | None:
     return row
 
 
+def area_taken(db: sqlite_utils.Database, year: int, area: str) -> bool:
+    """Whether a promise of that year names that area (one per year and area)."""
+    found = db.execute("select 1 from promises where year = ? and area = ?", [year, area])
+    return found.fetchone() is not None
+
+
 def create_promise(
     db: sqlite_utils.Database,
     year: int,

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import languages, organisations, promises, public
 from ..access import ADMIN, current_user, requires, scope
 from ..db import get_db
+from ..db import organisations as organisations_db
 from ..db import promises as promises_db
 from ..forms import NewCommitmentForm, PromiseCreateForm, PromiseEditForm, PromiseTextsForm
 from ..inputs import parse_id
@@ -16,7 +17,16 @@ from .shared import found_or_404
 
 bp = Blueprint("promises", __name__, url_prefix="/admin/promises")
 
-TITLE_PATTERN = "Medborgarlöfte {year} för Stockholm, Norrmalm"
+TITLE_PATTERN = "Medborgarlöfte {year} för Stockholm, Norrmalm"  # the first organisation's
+
+
+def _default_title(db, year: int) -> str:
+    """The first organisation's title as it always read; another's with its name."""
+    home = organisations.home_of(db, current_user())
+    first = organisations_db.first(db)
+    if home is None or (first and first["id"] == home):
+        return TITLE_PATTERN.format(year=year)
+    return f"Medborgarlöfte {year} för {organisations_db.get_organisation(db, home)['name']}"
 
 
 def _create_form() -> PromiseCreateForm:
@@ -25,7 +35,7 @@ def _create_form() -> PromiseCreateForm:
     next_year = max([p["year"] for p in promises] + [public.today().year - 1]) + 1
     form = PromiseCreateForm(
         year=next_year,
-        title=TITLE_PATTERN.format(year=next_year),
+        title=_default_title(db, next_year),
         copy_from=promises[0]["id"] if promises else 0,
     )
     form.copy_from.choices = [SelectChoice(0, _("Inga – börja tomt"))] + [
@@ -61,7 +71,7 @@ def create():
             promise_id = promises.create(
                 db,
                 form.year.data,
-                promises_db.DEFAULT_AREA,
+                promises.area_for(db, form.year.data, home),
                 form.title.data.strip(),
                 current_user()["id"],
                 copy_from=form.copy_from.data or None,

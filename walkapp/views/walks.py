@@ -242,6 +242,8 @@ def rewalk(place_id: int):
 @requires(COORDINATOR)
 def edit(walk_id: str):
     walk = _walk_or_404(walk_id)
+    if not organisations.leads(current_user(), walk):
+        abort(403)  # a co-organiser's people: the lead's facts and places are the lead's to change
     form = _form(walk)
     route, route_error = route_from_form()
     if _valid(form) and not route_error:
@@ -267,7 +269,6 @@ def edit(walk_id: str):
         walk=walk,
         bounds=_bounds(),
         route_error=route_error,
-        organisers=_organisers(walk),
     ), status
 
 
@@ -304,6 +305,8 @@ def show(walk_id: str):
         # A co-organiser reads the walk but not the lead's places: their names, without links.
         place_links=readable_places(p["id"] for p in places if p),
         organisers=organisers,
+        may_edit=organisations.leads(current_user(), walk),
+        may_run=organisations.runs(db, current_user(), walk),
         # The reader's organisation beside the lead: invited (it answers) or it said yes.
         here=next(
             (o for o in organisers
@@ -355,11 +358,18 @@ def leave(walk_id: str):
     no to the lead's invitation. The walk is then not theirs (a 404 to them after)."""
     walk = _walk_or_404(walk_id)
     user = current_user()
+    invited = any(  # asked, not yet answered: this is its no
+        o["id"] == user.get("organisation_id") and not o["accepted_at"]
+        for o in walks_db.co_organisers(get_db(), walk["id"])
+    )
     if reads_only(user) or not walks.leave(
         get_db(), walk["id"], user.get("organisation_id"), user["id"]
     ):
         abort(403)  # not a co-organiser's person (the lead changes the list on the form)
-    flash(_("Er organisation arrangerar inte längre vandringen %(title)s.", title=walk["title"]))
+    if invited:
+        flash(_("Ni har tackat nej till vandringen %(title)s.", title=walk["title"]))
+    else:
+        flash(_("Er organisation arrangerar inte längre vandringen %(title)s.", title=walk["title"]))
     return redirect(url_for("walks.index"), code=303)
 
 
@@ -367,6 +377,8 @@ def leave(walk_id: str):
 @requires(COORDINATOR)
 def change_state(walk_id: str):
     walk = _walk_or_404(walk_id)
+    if not organisations.runs(get_db(), current_user(), walk):
+        abort(403)  # an invited co-organiser that has not said yes
     target = request.form.get("state", "")
     if not walks.change_state(get_db(), walk["id"], target, current_user()["id"]):
         flash(_("Den statusändringen går inte att göra."))
