@@ -30,6 +30,12 @@ def _last_audit(db, walk_id: str) -> dict:
     return json.loads(detail)
 
 
+def _invited(db, joint, title: str, starts_at: str = "2026-11-25T18:00", **fields) -> dict:
+    """A walk of LPO Norrmalm that invites Lidingö stad, not yet answered."""
+    return walks.create(db, title=title, starts_at=starts_at, organisation_id=1,
+                        co_organisers=[joint["lidingo"]], **fields)  # fmt: skip
+
+
 @pytest.fixture
 def joint(world):  # noqa: F811
     """World's two organisations and a third; a joint walk of Norrmalm with Lidingö, at
@@ -313,10 +319,7 @@ def test_an_invited_co_organiser_sees_the_walk_but_it_counts_for_it_only_after_y
     calendar or promise, and its dashboard and the walk's page ask it. Yes once is enough."""
     db = _db(joint)
     lidingo_id = joint["lidingo"]
-    invited = walks.create(
-        db, title="Inbjuden vandring", starts_at="2026-11-25T18:00", state="ongoing",
-        organisation_id=1, co_organisers=[lidingo_id],
-    )  # fmt: skip
+    invited = _invited(db, joint, "Inbjuden vandring", state="ongoing")
     walks.change_state(db, invited["id"], "closed")
     counted = promises_db.closed_walks_in_year(db, 2026, lidingo_id)
     assert promises_db.closed_walks_in_year(db, 2026, 1) >= 1
@@ -367,10 +370,7 @@ def test_an_invited_co_organiser_sees_the_walk_but_it_counts_for_it_only_after_y
 
 def test_saying_no_to_an_invitation_takes_the_walk_away(joint):
     db = _db(joint)
-    invited = walks.create(
-        db, title="Nej tack", starts_at="2026-11-25T18:00", organisation_id=1,
-        co_organisers=[joint["lidingo"]],
-    )  # fmt: skip
+    invited = _invited(db, joint, "Nej tack")
     db.close()
     lidingo = _as(joint, "lidingo")
     assert lidingo.post(f"/walks/{invited['id']}/leave").status_code == 303
@@ -396,10 +396,7 @@ def test_open311_lists_a_joint_walks_findings_under_an_invited_jurisdiction_afte
     lidingo = joint["lidingo"]
     db.execute("update organisations set jurisdiction_id = 'lidingo.se' where id = ?", [lidingo])
     db.conn.commit()
-    invited = walks.create(
-        db, title="Inbjuden", starts_at="2026-11-24T18:00", state="ongoing", organisation_id=1,
-        co_organisers=[lidingo],
-    )  # fmt: skip
+    invited = _invited(db, joint, "Inbjuden", "2026-11-24T18:00", state="ongoing")
     db.close()
     client = joint["app"].test_client()
     token = client.post("/api/join", json={"code": invited["code"]}).json["token"]
@@ -427,10 +424,7 @@ def test_only_the_lead_changes_the_walk_and_an_invited_one_does_not_run_it(joint
     places): a co-organiser gets 403 on the form. An invited one may not start or close the walk
     either; once it said yes it runs it with the lead."""
     db = _db(joint)
-    invited = walks.create(
-        db, title="Inbjuden", starts_at="2026-11-25T18:00", organisation_id=1,
-        co_organisers=[joint["lidingo"]],
-    )  # fmt: skip
+    invited = _invited(db, joint, "Inbjuden")
     db.close()
     lidingo = _as(joint, "lidingo")
     page = lidingo.get(f"/walks/{invited['id']}").get_data(as_text=True)
@@ -441,7 +435,8 @@ def test_only_the_lead_changes_the_walk_and_an_invited_one_does_not_run_it(joint
         data={"title": "Flyttad", "starts_at": "2026-11-26T19:00", "light": "dark"},
     )  # fmt: skip
     assert moved.status_code == 403
-    assert lidingo.post(f"/walks/{invited['id']}/state", data={"state": "ongoing"}).status_code == 403
+    started = lidingo.post(f"/walks/{invited['id']}/state", data={"state": "ongoing"})
+    assert started.status_code == 403
     db = _db(joint)
     unchanged = walks_db.get_walk(db, invited["id"])
     assert (unchanged["title"], unchanged["state"]) == ("Inbjuden", "planned")
@@ -455,8 +450,7 @@ def test_only_the_lead_changes_the_walk_and_an_invited_one_does_not_run_it(joint
     assert started.status_code in (302, 303)
     assert walks_db.get_walk(db, invited["id"])["state"] == "ongoing"
     # A no to an invitation says so, not "no longer".
-    other = walks.create(db, title="Nej", starts_at="2026-11-27T18:00", organisation_id=1,
-                         co_organisers=[joint["lidingo"]])  # fmt: skip
+    other = _invited(db, joint, "Nej", "2026-11-27T18:00")
     said = lidingo.post(f"/walks/{other['id']}/leave", follow_redirects=True)
     assert "Ni har tackat nej till vandringen Nej." in said.get_data(as_text=True)
 

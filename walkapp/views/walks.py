@@ -369,7 +369,8 @@ def leave(walk_id: str):
     if invited:
         flash(_("Ni har tackat nej till vandringen %(title)s.", title=walk["title"]))
     else:
-        flash(_("Er organisation arrangerar inte längre vandringen %(title)s.", title=walk["title"]))
+        flash(_("Er organisation arrangerar inte längre vandringen %(title)s.",
+                title=walk["title"]))  # fmt: skip
     return redirect(url_for("walks.index"), code=303)
 
 
