@@ -334,6 +334,10 @@ def test_an_invited_co_organiser_sees_the_walk_but_it_counts_for_it_only_after_y
     assert "Lämna vandringen" not in page and "Tacka nej" in page
     dashboard = lidingo.get("/dashboard").get_data(as_text=True)
     assert "Inbjudningar att arrangera tillsammans" in dashboard
+    listed = lidingo.get("/walks").get_data(as_text=True)
+    row = listed.split("Inbjuden vandring")[1].split("</tr>")[0]
+    assert "Inbjudna, inte svarat" in row
+    assert "Inbjudna, inte svarat" not in listed.split("Gemensam vandring")[1].split("</tr>")[0]
     assert f"/walks/{invited['id']}" in dashboard
     # The lead sees the answer is missing; it cannot say yes for Lidingö, nor can a third.
     norrmalm = _as(joint, "norrmalm")
@@ -365,6 +369,7 @@ def test_an_invited_co_organiser_sees_the_walk_but_it_counts_for_it_only_after_y
     ).fetchone()[0] == accepted_at
     page = lidingo.get(f"/walks/{invited['id']}").get_data(as_text=True)
     assert "Tacka ja" not in page and "Lämna vandringen" in page
+    assert "Inbjudna, inte svarat" not in lidingo.get("/walks").get_data(as_text=True)
     assert "Inbjudningar" not in lidingo.get("/dashboard").get_data(as_text=True)
 
 

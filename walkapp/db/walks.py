@@ -319,6 +319,22 @@ def accept_co_organiser(
     )
 
 
+def invited_among(db: sqlite_utils.Database, walk_ids: list[str], organisation_ids) -> set[str]:
+    """Those of these walks that one of these organisations is invited to and has not
+    answered (none for every organisation: an instance admin is nobody's guest)."""
+    if organisation_ids is None or not walk_ids:
+        return set()
+    scoped, ids = in_scope_clause("organisation_id", organisation_ids)
+    return {
+        row[0]
+        for row in db.execute(
+            f"select walk_id from walk_organisers where walk_id in ({marks(walk_ids)})"
+            f" and accepted_at is null and {scoped}",
+            [*walk_ids, *ids],
+        )
+    }
+
+
 def invitations(db: sqlite_utils.Database, organisation_ids) -> list[dict]:
     """The joint walks these organisations are invited to and have not answered, soonest
     first, with the lead's name."""

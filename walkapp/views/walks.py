@@ -132,9 +132,12 @@ def _valid(form: WalkForm) -> bool:
 def index():
     db = get_db()
     pages = paging("walks.index", walks_db.count_walks(db, scope()), walks.LIST_ROWS)
+    listed = walks_db.walks_with_counts(db, scope(), pages["window"])
     return render_template(
         "walks/index.html",
-        walks=walks_db.walks_with_counts(db, scope(), pages["window"]),
+        walks=listed,
+        # Joint walks the reader's organisation is asked to and has not answered: marked.
+        invited=walks_db.invited_among(db, [w["id"] for w in listed], scope()),
         paging=pages,
         **_calendar_links(db),
     )
