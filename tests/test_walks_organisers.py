@@ -30,6 +30,16 @@ def _last_audit(db, walk_id: str) -> dict:
     return json.loads(detail)
 
 
+def _one_finding(app, walk: dict, note: str) -> str:
+    """A walker joins the walk and records one red lamp at Sergels torg: its id."""
+    client = app.test_client()
+    token = client.post("/api/join", json={"code": walk["code"]}).json["token"]
+    body = an_observation(note=note)
+    headers = {"Authorization": "Bearer " + token}
+    assert post_observation(client, walk, headers, body).status_code == 201
+    return body["id"]
+
+
 def _invited(db, joint, title: str, starts_at: str = "2026-11-25T18:00", **fields) -> dict:
     """A walk of LPO Norrmalm that invites Lidingö stad, not yet answered."""
     return walks.create(db, title=title, starts_at=starts_at, organisation_id=1,
@@ -60,12 +70,8 @@ def joint(world):  # noqa: F811
     # Invited by the lead, Lidingö says yes (test_an_invited_co_organiser_... : before it does).
     assert walks.accept(db, walk["id"], world["lidingo"], world["users"]["lidingo"])
     db.close()
-    client = world["app"].test_client()
-    token = client.post("/api/join", json={"code": walk["code"]}).json["token"]
-    body = an_observation(note="Gemensam lampa")
-    headers = {"Authorization": "Bearer " + token}
-    assert post_observation(client, walk, headers, body).status_code == 201
-    world["joint"] = {"walk": walk, "observation": body["id"]}
+    found = _one_finding(world["app"], walk, "Gemensam lampa")
+    world["joint"] = {"walk": walk, "observation": found}
     return world
 
 
@@ -403,11 +409,7 @@ def test_open311_lists_a_joint_walks_findings_under_an_invited_jurisdiction_afte
     db.conn.commit()
     invited = _invited(db, joint, "Inbjuden", "2026-11-24T18:00", state="ongoing")
     db.close()
-    client = joint["app"].test_client()
-    token = client.post("/api/join", json={"code": invited["code"]}).json["token"]
-    body = an_observation(note="Mörk passage")
-    headers = {"Authorization": "Bearer " + token}
-    assert post_observation(client, invited, headers, body).status_code == 201
+    found = _one_finding(joint["app"], invited, "Mörk passage")
     db = _db(joint)
     walks.change_state(db, invited["id"], "closed")
     query = {"jurisdiction_id": "lidingo.se", "start_date": "2026-01-01T00:00:00Z"}
@@ -415,7 +417,7 @@ def test_open311_lists_a_joint_walks_findings_under_an_invited_jurisdiction_afte
     def listed(reader) -> bool:
         answer = reader.get("/open311/v2/requests.json", query_string=query)
         assert answer.status_code == 200, answer.get_data(as_text=True)
-        return body["id"] in {row["service_request_id"] for row in answer.json}
+        return found in {row["service_request_id"] for row in answer.json}
 
     anyone = joint["app"].test_client()
     assert not listed(anyone)
