@@ -385,3 +385,23 @@ def test_an_invited_organisations_coordinators_hear_of_the_invitation_once(world
     assert "Larsberg &lt;tillsammans&gt;" in html and "<tillsammans>" not in html
     assert "2026-12-10 18:00" in text
     assert "kim@polisen.example" not in [m["To"] for m in smtp.inbox.messages]
+
+
+def test_an_invitation_after_a_no_is_mailed_again(world, smtp):
+    from walkapp import organisations, walks
+
+    app, db = world["app"], world["db"]
+    lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
+    lina = users_db.create_user(db, "lina", "x", "coordinator", lidingo,
+                                email="lina@lidingo.example")  # fmt: skip
+    db.conn.commit()
+    walk = walks.create(db, title="Igen", starts_at="2026-12-10T18:00", organisation_id=1,
+                        co_organisers=[lidingo])  # fmt: skip
+    with app.app_context():
+        assert mail.prepare(db, compose) == 1
+    assert walks.leave(db, walk["id"], lidingo, lina) == "declined"
+    time.sleep(1.1)  # a new invitation: its own instant
+    walks.update(db, walk["id"], {}, co_organisers=[lidingo])
+    with app.app_context():
+        assert mail.prepare(db, compose) == 1
+        assert mail.send_due(db) == {"sent": 2, "failed": 0}

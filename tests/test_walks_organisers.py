@@ -338,6 +338,7 @@ def test_an_invited_co_organiser_sees_the_walk_but_it_counts_for_it_only_after_y
     assert "bjuder in Lidingö stad att arrangera vandringen tillsammans" in page
     assert "Lidingö stad (inbjuden, har inte svarat)" in page
     assert "Lämna vandringen" not in page and "Tacka nej" in page
+    assert "Registrera själv" not in page  # its first finding would start the lead's walk
     dashboard = lidingo.get("/dashboard").get_data(as_text=True)
     assert "Inbjudningar att arrangera tillsammans" in dashboard
     listed = lidingo.get("/walks").get_data(as_text=True)
@@ -392,10 +393,15 @@ def test_saying_no_to_an_invitation_takes_the_walk_away(joint):
 def test_the_upgrade_to_0023_keeps_every_co_organiser_counted(tmp_path):
     db = database_at(tmp_path, "0022_observations_measure_status")
     lidingo = organisations.create(db, "lidingo", "Lidingö stad", ())
-    walk = walks.create(db, title="Före", starts_at="2026-11-24T18:00", organisation_id=1,
-                        co_organisers=[lidingo])  # fmt: skip
+    walk = walks.create(db, title="Före", starts_at="2026-11-24T18:00", organisation_id=1)
+    db.execute(  # a co-organiser as 0017 kept them
+        "insert into walk_organisers (walk_id, organisation_id) values (?, ?)", [walk["id"], lidingo]
+    )
+    db.conn.commit()
     assert "0023_walks_organisers_accepted" in migrate(db)
-    assert db.execute("select accepted_at is not null from walk_organisers").fetchall() == [(1,)]
+    answered = db.execute("select invited_at is not null, accepted_at is not null"
+                          " from walk_organisers").fetchall()  # fmt: skip
+    assert answered == [(1, 1)]
     assert walks_db.invitations(db, [lidingo]) == []
     assert walks_db.co_organiser_ids(db, walk["id"]) == [lidingo]
 
@@ -480,6 +486,17 @@ def test_a_second_organisations_admin_makes_its_own_promise_for_the_same_year(jo
         assert made.status_code in (302, 303), made.get_data(as_text=True)[:500]
         promise = promises_db.promise_for_year(_db(joint), year, [joint["lidingo"]])
         assert promise["title"] == f"Lidingö {year}" and promise["area"] == "Lidingö stad"
+    # Before each organisation named its own area, every promise named the first one's: a year
+    # another organisation made first that way still leaves the first its own (no 500).
+    db = _db(joint)
+    from walkapp import promises
+
+    promises.create(db, 2030, promises_db.DEFAULT_AREA, "Lidingö förr", None,
+                    organisation_id=joint["lidingo"])  # fmt: skip
+    area = promises.area_for(db, 2030, 1)
+    assert area == f"{promises_db.DEFAULT_AREA} (lpo-norrmalm)"
+    promises.create(db, 2030, area, "Norrmalm", None, organisation_id=1)
+    assert promises_db.promise_for_year(db, 2030, [1])["area"] == area
     again = admin.post("/admin/promises", data={"year": 2026, "title": "x", "copy_from": 0})
     assert again.status_code == 400 and "Det finns redan ett löfte för 2026" in again.get_data(
         as_text=True

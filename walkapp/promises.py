@@ -94,18 +94,33 @@ def with_pace(progress: list[dict], year: int, today: date, planned_walks: int) 
 # --- changes: each one transaction with its audit entry ---------------------------------------
 
 
-def area_for(db: sqlite_utils.Database, year: int, organisation_id: int | None) -> str:
-    """The area a new promise of the organisation names (unique per year across the instance):
-    the first organisation's is the area its promises always named; another's is its name, with
-    its slug when another organisation's promise of that year already names it."""
+def _first_or_none(db: sqlite_utils.Database, organisation_id: int | None) -> dict | None:
+    """The organisation, or None for the first one (or none named): its promises keep the
+    area and title they always had."""
     first = organisations_db.first(db)
     if organisation_id is None or (first and first["id"] == organisation_id):
-        return promises_db.DEFAULT_AREA
-    own = organisations_db.get_organisation(db, organisation_id)
-    area = own["name"]
-    if promises_db.area_taken(db, year, area):
-        area = f"{own['name']} ({own['slug']})"
-    return area
+        return None
+    return organisations_db.get_organisation(db, organisation_id)
+
+
+def default_title(db: sqlite_utils.Database, year: int, organisation_id: int | None) -> str:
+    """A new promise's title as the form offers it: naming the organisation."""
+    own = _first_or_none(db, organisation_id)
+    if own is None:
+        return f"Medborgarlöfte {year} för Stockholm, Norrmalm"
+    return f"Medborgarlöfte {year} för {own['name']}"
+
+
+def area_for(db: sqlite_utils.Database, year: int, organisation_id: int | None) -> str:
+    """The area a new promise of the organisation names (one per year across the instance):
+    the first organisation's is the area its promises always named, another's its name; when a
+    promise of that year already names it (an organisation of the same name, or one that named
+    the default before each had its own), with the slug, then a number."""
+    own = _first_or_none(db, organisation_id)
+    name = promises_db.DEFAULT_AREA if own is None else own["name"]
+    slug = (organisations_db.first(db) or {}).get("slug", "") if own is None else own["slug"]
+    candidates = [name, f"{name} ({slug})", *(f"{name} ({slug} {n})" for n in range(2, 100))]
+    return next(area for area in candidates if not promises_db.area_taken(db, year, area))
 
 
 def create(

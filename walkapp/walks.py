@@ -97,15 +97,18 @@ def accept(db: sqlite_utils.Database, walk_id: str, organisation_id: int, user_i
     return accepted
 
 
-def leave(db: sqlite_utils.Database, walk_id: str, organisation_id: int, user_id: int) -> bool:
-    """A co-organiser takes itself off a joint walk, or says no to being invited: audited, in
-    one transaction. False when it was not a co-organiser."""
+def leave(
+    db: sqlite_utils.Database, walk_id: str, organisation_id: int, user_id: int
+) -> str | None:
+    """A co-organiser takes itself off a joint walk ("left"), or says no to being invited
+    ("declined"): audited, in one transaction. None when it was not a co-organiser."""
     with transaction(db):
-        left = walks_db.remove_co_organiser(db, walk_id, organisation_id)
-        if left:
-            detail = {"left": organisation_id}
-            audit_log.record(db, user_id, "update", "walk", walk_id, detail)
-    return left
+        answered = {o["id"]: o["accepted_at"] for o in walks_db.co_organisers(db, walk_id)}
+        if organisation_id not in answered:
+            return None
+        walks_db.remove_co_organiser(db, walk_id, organisation_id)
+        audit_log.record(db, user_id, "update", "walk", walk_id, {"left": organisation_id})
+    return "left" if answered[organisation_id] else "declined"
 
 
 def change_state(

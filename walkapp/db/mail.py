@@ -76,11 +76,13 @@ def walk_coordinators(db: sqlite_utils.Database, walk_id: str, kind: str) -> lis
 def invitations_unmailed(db: sqlite_utils.Database) -> list[dict]:
     """Each coordinator with an address (not unsubscribed from "invited") of an organisation
     invited to a joint walk it has not answered, not yet mailed of it: the person, the walk, the
-    lead's and the invited organisation's names, and the mail's dedupe_key."""
+    lead's and the invited organisation's names, and the mail's dedupe_key (of this invitation:
+    invited again after a no, it is mailed again)."""
     return rows(db, """
         select u.id, u.username, u.email, u.language, wo.walk_id, lead.name as lead,
             guest.name as invited,
-            'invited:' || wo.walk_id || ':' || wo.organisation_id || ':' || u.id as dedupe_key
+            'invited:' || wo.walk_id || ':' || wo.organisation_id || ':' || u.id || ':'
+                || coalesce(wo.invited_at, '') as dedupe_key
         from walk_organisers wo join walks w on w.id = wo.walk_id
         join organisations lead on lead.id = w.organisation_id
         join organisations guest on guest.id = wo.organisation_id
@@ -90,7 +92,8 @@ def invitations_unmailed(db: sqlite_utils.Database) -> list[dict]:
             and not exists (select 1 from mail_unsubscribes x
                             where x.user_id = u.id and x.kind = 'invited')
             and not exists (select 1 from mail_outbox b where b.dedupe_key =
-                'invited:' || wo.walk_id || ':' || wo.organisation_id || ':' || u.id)
+                'invited:' || wo.walk_id || ':' || wo.organisation_id || ':' || u.id || ':'
+                || coalesce(wo.invited_at, ''))
         order by w.starts_at, w.id, u.id
     """)  # fmt: skip
 

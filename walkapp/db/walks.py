@@ -291,9 +291,9 @@ def set_co_organisers(db: sqlite_utils.Database, walk_id: str, organisation_ids)
     )
     for organisation_id in wanted:
         db.execute(
-            "insert or ignore into walk_organisers (walk_id, organisation_id)"
-            " select id, ? from walks where id = ? and organisation_id is not ?",
-            [organisation_id, walk_id, organisation_id],
+            "insert or ignore into walk_organisers (walk_id, organisation_id, invited_at)"
+            " select id, ?, ? from walks where id = ? and organisation_id is not ?",
+            [organisation_id, now(), walk_id, organisation_id],
         )
 
 

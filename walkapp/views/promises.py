@@ -9,7 +9,6 @@ from wtforms.fields.choices import SelectChoice
 from .. import languages, organisations, promises, public
 from ..access import ADMIN, current_user, requires, scope
 from ..db import get_db
-from ..db import organisations as organisations_db
 from ..db import promises as promises_db
 from ..forms import NewCommitmentForm, PromiseCreateForm, PromiseEditForm, PromiseTextsForm
 from ..inputs import parse_id
@@ -17,29 +16,17 @@ from .shared import found_or_404
 
 bp = Blueprint("promises", __name__, url_prefix="/admin/promises")
 
-TITLE_PATTERN = "Medborgarlöfte {year} för Stockholm, Norrmalm"  # the first organisation's
-
-
-def _default_title(db, year: int) -> str:
-    """The first organisation's title as it always read; another's with its name."""
-    home = organisations.home_of(db, current_user())
-    first = organisations_db.first(db)
-    if home is None or (first and first["id"] == home):
-        return TITLE_PATTERN.format(year=year)
-    return f"Medborgarlöfte {year} för {organisations_db.get_organisation(db, home)['name']}"
-
-
 def _create_form() -> PromiseCreateForm:
     db = get_db()
-    promises = promises_db.list_promises(db, scope())
-    next_year = max([p["year"] for p in promises] + [public.today().year - 1]) + 1
+    kept = promises_db.list_promises(db, scope())
+    next_year = max([p["year"] for p in kept] + [public.today().year - 1]) + 1
     form = PromiseCreateForm(
         year=next_year,
-        title=_default_title(db, next_year),
-        copy_from=promises[0]["id"] if promises else 0,
+        title=promises.default_title(db, next_year, organisations.home_of(db, current_user())),
+        copy_from=kept[0]["id"] if kept else 0,
     )
     form.copy_from.choices = [SelectChoice(0, _("Inga – börja tomt"))] + [
-        SelectChoice(p["id"], f"{p['year']} · {p['title']}") for p in promises
+        SelectChoice(p["id"], f"{p['year']} · {p['title']}") for p in kept
     ]
     return form
 

@@ -137,7 +137,10 @@ def index():
         "walks/index.html",
         walks=listed,
         # Joint walks the reader's organisation is asked to and has not answered: marked.
-        invited=walks_db.invited_among(db, [w["id"] for w in listed], scope()),
+        invited=walks_db.invited_among(
+            db, [w["id"] for w in listed], [own] if (own := current_user().get("organisation_id"))
+            else None,
+        ),  # fmt: skip
         paging=pages,
         **_calendar_links(db),
     )
@@ -361,15 +364,11 @@ def leave(walk_id: str):
     no to the lead's invitation. The walk is then not theirs (a 404 to them after)."""
     walk = _walk_or_404(walk_id)
     user = current_user()
-    invited = any(  # asked, not yet answered: this is its no
-        o["id"] == user.get("organisation_id") and not o["accepted_at"]
-        for o in walks_db.co_organisers(get_db(), walk["id"])
-    )
-    if reads_only(user) or not walks.leave(
-        get_db(), walk["id"], user.get("organisation_id"), user["id"]
+    if reads_only(user) or not (
+        gone := walks.leave(get_db(), walk["id"], user.get("organisation_id"), user["id"])
     ):
         abort(403)  # not a co-organiser's person (the lead changes the list on the form)
-    if invited:
+    if gone == "declined":
         flash(_("Ni har tackat nej till vandringen %(title)s.", title=walk["title"]))
     else:
         flash(_("Er organisation arrangerar inte längre vandringen %(title)s.",
