@@ -380,20 +380,30 @@ def test_an_invited_co_organiser_sees_the_walk_but_it_counts_for_it_only_after_y
     assert "Inbjudningar" not in lidingo.get("/dashboard").get_data(as_text=True)
 
 
-def test_saying_no_to_an_invitation_takes_the_walk_away(joint):
+def test_saying_no_to_an_invitation_takes_the_walk_away_and_the_lead_reads_it(joint):
     db = _db(joint)
     invited = _invited(db, joint, "Nej tack")
     db.close()
-    lidingo = _as(joint, "lidingo")
+    lidingo, norrmalm = _as(joint, "lidingo"), _as(joint, "norrmalm")
     assert lidingo.post(f"/walks/{invited['id']}/leave").status_code == 303
     assert lidingo.get(f"/walks/{invited['id']}").status_code == 404
     assert walks_db.invitations(_db(joint), [joint["lidingo"]]) == []
+    page = norrmalm.get(f"/walks/{invited['id']}").get_data(as_text=True)
+    said = page.split('id="declined">')[1].split("</dd>")[0]
+    assert said.startswith("Lidingö stad (") and "Tackade nej" in page
+    # Invited again, the no is forgotten; one who leaves after a yes is no "no".
+    db = _db(joint)
+    walks.update(db, invited["id"], {}, co_organisers=[joint["lidingo"]])
+    assert 'id="declined"' not in norrmalm.get(f"/walks/{invited['id']}").get_data(as_text=True)
+    assert lidingo.post(f"/walks/{invited['id']}/accept").status_code == 303
+    assert lidingo.post(f"/walks/{invited['id']}/leave").status_code == 303
+    assert walks_db.declines(db, invited["id"]) == []
 
 
 def test_the_upgrade_to_0023_keeps_every_co_organiser_counted(tmp_path):
     db = database_at(tmp_path, "0022_observations_measure_status")
     lidingo = organisations.create(db, "lidingo", "Lidingö stad", ())
-    walk = walks.create(db, title="Före", starts_at="2026-11-24T18:00", organisation_id=1)
+    walk = walks_db.create_walk(db, title="Före", starts_at="2026-11-24T18:00", organisation_id=1)
     db.execute(  # a co-organiser as 0017 kept them
         "insert into walk_organisers (walk_id, organisation_id) values (?, ?)", [walk["id"], lidingo]
     )

@@ -107,6 +107,8 @@ def leave(
         if organisation_id not in answered:
             return None
         walks_db.remove_co_organiser(db, walk_id, organisation_id)
+        if not answered[organisation_id]:  # the lead's page names the no
+            walks_db.record_decline(db, walk_id, organisation_id, clock.stamp())
         audit_log.record(db, user_id, "update", "walk", walk_id, {"left": organisation_id})
     return "left" if answered[organisation_id] else "declined"
 

@@ -282,8 +282,12 @@ def co_organiser_ids(db: sqlite_utils.Database, walk_id: str) -> list[int]:
 
 def set_co_organisers(db: sqlite_utils.Database, walk_id: str, organisation_ids) -> None:
     """A walk's co-organisers are exactly these (never its lead): those it had keep their
-    answer, those new to it are invited (accepted_at null)."""
+    answer, those new to it are invited (accepted_at null; a no they gave before is forgotten)."""
     wanted = sorted(set(organisation_ids))
+    db.execute(
+        f"delete from walk_declines where walk_id = ? and organisation_id in ({marks(wanted)})",
+        [walk_id, *wanted],
+    )
     db.execute(
         "delete from walk_organisers where walk_id = ?"
         f" and organisation_id not in ({marks(wanted)})",
@@ -346,6 +350,25 @@ def invitations(db: sqlite_utils.Database, organisation_ids) -> list[dict]:
         join organisations guest on guest.id = wo.organisation_id
         where wo.accepted_at is null and {scoped} order by w.starts_at, w.id
     """, ids)  # fmt: skip
+
+
+def record_decline(
+    db: sqlite_utils.Database, walk_id: str, organisation_id: int, stamp: str
+) -> None:
+    db.execute(
+        "insert or replace into walk_declines (walk_id, organisation_id, declined_at)"
+        " values (?, ?, ?)",
+        [walk_id, organisation_id, stamp],
+    )
+
+
+def declines(db: sqlite_utils.Database, walk_id: str) -> list[dict]:
+    """The organisations that said no to the walk's invitation (not invited again since), by
+    name, with when."""
+    return rows(db, """
+        select o.name, d.declined_at from walk_declines d
+        join organisations o on o.id = d.organisation_id where d.walk_id = ? order by o.name
+    """, [walk_id])  # fmt: skip
 
 
 def remove_co_organiser(db: sqlite_utils.Database, walk_id: str, organisation_id: int) -> bool:

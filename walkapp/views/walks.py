@@ -312,6 +312,7 @@ def show(walk_id: str):
         place_links=readable_places(p["id"] for p in places if p),
         organisers=organisers,
         may_edit=organisations.leads(current_user(), walk),
+        declined=walks_db.declines(db, walk_id),
         may_run=organisations.runs(db, current_user(), walk),
         # The reader's organisation beside the lead: invited (it answers) or it said yes.
         here=next(
