@@ -19,7 +19,6 @@ from . import languages
 from .db import areas as areas_db
 from .db import audit_log, transaction
 from .db import organisations as organisations_db
-from .db import walks as walks_db
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 ADOPTED = "organisation_settings_adopted"
@@ -255,11 +254,12 @@ def leads(user: dict, walk: dict) -> bool:
     return is_instance_admin(user) or user.get("organisation_id") == walk["organisation_id"]
 
 
-def runs(db: sqlite_utils.Database, user: dict, walk: dict) -> bool:
-    """Whether a caller starts, closes or reopens a walk: the lead's people, an instance admin,
-    or the people of a co-organiser that said yes (an invited one reads the walk only)."""
+def runs(user: dict, walk: dict, co_organisers: list[dict]) -> bool:
+    """Whether a caller starts, closes or reopens a walk (its co-organisers: db/walks'
+    co_organisers): the lead's people, an instance admin, or the people of a co-organiser that
+    said yes (an invited one reads the walk only)."""
     return leads(user, walk) or user.get("organisation_id") in {
-        o["id"] for o in walks_db.co_organisers(db, walk["id"]) if o["accepted_at"]
+        o["id"] for o in co_organisers if o["accepted_at"]
     }
 
 

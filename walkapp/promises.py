@@ -94,21 +94,19 @@ def with_pace(progress: list[dict], year: int, today: date, planned_walks: int) 
 # --- changes: each one transaction with its audit entry ---------------------------------------
 
 
-def _first_or_none(db: sqlite_utils.Database, organisation_id: int | None) -> dict | None:
-    """The organisation, or None for the first one (or none named): its promises keep the
-    area and title they always had."""
-    first = organisations_db.first(db)
-    if organisation_id is None or (first and first["id"] == organisation_id):
-        return None
-    return organisations_db.get_organisation(db, organisation_id)
+def _organisation(db: sqlite_utils.Database, organisation_id: int | None) -> tuple[dict, bool]:
+    """The organisation (the first one when none is named), and whether it is the first: its
+    promises keep the area and title they always had."""
+    first = organisations_db.first(db) or {}
+    if organisation_id is None or organisation_id == first.get("id"):
+        return first, True
+    return organisations_db.get_organisation(db, organisation_id), False
 
 
 def default_title(db: sqlite_utils.Database, year: int, organisation_id: int | None) -> str:
     """A new promise's title as the form offers it: naming the organisation."""
-    own = _first_or_none(db, organisation_id)
-    if own is None:
-        return f"Medborgarlöfte {year} för Stockholm, Norrmalm"
-    return f"Medborgarlöfte {year} för {own['name']}"
+    own, is_first = _organisation(db, organisation_id)
+    return f"Medborgarlöfte {year} för {'Stockholm, Norrmalm' if is_first else own['name']}"
 
 
 def area_for(db: sqlite_utils.Database, year: int, organisation_id: int | None) -> str:
@@ -116,9 +114,8 @@ def area_for(db: sqlite_utils.Database, year: int, organisation_id: int | None) 
     the first organisation's is the area its promises always named, another's its name; when a
     promise of that year already names it (an organisation of the same name, or one that named
     the default before each had its own), with the slug, then a number."""
-    own = _first_or_none(db, organisation_id)
-    name = promises_db.DEFAULT_AREA if own is None else own["name"]
-    slug = (organisations_db.first(db) or {}).get("slug", "") if own is None else own["slug"]
+    own, is_first = _organisation(db, organisation_id)
+    name, slug = (promises_db.DEFAULT_AREA if is_first else own["name"]), own.get("slug", "")
     candidates = [name, f"{name} ({slug})", *(f"{name} ({slug} {n})" for n in range(2, 100))]
     return next(area for area in candidates if not promises_db.area_taken(db, year, area))
 
@@ -126,15 +123,17 @@ def area_for(db: sqlite_utils.Database, year: int, organisation_id: int | None) 
 def create(
     db: sqlite_utils.Database,
     year: int,
-    area: str,
+    area: str | None,
     title: str,
     user_id: int | None,
     copy_from: int | None = None,
     organisation_id: int | None = None,
 ) -> int:
     """A new promise of an organisation; with `copy_from`, that promise's commitments are
-    copied as a start."""
+    copied as a start. `area` None: the organisation's (area_for), chosen in the transaction
+    that stores it, so two admins at once cannot both take it."""
     with transaction(db):
+        area = area_for(db, year, organisation_id) if area is None else area
         promise_id = promises_db.create_promise(db, year, area, title, copy_from, organisation_id)
         detail = {"year": year, "copy_from": copy_from}
         audit_log.record(db, user_id, "create", "promise", promise_id, detail)

@@ -79,22 +79,23 @@ def invitations_unmailed(db: sqlite_utils.Database) -> list[dict]:
     lead's and the invited organisation's names, and the mail's dedupe_key (of this invitation:
     invited again after a no, it is mailed again)."""
     return rows(db, """
-        select u.id, u.username, u.email, u.language, wo.walk_id, lead.name as lead,
-            guest.name as invited,
-            'invited:' || wo.walk_id || ':' || wo.organisation_id || ':' || u.id || ':'
-                || coalesce(wo.invited_at, '') as dedupe_key
-        from walk_organisers wo join walks w on w.id = wo.walk_id
-        join organisations lead on lead.id = w.organisation_id
-        join organisations guest on guest.id = wo.organisation_id
-        join users u on u.organisation_id = wo.organisation_id and u.role = 'coordinator'
-            and u.active = 1 and u.email is not null and u.email != ''
-        where wo.accepted_at is null
-            and not exists (select 1 from mail_unsubscribes x
-                            where x.user_id = u.id and x.kind = 'invited')
-            and not exists (select 1 from mail_outbox b where b.dedupe_key =
+        with asked as (
+            select u.id, u.username, u.email, u.language, wo.walk_id, lead.name as lead,
+                guest.name as invited, w.starts_at,
                 'invited:' || wo.walk_id || ':' || wo.organisation_id || ':' || u.id || ':'
-                || coalesce(wo.invited_at, ''))
-        order by w.starts_at, w.id, u.id
+                    || coalesce(wo.invited_at, '') as dedupe_key
+            from walk_organisers wo join walks w on w.id = wo.walk_id
+            join organisations lead on lead.id = w.organisation_id
+            join organisations guest on guest.id = wo.organisation_id
+            join users u on u.organisation_id = wo.organisation_id and u.role = 'coordinator'
+                and u.active = 1 and u.email is not null and u.email != ''
+            where wo.accepted_at is null
+                and not exists (select 1 from mail_unsubscribes x
+                                where x.user_id = u.id and x.kind = 'invited')
+        )
+        select * from asked
+        where not exists (select 1 from mail_outbox b where b.dedupe_key = asked.dedupe_key)
+        order by starts_at, walk_id, id
     """)  # fmt: skip
 
 

@@ -75,12 +75,18 @@ def filtered_observations(
     order = _LIST_ORDER
     if page is not None:
         (rows_wanted, offset), (within, within_params) = page, ("", [])
-        if place_id is None and organisation_ids is None:  # every organisation's: see below
+        if _of_every_organisation(place_id, organisation_ids):  # see _page_partners
             within, within_params, offset = _page_partners(db, where, params, rows_wanted, offset)
         where = (f"{where} and {within}" if where else f" where {within}") if within else where
         order += " limit ? offset ?"
         params = [*params, *within_params, rows_wanted, offset]
     return _observations(db, where + order, params)
+
+
+def _of_every_organisation(place_id, organisation_ids) -> bool:
+    """Whether a list's filters are on the measures alone (no place, no organisations' scope):
+    then it is counted and paged from the measures, without their observations."""
+    return place_id is None and organisation_ids is None
 
 
 def _page_partners(
@@ -146,7 +152,7 @@ def count_filtered(db: sqlite_utils.Database, **filters) -> int:
     organisation's (no place, no scope), from the measures alone — each has its observation —
     as joining them took 1.9 s for the open ones of 1 000 000 observations."""
     where, params = _filter(**filters)
-    measures_only = filters.get("place_id") is None and filters.get("organisation_ids") is None
+    measures_only = _of_every_organisation(filters.get("place_id"), filters.get("organisation_ids"))
     source = "measures m" if measures_only else (
         "observations o join measures m on m.observation_id = o.id"
     )

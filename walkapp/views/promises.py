@@ -16,6 +16,7 @@ from .shared import found_or_404
 
 bp = Blueprint("promises", __name__, url_prefix="/admin/promises")
 
+
 def _create_form() -> PromiseCreateForm:
     db = get_db()
     kept = promises_db.list_promises(db, scope())
@@ -58,7 +59,7 @@ def create():
             promise_id = promises.create(
                 db,
                 form.year.data,
-                promises.area_for(db, form.year.data, home),
+                None,  # the organisation's area (promises.area_for)
                 form.title.data.strip(),
                 current_user()["id"],
                 copy_from=form.copy_from.data or None,

@@ -278,16 +278,15 @@ def edit(walk_id: str):
     ), status
 
 
-def _organisers(walk: dict) -> list[dict]:
+def _organisers(walk: dict, co_organisers: list[dict]) -> list[dict]:
     """A walk's organisers, its lead first: [{id, name, lead, accepted}] (a co-organiser that
     has not said yes is only invited)."""
-    db = get_db()
-    lead = organisations_db.names(db).get(walk["organisation_id"])
+    lead = organisations_db.names(get_db()).get(walk["organisation_id"])
     return [
         *([{"id": walk["organisation_id"], "name": lead, "lead": True, "accepted": True}]
           if lead else []),
         *({"id": o["id"], "name": o["name"], "lead": False, "accepted": bool(o["accepted_at"])}
-          for o in walks_db.co_organisers(db, walk["id"])),
+          for o in co_organisers),
     ]  # fmt: skip
 
 
@@ -300,7 +299,8 @@ def show(walk_id: str):
     qr = segno.make(url, error="m")
     places = [places_db.get_place(db, pid) for pid in walks_db.walk_place_ids(db, walk_id)]
     observations = measures_db.observations_for_walk(db, walk_id)
-    organisers = _organisers(walk)
+    co_organisers = walks_db.co_organisers(db, walk_id)
+    organisers = _organisers(walk, co_organisers)
     return render_template(
         "walks/show.html",
         walk=walk,
@@ -313,7 +313,7 @@ def show(walk_id: str):
         organisers=organisers,
         may_edit=organisations.leads(current_user(), walk),
         declined=walks_db.declines(db, walk_id),
-        may_run=organisations.runs(db, current_user(), walk),
+        may_run=organisations.runs(current_user(), walk, co_organisers),
         # The reader's organisation beside the lead: invited (it answers) or it said yes.
         here=next(
             (o for o in organisers
@@ -381,7 +381,7 @@ def leave(walk_id: str):
 @requires(COORDINATOR)
 def change_state(walk_id: str):
     walk = _walk_or_404(walk_id)
-    if not organisations.runs(get_db(), current_user(), walk):
+    if not organisations.runs(current_user(), walk, walks_db.co_organisers(get_db(), walk["id"])):
         abort(403)  # an invited co-organiser that has not said yes
     target = request.form.get("state", "")
     if not walks.change_state(get_db(), walk["id"], target, current_user()["id"]):
