@@ -5,6 +5,7 @@ coordinators' triage queue — each kept in the history with the partner's name.
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -143,24 +144,26 @@ def test_the_screens_speak_english(client, desk):
     assert "Our measures" in client.get("/partner").text
 
 
-def test_median_days_from_walk_to_fixed_per_partner_from_the_history(app, db, desk):
-    # The walk started 2026-11-24 18:00 (17:00Z); fixed 4 and 10 days later, by history.
-    for observation_id, when in ((desk["ours"], "2026-11-28T17:00:00+00:00"),
-                                 (desk["theirs"], "2026-12-04T17:00:00+00:00")):  # fmt: skip
+def test_median_days_from_walk_to_fixed_per_partner_from_the_history(
+    app, db, desk, monkeypatch
+):
+    # The walk started 2026-11-24 18:00 (17:00Z); fixed 4 and 10 days later.
+    for observation_id, when in ((desk["ours"], datetime(2026, 11, 28, 17, tzinfo=UTC)),
+                                 (desk["theirs"], datetime(2026, 12, 4, 17, tzinfo=UTC))):  # fmt: skip
+        monkeypatch.setattr(clock, "now_utc", lambda when=when: when)
         measures.set_status(db, observation_id, "done", None)
-        db.execute(
-            "update measure_history set changed_at = ? where observation_id = ?"
-            " and field = 'status' and new_value = 'done'",
-            [when, observation_id],
-        )
     db.conn.commit()
-    days = measures.median_days_to_fixed(partners_db.days_to_fixed(db))
+    days = measures.median_days_to_fixed(db)
     assert days["all"] == (7, 2)  # (4 + 10) / 2
     assert days["by_partner"][desk["tk"]] == (4, 1)
+    # The same, counted from each measure (an organisation's) and from the index (everyone's).
+    assert measures.median_days_to_fixed(db, [1]) == days
     # A measure fixed, reopened and fixed again counts from its first fix.
+    monkeypatch.setattr(clock, "now_utc", lambda: datetime(2026, 12, 20, 17, tzinfo=UTC))
     measures.set_status(db, desk["ours"], "assigned", None)
     measures.set_status(db, desk["ours"], "done", None)
-    assert measures.median_days_to_fixed(partners_db.days_to_fixed(db))["by_partner"][desk["tk"]] == (4, 1)
+    assert measures.median_days_to_fixed(db)["by_partner"][desk["tk"]] == (4, 1)
+    monkeypatch.undo()
     staff = app.test_client()
     users_db.create_user(db, "kim", hash_password(PASSWORD), "coordinator", organisation_id=1)
     db.conn.commit()

@@ -10,6 +10,7 @@ import csv
 import io
 import uuid
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 
@@ -71,13 +72,8 @@ def record_findings(db, walk: dict, findings: list) -> None:
         )  # fmt: skip
         db.conn.commit()
         for status, days in steps:
-            measures.set_status(db, observation_id, status, None)
-            db.execute(
-                "update measure_history set changed_at = ? where observation_id = ?"
-                " and field = 'status' and new_value = ?",
-                [clock.stamp(start + timedelta(days=days)), observation_id, status],
-            )
-            db.conn.commit()
+            with mock.patch.object(clock, "now_utc", lambda days=days: start + timedelta(days=days)):
+                measures.set_status(db, observation_id, status, None)
 
 
 def make_promise(db, organisation_id: int, area: str, walk_target: int) -> None:

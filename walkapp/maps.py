@@ -1,6 +1,7 @@
 """Follow-up maps with folium that stay small and fast at 100 000 observations.
 
-No Flask here: the caller hands over rows and a function that turns an asset name into a URL.
+No Flask here: the caller hands over rows and a function that turns an asset name into a URL
+(the overview's cells are read here, `overview_cells`, by the rule that chooses how to count them).
 Observations are not folium Markers (one Python object and one block of JavaScript per point
 would take seconds and megabytes); they travel as one compact JSON array that
 `static/js/followup_map.js` turns into clustered markers in the browser, with a filter control
@@ -17,6 +18,7 @@ literal, its GeoJsonTooltip into innerHTML), into an executable script or into H
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
@@ -27,6 +29,7 @@ from jinja2 import Template
 from markupsafe import escape
 
 from . import colours
+from .db import exports as exports_db
 from .clock import local_day
 from .map_controls import SCALE_CSS, WORDS_SV
 from .map_controls import options as control_options
@@ -129,25 +132,21 @@ def finest_cell_size(extent: tuple[float, float, float, float]) -> float:
     return cell_size(extent) / 2**FINER_LEVELS
 
 
-def cell_levels(fine: list[tuple], fine_deg: float, total: int) -> list[dict]:
+def cell_levels(fine: list[tuple], fine_deg: float, total: int, step: int = 1) -> list[dict]:
     """The map's levels of cells, coarsest (the extent's) first, from db.exports.cells_filtered
     at `fine_deg`: [{"cell_deg", "cells": [[lon, lat of their mean, count, worst rating, open]],
     "notice"}]. A level's cells are its finer cells summed (a column and row of 2^k fine ones),
-    so every level counts every observation once."""
+    so every level counts every observation once. `step`: the map's finest cells are `step` ×
+    `step` of these (of the instance's grid, db.exports.grid_cells)."""
+    if step > 1:
+        fine = [(x, y, *cell) for (x, y), cell in _summed(fine, step).items()]
+        fine_deg *= step
     levels = []
     for k in range(FINER_LEVELS, -1, -1):
-        step = 2**k
-        summed: dict[tuple[int, int], list] = {}
-        for x, y, lon, lat, count, worst, open_ in fine:
-            cell = summed.setdefault((x // step, y // step), [0.0, 0.0, 0, 2, 0])
-            cell[0] += lon
-            cell[1] += lat
-            cell[2] += count
-            cell[3] = min(cell[3], worst)
-            cell[4] += open_
+        summed = _summed(fine, 2**k)
         if k < FINER_LEVELS and len(summed) > FINE_CELLS_MAX:
             break
-        size = fine_deg * step
+        size = fine_deg * 2**k
         levels.append({
             "cell_deg": size,
             "cells": [
@@ -157,6 +156,64 @@ def cell_levels(fine: list[tuple], fine_deg: float, total: int) -> list[dict]:
             "notice": cells_notice(total, size),
         })  # fmt: skip
     return levels
+
+
+def _summed(fine: list[tuple], step: int) -> dict[tuple[int, int], list]:
+    """Cells of `step` × `step` fine ones: (column, row) -> [sums of longitude and latitude,
+    count, worst rating, open measures]."""
+    summed: dict[tuple[int, int], list] = {}
+    for x, y, lon, lat, count, worst, open_ in fine:
+        cell = summed.setdefault((x // step, y // step), [0.0, 0.0, 0, 2, 0])
+        cell[0] += lon
+        cell[1] += lat
+        cell[2] += count
+        cell[3] = min(cell[3], worst)
+        cell[4] += open_
+    return summed
+
+
+def grid_step(extent: tuple[float, float, float, float], grid_deg: float) -> int | None:
+    """How many of the instance's grid cells (`grid_deg`, db.exports.GRID_DEG) make a side of
+    the finest cells of a map of this extent: the power of two nearest finest_cell_size(extent)
+    from above (cells at most twice as wide as counted per map). None when the grid is too
+    coarse for it (a map of a few kilometres is counted per map)."""
+    wanted = finest_cell_size(extent)
+    if wanted < grid_deg:
+        return None
+    return 2 ** math.ceil(math.log2(wanted / grid_deg) - 1e-9)
+
+
+def grid_extent(grid: list[tuple], grid_deg: float) -> tuple[float, float, float, float]:
+    """The (west, south, east, north) of these cells of the grid (db.exports.grid_cells)."""
+    columns, rows = [cell[0] for cell in grid], [cell[1] for cell in grid]
+    return (
+        min(columns) * grid_deg - 180,
+        min(rows) * grid_deg - 90,
+        (max(columns) + 1) * grid_deg - 180,
+        (max(rows) + 1) * grid_deg - 90,
+    )
+
+
+def overview_cells(db, filters) -> list | None:
+    """The overview's levels of cells (cell_levels), None for its points: the whole
+    instance's counted on the instance's grid (db.exports.grid_cells), any other per map, in
+    every status first (no measure looked up: the cells are as wide as for all statuses, and a
+    status filter's total is its cells' sum)."""
+    if exports_db.on_the_grid(filters):
+        grid = exports_db.grid_cells(db, filters)
+        total = sum(cell[4] for cell in grid)
+        if total <= POINTS_MAX:
+            return None
+        step = grid_step(grid_extent(grid, exports_db.GRID_DEG), exports_db.GRID_DEG)
+        if step:
+            return cell_levels(grid, exports_db.GRID_DEG, total, step)
+    total, extent = exports_db.count_and_extent(db, filters)
+    if total <= POINTS_MAX:
+        return None
+    fine = finest_cell_size(extent)
+    counted = exports_db.cells_filtered(db, filters, fine)
+    total = sum(cell[4] for cell in counted)
+    return cell_levels(counted, fine, total) if total > POINTS_MAX else None
 
 
 def cells_notice(total: int, cell_deg: float) -> str:

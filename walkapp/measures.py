@@ -18,6 +18,7 @@ from . import clock
 from .clock import deadline_bounds, local_day
 from .db import audit_log, transaction
 from .db import measures as measures_db
+from .db import partners as partners_db
 from .inputs import parse_uuid
 from .places import metres_between, metric_xy
 from .vocabulary import STATUS_FIELDS, STATUS_REQUIRES, is_fixed, is_good, is_open
@@ -568,25 +569,41 @@ def counts(observations: list[dict]) -> dict:
     }
 
 
-def median_days_to_fixed(rows: list[dict]) -> dict:
-    """From walk to fixed, counted from the history (db.partners.days_to_fixed): the median in
-    whole days over every fixed measure and per partner, with how many each counts.
-    {"all": (days, n) | None, "by_partner": {partner_id: (days, n)}}."""
-    by_partner: dict[int | None, list[float]] = {}
-    for row in rows:
-        by_partner.setdefault(row["partner_id"], []).append(max(row["days"], 0.0))
-
-    def median(values: list[float]) -> tuple[int, int]:
-        ordered = sorted(values)
-        middle = len(ordered) // 2
-        value = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-        return round(value), len(ordered)
-
-    every = [days for values in by_partner.values() for days in values]
-    return {
-        "all": median(every) if every else None,
-        "by_partner": {key: median(values) for key, values in by_partner.items() if key},
+def median_days_to_fixed(
+    db: sqlite_utils.Database,
+    organisation_ids=None,
+    public_only: bool = False,
+    between: tuple[str, str] | None = None,
+) -> dict:
+    """From walk to fixed (each fixed measure's days from its walk's start to the first time
+    its history marked it done or verified; db.partners.days_to_fixed takes the same arguments):
+    the median in whole days over every fixed measure and per partner, with how many each
+    counts, a negative count of days (a measure fixed before its walk's time) as 0.
+    {"all": (days, n) | None, "by_partner": {partner_id: (days, n)}}. The whole instance's
+    medians are read from the middle of its index, the others from their measures."""
+    if organisation_ids is None and not public_only and between is None:
+        middles = partners_db.middle_days_to_fixed(db)
+    else:
+        by_partner: dict[int | None, list[float]] = {}
+        for row in partners_db.days_to_fixed(db, organisation_ids, public_only, between):
+            by_partner.setdefault(row["partner_id"], []).append(row["days"])
+        every = sorted(days for values in by_partner.values() for days in values)
+        middles = {key: _middle(sorted(values)) for key, values in by_partner.items() if key}
+        if every:
+            middles[None] = _middle(every)
+    medians = {
+        key: (round(sum(max(days, 0.0) for days in middle) / len(middle)), count)
+        for key, (count, middle) in middles.items()
     }
+    return {
+        "all": medians.pop(None, None),
+        "by_partner": medians,
+    }
+
+
+def _middle(ordered: list[float]) -> tuple[int, list[float]]:
+    """How many, and the middle one (an odd count) or two (an even one) of these in order."""
+    return len(ordered), ordered[(len(ordered) - 1) // 2 : len(ordered) // 2 + 1]
 
 
 def compare_latest_walk(observations: list[dict], walks: list[dict]) -> dict | None:

@@ -17,7 +17,6 @@ import sqlite_utils
 
 from . import clock
 from .db import organisations as organisations_db
-from .db import partners as partners_db
 from .db import promises as promises_db
 from .db import region as region_db
 from .inputs import parse_id
@@ -97,15 +96,13 @@ def compare(db: sqlite_utils.Database, year: int, today: date, organisation_ids)
     findings = region_db.findings_by_place_kind(db, year, organisation_ids)
     rows = []
     for organisation in organisations_db.list_organisations(db, organisation_ids):
-        fixed = partners_db.days_to_fixed(
-            db, [organisation["id"]], False, clock.year_bounds(year)
-        )
+        fixed = median_days_to_fixed(db, [organisation["id"]], False, clock.year_bounds(year))
         rows.append(
             {
                 "organisation": {key: organisation[key] for key in ("id", "slug", "name")},
                 "walks": walks_against_promise(db, organisation["id"], year, today),
                 "places": _place_kinds(findings.get(organisation["id"], {})),
-                "days_to_fixed": median_days_to_fixed(fixed)["all"],
+                "days_to_fixed": fixed["all"],
             }
         )
     rows.sort(key=lambda row: row["organisation"]["name"].casefold())

@@ -242,6 +242,10 @@ def count_and_extent(db: sqlite_utils.Database, filters) -> tuple[int, tuple | N
     return count, (tuple(extent) if count else None)
 
 
+# A cell's column and row count from 180° W and 90° S.
+_AXES = (("lon", 180), ("lat", 90))
+
+
 def cells_filtered(db: sqlite_utils.Database, filters, cell_deg: float) -> list[tuple]:
     """Observations matching Filters counted per cell of `cell_deg` degrees, in one pass over
     the observations alone (each carries its measure's status, migration 0022; joining every
@@ -249,15 +253,47 @@ def cells_filtered(db: sqlite_utils.Database, filters, cell_deg: float) -> list[
     column and row from 180° W and 90° S, the sums of longitude and latitude, count, the worst
     rating's index in red, yellow, green, open measures). walkapp.maps.cell_levels makes the
     map's cells and coarser ones from them."""
-    clauses, params = _observation_clauses(filters)
+    column, row = (f"cast((o.{axis} + {shift}) / ? as integer)" for axis, shift in _AXES)
+    return _cells(db, filters, column, row, [cell_deg, cell_deg])
+
+
+# The instance's grid (migration 0026): every observation's cell of GRID_DEG degrees (a power of
+# two, so the cells of any map counted on it are whole numbers of its cells), in index
+# `observations_grid` in the grid's order with what a cell counts. The index holds these very
+# expressions: SQLite uses it only for a query that names them as written there.
+GRID_DEG = 2.0**-9
+GRID_CELL = tuple(f"cast(({axis} + {shift}) / {GRID_DEG!r} as integer)" for axis, shift in _AXES)
+# What the grid's index holds besides the cell: the filters it answers and what a cell sums.
+GRID_COLUMNS = ("lon", "lat", "rating", "measure_status", "category", "recorded_at")
+
+
+def on_the_grid(filters) -> bool:
+    """Whether the observations matching Filters are counted on the instance's grid: every
+    organisation's (the instance admin's), filtered by time, category, rating or status at
+    most. Any other filter (an organisation, place, walk or area) reads its own index first."""
+    return filters.organisations is None and not (
+        filters.places or filters.walks or filters.area_ids
+    )
+
+
+def grid_cells(db: sqlite_utils.Database, filters) -> list[tuple]:
+    """Observations matching Filters (on_the_grid) counted per cell of the instance's grid, read
+    from its index alone, in its order (no sort): the tuples of cells_filtered at GRID_DEG. At
+    1 000 000 observations 0.4 s; counted per map, reading the table, 1.0 s. The index is named
+    (`indexed by`): the planner would take a category's or a time's index and sort, and a query
+    whose cell no longer matches the index's fails instead of running slow."""
+    return _cells(db, filters, *GRID_CELL, [], " indexed by observations_grid")
+
+
+def _cells(db, filters, column: str, row: str, params: list, index: str = "") -> list[tuple]:
+    clauses, where_params = _observation_clauses(filters)
     where = (" where " + " and ".join(clauses)) if clauses else ""
     return db.execute(
-        "select cast((o.lon + 180) / ? as integer) as x, cast((o.lat + 90) / ? as integer) as y,"
-        " sum(o.lon), sum(o.lat), count(*),"
+        f"select {column} as x, {row} as y, sum(o.lon), sum(o.lat), count(*),"
         " min(case o.rating when 'red' then 0 when 'yellow' then 1 else 2 end),"
-        f" sum(o.measure_status in ({marks(OPEN_STATUSES)})) from observations o"
+        f" sum(o.measure_status in ({marks(OPEN_STATUSES)})) from observations o{index}"
         + where + " group by x, y",
-        [cell_deg, cell_deg, *OPEN_STATUSES, *params],
+        [*params, *OPEN_STATUSES, *where_params],
     ).fetchall()
 
 

@@ -96,22 +96,43 @@ def days_to_fixed(
     between: tuple[str, str] | None = None,
 ) -> list[dict]:
     """Each measure that was fixed: its partner and how many days lay between its walk's start
-    and the first time its history marked it done or verified — of these organisations' walks
-    when given, without the findings marked "inte publik" when public_only, of walks starting
-    in `between` (from, to: instants) when given."""
-    walks, walk_ids = walks_in_scope("w.id", organisation_ids)
+    and the first time its history marked it done or verified (`measures.fixed_days`, kept by
+    migration 0025's triggers) — of these organisations' walks when given (for the public, with
+    public_only: the walks it said yes to), without the findings marked "inte publik" when
+    public_only, of walks starting in `between` (from, to: instants) when given."""
+    walks, walk_ids = walks_in_scope("o.walk_id", organisation_ids, accepted_only=public_only)
     extra, params = "", []
     if public_only:
         extra += " and o.not_public = 0"
     if between is not None:
-        extra += " and w.starts_at >= ? and w.starts_at < ?"
+        extra += " and o.walk_id in (select id from walks where starts_at >= ? and starts_at < ?)"
         params += list(between)
     return rows(db, f"""
-        select m.partner_id, julianday(min(h.changed_at)) - julianday(w.starts_at) as days
-        from measure_history h
-        join measures m on m.observation_id = h.observation_id
-        join observations o on o.id = h.observation_id
-        join walks w on w.id = o.walk_id and {walks}
-        where h.field = 'status' and h.new_value in ({marks(FIXED_STATUSES)}){extra}
-        group by h.observation_id
-    """, [*walk_ids, *FIXED_STATUSES, *params])  # fmt: skip
+        select m.partner_id, m.fixed_days as days
+        from observations o join measures m on m.observation_id = o.id
+        where m.fixed_at is not null and {walks}{extra}
+    """, [*walk_ids, *params])  # fmt: skip
+
+
+def middle_days_to_fixed(db: sqlite_utils.Database) -> dict:
+    """Of every fixed measure of the instance, how many and the middle one or two of their days
+    to fixed in order, overall (key None) and per partner: {partner_id: (count, [days])}. Read
+    by place from the indexes of migration 0025 (everyone's days lie in order in
+    `measures_fixed_days`, a partner's in `measures_fixed`), not by reading each of them: half a
+    million at 1 000 000 observations."""
+    fixed = "from measures where fixed_at is not null"
+    counted = [(None, db.execute(f"select count(*) {fixed}").fetchone()[0])]
+    counted += db.execute(
+        f"select partner_id, count(*) {fixed} and partner_id is not null group by partner_id"
+    ).fetchall()
+    found = {}
+    for partner_id, count in counted:
+        if not count:
+            continue
+        whose, params = ("", []) if partner_id is None else (" and partner_id = ?", [partner_id])
+        middle = db.execute(
+            f"select fixed_days {fixed}{whose} order by fixed_days limit ? offset ?",
+            [*params, 2 - count % 2, (count - 1) // 2],
+        )
+        found[partner_id] = (count, [days for (days,) in middle])
+    return found

@@ -109,15 +109,9 @@ def overview():
     db = get_db()
     filters = filters_or_400()
     layers = _route_layers(db, filters, with_tracks=False)
-    # Counted and measured in every status (no measure looked up): the cells are as wide as
-    # for all statuses, and a status filter's total is its cells' sum.
-    total, extent = exports_db.count_and_extent(db, filters)
-    if total > _maps().POINTS_MAX:
-        fine = _maps().finest_cell_size(extent)
-        counted = exports_db.cells_filtered(db, filters, fine)
-        total = sum(cell[4] for cell in counted)
-        if total > _maps().POINTS_MAX:
-            layers["cells"] = {"levels": _maps().cell_levels(counted, fine, total)}
+    levels = _maps().overview_cells(db, filters)
+    if levels:
+        layers["cells"] = {"levels": levels}
     fmap = _map(
         exports_db.iter_filtered(db, filters) if "cells" not in layers else (),
         places_db.list_places(db, organisation_ids=scope()),

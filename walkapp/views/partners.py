@@ -34,7 +34,7 @@ def index():
     return render_template(
         "partners/index.html",
         partners=partners_db.partner_counts(db, clock.today().isoformat(), scope()),
-        days=measures.median_days_to_fixed(partners_db.days_to_fixed(db, scope())),
+        days=measures.median_days_to_fixed(db, scope()),
         mail_on=mail.configured(),
     )
 

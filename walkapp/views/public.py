@@ -15,7 +15,6 @@ from .. import clock, languages, measures, observations, organisations, public
 from ..access import COORDINATOR, PUBLIC, current_user, requires
 from ..db import get_db
 from ..db import organisations as organisations_db
-from ..db import partners as partners_db
 from ..db import places as places_db
 from ..db import promises as promises_db
 from ..db import public as public_db
@@ -51,7 +50,7 @@ def overview(year: int, organisation: dict) -> dict:
         texts=promises_db.commitment_texts(db, promise["id"], language) if promise else {},
         language=language,
         days_to_fixed=measures.median_days_to_fixed(
-            partners_db.days_to_fixed(db, [owner], True, clock.year_bounds(year))
+            db, [owner], True, clock.year_bounds(year)
         )["all"],
         measures=public_db.worked_measures(db, year, owner),
         walks_by_others=public_db.walks_held_inside(

@@ -1,0 +1,120 @@
+"""The whole instance's overview map (its admin's) is counted on the instance's grid, from index
+observations_grid alone (migration 0026), and answers as the map counted per map would: the same
+cells, the same counts, worst ratings and open measures, at every level."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import replace
+
+import pytest
+
+from tests.helpers import admin_client
+from tests.test_maps import map_data
+from walkapp import maps
+from walkapp.db import exports as exports_db
+from walkapp.db import observations as obs_db
+from walkapp.db import transaction
+from walkapp.db import walks as walks_db
+from walkapp.exports.filters import Filters
+
+# Observations around three towns far apart: the map spans Sweden.
+TOWNS = {"stockholm": (18.0686, 59.3293), "malmo": (13.0038, 55.6050), "kiruna": (20.2253, 67.8558)}
+CATEGORIES = ("lighting", "litter", "graffiti", "vegetation")
+
+
+@pytest.fixture
+def sweden(db):
+    chance = random.Random(26)
+    walk = walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
+    with transaction(db):
+        for n in range(240):
+            lon, lat = TOWNS[list(TOWNS)[n % 3]]
+            obs_db.insert_observation(db, {
+                "id": str(uuid.uuid4()), "walk_id": walk["id"], "category": CATEGORIES[n % 4],
+                "rating": ("red", "yellow", "green")[n // 3 % 3], "note": "",
+                "lon": lon + chance.uniform(-0.05, 0.05), "lat": lat + chance.uniform(-0.03, 0.03),
+                "recorded_at": f"2026-{1 + n % 11:02d}-24T18:30:00+00:00", "late": 0,
+                "place_id": None, "relation": "outside_area", "distance_m": None,
+            })  # fmt: skip
+    return db
+
+
+FILTERS = {
+    "every one": Filters(),
+    "lighting": Filters(categories=["lighting"]),
+    "open measures": Filters(statuses=["new", "assigned", "planned"]),
+    "red": Filters(ratings=["red"]),
+    "from June": Filters(start="2026-06-01T00:00:00+00:00"),
+}
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_the_grid_counts_as_the_map_would(sweden, name):
+    filters = FILTERS[name]
+    assert exports_db.on_the_grid(filters)
+    grid = exports_db.grid_cells(sweden, filters)
+    total = sum(cell[4] for cell in grid)
+    step = maps.grid_step(maps.grid_extent(grid, exports_db.GRID_DEG), exports_db.GRID_DEG)
+    assert step and step & (step - 1) == 0  # a power of two
+    on_the_grid = maps.cell_levels(grid, exports_db.GRID_DEG, total, step)
+    fine = exports_db.GRID_DEG * step
+    per_map = maps.cell_levels(exports_db.cells_filtered(sweden, filters, fine), fine, total)
+    assert total == len(list(exports_db.iter_filtered(sweden, filters)))
+    assert len(on_the_grid) == len(per_map) == maps.FINER_LEVELS + 1
+    for ours, theirs in zip(on_the_grid, per_map):
+        assert ours["cell_deg"] == theirs["cell_deg"] and ours["notice"] == theirs["notice"]
+        mine, per = sorted(ours["cells"]), sorted(theirs["cells"])
+        assert [cell[2:] for cell in mine] == [cell[2:] for cell in per]  # counts, worst, open
+        assert sum(mine, []) == pytest.approx(sum(per, []))  # and where their means lie
+    # At most twice as wide as the map would count them, never narrower.
+    assert maps.finest_cell_size(maps.grid_extent(grid, exports_db.GRID_DEG)) <= fine
+    assert fine < 2 * maps.finest_cell_size(maps.grid_extent(grid, exports_db.GRID_DEG)) + 1e-12
+
+
+def test_the_grid_is_read_from_its_index_in_order(sweden):
+    for filters in FILTERS.values():
+        said = []
+        sweden.conn.set_trace_callback(said.append)
+        exports_db.grid_cells(sweden, filters)
+        sweden.conn.set_trace_callback(None)
+        (query,) = [sql for sql in said if "group by" in sql]
+        plan = " ".join(row[3] for row in sweden.execute("explain query plan " + query))
+        assert "COVERING INDEX observations_grid" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan  # no sort: the index is in the grid's order
+
+
+def test_only_the_whole_instance_is_counted_on_the_grid():
+    assert not exports_db.on_the_grid(Filters(organisations=frozenset({1})))
+    for narrower in ({"places": [1]}, {"walks": ["w"]}, {"area_ids": {"kommun": [1]}}):
+        assert not exports_db.on_the_grid(replace(Filters(), **narrower))
+    # A map of a few kilometres asks for cells finer than the grid's: counted per map.
+    assert maps.grid_step((18.0, 59.3, 18.1, 59.35), exports_db.GRID_DEG) is None
+    assert maps.grid_step((11.0, 55.3, 24.2, 69.1), exports_db.GRID_DEG) == 32
+
+
+def test_the_admins_overview_of_sweden_shows_the_grids_cells(sweden, app, monkeypatch):
+    monkeypatch.setattr(maps, "POINTS_MAX", 50)
+    client = admin_client(app)
+    data = map_data(client.get("/maps/overview").text)
+    assert data["points"] == []
+    levels = data["cell_levels"]
+    assert [sum(cell[2] for cell in level["cells"]) for level in levels] == [240] * len(levels)
+    assert levels[0]["cells"] == data["cells"]
+    # Each town's 80 in its cells (one or two: cells of a fixed grid may cut a town), each cell
+    # where its observations lie; the levels' sizes are the grid's (times powers of two).
+    by_town = dict.fromkeys(TOWNS, 0)
+    for lon, lat, count, _worst, _open in data["cells"]:
+        town = min(TOWNS, key=lambda t: abs(TOWNS[t][0] - lon) + abs(TOWNS[t][1] - lat))
+        assert abs(TOWNS[town][0] - lon) < 0.06 and abs(TOWNS[town][1] - lat) < 0.04
+        by_town[town] += count
+    assert by_town == dict.fromkeys(TOWNS, 80)
+    assert all(
+        (level["cell_deg"] / exports_db.GRID_DEG).is_integer() for level in levels
+    )
+    # Lighting only: 60 of them, still cells; red lighting below the limit: points again.
+    lighting = map_data(client.get("/maps/overview?category=lighting").text)
+    assert sum(cell[2] for cell in lighting["cells"]) == 60
+    few = map_data(client.get("/maps/overview?category=lighting&rating=red").text)
+    assert few["cells"] is None and len(few["points"]) == 20
