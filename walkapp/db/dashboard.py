@@ -32,15 +32,20 @@ def measures_per_partner(
 ) -> list[dict]:
     """Per partner (None = nobody yet): open measures and those past their deadline (of these
     organisations' walks, when given, read walk by walk: the `+` keeps the planner off
-    measures_status, which reads every open measure of the instance, 1 s at 1 000 000)."""
-    scoped, ids = walks_in_scope("w.id", organisation_ids)
-    status = "m.status" if organisation_ids is None else "+m.status"
+    measures_status, which reads every open measure of the instance, 1 s at 1 000 000). Every
+    organisation's from the measures alone, in index measures_partner (0.1 s; through each
+    one's observation and walk 1.4 s)."""
+    if organisation_ids is None:
+        status, joins, scoped, ids = "m.status", "", "1", []
+    else:
+        scoped, ids = walks_in_scope("o.walk_id", organisation_ids)
+        status = "+m.status"
+        joins = " join observations o on o.id = m.observation_id"
     return rows(db, f"""
         select p.id as partner_id, p.name as partner, count(*) as open,
             coalesce(sum(m.deadline is not null and m.deadline < ?), 0) as overdue,
             min(m.deadline) as next_deadline
-        from measures m left join partners p on p.id = m.partner_id
-            join observations o on o.id = m.observation_id join walks w on w.id = o.walk_id
+        from measures m left join partners p on p.id = m.partner_id{joins}
         where {status} in ({marks(OPEN_STATUSES)}) and {scoped}
         group by m.partner_id order by overdue desc, open desc, p.name is null, p.name
     """, [today_iso, *OPEN_STATUSES, *ids])  # fmt: skip
