@@ -220,12 +220,18 @@ def _queue_questions(db, compose: Compose, moment: datetime) -> int:
 def _queue_invitations(db, compose: Compose) -> int:
     """Each coordinator of an organisation invited to co-organise a joint walk hears of it once,
     with a link to the walk page where they answer (no mail when it answered first)."""
+    rows = mail_db.invitations_unmailed(db)
+    return _queue_joint(db, compose, "invited", rows, ("lead", "invited"))
+
+
+def _queue_joint(db, compose: Compose, kind: str, rows: list[dict], names: tuple) -> int:
+    """A joint walk's mail of `kind` to each person of `rows` (with its dedupe_key): the walk
+    and the row's `names` are the mail's context."""
     queued = 0
-    for row in mail_db.invitations_unmailed(db):
+    for row in rows:
         person = {k: row[k] for k in ("id", "username", "email", "language")}
-        context = {"walk": walks_db.get_walk(db, row["walk_id"]), "lead": row["lead"],
-                   "invited": row["invited"]}  # fmt: skip
-        queued += _queue(db, compose, row["dedupe_key"], "invited", person, context)
+        context = {"walk": walks_db.get_walk(db, row["walk_id"]), **{k: row[k] for k in names}}
+        queued += _queue(db, compose, row["dedupe_key"], kind, person, context)
     return queued
 
 

@@ -60,17 +60,33 @@ def _collect_answers(db: sqlite_utils.Database, after: int, upto: int) -> int:
     ).rowcount
 
 
+# A coordinator a kind of mail (the one parameter) reaches: active, with an address, not
+# unsubscribed from that kind.
+_COORDINATOR_READS = """u.role = 'coordinator' and u.active = 1 and u.email is not null
+    and u.email != '' and not exists (select 1 from mail_unsubscribes x
+                                      where x.user_id = u.id and x.kind = ?)"""
+
+
 def walk_coordinators(db: sqlite_utils.Database, walk_id: str, kind: str) -> list[dict]:
     """The coordinators of a walk's organisers (its lead and its co-organisers) with an address,
     not unsubscribed from `kind`."""
     organisers = WALK_ORGANISERS.format(walk="?")
     return rows(db, f"""
         select u.id, u.username, u.email, u.language, u.role, u.organisation_id from users u
-        where u.organisation_id in ({organisers}) and u.active = 1 and u.role = 'coordinator' and u.email is not null and u.email != ''
-            and not exists (select 1 from mail_unsubscribes x
-                            where x.user_id = u.id and x.kind = ?)
+        where u.organisation_id in ({organisers}) and {_COORDINATOR_READS}
         order by u.id
     """, [walk_id, walk_id, kind])  # fmt: skip
+
+
+def _unmailed(db: sqlite_utils.Database, asked: str, params: list) -> list[dict]:
+    """The rows of `asked` (a person's id, a walk_id, its starts_at and a mail's dedupe_key)
+    whose mail has not been made yet, soonest walk first."""
+    return rows(db, f"""
+        with asked as ({asked})
+        select * from asked
+        where not exists (select 1 from mail_outbox b where b.dedupe_key = asked.dedupe_key)
+        order by starts_at, walk_id, id
+    """, params)  # fmt: skip
 
 
 def invitations_unmailed(db: sqlite_utils.Database) -> list[dict]:
@@ -78,25 +94,17 @@ def invitations_unmailed(db: sqlite_utils.Database) -> list[dict]:
     invited to a joint walk it has not answered, not yet mailed of it: the person, the walk, the
     lead's and the invited organisation's names, and the mail's dedupe_key (of this invitation:
     invited again after a no, it is mailed again)."""
-    return rows(db, """
-        with asked as (
-            select u.id, u.username, u.email, u.language, wo.walk_id, lead.name as lead,
-                guest.name as invited, w.starts_at,
-                'invited:' || wo.walk_id || ':' || wo.organisation_id || ':' || u.id || ':'
-                    || coalesce(wo.invited_at, '') as dedupe_key
-            from walk_organisers wo join walks w on w.id = wo.walk_id
-            join organisations lead on lead.id = w.organisation_id
-            join organisations guest on guest.id = wo.organisation_id
-            join users u on u.organisation_id = wo.organisation_id and u.role = 'coordinator'
-                and u.active = 1 and u.email is not null and u.email != ''
-            where wo.accepted_at is null
-                and not exists (select 1 from mail_unsubscribes x
-                                where x.user_id = u.id and x.kind = 'invited')
-        )
-        select * from asked
-        where not exists (select 1 from mail_outbox b where b.dedupe_key = asked.dedupe_key)
-        order by starts_at, walk_id, id
-    """)  # fmt: skip
+    return _unmailed(db, f"""
+        select u.id, u.username, u.email, u.language, wo.walk_id, lead.name as lead,
+            guest.name as invited, w.starts_at,
+            'invited:' || wo.walk_id || ':' || wo.organisation_id || ':' || u.id || ':'
+                || coalesce(wo.invited_at, '') as dedupe_key
+        from walk_organisers wo join walks w on w.id = wo.walk_id
+        join organisations lead on lead.id = w.organisation_id
+        join organisations guest on guest.id = wo.organisation_id
+        join users u on u.organisation_id = wo.organisation_id and {_COORDINATOR_READS}
+        where wo.accepted_at is null
+    """, ["invited"])  # fmt: skip
 
 
 def _collect_walker_events(db: sqlite_utils.Database, after: int, upto: int) -> int:
