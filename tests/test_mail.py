@@ -405,3 +405,122 @@ def test_an_invitation_after_a_no_is_mailed_again(world, smtp):
     with app.app_context():
         assert mail.prepare(db, compose) == 1
         assert mail.send_due(db) == {"sent": 2, "failed": 0}
+
+
+def _declined(smtp) -> dict:
+    """The "declined" mails that arrived, by recipient."""
+    return {m["To"]: m for m in smtp.inbox.messages
+            if "tackar nej" in m["Subject"] or "declines" in m["Subject"]}  # fmt: skip
+
+
+def test_a_no_to_an_invitation_is_mailed_to_each_of_the_leads_coordinators_once(world, smtp):
+    """Lidingö says no to the lead's joint walk: each coordinator of the lead (kim, in Swedish;
+    eva, in English) with an address hears of it once, with Lidingö's name, the walk's title and
+    the walk page's link; not the one without an address, nor the decliner, nor a third
+    organisation (which said yes, then left: no no), nor the partners. A second run sends
+    nothing more."""
+    from walkapp import organisations, walks
+
+    app, db = world["app"], world["db"]
+    lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
+    city = organisations.create(db, "city", "City i samverkan", ("kommun:0180",))
+    lina = users_db.create_user(db, "lina", "x", "coordinator", lidingo,
+                                email="lina@lidingo.example")  # fmt: skip
+    bo = users_db.create_user(db, "bo", "x", "coordinator", city, email="bo@city.example")
+    users_db.create_user(db, "eva", "x", "coordinator", 1, email="eva@polisen.example",
+                         language="en")  # fmt: skip
+    users_db.create_user(db, "nils", "x", "coordinator", 1)  # no address
+    db.conn.commit()
+    walk = walks.create(db, title="Larsberg <tillsammans>", starts_at="2026-12-10T18:00",
+                        organisation_id=1, co_organisers=[lidingo, city])  # fmt: skip
+    with app.app_context():
+        assert mail.prepare(db, compose) == 2  # the invitations: lina, bo
+        assert walks.accept(db, walk["id"], city, bo)
+        assert walks.leave(db, walk["id"], city, bo) == "left"  # after a yes: no no to tell
+        assert walks.leave(db, walk["id"], lidingo, lina) == "declined"
+        assert mail.prepare(db, compose) == 2  # kim, eva
+        assert mail.prepare(db, compose, later(60)) == 0
+        assert mail.send_due(db) == {"sent": 4, "failed": 0}
+        assert mail.prepare(db, compose, later(120)) == 0
+        assert mail.send_due(db) == {"sent": 0, "failed": 0}
+    by_to = _declined(smtp)
+    assert sorted(by_to) == ["eva@polisen.example", "kim@polisen.example"]
+    assert len(smtp.inbox.messages) == 4  # and each of them once
+    kim, eva = by_to["kim@polisen.example"], by_to["eva@polisen.example"]
+    assert kim["Subject"] == (
+        "walkapp: Lidingö stad tackar nej till att arrangera Larsberg <tillsammans> tillsammans"
+    )
+    assert eva["Subject"] == (
+        "walkapp: Lidingö stad declines to organise Larsberg <tillsammans> together"
+    )
+    text = kim.get_body(("plain",)).get_content()
+    html = kim.get_body(("html",)).get_content()
+    assert "Lidingö stad tackade nej den " in text and "(2026-12-10 18:00)" in text
+    assert f"{PUBLIC}/walks/{walk['id']}" in text and f"{PUBLIC}/walks/{walk['id']}" in html
+    assert "Larsberg &lt;tillsammans&gt;" in html and "<tillsammans>" not in html
+    assert "declined to organise the safety walk Larsberg" in eva.get_body(("plain",)).get_content()
+    kinds = db.execute("select kind, count(*) from mail_outbox group by kind order by kind")
+    assert kinds.fetchall() == [("declined", 2), ("invited", 2)]
+
+
+def test_a_second_no_after_a_new_invitation_is_mailed_again_not_to_the_unsubscribed(world, smtp):
+    """Invited again, Lidingö says no again: the lead's coordinators hear of the second no too;
+    eva, who pressed the unsubscribe link of her first "declined" mail, hears of it no more (she
+    is unsubscribed from that kind only)."""
+    from walkapp import organisations, walks
+
+    app, db = world["app"], world["db"]
+    lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
+    lina = users_db.create_user(db, "lina", "x", "coordinator", lidingo,
+                                email="lina@lidingo.example")  # fmt: skip
+    eva = users_db.create_user(db, "eva", "x", "coordinator", 1, email="eva@polisen.example")
+    db.conn.commit()
+    walk = walks.create(db, title="Igen", starts_at="2026-12-10T18:00", organisation_id=1,
+                        co_organisers=[lidingo])  # fmt: skip
+    assert walks.leave(db, walk["id"], lidingo, lina) == "declined"
+    with app.app_context():
+        mail.prepare(db, compose)
+        mail.send_due(db)
+    first = _declined(smtp)
+    assert sorted(first) == ["eva@polisen.example", "kim@polisen.example"]
+    unsubscribe = first["eva@polisen.example"]["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith(PUBLIC + "/mail/unsubscribe/")
+    client = app.test_client()
+    page = client.get(unsubscribe.removeprefix(PUBLIC), base_url=PUBLIC)
+    assert page.status_code == 200 and "tackar nej till att arrangera" in page.text
+    done = client.post(unsubscribe.removeprefix(PUBLIC), data="List-Unsubscribe=One-Click",
+                       content_type="application/x-www-form-urlencoded", base_url=PUBLIC)  # fmt: skip
+    assert done.status_code == 200
+    assert db.execute("select kind from mail_unsubscribes where user_id = ?", [eva]).fetchall() == [
+        ("declined",)
+    ]
+    time.sleep(1.1)  # a new invitation and a new no: their own instants
+    walks.update(db, walk["id"], {}, co_organisers=[lidingo])
+    assert walks.leave(db, walk["id"], lidingo, lina) == "declined"
+    smtp.inbox.messages.clear()
+    with app.app_context():
+        mail.prepare(db, compose)
+        mail.send_due(db)
+        assert mail.prepare(db, compose, later(60)) == 0
+    assert sorted(_declined(smtp)) == ["kim@polisen.example"]
+    stored = db.execute(
+        "select recipient from mail_outbox where kind = 'declined' order by id"
+    ).fetchall()
+    assert stored == [("kim@polisen.example",), ("eva@polisen.example",), ("kim@polisen.example",)]
+
+
+def test_invited_again_before_the_worker_ran_the_no_is_not_mailed(world, smtp):
+    """The lead invites Lidingö again before the worker's next run: the no is gone from the walk
+    page, and nobody is told of it (the lead's own people undid it)."""
+    from walkapp import organisations, walks
+
+    app, db = world["app"], world["db"]
+    lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
+    lina = users_db.create_user(db, "lina", "x", "coordinator", lidingo)
+    db.conn.commit()
+    walk = walks.create(db, title="Snabbt", starts_at="2026-12-10T18:00", organisation_id=1,
+                        co_organisers=[lidingo])  # fmt: skip
+    assert walks.leave(db, walk["id"], lidingo, lina) == "declined"
+    walks.update(db, walk["id"], {}, co_organisers=[lidingo])
+    with app.app_context():
+        assert mail.prepare(db, compose) == 0

@@ -19,6 +19,9 @@ Walkers who left an address hear back (issue 25): one mail per walk when finding
 are fixed (gathered like the partners' mails, with signed photo links), and four weeks after a
 finding was made done, "Är det åtgärdat?" with a yes and a no per finding; "no" opens it again.
 A walker reads their mail in the language they joined in (the six of the walkers' screens).
+
+Joint walks: an invited organisation's coordinators hear of the invitation ("invited"), the
+lead's coordinators of a no to it ("declined"), each once (a new invitation, or a new no, again).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from .db import organisations as organisations_db
 from .db import partners as partners_db
 from .db import walks as walks_db
 
-KINDS = ("assigned", "reopened", "answered", "digest", "overdue", "invited")
+KINDS = ("assigned", "reopened", "answered", "digest", "overdue", "invited", "declined")
 # A walker's mails: their finding was fixed; four weeks after done, "Är det åtgärdat?".
 WALKER_KINDS = ("fixed", "question")
 QUESTION_AFTER_DAYS = 28
@@ -146,6 +149,7 @@ def prepare(db: sqlite_utils.Database, compose: Compose, moment: datetime | None
             queued += _queue_fixed(db, compose, group)
         queued += _queue_questions(db, compose, moment)
         queued += _queue_invitations(db, compose)
+        queued += _queue_declines(db, compose)
     return queued
 
 
@@ -222,6 +226,13 @@ def _queue_invitations(db, compose: Compose) -> int:
     with a link to the walk page where they answer (no mail when it answered first)."""
     rows = mail_db.invitations_unmailed(db)
     return _queue_joint(db, compose, "invited", rows, ("lead", "invited"))
+
+
+def _queue_declines(db, compose: Compose) -> int:
+    """Each coordinator of a joint walk's lead hears once of each no to its invitation (a no
+    after a new invitation again), with a link to the walk page."""
+    rows = mail_db.declines_unmailed(db)
+    return _queue_joint(db, compose, "declined", rows, ("declined", "declined_at"))
 
 
 def _queue_joint(db, compose: Compose, kind: str, rows: list[dict], names: tuple) -> int:

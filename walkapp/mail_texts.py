@@ -185,6 +185,11 @@ def _subject(kind: str, context: dict) -> str:
             "walkapp: %(lead)s bjuder in %(invited)s att arrangera %(walk)s tillsammans",
             lead=context["lead"], invited=context["invited"], walk=context["walk"]["title"],
         )
+    if kind == "declined":
+        return _(
+            "walkapp: %(declined)s tackar nej till att arrangera %(walk)s tillsammans",
+            declined=context["declined"], walk=context["walk"]["title"],
+        )
     return _("walkapp: försenade åtgärder vecka %(week)d", week=context["week"])
 
 
