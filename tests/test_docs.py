@@ -155,3 +155,12 @@ def test_every_picture_is_shown_and_small(docs):
         f"{p.name}: {p.stat().st_size // 1024} KB" for p in pictures if p.stat().st_size > 100_000
     ]
     assert not large, f"pictures over 100 KB (palette PNGs are 10–35 KB): {large}"
+
+
+def test_every_mail_kind_is_documented():
+    """docs/operators/mail.md's table has a row for each kind of mail walkapp sends."""
+    from walkapp import mail
+
+    page = (DOCS / "operators" / "mail.md").read_text(encoding="utf-8")
+    missing = [k for k in (*mail.KINDS, *mail.WALKER_KINDS) if f"| **{k}** |" not in page]
+    assert not missing, f"mail kinds without a row in docs/operators/mail.md: {missing}"
