@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from walkapp.db.walks import WALKS_FOR_PLACE, walks_for_place
 
 
@@ -116,22 +118,25 @@ def test_a_walks_walkers_are_counted_among_the_walks_observations(db, walk, othe
 
 
 def test_the_region_views_findings_are_one_grouped_query_from_the_years_walks(db, walk):
-    """Open and fixed per organisation and place kind: the year's walks by their date, paired
-    with their organisers, each walk's observations by index — never a scan of every
+    """Open and fixed per organisation and place kind, and the days to fixed: the year's walks by
+    their date, paired with their organisers, each walk's observations by index — never a scan of every
     observation, nor a query per organisation."""
     from walkapp.db.organisations import in_scope_clause
-    from walkapp.db.region import FINDINGS_BY_PLACE_KIND
+    from walkapp.db.region import DAYS_TO_FIXED, FINDINGS_BY_PLACE_KIND
 
     bounds = ["2026-01-01", "2027-01-01"]
-    for organisation_ids in (None, [1, 2, 3]):
+    for organisation_ids, query in itertools.product(
+        (None, [1, 2, 3]), (FINDINGS_BY_PLACE_KIND, DAYS_TO_FIXED)
+    ):
         scoped, ids = in_scope_clause("g.organisation_id", organisation_ids)
-        steps = plan(db, FINDINGS_BY_PLACE_KIND.format(scoped=scoped), [*bounds, *bounds, *ids])
+        steps = plan(db, query.format(scoped=scoped), [*bounds, *bounds, *ids])
         # The only scan is of the year's walk-and-organiser pairs (the query's own co-routine).
         assert [s for s in steps if s.startswith("SCAN")] == ["SCAN g"], steps
         by_date = "SEARCH walks USING INDEX walks_starts_at (starts_at>? AND starts_at<?)"
         assert steps.count(by_date) == 2, steps  # for the leads and for the co-organisers
         assert "SEARCH o USING INDEX observations_walk (walk_id=?)" in steps, steps
-        assert any(s.startswith("SEARCH m USING INDEX sqlite_autoindex_measures") for s in steps)
+        by_key = [s for s in steps if s.startswith("SEARCH m USING INDEX sqlite_autoindex_measures")]
+        assert len(by_key) == (query is DAYS_TO_FIXED), steps  # the statuses: the observations
 
 
 def test_the_walks_others_held_inside_are_read_by_the_areas_indexes(db):

@@ -576,29 +576,35 @@ def median_days_to_fixed(
     between: tuple[str, str] | None = None,
 ) -> dict:
     """From walk to fixed (each fixed measure's days from its walk's start to the first time
-    its history marked it done or verified; db.partners.days_to_fixed takes the same arguments):
-    the median in whole days over every fixed measure and per partner, with how many each
-    counts, a negative count of days (a measure fixed before its walk's time) as 0.
-    {"all": (days, n) | None, "by_partner": {partner_id: (days, n)}}. The whole instance's
-    medians are read from the middle of its index, the others from their measures."""
+    its history marked it done or verified; db.partners.days_to_fixed takes the same arguments),
+    as medians_of counts them. The whole instance's medians are read from the middle of its
+    index, the others from their measures."""
     if organisation_ids is None and not public_only and between is None:
-        middles = partners_db.middle_days_to_fixed(db)
-    else:
-        by_partner: dict[int | None, list[float]] = {}
-        for row in partners_db.days_to_fixed(db, organisation_ids, public_only, between):
-            by_partner.setdefault(row["partner_id"], []).append(row["days"])
-        every = sorted(days for values in by_partner.values() for days in values)
-        middles = {key: _middle(sorted(values)) for key, values in by_partner.items() if key}
-        if every:
-            middles[None] = _middle(every)
+        return _medians(partners_db.middle_days_to_fixed(db))
+    return medians_of(partners_db.days_to_fixed(db, organisation_ids, public_only, between))
+
+
+def medians_of(fixed: list[dict]) -> dict:
+    """The median in whole days over these fixed measures ({"partner_id", "days"}) and per
+    partner, with how many each counts, a negative count of days (a measure fixed before its
+    walk's time) as 0: {"all": (days, n) | None, "by_partner": {partner_id: (days, n)}}."""
+    by_partner: dict[int | None, list[float]] = {}
+    for row in fixed:
+        by_partner.setdefault(row["partner_id"], []).append(row["days"])
+    every = sorted(days for values in by_partner.values() for days in values)
+    middles = {key: _middle(sorted(values)) for key, values in by_partner.items() if key}
+    if every:
+        middles[None] = _middle(every)
+    return _medians(middles)
+
+
+def _medians(middles: dict) -> dict:
+    """medians_of's answer from {partner_id or None (all): (count, the middle days in order)}."""
     medians = {
         key: (round(sum(max(days, 0.0) for days in middle) / len(middle)), count)
         for key, (count, middle) in middles.items()
     }
-    return {
-        "all": medians.pop(None, None),
-        "by_partner": medians,
-    }
+    return {"all": medians.pop(None, None), "by_partner": medians}
 
 
 def _middle(ordered: list[float]) -> tuple[int, list[float]]:

@@ -5,7 +5,7 @@ Each row is one organisation's year, every figure counted by the rule that count
 walks held against its promise's walk target and the pace, as its public page counts them
 (`promises.with_pace` over `db.promises.progress`); open and fixed findings per place kind
 (vocabulary's open and fixed sets, in `db.region`); the median days from walk to fixed
-(`measures.median_days_to_fixed` over `db.partners.days_to_fixed`). A joint walk counts in each
+(`measures.medians_of` over `db.region.days_to_fixed`). A joint walk counts in each
 of its organisers' rows, as on each one's public page. No Flask, no SQL.
 """
 
@@ -20,7 +20,7 @@ from .db import organisations as organisations_db
 from .db import promises as promises_db
 from .db import region as region_db
 from .inputs import parse_id
-from .measures import median_days_to_fixed
+from .measures import medians_of
 from .promises import with_pace
 from .vocabulary import RELATIONS
 
@@ -94,15 +94,15 @@ def compare(db: sqlite_utils.Database, year: int, today: date, organisation_ids)
     one per organisation, by name}. A joint walk counts in each of its organisers' rows, as on
     each one's public page, so the rows are not summed: a sum would count it more than once."""
     findings = region_db.findings_by_place_kind(db, year, organisation_ids)
+    fixed = region_db.days_to_fixed(db, year, organisation_ids)
     rows = []
     for organisation in organisations_db.list_organisations(db, organisation_ids):
-        fixed = median_days_to_fixed(db, [organisation["id"]], False, clock.year_bounds(year))
         rows.append(
             {
                 "organisation": {key: organisation[key] for key in ("id", "slug", "name")},
                 "walks": walks_against_promise(db, organisation["id"], year, today),
                 "places": _place_kinds(findings.get(organisation["id"], {})),
-                "days_to_fixed": fixed["all"],
+                "days_to_fixed": medians_of(fixed.get(organisation["id"], []))["all"],
             }
         )
     rows.sort(key=lambda row: row["organisation"]["name"].casefold())
