@@ -6,6 +6,7 @@ dashboard of their own only); a region user reading those its areas cover and ch
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -451,3 +452,28 @@ def test_a_shared_partners_counts_are_each_organisations_and_the_instances_their
 
     assert counts({1}) == (1, 0) and counts({world["lidingo"]}) == (0, 1)
     assert counts(None) == (1, 1)
+
+
+def test_the_instances_admin_is_offered_the_places_own_partners_on_its_page(world):
+    """On a place's page every open measure's row offers partners: the place's organisation's
+    (for the instance's admin too: not every partner of the instance on every row)."""
+    db = _db(world)
+    own = db.execute("insert into partners (name) values ('Lidingöhem')").lastrowid
+    db.execute("insert into organisation_partners values (?, ?)", [world["lidingo"], own])
+    db.commit()
+    place_id = db.execute(
+        "select place_id from observations where id = ?", [world["found"]["b"]["observation"]]
+    ).fetchone()[0]
+    norrmalms = {
+        name
+        for (name,) in db.execute(
+            "select p.name from partners p join organisation_partners op on op.partner_id = p.id"
+            " where op.organisation_id = 1"
+        )
+    }
+    assert norrmalms and "Lidingöhem" not in norrmalms
+    for who in ("instance", "lidingo"):
+        page = _as(world, who).get(f"/places/{place_id}").get_data(as_text=True)
+        offered = set(re.findall(r'<option value="\d+" ?>([^<]+)</option>', page))
+        assert "Lidingöhem" in offered, who
+        assert not offered & norrmalms, (who, offered & norrmalms)

@@ -72,15 +72,19 @@ def filtered_observations(
     """Measures for the partners' view; overdue_on (a date) keeps open ones past their deadline.
     page: (rows, offset) of the list, in a stable order; organisation_ids: of their walks only."""
     where, params = _filter(partner_id, statuses, place_id, overdue_on, organisation_ids)
-    order = _LIST_ORDER
-    if page is not None:
-        (rows_wanted, offset), (within, within_params) = page, ("", [])
-        if _of_every_organisation(place_id, organisation_ids):  # see _page_partners
-            within, within_params, offset = _page_partners(db, where, params, rows_wanted, offset)
-        where = (f"{where} and {within}" if where else f" where {within}") if within else where
-        order += " limit ? offset ?"
-        params = [*params, *within_params, rows_wanted, offset]
-    return _observations(db, where + order, params)
+    if page is None:
+        return _observations(db, where + _LIST_ORDER, params)
+    (rows_wanted, offset), (within, within_params) = page, ("", [])
+    if _of_every_organisation(place_id, organisation_ids):  # see _page_partners
+        within, within_params, offset = _page_partners(db, where, params, rows_wanted, offset)
+    where = (f"{where} and {within}" if where else f" where {within}") if within else where
+    # The page's ids first, then only their rows: sorted whole, every row's photos and history
+    # were read before the sort (the first page of a partner of 80 000: 0.8 s, 0.1 s so).
+    ids = [row[0] for row in db.execute(
+        _LISTED + where + _LIST_ORDER + " limit ? offset ?",
+        [*params, *within_params, rows_wanted, offset],
+    )]  # fmt: skip
+    return _observations(db, f" where o.id in ({marks(ids)})" + _LIST_ORDER, ids)
 
 
 def _of_every_organisation(place_id, organisation_ids) -> bool:
@@ -129,6 +133,11 @@ def _page_partners(
 _LIST_ORDER = (
     " order by pa.name is null, pa.name, m.deadline is null, m.deadline, o.recorded_at, o.id"
 )
+# The list's ids, in what its filters (_filter) and its order name.
+_LISTED = (
+    "select o.id from observations o join measures m on m.observation_id = o.id"
+    " left join partners pa on pa.id = m.partner_id"
+)
 
 
 def filtered_ids(db: sqlite_utils.Database, keeping: str | None = None, **filters) -> list[str]:
@@ -137,14 +146,7 @@ def filtered_ids(db: sqlite_utils.Database, keeping: str | None = None, **filter
     where, params = _filter(**filters)
     if keeping is not None and where:
         where, params = f" where ({where.removeprefix(' where ')}) or o.id = ?", [*params, keeping]
-    return [
-        row[0]
-        for row in db.execute(
-            "select o.id from observations o join measures m on m.observation_id = o.id"
-            " left join partners pa on pa.id = m.partner_id" + where + _LIST_ORDER,
-            params,
-        )
-    ]
+    return [row[0] for row in db.execute(_LISTED + where + _LIST_ORDER, params)]
 
 
 def count_filtered(db: sqlite_utils.Database, **filters) -> int:

@@ -65,11 +65,15 @@ def partner_choices(partners: list[dict], keep: int | None = None) -> list[tuple
     ]
 
 
-def status_form(observation: dict | None = None) -> StatusForm:
+def status_form(observation: dict | None = None, organisation_id: int | None = None) -> StatusForm:
+    """The quick status change; its partners those of the reader's organisations, or of
+    `organisation_id` (a place's: the instance admin is offered that place's partners, not
+    every partner of the instance on every row)."""
     form = StatusForm()
     form.status.choices = _status_choices()
+    whose = scope() if organisation_id is None else [organisation_id]
     form.partner_id.choices = partner_choices(
-        partners_db.list_partners(get_db(), active_only=False, organisation_ids=scope()),
+        partners_db.list_partners(get_db(), active_only=False, organisation_ids=whose),
         observation["partner_id"] if observation else None,
     )
     return form

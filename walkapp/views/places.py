@@ -86,7 +86,7 @@ def show(place_id: int):
         # "Följ upp med ny vandring" once a walk was held here; a region user changes nothing.
         rewalk=not reads_only(current_user()) and any(is_closed(w) for w in walks),
         page_rows=PAGE_ROWS,
-        status_form=status_form(),
+        status_form=status_form(organisation_id=place["organisation_id"]),
         categories=CATEGORIES,
         ratings=RATINGS,
         statuses=MEASURE_STATUSES,
