@@ -7,17 +7,21 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from tests.helpers import admin_client
+from tests.helpers import admin_client, database_at
+from tests.test_coordinators import add_observation
 from tests.test_maps import map_data
-from walkapp import maps
+from walkapp import maps, measures, observations
 from walkapp.db import exports as exports_db
 from walkapp.db import observations as obs_db
 from walkapp.db import transaction
 from walkapp.db import walks as walks_db
+from walkapp.db.migrations import migrate
 from walkapp.exports.filters import Filters
+from walkapp.places_index import current_index
 
 # Observations around three towns far apart: the map spans Sweden.
 TOWNS = {"stockholm": (18.0686, 59.3293), "malmo": (13.0038, 55.6050), "kiruna": (20.2253, 67.8558)}
@@ -74,7 +78,9 @@ def test_the_grid_counts_as_the_map_would(sweden, name):
 
 
 def test_the_grid_is_read_from_its_index_in_order(sweden):
-    for filters in FILTERS.values():
+    for name, filters in FILTERS.items():
+        if name == "every one":
+            continue  # counted beforehand: grid_counts (below)
         said = []
         sweden.conn.set_trace_callback(said.append)
         exports_db.grid_cells(sweden, filters)
@@ -118,3 +124,60 @@ def test_the_admins_overview_of_sweden_shows_the_grids_cells(sweden, app, monkey
     assert sum(cell[2] for cell in lighting["cells"]) == 60
     few = map_data(client.get("/maps/overview?category=lighting&rating=red").text)
     assert few["cells"] is None and len(few["points"]) == 20
+
+
+# The truth: every observation counted per cell of the grid, as grid_cells counts a filter.
+RECOUNTED = f"""
+    select {exports_db.GRID_CELL[0]} as x, {exports_db.GRID_CELL[1]} as y, count(*),
+        sum(lon), sum(lat), sum(rating = 'red'), sum(rating = 'yellow'), sum(rating = 'green'),
+        coalesce(sum(measure_status in ('new', 'assigned', 'planned')), 0)
+    from observations group by x, y order by x, y
+"""
+KEPT = "select x, y, n, lon_sum, lat_sum, red, yellow, green, open from grid_counts order by x, y"
+
+
+def kept_as_recounted(db) -> bool:
+    recounted = [pytest.approx(row) for row in db.execute(RECOUNTED).fetchall()]
+    return db.execute(KEPT).fetchall() == recounted
+
+
+def test_the_counted_grid_follows_every_door_that_moves_an_observation(sweden, monkeypatch):
+    """grid_counts (migration 0027) is kept by triggers: a new observation, its measure's status
+    changed, its rating and position edited by its walker, deleted — and a failed change
+    leaves it as it was."""
+    db = sweden
+    assert kept_as_recounted(db) and len(db.execute(KEPT).fetchall()) >= 3
+    everything = exports_db.grid_cells(db, Filters())
+    assert sum(cell[4] for cell in everything) == 240
+    walk = walks_db.get_walk(db, db.execute("select id from walks").fetchone()[0])
+    lamp = add_observation(db, walk["id"], 18.0686, 59.3293, rating="green")
+    assert kept_as_recounted(db)
+    measures.set_status(db, lamp, "assigned", None)  # open now: keep → assigned
+    index = current_index(db, 50.0)
+    found = obs_db.get_observation(db, lamp)
+    observations.edit(db, index, found, {"rating": "red", "lon": 13.0038, "lat": 55.6050})
+    assert kept_as_recounted(db)
+    with pytest.raises(RuntimeError), transaction(db):
+        obs_db.update_observation(db, lamp, {"lon": 20.2253, "lat": 67.8558})
+        raise RuntimeError("the request failed after the change")
+    assert kept_as_recounted(db)
+    observations.delete(db, lamp, Path("/nonexistent"))
+    assert kept_as_recounted(db)
+    assert exports_db.grid_cells(db, Filters()) == everything
+    # A cell whose last observation leaves is gone, not a row of zeros.
+    alone = add_observation(db, walk["id"], 15.0, 62.0)
+    observations.delete(db, alone, Path("/nonexistent"))
+    assert db.execute("select count(*) from grid_counts where n = 0").fetchone()[0] == 0
+    assert kept_as_recounted(db)
+
+
+def test_the_upgrade_counts_every_observation_on_the_grid(tmp_path):
+    db = database_at(tmp_path, "0026_observations_grid")
+    walk = walks_db.create_walk(db, title="Före", starts_at="2026-11-24T18:00")
+    for lon, lat in TOWNS.values():
+        add_observation(db, walk["id"], lon, lat)
+    assert "0027_grid_counts" in migrate(db)
+    assert kept_as_recounted(db) and len(db.execute(KEPT).fetchall()) == 3
+    add_observation(db, walk["id"], *TOWNS["kiruna"])  # and the triggers keep it from now on
+    assert kept_as_recounted(db)
+    assert db.execute("select max(n) from grid_counts").fetchone()[0] == 2

@@ -277,11 +277,20 @@ def on_the_grid(filters) -> bool:
 
 
 def grid_cells(db: sqlite_utils.Database, filters) -> list[tuple]:
-    """Observations matching Filters (on_the_grid) counted per cell of the instance's grid, read
-    from its index alone, in its order (no sort): the tuples of cells_filtered at GRID_DEG. At
-    1 000 000 observations 0.4 s; counted per map, reading the table, 1.0 s. The index is named
-    (`indexed by`): the planner would take a category's or a time's index and sort, and a query
-    whose cell no longer matches the index's fails instead of running slow."""
+    """Observations matching Filters (on_the_grid) counted per cell of the instance's grid: the
+    tuples of cells_filtered at GRID_DEG. Every observation, unfiltered, as table grid_counts
+    keeps them counted (migration 0027: 60 000 rows at 1 000 000 observations); filtered, from
+    index observations_grid alone, in its order (no sort): 0.45 s at 1 000 000, counted per
+    map, reading the table, 1.0 s. The index is named (`indexed by`): the planner would take a
+    category's or a time's index and sort, and a query whose cell no longer matches the index's
+    fails instead of running slow."""
+    if not (filters.start or filters.end or filters.categories or filters.ratings
+            or filters.statuses):  # fmt: skip
+        return db.execute(
+            "select x, y, lon_sum, lat_sum, n,"
+            " case when red > 0 then 0 when yellow > 0 then 1 else 2 end, open"
+            " from grid_counts where n > 0"
+        ).fetchall()
     return _cells(db, filters, *GRID_CELL, [], " indexed by observations_grid")
 
 
