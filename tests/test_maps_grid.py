@@ -60,7 +60,8 @@ def test_the_grid_counts_as_the_map_would(sweden, name):
     assert exports_db.on_the_grid(filters)
     grid = exports_db.grid_cells(sweden, filters)
     total = sum(cell[4] for cell in grid)
-    step = maps.grid_step(maps.grid_extent(grid, exports_db.GRID_DEG), exports_db.GRID_DEG)
+    extent = maps.grid_extent(exports_db.grid_bounds(sweden), exports_db.GRID_DEG)
+    step = maps.grid_step(extent, exports_db.GRID_DEG)
     assert step and step & (step - 1) == 0  # a power of two
     on_the_grid = maps.cell_levels(grid, exports_db.GRID_DEG, total, step)
     fine = exports_db.GRID_DEG * step
@@ -73,8 +74,7 @@ def test_the_grid_counts_as_the_map_would(sweden, name):
         assert [cell[2:] for cell in mine] == [cell[2:] for cell in per]  # counts, worst, open
         assert sum(mine, []) == pytest.approx(sum(per, []))  # and where their means lie
     # At most twice as wide as the map would count them, never narrower.
-    assert maps.finest_cell_size(maps.grid_extent(grid, exports_db.GRID_DEG)) <= fine
-    assert fine < 2 * maps.finest_cell_size(maps.grid_extent(grid, exports_db.GRID_DEG)) + 1e-12
+    assert maps.finest_cell_size(extent) <= fine < 2 * maps.finest_cell_size(extent) + 1e-12
 
 
 def test_the_grid_is_read_from_its_index_in_order(sweden):
@@ -119,6 +119,13 @@ def test_the_admins_overview_of_sweden_shows_the_grids_cells(sweden, app, monkey
     assert all(
         (level["cell_deg"] / exports_db.GRID_DEG).is_integer() for level in levels
     )
+    # Every filter's cells are as wide as the whole instance's (a status's too: 0.125° for the
+    # open ones counted on their own extent, about 2.5° per map).
+    for query in ("category=lighting", "status=open", "rating=red", "from=2026-06-01"):
+        filtered = map_data(client.get(f"/maps/overview?{query}").text)["cell_levels"]
+        assert [level["cell_deg"] for level in filtered] == [
+            level["cell_deg"] for level in levels
+        ], query
     # Lighting only: 60 of them, still cells; red lighting below the limit: points again.
     lighting = map_data(client.get("/maps/overview?category=lighting").text)
     assert sum(cell[2] for cell in lighting["cells"]) == 60
@@ -163,7 +170,7 @@ def test_the_counted_grid_follows_every_door_that_moves_an_observation(sweden, m
     assert kept_as_recounted(db)
     observations.delete(db, lamp, Path("/nonexistent"))
     assert kept_as_recounted(db)
-    assert exports_db.grid_cells(db, Filters()) == everything
+    assert sum(exports_db.grid_cells(db, Filters()), ()) == pytest.approx(sum(everything, ()))
     # A cell whose last observation leaves is gone, not a row of zeros.
     alone = add_observation(db, walk["id"], 15.0, 62.0)
     observations.delete(db, alone, Path("/nonexistent"))
@@ -181,3 +188,18 @@ def test_the_upgrade_counts_every_observation_on_the_grid(tmp_path):
     add_observation(db, walk["id"], *TOWNS["kiruna"])  # and the triggers keep it from now on
     assert kept_as_recounted(db)
     assert db.execute("select max(n) from grid_counts").fetchone()[0] == 2
+
+
+def test_a_filter_of_one_town_keeps_the_instances_cells(sweden, app, monkeypatch):
+    """Incidents only in Kiruna: counted on their own extent their cells would be some twenty
+    times narrower than the instance's; on the grid every filter keeps the instance's size."""
+    monkeypatch.setattr(maps, "POINTS_MAX", 50)
+    walk_id = sweden.execute("select id from walks").fetchone()[0]
+    lon, lat = TOWNS["kiruna"]
+    for n in range(60):
+        add_observation(sweden, walk_id, lon + n * 0.001, lat, category="incident")
+    client = admin_client(app)
+    every = map_data(client.get("/maps/overview").text)["cell_levels"]
+    kiruna = map_data(client.get("/maps/overview?category=incident").text)["cell_levels"]
+    assert sum(cell[2] for cell in kiruna[0]["cells"]) == 60
+    assert [level["cell_deg"] for level in kiruna] == [level["cell_deg"] for level in every]

@@ -29,8 +29,8 @@ from jinja2 import Template
 from markupsafe import escape
 
 from . import colours
-from .db import exports as exports_db
 from .clock import local_day
+from .db import exports as exports_db
 from .map_controls import SCALE_CSS, WORDS_SV
 from .map_controls import options as control_options
 from .vocabulary import CATEGORY_LABELS_SV, RATING_COLOURS, RATING_LABELS_SV, STATUS_LABELS_SV
@@ -183,30 +183,31 @@ def grid_step(extent: tuple[float, float, float, float], grid_deg: float) -> int
     return 2 ** math.ceil(math.log2(wanted / grid_deg) - 1e-9)
 
 
-def grid_extent(grid: list[tuple], grid_deg: float) -> tuple[float, float, float, float]:
-    """The (west, south, east, north) of these cells of the grid (db.exports.grid_cells)."""
-    columns, rows = [cell[0] for cell in grid], [cell[1] for cell in grid]
+def grid_extent(bounds: tuple[int, int, int, int], grid_deg: float) -> tuple:
+    """The (west, south, east, north) of the grid's cells from (first column, first row, last
+    column, last row) (db.exports.grid_bounds)."""
+    first_x, first_y, last_x, last_y = bounds
     return (
-        min(columns) * grid_deg - 180,
-        min(rows) * grid_deg - 90,
-        (max(columns) + 1) * grid_deg - 180,
-        (max(rows) + 1) * grid_deg - 90,
+        first_x * grid_deg - 180,
+        first_y * grid_deg - 90,
+        (last_x + 1) * grid_deg - 180,
+        (last_y + 1) * grid_deg - 90,
     )
 
 
 def overview_cells(db, filters) -> list | None:
-    """The overview's levels of cells (cell_levels), None for its points: the whole
-    instance's counted on the instance's grid (db.exports.grid_cells), any other per map, in
-    every status first (no measure looked up: the cells are as wide as for all statuses, and a
-    status filter's total is its cells' sum)."""
+    """The overview's levels of cells (cell_levels), None for its points. The whole instance's
+    are counted on the instance's grid (db.exports.grid_cells), their size that of a map of
+    every observation of the instance, whatever the filter; any other map's per map, in every
+    status first (no measure looked up: the cells are as wide as for all statuses, and a status
+    filter's total is its cells' sum)."""
     if exports_db.on_the_grid(filters):
-        grid = exports_db.grid_cells(db, filters)
-        total = sum(cell[4] for cell in grid)
-        if total <= POINTS_MAX:
-            return None
-        step = grid_step(grid_extent(grid, exports_db.GRID_DEG), exports_db.GRID_DEG)
+        grid_deg, bounds = exports_db.GRID_DEG, exports_db.grid_bounds(db)
+        step = bounds and grid_step(grid_extent(bounds, grid_deg), grid_deg)
         if step:
-            return cell_levels(grid, exports_db.GRID_DEG, total, step)
+            grid = exports_db.grid_cells(db, filters)
+            total = sum(cell[4] for cell in grid)
+            return cell_levels(grid, grid_deg, total, step) if total > POINTS_MAX else None
     total, extent = exports_db.count_and_extent(db, filters)
     if total <= POINTS_MAX:
         return None

@@ -276,6 +276,15 @@ def on_the_grid(filters) -> bool:
     )
 
 
+def grid_bounds(db: sqlite_utils.Database) -> tuple[int, int, int, int] | None:
+    """The first and last column and row of the grid's cells that hold an observation (the
+    whole instance's, from grid_counts), None without any."""
+    bounds = db.execute(
+        "select min(x), min(y), max(x), max(y) from grid_counts where n > 0"
+    ).fetchone()
+    return None if bounds[0] is None else tuple(bounds)
+
+
 def grid_cells(db: sqlite_utils.Database, filters) -> list[tuple]:
     """Observations matching Filters (on_the_grid) counted per cell of the instance's grid: the
     tuples of cells_filtered at GRID_DEG. Every observation, unfiltered, as table grid_counts
