@@ -22,6 +22,7 @@ from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
 from walkapp.exports.filters import Filters
 from walkapp.places_index import current_index
+from walkapp.vocabulary import OPEN_STATUSES
 
 # Observations around three towns far apart: the map spans Sweden.
 TOWNS = {"stockholm": (18.0686, 59.3293), "malmo": (13.0038, 55.6050), "kiruna": (20.2253, 67.8558)}
@@ -203,3 +204,12 @@ def test_a_filter_of_one_town_keeps_the_instances_cells(sweden, app, monkeypatch
     kiruna = map_data(client.get("/maps/overview?category=incident").text)["cell_levels"]
     assert sum(cell[2] for cell in kiruna[0]["cells"]) == 60
     assert [level["cell_deg"] for level in kiruna] == [level["cell_deg"] for level in every]
+
+
+def test_the_grids_open_statuses_are_the_vocabularys(db):
+    """The migration freezes the open statuses into its triggers' text: they must be
+    walkapp.vocabulary's, or the kept counts would differ from the maps counted by filter."""
+    opened = "in (" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")"
+    for name in ("grid_counts_on_insert", "grid_counts_on_delete", "grid_counts_on_update"):
+        (sql,) = db.execute("select sql from sqlite_master where name = ?", [name]).fetchone()
+        assert opened in sql, name

@@ -18,6 +18,7 @@ from walkapp.db import partners as partners_db
 from walkapp.db import transaction
 from walkapp.db import walks as walks_db
 from walkapp.db.migrations import migrate
+from walkapp.vocabulary import FIXED_STATUSES
 
 # The truth: each fixed measure's first mark of done or verified in its history, counted from its
 # walk's start, as db.partners.days_to_fixed counted before migration 0025.
@@ -134,3 +135,35 @@ def test_the_upgrade_copies_every_first_fix(tmp_path):
         db.execute(history, [found[1], "2026-12-04T17:00:00+00:00", "assigned", "done"])
     assert same(db)
     assert len(db.execute(COPIED).fetchall()) == 2
+
+
+def test_a_measure_written_after_the_history_of_its_fix_takes_it(db):
+    """Rows written out of order (an import, rows restored one table after another): the
+    measure takes its first fix from the history already there."""
+    walk = walks_db.create_walk(db, title="Kvällsvandring", starts_at="2026-11-24T18:00")
+    found = add_observation(db, walk["id"], *SERGEL)
+    with transaction(db):
+        db.execute("delete from measures where observation_id = ?", [found])
+        db.execute(
+            "insert into measure_history (observation_id, changed_at, field, old_value,"
+            " new_value) values (?, '2026-11-30T17:00:00+00:00', 'status', 'new', 'done')",
+            [found],
+        )
+        db.execute(
+            "insert into measures (observation_id, status, updated_at)"
+            " values (?, 'done', '2026-11-30T17:00:00+00:00')",
+            [found],
+        )
+    assert db.execute(COPIED).fetchall() == [
+        (found, "2026-11-30T17:00:00+00:00", pytest.approx(6.0))
+    ]
+    assert same(db)
+
+
+def test_the_triggers_fixed_statuses_are_the_vocabularys(db):
+    """The migration freezes the statuses that mean fixed into its triggers' text: they must be
+    walkapp.vocabulary's, or a change there would leave the medians counting others."""
+    fixed = "in (" + ", ".join(f"'{status}'" for status in FIXED_STATUSES) + ")"
+    for name in ("measures_fixed_from_history", "measures_fixed_on_insert"):
+        (sql,) = db.execute("select sql from sqlite_master where name = ?", [name]).fetchone()
+        assert fixed in sql, name

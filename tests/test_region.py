@@ -297,18 +297,24 @@ def test_a_joint_walk_counts_in_each_of_its_organisers_rows(world):
     joint = make_walk(db, lidingo, "2026-08-20T18:00")
     walks_db.set_co_organisers(db, joint["id"], [1])
     db.conn.commit()
-    invited = _rows(_as(world, "region").get("/region").get_data(as_text=True))
-    assert "3 av 3" in invited["lpo-norrmalm"]  # invited, not yet counted as Norrmalm's
-    assert walks.accept(db, joint["id"], 1, world["users"]["coordinator"])
     record_findings(db, joint, [("near", "red", []), ("near", "red", [("done", 2)])])
+    public = world["app"].test_client()
+    before = public.get("/promise/2026/data.json").json["days_to_fixed"]
+    invited = _rows(_as(world, "region").get("/region").get_data(as_text=True))
+    # Invited, not yet counted as Norrmalm's: neither its walk nor its fixed measure.
+    assert "3 av 3" in invited["lpo-norrmalm"] and "(4 åtgärdade)" in invited["lpo-norrmalm"]
+    assert _cell(invited["lpo-norrmalm"], "near", "fixed") == NORRMALM_2026["near"]["fixed"]
+    assert "(2 åtgärdade)" in invited["lidingo"]  # the lead's from the start
+    assert walks.accept(db, joint["id"], 1, world["users"]["coordinator"])
     db.close()
+    after = public.get("/promise/2026/data.json").json["days_to_fixed"]
+    assert after["fixed"] == (before["fixed"] if before else 0) + 1  # its yes counts it
     rows = _rows(_as(world, "region").get("/region").get_data(as_text=True))
     assert "4 av 3" in rows["lpo-norrmalm"] and "2 av 8" in rows["lidingo"]
     for slug, before in (("lpo-norrmalm", NORRMALM_2026), ("lidingo", LIDINGO_2026)):
         assert _cell(rows[slug], "near", "open") == before["near"]["open"] + 1, slug
         assert _cell(rows[slug], "near", "fixed") == before["near"]["fixed"] + 1, slug
     assert "(5 åtgärdade)" in rows["lpo-norrmalm"] and "(2 åtgärdade)" in rows["lidingo"]
-    public = world["app"].test_client()
     assert _public_walk_commitment(public, "/promise/2026/data.json")["done"] == 4
     assert _public_walk_commitment(public, "/o/lidingo/promise/2026/data.json")["done"] == 2
 

@@ -1,14 +1,16 @@
 """Each measure carries when it was first fixed (`measures.fixed_at`: the first time its history
 marked it done or verified) and the days from its walk's start to then (`fixed_days`), kept by
-two triggers, so the medians of days to fixed read the measures alone: reading every fixed
+three triggers, so the medians of days to fixed read the measures alone: reading every fixed
 measure's history and walk took 7 s of the instance admin's `/partners` at 1 000 000
 observations.
 
 The history stays the record: the first trigger copies its first mark of done or verified,
 whatever writes the history, in the same transaction (a later or a repeated mark changes nothing;
-one written with an earlier time takes its place); the second counts the days again when a walk's
-start moves. A measure reopened after it was fixed keeps its first fix, as the medians always
-counted it. Index `measures_fixed` holds each partner's days in order (a median is the middle one,
+one written with an earlier time takes its place); the second does it for a measure written after
+its history; the third counts the days again when a walk's start moves. The history is only ever
+added to (no door changes or deletes a row of it, but the observation's own deletion with it). A
+measure reopened after it was fixed keeps its first fix, as the medians always counted it.
+Index `measures_fixed` holds each partner's days in order (a median is the middle one,
 found by its place in the index), `measures_fixed_days` everyone's.
 
 The same page counts each partner's open, overdue and fixed measures: `measures_partner` now holds
@@ -34,6 +36,15 @@ TRIGGERS = (
     f" update measures set fixed_at = new.changed_at, fixed_days = {_DAYS_FROM_WALK}"
     " where observation_id = new.observation_id"
     " and (fixed_at is null or fixed_at > new.changed_at); end",
+    # A measure written after history of its fix (an import, a restore of rows): from the
+    # history's first fix, as the backfill below.
+    "create trigger measures_fixed_on_insert after insert on measures when exists (select 1"
+    " from measure_history where observation_id = new.observation_id and field = 'status'"
+    f" and new_value in {_FIXED}) begin update measures set (fixed_at, fixed_days) = (select"
+    " f.at, julianday(f.at) - julianday(w.starts_at) from (select min(changed_at) as at"
+    " from measure_history where observation_id = new.observation_id and field = 'status'"
+    f" and new_value in {_FIXED}) f, observations o join walks w on w.id = o.walk_id"
+    " where o.id = new.observation_id) where observation_id = new.observation_id; end",
     "create trigger measures_fixed_days_on_walk_start after update of starts_at on walks begin"
     " update measures set fixed_days = julianday(fixed_at) - julianday(new.starts_at)"
     " where fixed_at is not null"
