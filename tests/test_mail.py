@@ -524,3 +524,21 @@ def test_invited_again_before_the_worker_ran_the_no_is_not_mailed(world, smtp):
     walks.update(db, walk["id"], {}, co_organisers=[lidingo])
     with app.app_context():
         assert mail.prepare(db, compose) == 0
+
+
+def test_a_no_to_a_walk_already_held_is_not_mailed(world, smtp):
+    """A decline kept from before the "declined" mail (migration 0024) of a walk held since:
+    no news to plan by, not mailed when the worker first runs."""
+    from walkapp import organisations, walks
+
+    app, db = world["app"], world["db"]
+    lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
+    lina = users_db.create_user(db, "lina", "x", "coordinator", lidingo)
+    db.conn.commit()
+    walk = walks.create(db, title="Hållen", starts_at="2026-12-10T18:00", organisation_id=1,
+                        co_organisers=[lidingo])  # fmt: skip
+    assert walks.leave(db, walk["id"], lidingo, lina) == "declined"
+    walks.change_state(db, walk["id"], "ongoing")
+    with app.app_context():
+        assert mail.prepare(db, compose) == 0
+    assert _declined(smtp) == {}
