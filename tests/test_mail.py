@@ -509,19 +509,28 @@ def test_a_second_no_after_a_new_invitation_is_mailed_again_not_to_the_unsubscri
     assert stored == [("kim@polisen.example",), ("eva@polisen.example",), ("kim@polisen.example",)]
 
 
-def test_invited_again_before_the_worker_ran_the_no_is_not_mailed(world, smtp):
-    """The lead invites Lidingö again before the worker's next run: the no is gone from the walk
-    page, and nobody is told of it (the lead's own people undid it)."""
+def _declined_walk(world, title: str) -> dict:
+    """A walk of LPO Norrmalm that Lidingö stad was invited to and said no to."""
     from walkapp import organisations, walks
 
-    app, db = world["app"], world["db"]
+    db = world["db"]
     lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
     lina = users_db.create_user(db, "lina", "x", "coordinator", lidingo)
     db.conn.commit()
-    walk = walks.create(db, title="Snabbt", starts_at="2026-12-10T18:00", organisation_id=1,
+    walk = walks.create(db, title=title, starts_at="2026-12-10T18:00", organisation_id=1,
                         co_organisers=[lidingo])  # fmt: skip
     assert walks.leave(db, walk["id"], lidingo, lina) == "declined"
-    walks.update(db, walk["id"], {}, co_organisers=[lidingo])
+    return {**walk, "lidingo": lidingo}
+
+
+def test_invited_again_before_the_worker_ran_the_no_is_not_mailed(world, smtp):
+    """The lead invites Lidingö again before the worker's next run: the no is gone from the walk
+    page, and nobody is told of it (the lead's own people undid it)."""
+    from walkapp import walks
+
+    app, db = world["app"], world["db"]
+    walk = _declined_walk(world, "Snabbt")
+    walks.update(db, walk["id"], {}, co_organisers=[walk["lidingo"]])
     with app.app_context():
         assert mail.prepare(db, compose) == 0
 
@@ -529,15 +538,10 @@ def test_invited_again_before_the_worker_ran_the_no_is_not_mailed(world, smtp):
 def test_a_no_to_a_walk_already_held_is_not_mailed(world, smtp):
     """A decline kept from before the "declined" mail (migration 0024) of a walk held since:
     no news to plan by, not mailed when the worker first runs."""
-    from walkapp import organisations, walks
+    from walkapp import walks
 
     app, db = world["app"], world["db"]
-    lidingo = organisations.create(db, "lidingo", "Lidingö stad", ("kommun:0186",))
-    lina = users_db.create_user(db, "lina", "x", "coordinator", lidingo)
-    db.conn.commit()
-    walk = walks.create(db, title="Hållen", starts_at="2026-12-10T18:00", organisation_id=1,
-                        co_organisers=[lidingo])  # fmt: skip
-    assert walks.leave(db, walk["id"], lidingo, lina) == "declined"
+    walk = _declined_walk(world, "Hållen")
     walks.change_state(db, walk["id"], "ongoing")
     with app.app_context():
         assert mail.prepare(db, compose) == 0
