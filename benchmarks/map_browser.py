@@ -6,12 +6,15 @@ Usage: python benchmarks/map_browser.py --instance FOLDER [--runs 3]
        (FOLDER: an instance kept by `benchmarks/national.py --keep FOLDER`, e.g. 1 000 000
        observations; needs Debian's chromium and the test extra for Playwright)
 
-The app is served from a thread of this process (Werkzeug, no tiles). Each map is opened in a
+The app is served by a process of its own (Werkzeug, threaded, no tiles), so the server's part is
+not slowed by this process's Playwright, as a real server runs apart from the browser; a second
+such process serves the naive map. Both draw one map before the timing (the first map of a process
+imports folium and compiles its templates: a worker's first, once). Each map is opened in a
 fresh page of a signed-in context: "interactive" is the moment the page's script marks the map
 ready (`html[data-map-ready=true]`, set once its points or cells are drawn), measured from the
-navigation's start; beside it the server's part (the response's first byte). The naive figure
-raises walkapp.maps.POINTS_MAX above the region's count for one run, so the page carries every
-observation as a point, as a map without server-side cells would. Last line: JSON.
+navigation's start; beside it the server's part (the response's first byte). The naive server
+raises walkapp.maps.POINTS_MAX above the region's count, so its page carries every observation
+as a point, as a map without server-side cells would. Last line: JSON.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import os
 import shutil
 import statistics
 import sys
-import threading
+import time
+import multiprocessing
 from pathlib import Path
 
 from werkzeug.serving import make_server
@@ -84,6 +88,28 @@ def median_of(runs: list[dict]) -> dict:
     }
 
 
+def _serve(folder: Path, points_max: int | None, port) -> None:
+    app = create_app({"INSTANCE": str(folder), "TILE_URL": "none", "RATELIMIT_ENABLED": False})
+    if points_max is not None:  # the naive server: every observation a point
+        maps.POINTS_MAX = points_max
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    port.value = server.server_port
+    server.serve_forever()
+
+
+def served(folder: Path, points_max: int | None = None):
+    """A server of the instance in a process of its own: (its URL, the process)."""
+    port = multiprocessing.Value("i", 0)
+    process = multiprocessing.Process(target=_serve, args=(folder, points_max, port), daemon=True)
+    process.start()
+    while not port.value:
+        if not process.is_alive():
+            raise RuntimeError("the map server did not start")
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port.value}", process
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -93,11 +119,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(args.instance)
     sample = json.loads((folder / "national.json").read_text())
-    app = create_app({"INSTANCE": str(folder), "TILE_URL": "none", "RATELIMIT_ENABLED": False})
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
+    base, server = served(folder)
+    naive_base, naive_server = served(folder, points_max=10**9)
     results: dict = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -111,6 +134,9 @@ def main() -> None:
             ("admin", "admin"),
         ):
             context = signed_in(browser, base, username)
+            if not results:  # a worker that has drawn a map before: folium imported, the
+                open_map(context, base + "/maps/overview")  # templates compiled (not timed)
+                open_map(context, naive_base + maps_of(sample)["a place"])
             for name, path in maps_of(sample).items():
                 runs = [open_map(context, base + path) for _ in range(args.runs)]
                 results.setdefault(role, {})[name] = median_of(runs)
@@ -121,12 +147,7 @@ def main() -> None:
                     flush=True,
                 )
             if role == "region":  # the naive map: every observation of the region a point
-                kept = maps.POINTS_MAX
-                maps.POINTS_MAX = 10**9
-                try:
-                    naive = median_of([open_map(context, base + "/maps/overview", 300)])
-                finally:
-                    maps.POINTS_MAX = kept
+                naive = median_of([open_map(context, naive_base + "/maps/overview", 300)])
                 walkapp_ms = results["region"]["overview"]["ready_ms"]
                 results["naive_region_overview"] = {
                     **naive,
@@ -140,7 +161,9 @@ def main() -> None:
                 )
             context.close()
         browser.close()
-    server.shutdown()
+    for process in (server, naive_server):
+        process.terminate()
+        process.join()
     worst = max(
         (row["ready_ms"], role, name)
         for role, rows in results.items()
