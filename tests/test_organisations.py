@@ -407,9 +407,12 @@ def test_open_measures_are_counted_on_the_callers_places_only_place_by_place(wor
     assert sum(n for n, _ in everything.values()) == 2
     assert everything == {**own[1], **own[world["lidingo"]]}
     assert not set(own[1]) & set(own[world["lidingo"]])
-    sql, params = measures_db.open_by_place([1])
-    steps = [row[3] for row in db.execute("explain query plan " + sql, params)]
-    assert steps[0].startswith("SEARCH o USING COVERING INDEX observations_place_status"), steps
+    for scope in ([1], None):
+        sql, params = measures_db.open_by_place(scope)
+        steps = [row[3] for row in db.execute("explain query plan " + sql, params)]
+        by_place = "SEARCH o USING COVERING INDEX observations_place_status (place_id=? AND"
+        assert any(step.startswith(by_place) for step in steps), steps
+        assert not any(step.startswith("SCAN o") for step in steps), steps
     sql, params = measures_db.overdue_by_place([1], "2026-12-01")
     steps = [row[3] for row in db.execute("explain query plan " + sql, params)]
     assert steps[0].startswith("SEARCH o USING INDEX observations_place_status"), steps

@@ -287,19 +287,26 @@ def grid_bounds(db: sqlite_utils.Database) -> tuple[int, int, int, int] | None:
 
 def grid_cells(db: sqlite_utils.Database, filters) -> list[tuple]:
     """Observations matching Filters (on_the_grid) counted per cell of the instance's grid: the
-    tuples of cells_filtered at GRID_DEG. Every observation, unfiltered, as table grid_counts
-    keeps them counted (migration 0027: 60 000 rows at 1 000 000 observations); filtered, from
+    tuples of cells_filtered at GRID_DEG. Every observation, unfiltered or only the open ones,
+    as table grid_counts keeps them counted (migration 0027: 60 000 rows at 1 000 000
+    observations); filtered otherwise, from
     index observations_grid alone, in its order (no sort): 0.45 s at 1 000 000, counted per
     map, reading the table, 1.0 s. The index is named (`indexed by`): the planner would take a
     category's or a time's index and sort, and a query whose cell no longer matches the index's
     fails instead of running slow."""
-    if not (filters.start or filters.end or filters.categories or filters.ratings
-            or filters.statuses):  # fmt: skip
-        return db.execute(
-            "select x, y, lon_sum, lat_sum, n,"
-            " case when red > 0 then 0 when yellow > 0 then 1 else 2 end, open"
-            " from grid_counts where n > 0"
-        ).fetchall()
+    if not (filters.start or filters.end or filters.categories or filters.ratings):
+        if not filters.statuses:
+            return db.execute(
+                "select x, y, lon_sum, lat_sum, n,"
+                " case when red > 0 then 0 when yellow > 0 then 1 else 2 end, open"
+                " from grid_counts where n > 0"
+            ).fetchall()
+        if sorted(filters.statuses) == sorted(OPEN_STATUSES):  # the meeting's "only open"
+            return db.execute(
+                "select x, y, open_lon_sum, open_lat_sum, open,"
+                " case when open_red > 0 then 0 when open_yellow > 0 then 1 else 2 end, open"
+                " from grid_counts where open > 0"
+            ).fetchall()
     return _cells(db, filters, *GRID_CELL, [], " indexed by observations_grid")
 
 
