@@ -92,7 +92,7 @@ def _map(rows, places, title: str, back: tuple[str, str], open_counts=None, laye
 def _route_layers(db, filters, with_tracks: bool) -> dict:
     """The planned routes and stops (with the walked tracks on one walk's map) and the audits."""
     features = []
-    for found in routes_db.walks_filtered(db, filters):
+    for found in routes_db.walks_filtered(db, filters, routed_only=not with_tracks):
         features += (found["route"] or {}).get("features", [])
         if with_tracks:
             features += tracks.track_features(db, found["id"])
