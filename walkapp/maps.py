@@ -132,15 +132,11 @@ def finest_cell_size(extent: tuple[float, float, float, float]) -> float:
     return cell_size(extent) / 2**FINER_LEVELS
 
 
-def cell_levels(fine: list[tuple], fine_deg: float, total: int, step: int = 1) -> list[dict]:
+def cell_levels(fine: list[tuple], fine_deg: float, total: int) -> list[dict]:
     """The map's levels of cells, coarsest (the extent's) first, from db.exports.cells_filtered
-    at `fine_deg`: [{"cell_deg", "cells": [[lon, lat of their mean, count, worst rating, open]],
-    "notice"}]. A level's cells are its finer cells summed (a column and row of 2^k fine ones),
-    so every level counts every observation once. `step`: the map's finest cells are `step` ×
-    `step` of these (of the instance's grid, db.exports.grid_cells)."""
-    if step > 1:
-        fine = [(x, y, *cell) for (x, y), cell in _summed(fine, step).items()]
-        fine_deg *= step
+    (or grid_cells) at `fine_deg`: [{"cell_deg", "cells": [[lon, lat of their mean, count,
+    worst rating, open]], "notice"}]. A level's cells are its finer cells summed (a column and
+    row of 2^k fine ones), so every level counts every observation once."""
     levels = []
     for k in range(FINER_LEVELS, -1, -1):
         summed = _summed(fine, 2**k)
@@ -205,9 +201,9 @@ def overview_cells(db, filters) -> list | None:
         grid_deg, bounds = exports_db.GRID_DEG, exports_db.grid_bounds(db)
         step = bounds and grid_step(grid_extent(bounds, grid_deg), grid_deg)
         if step:
-            grid = exports_db.grid_cells(db, filters)
-            total = sum(cell[4] for cell in grid)
-            return cell_levels(grid, grid_deg, total, step) if total > POINTS_MAX else None
+            fine = exports_db.grid_cells(db, filters, step)
+            total = sum(cell[4] for cell in fine)
+            return cell_levels(fine, grid_deg * step, total) if total > POINTS_MAX else None
     total, extent = exports_db.count_and_extent(db, filters)
     if total <= POINTS_MAX:
         return None

@@ -285,41 +285,54 @@ def grid_bounds(db: sqlite_utils.Database) -> tuple[int, int, int, int] | None:
     return None if bounds[0] is None else tuple(bounds)
 
 
-def grid_cells(db: sqlite_utils.Database, filters) -> list[tuple]:
-    """Observations matching Filters (on_the_grid) counted per cell of the instance's grid: the
-    tuples of cells_filtered at GRID_DEG. Every observation, unfiltered or only the open ones,
-    as table grid_counts keeps them counted (migration 0027: 60 000 rows at 1 000 000
-    observations); filtered otherwise, from
-    index observations_grid alone, in its order (no sort): 0.45 s at 1 000 000, counted per
-    map, reading the table, 1.0 s. The index is named (`indexed by`): the planner would take a
-    category's or a time's index and sort, and a query whose cell no longer matches the index's
-    fails instead of running slow."""
+def grid_cells(db: sqlite_utils.Database, filters, step: int = 1) -> list[tuple]:
+    """Observations matching Filters (on_the_grid) counted per cell of `step` × `step` of the
+    instance's grid's: the tuples of cells_filtered at GRID_DEG × step. Every observation,
+    unfiltered or only the open ones, as table grid_counts keeps them counted (migration 0027:
+    60 000 rows at 1 000 000 observations); filtered otherwise, from index observations_grid
+    alone, in its order (no sort): 0.45 s at 1 000 000, counted per map, reading the table,
+    1.0 s. The index is named (`indexed by`): the planner would take a category's or a time's
+    index and sort, and a query whose cell no longer matches the index's fails instead of
+    running slow. The grid's cells are summed into the map's by SQLite."""
+    kept = None
     if not (filters.start or filters.end or filters.categories or filters.ratings):
         if not filters.statuses:
-            return db.execute(
-                "select x, y, lon_sum, lat_sum, n,"
-                " case when red > 0 then 0 when yellow > 0 then 1 else 2 end, open"
-                " from grid_counts where n > 0"
-            ).fetchall()
-        if sorted(filters.statuses) == sorted(OPEN_STATUSES):  # the meeting's "only open"
-            return db.execute(
-                "select x, y, open_lon_sum, open_lat_sum, open,"
-                " case when open_red > 0 then 0 when open_yellow > 0 then 1 else 2 end, open"
-                " from grid_counts where open > 0"
-            ).fetchall()
-    return _cells(db, filters, *GRID_CELL, [], " indexed by observations_grid")
+            kept = ("lon_sum", "lat_sum", "n", "red", "yellow", "open", "n > 0")
+        elif sorted(filters.statuses) == sorted(OPEN_STATUSES):  # the meeting's "only open"
+            kept = ("open_lon_sum", "open_lat_sum", "open", "open_red", "open_yellow", "open",
+                    "open > 0")  # fmt: skip
+    if kept:
+        lon, lat, n, red, yellow, open_, held = kept
+        grid, params = (
+            f"select x, y, {lon} as lon, {lat} as lat, {n} as n, case when {red} > 0 then 0"
+            f" when {yellow} > 0 then 1 else 2 end as worst, {open_} as open"
+            f" from grid_counts where {held}"
+        ), []
+    else:
+        grid, params = _cells_sql(filters, *GRID_CELL, [], " indexed by observations_grid")
+    if step == 1:
+        return db.execute(grid, params).fetchall()
+    return db.execute(
+        "select x / ? as x, y / ? as y, sum(lon), sum(lat), sum(n), min(worst), sum(open)"
+        f" from ({grid}) group by 1, 2",
+        [step, step, *params],
+    ).fetchall()
 
 
-def _cells(db, filters, column: str, row: str, params: list, index: str = "") -> list[tuple]:
+def _cells(db, filters, column: str, row: str, params: list) -> list[tuple]:
+    return db.execute(*_cells_sql(filters, column, row, params)).fetchall()
+
+
+def _cells_sql(filters, column: str, row: str, params: list, index: str = "") -> tuple[str, list]:
     clauses, where_params = _observation_clauses(filters)
     where = (" where " + " and ".join(clauses)) if clauses else ""
-    return db.execute(
-        f"select {column} as x, {row} as y, sum(o.lon), sum(o.lat), count(*),"
-        " min(case o.rating when 'red' then 0 when 'yellow' then 1 else 2 end),"
-        f" sum(o.measure_status in ({marks(OPEN_STATUSES)})) from observations o{index}"
-        + where + " group by x, y",
+    return (
+        f"select {column} as x, {row} as y, sum(o.lon) as lon, sum(o.lat) as lat,"
+        " count(*) as n, min(case o.rating when 'red' then 0 when 'yellow' then 1 else 2 end)"
+        f" as worst, sum(o.measure_status in ({marks(OPEN_STATUSES)})) as open"
+        f" from observations o{index}" + where + " group by x, y",
         [*params, *OPEN_STATUSES, *where_params],
-    ).fetchall()
+    )
 
 
 def iter_filtered(db: sqlite_utils.Database, filters) -> Iterator[dict]:
