@@ -22,12 +22,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import statistics
 import sys
 import time
-import multiprocessing
 from pathlib import Path
 
 from werkzeug.serving import make_server

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -542,6 +542,10 @@ def test_a_no_to_a_walk_already_held_is_not_mailed(world, smtp):
 
     app, db = world["app"], world["db"]
     walk = _declined_walk(world, "Hållen")
+    # Its start has come (2026-12-10 18:00), though nobody started it in walkapp: not mailed.
+    with app.app_context():
+        mail.prepare(db, compose, datetime(2026, 12, 10, 17, 1, tzinfo=UTC))
+    assert db.execute("select count(*) from mail_outbox where kind = 'declined'").fetchone() == (0,)
     walks.change_state(db, walk["id"], "ongoing")
     with app.app_context():
         assert mail.prepare(db, compose) == 0

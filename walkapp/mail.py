@@ -149,7 +149,7 @@ def prepare(db: sqlite_utils.Database, compose: Compose, moment: datetime | None
             queued += _queue_fixed(db, compose, group)
         queued += _queue_questions(db, compose, moment)
         queued += _queue_invitations(db, compose)
-        queued += _queue_declines(db, compose)
+        queued += _queue_declines(db, compose, moment)
     return queued
 
 
@@ -228,10 +228,10 @@ def _queue_invitations(db, compose: Compose) -> int:
     return _queue_joint(db, compose, "invited", rows, ("lead", "invited"))
 
 
-def _queue_declines(db, compose: Compose) -> int:
+def _queue_declines(db, compose: Compose, moment: datetime) -> int:
     """Each coordinator of a joint walk's lead hears once of each no to its invitation (a no
-    after a new invitation again), with a link to the walk page."""
-    rows = mail_db.declines_unmailed(db)
+    after a new invitation again), with a link to the walk page, while the walk lies ahead."""
+    rows = mail_db.declines_unmailed(db, clock.stamp(moment))
     return _queue_joint(db, compose, "declined", rows, ("declined", "declined_at"))
 
 

@@ -107,22 +107,24 @@ def invitations_unmailed(db: sqlite_utils.Database) -> list[dict]:
     """, ["invited"])  # fmt: skip
 
 
-def declines_unmailed(db: sqlite_utils.Database) -> list[dict]:
+def declines_unmailed(db: sqlite_utils.Database, now_stamp: str) -> list[dict]:
     """Each coordinator with an address (not unsubscribed from "declined") of a joint walk's
     lead, for each organisation that said no to its invitation (walk_declines), not yet mailed
     of that no: the person, the walk, the declining organisation's name, when, and the mail's
     dedupe_key (of this no: invited again and saying no again, it is mailed again). Only while
-    the walk is planned: a no to a walk already held is no news to plan by (and the declines
-    kept from before this kind of mail, migration 0024, of walks held since, are not mailed)."""
+    the walk lies ahead (planned, its start after `now_stamp`: walks.has_begun's rule): a no to
+    a walk already held is no news to plan by (and the declines kept from before this kind of
+    mail, migration 0024, of walks held since, are not mailed)."""
     return _unmailed(db, f"""
         select u.id, u.username, u.email, u.language, d.walk_id, guest.name as declined,
             d.declined_at, w.starts_at,
             'declined:' || d.walk_id || ':' || d.organisation_id || ':' || u.id || ':'
                 || d.declined_at as dedupe_key
-        from walk_declines d join walks w on w.id = d.walk_id and w.state = 'planned'
+        from walk_declines d
+        join walks w on w.id = d.walk_id and w.state = 'planned' and w.starts_at > ?
         join organisations guest on guest.id = d.organisation_id
         join users u on u.organisation_id = w.organisation_id and {_COORDINATOR_READS}
-    """, ["declined"])  # fmt: skip
+    """, [now_stamp, "declined"])  # fmt: skip
 
 
 def _collect_walker_events(db: sqlite_utils.Database, after: int, upto: int) -> int:

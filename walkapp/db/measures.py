@@ -472,9 +472,8 @@ def open_by_place(organisation_ids) -> tuple[str, list]:
     observations: 0.02 s; grouping the whole index, 0.1 s)."""
     scoped, ids = in_scope_clause("p.organisation_id", organisation_ids)
     sql = (
-        "select id, n from (select p.id, (select count(*) from observations o"
-        f" where o.place_id = p.id and o.measure_status in ({marks(OPEN_STATUSES)})) as n"
-        f" from places p where {scoped}) where n > 0"
+        "select p.id, count(*) from places p join observations o on o.place_id = p.id"
+        f" and o.measure_status in ({marks(OPEN_STATUSES)}) where {scoped} group by p.id"
     )
     return sql, [*OPEN_STATUSES, *ids]
 
