@@ -263,8 +263,6 @@ def cells_filtered(db: sqlite_utils.Database, filters, cell_deg: float) -> list[
 # expressions: SQLite uses it only for a query that names them as written there.
 GRID_DEG = 2.0**-9
 GRID_CELL = tuple(f"cast(({axis} + {shift}) / {GRID_DEG!r} as integer)" for axis, shift in _AXES)
-# What the grid's index holds besides the cell: the filters it answers and what a cell sums.
-GRID_COLUMNS = ("lon", "lat", "rating", "measure_status", "category", "recorded_at")
 
 
 def on_the_grid(filters) -> bool:
@@ -291,9 +289,10 @@ def grid_cells(db: sqlite_utils.Database, filters, step: int = 1) -> list[tuple]
     unfiltered or only the open ones, as table grid_counts keeps them counted (migration 0027:
     60 000 rows at 1 000 000 observations); filtered otherwise, from index observations_grid
     alone, in its order (no sort of the observations; the grid's cells are sorted to be summed
-    into the map's): 0.45 s at 1 000 000, counted per map, reading the table, 1.0 s. The index is named (`indexed by`): the planner would take a category's or a time's
-    index and sort, and a query whose cell no longer matches the index's fails instead of
-    running slow. The grid's cells are summed into the map's by SQLite."""
+    into the map's, by SQLite): 0.45 s at 1 000 000, counted per map, reading the table, 1.0 s.
+    The index is named (`indexed by`): the planner would take a category's or a time's index
+    and sort, and a query whose cell no longer matches the index's fails instead of running
+    slow."""
     kept = None
     if not (filters.start or filters.end or filters.categories or filters.ratings):
         if not filters.statuses:
