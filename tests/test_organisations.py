@@ -480,3 +480,28 @@ def test_the_instances_admin_is_offered_the_places_own_partners_on_its_page(worl
         offered = set(re.findall(r'<option value="\d+" ?>([^<]+)</option>', page))
         assert "Lidingöhem" in offered, who
         assert not offered & norrmalms, (who, offered & norrmalms)
+
+
+def test_the_instances_admin_is_offered_each_rows_own_partners_in_the_measures_list(world):
+    """The list of every organisation's measures: each row offers the partners of its walk's
+    organisation, a coordinator's rows those of its own."""
+    db = _db(world)
+    own = db.execute("insert into partners (name) values ('Lidingöhem')").lastrowid
+    db.execute("insert into organisation_partners values (?, ?)", [world["lidingo"], own])
+    db.commit()
+    norrmalms = {
+        name
+        for (name,) in db.execute(
+            "select p.name from partners p join organisation_partners op on op.partner_id = p.id"
+            " where op.organisation_id = 1"
+        )
+    }
+    page = _as(world, "instance").get("/measures").get_data(as_text=True)
+    for key, theirs, others in (("a", norrmalms, {"Lidingöhem"}), ("b", {"Lidingöhem"}, norrmalms)):
+        observation_id = world["found"][key]["observation"]
+        select = page.split(f'<select id="p-{observation_id}" name="partner_id">')[1]
+        options = select.split("</select>")[0]
+        offered = set(re.findall(r'<option value="\d+" ?>([^<]+)</option>', options))
+        assert theirs <= offered and not offered & others, (key, offered)
+    lidingo = _as(world, "lidingo").get("/measures").get_data(as_text=True)
+    assert "Lidingöhem" in lidingo and not any(name in lidingo for name in norrmalms)
