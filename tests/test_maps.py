@@ -177,11 +177,12 @@ def test_above_the_points_limit_the_overview_carries_counts_per_cell(
     assert data["notice"].startswith("5 observationer, räknade per ruta")
     # Finer levels for the zoom the reader goes to, each counting every observation once.
     levels = data["cell_levels"]
-    assert len(levels) == maps.FINER_LEVELS + 1 and levels[0]["cells"] == data["cells"]
+    assert len(levels) == maps.COARSER_LEVELS + maps.FINER_LEVELS + 1
+    assert levels[0]["cells"] == data["cells"]
     assert [sum(c[2] for c in level["cells"]) for level in levels] == [5] * len(levels)
     sizes = [level["cell_deg"] for level in levels]
     assert sizes == sorted(sizes, reverse=True)
-    assert sizes[0] == pytest.approx(sizes[-1] * 2**maps.FINER_LEVELS)
+    assert sizes[0] == pytest.approx(sizes[-1] * 2 ** (maps.COARSER_LEVELS + maps.FINER_LEVELS))
     assert all("räknade per ruta" in level["notice"] for level in levels)
     # A filter below the limit shows each observation again.
     assert len(map_data(client.get("/maps/overview?rating=red").text)["points"]) == 1

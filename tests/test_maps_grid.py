@@ -68,7 +68,7 @@ def test_the_grid_counts_as_the_map_would(sweden, name):
     on_the_grid = maps.cell_levels(exports_db.grid_cells(sweden, filters, step), fine, total)
     per_map = maps.cell_levels(exports_db.cells_filtered(sweden, filters, fine), fine, total)
     assert total == len(list(exports_db.iter_filtered(sweden, filters)))
-    assert len(on_the_grid) == len(per_map) == maps.FINER_LEVELS + 1
+    assert len(on_the_grid) == len(per_map) == maps.COARSER_LEVELS + maps.FINER_LEVELS + 1
     for ours, theirs in zip(on_the_grid, per_map):
         assert ours["cell_deg"] == theirs["cell_deg"] and ours["notice"] == theirs["notice"]
         mine, per = sorted(ours["cells"]), sorted(theirs["cells"])

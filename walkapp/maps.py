@@ -119,6 +119,11 @@ CELLS_ACROSS = 80
 # 20 000 cells for one organisation at 1 000 000 observations and doubled the page's time.
 FINER_LEVELS = 2
 FINE_CELLS_MAX = 10_000
+# And coarser levels (each side doubled) for the zoom the map opens at: fitted to the extent and
+# the places around it, 80 cells across were some 10–17 px each on a 1366 px screen and their
+# marks (28–52 px) piled on one another; the browser shows the finest level whose cells are wide
+# enough to read (static/js/followup_map.js CELL_MIN_PX), down to 5 across.
+COARSER_LEVELS = 4
 
 
 def cell_size(extent: tuple[float, float, float, float]) -> float:
@@ -133,12 +138,12 @@ def finest_cell_size(extent: tuple[float, float, float, float]) -> float:
 
 
 def cell_levels(fine: list[tuple], fine_deg: float, total: int) -> list[dict]:
-    """The map's levels of cells, coarsest (the extent's) first, from db.exports.cells_filtered
-    (or grid_cells) at `fine_deg`: [{"cell_deg", "cells": [[lon, lat of their mean, count,
-    worst rating, open]], "notice"}]. A level's cells are its finer cells summed (a column and
-    row of 2^k fine ones), so every level counts every observation once."""
+    """The map's levels of cells, coarsest (COARSER_LEVELS above the extent's) first, from
+    db.exports.cells_filtered (or grid_cells) at `fine_deg`: [{"cell_deg", "cells": [[lon, lat
+    of their mean, count, worst rating, open]], "notice"}]. A level's cells are its finer cells
+    summed (a column and row of 2^k fine ones), so every level counts every observation once."""
     levels = []
-    for k in range(FINER_LEVELS, -1, -1):
+    for k in range(FINER_LEVELS + COARSER_LEVELS, -1, -1):
         summed = _summed(fine, 2**k)
         if k < FINER_LEVELS and len(summed) > FINE_CELLS_MAX:
             break

@@ -130,14 +130,18 @@ function walkappFollowUpCells(map, data) {
   document.body.append(notice);
   var shown = { level: -1, cells: 0 };
 
-  function levelFor() {
-    // A cell's side in screen pixels at this zoom, at the map's centre.
+  // A level's cell side in screen pixels at this zoom, at the map's centre.
+  function widthOf(level) {
     var centre = map.getCenter();
+    var a = map.latLngToContainerPoint(centre);
+    var b = map.latLngToContainerPoint([centre.lat, centre.lng + level.cell_deg]);
+    return Math.abs(b.x - a.x);
+  }
+
+  function levelFor() {
     var chosen = 0;
     levels.forEach(function (level, i) {
-      var a = map.latLngToContainerPoint(centre);
-      var b = map.latLngToContainerPoint([centre.lat, centre.lng + level.cell_deg]);
-      if (Math.abs(b.x - a.x) >= CELL_MIN_PX) chosen = i;
+      if (widthOf(level) >= CELL_MIN_PX) chosen = i;
     });
     return chosen;
   }
@@ -145,12 +149,15 @@ function walkappFollowUpCells(map, data) {
   function draw() {
     var index = levelFor();
     var level = levels[index];
+    // Marks no wider than their cells (the coarsest level may still be narrow where the map
+    // opens on places around the cells): neighbours touch, they do not pile up.
+    var widest = Math.max(18, Math.floor(widthOf(level)));
     var bounds = map.getBounds().pad(0.25);
     layer.clearLayers();
     var count = 0;
     level.cells.forEach(function (c) {
       if (!bounds.contains([c[1], c[0]])) return;
-      var size = c[2] < 10 ? 28 : c[2] < 100 ? 36 : c[2] < 1000 ? 44 : 52;
+      var size = Math.min(c[2] < 10 ? 28 : c[2] < 100 ? 36 : c[2] < 1000 ? 44 : 52, widest);
       var number = document.createElement("span");
       number.textContent = String(c[2]);
       var tip = document.createElement("span");
