@@ -746,3 +746,18 @@ def test_the_duplicate_button_sends_seen_so_a_later_change_is_not_overwritten(st
     assert marked.status_code == 303
     line = measures_db.get_observation(db, other)
     assert line["status"] == "duplicate" and line["duplicate_of"] == original
+
+
+def test_a_duplicates_row_in_the_list_shows_it_is_one(staff, db, walk):
+    """The measures list's quick change leaves "Dubblett" out of its choices, but a row that is a
+    duplicate shows it selected: not "Ny", which one press of "Ändra" would have stored (the
+    tester saw it)."""
+    original = add_observation(db, walk["id"], *NEAR_SERGEL)
+    copy = add_observation(db, walk["id"], *SERGEL)
+    marked = staff.post(f"/observations/{copy}/duplicate", data={"duplicate_of": original})
+    assert marked.status_code == 303
+    page = staff.get("/measures?status=duplicate").text
+    row = page.split(f'<select id="s-{copy}" name="status">')[1].split("</select>")[0]
+    assert '<option value="duplicate" selected>' in row
+    other = staff.get("/measures").text.split(f'<select id="s-{original}" name="status">')[1]
+    assert 'value="duplicate"' not in other.split("</select>")[0]
