@@ -505,3 +505,34 @@ def test_the_instances_admin_is_offered_each_rows_own_partners_in_the_measures_l
         assert theirs <= offered and not offered & others, (key, offered)
     lidingo = _as(world, "lidingo").get("/measures").get_data(as_text=True)
     assert "Lidingöhem" in lidingo and not any(name in lidingo for name in norrmalms)
+
+
+def test_the_instances_admin_cannot_give_a_measure_another_organisations_partner(world):
+    """A partner that works with none of the walk's organisers is refused for the instance's
+    admin too (a 400 saying so; nothing changed), in the quick change and in triage, which offers
+    the walk's organisers' partners only."""
+    from walkapp.db import measures as measures_db
+
+    db = _db(world)
+    own = db.execute("insert into partners (name) values ('Lidingöhem')").lastrowid
+    db.execute("insert into organisation_partners values (?, ?)", [world["lidingo"], own])
+    db.commit()
+    norrmalm_row = world["found"]["a"]["observation"]
+    admin = _as(world, "instance")
+    refused = admin.post(
+        f"/observations/{norrmalm_row}/status",
+        data={"status": "assigned", "partner_id": own},
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 400
+    assert refused.json["errors"] == {"partner_id": "Inte ett giltigt val"}
+    assert measures_db.get_observation(db, norrmalm_row)["partner_id"] is None
+    triage = admin.get(f"/observations/{world['found']['b']['observation']}/triage").text
+    assert "Lidingöhem" in triage
+    assert "Lidingöhem" not in admin.get(f"/observations/{norrmalm_row}/triage").text
+    taken = admin.post(
+        f"/observations/{world['found']['b']['observation']}/status",
+        data={"status": "assigned", "partner_id": own},
+        headers={"Accept": "application/json"},
+    )
+    assert taken.status_code == 200, taken.json

@@ -15,6 +15,7 @@ from .. import clock, measures, observations
 from ..access import COORDINATOR, current_user, requires, scope
 from ..db import get_db
 from ..db import measures as measures_db
+from ..db import organisations as organisations_db
 from ..db import partners as partners_db
 from ..db import photos as photos_db
 from ..db import places as places_db
@@ -69,15 +70,28 @@ def partner_choices(partners: list[dict], keep: int | None = None) -> list[tuple
 def status_form(observation: dict | None = None, organisation_id: int | None = None) -> StatusForm:
     """The quick status change; its partners those of the reader's organisations, or of
     `organisation_id` (a place's: the instance admin is offered that place's partners, not
-    every partner of the instance on every row)."""
+    every partner of the instance on every row), or the observation's (_partners_for)."""
     form = StatusForm()
     form.status.choices = _status_choices()
-    whose = scope() if organisation_id is None else [organisation_id]
+    if organisation_id is not None:
+        partners = partners_db.list_partners(get_db(), False, [organisation_id])
+    else:
+        partners = _partners_for(observation)
     form.partner_id.choices = partner_choices(
-        partners_db.list_partners(get_db(), active_only=False, organisation_ids=whose),
-        observation["partner_id"] if observation else None,
+        partners, observation["partner_id"] if observation else None
     )
     return form
+
+
+def _partners_for(observation: dict | None) -> list[dict]:
+    """The partners a measure may be given: those of the reader's organisations; for the
+    instance's admin (every organisation), those of the observation's walk's organisers, as a
+    coordinator of them would be offered (a partner of another organisation is refused)."""
+    whose = scope()
+    if whose is None and observation is not None:
+        owners = organisations_db.owners(get_db(), "walk_id", observation["walk_id"]) or []
+        whose = [owner for owner in owners if owner is not None]
+    return partners_db.list_partners(get_db(), active_only=False, organisation_ids=whose)
 
 
 def _observation_or_404(observation_id: str) -> dict:
@@ -173,7 +187,7 @@ def _triage_form(observation: dict, partners: list[dict], posted: bool = False) 
 def triage(observation_id: str):
     observation = _observation_or_404(observation_id)
     db = get_db()
-    partners = partners_db.list_partners(db, active_only=False, organisation_ids=scope())
+    partners = _partners_for(observation)
     form = _triage_form(observation, partners, posted=request.method == "POST")
     queue = _queue(observation)
     status = 400 if request.method == "POST" else 200
