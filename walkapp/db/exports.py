@@ -254,7 +254,7 @@ def cells_filtered(db: sqlite_utils.Database, filters, cell_deg: float) -> list[
     rating's index in red, yellow, green, open measures). walkapp.maps.cell_levels makes the
     map's cells and coarser ones from them."""
     column, row = (f"cast((o.{axis} + {shift}) / ? as integer)" for axis, shift in _AXES)
-    return _cells(db, filters, column, row, [cell_deg, cell_deg])
+    return db.execute(*_cells_sql(filters, column, row, [cell_deg, cell_deg])).fetchall()
 
 
 # The instance's grid (migration 0026): every observation's cell of GRID_DEG degrees (a power of
@@ -316,10 +316,6 @@ def grid_cells(db: sqlite_utils.Database, filters, step: int = 1) -> list[tuple]
         f" from ({grid}) group by 1, 2",
         [step, step, *params],
     ).fetchall()
-
-
-def _cells(db, filters, column: str, row: str, params: list) -> list[tuple]:
-    return db.execute(*_cells_sql(filters, column, row, params)).fetchall()
 
 
 def _cells_sql(filters, column: str, row: str, params: list, index: str = "") -> tuple[str, list]:

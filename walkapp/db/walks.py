@@ -323,14 +323,6 @@ def accept_co_organiser(
     )
 
 
-def organisations_of(db: sqlite_utils.Database, walk_ids) -> dict[str, int]:
-    """walk id -> the organisation that leads it, of these walks."""
-    ids = sorted(walk_ids)
-    return dict(
-        db.execute(f"select id, organisation_id from walks where id in ({marks(ids)})", ids)
-    )
-
-
 def invited_among(db: sqlite_utils.Database, walk_ids: list[str], organisation_ids) -> set[str]:
     """Those of these walks that one of these organisations is invited to and has not
     answered (none for every organisation: an instance admin is nobody's guest)."""

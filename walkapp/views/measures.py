@@ -19,7 +19,6 @@ from ..db import organisations as organisations_db
 from ..db import partners as partners_db
 from ..db import photos as photos_db
 from ..db import places as places_db
-from ..db import walks as walks_db
 from ..forms import StatusForm, TriageForm
 from ..inputs import seen_version
 from ..measures import (
@@ -418,25 +417,22 @@ def index():
         else None,
         today=today.isoformat(),
         status_form=status_form(),
-        row_choices=_partners_by_row(db, rows) if scope() is None else None,
+        row_choices=_partners_by_row(rows) if scope() is None else None,
         categories=CATEGORIES,
         ratings=RATINGS,
         statuses=MEASURE_STATUSES,
     )
 
 
-def _partners_by_row(db, rows: list[dict]) -> dict[str, list]:
-    """The instance admin's list spans organisations: each row offers the partners of its walk's
-    organisation (and the one it has), not every partner of the instance (300 on every row)."""
-    owners = walks_db.organisations_of(db, {row["walk_id"] for row in rows})
-    partners = {
-        owner: partners_db.list_partners(db, active_only=False, organisation_ids=[owner])
-        for owner in set(owners.values())
-    }
-    return {
-        row["id"]: partner_choices(partners.get(owners.get(row["walk_id"]), []), row["partner_id"])
-        for row in rows
-    }
+def _partners_by_row(rows: list[dict]) -> dict[str, list]:
+    """The instance admin's list spans organisations: each row offers the partners its measure
+    may be given (_partners_for: its walk's organisers'; and the one it has), not every partner
+    of the instance (300 on every row). Read once per walk."""
+    of_walk: dict[str, list[dict]] = {}
+    for row in rows:
+        if row["walk_id"] not in of_walk:
+            of_walk[row["walk_id"]] = _partners_for(row)
+    return {row["id"]: partner_choices(of_walk[row["walk_id"]], row["partner_id"]) for row in rows}
 
 
 @bp.post("/observations/<observation_id>/photos/<photo_id>/public")
